@@ -1,0 +1,198 @@
+//! The matcher: finds registered recordings in a query by time-offset consistency.
+//!
+//! Every query landmark is looked up; each posting gives a candidate (track, offset) where
+//! offset = reference time - query time. A recording really present in the query makes many
+//! landmarks agree on one offset; chance collisions spread over all offsets. Per track, the
+//! matcher finds the offsets with the most agreeing landmarks, splits the agreeing landmarks into
+//! runs that are contiguous in the query (so a mix reports each part with its range), and keeps a
+//! run only if it has at least [`MIN_ALIGNED_LANDMARKS`]. Anything weaker is *no match*: a wrong
+//! identification costs more than a missed one.
+
+use crate::segment::{Posting, Segment};
+use fermata_fp::{Landmark, Params};
+use serde::Serialize;
+
+/// The fewest query landmarks that must agree on one track and one offset before the matcher
+/// reports a match. Chance agreement between unrelated audio stays far below it: measured on the
+/// development corpus (see BENCHMARKS.md), the best-scoring wrong candidate of unregistered
+/// queries had at most a handful of aligned landmarks.
+pub const MIN_ALIGNED_LANDMARKS: u32 = 12;
+
+/// How the matcher searches.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchOptions {
+    /// The fewest aligned landmarks for a match (default [`MIN_ALIGNED_LANDMARKS`]).
+    pub min_aligned: u32,
+    /// Hashes with more postings than this in a segment are skipped as uninformative.
+    pub max_postings_per_hash: usize,
+    /// Offsets within this many frames count as the same alignment (frame jitter).
+    pub offset_tolerance_frames: u32,
+    /// Aligned landmarks further apart than this in the query start a new run (seconds).
+    pub max_gap_s: f64,
+    /// At most this many candidate offsets are examined per track.
+    pub max_offsets_per_track: usize,
+}
+
+impl Default for MatchOptions {
+    fn default() -> Self {
+        MatchOptions {
+            min_aligned: MIN_ALIGNED_LANDMARKS,
+            max_postings_per_hash: 20_000,
+            offset_tolerance_frames: 1,
+            max_gap_s: 6.0,
+            max_offsets_per_track: 8,
+        }
+    }
+}
+
+/// A registered recording found in the query.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    /// The track's id in the index.
+    pub track_id: String,
+    /// Query landmarks aligned with the track at one offset.
+    pub score: u32,
+    /// The share of the query's landmarks within the matched range that aligned (0 to 1).
+    pub confidence: f64,
+    /// Where the match starts in the query (seconds).
+    pub query_start_s: f64,
+    /// Where it ends in the query (seconds).
+    pub query_end_s: f64,
+    /// The time in the registered recording that corresponds to `query_start_s`.
+    pub reference_start_s: f64,
+}
+
+#[derive(Clone, Copy)]
+struct Hit {
+    segment: u32,
+    track: u32,
+    offset: i64,
+    query_landmark: u32,
+}
+
+pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], options: &MatchOptions) -> Vec<Match> {
+    let mut hits = Vec::new();
+    let mut postings: Vec<Posting> = Vec::new();
+    for (si, seg) in segments.iter().enumerate() {
+        for (qi, l) in query.iter().enumerate() {
+            postings.clear();
+            seg.postings(l.hash, options.max_postings_per_hash, &mut postings);
+            hits.extend(postings.iter().map(|p| Hit {
+                segment: si as u32,
+                track: p.track,
+                offset: p.time as i64 - l.time as i64,
+                query_landmark: qi as u32,
+            }));
+        }
+    }
+    hits.sort_unstable_by_key(|h| (h.segment, h.track, h.offset, h.query_landmark));
+
+    let frame_s = params.frame_seconds();
+    let max_gap = (options.max_gap_s / frame_s).ceil() as u32;
+    let mut matches: Vec<Match> = Vec::new();
+    for group in hits.chunk_by(|a, b| a.segment == b.segment && a.track == b.track) {
+        if (group.len() as u32) < options.min_aligned {
+            continue;
+        }
+        let track_id = segments[group[0].segment as usize].track(group[0].track).id;
+        let mut found: Vec<Match> = Vec::new();
+        for window in best_offsets(group, options) {
+            let mut times: Vec<(u32, u32)> = window
+                .iter()
+                .map(|h| (query[h.query_landmark as usize].time, h.query_landmark))
+                .collect();
+            times.sort_unstable();
+            times.dedup_by_key(|t| t.1);
+            let offset = window[window.len() / 2].offset;
+            for run in times.chunk_by(|a, b| b.0 - a.0 <= max_gap) {
+                let score = run.len() as u32;
+                if score < options.min_aligned {
+                    continue;
+                }
+                let (start, end) = (run[0].0, run[run.len() - 1].0);
+                let in_range = query.partition_point(|l| l.time <= end) - query.partition_point(|l| l.time < start);
+                // The last anchor's pairs reach up to `max_pair_frames` further.
+                let end_frame = end + params.max_pair_frames;
+                let candidate = Match {
+                    track_id: track_id.clone(),
+                    score,
+                    confidence: score as f64 / in_range.max(1) as f64,
+                    query_start_s: start as f64 * frame_s,
+                    query_end_s: end_frame as f64 * frame_s,
+                    reference_start_s: (start as i64 + offset).max(0) as f64 * frame_s,
+                };
+                // A repeated passage (a chorus) aligns at several offsets over the same part of
+                // the query: keep only the strongest of overlapping matches of one track.
+                if !found.iter().any(|m| overlap(m, &candidate) > 0.5) {
+                    found.push(candidate);
+                }
+            }
+        }
+        matches.extend(found);
+    }
+    matches.sort_by(|a, b| {
+        a.query_start_s.total_cmp(&b.query_start_s).then(b.score.cmp(&a.score)).then(a.track_id.cmp(&b.track_id))
+    });
+    matches
+}
+
+/// The windows of near-equal offsets with the most hits, best first, not overlapping.
+fn best_offsets<'a>(group: &'a [Hit], options: &MatchOptions) -> Vec<&'a [Hit]> {
+    let width = 2 * options.offset_tolerance_frames as i64;
+    // For each start, the window [offset, offset + width]; sorted by hit count.
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    let mut end = 0;
+    for start in 0..group.len() {
+        if start > 0 && group[start].offset == group[start - 1].offset {
+            continue;
+        }
+        end = end.max(start);
+        while end < group.len() && group[end].offset - group[start].offset <= width {
+            end += 1;
+        }
+        if (end - start) as u32 >= options.min_aligned {
+            windows.push((start, end));
+        }
+    }
+    windows.sort_by_key(|&(s, e)| (std::cmp::Reverse(e - s), s));
+    let mut chosen: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in windows {
+        if chosen.len() == options.max_offsets_per_track {
+            break;
+        }
+        if chosen.iter().all(|&(cs, ce)| e <= cs || s >= ce) {
+            chosen.push((s, e));
+        }
+    }
+    chosen.into_iter().map(|(s, e)| &group[s..e]).collect()
+}
+
+/// The share of the shorter match's query range that the two ranges share.
+fn overlap(a: &Match, b: &Match) -> f64 {
+    let shared = a.query_end_s.min(b.query_end_s) - a.query_start_s.max(b.query_start_s);
+    let shorter = (a.query_end_s - a.query_start_s).min(b.query_end_s - b.query_start_s);
+    if shorter <= 0.0 { 0.0 } else { (shared / shorter).max(0.0) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(offset: i64, q: u32) -> Hit {
+        Hit { segment: 0, track: 0, offset, query_landmark: q }
+    }
+
+    #[test]
+    fn best_offsets_prefers_the_densest_window() {
+        let mut group: Vec<Hit> = (0..20).map(|q| hit(100, q)).collect();
+        group.extend((0..13).map(|q| hit(500 + (q % 2) as i64, q)));
+        group.extend((0..5).map(|q| hit(900, q)));
+        group.sort_by_key(|h| (h.offset, h.query_landmark));
+        let options = MatchOptions::default();
+        let windows = best_offsets(&group, &options);
+        assert_eq!(windows.len(), 2);
+        assert_eq!(windows[0].len(), 20);
+        assert_eq!(windows[1].len(), 13);
+        assert_eq!(windows[1][0].offset, 500);
+    }
+}
