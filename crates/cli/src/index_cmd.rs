@@ -73,6 +73,10 @@ pub(crate) struct IdentifyArgs {
     /// Audio files to identify.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Advanced: the fewest aligned landmarks for a match. Lowering it below the default
+    /// (set from measured false-positive rates) admits wrong identifications.
+    #[arg(long, default_value_t = fermata_index::MIN_ALIGNED_LANDMARKS, value_name = "N")]
+    min_score: u32,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -192,7 +196,7 @@ fn stats(args: StatsArgs) -> Result<ExitCode> {
 
 pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
     let index = Index::open(&args.index.index).with_context(|| format!("cannot open index {}", args.index.index.display()))?;
-    let options = MatchOptions::default();
+    let options = MatchOptions { min_aligned: args.min_score.max(1), ..MatchOptions::default() };
     let mut failed = 0;
     let mut table = Table::new(&["FILE", "TRACK", ">SCORE", ">CONFIDENCE", "IN QUERY", "IN TRACK"]);
     let stdout = std::io::stdout();

@@ -381,7 +381,14 @@ pub struct Identification {
 /// Identifies the registered recordings in the file at `path`.
 pub fn identify_file(index: &Index, path: &Path, options: &MatchOptions) -> Result<Identification, EngineError> {
     let fp = fingerprint_file(path, index.params())?;
-    Ok(Identification { matches: index.search(&fp.landmarks, options), duration_s: fp.info.duration_s() })
+    let duration_s = fp.info.duration_s();
+    let mut matches = index.search(&fp.landmarks, options);
+    // The matcher estimates where a match ends from its last landmark's pair span; the file's
+    // real end bounds it.
+    for m in &mut matches {
+        m.query_end_s = m.query_end_s.min(duration_s);
+    }
+    Ok(Identification { matches, duration_s })
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ mod params;
 mod peaks;
 mod stft;
 
-pub use params::Params;
+pub use params::{Params, ALGORITHM_VERSION};
 pub use peaks::Peak;
 
 use peaks::{PairMaker, PeakPicker, RankFilter};

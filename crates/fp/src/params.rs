@@ -11,11 +11,18 @@ const DELTA_FREQ_BITS: u32 = 8;
 /// Bits spent on the time difference between the two peaks.
 const DELTA_TIME_BITS: u32 = 6;
 
+/// The version of the fingerprint computation itself. Parameters say how it is tuned; this says
+/// which code computes it. It changes whenever the same parameters would give other landmarks,
+/// so that an index made by another version is refused instead of silently matching nothing.
+pub const ALGORITHM_VERSION: u32 = 1;
+
 /// Every parameter of the fingerprint. The defaults are what fermata indexes with; the reasons
 /// for each value are given beside it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
+    /// The fingerprint algorithm version ([`ALGORITHM_VERSION`]); only that version is computed.
+    pub algorithm: u32,
     /// Analysis sample rate in Hz. 8 kHz keeps everything up to 4 kHz, which holds the
     /// telephone band and the strong, codec-proof part of music, and makes the FFT cheap.
     pub sample_rate: u32,
@@ -56,6 +63,7 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
+            algorithm: ALGORITHM_VERSION,
             sample_rate: 8000,
             fft_size: 1024,
             hop: 128,
@@ -78,6 +86,12 @@ impl Params {
     /// Checks that the parameters fit together and into the hash layout.
     pub fn validate(&self) -> Result<(), FpError> {
         let bad = |m: String| Err(FpError::InvalidParams(m));
+        if self.algorithm != ALGORITHM_VERSION {
+            return bad(format!(
+                "fingerprint algorithm version {} is not the one this build computes ({ALGORITHM_VERSION})",
+                self.algorithm
+            ));
+        }
         if !(1000..=96_000).contains(&self.sample_rate) {
             return bad(format!("sample_rate {} is outside 1000..=96000 Hz", self.sample_rate));
         }
@@ -134,6 +148,11 @@ impl Params {
         self.hop as f64 / self.sample_rate as f64
     }
 
+    /// The time between a landmark's two peaks in frames, read back from its hash.
+    pub fn pair_frames(&self, hash: u32) -> u32 {
+        (hash & ((1 << DELTA_TIME_BITS) - 1)) + self.min_pair_frames
+    }
+
     /// Packs a pair of peaks into a hash: anchor bin, signed bin difference, time difference.
     pub(crate) fn pair_hash(&self, anchor_bin: u16, bin_delta: i32, frame_delta: u32) -> u32 {
         let df = (bin_delta + (1 << (DELTA_FREQ_BITS - 1))) as u32;
@@ -156,5 +175,7 @@ mod tests {
         assert!(top < 1 << p.hash_bits());
         let bottom = p.pair_hash(0, -(p.max_pair_bins as i32), p.min_pair_frames);
         assert!(bottom < top);
+        assert_eq!(p.pair_frames(top), p.max_pair_frames);
+        assert_eq!(p.pair_frames(p.pair_hash(7, 3, 9)), 9);
     }
 }

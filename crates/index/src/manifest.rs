@@ -85,6 +85,16 @@ impl Manifest {
             });
         }
         let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
+        if manifest.params.algorithm != fermata_fp::ALGORITHM_VERSION {
+            return Err(IndexError::ParamsMismatch {
+                path: dir.to_path_buf(),
+                differences: format!(
+                    "fingerprint algorithm: index has {}, this build computes {}",
+                    manifest.params.algorithm,
+                    fermata_fp::ALGORITHM_VERSION
+                ),
+            });
+        }
         manifest.params.validate().map_err(|e| corrupt(e.to_string()))?;
         Ok(manifest)
     }
@@ -150,6 +160,8 @@ mod tests {
         assert!(matches!(Manifest::load(dir.path()), Err(IndexError::CorruptManifest { .. })));
         std::fs::write(&path, text.replace("\"hop\": 128", "\"hop\": 0")).unwrap();
         assert!(matches!(Manifest::load(dir.path()), Err(IndexError::CorruptManifest { .. })));
+        std::fs::write(&path, text.replace("\"algorithm\": 1", "\"algorithm\": 0")).unwrap();
+        assert!(matches!(Manifest::load(dir.path()), Err(IndexError::ParamsMismatch { .. })));
     }
 
     #[test]

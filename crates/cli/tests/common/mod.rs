@@ -1,0 +1,86 @@
+//! Helpers shared by the end-to-end tests: run the real `fermata` binary, make audio files.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const RATE: u32 = 22_050;
+
+pub fn fermata() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fermata"))
+}
+
+/// Runs `fermata ARGS` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    fermata().args(args).output().expect("the fermata binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Parses NDJSON output.
+pub fn ndjson(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+}
+
+/// Writes generated music for `seed` as a WAV file.
+pub fn write_track(path: &Path, seed: u64, seconds: f32) -> Vec<f32> {
+    let audio = fermata_audio::synth::track(seed, seconds, RATE);
+    fermata_audio::write_wav(path, &audio, RATE).expect("write wav");
+    audio
+}
+
+/// ffmpeg on PATH, or None; under CI=true a missing ffmpeg fails the test instead of skipping.
+pub fn ffmpeg() -> Option<&'static str> {
+    let ok = Command::new("ffmpeg").arg("-version").output().is_ok_and(|o| o.status.success());
+    if ok {
+        return Some("ffmpeg");
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "ffmpeg is required under CI=true (scripts/test.sh installs it)");
+    eprintln!("skipping: ffmpeg is not installed (scripts/test.sh installs it)");
+    None
+}
+
+/// Encodes `input` with ffmpeg using `args` (e.g. ["-b:a", "128k"]) into `output`.
+pub fn encode(input: &Path, output: &Path, args: &[&str]) {
+    let status = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-y", "-i"])
+        .arg(input)
+        .args(args)
+        .arg(output)
+        .status()
+        .expect("ffmpeg runs");
+    assert!(status.success(), "ffmpeg failed on {}", input.display());
+}
+
+/// Checks that `matches` (the JSON array of one identify result) contains `track` aligned so
+/// that query time 0 is `offset_s` into the track, within a second.
+pub fn has_match(matches: &serde_json::Value, track: &str, offset_s: f64) -> bool {
+    matches.as_array().is_some_and(|ms| {
+        ms.iter().any(|m| {
+            m["track_id"] == track
+                && ((m["reference_start_s"].as_f64().unwrap_or(-99.0) - m["query_start_s"].as_f64().unwrap_or(0.0))
+                    - offset_s)
+                    .abs()
+                    <= 1.0
+        })
+    })
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+pub fn join(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
