@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace on a fresh machine with only the Rust toolchain: installs what
+# the tests need when it is missing (ffmpeg from Debian; the development music corpus from
+# ../shared/corpus/dev-corpus.sh into ./corpus), then runs `cargo test`.
+#
+#   bash scripts/test.sh [extra cargo test arguments]
+#
+# FERMATA_CORPUS=DIR uses a corpus fetched elsewhere. Under CI=true a missing corpus or ffmpeg
+# fails the tests that need them instead of skipping them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else return 1
+  fi
+}
+
+if ! command -v ffmpeg >/dev/null 2>&1; then
+  echo "test.sh: installing ffmpeg (codecs for the re-encoding tests and the corpus durations)"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; } ||
+    echo "test.sh: could not install ffmpeg; tests that need it will skip (or fail under CI=true)"
+fi
+
+corpus=${FERMATA_CORPUS:-$PWD/corpus}
+if [ ! -s "$corpus/tracks.tsv" ]; then
+  fetch=../shared/corpus/dev-corpus.sh
+  if [ -f "$fetch" ]; then
+    echo "test.sh: fetching the development corpus into $corpus"
+    as_root bash "$fetch" "$corpus" || echo "test.sh: could not fetch the corpus; real-music tests will skip (or fail under CI=true)"
+  else
+    echo "test.sh: $fetch not found; real-music tests will skip (or fail under CI=true)"
+  fi
+fi
+export FERMATA_CORPUS=$corpus
+
+cargo test --workspace --release --locked "$@"
