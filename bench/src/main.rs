@@ -1,0 +1,140 @@
+//! `fermata-bench`: identification quality and speed, measured reproducibly, with peers side by
+//! side on the same queries. See BENCHMARKS.md for how to run it and the latest figures.
+
+mod corpus;
+mod peers;
+mod queries;
+mod report;
+mod systems;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "fermata-bench",
+    about = "Measures fermata's identification accuracy and speed on a directory of music, beside peers",
+    after_help = "Example:\n  fermata-bench --music corpus/music --out target/bench\n  \
+                  fermata-bench --music corpus/music --conditions clean,mp3-64 --lengths 10 --no-peers"
+)]
+struct Args {
+    /// Directory of music (walked recursively).
+    #[arg(long, value_name = "DIR")]
+    music: PathBuf,
+    /// Where queries, indexes and results go.
+    #[arg(long, value_name = "DIR", default_value = "target/bench")]
+    out: PathBuf,
+    /// Seed of the split, the offsets and the noise.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Share of recordings that are registered (indexed); the rest only give unknown queries.
+    #[arg(long, default_value_t = 0.6)]
+    registered_fraction: f64,
+    /// Query lengths in seconds.
+    #[arg(long, value_delimiter = ',', default_value = "5,10,20")]
+    lengths: Vec<f64>,
+    /// Conditions (comma-separated names, or "all").
+    #[arg(long, default_value = "all")]
+    conditions: String,
+    /// Registered queries per condition and length.
+    #[arg(long, default_value_t = 24)]
+    per_cell: usize,
+    /// Unregistered queries per condition and length.
+    #[arg(long, default_value_t = 16)]
+    unregistered_per_cell: usize,
+    /// Ignore recordings shorter than this (seconds).
+    #[arg(long, default_value_t = 30.0)]
+    min_seconds: f64,
+    /// Olaf's `olaf` binary (default: found on PATH).
+    #[arg(long, value_name = "PATH")]
+    olaf: Option<PathBuf>,
+    /// audfprint's `audfprint.py` (default: `audfprint` on PATH).
+    #[arg(long, value_name = "PATH")]
+    audfprint: Option<PathBuf>,
+    /// Python interpreter for audfprint.
+    #[arg(long, default_value = "python3")]
+    python: String,
+    /// Run fermata only.
+    #[arg(long)]
+    no_peers: bool,
+    /// Print the JSON summary instead of the Markdown table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    let out = args.out.canonicalize()?;
+    let conditions = queries::select(&args.conditions)?;
+    let started = std::time::Instant::now();
+
+    eprintln!("listing and de-duplicating {}", args.music.display());
+    let files = corpus::list(&args.music)?;
+    let split = corpus::split(&files, args.registered_fraction, args.min_seconds, args.seed, &out)?;
+    eprintln!(
+        "{} registered, {} unregistered recordings; {} duplicate groups",
+        split.registered.len(),
+        split.unregistered.len(),
+        split.duplicate_groups.len()
+    );
+    let query_dir = out.join("queries");
+    let _ = std::fs::remove_dir_all(&query_dir);
+    let queries = queries::generate(
+        &split,
+        &conditions,
+        &args.lengths,
+        args.per_cell,
+        args.unregistered_per_cell,
+        args.seed,
+        &query_dir,
+    )?;
+    eprintln!("{} queries made in {:.0} s", queries.len(), started.elapsed().as_secs_f64());
+
+    let registered: Vec<PathBuf> = split.registered.iter().map(|t| t.path.clone()).collect();
+    let audio_seconds: f64 = split.registered.iter().map(|t| t.seconds).sum();
+    let mut runs = vec![systems::run_fermata(&registered, audio_seconds, &queries, &out)?];
+    let mut notes = Vec::new();
+    if !args.no_peers {
+        for peer in peers::available(&args.olaf, &args.audfprint, &args.python, &mut notes) {
+            eprintln!("running {}", peer.name());
+            match peer.run(&registered, audio_seconds, &queries, &out) {
+                Ok(run) => runs.push(run),
+                Err(e) => notes.push(format!("{} failed: {e:#}", peer.name())),
+            }
+        }
+    }
+    let summaries: Vec<report::SystemSummary> = runs.iter().map(|r| report::summarise(r, &queries)).collect();
+    let header = format!(
+        "Registered: {} recordings ({:.2} h); unregistered: {}; duplicate groups: {}; {} queries \
+         ({} registered, {} unregistered); seed {}; lengths {:?} s.{}",
+        split.registered.len(),
+        audio_seconds / 3600.0,
+        split.unregistered.len(),
+        split.duplicate_groups.len(),
+        queries.len(),
+        queries.iter().filter(|q| q.truth.is_some()).count(),
+        queries.iter().filter(|q| q.truth.is_none()).count(),
+        args.seed,
+        args.lengths,
+        notes.iter().map(|n| format!("\nNote: {n}")).collect::<String>()
+    );
+    let markdown = report::markdown(&summaries, &header);
+    let result = serde_json::json!({
+        "split": split,
+        "summaries": summaries,
+        "notes": notes,
+        "queries": queries,
+        "answers": runs.iter().map(|r| serde_json::json!({"system": r.name, "answers": r.answers, "latencies_ms": r.latencies_ms})).collect::<Vec<_>>(),
+    });
+    std::fs::write(out.join("results.json"), serde_json::to_vec_pretty(&result)?)?;
+    std::fs::write(out.join("results.md"), &markdown)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"summaries": summaries, "notes": notes}))?);
+    } else {
+        println!("{markdown}");
+    }
+    eprintln!("results in {} and {}", out.join("results.md").display(), out.join("results.json").display());
+    Ok(())
+}

@@ -1,0 +1,177 @@
+//! Scoring and reporting: recall and false positives per condition and length, and the run-wide
+//! figures, as JSON and as a Markdown table with every system side by side.
+
+use crate::queries::Query;
+use crate::systems::SystemRun;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A right answer names the right track and puts the query within this many seconds of where it
+/// was cut.
+pub const OFFSET_TOLERANCE_S: f64 = 1.0;
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Cell {
+    pub registered: usize,
+    pub correct: usize,
+    pub wrong_track: usize,
+    pub unregistered: usize,
+    pub false_positives: usize,
+}
+
+impl Cell {
+    pub fn recall(&self) -> f64 {
+        self.correct as f64 / self.registered.max(1) as f64
+    }
+    pub fn fp_rate(&self) -> f64 {
+        self.false_positives as f64 / self.unregistered.max(1) as f64
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SystemSummary {
+    pub name: String,
+    pub version: String,
+    pub settings: String,
+    /// (condition, length) -> counts.
+    pub cells: BTreeMap<String, Cell>,
+    pub total: Cell,
+    pub index_x_realtime_per_core: Option<f64>,
+    pub index_x_realtime_wall: f64,
+    pub index_bytes_per_hour: f64,
+    pub latency_median_ms: f64,
+    pub latency_p99_ms: f64,
+    pub query_peak_rss_mib: Option<f64>,
+    pub errors: usize,
+}
+
+pub fn cell_key(q: &Query) -> String {
+    format!("{} {:>2}s", q.condition, q.length_s)
+}
+
+fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
+    let mut cells: BTreeMap<String, Cell> = BTreeMap::new();
+    let mut total = Cell::default();
+    for (q, answer) in queries.iter().zip(&run.answers) {
+        let cell = cells.entry(cell_key(q)).or_default();
+        for c in [&mut *cell, &mut total] {
+            match (&q.truth, answer) {
+                (Some(truth), Some(a)) => {
+                    c.registered += 1;
+                    if a.track == truth.track {
+                        if (a.offset_s - truth.offset_s).abs() <= OFFSET_TOLERANCE_S {
+                            c.correct += 1;
+                        }
+                    } else {
+                        c.wrong_track += 1;
+                    }
+                }
+                (Some(_), None) => c.registered += 1,
+                (None, a) => {
+                    c.unregistered += 1;
+                    c.false_positives += a.is_some() as usize;
+                }
+            }
+        }
+    }
+    let hours = run.audio_seconds_indexed / 3600.0;
+    SystemSummary {
+        name: run.name.clone(),
+        version: run.version.clone(),
+        settings: run.settings.clone(),
+        cells,
+        total,
+        index_x_realtime_per_core: run.index_cpu_s.map(|c| run.audio_seconds_indexed / c.max(1e-9)),
+        index_x_realtime_wall: run.audio_seconds_indexed / run.index_wall_s.max(1e-9),
+        index_bytes_per_hour: run.index_bytes as f64 / hours.max(1e-9),
+        latency_median_ms: percentile(&run.latencies_ms, 0.5),
+        latency_p99_ms: percentile(&run.latencies_ms, 0.99),
+        query_peak_rss_mib: run.query_peak_rss_bytes.map(|b| b as f64 / (1024.0 * 1024.0)),
+        errors: run.errors,
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1} %", 100.0 * x)
+}
+
+/// The Markdown report: one row per (condition, length), a recall and a false-positive column
+/// per system, then the run-wide figures, with ratios to fermata.
+pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
+    let mut out = String::new();
+    out.push_str(header);
+    out.push_str("\n\n| condition | length |");
+    for s in summaries {
+        out.push_str(&format!(" {} top-1 | {} FP |", s.name, s.name));
+    }
+    out.push_str("\n| --- | --- |");
+    for _ in summaries {
+        out.push_str(" ---: | ---: |");
+    }
+    out.push('\n');
+    let keys: Vec<&String> = summaries.first().map(|s| s.cells.keys().collect()).unwrap_or_default();
+    for key in keys {
+        let (cond, len) = key.rsplit_once(' ').unwrap_or((key, ""));
+        out.push_str(&format!("| {cond} | {} |", len.trim()));
+        for s in summaries {
+            let c = s.cells.get(key).cloned().unwrap_or_default();
+            out.push_str(&format!(" {} | {} |", pct(c.recall()), pct(c.fp_rate())));
+        }
+        out.push('\n');
+    }
+    out.push_str("\n| measure |");
+    for s in summaries {
+        out.push_str(&format!(" {} |", s.name));
+    }
+    out.push_str("\n| --- |");
+    for _ in summaries {
+        out.push_str(" ---: |");
+    }
+    out.push('\n');
+    let base = &summaries[0];
+    let ratio = |v: f64, b: f64| if b > 0.0 && v.is_finite() { format!(" ({:.2}×)", v / b) } else { String::new() };
+    let rows: Vec<(&str, Box<dyn Fn(&SystemSummary) -> String>)> = vec![
+        ("top-1 recall, all registered queries", Box::new(|s: &SystemSummary| pct(s.total.recall()))),
+        ("false positives, all unregistered queries", Box::new(|s: &SystemSummary| {
+            format!("{} of {}", s.total.false_positives, s.total.unregistered)
+        })),
+        ("wrong track for a registered query", Box::new(|s: &SystemSummary| s.total.wrong_track.to_string())),
+        ("indexing, × real time per core (CPU time)", Box::new(move |s: &SystemSummary| match s.index_x_realtime_per_core {
+            Some(v) => format!("{v:.0}×{}", ratio(v, base.index_x_realtime_per_core.unwrap_or(f64::NAN))),
+            None => "—".into(),
+        })),
+        ("indexing, × real time wall-clock", Box::new(move |s: &SystemSummary| {
+            format!("{:.0}×{}", s.index_x_realtime_wall, ratio(s.index_x_realtime_wall, base.index_x_realtime_wall))
+        })),
+        ("index bytes per hour of audio", Box::new(move |s: &SystemSummary| {
+            format!("{:.0}{}", s.index_bytes_per_hour, ratio(s.index_bytes_per_hour, base.index_bytes_per_hour))
+        })),
+        ("query latency median (ms)", Box::new(move |s: &SystemSummary| {
+            format!("{:.1}{}", s.latency_median_ms, ratio(s.latency_median_ms, base.latency_median_ms))
+        })),
+        ("query latency p99 (ms)", Box::new(move |s: &SystemSummary| {
+            format!("{:.1}{}", s.latency_p99_ms, ratio(s.latency_p99_ms, base.latency_p99_ms))
+        })),
+        ("peak memory while querying (MiB)", Box::new(|s: &SystemSummary| {
+            s.query_peak_rss_mib.map_or("—".into(), |m| format!("{m:.0}"))
+        })),
+        ("queries that errored", Box::new(|s: &SystemSummary| s.errors.to_string())),
+    ];
+    for (name, f) in rows {
+        out.push_str(&format!("| {name} |"));
+        for s in summaries {
+            out.push_str(&format!(" {} |", f(s)));
+        }
+        out.push('\n');
+    }
+    out
+}
