@@ -33,28 +33,84 @@ fn which(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
 }
 
-/// Runs a per-query command and times it.
-#[allow(dead_code)]
-fn timed_queries(queries: &[Query], mut one: impl FnMut(&Query) -> Result<Option<Answer>>) -> (Vec<Option<Answer>>, Vec<f64>, usize) {
-    let (mut answers, mut latencies, mut errors) = (Vec::new(), Vec::new(), 0);
-    for q in queries {
+/// CPU seconds used by this process's finished children, from /proc (Linux).
+fn children_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Some((fields.get(13)?.parse::<f64>().ok()? + fields.get(14)?.parse::<f64>().ok()?) / 100.0)
+}
+
+/// Queries are given to a peer in batches of this many files: one process per query would
+/// charge a peer its start-up (audfprint loads its whole table) on every query.
+const BATCH: usize = 100;
+
+/// Runs `store` over the registered files and `query` over the query files in batches, times
+/// both, and turns `parse(stdout, batch)` into answers. Latency is each batch's wall time
+/// divided by its size (the same for every query of a batch).
+fn run_peer(
+    name: &str,
+    version: String,
+    settings: String,
+    audio_seconds: f64,
+    queries: &[Query],
+    db: &Path,
+    store: &mut dyn FnMut() -> Result<()>,
+    query: &mut dyn FnMut(&[PathBuf]) -> Result<String>,
+    parse: &dyn Fn(&str, &[PathBuf]) -> Vec<Option<Answer>>,
+) -> Result<SystemRun> {
+    let cpu0 = children_cpu_s();
+    let t = Instant::now();
+    store()?;
+    let index_wall_s = t.elapsed().as_secs_f64();
+    let index_cpu_s = cpu0.and_then(|c0| children_cpu_s().map(|c1| c1 - c0));
+    let (mut answers, mut latencies_ms, mut errors) = (Vec::new(), Vec::new(), 0);
+    for chunk in queries.chunks(BATCH) {
+        let files: Vec<PathBuf> = chunk.iter().map(|q| q.file.clone()).collect();
         let t = Instant::now();
-        let answer = one(q);
-        latencies.push(t.elapsed().as_secs_f64() * 1e3);
-        match answer {
-            Ok(a) => answers.push(a),
+        let result = query(&files);
+        let per_query = t.elapsed().as_secs_f64() * 1e3 / files.len() as f64;
+        latencies_ms.extend(std::iter::repeat_n(per_query, files.len()));
+        match result {
+            Ok(out) => answers.extend(parse(&out, &files)),
             Err(e) => {
-                if errors < 3 {
-                    eprintln!("peer error on {}: {e:#}", q.file.display());
-                }
-                errors += 1;
-                answers.push(None);
+                eprintln!("{name}: a batch of {} queries failed: {e:#}", files.len());
+                errors += files.len();
+                answers.extend(std::iter::repeat_n(None, files.len()));
             }
         }
     }
-    (answers, latencies, errors)
+    Ok(SystemRun {
+        name: name.into(),
+        version,
+        settings,
+        audio_seconds_indexed: audio_seconds,
+        index_wall_s,
+        index_cpu_s,
+        index_bytes: dir_bytes(db),
+        answers,
+        latencies_ms,
+        query_peak_rss_bytes: None,
+        errors,
+    })
 }
 
+fn git_commit_near(bin: &Path) -> String {
+    // Peers built from a git checkout: name the commit, so BENCHMARKS.md can record it.
+    let mut dir = bin.parent();
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            if let Ok(out) = std::process::Command::new("git").arg("-C").arg(d).args(["rev-parse", "--short", "HEAD"]).output() {
+                return format!("commit {}", String::from_utf8_lossy(&out.stdout).trim());
+            }
+        }
+        dir = d.parent();
+    }
+    "unknown commit".into()
+}
+
+/// Olaf (JorenSix/Olaf): `olaf store FILES`, `olaf query --format json FILES`. Olaf reads its
+/// database location only from `$HOME/.olaf/olaf_config.json`, so each run gets its own HOME.
 struct Olaf {
     bin: PathBuf,
 }
@@ -63,11 +119,52 @@ impl Peer for Olaf {
     fn name(&self) -> &'static str {
         "Olaf"
     }
-    fn run(&self, _registered: &[PathBuf], _audio_seconds: f64, _queries: &[Query], _work: &Path) -> Result<SystemRun> {
-        anyhow::bail!("the Olaf adapter is not wired yet ({})", self.bin.display())
+    fn run(&self, registered: &[PathBuf], audio_seconds: f64, queries: &[Query], work: &Path) -> Result<SystemRun> {
+        let home = work.join("olaf-home");
+        let _ = std::fs::remove_dir_all(&home);
+        std::fs::create_dir_all(home.join(".olaf"))?;
+        let db = home.join("db");
+        let config = serde_json::json!({
+            "db_folder": format!("{}/", db.display()),
+            "cache_folder": format!("{}/", home.join("cache").display()),
+        });
+        std::fs::write(home.join(".olaf/olaf_config.json"), config.to_string())?;
+        let env = [("HOME", home.as_path())];
+        let bin = self.bin.to_string_lossy().into_owned();
+        run_peer(
+            "Olaf",
+            git_commit_near(&self.bin),
+            "defaults (single thread)".into(),
+            audio_seconds,
+            queries,
+            &db,
+            &mut || capture(&bin, &["store"], registered, &env).map(|_| ()),
+            &mut |files| capture(&bin, &["query", "--format", "json"], files, &env),
+            &|out, files| parse_olaf(out, files),
+        )
     }
 }
 
+/// Olaf prints one JSON object per query, concatenated; the best match is the one with the most
+/// aligned fingerprints; the query starts at reference_start - query_start in the reference.
+fn parse_olaf(out: &str, files: &[PathBuf]) -> Vec<Option<Answer>> {
+    let mut by_query: std::collections::HashMap<String, Option<Answer>> = Default::default();
+    for value in serde_json::Deserializer::from_str(out).into_iter::<serde_json::Value>().flatten() {
+        let query = value["query_path"].as_str().unwrap_or_default().to_string();
+        let best = value["matches"].as_array().into_iter().flatten().filter(|m| m["match_count"].as_f64().unwrap_or(0.0) > 0.0).max_by(
+            |a, b| a["match_count"].as_f64().unwrap_or(0.0).total_cmp(&b["match_count"].as_f64().unwrap_or(0.0)),
+        );
+        let answer = best.map(|m| Answer {
+            track: PathBuf::from(m["path"].as_str().unwrap_or_default()),
+            offset_s: m["reference_start"].as_f64().unwrap_or(0.0) - m["query_start"].as_f64().unwrap_or(0.0),
+            score: m["match_count"].as_f64().unwrap_or(0.0),
+        });
+        by_query.entry(query).or_insert(answer);
+    }
+    files.iter().map(|f| by_query.remove(&*f.to_string_lossy()).flatten()).collect()
+}
+
+/// audfprint (dpwe/audfprint): `audfprint.py new|match --dbase DB --list LIST`.
 struct Audfprint {
     script: PathBuf,
     python: String,
@@ -77,8 +174,89 @@ impl Peer for Audfprint {
     fn name(&self) -> &'static str {
         "audfprint"
     }
-    fn run(&self, _registered: &[PathBuf], _audio_seconds: f64, _queries: &[Query], _work: &Path) -> Result<SystemRun> {
-        let _ = (&self.python, capture, dir_bytes);
-        anyhow::bail!("the audfprint adapter is not wired yet ({})", self.script.display())
+    fn run(&self, registered: &[PathBuf], audio_seconds: f64, queries: &[Query], work: &Path) -> Result<SystemRun> {
+        let dir = work.join("audfprint");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let db = dir.join("db.pklz");
+        let script = self.script.to_string_lossy().into_owned();
+        let db_arg = db.to_string_lossy().into_owned();
+        let list = |name: &str, files: &[PathBuf]| -> Result<PathBuf> {
+            let path = dir.join(name);
+            let text: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
+            std::fs::write(&path, text)?;
+            Ok(path)
+        };
+        let store_list = list("store.txt", registered)?;
+        run_peer(
+            "audfprint",
+            git_commit_near(&self.script),
+            "defaults (density 20, one core)".into(),
+            audio_seconds,
+            queries,
+            &db,
+            &mut || capture(&self.python, &[&script, "new", "--dbase", &db_arg, "--list"], std::slice::from_ref(&store_list), &[]).map(|_| ()),
+            &mut |files| {
+                let l = list("query.txt", files)?;
+                capture(&self.python, &[&script, "match", "--dbase", &db_arg, "--list"], &[l], &[])
+            },
+            &|out, files| parse_audfprint(out, files),
+        )
+    }
+}
+
+/// audfprint prints, per query, `Matched Q D sec N raw hashes as REF at T s with A of C common
+/// hashes at rank R` or `NOMATCH Q ...`; T is where the query starts in REF, A the aligned hashes.
+fn parse_audfprint(out: &str, files: &[PathBuf]) -> Vec<Option<Answer>> {
+    let mut by_query: std::collections::HashMap<String, Option<Answer>> = Default::default();
+    for line in out.lines() {
+        if let Some(body) = line.strip_prefix("Matched ") {
+            // Query paths may contain spaces: match the known paths, longest first.
+            let Some(q) = files.iter().map(|f| f.to_string_lossy()).filter(|q| body.starts_with(&format!("{q} "))).max_by_key(|q| q.len())
+            else {
+                continue;
+            };
+            let tail = &body[q.len() + 1..];
+            let Some((_, after_as)) = tail.split_once(" raw hashes as ") else { continue };
+            // "REF at T s with A of C common hashes at rank R": REF may contain " at ".
+            let Some((head, counts)) = after_as.rsplit_once(" s with ") else { continue };
+            let Some((reference, time)) = head.rsplit_once(" at ") else { continue };
+            let offset_s: f64 = time.trim().parse().unwrap_or(f64::NAN);
+            let score: f64 = counts.split_whitespace().next().and_then(|w| w.parse().ok()).unwrap_or(0.0);
+            by_query.entry(q.into_owned()).or_insert(Some(Answer { track: PathBuf::from(reference), offset_s, score }));
+        } else if let Some(body) = line.strip_prefix("NOMATCH ") {
+            if let Some(q) = files.iter().map(|f| f.to_string_lossy()).filter(|q| body.starts_with(&format!("{q} "))).max_by_key(|q| q.len()) {
+                by_query.entry(q.into_owned()).or_insert(None);
+            }
+        }
+    }
+    files.iter().map(|f| by_query.remove(&*f.to_string_lossy()).flatten()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audfprint_lines_parse() {
+        let files = vec![PathBuf::from("/q/a b.mp3"), PathBuf::from("/q/c.mp3")];
+        let out = "Wed log line\nMatched /q/a b.mp3 9.3 sec 809 raw hashes as /m/x at y.mp3 at   37.5 s with   206 of  1350 common hashes at rank  0\nNOMATCH /q/c.mp3 9.9 sec 2217 raw hashes\n";
+        let answers = parse_audfprint(out, &files);
+        let a = answers[0].as_ref().unwrap();
+        assert_eq!(a.track, PathBuf::from("/m/x at y.mp3"));
+        assert_eq!((a.offset_s, a.score), (37.5, 206.0));
+        assert!(answers[1].is_none());
+    }
+
+    #[test]
+    fn olaf_json_parses() {
+        let files = vec![PathBuf::from("/q/a.mp3"), PathBuf::from("/q/n.mp3")];
+        let out = r#"{"query_path":"/q/a.mp3","matches":[{"match_count":29,"query_start":0.264,"path":"/m/r.mp3","reference_start":37.76},{"match_count":9,"query_start":7.8,"path":"/m/r.mp3","reference_start":101.3}]}
+{"query_path":"/q/n.mp3","matches":[]}"#;
+        let answers = parse_olaf(out, &files);
+        let a = answers[0].as_ref().unwrap();
+        assert_eq!(a.track, PathBuf::from("/m/r.mp3"));
+        assert!((a.offset_s - 37.496).abs() < 1e-9);
+        assert!(answers[1].is_none());
     }
 }

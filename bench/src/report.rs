@@ -4,7 +4,6 @@
 use crate::queries::Query;
 use crate::systems::SystemRun;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// A right answer names the right track and puts the query within this many seconds of where it
 /// was cut.
@@ -28,13 +27,21 @@ impl Cell {
     }
 }
 
+/// The counts of one (condition, length) pair.
+#[derive(Clone, Debug, Serialize)]
+pub struct CellRow {
+    pub condition: String,
+    pub length_s: f64,
+    pub counts: Cell,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct SystemSummary {
     pub name: String,
     pub version: String,
     pub settings: String,
-    /// (condition, length) -> counts.
-    pub cells: BTreeMap<String, Cell>,
+    /// Per (condition, length), in the order the queries were made.
+    pub cells: Vec<CellRow>,
     pub total: Cell,
     pub index_x_realtime_per_core: Option<f64>,
     pub index_x_realtime_wall: f64,
@@ -43,10 +50,6 @@ pub struct SystemSummary {
     pub latency_p99_ms: f64,
     pub query_peak_rss_mib: Option<f64>,
     pub errors: usize,
-}
-
-pub fn cell_key(q: &Query) -> String {
-    format!("{} {:>2}s", q.condition, q.length_s)
 }
 
 fn percentile(values: &[f64], p: f64) -> f64 {
@@ -59,11 +62,15 @@ fn percentile(values: &[f64], p: f64) -> f64 {
 }
 
 pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
-    let mut cells: BTreeMap<String, Cell> = BTreeMap::new();
+    let mut cells: Vec<CellRow> = Vec::new();
     let mut total = Cell::default();
     for (q, answer) in queries.iter().zip(&run.answers) {
-        let cell = cells.entry(cell_key(q)).or_default();
-        for c in [&mut *cell, &mut total] {
+        let position = cells.iter().position(|c| c.condition == q.condition && c.length_s == q.length_s);
+        let position = position.unwrap_or_else(|| {
+            cells.push(CellRow { condition: q.condition.clone(), length_s: q.length_s, counts: Cell::default() });
+            cells.len() - 1
+        });
+        for c in [&mut cells[position].counts, &mut total] {
             match (&q.truth, answer) {
                 (Some(truth), Some(a)) => {
                     c.registered += 1;
@@ -118,12 +125,10 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
         out.push_str(" ---: | ---: |");
     }
     out.push('\n');
-    let keys: Vec<&String> = summaries.first().map(|s| s.cells.keys().collect()).unwrap_or_default();
-    for key in keys {
-        let (cond, len) = key.rsplit_once(' ').unwrap_or((key, ""));
-        out.push_str(&format!("| {cond} | {} |", len.trim()));
+    for (i, row) in summaries[0].cells.iter().enumerate() {
+        out.push_str(&format!("| {} | {} s |", row.condition, row.length_s));
         for s in summaries {
-            let c = s.cells.get(key).cloned().unwrap_or_default();
+            let c = &s.cells[i].counts;
             out.push_str(&format!(" {} | {} |", pct(c.recall()), pct(c.fp_rate())));
         }
         out.push('\n');

@@ -378,13 +378,52 @@ pub struct Identification {
     pub duration_s: f64,
 }
 
-/// Identifies the registered recordings in the file at `path`.
+/// Speed factors (pitch and tempo together) tried, nearest first, when a query matches nothing
+/// at its own speed. Landmark hashes are exact, so a copy played 3 % fast matches only once the
+/// query is played 3 % slow again; steps of 1 % leave at most 0.5 % of residual change, which
+/// the lower half of the band and the widened offset tolerance absorb.
+pub const SPEED_SEARCH: &[f64] = &[0.99, 1.01, 0.98, 1.02, 0.97, 1.03, 0.96, 1.04, 0.95, 1.05];
+
+/// Queries longer than this are not speed-searched: that would hold their samples in memory and
+/// multiply their cost, and long files (mixes, sets) are searched at their own speed.
+pub const SPEED_SEARCH_MAX_SECONDS: f64 = 60.0;
+
+/// Identifies the registered recordings in the file at `path`. When nothing matches at the
+/// file's own speed and it is short, it is searched again at each of [`SPEED_SEARCH`]'s speeds.
 pub fn identify_file(index: &Index, path: &Path, options: &MatchOptions) -> Result<Identification, EngineError> {
-    let fp = fingerprint_file(path, index.params())?;
-    let duration_s = fp.info.duration_s();
-    let mut matches = index.search(&fp.landmarks, options);
-    // The matcher estimates where a match ends from its last landmark's pair span; the file's
-    // real end bounds it.
+    let params = index.params();
+    let mut fingerprinter = Fingerprinter::new(params.clone())?;
+    let keep_limit = (SPEED_SEARCH_MAX_SECONDS * params.sample_rate as f64) as usize;
+    let mut kept: Option<Vec<f32>> = Some(Vec::new());
+    let info = fermata_audio::decode_stream(path, params.sample_rate, &mut |chunk| {
+        fingerprinter.push(chunk);
+        if let Some(buffer) = &mut kept {
+            if buffer.len() + chunk.len() > keep_limit {
+                kept = None;
+            } else {
+                buffer.extend_from_slice(chunk);
+            }
+        }
+    })?;
+    let duration_s = info.duration_s();
+    let mut matches = index.search(&fingerprinter.finish().landmarks, options);
+    if let (true, Some(samples)) = (matches.is_empty(), kept) {
+        let widened = MatchOptions { offset_tolerance_frames: options.offset_tolerance_frames.max(2), ..options.clone() };
+        // The speeds are tried in parallel; the nearest one that matches wins.
+        let found = SPEED_SEARCH.par_iter().find_map_first(|&factor| {
+            // Played at `factor` times the speed, query time t becomes t / factor.
+            let changed = fermata_audio::degrade::speed(&samples, factor);
+            let landmarks = fermata_fp::fingerprint(&changed, params).ok()?.landmarks;
+            let mut found = index.search(&landmarks, &widened);
+            for m in &mut found {
+                m.query_start_s *= factor;
+                m.query_end_s *= factor;
+            }
+            (!found.is_empty()).then_some(found)
+        });
+        matches = found.unwrap_or_default();
+    }
+    // The matcher estimates where a match ends from its landmarks; the file's end bounds it.
     for m in &mut matches {
         m.query_end_s = m.query_end_s.min(duration_s);
     }
