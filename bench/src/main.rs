@@ -55,6 +55,9 @@ struct Args {
     /// Python interpreter for audfprint.
     #[arg(long, default_value = "python3")]
     python: String,
+    /// Fingerprint parameters for fermata as a JSON file (default: the built-in defaults); for tuning.
+    #[arg(long, value_name = "FILE")]
+    fp_params: Option<PathBuf>,
     /// Run fermata only.
     #[arg(long)]
     no_peers: bool,
@@ -94,7 +97,12 @@ fn main() -> Result<()> {
 
     let registered: Vec<PathBuf> = split.registered.iter().map(|t| t.path.clone()).collect();
     let audio_seconds: f64 = split.registered.iter().map(|t| t.seconds).sum();
-    let mut runs = vec![systems::run_fermata(&registered, audio_seconds, &queries, &out)?];
+    let params = match &args.fp_params {
+        Some(file) => serde_json::from_slice(&std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?)
+            .with_context(|| format!("{} is not a fingerprint parameter set", file.display()))?,
+        None => fermata_fp::Params::default(),
+    };
+    let mut runs = vec![systems::run_fermata(&params, &registered, audio_seconds, &queries, &out)?];
     let mut notes = Vec::new();
     if !args.no_peers {
         for peer in peers::available(&args.olaf, &args.audfprint, &args.python, &mut notes) {

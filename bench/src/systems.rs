@@ -83,15 +83,20 @@ pub fn dir_bytes(dir: &Path) -> u64 {
 }
 
 /// Runs fermata: index `registered` into a fresh index under `work`, then identify every query.
-pub fn run_fermata(registered: &[PathBuf], audio_seconds: f64, queries: &[Query], work: &Path) -> Result<SystemRun> {
+pub fn run_fermata(
+    params: &fermata_fp::Params,
+    registered: &[PathBuf],
+    audio_seconds: f64,
+    queries: &[Query],
+    work: &Path,
+) -> Result<SystemRun> {
     let dir = work.join("fermata-index");
     let _ = std::fs::remove_dir_all(&dir);
-    let params = fermata_fp::Params::default();
     let inputs: Vec<InputFile> =
         registered.iter().map(|p| InputFile { path: p.clone(), id: p.to_string_lossy().into_owned() }).collect();
     let cpu0 = process_cpu_s();
     let t = Instant::now();
-    let mut writer = IndexWriter::open_or_create(&dir, &params)?;
+    let mut writer = IndexWriter::open_or_create(&dir, params)?;
     let summary = add_files(&mut writer, inputs, &AddOptions::default(), &AtomicBool::new(false), &mut |_| {})?;
     writer.merge_all()?;
     let index_wall_s = t.elapsed().as_secs_f64();
@@ -125,7 +130,7 @@ pub fn run_fermata(registered: &[PathBuf], audio_seconds: f64, queries: &[Query]
     Ok(SystemRun {
         name: "fermata".into(),
         version: format!("{} (fingerprint algorithm {})", env!("CARGO_PKG_VERSION"), fermata_fp::ALGORITHM_VERSION),
-        settings: "defaults".into(),
+        settings: if *params == fermata_fp::Params::default() { "defaults".into() } else { serde_json::to_string(params)? },
         audio_seconds_indexed: audio_seconds,
         index_wall_s,
         index_cpu_s,

@@ -388,10 +388,13 @@ pub const SPEED_SEARCH: &[f64] = &[0.99, 1.01, 0.98, 1.02, 0.97, 1.03, 0.96, 1.0
 /// multiply their cost, and long files (mixes, sets) are searched at their own speed.
 pub const SPEED_SEARCH_MAX_SECONDS: f64 = 60.0;
 
-/// Identifies the registered recordings in the file at `path`. When nothing matches at the
-/// file's own speed and it is short, it is searched again at each of [`SPEED_SEARCH`]'s speeds.
+/// Identifies the registered recordings in the file at `path`, fingerprinted with the index's
+/// query profile (denser than what is stored; see `Params::query_profile`). When nothing matches
+/// at the file's own speed and it is short, it is searched again at each of [`SPEED_SEARCH`]'s
+/// speeds.
 pub fn identify_file(index: &Index, path: &Path, options: &MatchOptions) -> Result<Identification, EngineError> {
-    let params = index.params();
+    let query_params = index.params().query_profile();
+    let params = &query_params;
     let mut fingerprinter = Fingerprinter::new(params.clone())?;
     let keep_limit = (SPEED_SEARCH_MAX_SECONDS * params.sample_rate as f64) as usize;
     let mut kept: Option<Vec<f32>> = Some(Vec::new());

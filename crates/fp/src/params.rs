@@ -148,6 +148,16 @@ impl Params {
         self.hop as f64 / self.sample_rate as f64
     }
 
+    /// The parameters to fingerprint a *query* with, against an index made with `self`: the
+    /// same hash layout, twice the peaks and three times the pairs per anchor. A stored landmark
+    /// is found when both of its peaks survive in the query and are paired there; a denser query
+    /// keeps more of the stored pairs under noise and reverb, at no cost to the index's size.
+    /// Measured on the development corpus: top-1 recall under 0 dB pink noise, reverb and their
+    /// combinations rose from 76 % to 84 % with no false positive (BENCHMARKS.md).
+    pub fn query_profile(&self) -> Params {
+        Params { peaks_per_window: self.peaks_per_window * 2, fan_out: self.fan_out * 3, ..self.clone() }
+    }
+
     /// The time between a landmark's two peaks in frames, read back from its hash.
     pub fn pair_frames(&self, hash: u32) -> u32 {
         (hash & ((1 << DELTA_TIME_BITS) - 1)) + self.min_pair_frames

@@ -13,7 +13,7 @@
 //! footer   48 bytes   BLAKE3 of everything before it, format version, reserved, magic "FERMEND1"
 //! ```
 //!
-//! A lookup reads one directory pair and binary-searches a bucket of a few entries, so a query
+//! A lookup reads one directory pair and binary-searches a bucket of at most 32 entries, so a query
 //! touches a handful of pages per hash however large the segment is.
 
 use crate::IndexError;
@@ -386,9 +386,10 @@ pub(crate) fn write_segment(
     if plan.n_entries > u32::MAX as u64 || plan.tracks.len() > u32::MAX as usize {
         return Err(IndexError::SegmentTooLarge { entries: plan.n_entries });
     }
-    // About eight entries per bucket: the directory costs half a byte per entry and a lookup
-    // binary-searches only a few.
-    let bucket_bits = bits_for(plan.n_entries / 8).min(plan.hash_bits).min(26);
+    // 16 to 32 entries per bucket. Each directory word costs 32 bits per bucket, each bucket bit
+    // moved into the entries costs one bit per entry: 32/E + log2(E) is smallest near E = 22.
+    // A lookup then binary-searches at most 32 entries (5 probes).
+    let bucket_bits = bits_for(plan.n_entries / 32).min(plan.hash_bits).min(26);
     let mut names = Vec::new();
     let mut records = Vec::with_capacity(plan.tracks.len() * TRACK_RECORD_LEN);
     for t in plan.tracks {
