@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine with only the Rust toolchain: installs what
-# the tests need when it is missing (ffmpeg from Debian; the development music corpus from
+# the tests need when it is missing (ffmpeg and sox from Debian; the development music corpus from
 # ../shared/corpus/dev-corpus.sh into ./corpus), then runs `cargo test`.
 #
 #   bash scripts/test.sh [extra cargo test arguments]
@@ -17,10 +17,15 @@ as_root() {
   fi
 }
 
-if ! command -v ffmpeg >/dev/null 2>&1; then
-  echo "test.sh: installing ffmpeg (codecs for the re-encoding tests and the corpus durations)"
-  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null; } ||
-    echo "test.sh: could not install ffmpeg; tests that need it will skip (or fail under CI=true)"
+# ffmpeg: codecs for the re-encoding tests and the corpus durations; sox: the benchmark's speed,
+# tempo and pitch conditions.
+missing=()
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v sox >/dev/null 2>&1 || missing+=(sox)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]}"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; } ||
+    echo "test.sh: could not install ${missing[*]}; tests that need them will skip (or fail under CI=true)"
 fi
 
 corpus=${FERMATA_CORPUS:-$PWD/corpus}
