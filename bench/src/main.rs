@@ -5,19 +5,59 @@ mod corpus;
 mod peers;
 mod queries;
 mod report;
+mod scale;
 mod systems;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(
-    name = "fermata-bench",
-    about = "Measures fermata's identification accuracy and speed on a directory of music, beside peers",
-    after_help = "Example:\n  fermata-bench --music corpus/music --out target/bench\n  \
-                  fermata-bench --music corpus/music --conditions clean,mp3-64 --lengths 10 --no-peers"
-)]
+#[command(name = "fermata-bench", about = "Measures fermata's identification accuracy, speed and scale")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Accuracy and speed on a directory of music, under degradations, beside peers.
+    #[command(after_help = "Examples:\n  fermata-bench run --music corpus/music --out target/bench\n  \
+                            fermata-bench run --music corpus/music --conditions clean,mp3-64 --lengths 10 --no-peers")]
+    Run(Args),
+    /// Query latency and memory on indexes of synthetic tracks with measured real statistics.
+    #[command(after_help = "Example:\n  fermata-bench scale --music corpus/music --tracks 10000,30000,100000")]
+    Scale(ScaleArgs),
+    /// (internal) The query half of `scale`, run in its own process to measure its memory.
+    #[command(hide = true)]
+    ScaleQuery {
+        #[arg(long)]
+        index: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct ScaleArgs {
+    /// Real music to measure landmark statistics on and to cut unregistered queries from.
+    #[arg(long, value_name = "DIR")]
+    music: PathBuf,
+    /// Index sizes (tracks) to measure at, in increasing order.
+    #[arg(long, value_delimiter = ',', default_value = "10000,30000,100000")]
+    tracks: Vec<u64>,
+    /// Where the index and results go.
+    #[arg(long, value_name = "DIR", default_value = "target/bench-scale")]
+    out: PathBuf,
+    /// Tracks per published batch.
+    #[arg(long, default_value_t = 5000)]
+    batch: u64,
+    /// Real 10 s queries cut from each music file.
+    #[arg(long, default_value_t = 10)]
+    queries_per_file: usize,
+}
+
+#[derive(clap::Args)]
 struct Args {
     /// Directory of music (walked recursively).
     #[arg(long, value_name = "DIR")]
@@ -67,7 +107,21 @@ struct Args {
 }
 
 fn main() -> Result<()> {
-    let args = Args::parse();
+    match Cli::parse().command {
+        Command::Run(args) => run(args),
+        Command::Scale(args) => {
+            std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+            let checkpoints = scale::run(&args.music, &args.tracks, &args.out, args.batch.max(1), args.queries_per_file)?;
+            let text = serde_json::to_string_pretty(&checkpoints)?;
+            std::fs::write(args.out.join("scale.json"), &text)?;
+            println!("{text}");
+            Ok(())
+        }
+        Command::ScaleQuery { index, queries } => scale::query_process(&index, &queries),
+    }
+}
+
+fn run(args: Args) -> Result<()> {
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = args.out.canonicalize()?;
     let conditions = queries::select(&args.conditions)?;

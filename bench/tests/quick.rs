@@ -4,15 +4,15 @@
 
 use std::process::Command;
 
-fn have(tool: &str) -> bool {
-    let ok = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+fn have(tool: &str, version_flag: &str) -> bool {
+    let ok = Command::new(tool).arg(version_flag).output().is_ok_and(|o| o.status.success());
     assert!(ok || std::env::var("CI").as_deref() != Ok("true"), "{tool} is required under CI=true (scripts/test.sh installs it)");
     ok
 }
 
 #[test]
 fn quick_benchmark_runs_end_to_end() {
-    if !have("ffmpeg") || !have("sox") {
+    if !have("ffmpeg", "-version") || !have("sox", "--version") {
         eprintln!("skipping: the benchmark needs ffmpeg and sox (scripts/test.sh installs them)");
         return;
     }
@@ -25,7 +25,7 @@ fn quick_benchmark_runs_end_to_end() {
     }
     let out = dir.path().join("out");
     let run = Command::new(env!("CARGO_BIN_EXE_fermata-bench"))
-        .args(["--music", music.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args(["run", "--music", music.to_str().unwrap(), "--out", out.to_str().unwrap()])
         .args(["--lengths", "5", "--per-cell", "3", "--unregistered-per-cell", "2", "--min-seconds", "10"])
         .args(["--conditions", "clean,mp3-64,white-10dB,speed+5%", "--no-peers", "--json"])
         .output()
