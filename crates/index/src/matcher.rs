@@ -74,18 +74,38 @@ struct Hit {
 
 pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], options: &MatchOptions) -> Vec<Match> {
     let mut hits = Vec::new();
-    let mut postings: Vec<Posting> = Vec::new();
+    let mut postings: Vec<(Posting, u32)> = Vec::new();
+    let mut one: Vec<Posting> = Vec::new();
+    let mut per_track: Vec<u32> = Vec::new();
     for (si, seg) in segments.iter().enumerate() {
+        // First pass: every posting of every query landmark, counted per track. Most tracks
+        // collect a few chance hits; only tracks with at least `min_aligned` hits in all can
+        // hold a match, so only their hits are kept and sorted (the sort would otherwise
+        // dominate on a large index).
+        postings.clear();
+        per_track.clear();
+        per_track.resize(seg.n_tracks() as usize, 0);
         for (qi, l) in query.iter().enumerate() {
-            postings.clear();
-            seg.postings(l.hash, options.max_postings_per_hash, &mut postings);
-            hits.extend(postings.iter().map(|p| Hit {
-                segment: si as u32,
-                track: p.track,
-                offset: p.time as i64 - l.time as i64,
-                query_landmark: qi as u32,
-            }));
+            one.clear();
+            seg.postings(l.hash, options.max_postings_per_hash, &mut one);
+            for p in &one {
+                if let Some(c) = per_track.get_mut(p.track as usize) {
+                    *c += 1;
+                }
+            }
+            postings.extend(one.iter().map(|&p| (p, qi as u32)));
         }
+        hits.extend(
+            postings
+                .iter()
+                .filter(|(p, _)| per_track.get(p.track as usize).is_some_and(|&c| c >= options.min_aligned))
+                .map(|&(p, qi)| Hit {
+                    segment: si as u32,
+                    track: p.track,
+                    offset: p.time as i64 - query[qi as usize].time as i64,
+                    query_landmark: qi,
+                }),
+        );
     }
     hits.sort_unstable_by_key(|h| (h.segment, h.track, h.offset, h.query_landmark));
 
