@@ -120,7 +120,23 @@ pub struct Checkpoint {
     pub synthetic_queries: usize,
     pub synthetic_found: usize,
     pub peak_rss_mib_while_querying: f64,
+    /// Of the resident memory at the end: the process's own (heap) and the mapped index pages
+    /// (page cache the kernel may reclaim).
+    #[serde(default)]
+    pub rss_anon_mib: f64,
+    #[serde(default)]
+    pub rss_file_mib: f64,
     pub build_cpu_s: f64,
+}
+
+fn status_mib(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
@@ -278,6 +294,8 @@ pub fn query_process(dir: &Path, queries: &Path) -> Result<()> {
         synthetic_queries: set.synthetic.len(),
         synthetic_found: found,
         peak_rss_mib_while_querying: peak_rss_bytes().unwrap_or(0) as f64 / (1024.0 * 1024.0),
+        rss_anon_mib: status_mib("RssAnon:"),
+        rss_file_mib: status_mib("RssFile:"),
         build_cpu_s: 0.0,
     };
     println!("{}", serde_json::to_string(&checkpoint)?);

@@ -27,6 +27,9 @@ pub struct MatchOptions {
     pub min_aligned: u32,
     /// Hashes with more postings than this in a segment are skipped as uninformative.
     pub max_postings_per_hash: usize,
+    /// At most this many postings are read per query, rarest hashes first: the bound on a
+    /// query's cost as the index grows (see BENCHMARKS.md, scale).
+    pub max_postings_per_query: usize,
     /// Offsets within this many frames count as the same alignment (frame jitter).
     pub offset_tolerance_frames: u32,
     /// Aligned landmarks further apart than this in the query start a new run (seconds).
@@ -40,6 +43,7 @@ impl Default for MatchOptions {
         MatchOptions {
             min_aligned: MIN_ALIGNED_LANDMARKS,
             max_postings_per_hash: 20_000,
+            max_postings_per_query: 300_000,
             offset_tolerance_frames: 1,
             max_gap_s: 6.0,
             max_offsets_per_track: 8,
@@ -54,7 +58,8 @@ pub struct Match {
     pub track_id: String,
     /// Query landmarks aligned with the track at one offset.
     pub score: u32,
-    /// The share of the query's landmarks within the matched range that aligned (0 to 1).
+    /// The share of the registered recording's landmarks over the matched range that the query
+    /// reproduced (0 to 1): near 1 for a clean copy, lower as noise and codecs remove peaks.
     pub confidence: f64,
     /// Where the match starts in the query (seconds).
     pub query_start_s: f64,
@@ -73,34 +78,57 @@ struct Hit {
 }
 
 pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], options: &MatchOptions) -> Vec<Match> {
+    // Plan: every (segment, landmark) lookup with its posting-list length, rarest first. Rare
+    // hashes tell tracks apart; common ones cost the most and tell the least. Reading stops at
+    // the posting budget, which bounds a query's cost however large the index grows.
+    let mut lookups: Vec<(u64, u32, u32, std::ops::Range<u64>)> = Vec::new();
+    for (si, seg) in segments.iter().enumerate() {
+        for (qi, l) in query.iter().enumerate() {
+            let range = seg.range(l.hash);
+            let len = range.end - range.start;
+            if len > 0 && len <= options.max_postings_per_hash as u64 {
+                lookups.push((len, si as u32, qi as u32, range));
+            }
+        }
+    }
+    lookups.sort_unstable_by_key(|l| (l.0, l.1, l.2));
+    let mut budget = options.max_postings_per_query as u64;
+    lookups.retain(|l| {
+        let keep = l.0 <= budget;
+        budget = budget.saturating_sub(l.0);
+        keep
+    });
+    lookups.sort_unstable_by_key(|l| (l.1, l.2));
+
     let mut hits = Vec::new();
     let mut postings: Vec<(Posting, u32)> = Vec::new();
     let mut one: Vec<Posting> = Vec::new();
     let mut per_track: Vec<u32> = Vec::new();
-    for (si, seg) in segments.iter().enumerate() {
-        // First pass: every posting of every query landmark, counted per track. Most tracks
-        // collect a few chance hits; only tracks with at least `min_aligned` hits in all can
-        // hold a match, so only their hits are kept and sorted (the sort would otherwise
-        // dominate on a large index).
+    for segment_lookups in lookups.chunk_by(|a, b| a.1 == b.1) {
+        let si = segment_lookups[0].1;
+        let seg = &segments[si as usize];
+        // First pass: the postings, counted per track. Most tracks collect a few chance hits;
+        // only tracks with at least `min_aligned` hits in all can hold a match, so only their
+        // hits are kept and sorted.
         postings.clear();
         per_track.clear();
         per_track.resize(seg.n_tracks() as usize, 0);
-        for (qi, l) in query.iter().enumerate() {
+        for (_, _, qi, range) in segment_lookups {
             one.clear();
-            seg.postings(l.hash, options.max_postings_per_hash, &mut one);
+            seg.read(range.clone(), &mut one);
             for p in &one {
                 if let Some(c) = per_track.get_mut(p.track as usize) {
                     *c += 1;
                 }
             }
-            postings.extend(one.iter().map(|&p| (p, qi as u32)));
+            postings.extend(one.iter().map(|&p| (p, *qi)));
         }
         hits.extend(
             postings
                 .iter()
                 .filter(|(p, _)| per_track.get(p.track as usize).is_some_and(|&c| c >= options.min_aligned))
                 .map(|&(p, qi)| Hit {
-                    segment: si as u32,
+                    segment: si,
                     track: p.track,
                     offset: p.time as i64 - query[qi as usize].time as i64,
                     query_landmark: qi,
@@ -117,7 +145,9 @@ pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], 
         if (group.len() as u32) < options.min_aligned {
             continue;
         }
-        let track_id = segments[group[0].segment as usize].track(group[0].track).id;
+        let track = segments[group[0].segment as usize].track(group[0].track);
+        let track_density = track.landmarks as f64 / track.duration_s.max(1e-9);
+        let track_id = track.id;
         let mut found: Vec<Match> = Vec::new();
         for window in best_offsets(group, options) {
             let mut times: Vec<(u32, u32)> = window
@@ -134,7 +164,6 @@ pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], 
                     continue;
                 }
                 let (start, end) = (run[0].0, run[run.len() - 1].0);
-                let in_range = query.partition_point(|l| l.time <= end) - query.partition_point(|l| l.time < start);
                 // The matched audio reaches the later peak of each aligned pair, and half a
                 // window beyond it.
                 let end_frame = run
@@ -146,7 +175,7 @@ pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], 
                 let candidate = Match {
                     track_id: track_id.clone(),
                     score,
-                    confidence: score as f64 / in_range.max(1) as f64,
+                    confidence: (score as f64 / (track_density * (end_frame - start as f64) * frame_s).max(1.0)).min(1.0),
                     query_start_s: start as f64 * frame_s,
                     query_end_s: end_frame * frame_s,
                     reference_start_s: (start as i64 + offset).max(0) as f64 * frame_s,

@@ -168,6 +168,9 @@ impl Segment {
         // renamed into place); fermata never modifies or truncates a published segment, and
         // deletes it only by unlinking, which leaves existing mappings valid.
         let map = unsafe { Mmap::map(&file) }.map_err(|source| IndexError::Io { path: path.to_path_buf(), source })?;
+        // Lookups jump around the file: read-ahead would only pull in pages nobody asked for.
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Random);
         if map.len() < HEADER_LEN + FOOTER_LEN || &map[0..8] != MAGIC {
             return Err(corrupt("not a fermata segment (bad magic or too short)".into()));
         }
@@ -248,41 +251,46 @@ impl Segment {
         (rest, Posting { track, time })
     }
 
-    /// Appends the postings of `hash` to `out`, unless there are more than `cap` of them, in
-    /// which case nothing is appended and `false` is returned (the hash is too common to tell
-    /// tracks apart, and reading it would only cost time).
-    pub(crate) fn postings(&self, hash: u32, cap: usize, out: &mut Vec<Posting>) -> bool {
+    /// The entries holding `hash`: two binary searches in its bucket, nothing decoded beyond
+    /// them, so the length of a posting list is known before it is read.
+    pub(crate) fn range(&self, hash: u32) -> std::ops::Range<u64> {
         let rest_bits = self.h.rest_bits();
         let bucket = (hash >> rest_bits) as u64;
         if bucket >= 1 << self.h.bucket_bits {
-            return true;
+            return 0..0;
         }
         let rest = hash & ((1u32 << rest_bits) - 1);
-        let (mut lo, mut hi) = (self.dir(bucket), self.dir(bucket + 1));
-        let end = hi;
-        // Lower bound of `rest` in the bucket.
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.split(self.entry(mid)).0 < rest {
-                lo = mid + 1;
-            } else {
-                hi = mid;
+        let (start, end) = (self.dir(bucket), self.dir(bucket + 1));
+        let bound = |strictly_above: bool| {
+            let (mut lo, mut hi) = (start, end.max(start));
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                let r = self.split(self.entry(mid)).0;
+                if r < rest || (strictly_above && r == rest) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
             }
+            lo
+        };
+        bound(false)..bound(true)
+    }
+
+    /// Appends the postings in `range` (from [`range`](Self::range)) to `out`.
+    pub(crate) fn read(&self, range: std::ops::Range<u64>, out: &mut Vec<Posting>) {
+        out.extend(range.map(|i| self.split(self.entry(i)).1));
+    }
+
+    /// Appends the postings of `hash` to `out`, unless there are more than `cap` of them, in
+    /// which case nothing is appended and `false` is returned.
+    #[cfg(test)]
+    pub(crate) fn postings(&self, hash: u32, cap: usize, out: &mut Vec<Posting>) -> bool {
+        let range = self.range(hash);
+        if range.end - range.start > cap as u64 {
+            return false;
         }
-        let start = out.len();
-        let mut i = lo;
-        while i < end {
-            let (r, p) = self.split(self.entry(i));
-            if r != rest {
-                break;
-            }
-            if i - lo >= cap as u64 {
-                out.truncate(start);
-                return false;
-            }
-            out.push(p);
-            i += 1;
-        }
+        self.read(range, out);
         true
     }
 
