@@ -1,6 +1,7 @@
 //! `fermata-bench`: identification quality and speed, measured reproducibly, with peers side by
 //! side on the same queries. See BENCHMARKS.md for how to run it and the latest figures.
 
+mod chromaprint;
 mod corpus;
 mod peers;
 mod queries;
@@ -167,6 +168,24 @@ fn run(args: Args) -> Result<()> {
             }
         }
     }
+    let whole_tracks = match (args.no_peers, chromaprint::available()) {
+        (false, Some(version)) => {
+            eprintln!("whole tracks: fermata and Chromaprint's fpcalc");
+            let index = fermata_index::Index::open(&out.join("fermata-index"))?;
+            match chromaprint::run(&split, &index, version, &out) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    notes.push(format!("Chromaprint comparison failed: {e:#}"));
+                    None
+                }
+            }
+        }
+        (false, None) => {
+            notes.push("Chromaprint skipped: no `fpcalc` on PATH (Debian: libchromaprint-tools)".into());
+            None
+        }
+        _ => None,
+    };
     let summaries: Vec<report::SystemSummary> = runs.iter().map(|r| report::summarise(r, &queries)).collect();
     let header = format!(
         "Registered: {} recordings ({:.2} h); unregistered: {}; duplicate groups: {}; {} queries \
@@ -182,10 +201,32 @@ fn run(args: Args) -> Result<()> {
         args.lengths,
         notes.iter().map(|n| format!("\nNote: {n}")).collect::<String>()
     );
-    let markdown = report::markdown(&summaries, &header);
+    let mut markdown = report::markdown(&summaries, &header);
+    if let Some(w) = &whole_tracks {
+        markdown.push_str(&format!(
+            "\nWhole recordings re-encoded to MP3 64 kbit/s ({} registered, {} unregistered), where a whole-file \
+             fingerprint fits:\n\n| system | right recording | false positives | seconds |\n| --- | ---: | ---: | ---: |\n\
+             | fermata | {} of {} | {} of {} | {:.1} |\n| Chromaprint fpcalc ({}, similarity ≥ {}) | {} of {} | {} of {} | {:.1} |\n",
+            w.registered_queries,
+            w.unregistered_queries,
+            w.fermata_correct,
+            w.registered_queries,
+            w.fermata_false_positives,
+            w.unregistered_queries,
+            w.fermata_seconds,
+            w.fpcalc_version,
+            chromaprint::MATCH_SIMILARITY,
+            w.fpcalc_correct,
+            w.registered_queries,
+            w.fpcalc_false_positives,
+            w.unregistered_queries,
+            w.fpcalc_seconds,
+        ));
+    }
     let result = serde_json::json!({
         "split": split,
         "summaries": summaries,
+        "whole_tracks": whole_tracks,
         "notes": notes,
         "queries": queries,
         "answers": runs.iter().map(|r| serde_json::json!({"system": r.name, "answers": r.answers, "latencies_ms": r.latencies_ms})).collect::<Vec<_>>(),

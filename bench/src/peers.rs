@@ -73,10 +73,22 @@ fn run_peer(
         latencies_ms.extend(std::iter::repeat_n(per_query, files.len()));
         match result {
             Ok(out) => answers.extend(parse(&out, &files)),
-            Err(e) => {
-                eprintln!("{name}: a batch of {} queries failed: {e:#}", files.len());
-                errors += files.len();
-                answers.extend(std::iter::repeat_n(None, files.len()));
+            Err(_) => {
+                // One file a peer cannot read fails its whole batch: ask again one by one, so
+                // that only the unreadable files count as errors.
+                for file in &files {
+                    let one = std::slice::from_ref(file);
+                    match query(one) {
+                        Ok(out) => answers.extend(parse(&out, one)),
+                        Err(e) => {
+                            if errors < 3 {
+                                eprintln!("{name}: {e:#}");
+                            }
+                            errors += 1;
+                            answers.push(None);
+                        }
+                    }
+                }
             }
         }
     }
