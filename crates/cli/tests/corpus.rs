@@ -44,6 +44,18 @@ fn offset(i: usize, max: f64) -> f64 {
     (x as f64 / (1u64 << 53) as f64 * max * 10.0).round() / 10.0
 }
 
+/// Cuts 10 s of `source` from `at` seconds, re-encoded to MP3 at 128 kbit/s, into `out`.
+fn excerpt_mp3(source: &Path, at: f64, out: &Path) {
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-y", "-ss", &at.to_string(), "-t", "10", "-i"])
+        .arg(source)
+        .args(["-b:a", "128k"])
+        .arg(out)
+        .status()
+        .unwrap();
+    assert!(status.success(), "ffmpeg failed on {}", source.display());
+}
+
 fn link_dir(dir: &Path, tracks: &[&Track]) -> Vec<String> {
     std::fs::create_dir_all(dir).unwrap();
     tracks
@@ -78,28 +90,14 @@ fn real_music_excerpts_reencoded_unregistered_and_concatenated() {
     for (i, t) in registered.iter().enumerate() {
         let at = offset(i, t.seconds - 11.0);
         let file = q.join(format!("reg{i:02}.mp3"));
-        let status = std::process::Command::new("ffmpeg")
-            .args(["-nostdin", "-v", "error", "-y", "-ss", &at.to_string(), "-t", "10", "-i"])
-            .arg(&t.path)
-            .args(["-b:a", "128k"])
-            .arg(&file)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        excerpt_mp3(&t.path, at, &file);
         queries.push((file, Some((ids[i].clone(), at))));
     }
     for (i, t) in unregistered.iter().enumerate() {
         for k in 0..2 {
             let at = offset(100 + 2 * i + k, t.seconds - 11.0);
             let file = q.join(format!("unreg{i:02}-{k}.mp3"));
-            let status = std::process::Command::new("ffmpeg")
-                .args(["-nostdin", "-v", "error", "-y", "-ss", &at.to_string(), "-t", "10", "-i"])
-                .arg(&t.path)
-                .args(["-b:a", "128k"])
-                .arg(&file)
-                .status()
-                .unwrap();
-            assert!(status.success());
+            excerpt_mp3(&t.path, at, &file);
             queries.push((file, None));
         }
     }
