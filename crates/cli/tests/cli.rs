@@ -244,6 +244,49 @@ fn killed_add_leaves_a_usable_index_and_a_rerun_completes_it() {
 }
 
 #[test]
+fn ctrl_c_stops_cleanly_and_a_rerun_resumes() {
+    let dir = tempdir();
+    let music = dir.path().join("music");
+    std::fs::create_dir_all(&music).unwrap();
+    let n = 40;
+    for i in 0..n {
+        write_track(&music.join(format!("t{i:02}.wav")), 900 + i, 30.0);
+    }
+    let index = dir.path().join("idx");
+    let child = fermata()
+        .args(["index", "add", "--batch", "2", "--index", path_str(&index), path_str(&music)])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let manifest = index.join("fermata-index.json");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&manifest).is_ok_and(|t| t.contains("seg-")) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let interrupted = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let idx = fermata_index::Index::open(&index).unwrap();
+    let kept = idx.stats().tracks;
+    drop(idx);
+    if out.status.code() == Some(130) {
+        assert!(err.contains("run the same command again to resume"), "{err}");
+    } else {
+        // The run was already finishing when the signal came: it must then have completed.
+        assert!(out.status.success(), "{err}");
+        assert_eq!(kept, n);
+    }
+    let rerun = run(&["index", "add", "--index", path_str(&index), "--json", path_str(&music)]);
+    assert!(rerun.status.success(), "{}", stderr(&rerun));
+    let summary = ndjson(&rerun).pop().unwrap();
+    assert_eq!(summary["summary"]["already_indexed"].as_u64().unwrap(), kept, "finished files are not redone");
+    assert_eq!(summary["summary"]["added"].as_u64().unwrap() + kept, n);
+    assert!(fermata_index::Index::open(&index).unwrap().verify().is_empty());
+}
+
+#[test]
 fn a_second_writer_is_refused_while_the_first_runs() {
     let dir = tempdir();
     let index = dir.path().join("idx");
