@@ -187,32 +187,48 @@ fn version_and_parameter_mismatches_are_refused() {
     assert!(stderr(&out).contains("format version 42"), "{}", stderr(&out));
 }
 
+/// Generated music in `music/` and an `index add` of it running in the background with
+/// `batch`, returned once its first segment is published (so it has work left to lose).
+struct RunningAdd {
+    dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl RunningAdd {
+    fn start(tracks: u64, seed: u64, batch: &str) -> RunningAdd {
+        let dir = tempdir();
+        let music = dir.path().join("music");
+        std::fs::create_dir_all(&music).unwrap();
+        for i in 0..tracks {
+            write_track(&music.join(format!("t{i:02}.wav")), seed + i, 30.0);
+        }
+        let index = dir.path().join("idx");
+        let child = fermata()
+            .args(["index", "add", "--batch", batch, "--index", path_str(&index), path_str(&music)])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let manifest = index.join("fermata-index.json");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !std::fs::read_to_string(&manifest).is_ok_and(|t| t.contains("seg-")) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        RunningAdd { dir, child }
+    }
+    fn music(&self) -> std::path::PathBuf {
+        self.dir.path().join("music")
+    }
+    fn index(&self) -> std::path::PathBuf {
+        self.dir.path().join("idx")
+    }
+}
+
 #[test]
 fn killed_add_leaves_a_usable_index_and_a_rerun_completes_it() {
-    let dir = tempdir();
-    let music = dir.path().join("music");
-    std::fs::create_dir_all(&music).unwrap();
     let n = 24;
-    for i in 0..n {
-        write_track(&music.join(format!("t{i:02}.wav")), 500 + i, 30.0);
-    }
-    let index = dir.path().join("idx");
-    let mut child = fermata()
-        .args(["index", "add", "--batch", "1", "--index", path_str(&index), path_str(&music)])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Kill it as soon as something has been published, while it is still working.
-    let manifest = index.join("fermata-index.json");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let published = std::fs::read_to_string(&manifest).is_ok_and(|t| t.contains("seg-"));
-        if published || Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let RunningAdd { dir, mut child } = RunningAdd::start(n, 500, "1");
+    let (music, index) = (dir.path().join("music"), dir.path().join("idx"));
     let finished_early = child.try_wait().unwrap().is_some();
     child.kill().unwrap();
     child.wait().unwrap();
@@ -245,25 +261,9 @@ fn killed_add_leaves_a_usable_index_and_a_rerun_completes_it() {
 
 #[test]
 fn ctrl_c_stops_cleanly_and_a_rerun_resumes() {
-    let dir = tempdir();
-    let music = dir.path().join("music");
-    std::fs::create_dir_all(&music).unwrap();
     let n = 40;
-    for i in 0..n {
-        write_track(&music.join(format!("t{i:02}.wav")), 900 + i, 30.0);
-    }
-    let index = dir.path().join("idx");
-    let child = fermata()
-        .args(["index", "add", "--batch", "2", "--index", path_str(&index), path_str(&music)])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let manifest = index.join("fermata-index.json");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !std::fs::read_to_string(&manifest).is_ok_and(|t| t.contains("seg-")) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let add = RunningAdd::start(n, 900, "2");
+    let (music, index, child) = (add.music(), add.index(), add.child);
     let interrupted = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(interrupted.success());
     let out = child.wait_with_output().unwrap();
