@@ -416,11 +416,12 @@ pub fn identify_file(index: &Index, path: &Path, options: &MatchOptions) -> Resu
     let mut matches = index.search(&fingerprinter.finish().landmarks, options);
     if let (true, Some(samples)) = (matches.is_empty(), kept) {
         let widened = MatchOptions { offset_tolerance_frames: options.offset_tolerance_frames.max(2), ..options.clone() };
-        // The speeds are tried in parallel; the nearest one that matches wins.
+        // One spectrogram, reinterpolated for each speed; the speeds are tried in parallel and
+        // the nearest one that matches wins.
+        let spectrogram = fermata_fp::spectrogram(&samples, params)?;
         let found = SPEED_SEARCH.par_iter().find_map_first(|&factor| {
             // Played at `factor` times the speed, query time t becomes t / factor.
-            let changed = fermata_audio::degrade::speed(&samples, factor);
-            let landmarks = fermata_fp::fingerprint(&changed, params).ok()?.landmarks;
+            let landmarks = fermata_fp::fingerprint_at_speed(&spectrogram, params, factor).ok()?.landmarks;
             let mut found = index.search(&landmarks, &widened);
             for m in &mut found {
                 m.query_start_s *= factor;

@@ -25,7 +25,13 @@ pub(crate) struct Stft {
 
 impl Stft {
     pub(crate) fn new(params: &Params) -> Self {
+        Self::with_bins(params, params.bin_range())
+    }
+
+    /// An STFT that keeps FFT bins `bins.0..bins.1` (clamped to the spectrum).
+    pub(crate) fn with_bins(params: &Params, bins: (usize, usize)) -> Self {
         let n = params.fft_size;
+        let bins = (bins.0.min(n / 2 + 1), bins.1.clamp(bins.0.min(n / 2 + 1), n / 2 + 1));
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
         // Hann window: low side lobes keep a loud partial from creating false peaks nearby.
         let window: Vec<f32> = (0..n)
@@ -41,7 +47,7 @@ impl Stft {
             window,
             pending: Vec::with_capacity(2 * n),
             hop: params.hop,
-            bins: params.bin_range(),
+            bins,
             norm_db,
             frames: 0,
         }
