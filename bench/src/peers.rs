@@ -33,12 +33,9 @@ fn which(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
 }
 
-/// CPU seconds used by this process's finished children, from /proc (Linux).
+/// CPU seconds used by this process's finished children.
 fn children_cpu_s() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    Some((fields.get(13)?.parse::<f64>().ok()? + fields.get(14)?.parse::<f64>().ok()?) / 100.0)
+    crate::systems::cpu_s(true)
 }
 
 /// Queries are given to a peer in batches of this many files: one process per query would

@@ -52,7 +52,8 @@ pub struct SystemSummary {
     pub errors: usize,
 }
 
-fn percentile(values: &[f64], p: f64) -> f64 {
+/// The `p` quantile (0 to 1) of `values`, nearest rank; NaN when there are none.
+pub(crate) fn percentile(values: &[f64], p: f64) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
     if v.is_empty() {

@@ -139,11 +139,6 @@ fn status_mib(field: &str) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
-
 /// Grows an index to each size in `sizes` (tracks) and measures it there.
 pub fn run(music: &Path, sizes: &[u64], out: &Path, batch: u64, queries_per_track: usize) -> Result<Vec<Checkpoint>> {
     let params = Params::default();
@@ -286,8 +281,8 @@ pub fn query_process(dir: &Path, queries: &Path) -> Result<()> {
         index_bytes: stats.bytes,
         bytes_per_hour: stats.bytes_per_hour,
         open_ms,
-        search_median_ms: percentile(&mut times, 0.5),
-        search_p99_ms: percentile(&mut times, 0.99),
+        search_median_ms: crate::report::percentile(&times, 0.5),
+        search_p99_ms: crate::report::percentile(&times, 0.99),
         real_queries: set.real.len(),
         real_false_positives: false_positives,
         best_chance_score: best_chance,

@@ -41,14 +41,22 @@ pub struct SystemRun {
     pub errors: usize,
 }
 
-/// CPU time of this process (user + system) in seconds, from /proc.
-pub fn process_cpu_s() -> Option<f64> {
+/// CPU seconds (user + system) from /proc/self/stat (Linux): of this process, or with
+/// `children` of its finished, waited-for child processes.
+pub fn cpu_s(children: bool) -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    // Fields after the parenthesised command name: utime, stime are the 12th and 13th,
+    // cutime, cstime the 14th and 15th.
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    let first = if children { 13 } else { 11 };
+    let ticks: f64 = fields.get(first)?.parse::<f64>().ok()? + fields.get(first + 1)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
+}
+
+/// CPU seconds of this process.
+pub fn process_cpu_s() -> Option<f64> {
+    cpu_s(false)
 }
 
 /// Resets the kernel's peak-RSS counter of this process (Linux), so that a later reading
