@@ -1,0 +1,130 @@
+//! fermata's rights registry: who holds which recordings, what each holder says to each kind of
+//! AI use, the licences granted, the clearance scans run, and a hash-chained audit log of every
+//! change.
+//!
+//! The rules live in [`Registry`]; records are kept by a [`Store`] ([`SqliteStore`] is the
+//! embedded one). Every operation is one transaction that also appends its audit event, so a
+//! failure leaves neither a half-made change nor a change without its event.
+//!
+//! # Example
+//!
+//! ```
+//! use fermata_registry::{Decision, LicenceGrant, PartyKind, PolicyChange, Registry, Use, Verdict, Work};
+//!
+//! let home = tempfile::tempdir()?;
+//! let mut registry = Registry::create(&home.path().join("registry.sqlite"))?;
+//! registry.add_party("indie-records", PartyKind::Label, "Indie Records", "cli")?;
+//! registry.add_party("acme-ai", PartyKind::Developer, "Acme AI", "cli")?;
+//! let work = Work {
+//!     isrc: "GBAYE6900531".parse()?,
+//!     title: "First Song".into(),
+//!     artist: "The Band".into(),
+//!     duration_s: Some(201.0),
+//!     iswc: None,
+//!     registrant: "indie-records".into(),
+//!     credits: vec![],
+//!     shares: fermata_registry::parse_shares("indie-records=100")?,
+//!     tracks: vec!["GBAYE6900531".into()],
+//! };
+//! registry.register_works("indie-records", vec![work], "cli")?;
+//!
+//! // Nothing set: the answer is no.
+//! let de = "DE".parse()?;
+//! let isrc = "GBAYE6900531".parse()?;
+//! assert_eq!(registry.clear(&isrc, "acme-ai", Use::TrainGenai, &de)?.verdict, Verdict::Denied);
+//!
+//! registry.set_policy(PolicyChange::new("indie-records", None, Use::TrainGenai, Decision::LicenceRequired), "indie-records")?;
+//! assert_eq!(registry.clear(&isrc, "acme-ai", Use::TrainGenai, &de)?.verdict, Verdict::LicenceRequired);
+//!
+//! registry.grant_licence(LicenceGrant::new("indie-records", "acme-ai", Use::TrainGenai, "2026-01-01"), "indie-records")?;
+//! assert_eq!(registry.clear(&isrc, "acme-ai", Use::TrainGenai, &de)?.verdict, Verdict::Cleared);
+//! assert!(registry.verify_audit()?.first_bad.is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod audit;
+mod model;
+mod registry;
+mod scan;
+mod sqlite;
+mod store;
+
+pub use audit::{AuditReport, BadEvent, Event};
+pub use model::{
+    parse_shares, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_party_id,
+    Credit, Decision, Isrc, Iswc, Licence, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
+};
+pub use registry::{ImportReport, LicenceGrant, PolicyChange, Registry, WorkConflict};
+pub use scan::{
+    clear_work, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, Offer, Scan, ScanFile, Verdict,
+    WorkClearance,
+};
+pub use sqlite::{SqliteStore, SCHEMA_VERSION};
+pub use store::{Store, Tx};
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the registry.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// A value does not have the form its field needs.
+    #[error("invalid {field} '{value}': {reason}")]
+    Invalid {
+        /// The field.
+        field: &'static str,
+        /// The value given.
+        value: String,
+        /// What a valid value looks like.
+        reason: String,
+    },
+    /// A record that was named does not exist.
+    #[error("no {what} '{id}' in the registry ({hint})")]
+    NotFound {
+        /// The kind of record.
+        what: &'static str,
+        /// Its id.
+        id: String,
+        /// How to find or create one.
+        hint: &'static str,
+    },
+    /// A record with this id already exists.
+    #[error("{what} '{id}' already exists")]
+    AlreadyExists {
+        /// The kind of record.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// The operation breaks a rule of the registry (e.g. a holder licensing a work it holds no share in).
+    #[error("{0}")]
+    NotAllowed(String),
+    /// There is no registry at this path.
+    #[error("no registry at {path}: run `fermata init` first (or pass --home / set FERMATA_HOME to the right directory)")]
+    NotInitialised {
+        /// The database path looked for.
+        path: PathBuf,
+    },
+    /// The database was written by a newer fermata.
+    #[error("{path} has schema version {found}, newer than the {supported} this fermata reads: upgrade fermata")]
+    NewerSchema {
+        /// The database.
+        path: PathBuf,
+        /// Its version.
+        found: u32,
+        /// The newest this build reads.
+        supported: u32,
+    },
+    /// SQLite failed (including a record that no longer decodes because the file was edited).
+    #[error("database {path}: {message}")]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's message.
+        message: String,
+    },
+    /// A bug: an invariant of the code does not hold.
+    #[error("internal error: {0}")]
+    Internal(String),
+}

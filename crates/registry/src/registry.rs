@@ -1,0 +1,730 @@
+//! The registry's operations: each checks its rules, changes records and appends its audit
+//! event in one transaction.
+
+use crate::audit::{self, AuditReport, Event};
+use crate::model::*;
+use crate::scan::{clear_work, FileVerdict, ManifestRecord, Scan, ScanFile, WorkClearance};
+use crate::sqlite::SqliteStore;
+use crate::store::{Store, Tx};
+use crate::RegistryError;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The registry: the rules over a store.
+pub struct Registry {
+    store: Box<dyn Store>,
+}
+
+/// A policy to set (see [`Policy`] for the fields).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyChange {
+    /// The holder setting it.
+    pub holder: String,
+    /// The work, or None for the holder's whole catalogue.
+    pub isrc: Option<Isrc>,
+    /// The use.
+    pub use_: Use,
+    /// The answer.
+    pub decision: Decision,
+    /// Where it holds (empty: everywhere).
+    pub territories: Vec<Territory>,
+    /// Price on offer (licence-required only).
+    pub price: Option<Price>,
+    /// Term on offer in months (licence-required only).
+    pub term_months: Option<u32>,
+    /// Conditions (allow) or a note.
+    pub conditions: Option<String>,
+}
+
+impl PolicyChange {
+    /// A policy everywhere with no terms.
+    pub fn new(holder: &str, isrc: Option<Isrc>, use_: Use, decision: Decision) -> PolicyChange {
+        PolicyChange {
+            holder: holder.into(),
+            isrc,
+            use_,
+            decision,
+            territories: vec![],
+            price: None,
+            term_months: None,
+            conditions: None,
+        }
+    }
+}
+
+/// A licence to grant (see [`Licence`] for the fields).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LicenceGrant {
+    /// The holder granting it.
+    pub holder: String,
+    /// The developer receiving it.
+    pub developer: String,
+    /// The use.
+    pub use_: Use,
+    /// The works; empty for every work the holder has a share in.
+    pub works: Vec<Isrc>,
+    /// Where (empty: everywhere).
+    pub territories: Vec<Territory>,
+    /// First day (YYYY-MM-DD).
+    pub valid_from: String,
+    /// Last day, if any.
+    pub valid_to: Option<String>,
+    /// Agreed price.
+    pub price: Option<Price>,
+    /// Free-text terms.
+    pub terms: Option<String>,
+}
+
+impl LicenceGrant {
+    /// A licence for all of the holder's works, everywhere, from `valid_from` with no end.
+    pub fn new(holder: &str, developer: &str, use_: Use, valid_from: &str) -> LicenceGrant {
+        LicenceGrant {
+            holder: holder.into(),
+            developer: developer.into(),
+            use_,
+            works: vec![],
+            territories: vec![],
+            valid_from: valid_from.into(),
+            valid_to: None,
+            price: None,
+            terms: None,
+        }
+    }
+}
+
+/// A work another holder already registered.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WorkConflict {
+    /// The ISRC.
+    pub isrc: Isrc,
+    /// The title in the registry.
+    pub registered_title: String,
+    /// Who registered it.
+    pub registered_by: String,
+    /// The title in the import.
+    pub imported_title: String,
+}
+
+/// What a catalogue registration did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// Works new to the registry.
+    pub added: Vec<Isrc>,
+    /// Works whose metadata, shares or tracks changed.
+    pub updated: Vec<Isrc>,
+    /// Works already registered exactly so.
+    pub unchanged: usize,
+    /// Works registered by another holder: not changed, to be resolved between the holders.
+    pub conflicts: Vec<WorkConflict>,
+}
+
+fn append(tx: &mut dyn Tx, actor: &str, action: &str, subjects: String, payload: String) -> Result<(), RegistryError> {
+    let prev = tx.last_event()?;
+    let event = Event::next(prev.as_ref(), audit::now(), actor, action, subjects, payload);
+    tx.append_event(&event)
+}
+
+fn need_party(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
+    tx.party(id)?.ok_or_else(|| RegistryError::NotFound {
+        what: "party",
+        id: id.to_string(),
+        hint: "see `fermata party list`, or add it with `fermata party add`",
+    })
+}
+
+fn need_holder(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
+    let p = need_party(tx, id)?;
+    if !p.kind.holds_rights() {
+        return Err(RegistryError::NotAllowed(format!("'{id}' is a {}, not a rights holder", p.kind)));
+    }
+    Ok(p)
+}
+
+fn need_developer(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
+    let p = need_party(tx, id)?;
+    if p.kind != PartyKind::Developer {
+        return Err(RegistryError::NotAllowed(format!("'{id}' is a {}, not an AI developer", p.kind)));
+    }
+    Ok(p)
+}
+
+fn need_work(tx: &mut dyn Tx, isrc: &Isrc) -> Result<Work, RegistryError> {
+    tx.work(isrc)?.ok_or_else(|| RegistryError::NotFound {
+        what: "work",
+        id: isrc.to_string(),
+        hint: "see `fermata work list`, or import it with `fermata catalog import`",
+    })
+}
+
+fn holds_share(work: &Work, holder: &str) -> bool {
+    work.shares.iter().any(|s| s.holder == holder)
+}
+
+impl Registry {
+    /// Creates (or opens) the SQLite registry at `path`.
+    pub fn create(path: &Path) -> Result<Registry, RegistryError> {
+        Ok(Registry { store: Box::new(SqliteStore::open(path, true)?) })
+    }
+
+    /// Opens an existing SQLite registry.
+    pub fn open(path: &Path) -> Result<Registry, RegistryError> {
+        Ok(Registry { store: Box::new(SqliteStore::open(path, false)?) })
+    }
+
+    /// A registry over any store.
+    pub fn with_store(store: Box<dyn Store>) -> Registry {
+        Registry { store }
+    }
+
+    fn read<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
+        let mut tx = self.store.begin()?;
+        let out = f(tx.as_mut())?;
+        drop(tx);
+        Ok(out)
+    }
+
+    fn write<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
+        let mut tx = self.store.begin()?;
+        let out = f(tx.as_mut())?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Adds a party.
+    pub fn add_party(&mut self, id: &str, kind: PartyKind, name: &str, actor: &str) -> Result<Party, RegistryError> {
+        validate_party_id(id)?;
+        if name.trim().is_empty() {
+            return Err(RegistryError::Invalid { field: "name", value: name.into(), reason: "a party needs a name".into() });
+        }
+        self.write(|tx| {
+            if tx.party(id)?.is_some() {
+                return Err(RegistryError::AlreadyExists { what: "party", id: id.into() });
+            }
+            let party = Party { id: id.into(), kind, name: name.trim().into(), created_at: audit::now() };
+            tx.insert_party(&party)?;
+            append(tx, actor, "party.added", format!("party:{id}"), audit::payload(&party)?)?;
+            Ok(party)
+        })
+    }
+
+    /// One party.
+    pub fn party(&mut self, id: &str) -> Result<Party, RegistryError> {
+        self.read(|tx| need_party(tx, id))
+    }
+
+    /// Every party.
+    pub fn parties(&mut self) -> Result<Vec<Party>, RegistryError> {
+        self.read(|tx| tx.parties())
+    }
+
+    /// Registers `holder`'s works, or updates them when they changed. A work that another
+    /// holder registered is not touched and comes back as a conflict. Tracks accumulate: a
+    /// work keeps the tracks it had and gains new ones.
+    pub fn register_works(&mut self, holder: &str, works: Vec<Work>, actor: &str) -> Result<ImportReport, RegistryError> {
+        self.write(|tx| {
+            need_holder(tx, holder)?;
+            let mut known_holders = BTreeSet::new();
+            let mut report = ImportReport::default();
+            for mut work in works {
+                work.validate()?;
+                if work.registrant != holder {
+                    return Err(RegistryError::NotAllowed(format!(
+                        "{} names '{}' as its registrant, but '{holder}' is importing it",
+                        work.isrc, work.registrant
+                    )));
+                }
+                for share in &work.shares {
+                    if known_holders.insert(share.holder.clone()) {
+                        need_holder(tx, &share.holder)?;
+                    }
+                }
+                let action = match tx.work(&work.isrc)? {
+                    Some(existing) if existing.registrant != holder => {
+                        report.conflicts.push(WorkConflict {
+                            isrc: work.isrc.clone(),
+                            registered_title: existing.title,
+                            registered_by: existing.registrant,
+                            imported_title: work.title,
+                        });
+                        continue;
+                    }
+                    Some(existing) => {
+                        let mut tracks: BTreeSet<String> = existing.tracks.iter().cloned().collect();
+                        tracks.extend(work.tracks.iter().cloned());
+                        work.tracks = tracks.into_iter().collect();
+                        work.shares.sort();
+                        if existing == work {
+                            report.unchanged += 1;
+                            continue;
+                        }
+                        report.updated.push(work.isrc.clone());
+                        "work.updated"
+                    }
+                    None => {
+                        report.added.push(work.isrc.clone());
+                        "work.registered"
+                    }
+                };
+                work.shares.sort();
+                tx.put_work(&work)?;
+                let mut subjects = format!("work:{} party:{holder}", work.isrc);
+                for h in work.shares.iter().map(|s| &s.holder).collect::<BTreeSet<_>>() {
+                    if h != holder {
+                        subjects.push_str(&format!(" party:{h}"));
+                    }
+                }
+                append(tx, actor, action, subjects, audit::payload(&work)?)?;
+            }
+            Ok(report)
+        })
+    }
+
+    /// One work.
+    pub fn work(&mut self, isrc: &Isrc) -> Result<Work, RegistryError> {
+        self.read(|tx| need_work(tx, isrc))
+    }
+
+    /// Works of `holder` (registered by it or shared with it), or every work.
+    pub fn works(&mut self, holder: Option<&str>) -> Result<Vec<Work>, RegistryError> {
+        self.read(|tx| {
+            if let Some(h) = holder {
+                need_party(tx, h)?;
+            }
+            tx.works(holder)
+        })
+    }
+
+    /// Sets (or replaces) a policy. A holder sets policies only for works it holds a share in.
+    pub fn set_policy(&mut self, change: PolicyChange, actor: &str) -> Result<Policy, RegistryError> {
+        if change.decision != Decision::LicenceRequired && (change.price.is_some() || change.term_months.is_some()) {
+            return Err(RegistryError::NotAllowed(format!(
+                "a price or term is an offer, which only a licence-required policy makes (this one is {})",
+                change.decision
+            )));
+        }
+        self.write(|tx| {
+            need_holder(tx, &change.holder)?;
+            if let Some(isrc) = &change.isrc {
+                let work = need_work(tx, isrc)?;
+                if !holds_share(&work, &change.holder) {
+                    return Err(RegistryError::NotAllowed(format!(
+                        "'{}' holds no share in {isrc}, so it cannot set its policy",
+                        change.holder
+                    )));
+                }
+            }
+            let policy = Policy {
+                holder: change.holder.clone(),
+                isrc: change.isrc.clone(),
+                use_: change.use_,
+                decision: change.decision,
+                territories: change.territories.clone(),
+                price: change.price.clone(),
+                term_months: change.term_months,
+                conditions: change.conditions.clone(),
+                updated_at: audit::now(),
+            };
+            tx.put_policy(&policy)?;
+            let subjects = match &policy.isrc {
+                Some(i) => format!("party:{} work:{i}", policy.holder),
+                None => format!("party:{}", policy.holder),
+            };
+            append(tx, actor, "policy.set", subjects, audit::payload(&policy)?)?;
+            Ok(policy)
+        })
+    }
+
+    /// Every policy `holder` has set.
+    pub fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError> {
+        self.read(|tx| {
+            need_holder(tx, holder)?;
+            tx.policies(holder)
+        })
+    }
+
+    /// Grants a licence. The holder must hold a share in every work named.
+    pub fn grant_licence(&mut self, grant: LicenceGrant, actor: &str) -> Result<Licence, RegistryError> {
+        validate_date("valid-from", &grant.valid_from)?;
+        if let Some(to) = &grant.valid_to {
+            validate_date("valid-to", to)?;
+            if to < &grant.valid_from {
+                return Err(RegistryError::Invalid {
+                    field: "valid-to",
+                    value: to.clone(),
+                    reason: format!("the licence would end before it starts ({})", grant.valid_from),
+                });
+            }
+        }
+        self.write(|tx| {
+            need_holder(tx, &grant.holder)?;
+            need_developer(tx, &grant.developer)?;
+            for isrc in &grant.works {
+                let work = need_work(tx, isrc)?;
+                if !holds_share(&work, &grant.holder) {
+                    return Err(RegistryError::NotAllowed(format!(
+                        "'{}' holds no share in {isrc}, so it cannot licence it",
+                        grant.holder
+                    )));
+                }
+            }
+            let id = format!("lic-{:06}", tx.next_number("licence")?);
+            let licence = Licence {
+                id: id.clone(),
+                holder: grant.holder.clone(),
+                developer: grant.developer.clone(),
+                use_: grant.use_,
+                works: grant.works.clone(),
+                territories: grant.territories.clone(),
+                valid_from: grant.valid_from.clone(),
+                valid_to: grant.valid_to.clone(),
+                price: grant.price.clone(),
+                terms: grant.terms.clone(),
+                granted_at: audit::now(),
+                revoked_at: None,
+                revoke_reason: None,
+            };
+            tx.put_licence(&licence)?;
+            let mut subjects = format!("licence:{id} party:{} party:{}", licence.holder, licence.developer);
+            for isrc in &licence.works {
+                subjects.push_str(&format!(" work:{isrc}"));
+            }
+            append(tx, actor, "licence.granted", subjects, audit::payload(&licence)?)?;
+            Ok(licence)
+        })
+    }
+
+    /// Revokes a licence from now on.
+    pub fn revoke_licence(&mut self, id: &str, reason: Option<&str>, actor: &str) -> Result<Licence, RegistryError> {
+        self.write(|tx| {
+            let mut licence = tx.licence(id)?.ok_or_else(|| RegistryError::NotFound {
+                what: "licence",
+                id: id.into(),
+                hint: "see `fermata licence list`",
+            })?;
+            if licence.revoked_at.is_some() {
+                return Err(RegistryError::NotAllowed(format!("licence {id} is already revoked")));
+            }
+            licence.revoked_at = Some(audit::now());
+            licence.revoke_reason = reason.map(Into::into);
+            tx.put_licence(&licence)?;
+            let mut subjects = format!("licence:{id} party:{} party:{}", licence.holder, licence.developer);
+            for isrc in &licence.works {
+                subjects.push_str(&format!(" work:{isrc}"));
+            }
+            let payload = audit::payload(&serde_json::json!({"id": id, "reason": reason, "revoked_at": licence.revoked_at}))?;
+            append(tx, actor, "licence.revoked", subjects, payload)?;
+            Ok(licence)
+        })
+    }
+
+    /// Licences where `party` is the holder or the developer (every licence when None).
+    pub fn licences(&mut self, party: Option<&str>) -> Result<Vec<Licence>, RegistryError> {
+        self.read(|tx| {
+            if let Some(p) = party {
+                need_party(tx, p)?;
+            }
+            let all = tx.licences()?;
+            Ok(all.into_iter().filter(|l| party.is_none_or(|p| l.holder == p || l.developer == p)).collect())
+        })
+    }
+
+    /// What the registry says today to `developer` making `use_` of a work in `territory`.
+    pub fn clear(&mut self, isrc: &Isrc, developer: &str, use_: Use, territory: &Territory) -> Result<WorkClearance, RegistryError> {
+        let date = audit::today();
+        self.read(|tx| {
+            need_developer(tx, developer)?;
+            let work = need_work(tx, isrc)?;
+            let licences = tx.licences()?;
+            let mut policies_of = |h: &str| tx.policies(h).unwrap_or_default();
+            Ok(clear_work(&work, developer, use_, territory, &date, &mut policies_of, &licences))
+        })
+    }
+
+    /// Resumes the unfinished scan with these parameters, or starts a new one. Returns the scan
+    /// and whether it was resumed.
+    pub fn open_scan(
+        &mut self,
+        developer: &str,
+        model: &str,
+        use_: Use,
+        territory: &Territory,
+        dataset: &str,
+    ) -> Result<(Scan, bool), RegistryError> {
+        if model.trim().is_empty() {
+            return Err(RegistryError::Invalid { field: "model", value: model.into(), reason: "name the model the data is for".into() });
+        }
+        self.write(|tx| {
+            need_developer(tx, developer)?;
+            let open = tx.scans()?.into_iter().find(|s| {
+                s.finished_at.is_none()
+                    && s.developer == developer
+                    && s.model == model
+                    && s.use_ == use_
+                    && &s.territory == territory
+                    && s.dataset == dataset
+            });
+            if let Some(scan) = open {
+                return Ok((scan, true));
+            }
+            let scan = Scan {
+                id: format!("scan-{:06}", tx.next_number("scan")?),
+                developer: developer.into(),
+                model: model.into(),
+                use_,
+                territory: territory.clone(),
+                dataset: dataset.into(),
+                started_at: audit::now(),
+                finished_at: None,
+            };
+            tx.put_scan(&scan)?;
+            append(tx, developer, "scan.started", format!("scan:{} party:{developer}", scan.id), audit::payload(&scan)?)?;
+            Ok((scan, false))
+        })
+    }
+
+    /// One scan.
+    pub fn scan(&mut self, id: &str) -> Result<Scan, RegistryError> {
+        self.read(|tx| {
+            tx.scan(id)?.ok_or_else(|| RegistryError::NotFound { what: "scan", id: id.into(), hint: "see `fermata scan --list`" })
+        })
+    }
+
+    /// Every scan.
+    pub fn scans(&mut self) -> Result<Vec<Scan>, RegistryError> {
+        self.read(|tx| tx.scans())
+    }
+
+    /// The files recorded so far in a scan.
+    pub fn scan_files(&mut self, scan_id: &str) -> Result<Vec<ScanFile>, RegistryError> {
+        self.read(|tx| tx.scan_files(scan_id))
+    }
+
+    /// Saves identified files of a running scan (one transaction for the batch).
+    pub fn record_scan_files(&mut self, scan_id: &str, files: &[ScanFile]) -> Result<(), RegistryError> {
+        self.write(|tx| {
+            for f in files {
+                tx.put_scan_file(scan_id, f)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Decides every file's verdict from today's policies and licences, marks the scan
+    /// finished and records the outcome in the audit log. Files present in the scan but not in
+    /// `keep` (files removed from the dataset since) are dropped first when `keep` is given.
+    pub fn finish_scan(&mut self, scan_id: &str, keep: Option<&BTreeSet<String>>) -> Result<(Scan, Vec<ScanFile>), RegistryError> {
+        let date = audit::today();
+        self.write(|tx| {
+            let mut scan = tx.scan(scan_id)?.ok_or_else(|| RegistryError::NotFound {
+                what: "scan",
+                id: scan_id.into(),
+                hint: "see `fermata scan --list`",
+            })?;
+            let licences = tx.licences()?;
+            let mut works: BTreeMap<String, Vec<Isrc>> = BTreeMap::new();
+            let mut clearances: BTreeMap<Isrc, WorkClearance> = BTreeMap::new();
+            let mut policies: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
+            let mut files = tx.scan_files(scan_id)?;
+            if let Some(keep) = keep {
+                files.retain(|f| keep.contains(&f.path));
+            }
+            let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
+            let mut seen_works = BTreeSet::new();
+            for file in &mut files {
+                let verdict = match &file.error {
+                    Some(e) => FileVerdict::error(e),
+                    None => {
+                        let mut found: Vec<WorkClearance> = Vec::new();
+                        for m in &file.matches {
+                            if !works.contains_key(&m.track_id) {
+                                let isrcs = tx.works_for_track(&m.track_id)?;
+                                works.insert(m.track_id.clone(), isrcs);
+                            }
+                            for isrc in &works[&m.track_id] {
+                                if !clearances.contains_key(isrc) {
+                                    let work = need_work(tx, isrc)?;
+                                    for share in &work.shares {
+                                        if !policies.contains_key(&share.holder) {
+                                            policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
+                                        }
+                                    }
+                                    let mut lookup = |h: &str| policies.get(h).cloned().unwrap_or_default();
+                                    let c = clear_work(&work, &scan.developer, scan.use_, &scan.territory, &date, &mut lookup, &licences);
+                                    clearances.insert(isrc.clone(), c);
+                                }
+                                if !found.iter().any(|w| &w.isrc == isrc) {
+                                    found.push(clearances[isrc].clone());
+                                    seen_works.insert(isrc.clone());
+                                }
+                            }
+                        }
+                        FileVerdict::combine(found)
+                    }
+                };
+                *counts.entry(verdict.verdict.as_str()).or_default() += 1;
+                file.verdict = Some(verdict);
+                tx.put_scan_file(scan_id, file)?;
+            }
+            scan.finished_at = Some(audit::now());
+            tx.put_scan(&scan)?;
+            let mut subjects = format!("scan:{scan_id} party:{}", scan.developer);
+            for isrc in &seen_works {
+                subjects.push_str(&format!(" work:{isrc}"));
+            }
+            let payload = serde_json::json!({
+                "scan": scan_id, "model": scan.model, "use": scan.use_, "territory": scan.territory,
+                "files": files.len(), "verdicts": counts, "works_found": seen_works.len(),
+            });
+            append(tx, &scan.developer.clone(), "scan.finished", subjects, audit::payload(&payload)?)?;
+            Ok((scan, files))
+        })
+    }
+
+    /// Records a manifest built from a finished scan.
+    pub fn record_manifest(&mut self, record: &ManifestRecord, actor: &str) -> Result<(), RegistryError> {
+        self.write(|tx| {
+            let scan = tx.scan(&record.scan_id)?.ok_or_else(|| RegistryError::NotFound {
+                what: "scan",
+                id: record.scan_id.clone(),
+                hint: "see `fermata scan --list`",
+            })?;
+            if scan.finished_at.is_none() {
+                return Err(RegistryError::NotAllowed(format!(
+                    "scan {} is not finished: run the same `fermata scan` command again to complete it",
+                    scan.id
+                )));
+            }
+            tx.put_manifest(record)?;
+            append(
+                tx,
+                actor,
+                "manifest.built",
+                format!("manifest:{} scan:{} party:{}", record.id, record.scan_id, scan.developer),
+                audit::payload(record)?,
+            )
+        })
+    }
+
+    /// The next manifest id.
+    pub fn next_manifest_id(&mut self) -> Result<String, RegistryError> {
+        self.write(|tx| Ok(format!("manifest-{:06}", tx.next_number("manifest")?)))
+    }
+
+    /// Every manifest recorded.
+    pub fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError> {
+        self.read(|tx| tx.manifests())
+    }
+
+    /// Checks the whole audit chain.
+    pub fn verify_audit(&mut self) -> Result<AuditReport, RegistryError> {
+        self.read(|tx| Ok(audit::verify(&tx.events()?)))
+    }
+
+    /// Events about `subject` (e.g. `work:GBAYE6900531`), oldest first; every event when None.
+    pub fn history(&mut self, subject: Option<&str>) -> Result<Vec<Event>, RegistryError> {
+        self.read(|tx| Ok(tx.events()?.into_iter().filter(|e| subject.is_none_or(|s| e.is_about(s))).collect()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::Verdict;
+
+    fn registry() -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
+        r.add_party("label-a", PartyKind::Label, "Label A", "cli").unwrap();
+        r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli").unwrap();
+        r.add_party("dev", PartyKind::Developer, "Dev", "cli").unwrap();
+        (dir, r)
+    }
+
+    fn work(isrc: &str, registrant: &str, shares: &str) -> Work {
+        Work {
+            isrc: isrc.parse().unwrap(),
+            title: format!("Song {isrc}"),
+            artist: "Artist".into(),
+            duration_s: Some(180.0),
+            iswc: None,
+            registrant: registrant.into(),
+            credits: vec![Credit { role: "performer".into(), name: "Jane Doe".into() }],
+            shares: parse_shares(shares).unwrap(),
+            tracks: vec![isrc.into()],
+        }
+    }
+
+    #[test]
+    fn registering_is_idempotent_and_conflicts_are_reported() {
+        let (_d, mut r) = registry();
+        let works = vec![work("GBAAA2600001", "label-a", "label-a=60;pub-b=40"), work("GBAAA2600002", "label-a", "label-a=100")];
+        let first = r.register_works("label-a", works.clone(), "cli").unwrap();
+        assert_eq!(first.added.len(), 2);
+        let again = r.register_works("label-a", works, "cli").unwrap();
+        assert_eq!((again.added.len(), again.updated.len(), again.unchanged), (0, 0, 2));
+        let events = r.history(None).unwrap().len();
+        r.add_party("label-c", PartyKind::Label, "Label C", "cli").unwrap();
+        let clash = r.register_works("label-c", vec![work("GBAAA2600001", "label-c", "label-c=100")], "cli").unwrap();
+        assert_eq!(clash.conflicts.len(), 1);
+        assert_eq!(clash.conflicts[0].registered_by, "label-a");
+        assert_eq!(r.work(&"GBAAA2600001".parse().unwrap()).unwrap().registrant, "label-a");
+        assert_eq!(r.history(None).unwrap().len(), events + 1, "only the party was added");
+        // Both holders see the co-owned work.
+        assert_eq!(r.works(Some("pub-b")).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_failed_operation_leaves_nothing() {
+        let (_d, mut r) = registry();
+        let events = r.history(None).unwrap().len();
+        // The second work names an unknown holder: the whole batch is refused.
+        let works = vec![work("GBAAA2600001", "label-a", "label-a=100"), work("GBAAA2600002", "label-a", "nobody=100")];
+        assert!(r.register_works("label-a", works, "cli").is_err());
+        assert!(r.works(None).unwrap().is_empty());
+        assert_eq!(r.history(None).unwrap().len(), events);
+    }
+
+    #[test]
+    fn policies_and_licences_follow_their_rules() {
+        let (_d, mut r) = registry();
+        r.register_works("label-a", vec![work("GBAAA2600001", "label-a", "label-a=100")], "cli").unwrap();
+        let isrc: Isrc = "GBAAA2600001".parse().unwrap();
+        let not_holder = r.set_policy(PolicyChange::new("pub-b", Some(isrc.clone()), Use::TrainGenai, Decision::Allow), "pub-b");
+        assert!(matches!(not_holder, Err(RegistryError::NotAllowed(_))));
+        let mut priced = PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Deny);
+        priced.price = Some("per-work:10:EUR".parse().unwrap());
+        assert!(r.set_policy(priced, "label-a").is_err());
+        let to_holder = LicenceGrant::new("label-a", "pub-b", Use::TrainGenai, "2026-01-01");
+        assert!(matches!(r.grant_licence(to_holder, "label-a"), Err(RegistryError::NotAllowed(_))));
+        let mut backwards = LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2026-01-01");
+        backwards.valid_to = Some("2025-01-01".into());
+        assert!(r.grant_licence(backwards, "label-a").is_err());
+        let l = r.grant_licence(LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2020-01-01"), "label-a").unwrap();
+        assert_eq!(l.id, "lic-000001");
+        let de: Territory = "DE".parse().unwrap();
+        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Cleared);
+        r.revoke_licence(&l.id, Some("ended"), "label-a").unwrap();
+        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
+        assert!(r.revoke_licence(&l.id, None, "label-a").is_err());
+        let history = r.history(Some("work:GBAAA2600001")).unwrap();
+        let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, vec!["work.registered"]);
+        assert!(r.verify_audit().unwrap().first_bad.is_none());
+    }
+
+    #[test]
+    fn scans_resume_until_finished() {
+        let (_d, mut r) = registry();
+        let de: Territory = "DE".parse().unwrap();
+        let (scan, resumed) = r.open_scan("dev", "m1", Use::TrainGenai, &de, "/data").unwrap();
+        assert!(!resumed);
+        let (again, resumed) = r.open_scan("dev", "m1", Use::TrainGenai, &de, "/data").unwrap();
+        assert!(resumed);
+        assert_eq!(scan.id, again.id);
+        r.finish_scan(&scan.id, None).unwrap();
+        let (next, resumed) = r.open_scan("dev", "m1", Use::TrainGenai, &de, "/data").unwrap();
+        assert!(!resumed);
+        assert_ne!(next.id, scan.id);
+    }
+}

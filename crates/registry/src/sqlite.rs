@@ -1,0 +1,578 @@
+//! The embedded SQLite store: one file, WAL journal, schema versioned by `PRAGMA user_version`
+//! and migrated forward on open.
+
+use crate::audit::Event;
+use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Work};
+use crate::scan::{ManifestRecord, Scan, ScanFile};
+use crate::store::{Store, Tx};
+use crate::RegistryError;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+
+/// The schema, one migration per version; `MIGRATIONS[i]` takes the database from version `i`
+/// to `i + 1`. Never edit a released migration: add one.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE parties (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE works (
+    isrc TEXT PRIMARY KEY, title TEXT NOT NULL, artist TEXT NOT NULL, duration_s REAL, iswc TEXT,
+    registrant TEXT NOT NULL REFERENCES parties(id)
+);
+CREATE TABLE credits (
+    isrc TEXT NOT NULL REFERENCES works(isrc) ON DELETE CASCADE, position INTEGER NOT NULL,
+    role TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (isrc, position)
+);
+CREATE TABLE shares (
+    isrc TEXT NOT NULL REFERENCES works(isrc) ON DELETE CASCADE, territory TEXT NOT NULL,
+    holder TEXT NOT NULL REFERENCES parties(id), basis_points INTEGER NOT NULL CHECK (basis_points BETWEEN 1 AND 10000),
+    PRIMARY KEY (isrc, territory, holder)
+);
+CREATE INDEX shares_by_holder ON shares(holder);
+CREATE TABLE work_tracks (
+    isrc TEXT NOT NULL REFERENCES works(isrc) ON DELETE CASCADE, track_id TEXT NOT NULL,
+    PRIMARY KEY (isrc, track_id)
+);
+CREATE INDEX work_tracks_by_track ON work_tracks(track_id);
+CREATE TABLE policies (
+    holder TEXT NOT NULL REFERENCES parties(id), isrc TEXT NOT NULL, use TEXT NOT NULL,
+    decision TEXT NOT NULL, territories TEXT NOT NULL, price TEXT, term_months INTEGER,
+    conditions TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (holder, isrc, use)
+);
+CREATE TABLE licences (
+    id TEXT PRIMARY KEY, holder TEXT NOT NULL REFERENCES parties(id),
+    developer TEXT NOT NULL REFERENCES parties(id), use TEXT NOT NULL, works TEXT NOT NULL,
+    territories TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT, price TEXT, terms TEXT,
+    granted_at TEXT NOT NULL, revoked_at TEXT, revoke_reason TEXT
+);
+CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE scans (
+    id TEXT PRIMARY KEY, developer TEXT NOT NULL REFERENCES parties(id), model TEXT NOT NULL,
+    use TEXT NOT NULL, territory TEXT NOT NULL, dataset TEXT NOT NULL, started_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE scan_files (
+    scan_id TEXT NOT NULL REFERENCES scans(id), path TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, sha256 TEXT, duration_s REAL NOT NULL, matches TEXT NOT NULL,
+    error TEXT, verdict TEXT, PRIMARY KEY (scan_id, path)
+);
+CREATE TABLE manifests (
+    id TEXT PRIMARY KEY, scan_id TEXT NOT NULL REFERENCES scans(id), root TEXT NOT NULL,
+    leaves INTEGER NOT NULL, path TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    subjects TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The registry in one SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn db(path: &Path, e: rusqlite::Error) -> RegistryError {
+    RegistryError::Database { path: path.to_path_buf(), message: e.to_string() }
+}
+
+impl SqliteStore {
+    /// Opens (creating if `create`) the database at `path` and migrates it to this build's
+    /// schema. A database written by a newer fermata is refused rather than misread.
+    pub fn open(path: &Path, create: bool) -> Result<SqliteStore, RegistryError> {
+        if !create && !path.exists() {
+            return Err(RegistryError::NotInitialised { path: path.to_path_buf() });
+        }
+        let flags = if create {
+            rusqlite::OpenFlags::default()
+        } else {
+            rusqlite::OpenFlags::default() - rusqlite::OpenFlags::SQLITE_OPEN_CREATE
+        };
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| db(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| db(path, e))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| db(path, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| db(path, e))?;
+        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| db(path, e))?;
+        if version > SCHEMA_VERSION {
+            return Err(RegistryError::NewerSchema { path: path.to_path_buf(), found: version, supported: SCHEMA_VERSION });
+        }
+        if version < SCHEMA_VERSION {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(|e| db(path, e))?;
+            for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+                tx.execute_batch(migration).map_err(|e| db(path, e))?;
+                tx.pragma_update(None, "user_version", i as u32 + 1).map_err(|e| db(path, e))?;
+            }
+            tx.commit().map_err(|e| db(path, e))?;
+        }
+        Ok(SqliteStore { conn, path: path.to_path_buf() })
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, RegistryError> {
+        self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| db(&self.path, e))
+    }
+}
+
+impl Store for SqliteStore {
+    fn begin(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError> {
+        // IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| db(&self.path, e))?;
+        Ok(Box::new(SqliteTx { tx, path: &self.path }))
+    }
+}
+
+struct SqliteTx<'a> {
+    tx: Transaction<'a>,
+    path: &'a Path,
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// Decodes a stored JSON or enum column; a value that does not parse means the file was
+/// changed outside fermata.
+fn decode<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> rusqlite::Result<T> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("{column}: {e}").into())
+    })
+}
+
+fn parse<T: std::str::FromStr>(column: &str, text: &str) -> rusqlite::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|e: T::Err| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("{column}: {e}").into())
+    })
+}
+
+fn list<T: std::str::FromStr>(column: &str, text: &str) -> rusqlite::Result<Vec<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    text.split(',').filter(|s| !s.is_empty()).map(|s| parse(column, s)).collect()
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+}
+
+const WORK_COLUMNS: &str = "isrc, title, artist, duration_s, iswc, registrant";
+const POLICY_COLUMNS: &str = "holder, isrc, use, decision, territories, price, term_months, conditions, updated_at";
+const LICENCE_COLUMNS: &str =
+    "id, holder, developer, use, works, territories, valid_from, valid_to, price, terms, granted_at, revoked_at, revoke_reason";
+const SCAN_COLUMNS: &str = "id, developer, model, use, territory, dataset, started_at, finished_at";
+const EVENT_COLUMNS: &str = "seq, at, actor, action, subjects, payload, prev_hash, hash";
+
+fn party_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Party> {
+    Ok(Party { id: r.get(0)?, kind: parse("kind", &r.get::<_, String>(1)?)?, name: r.get(2)?, created_at: r.get(3)? })
+}
+
+fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Policy> {
+    let isrc: String = r.get(1)?;
+    let price: Option<String> = r.get(5)?;
+    Ok(Policy {
+        holder: r.get(0)?,
+        isrc: if isrc.is_empty() { None } else { Some(parse("isrc", &isrc)?) },
+        use_: parse("use", &r.get::<_, String>(2)?)?,
+        decision: parse("decision", &r.get::<_, String>(3)?)?,
+        territories: list("territories", &r.get::<_, String>(4)?)?,
+        price: price.map(|p| decode("price", &p)).transpose()?,
+        term_months: r.get(6)?,
+        conditions: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+fn licence_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Licence> {
+    let price: Option<String> = r.get(8)?;
+    Ok(Licence {
+        id: r.get(0)?,
+        holder: r.get(1)?,
+        developer: r.get(2)?,
+        use_: parse("use", &r.get::<_, String>(3)?)?,
+        works: list("works", &r.get::<_, String>(4)?)?,
+        territories: list("territories", &r.get::<_, String>(5)?)?,
+        valid_from: r.get(6)?,
+        valid_to: r.get(7)?,
+        price: price.map(|p| decode("price", &p)).transpose()?,
+        terms: r.get(9)?,
+        granted_at: r.get(10)?,
+        revoked_at: r.get(11)?,
+        revoke_reason: r.get(12)?,
+    })
+}
+
+fn scan_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scan> {
+    Ok(Scan {
+        id: r.get(0)?,
+        developer: r.get(1)?,
+        model: r.get(2)?,
+        use_: parse("use", &r.get::<_, String>(3)?)?,
+        territory: parse("territory", &r.get::<_, String>(4)?)?,
+        dataset: r.get(5)?,
+        started_at: r.get(6)?,
+        finished_at: r.get(7)?,
+    })
+}
+
+fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    Ok(Event {
+        seq: r.get::<_, i64>(0)? as u64,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        subjects: r.get(4)?,
+        payload: r.get(5)?,
+        prev_hash: r.get(6)?,
+        hash: r.get(7)?,
+    })
+}
+
+impl SqliteTx<'_> {
+    fn err(&self, e: rusqlite::Error) -> RegistryError {
+        db(self.path, e)
+    }
+
+    fn load_work(&self, isrc: String, title: String, artist: String, duration_s: Option<f64>, iswc: Option<String>, registrant: String) -> rusqlite::Result<Work> {
+        let mut credits_q = self.tx.prepare_cached("SELECT role, name FROM credits WHERE isrc = ?1 ORDER BY position")?;
+        let credits = credits_q.query_map([&isrc], |r| Ok(Credit { role: r.get(0)?, name: r.get(1)? }))?.collect::<Result<_, _>>()?;
+        let mut shares_q =
+            self.tx.prepare_cached("SELECT territory, holder, basis_points FROM shares WHERE isrc = ?1 ORDER BY territory, holder")?;
+        let shares = shares_q
+            .query_map([&isrc], |r| {
+                Ok(Share { territory: parse("territory", &r.get::<_, String>(0)?)?, holder: r.get(1)?, basis_points: r.get(2)? })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut tracks_q = self.tx.prepare_cached("SELECT track_id FROM work_tracks WHERE isrc = ?1 ORDER BY track_id")?;
+        let tracks = tracks_q.query_map([&isrc], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        Ok(Work {
+            isrc: parse("isrc", &isrc)?,
+            title,
+            artist,
+            duration_s,
+            iswc: iswc.map(|i| parse("iswc", &i)).transpose()?,
+            registrant,
+            credits,
+            shares,
+            tracks,
+        })
+    }
+
+    fn query_works(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<Vec<Work>> {
+        let mut q = self.tx.prepare(sql)?;
+        let heads: Vec<(String, String, String, Option<f64>, Option<String>, String)> =
+            q.query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
+        heads.into_iter().map(|(a, b, c, d, e, f)| self.load_work(a, b, c, d, e, f)).collect()
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn commit(self: Box<Self>) -> Result<(), RegistryError> {
+        let path = self.path;
+        self.tx.commit().map_err(|e| db(path, e))
+    }
+
+    fn insert_party(&mut self, p: &Party) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT INTO parties (id, kind, name, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![p.id, p.kind.as_str(), p.name, p.created_at],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn party(&mut self, id: &str) -> Result<Option<Party>, RegistryError> {
+        self.tx
+            .query_row("SELECT id, kind, name, created_at FROM parties WHERE id = ?1", [id], party_row)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn parties(&mut self) -> Result<Vec<Party>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Party>> {
+            let mut q = self.tx.prepare("SELECT id, kind, name, created_at FROM parties ORDER BY id")?;
+            let rows = q.query_map([], party_row)?.collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn work(&mut self, isrc: &Isrc) -> Result<Option<Work>, RegistryError> {
+        let sql = format!("SELECT {WORK_COLUMNS} FROM works WHERE isrc = ?1");
+        self.query_works(&sql, &[&isrc.as_str()]).map(|mut v| v.pop()).map_err(|e| self.err(e))
+    }
+
+    fn put_work(&mut self, w: &Work) -> Result<(), RegistryError> {
+        let run = || -> rusqlite::Result<()> {
+            let isrc = w.isrc.as_str();
+            self.tx.execute(
+                "INSERT INTO works (isrc, title, artist, duration_s, iswc, registrant) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (isrc) DO UPDATE SET title = ?2, artist = ?3, duration_s = ?4, iswc = ?5, registrant = ?6",
+                params![isrc, w.title, w.artist, w.duration_s, w.iswc.as_ref().map(|i| i.as_str()), w.registrant],
+            )?;
+            for table in ["credits", "shares", "work_tracks"] {
+                self.tx.execute(&format!("DELETE FROM {table} WHERE isrc = ?1"), [isrc])?;
+            }
+            let mut credit = self.tx.prepare_cached("INSERT INTO credits (isrc, position, role, name) VALUES (?1, ?2, ?3, ?4)")?;
+            for (i, c) in w.credits.iter().enumerate() {
+                credit.execute(params![isrc, i as i64, c.role, c.name])?;
+            }
+            let mut share =
+                self.tx.prepare_cached("INSERT INTO shares (isrc, territory, holder, basis_points) VALUES (?1, ?2, ?3, ?4)")?;
+            for s in &w.shares {
+                share.execute(params![isrc, s.territory.as_str(), s.holder, s.basis_points])?;
+            }
+            let mut track = self.tx.prepare_cached("INSERT OR IGNORE INTO work_tracks (isrc, track_id) VALUES (?1, ?2)")?;
+            for t in &w.tracks {
+                track.execute(params![isrc, t])?;
+            }
+            Ok(())
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn works(&mut self, holder: Option<&str>) -> Result<Vec<Work>, RegistryError> {
+        let result = match holder {
+            None => self.query_works(&format!("SELECT {WORK_COLUMNS} FROM works ORDER BY isrc"), &[]),
+            Some(h) => self.query_works(
+                &format!(
+                    "SELECT {WORK_COLUMNS} FROM works WHERE registrant = ?1
+                     OR isrc IN (SELECT isrc FROM shares WHERE holder = ?1) ORDER BY isrc"
+                ),
+                &[&h],
+            ),
+        };
+        result.map_err(|e| self.err(e))
+    }
+
+    fn works_for_track(&mut self, track_id: &str) -> Result<Vec<Isrc>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Isrc>> {
+            let mut q = self.tx.prepare_cached("SELECT isrc FROM work_tracks WHERE track_id = ?1 ORDER BY isrc")?;
+            let rows = q.query_map([track_id], |r| parse("isrc", &r.get::<_, String>(0)?))?.collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn put_policy(&mut self, p: &Policy) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                &format!("INSERT OR REPLACE INTO policies ({POLICY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                params![
+                    p.holder,
+                    p.isrc.as_ref().map_or("", |i| i.as_str()),
+                    p.use_.as_str(),
+                    p.decision.as_str(),
+                    join(&p.territories),
+                    p.price.as_ref().map(json),
+                    p.term_months,
+                    p.conditions,
+                    p.updated_at
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Policy>> {
+            let mut q =
+                self.tx.prepare_cached(&format!("SELECT {POLICY_COLUMNS} FROM policies WHERE holder = ?1 ORDER BY isrc, use"))?;
+            let rows = q.query_map([holder], policy_row)?.collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn next_number(&mut self, sequence: &str) -> Result<u64, RegistryError> {
+        self.tx
+            .query_row(
+                "INSERT INTO sequences (name, value) VALUES (?1, 1)
+                 ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+                [sequence],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|v| v as u64)
+            .map_err(|e| self.err(e))
+    }
+
+    fn put_licence(&mut self, l: &Licence) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                &format!(
+                    "INSERT OR REPLACE INTO licences ({LICENCE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+                ),
+                params![
+                    l.id,
+                    l.holder,
+                    l.developer,
+                    l.use_.as_str(),
+                    join(&l.works),
+                    join(&l.territories),
+                    l.valid_from,
+                    l.valid_to,
+                    l.price.as_ref().map(json),
+                    l.terms,
+                    l.granted_at,
+                    l.revoked_at,
+                    l.revoke_reason
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn licence(&mut self, id: &str) -> Result<Option<Licence>, RegistryError> {
+        self.tx
+            .query_row(&format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = ?1"), [id], licence_row)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn licences(&mut self) -> Result<Vec<Licence>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Licence>> {
+            let mut q = self.tx.prepare(&format!("SELECT {LICENCE_COLUMNS} FROM licences ORDER BY id"))?;
+            let rows = q.query_map([], licence_row)?.collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn put_scan(&mut self, s: &Scan) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                &format!("INSERT OR REPLACE INTO scans ({SCAN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                params![s.id, s.developer, s.model, s.use_.as_str(), s.territory.as_str(), s.dataset, s.started_at, s.finished_at],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn scan(&mut self, id: &str) -> Result<Option<Scan>, RegistryError> {
+        self.tx
+            .query_row(&format!("SELECT {SCAN_COLUMNS} FROM scans WHERE id = ?1"), [id], scan_row)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn scans(&mut self) -> Result<Vec<Scan>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Scan>> {
+            let mut q = self.tx.prepare(&format!("SELECT {SCAN_COLUMNS} FROM scans ORDER BY id"))?;
+            let rows = q.query_map([], scan_row)?.collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn put_scan_file(&mut self, scan_id: &str, f: &ScanFile) -> Result<(), RegistryError> {
+        let run = || -> rusqlite::Result<()> {
+            let mut q = self.tx.prepare_cached(
+                "INSERT OR REPLACE INTO scan_files (scan_id, path, size, mtime_ns, sha256, duration_s, matches, error, verdict)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            q.execute(params![
+                scan_id,
+                f.path,
+                f.size as i64,
+                f.mtime_ns,
+                f.sha256,
+                f.duration_s,
+                json(&f.matches),
+                f.error.as_ref().map(json),
+                f.verdict.as_ref().map(json)
+            ])?;
+            Ok(())
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn scan_files(&mut self, scan_id: &str) -> Result<Vec<ScanFile>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<ScanFile>> {
+            let mut q = self.tx.prepare(
+                "SELECT path, size, mtime_ns, sha256, duration_s, matches, error, verdict FROM scan_files
+                 WHERE scan_id = ?1 ORDER BY path",
+            )?;
+            let rows = q
+                .query_map([scan_id], |r| {
+                    let error: Option<String> = r.get(6)?;
+                    let verdict: Option<String> = r.get(7)?;
+                    Ok(ScanFile {
+                        path: r.get(0)?,
+                        size: r.get::<_, i64>(1)? as u64,
+                        mtime_ns: r.get(2)?,
+                        sha256: r.get(3)?,
+                        duration_s: r.get(4)?,
+                        matches: decode("matches", &r.get::<_, String>(5)?)?,
+                        error: error.map(|e| decode("error", &e)).transpose()?,
+                        verdict: verdict.map(|v| decode("verdict", &v)).transpose()?,
+                    })
+                })?
+                .collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn put_manifest(&mut self, m: &ManifestRecord) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT OR REPLACE INTO manifests (id, scan_id, root, leaves, path, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![m.id, m.scan_id, m.root, m.leaves as i64, m.path, m.created_at],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<ManifestRecord>> {
+            let mut q = self.tx.prepare("SELECT id, scan_id, root, leaves, path, created_at FROM manifests ORDER BY id")?;
+            let rows = q
+                .query_map([], |r| {
+                    Ok(ManifestRecord {
+                        id: r.get(0)?,
+                        scan_id: r.get(1)?,
+                        root: r.get(2)?,
+                        leaves: r.get::<_, i64>(3)? as u64,
+                        path: r.get(4)?,
+                        created_at: r.get(5)?,
+                    })
+                })?
+                .collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn append_event(&mut self, e: &Event) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                &format!("INSERT INTO audit ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+                params![e.seq as i64, e.at, e.actor, e.action, e.subjects, e.payload, e.prev_hash, e.hash],
+            )
+            .map(|_| ())
+            .map_err(|err| self.err(err))
+    }
+
+    fn last_event(&mut self) -> Result<Option<Event>, RegistryError> {
+        self.tx
+            .query_row(&format!("SELECT {EVENT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1"), [], event_row)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn events(&mut self) -> Result<Vec<Event>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Event>> {
+            let mut q = self.tx.prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit ORDER BY seq"))?;
+            let rows = q.query_map([], event_row)?.collect();
+            rows
+        };
+        run().map_err(|e| self.err(e))
+    }
+}

@@ -1,0 +1,74 @@
+//! The storage interface. The registry's rules (validation, clearance, the audit chain) live
+//! above it, so a PostgreSQL backend needs to implement only these record operations.
+
+use crate::audit::Event;
+use crate::model::{Isrc, Licence, Party, Policy, Work};
+use crate::scan::{ManifestRecord, Scan, ScanFile};
+use crate::RegistryError;
+
+/// A store of registry records.
+pub trait Store {
+    /// Starts a transaction. Everything done through it is kept only if it is committed; a
+    /// transaction dropped without `commit` (an error, a crash) leaves no trace.
+    fn begin(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError>;
+}
+
+/// The record operations of one transaction.
+pub trait Tx {
+    /// Makes the transaction's changes durable.
+    fn commit(self: Box<Self>) -> Result<(), RegistryError>;
+
+    /// Adds a party; its id must be new.
+    fn insert_party(&mut self, party: &Party) -> Result<(), RegistryError>;
+    /// One party.
+    fn party(&mut self, id: &str) -> Result<Option<Party>, RegistryError>;
+    /// Every party, by id.
+    fn parties(&mut self) -> Result<Vec<Party>, RegistryError>;
+
+    /// One work with its credits, shares and tracks.
+    fn work(&mut self, isrc: &Isrc) -> Result<Option<Work>, RegistryError>;
+    /// Inserts or replaces a work and everything that belongs to it.
+    fn put_work(&mut self, work: &Work) -> Result<(), RegistryError>;
+    /// Works registered by `holder` or in which it holds a share (every work when None), by ISRC.
+    fn works(&mut self, holder: Option<&str>) -> Result<Vec<Work>, RegistryError>;
+    /// The works linked to an index track.
+    fn works_for_track(&mut self, track_id: &str) -> Result<Vec<Isrc>, RegistryError>;
+
+    /// Inserts or replaces the policy of (holder, work or catalogue, use).
+    fn put_policy(&mut self, policy: &Policy) -> Result<(), RegistryError>;
+    /// Every policy set by `holder`.
+    fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError>;
+
+    /// The next number of a named sequence (licences, scans, manifests), starting at 1.
+    fn next_number(&mut self, sequence: &str) -> Result<u64, RegistryError>;
+
+    /// Inserts or replaces a licence.
+    fn put_licence(&mut self, licence: &Licence) -> Result<(), RegistryError>;
+    /// One licence.
+    fn licence(&mut self, id: &str) -> Result<Option<Licence>, RegistryError>;
+    /// Every licence, by id.
+    fn licences(&mut self) -> Result<Vec<Licence>, RegistryError>;
+
+    /// Inserts or replaces a scan.
+    fn put_scan(&mut self, scan: &Scan) -> Result<(), RegistryError>;
+    /// One scan.
+    fn scan(&mut self, id: &str) -> Result<Option<Scan>, RegistryError>;
+    /// Every scan, by id.
+    fn scans(&mut self) -> Result<Vec<Scan>, RegistryError>;
+    /// Inserts or replaces one file's result in a scan.
+    fn put_scan_file(&mut self, scan_id: &str, file: &ScanFile) -> Result<(), RegistryError>;
+    /// A scan's file results, by path.
+    fn scan_files(&mut self, scan_id: &str) -> Result<Vec<ScanFile>, RegistryError>;
+
+    /// Records a built manifest.
+    fn put_manifest(&mut self, manifest: &ManifestRecord) -> Result<(), RegistryError>;
+    /// Every manifest, by id.
+    fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError>;
+
+    /// Appends an audit event (its sequence number must follow the last one).
+    fn append_event(&mut self, event: &Event) -> Result<(), RegistryError>;
+    /// The last audit event.
+    fn last_event(&mut self) -> Result<Option<Event>, RegistryError>;
+    /// Every audit event in the order stored (by sequence number).
+    fn events(&mut self) -> Result<Vec<Event>, RegistryError>;
+}
