@@ -52,7 +52,7 @@ mod store;
 
 pub use audit::{AuditReport, BadEvent, Event};
 pub use model::{
-    parse_shares, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_party_id,
+    parse_shares, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_shares, validate_party_id,
     Credit, Decision, Isrc, Iswc, Licence, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
 };
 pub use registry::{ImportReport, LicenceGrant, PolicyChange, Registry, WorkConflict};

@@ -421,29 +421,7 @@ impl Work {
                 return Err(invalid("duration", &d.to_string(), "a duration is a positive number of seconds"));
             }
         }
-        if self.shares.is_empty() {
-            return Err(invalid("shares", "", "a work needs at least one share"));
-        }
-        let mut territories: Vec<&Territory> = self.shares.iter().map(|s| &s.territory).collect();
-        territories.sort();
-        territories.dedup();
-        for territory in territories {
-            let in_territory: Vec<&Share> = self.shares.iter().filter(|s| &s.territory == territory).collect();
-            let sum: u32 = in_territory.iter().map(|s| s.basis_points).sum();
-            if sum != 10_000 {
-                return Err(invalid(
-                    "shares",
-                    &shares_to_string(&self.shares),
-                    format!("the shares in {territory} sum to {}, not 100%", percent(sum)),
-                ));
-            }
-            let mut holders: Vec<&str> = in_territory.iter().map(|s| s.holder.as_str()).collect();
-            holders.sort();
-            if holders.windows(2).any(|w| w[0] == w[1]) {
-                return Err(invalid("shares", &shares_to_string(&self.shares), format!("a holder appears twice in {territory}")));
-            }
-        }
-        Ok(())
+        validate_shares(&self.shares)
     }
 
     /// The shares that apply in `territory`: its own, or else `WORLD`'s.
@@ -454,6 +432,34 @@ impl Work {
         }
         self.shares.iter().filter(|s| s.territory.is_world()).collect()
     }
+}
+
+/// Checks a share list: at least one share, each territory's shares summing to exactly 100 %,
+/// no holder twice in one territory.
+pub fn validate_shares(shares: &[Share]) -> Result<(), RegistryError> {
+    if shares.is_empty() {
+        return Err(invalid("shares", "", "a work needs at least one share"));
+    }
+    let mut territories: Vec<&Territory> = shares.iter().map(|s| &s.territory).collect();
+    territories.sort();
+    territories.dedup();
+    for territory in territories {
+        let in_territory: Vec<&Share> = shares.iter().filter(|s| &s.territory == territory).collect();
+        let sum: u32 = in_territory.iter().map(|s| s.basis_points).sum();
+        if sum != 10_000 {
+            return Err(invalid(
+                "shares",
+                &shares_to_string(shares),
+                format!("the shares in {territory} sum to {}, not 100%", percent(sum)),
+            ));
+        }
+        let mut holders: Vec<&str> = in_territory.iter().map(|s| s.holder.as_str()).collect();
+        holders.sort();
+        if holders.windows(2).any(|w| w[0] == w[1]) {
+            return Err(invalid("shares", &shares_to_string(shares), format!("a holder appears twice in {territory}")));
+        }
+    }
+    Ok(())
 }
 
 /// Basis points as a percentage: 5000 → `50%`, 3333 → `33.33%`.

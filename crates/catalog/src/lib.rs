@@ -1,0 +1,201 @@
+//! fermata's catalogue readers: they turn a rights holder's catalogue file into checked records,
+//! or into a list of every problem in it (line, field, reason), never into half a catalogue.
+//!
+//! Two formats are read:
+//!
+//! - **CSV** (see [`csv_format`] for the columns), one recording per row;
+//! - **DDEX ERN 4.x** (`NewReleaseMessage`), one record per `SoundRecording` in its
+//!   `ResourceList`; rights controllers are matched to registry parties (see [`ddex`]).
+//!
+//! Nothing here touches the registry or the disk: callers pass the bytes and the known
+//! parties, and get records to register.
+//!
+//! # Example
+//!
+//! ```
+//! let csv = "isrc,title,artist,duration,audio,shares\n\
+//!            GBAYE6900531,First Song,The Band,3:21,first.flac,indie-records=100\n\
+//!            NOT-AN-ISRC,,The Band,,second.flac,\n";
+//! let problems = fermata_catalog::parse_csv(csv.as_bytes()).unwrap_err();
+//! // Every problem of the bad row is reported, with its line.
+//! assert_eq!(problems.len(), 2);
+//! assert_eq!((problems[0].line, problems[0].field.as_str()), (3, "isrc"));
+//! assert_eq!(problems[1].field, "title");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod csv_format_impl;
+pub mod ddex;
+
+pub use csv_format_impl::parse_csv;
+pub use ddex::parse_ddex;
+
+use fermata_registry::{Credit, Isrc, Iswc, Share};
+use serde::Serialize;
+use std::fmt;
+
+/// The CSV layout, as documented to users.
+pub mod csv_format {
+    //! A header row names the columns, in any order (case-insensitive):
+    //!
+    //! | column     | required | content |
+    //! |------------|----------|---------|
+    //! | `isrc`     | yes      | the recording's ISRC, with or without hyphens |
+    //! | `title`    | yes      | title |
+    //! | `artist`   | yes      | display artist |
+    //! | `audio`    | yes      | the audio file, relative to `--audio DIR` |
+    //! | `duration` | no       | seconds (`201.5`), `m:ss` (`3:21`) or ISO 8601 (`PT3M21S`) |
+    //! | `iswc`     | no       | the composition's ISWC (`T-034.524.680-1`) |
+    //! | `shares`   | no       | `[TERRITORY:]HOLDER=PERCENT;...`, summing to 100 per territory; empty: the importing holder, 100 % worldwide |
+    //! | `credits`  | no       | `role=Name;role=Name` (e.g. `performer=Jane Doe;composer=John Roe`) |
+    //!
+    //! An unknown column is an error (a misspelt `shares` must not silently drop the splits).
+
+    /// The columns a CSV catalogue may have.
+    pub const COLUMNS: &[&str] = &["isrc", "title", "artist", "audio", "duration", "iswc", "shares", "credits"];
+    /// The columns it must have.
+    pub const REQUIRED: &[&str] = &["isrc", "title", "artist", "audio"];
+}
+
+/// Files larger than this are refused before parsing (a catalogue of a million works in DDEX
+/// is well under it).
+pub const MAX_CATALOGUE_BYTES: usize = 512 << 20;
+
+/// One recording read from a catalogue.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CatalogRecord {
+    /// Where it is in the file (line of the CSV row or of the `SoundRecording` element).
+    pub line: u64,
+    /// The ISRC.
+    pub isrc: Isrc,
+    /// Title.
+    pub title: String,
+    /// Display artist.
+    pub artist: String,
+    /// Duration in seconds, if given.
+    pub duration_s: Option<f64>,
+    /// The composition's ISWC, if given.
+    pub iswc: Option<Iswc>,
+    /// The audio file, relative to the audio directory.
+    pub audio: String,
+    /// The shares; empty means the importing holder holds 100 % everywhere.
+    pub shares: Vec<Share>,
+    /// Credited people.
+    pub credits: Vec<Credit>,
+}
+
+/// A problem found in a catalogue file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Line number (1-based; 0 for the file as a whole).
+    pub line: u64,
+    /// The field or element.
+    pub field: String,
+    /// What is wrong and what is expected.
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}: {}", self.line, self.field, self.reason)
+    }
+}
+
+impl Problem {
+    pub(crate) fn new(line: u64, field: &str, reason: impl Into<String>) -> Problem {
+        Problem { line, field: field.to_string(), reason: reason.into() }
+    }
+}
+
+/// Parses a duration: seconds (`201.5`), `m:ss` / `h:mm:ss`, or ISO 8601 (`PT3M21.5S`).
+pub fn parse_duration(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let value = if let Some(iso) = s.strip_prefix("PT").or_else(|| s.strip_prefix("pt")) {
+        let mut total = 0.0;
+        let mut number = String::new();
+        for c in iso.chars() {
+            match c.to_ascii_uppercase() {
+                '0'..='9' | '.' => number.push(c),
+                unit @ ('H' | 'M' | 'S') => {
+                    let n: f64 = number.parse().ok()?;
+                    total += n * match unit {
+                        'H' => 3600.0,
+                        'M' => 60.0,
+                        _ => 1.0,
+                    };
+                    number.clear();
+                }
+                _ => return None,
+            }
+        }
+        if !number.is_empty() {
+            return None;
+        }
+        total
+    } else if s.contains(':') {
+        let parts: Vec<&str> = s.split(':').collect();
+        if parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
+            return None;
+        }
+        let mut total = 0.0;
+        for p in parts {
+            total = total * 60.0 + p.parse::<f64>().ok()?;
+        }
+        total
+    } else {
+        s.parse().ok()?
+    };
+    (value.is_finite() && value > 0.0).then_some(value)
+}
+
+/// Parses a credit list: `role=Name;role=Name`.
+pub fn parse_credits(s: &str) -> Result<Vec<Credit>, String> {
+    s.split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((role, name)) if !role.trim().is_empty() && !name.trim().is_empty() => {
+                Ok(Credit { role: role.trim().to_ascii_lowercase(), name: name.trim().to_string() })
+            }
+            _ => Err(format!("'{p}' is not role=Name (e.g. performer=Jane Doe)")),
+        })
+        .collect()
+}
+
+/// Reports every ISRC that appears more than once in `records`.
+pub(crate) fn duplicate_problems(records: &[CatalogRecord]) -> Vec<Problem> {
+    let mut first_line: std::collections::HashMap<&Isrc, u64> = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for r in records {
+        if let Some(first) = first_line.get(&r.isrc) {
+            problems.push(Problem::new(r.line, "isrc", format!("{} is already listed on line {first}", r.isrc)));
+        } else {
+            first_line.insert(&r.isrc, r.line);
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_every_usual_form() {
+        assert_eq!(parse_duration("201.5"), Some(201.5));
+        assert_eq!(parse_duration("3:21"), Some(201.0));
+        assert_eq!(parse_duration("1:00:01"), Some(3601.0));
+        assert_eq!(parse_duration("PT3M21S"), Some(201.0));
+        assert_eq!(parse_duration("PT1H0M0.5S"), Some(3600.5));
+        for bad in ["", "-3", "0", "3:", "PT3X", "PT3", "abc", "1:2:3:4", "NaN", "inf"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn credits() {
+        assert_eq!(parse_credits("Performer=Jane Doe; composer=John Roe").unwrap().len(), 2);
+        assert!(parse_credits("Jane Doe").is_err());
+    }
+}
