@@ -436,7 +436,11 @@ impl Registry {
             need_developer(tx, developer)?;
             let work = need_work(tx, isrc)?;
             let licences = tx.licences()?;
-            let mut policies_of = |h: &str| tx.policies(h).unwrap_or_default();
+            let mut policies: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
+            for share in &work.shares {
+                policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
+            }
+            let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
             Ok(clear_work(&work, developer, use_, territory, &date, &mut policies_of, &licences))
         })
     }

@@ -1,0 +1,247 @@
+//! Catalogue import: parse, check against the registry, fingerprint, register.
+
+use crate::{io, ClearanceError, Home};
+use fermata_catalog::{parse_csv, parse_ddex, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
+use fermata_engine::{add_files, AddEvent, AddOptions, FileStatus, InputFile};
+use fermata_index::IndexWriter;
+use fermata_registry::{ImportReport, Registry, Share, Territory, Work, WorkConflict};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+/// The catalogue formats read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CatalogFormat {
+    /// CSV with a header row.
+    Csv,
+    /// DDEX ERN 4.x XML.
+    Ddex,
+}
+
+impl CatalogFormat {
+    /// Decides by extension (`.csv`, `.xml`), else by the first non-blank byte (`<` is XML).
+    pub fn detect(path: &Path, bytes: &[u8]) -> CatalogFormat {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("xml") => CatalogFormat::Ddex,
+            Some("csv") => CatalogFormat::Csv,
+            _ if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') => CatalogFormat::Ddex,
+            _ => CatalogFormat::Csv,
+        }
+    }
+}
+
+/// Progress of an import.
+#[derive(Debug)]
+pub enum ImportEvent<'a> {
+    /// The catalogue is valid; this many audio files are to be fingerprinted.
+    Fingerprinting {
+        /// Files to decode (unchanged ones are skipped).
+        files: usize,
+    },
+    /// One audio file is done.
+    Fingerprinted {
+        /// The recording.
+        isrc: &'a str,
+        /// True when it failed.
+        failed: bool,
+    },
+}
+
+/// What a completed import did.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportSummary {
+    /// The format read.
+    pub format: CatalogFormat,
+    /// Records in the file.
+    pub records: usize,
+    /// What the registry did.
+    pub registry: ImportReport,
+    /// Audio files fingerprinted into the index.
+    pub tracks_added: usize,
+    /// Audio files already in the index (unchanged, or the same audio).
+    pub tracks_already_indexed: usize,
+    /// Seconds of audio decoded.
+    pub audio_seconds: f64,
+}
+
+/// The result of an import.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum ImportOutcome {
+    /// The catalogue was imported (conflicting works excepted, see the report).
+    Imported(ImportSummary),
+    /// The catalogue has problems; nothing was registered.
+    Rejected {
+        /// The format read.
+        format: CatalogFormat,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
+    /// Interrupted while fingerprinting; nothing was registered, and a rerun skips the audio
+    /// already fingerprinted.
+    Interrupted {
+        /// Files fingerprinted before the interruption.
+        fingerprinted: usize,
+    },
+}
+
+/// Imports the catalogue at `file` for `holder`, with audio files relative to `audio_dir`.
+///
+/// In order: the file is parsed (every malformed row or element reported, nothing imported);
+/// share holders and audio files are checked (likewise); works already registered by another
+/// holder are set aside as conflicts; the remaining recordings' audio is fingerprinted into
+/// the index (in parallel; unchanged files are skipped); and the works are registered in one
+/// transaction. Rerunning the same import changes nothing.
+pub fn import_catalog(
+    home: &Home,
+    registry: &mut Registry,
+    holder: &str,
+    file: &Path,
+    audio_dir: &Path,
+    cancel: &AtomicBool,
+    on_event: &mut dyn FnMut(ImportEvent<'_>),
+) -> Result<ImportOutcome, ClearanceError> {
+    let holder_party = registry.party(holder)?;
+    if !holder_party.kind.holds_rights() {
+        return Err(ClearanceError::Invalid(format!("'{holder}' is a {}, not a rights holder", holder_party.kind)));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .map_err(io(file))?
+        .take(MAX_CATALOGUE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io(file))?;
+    let format = CatalogFormat::detect(file, &bytes);
+    let parties = registry.parties()?;
+    let parsed = match format {
+        CatalogFormat::Csv => parse_csv(&bytes),
+        CatalogFormat::Ddex => parse_ddex(&bytes, &parties),
+    };
+    let records = match parsed {
+        Ok(r) => r,
+        Err(problems) => return Ok(ImportOutcome::Rejected { format, problems }),
+    };
+    let mut problems = Vec::new();
+    let known: HashMap<&str, bool> = parties.iter().map(|p| (p.id.as_str(), p.kind.holds_rights())).collect();
+    for r in &records {
+        for s in &r.shares {
+            match known.get(s.holder.as_str()) {
+                None => problems.push(Problem {
+                    line: r.line,
+                    field: "shares".into(),
+                    reason: format!("'{}' is not a registered party: add it with `fermata party add`", s.holder),
+                }),
+                Some(false) => problems.push(Problem {
+                    line: r.line,
+                    field: "shares".into(),
+                    reason: format!("'{}' is an AI developer, not a rights holder", s.holder),
+                }),
+                Some(true) => {}
+            }
+        }
+        let audio = audio_dir.join(&r.audio);
+        if !audio.is_file() {
+            problems.push(Problem {
+                line: r.line,
+                field: "audio".into(),
+                reason: format!("{} is not a file (audio paths are relative to --audio {})", audio.display(), audio_dir.display()),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(ImportOutcome::Rejected { format, problems });
+    }
+
+    // Works another holder registered are conflicts: not fingerprinted, not changed.
+    let mut conflicts = Vec::new();
+    let mut todo: Vec<&CatalogRecord> = Vec::new();
+    for r in &records {
+        match registry.work(&r.isrc) {
+            Ok(existing) if existing.registrant != holder => conflicts.push(WorkConflict {
+                isrc: r.isrc.clone(),
+                registered_title: existing.title,
+                registered_by: existing.registrant,
+                imported_title: r.title.clone(),
+            }),
+            Ok(_) | Err(fermata_registry::RegistryError::NotFound { .. }) => todo.push(r),
+            Err(e) => return Err(e.into()),
+        }
+    }
+
+    let inputs: Vec<InputFile> =
+        todo.iter().map(|r| InputFile { path: audio_dir.join(&r.audio), id: r.isrc.to_string() }).collect();
+    let mut writer = IndexWriter::open_or_create(&home.index_dir(), &fermata_fp::Params::default())?;
+    let mut track_of: HashMap<String, String> = HashMap::new();
+    let mut failures = Vec::new();
+    let line_of: HashMap<String, u64> = todo.iter().map(|r| (r.isrc.to_string(), r.line)).collect();
+    let summary = add_files(&mut writer, inputs, &AddOptions::default(), cancel, &mut |event| match event {
+        AddEvent::Planned { to_decode, .. } => on_event(ImportEvent::Fingerprinting { files: to_decode }),
+        AddEvent::File { input, status } => {
+            let failed = matches!(status, FileStatus::Failed(_) | FileStatus::IdConflict);
+            match status {
+                FileStatus::DuplicateOf(other) => {
+                    track_of.insert(input.id.clone(), other.clone());
+                }
+                FileStatus::Failed(e) => failures.push(Problem {
+                    line: line_of.get(&input.id).copied().unwrap_or(0),
+                    field: "audio".into(),
+                    reason: e.to_string(),
+                }),
+                FileStatus::IdConflict => failures.push(Problem {
+                    line: line_of.get(&input.id).copied().unwrap_or(0),
+                    field: "audio".into(),
+                    reason: format!(
+                        "{} differs from the audio already fingerprinted for {}: a re-delivered master needs its own ISRC",
+                        input.path.display(),
+                        input.id
+                    ),
+                }),
+                _ => {
+                    track_of.insert(input.id.clone(), input.id.clone());
+                }
+            }
+            on_event(ImportEvent::Fingerprinted { isrc: &input.id, failed });
+        }
+    })?;
+    drop(writer);
+    if summary.not_started > 0 {
+        return Ok(ImportOutcome::Interrupted { fingerprinted: summary.added + summary.already_indexed });
+    }
+    if !failures.is_empty() {
+        failures.sort_by_key(|p| p.line);
+        return Ok(ImportOutcome::Rejected { format, problems: failures });
+    }
+
+    let works: Vec<Work> = todo
+        .iter()
+        .map(|r| Work {
+            isrc: r.isrc.clone(),
+            title: r.title.clone(),
+            artist: r.artist.clone(),
+            duration_s: r.duration_s,
+            iswc: r.iswc.clone(),
+            registrant: holder.to_string(),
+            credits: r.credits.clone(),
+            shares: if r.shares.is_empty() {
+                vec![Share { territory: Territory::world(), holder: holder.to_string(), basis_points: 10_000 }]
+            } else {
+                r.shares.clone()
+            },
+            tracks: track_of.get(r.isrc.as_str()).cloned().into_iter().collect(),
+        })
+        .collect();
+    let mut report = registry.register_works(holder, works, holder)?;
+    report.conflicts.extend(conflicts);
+    report.conflicts.sort_by(|a, b| a.isrc.cmp(&b.isrc));
+    Ok(ImportOutcome::Imported(ImportSummary {
+        format,
+        records: records.len(),
+        registry: report,
+        tracks_added: summary.added,
+        tracks_already_indexed: summary.already_indexed + summary.duplicates,
+        audio_seconds: summary.audio_seconds,
+    }))
+}
