@@ -35,7 +35,7 @@
 //! registry.set_policy(PolicyChange::new("indie-records", None, Use::TrainGenai, Decision::Allow), "indie-records")?;
 //!
 //! let request = ScanRequest { dataset: dir.path().join("dataset"), developer: "acme-ai".into(), model: "m1".into(),
-//!                             use_: Use::TrainGenai, territory: "DE".parse()? };
+//!                             use_: Use::TrainGenai, territory: "DE".parse()?, save_every: 64 };
 //! let scan = run_scan(&home, &mut registry, &request, &never, &mut |_| {})?;
 //! assert_eq!(scan.files[0].verdict.as_ref().unwrap().verdict, Verdict::Cleared);
 //! let (manifest, _path) = build_manifest(&home, &mut registry, &scan.scan.id, None, "acme-ai")?;
@@ -48,7 +48,7 @@ mod import;
 mod scan;
 
 pub use import::{import_catalog, CatalogFormat, ImportEvent, ImportOutcome, ImportSummary};
-pub use scan::{build_manifest, run_scan, summarise, HolderSummary, ScanEvent, ScanOutcome, ScanRequest, ScanSummary, VerdictCount};
+pub use scan::{build_manifest, run_scan, summarise, HolderSummary, DEFAULT_SAVE_EVERY, ScanEvent, ScanOutcome, ScanRequest, ScanSummary, VerdictCount};
 
 use fermata_registry::{Registry, RegistryError};
 use std::path::{Path, PathBuf};

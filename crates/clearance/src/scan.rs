@@ -28,7 +28,12 @@ pub struct ScanRequest {
     pub use_: Use,
     /// Where the use happens.
     pub territory: Territory,
+    /// Save identified files after this many (a crash loses at most one batch, or 2 s of work).
+    pub save_every: usize,
 }
+
+/// The default of [`ScanRequest::save_every`].
+pub const DEFAULT_SAVE_EVERY: usize = 64;
 
 /// Progress of a scan.
 #[derive(Debug)]
@@ -108,7 +113,6 @@ pub struct ScanOutcome {
 }
 
 /// Save identified files at least this often, so an interruption or crash loses little.
-const SAVE_EVERY_FILES: usize = 64;
 const SAVE_EVERY: Duration = Duration::from_secs(2);
 
 fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
@@ -252,7 +256,7 @@ pub fn run_scan(
                 identified_now += 1;
                 pending.push(file);
             }
-            if (finished || pending.len() >= SAVE_EVERY_FILES || last_save.elapsed() >= SAVE_EVERY) && result.is_ok() {
+            if (finished || pending.len() >= request.save_every.max(1) || last_save.elapsed() >= SAVE_EVERY) && result.is_ok() {
                 if !pending.is_empty() {
                     result = registry.record_scan_files(&scan.id, &pending).map_err(ClearanceError::from);
                     pending.clear();

@@ -1,11 +1,14 @@
-//! `fermata demo`: the whole identification path on generated music, with no setup.
+//! `fermata demo`: the whole permission-first flow on generated music, with no setup. A label
+//! and a publisher register catalogues (CSV and DDEX) and set policies, the label grants a
+//! licence, an AI developer scans a dataset that mixes licensed, reserved, unregistered,
+//! degraded and re-encoded files, and builds a cleared manifest with proofs.
 
-use crate::table::{clock, Table};
+use crate::table::Table;
 use crate::OutputArgs;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use fermata_audio::{degrade, synth, write_wav};
-use fermata_engine::{add_files, collect_inputs, identify_file, AddOptions};
-use fermata_index::{IndexWriter, MatchOptions};
+use fermata_clearance::{build_manifest, import_catalog, run_scan, Home, ImportOutcome, ScanRequest};
+use fermata_registry::{Decision, LicenceGrant, PartyKind, PolicyChange, Registry, Use, Verdict};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,156 +22,269 @@ pub(crate) struct DemoArgs {
     output: OutputArgs,
 }
 
-/// Sample rate of the generated "catalogue" files (decoding resamples them to 8 kHz).
+/// Sample rate of the generated recordings (decoding resamples them to 8 kHz).
 const FILE_RATE: u32 = 22_050;
-const REGISTERED: u64 = 8;
 const TRACK_SECONDS: f32 = 45.0;
+const LABEL: &str = "indie-records";
+const PUBLISHER: &str = "north-publishing";
+const DEVELOPER: &str = "acme-ai";
 
-struct Query {
-    file: String,
-    condition: &'static str,
-    /// Expected (track id, where the query's audio starts in that track, where it starts in the query).
-    expected: Vec<(String, f64, f64)>,
+fn isrc(n: usize) -> String {
+    format!("ZZDEM26{n:05}")
 }
 
-fn track_name(seed: u64) -> String {
-    format!("track-{seed:02}.wav")
+/// One file of the example dataset and the verdict it must get.
+struct DatasetFile {
+    file: String,
+    contains: &'static str,
+    expected: Verdict,
 }
 
 pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
-    let (dir, _temp) = match args.dir {
-        Some(d) => (d, None),
-        None => {
-            let t = std::env::temp_dir().join(format!("fermata-demo-{}", std::process::id()));
-            (t.clone(), Some(t))
-        }
+    let dir = match args.dir {
+        Some(d) => d,
+        None => std::env::temp_dir().join(format!("fermata-demo-{}", std::process::id())),
     };
-    let catalogue = dir.join("catalogue");
-    let queries = dir.join("queries");
-    std::fs::create_dir_all(&catalogue).with_context(|| format!("cannot create {}", catalogue.display()))?;
-    std::fs::create_dir_all(&queries).with_context(|| format!("cannot create {}", queries.display()))?;
     let say = |s: String| {
         if !args.output.json {
             eprintln!("{s}");
         }
     };
-
-    say(format!("generating {REGISTERED} example recordings of {TRACK_SECONDS} s in {}", catalogue.display()));
-    let tracks: Vec<Vec<f32>> = (1..=REGISTERED).map(|seed| synth::track(seed, TRACK_SECONDS, FILE_RATE)).collect();
-    for (i, audio) in tracks.iter().enumerate() {
-        write_wav(&catalogue.join(track_name(i as u64 + 1)), audio, FILE_RATE)?;
+    let audio_dir = dir.join("catalogue/audio");
+    let dataset = dir.join("dataset");
+    for d in [&audio_dir, &dataset] {
+        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
     }
 
-    let index_dir = dir.join("index");
-    let mut writer = IndexWriter::open_or_create(&index_dir, &fermata_fp::Params::default())?;
-    let inputs = collect_inputs(std::slice::from_ref(&catalogue), None)?;
-    let summary = add_files(&mut writer, inputs, &AddOptions::default(), &crate::INTERRUPTED, &mut |_| {})?;
-    let stats = writer.index().stats();
-    say(format!(
-        "indexed {} recordings ({} already there): {} landmarks, {} bytes",
-        summary.added, summary.already_indexed, stats.landmarks, stats.bytes
-    ));
+    // 1. Recordings and the two catalogues that describe them.
+    let tracks: Vec<Vec<f32>> = (1..=8).map(|seed| synth::track(seed, TRACK_SECONDS, FILE_RATE)).collect();
+    for (i, audio) in tracks.iter().enumerate() {
+        write_wav(&audio_dir.join(format!("{}.wav", isrc(i + 1))), audio, FILE_RATE)?;
+    }
+    let csv = dir.join("catalogue/indie-records.csv");
+    std::fs::write(&csv, label_csv()).with_context(|| format!("cannot write {}", csv.display()))?;
+    let ddex = dir.join("catalogue/north-publishing.xml");
+    std::fs::write(&ddex, publisher_ddex()).with_context(|| format!("cannot write {}", ddex.display()))?;
+    say(format!("wrote 8 recordings and two catalogues (CSV, DDEX ERN 4.3) in {}", dir.join("catalogue").display()));
 
-    let made = make_queries(&tracks, &queries)?;
-    say(format!("made {} degraded queries in {}", made.len(), queries.display()));
+    // 2. A fresh registry with three parties.
+    let home_dir = dir.join("home");
+    if home_dir.exists() {
+        std::fs::remove_dir_all(&home_dir).with_context(|| format!("cannot clear {}", home_dir.display()))?;
+    }
+    let home = Home::init(&home_dir)?;
+    let mut registry = home.registry()?;
+    registry.add_party(LABEL, PartyKind::Label, "Indie Records", "cli")?;
+    registry.add_party(PUBLISHER, PartyKind::Publisher, "North Publishing", "cli")?;
+    registry.add_party(DEVELOPER, PartyKind::Developer, "Acme AI", "cli")?;
+    for (holder, file) in [(LABEL, &csv), (PUBLISHER, &ddex)] {
+        match import_catalog(&home, &mut registry, holder, file, &audio_dir, &crate::INTERRUPTED, &mut |_| {})? {
+            ImportOutcome::Imported(s) => say(format!("{holder}: imported {} works from {}", s.registry.added.len(), file.display())),
+            other => bail!("the demo catalogue {} did not import: {}", file.display(), serde_json::to_string(&other)?),
+        }
+    }
 
-    let mut table = Table::new(&["QUERY", "CONDITION", "EXPECTED", "FOUND", "IN QUERY", "IN TRACK", "RESULT"]);
+    // 3. What each holder says, and one licence.
+    set_policies(&mut registry)?;
+    let mut grant = LicenceGrant::new(LABEL, DEVELOPER, Use::TrainGenai, &fermata_registry::audit::today());
+    grant.works = [1, 2, 6].iter().map(|&n| isrc(n).parse()).collect::<Result<_, _>>()?;
+    grant.price = Some("per-work:250.00:EUR".parse()?);
+    let licence = registry.grant_licence(grant, LABEL)?;
+    say(format!("{LABEL} reserves {} and asks a licence for the rest; {PUBLISHER} allows training; {} covers 3 works", isrc(3), licence.id));
+
+    // 4. The developer's dataset, and its scan.
+    let expected = make_dataset(&tracks, &dataset)?;
+    say(format!("wrote a dataset of {} files in {}", expected.len(), dataset.display()));
+    let request = ScanRequest {
+        dataset: dataset.clone(),
+        developer: DEVELOPER.into(),
+        model: "demo-model-1".into(),
+        use_: Use::TrainGenai,
+        territory: "DE".parse()?,
+        save_every: fermata_clearance::DEFAULT_SAVE_EVERY,
+    };
+    let outcome = run_scan(&home, &mut registry, &request, &crate::INTERRUPTED, &mut |_| {})?;
+    if outcome.interrupted {
+        eprintln!("interrupted");
+        return Ok(ExitCode::from(130));
+    }
+
+    // 5. The cleared manifest, a proof of inclusion and one of absence, and the audit check.
+    let (manifest, manifest_path) = build_manifest(&home, &mut registry, &outcome.scan.id, None, DEVELOPER)?;
+    let proofs: Vec<(String, bool, bool)> = [isrc(1), isrc(3)]
+        .into_iter()
+        .map(|w| {
+            let proof = manifest.prove(&w)?;
+            let holds = proof.verify_tree_head(&manifest.merkle.root, manifest.merkle.tree_size).is_ok();
+            Ok((w, proof.is_inclusion(), holds))
+        })
+        .collect::<Result<_>>()?;
+    let audit = registry.verify_audit()?;
+
+    let mut table = Table::new(&["FILE", "CONTAINS", "VERDICT", "EXPECTED", "WHY"]);
     let mut rows = Vec::new();
-    let mut all_ok = true;
-    for q in &made {
-        let found = identify_file(writer.index(), &queries.join(&q.file), &MatchOptions::default())?;
-        // Right when every expected recording is found at the right place (within 1 s) and
-        // nothing else is reported.
-        let hit = |(id, track_at, query_at): &(String, f64, f64)| {
-            found.matches.iter().any(|m| {
-                &m.track_id == id && ((m.reference_start_s - m.query_start_s) - (track_at - query_at)).abs() <= 1.0
-            })
-        };
-        let ok = q.expected.iter().all(hit) && found.matches.len() == q.expected.len();
+    let mut all_ok = audit.first_bad.is_none() && proofs.iter().all(|p| p.2);
+    for want in &expected {
+        let got = outcome.files.iter().find(|f| f.path == want.file).and_then(|f| f.verdict.as_ref());
+        let verdict = got.map(|v| v.verdict);
+        let ok = verdict == Some(want.expected);
         all_ok &= ok;
-        let expected = if q.expected.is_empty() {
-            "no match".to_string()
-        } else {
-            q.expected.iter().map(|e| e.0.clone()).collect::<Vec<_>>().join(" + ")
-        };
-        let verdict = if ok { "ok" } else { "WRONG" };
-        if found.matches.is_empty() {
-            table.row(vec![q.file.clone(), q.condition.into(), expected.clone(), "no match".into(), String::new(), String::new(), verdict.into()]);
-        }
-        for (i, m) in found.matches.iter().enumerate() {
-            let first = i == 0;
-            table.row(vec![
-                if first { q.file.clone() } else { String::new() },
-                if first { q.condition.into() } else { String::new() },
-                if first { expected.clone() } else { String::new() },
-                m.track_id.clone(),
-                format!("{}-{}", clock(m.query_start_s), clock(m.query_end_s)),
-                clock(m.reference_start_s),
-                if first { verdict.into() } else { String::new() },
-            ]);
-        }
-        rows.push(json!({"query": q.file, "condition": q.condition, "expected": expected, "matches": found.matches, "ok": ok}));
+        let why = got.map(|v| v.reason.clone()).unwrap_or_default();
+        table.row(vec![
+            want.file.clone(),
+            want.contains.into(),
+            verdict.map_or("missing".into(), |v| v.to_string()),
+            if ok { "ok".into() } else { format!("WRONG (want {})", want.expected) },
+            why,
+        ]);
+        rows.push(json!({"file": want.file, "contains": want.contains, "verdict": verdict, "expected": want.expected, "ok": ok}));
     }
     if args.output.json {
-        println!("{}", json!({"dir": dir, "index": stats, "queries": rows, "all_ok": all_ok}));
-    } else {
-        print!("{}", table.render());
         println!(
-            "\n{} of {} queries identified correctly. Files are in {} (index in {}).",
-            rows.iter().filter(|r| r["ok"] == true).count(),
-            rows.len(),
-            dir.display(),
-            index_dir.display()
+            "{}",
+            json!({"dir": dir, "home": home.dir(), "scan": outcome.scan, "summary": outcome.summary, "files": rows,
+                   "manifest": {"path": manifest_path, "root": manifest.merkle.root, "tree_size": manifest.merkle.tree_size},
+                   "proofs": proofs.iter().map(|(w, inc, ok)| json!({"work": w, "included": inc, "verifies": ok})).collect::<Vec<_>>(),
+                   "audit": audit, "all_ok": all_ok})
         );
+    } else {
+        println!("\n{} ({} for demo-model-1 in DE):", outcome.scan.id, Use::TrainGenai);
+        print!("{}", table.render());
+        println!("\nmanifest {}: {} cleared leaves, root {}", manifest.id, manifest.merkle.tree_size, manifest.merkle.root);
+        for (w, inc, ok) in &proofs {
+            let claim = if *inc { "is in it" } else { "is not in it" };
+            println!("  proof that {w} {claim}: {}", if *ok { "verifies" } else { "DOES NOT VERIFY" });
+        }
+        match &audit.first_bad {
+            None => println!("audit log: {} events, chain intact, head {}", audit.events, &audit.head[..16]),
+            Some(b) => println!("audit log: BROKEN at event {}: {}", b.seq, b.reason),
+        }
+        println!("\nEverything is in {}:", dir.display());
+        println!("  catalogues  {}", dir.join("catalogue").display());
+        println!("  dataset     {}", dataset.display());
+        println!("  registry    {}   (try: fermata --home {} work list)", home.registry_path().display(), home.dir().display());
+        println!("  manifest    {}", manifest_path.display());
     }
     Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// Writes the degraded queries and says what each should find.
-fn make_queries(tracks: &[Vec<f32>], out: &Path) -> Result<Vec<Query>> {
+fn label_csv() -> String {
+    let mut csv = String::from("isrc,title,artist,duration,audio,shares,credits\n");
+    let titles = ["Morning Light", "Harbour Walls", "Quiet Hours", "Paper Kites", "Northbound", "Two Rivers"];
+    for (i, title) in titles.iter().enumerate() {
+        let n = i + 1;
+        // Work 6 is co-owned with the publisher.
+        let shares = if n == 6 { format!("{LABEL}=50;{PUBLISHER}=50") } else { format!("{LABEL}=100") };
+        csv.push_str(&format!(
+            "{},{title},The Example Band,0:45,{}.wav,{shares},performer=Ada Example;composer=Ben Example\n",
+            isrc(n),
+            isrc(n)
+        ));
+    }
+    csv
+}
+
+fn publisher_ddex() -> String {
+    let recording = |n: usize, title: &str| {
+        format!(
+            r#"    <SoundRecording>
+      <ResourceReference>A{n}</ResourceReference>
+      <Type>MusicalWorkSoundRecording</Type>
+      <SoundRecordingEdition>
+        <ResourceId><ISRC>{isrc}</ISRC></ResourceId>
+        <TechnicalDetails><DeliveryFile><Type>AudioFile</Type><File><URI>{isrc}.wav</URI></File></DeliveryFile></TechnicalDetails>
+      </SoundRecordingEdition>
+      <DisplayTitleText>{title}</DisplayTitleText>
+      <DisplayArtistName>Cora Example</DisplayArtistName>
+      <Contributor><ContributorPartyReference>PCora</ContributorPartyReference><Role>Composer</Role></Contributor>
+      <ResourceRightsController>
+        <RightsControllerPartyReference>PNorth</RightsControllerPartyReference>
+        <RightsControlType>RightsController</RightsControlType>
+        <RightSharePercentage>100</RightSharePercentage>
+      </ResourceRightsController>
+      <Duration>PT0M45S</Duration>
+    </SoundRecording>
+"#,
+            isrc = isrc(n)
+        )
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<ern:NewReleaseMessage xmlns:ern="http://ddex.net/xml/ern/43" AvsVersionId="4.3" LanguageAndScriptCode="en">
+  <MessageHeader>
+    <MessageId>demo-0001</MessageId>
+    <MessageSender><PartyId>PADPIDA0000000001</PartyId><PartyName><FullName>North Publishing</FullName></PartyName></MessageSender>
+    <MessageCreatedDateTime>2026-01-01T00:00:00Z</MessageCreatedDateTime>
+  </MessageHeader>
+  <PartyList>
+    <Party><PartyReference>PNorth</PartyReference><PartyName><FullName>North Publishing</FullName></PartyName></Party>
+    <Party><PartyReference>PCora</PartyReference><PartyName><FullName>Cora Example</FullName></PartyName></Party>
+  </PartyList>
+  <ResourceList>
+{}{}  </ResourceList>
+</ern:NewReleaseMessage>
+"#,
+        recording(7, "Glass Garden"),
+        recording(8, "Late Ferry")
+    )
+}
+
+fn set_policies(registry: &mut Registry) -> Result<()> {
+    let mut offer = PolicyChange::new(LABEL, None, Use::TrainGenai, Decision::LicenceRequired);
+    offer.price = Some("per-work:250.00:EUR".parse()?);
+    offer.term_months = Some(12);
+    registry.set_policy(offer, LABEL)?;
+    registry.set_policy(PolicyChange::new(LABEL, Some(isrc(3).parse()?), Use::TrainGenai, Decision::Deny), LABEL)?;
+    let mut allow = PolicyChange::new(PUBLISHER, None, Use::TrainGenai, Decision::Allow);
+    allow.conditions = Some("credit the authors in the model card".into());
+    registry.set_policy(allow, PUBLISHER)?;
+    Ok(())
+}
+
+/// Writes the developer's dataset and says what each file must come to.
+fn make_dataset(tracks: &[Vec<f32>], out: &Path) -> Result<Vec<DatasetFile>> {
     let rate = FILE_RATE;
-    let cut = |track: usize, start: f64, len: f64| degrade::excerpt(&tracks[track], rate, start, len);
-    let name = |i: usize| track_name(i as u64 + 1);
-    let mut made = Vec::new();
-    let mut add = |file: &str, condition: &'static str, audio: Vec<f32>, expected: Vec<(String, f64, f64)>| -> Result<()> {
+    let cut = |n: usize, start: f64, len: f64| degrade::excerpt(&tracks[n - 1], rate, start, len);
+    let mut files = Vec::new();
+    let mut add = |file: &str, contains: &'static str, audio: Vec<f32>, expected: Verdict| -> Result<()> {
         write_wav(&out.join(file), &audio, rate)?;
-        made.push(Query { file: file.into(), condition, expected });
+        files.push(DatasetFile { file: file.into(), contains, expected });
         Ok(())
     };
-    add("q1-clean.wav", "10 s excerpt", cut(0, 12.0, 10.0), vec![(name(0), 12.0, 0.0)])?;
-    add("q2-noise.wav", "white noise, 5 dB SNR", degrade::add_white_noise(&cut(1, 20.0, 10.0), 5.0, 2), vec![(name(1), 20.0, 0.0)])?;
+    add("licensed-excerpt.wav", "work 1, 20 s excerpt", cut(1, 10.0, 20.0), Verdict::Cleared)?;
+    add("licensed-noisy.wav", "work 2 under noise (5 dB SNR)", degrade::add_white_noise(&cut(2, 5.0, 20.0), 5.0, 2), Verdict::Cleared)?;
+    add("reserved-reverb.wav", "work 3 (reserved), reverb", degrade::reverb(&cut(3, 12.0, 20.0), rate, 0.6, 0.4, 4), Verdict::Denied)?;
     add(
-        "q3-phone.wav",
-        "telephone band 300-3400 Hz",
-        degrade::band_pass(&cut(2, 3.0, 10.0), rate, 300.0, 3400.0),
-        vec![(name(2), 3.0, 0.0)],
+        "unlicensed-phone.wav",
+        "work 4, telephone band",
+        degrade::band_pass(&cut(4, 20.0, 15.0), rate, 300.0, 3400.0),
+        Verdict::LicenceRequired,
     )?;
-    add(
-        "q4-reverb.wav",
-        "gain -12 dB + room reverb",
-        degrade::reverb(&degrade::gain_db(&cut(3, 30.0, 10.0), -12.0), rate, 0.6, 0.4, 4),
-        vec![(name(3), 30.0, 0.0)],
-    )?;
-    add("q5-pink.wav", "pink noise, 0 dB SNR", degrade::add_pink_noise(&cut(4, 15.0, 10.0), 0.0, 5), vec![(name(4), 15.0, 0.0)])?;
-    let mut mix = cut(5, 5.0, 8.0);
-    mix.extend(cut(6, 22.0, 8.0));
-    add("q6-mix.wav", "8 s of one, then 8 s of another", mix, vec![(name(5), 5.0, 0.0), (name(6), 22.0, 8.0)])?;
-    let unregistered = synth::track(1000, 20.0, rate);
-    add("q7-unknown.wav", "a recording not in the index", degrade::excerpt(&unregistered, rate, 5.0, 10.0), vec![])?;
-    // A real codec when ffmpeg is there; the demo needs nothing but Rust, so it is optional.
-    let clip = out.join("q8-source.wav");
-    write_wav(&clip, &cut(7, 25.0, 10.0), rate)?;
-    let mp3 = out.join("q8-mp3.mp3");
+    add("publisher-pink.wav", "work 7 (publisher allows), pink noise", degrade::add_pink_noise(&cut(7, 8.0, 20.0), 5.0, 5), Verdict::Cleared)?;
+    let mut mix = cut(1, 25.0, 12.0);
+    mix.extend(cut(3, 2.0, 12.0));
+    add("mix-licensed-and-reserved.wav", "mix: work 1 then work 3", mix, Verdict::Denied)?;
+    add("unregistered.wav", "music nobody registered", synth::track(1000, 20.0, rate), Verdict::Unidentified)?;
+    // A real codec when ffmpeg is there (the demo needs nothing but Rust, so it is optional);
+    // otherwise the co-owned work is resampled and quietened instead.
+    let source = out.join("co-owned-source.wav");
+    write_wav(&source, &cut(6, 15.0, 20.0), rate)?;
+    let mp3 = out.join("co-owned-reencoded.mp3");
     let encoded = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-i"])
-        .arg(&clip)
-        .args(["-b:a", "128k"])
+        .args(["-nostdin", "-v", "error", "-y", "-i"])
+        .arg(&source)
+        .args(["-b:a", "96k"])
         .arg(&mp3)
         .status()
         .is_ok_and(|s| s.success());
-    let _ = std::fs::remove_file(&clip);
+    std::fs::remove_file(&source).with_context(|| format!("cannot remove {}", source.display()))?;
     if encoded {
-        made.push(Query { file: "q8-mp3.mp3".into(), condition: "MP3 128 kbit/s (ffmpeg)", expected: vec![(name(7), 25.0, 0.0)] });
+        files.push(DatasetFile { file: "co-owned-reencoded.mp3".into(), contains: "work 6 (co-owned), MP3 96 kbit/s", expected: Verdict::Cleared });
+    } else {
+        add("co-owned-quiet.wav", "work 6 (co-owned), -15 dB", degrade::gain_db(&cut(6, 15.0, 20.0), -15.0), Verdict::Cleared)?;
     }
-    Ok(made)
+    std::fs::write(out.join("broken.wav"), b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00garbage")
+        .with_context(|| format!("cannot write {}", out.join("broken.wav").display()))?;
+    files.push(DatasetFile { file: "broken.wav".into(), contains: "a corrupt file", expected: Verdict::Error });
+    Ok(files)
 }

@@ -1,8 +1,11 @@
 //! `fermata`: the command-line door onto fermata's libraries. Parsing, printing and exit codes
-//! live here; everything else is a call into `fermata-engine` and `fermata-index`.
+//! live here; everything else is a call into `fermata-registry`, `fermata-clearance`,
+//! `fermata-manifest`, `fermata-engine` and `fermata-index`.
 
+mod clearance_cmd;
 mod demo;
 mod index_cmd;
+mod registry_cmd;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -19,21 +22,73 @@ pub(crate) static INTERRUPTED: AtomicBool = AtomicBool::new(false);
     version,
     about = "Permission-first music identification for AI training data",
     long_about = "fermata identifies registered sound recordings by their sound alone, so that \
-                  nothing of a work goes into AI training without its rights holder's permission.",
-    after_help = "Examples:\n  fermata demo\n  fermata index add --index ./idx ~/catalogue\n  \
-                  fermata identify --index ./idx clip.mp3"
+                  nothing of a work goes into AI training without its rights holder's permission.\n\n\
+                  Rights holders register their catalogue and say, per work and per use, deny, \
+                  licence-required or allow (nothing set means deny). AI developers scan a training \
+                  dataset, get a verdict for every file, and publish a Merkle-rooted manifest of \
+                  what was cleared. Every change is kept in a tamper-evident audit log.",
+    after_help = "A label's first ten minutes:\n  \
+                  fermata init                                     # creates the registry (see --home)\n  \
+                  fermata party add indie-records --kind label --name \"Indie Records\"\n  \
+                  fermata catalog import --holder indie-records catalogue.csv --audio ./masters\n  \
+                  fermata policy set --holder indie-records --use train-genai --decision licence-required \\\n      \
+                  --price per-work:250.00:EUR\n  \
+                  fermata licence grant --holder indie-records --developer acme-ai --use train-genai --all-works\n  \
+                  fermata audit log --work GBAYE6900531\n\n\
+                  An AI developer:\n  \
+                  fermata scan ./dataset --developer acme-ai --model my-model --use train-genai --territory DE\n  \
+                  fermata manifest build --scan scan-000001\n\n\
+                  Try it all on generated music: fermata demo"
 )]
 struct Cli {
+    /// The registry's home directory (holds registry.sqlite and the index). Default: the
+    /// platform's data directory, e.g. ~/.local/share/fermata.
+    #[arg(long, global = true, env = "FERMATA_HOME", value_name = "DIR")]
+    home: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Builds an index from generated example recordings and identifies degraded excerpts.
+    /// Runs the whole flow on generated music: registry, catalogue, policies, scan, manifest.
     #[command(after_help = "Example:\n  fermata demo            # in a temporary directory\n  \
                             fermata demo --dir ./demo --json")]
     Demo(demo::DemoArgs),
+    /// Creates the registry home (database and index).
+    #[command(after_help = "Examples:\n  fermata init\n  fermata --home ./registry init")]
+    Init(registry_cmd::InitArgs),
+    /// Adds and lists rights holders and AI developers.
+    #[command(subcommand)]
+    Party(registry_cmd::PartyCommand),
+    /// Imports a holder's catalogue (CSV or DDEX ERN 4.x) with its audio.
+    #[command(subcommand, visible_alias = "catalogue")]
+    Catalog(clearance_cmd::CatalogCommand),
+    /// Lists and shows registered works.
+    #[command(subcommand)]
+    Work(registry_cmd::WorkCommand),
+    /// Sets and shows what holders say to each use of their works.
+    #[command(subcommand)]
+    Policy(registry_cmd::PolicyCommand),
+    /// Grants, revokes and lists licences.
+    #[command(subcommand, visible_alias = "license")]
+    Licence(registry_cmd::LicenceCommand),
+    /// Checks a training dataset: a verdict for every file (cleared, licence-required, denied, ...).
+    #[command(after_help = "Verdicts: cleared (licence or allow policy), licence-required (with the \
+        terms on offer),\ndenied (reserved, or nothing set), unidentified (no registered recording \
+        found; never\ncounted as cleared), error (unreadable). A file holding several works is \
+        cleared only if\nall of them are.\n\n\
+        Interrupt with Ctrl-C at any time (or lose the process): the same command resumes the scan\n\
+        without redoing finished files.\n\n\
+        Examples:\n  fermata scan ./dataset --developer acme-ai --model my-model --use train-genai --territory DE\n  \
+        fermata scan --list\n  fermata scan --show scan-000001 --json")]
+    Scan(clearance_cmd::ScanArgs),
+    /// Builds cleared manifests and proves that a work is or is not in one.
+    #[command(subcommand)]
+    Manifest(clearance_cmd::ManifestCommand),
+    /// Checks the tamper-evident audit log and shows the history of a work.
+    #[command(subcommand)]
+    Audit(registry_cmd::AuditCommand),
     /// Builds and inspects a fingerprint index.
     #[command(subcommand)]
     Index(index_cmd::IndexCommand),
@@ -70,8 +125,18 @@ fn main() -> ExitCode {
         }
         eprintln!("\ninterrupted: finishing the files in progress and saving; press Ctrl-C again to abort");
     });
+    let home = cli.home.as_deref();
     let result = match cli.command {
         Command::Demo(args) => demo::run(args),
+        Command::Init(args) => registry_cmd::run_init(home, args),
+        Command::Party(cmd) => registry_cmd::run_party(home, cmd),
+        Command::Catalog(cmd) => clearance_cmd::run_catalog(home, cmd),
+        Command::Work(cmd) => registry_cmd::run_work(home, cmd),
+        Command::Policy(cmd) => registry_cmd::run_policy(home, cmd),
+        Command::Licence(cmd) => registry_cmd::run_licence(home, cmd),
+        Command::Scan(args) => clearance_cmd::run_scan_cmd(home, args),
+        Command::Manifest(cmd) => clearance_cmd::run_manifest(home, cmd),
+        Command::Audit(cmd) => registry_cmd::run_audit(home, cmd),
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
     };
