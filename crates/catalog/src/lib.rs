@@ -35,8 +35,9 @@ use fermata_registry::{Credit, Isrc, Iswc, Share};
 use serde::Serialize;
 use std::fmt;
 
-/// The CSV layout, as documented to users.
 pub mod csv_format {
+    //! The CSV layout, as documented to users.
+    //!
     //! A header row names the columns, in any order (case-insensitive):
     //!
     //! | column     | required | content |

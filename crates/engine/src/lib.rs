@@ -301,11 +301,10 @@ pub fn add_files(
                 Err(mpsc::RecvTimeoutError::Disconnected) => true,
             };
             let due = pending.len() >= options.batch_tracks || last_commit.elapsed() >= options.commit_interval;
-            if (due || finished) && !pending.is_empty() {
-                if let Err(e) = commit(writer, &mut pending, &work, &mut summary, on_event) {
+            if (due || finished) && !pending.is_empty()
+                && let Err(e) = commit(writer, &mut pending, work, &mut summary, on_event) {
                     break Err(e);
                 }
-            }
             if due || finished {
                 last_commit = Instant::now();
             }

@@ -416,11 +416,10 @@ impl Work {
         if self.artist.trim().is_empty() {
             return Err(invalid("artist", &self.artist, "a work needs a display artist"));
         }
-        if let Some(d) = self.duration_s {
-            if !(d.is_finite() && d > 0.0) {
+        if let Some(d) = self.duration_s
+            && !(d.is_finite() && d > 0.0) {
                 return Err(invalid("duration", &d.to_string(), "a duration is a positive number of seconds"));
             }
-        }
         validate_shares(&self.shares)
     }
 
@@ -464,7 +463,7 @@ pub fn validate_shares(shares: &[Share]) -> Result<(), RegistryError> {
 
 /// Basis points as a percentage: 5000 → `50%`, 3333 → `33.33%`.
 pub fn percent(basis_points: u32) -> String {
-    if basis_points % 100 == 0 {
+    if basis_points.is_multiple_of(100) {
         format!("{}%", basis_points / 100)
     } else {
         format!("{}.{:02}%", basis_points / 100, basis_points % 100)

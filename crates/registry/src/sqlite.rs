@@ -162,6 +162,9 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// The columns of a `works` row, before its credits, shares and tracks are loaded.
+type WorkHead = (String, String, String, Option<f64>, Option<String>, String);
+
 const WORK_COLUMNS: &str = "isrc, title, artist, duration_s, iswc, registrant";
 const POLICY_COLUMNS: &str = "holder, isrc, use, decision, territories, price, term_months, conditions, updated_at";
 const LICENCE_COLUMNS: &str =
@@ -266,7 +269,7 @@ impl SqliteTx<'_> {
 
     fn query_works(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<Vec<Work>> {
         let mut q = self.tx.prepare(sql)?;
-        let heads: Vec<(String, String, String, Option<f64>, Option<String>, String)> =
+        let heads: Vec<WorkHead> =
             q.query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
         heads.into_iter().map(|(a, b, c, d, e, f)| self.load_work(a, b, c, d, e, f)).collect()
     }
@@ -298,8 +301,8 @@ impl Tx for SqliteTx<'_> {
     fn parties(&mut self) -> Result<Vec<Party>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Party>> {
             let mut q = self.tx.prepare("SELECT id, kind, name, created_at FROM parties ORDER BY id")?;
-            let rows = q.query_map([], party_row)?.collect();
-            rows
+            
+            q.query_map([], party_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -355,8 +358,8 @@ impl Tx for SqliteTx<'_> {
     fn works_for_track(&mut self, track_id: &str) -> Result<Vec<Isrc>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Isrc>> {
             let mut q = self.tx.prepare_cached("SELECT isrc FROM work_tracks WHERE track_id = ?1 ORDER BY isrc")?;
-            let rows = q.query_map([track_id], |r| parse("isrc", &r.get::<_, String>(0)?))?.collect();
-            rows
+            
+            q.query_map([track_id], |r| parse("isrc", &r.get::<_, String>(0)?))?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -385,8 +388,8 @@ impl Tx for SqliteTx<'_> {
         let run = || -> rusqlite::Result<Vec<Policy>> {
             let mut q =
                 self.tx.prepare_cached(&format!("SELECT {POLICY_COLUMNS} FROM policies WHERE holder = ?1 ORDER BY isrc, use"))?;
-            let rows = q.query_map([holder], policy_row)?.collect();
-            rows
+            
+            q.query_map([holder], policy_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -439,8 +442,8 @@ impl Tx for SqliteTx<'_> {
     fn licences(&mut self) -> Result<Vec<Licence>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Licence>> {
             let mut q = self.tx.prepare(&format!("SELECT {LICENCE_COLUMNS} FROM licences ORDER BY id"))?;
-            let rows = q.query_map([], licence_row)?.collect();
-            rows
+            
+            q.query_map([], licence_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -465,8 +468,8 @@ impl Tx for SqliteTx<'_> {
     fn scans(&mut self) -> Result<Vec<Scan>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Scan>> {
             let mut q = self.tx.prepare(&format!("SELECT {SCAN_COLUMNS} FROM scans ORDER BY id"))?;
-            let rows = q.query_map([], scan_row)?.collect();
-            rows
+            
+            q.query_map([], scan_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -499,7 +502,8 @@ impl Tx for SqliteTx<'_> {
                 "SELECT path, size, mtime_ns, sha256, duration_s, matches, error, verdict FROM scan_files
                  WHERE scan_id = ?1 ORDER BY path",
             )?;
-            let rows = q
+            
+            q
                 .query_map([scan_id], |r| {
                     let error: Option<String> = r.get(6)?;
                     let verdict: Option<String> = r.get(7)?;
@@ -514,8 +518,7 @@ impl Tx for SqliteTx<'_> {
                         verdict: verdict.map(|v| decode("verdict", &v)).transpose()?,
                     })
                 })?
-                .collect();
-            rows
+                .collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -533,7 +536,8 @@ impl Tx for SqliteTx<'_> {
     fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<ManifestRecord>> {
             let mut q = self.tx.prepare("SELECT id, scan_id, root, leaves, path, created_at FROM manifests ORDER BY id")?;
-            let rows = q
+            
+            q
                 .query_map([], |r| {
                     Ok(ManifestRecord {
                         id: r.get(0)?,
@@ -544,8 +548,7 @@ impl Tx for SqliteTx<'_> {
                         created_at: r.get(5)?,
                     })
                 })?
-                .collect();
-            rows
+                .collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -570,8 +573,8 @@ impl Tx for SqliteTx<'_> {
     fn events(&mut self) -> Result<Vec<Event>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Event>> {
             let mut q = self.tx.prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit ORDER BY seq"))?;
-            let rows = q.query_map([], event_row)?.collect();
-            rows
+            
+            q.query_map([], event_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
