@@ -29,6 +29,22 @@ enum Command {
     /// Query latency and memory on indexes of synthetic tracks with measured real statistics.
     #[command(after_help = "Example:\n  fermata-bench scale --music corpus/music --tracks 10000,30000,100000")]
     Scale(ScaleArgs),
+    /// Writes a synthetic catalogue (CSV and WAV audio) to time `fermata catalog import` on.
+    #[command(after_help = "Example:\n  fermata-bench catalogue --works 10000 --seconds 6 --out target/cat10k\n  \
+                            fermata --home target/h init && fermata --home target/h party add label-a --kind label --name A\n  \
+                            fermata --home target/h party add pub-b --kind publisher --name B\n  \
+                            time fermata --home target/h catalog import --holder label-a target/cat10k/catalogue.csv --audio target/cat10k/audio")]
+    Catalogue {
+        /// Number of works.
+        #[arg(long, default_value_t = 10_000)]
+        works: usize,
+        /// Seconds of generated music per work.
+        #[arg(long, default_value_t = 6.0)]
+        seconds: f32,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// (internal) The query half of `scale`, run in its own process to measure its memory.
     #[command(hide = true)]
     ScaleQuery {
@@ -119,6 +135,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::ScaleQuery { index, queries } => scale::query_process(&index, &queries),
+        Command::Catalogue { works, seconds, out } => catalogue(works, seconds, &out),
     }
 }
 
@@ -239,5 +256,36 @@ fn run(args: Args) -> Result<()> {
         println!("{markdown}");
     }
     eprintln!("results in {} and {}", out.join("results.md").display(), out.join("results.json").display());
+    Ok(())
+}
+
+/// Writes `works` generated recordings and a CSV catalogue for holder `label-a`; every third
+/// work is co-owned with `pub-b`, so the shares path is exercised too.
+fn catalogue(works: usize, seconds: f32, out: &std::path::Path) -> Result<()> {
+    use rayon::prelude::*;
+    let audio = out.join("audio");
+    std::fs::create_dir_all(&audio).with_context(|| format!("cannot create {}", audio.display()))?;
+    let rate = 8_000;
+    let isrc = |i: usize| format!("ZZBEN{:02}{:05}", 26 + i / 100_000, i % 100_000);
+    (0..works).into_par_iter().try_for_each(|i| -> Result<()> {
+        let path = audio.join(format!("{}.wav", isrc(i)));
+        if !path.exists() {
+            let music = fermata_audio::synth::track(1_000_000 + i as u64, seconds, rate);
+            fermata_audio::write_wav(&path, &music, rate)?;
+        }
+        Ok(())
+    })?;
+    let mut csv = String::from("isrc,title,artist,duration,audio,shares,credits\n");
+    for i in 0..works {
+        let shares = if i % 3 == 0 { "label-a=70;pub-b=30" } else { "" };
+        csv.push_str(&format!(
+            "{id},Generated Work {i},Artist {a},{seconds},{id}.wav,{shares},performer=Performer {a};composer=Composer {c}\n",
+            id = isrc(i),
+            a = i % 997,
+            c = i % 331
+        ));
+    }
+    std::fs::write(out.join("catalogue.csv"), csv)?;
+    eprintln!("wrote {works} works of {seconds} s to {}", out.display());
     Ok(())
 }

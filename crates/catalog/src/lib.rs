@@ -200,3 +200,27 @@ mod tests {
         assert!(parse_credits("Jane Doe").is_err());
     }
 }
+
+#[cfg(test)]
+mod example_files {
+    use fermata_registry::{Party, PartyKind};
+
+    /// The examples the documentation points to must stay readable.
+    #[test]
+    fn the_repository_examples_parse() {
+        let csv = parse_csv_file(include_bytes!("../../../examples/catalogue.csv"));
+        assert_eq!(csv.len(), 4);
+        assert_eq!(csv[2].title, "Quiet Hours, Pt. 2");
+        assert_eq!(csv[2].shares.len(), 2);
+        let party = |id: &str, name: &str| Party { id: id.into(), kind: PartyKind::Label, name: name.into(), created_at: String::new() };
+        let parties = [party("north-publishing", "North Publishing Ltd"), party("indie-records", "Indie Records")];
+        let xml = crate::parse_ddex(include_bytes!("../../../examples/release-ern43.xml"), &parties).expect("the DDEX example parses");
+        assert_eq!(xml.len(), 2);
+        assert_eq!(xml[0].shares.iter().map(|s| s.basis_points).sum::<u32>(), 10_000);
+        assert_eq!(xml[0].credits.len(), 2);
+    }
+
+    fn parse_csv_file(bytes: &[u8]) -> Vec<crate::CatalogRecord> {
+        crate::parse_csv(bytes).expect("the CSV example parses")
+    }
+}
