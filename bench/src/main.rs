@@ -41,6 +41,9 @@ enum Command {
         /// Seconds of generated music per work.
         #[arg(long, default_value_t = 6.0)]
         seconds: f32,
+        /// Number of the first work (its ISRC and its music's seed), to make a disjoint set.
+        #[arg(long, default_value_t = 0)]
+        first: usize,
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
@@ -135,7 +138,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::ScaleQuery { index, queries } => scale::query_process(&index, &queries),
-        Command::Catalogue { works, seconds, out } => catalogue(works, seconds, &out),
+        Command::Catalogue { works, seconds, first, out } => catalogue(first..first + works, seconds, &out),
     }
 }
 
@@ -261,13 +264,13 @@ fn run(args: Args) -> Result<()> {
 
 /// Writes `works` generated recordings and a CSV catalogue for holder `label-a`; every third
 /// work is co-owned with `pub-b`, so the shares path is exercised too.
-fn catalogue(works: usize, seconds: f32, out: &std::path::Path) -> Result<()> {
+fn catalogue(works: std::ops::Range<usize>, seconds: f32, out: &std::path::Path) -> Result<()> {
     use rayon::prelude::*;
     let audio = out.join("audio");
     std::fs::create_dir_all(&audio).with_context(|| format!("cannot create {}", audio.display()))?;
     let rate = 8_000;
     let isrc = |i: usize| format!("ZZBEN{:02}{:05}", 26 + i / 100_000, i % 100_000);
-    (0..works).into_par_iter().try_for_each(|i| -> Result<()> {
+    works.clone().into_par_iter().try_for_each(|i| -> Result<()> {
         let path = audio.join(format!("{}.wav", isrc(i)));
         if !path.exists() {
             let music = fermata_audio::synth::track(1_000_000 + i as u64, seconds, rate);
@@ -276,7 +279,7 @@ fn catalogue(works: usize, seconds: f32, out: &std::path::Path) -> Result<()> {
         Ok(())
     })?;
     let mut csv = String::from("isrc,title,artist,duration,audio,shares,credits\n");
-    for i in 0..works {
+    for i in works.clone() {
         let shares = if i % 3 == 0 { "label-a=70;pub-b=30" } else { "" };
         csv.push_str(&format!(
             "{id},Generated Work {i},Artist {a},{seconds},{id}.wav,{shares},performer=Performer {a};composer=Composer {c}\n",
@@ -286,6 +289,6 @@ fn catalogue(works: usize, seconds: f32, out: &std::path::Path) -> Result<()> {
         ));
     }
     std::fs::write(out.join("catalogue.csv"), csv)?;
-    eprintln!("wrote {works} works of {seconds} s to {}", out.display());
+    eprintln!("wrote {} works of {seconds} s to {}", works.len(), out.display());
     Ok(())
 }
