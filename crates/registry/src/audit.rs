@@ -158,6 +158,39 @@ mod tests {
         out
     }
 
+    proptest::proptest! {
+        /// Any single edit, deletion (but of the last event, which only a published head can
+        /// reveal) or swap of two events is caught, at or before the first event it touched.
+        #[test]
+        fn any_single_tampering_is_caught(n in 2u64..24, a in 0usize..24, b in 0usize..24, kind in 0u8..5) {
+            let mut events = chain(n);
+            let (a, b) = (a % n as usize, b % n as usize);
+            let first_touched = match kind {
+                0 => { events[a].payload.push('x'); a }
+                1 => { events[a].actor = "mallory".into(); a }
+                2 => { events[a].at = "1999-01-01T00:00:00Z".into(); a }
+                3 => {
+                    let a = a.min(n as usize - 2);
+                    events.remove(a);
+                    a
+                }
+                _ => {
+                    // Stored events are read in sequence order, so a reordering moves contents
+                    // between sequence numbers.
+                    let b = if a == b { (a + 1) % n as usize } else { b };
+                    events.swap(a, b);
+                    let (sa, sb) = (events[a].seq, events[b].seq);
+                    events[a].seq = sb;
+                    events[b].seq = sa;
+                    a.min(b)
+                }
+            };
+            let bad = verify(&events).first_bad;
+            proptest::prop_assert!(bad.is_some());
+            proptest::prop_assert!(bad.unwrap().seq <= first_touched as u64 + 2);
+        }
+    }
+
     #[test]
     fn an_intact_chain_verifies() {
         let events = chain(5);
