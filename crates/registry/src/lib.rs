@@ -44,6 +44,8 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+mod market;
+mod market_ops;
 mod model;
 mod registry;
 mod scan;
@@ -53,15 +55,20 @@ mod store;
 pub use audit::{AuditReport, BadEvent, Event};
 pub use model::{
     parse_shares, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_shares, validate_party_id,
-    Credit, Decision, Isrc, Iswc, Licence, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
+    validate_currency, Credit, Decision, Isrc, Iswc, Licence, Money, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
 };
 pub use registry::{ImportReport, LicenceGrant, PolicyChange, Registry, WorkConflict};
 pub use scan::{
-    clear_work, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, Offer, Scan, ScanFile, Verdict,
+    clear_work, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms, Scan, ScanFile, Verdict,
     WorkClearance,
 };
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
-pub use store::{Store, Tx};
+pub use market::{
+    compute_statement, overlapping, seconds_to_ms, split_largest_remainder, ApiKey, HolderTotal, LicenceRequest, LineStatus,
+    NewKey, Offer, RequestLine, Role, Statement, StatementLine, UsageLine, UsageReport,
+};
+pub use market_ops::{term_end, OfferDraft, RequestDraft, UsageDraft};
+pub use store::{DocKind, IdempotentResponse, Store, Tx};
 
 use std::path::PathBuf;
 
@@ -100,6 +107,10 @@ pub enum RegistryError {
     /// The operation breaks a rule of the registry (e.g. a holder licensing a work it holds no share in).
     #[error("{0}")]
     NotAllowed(String),
+    /// The operation clashes with the current state (a line already decided, an overlapping
+    /// licence, an idempotency key reused for another request).
+    #[error("{0}")]
+    Conflict(String),
     /// There is no registry at this path.
     #[error("no registry at {path}: run `fermata init` first (or pass --home / set FERMATA_HOME to the right directory)")]
     NotInitialised {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-fn invalid(field: &'static str, value: &str, reason: impl Into<String>) -> RegistryError {
+pub(crate) fn invalid(field: &'static str, value: &str, reason: impl Into<String>) -> RegistryError {
     RegistryError::Invalid { field, value: value.to_string(), reason: reason.into() }
 }
 
@@ -239,6 +239,8 @@ macro_rules! string_enum {
     };
 }
 
+pub(crate) use string_enum;
+
 string_enum!(
     /// What kind of party this is.
     PartyKind, "party kind", {
@@ -252,13 +254,15 @@ string_enum!(
         Society = "society",
         /// An AI developer, who scans datasets and asks for licences.
         Developer = "developer",
+        /// An auditor, who reads the audit log and published records and changes nothing.
+        Auditor = "auditor",
     }
 );
 
 impl PartyKind {
     /// True for the kinds that hold rights in works.
     pub fn holds_rights(self) -> bool {
-        self != PartyKind::Developer
+        !matches!(self, PartyKind::Developer | PartyKind::Auditor)
     }
 }
 
@@ -298,11 +302,14 @@ string_enum!(
         PerWork = "per-work",
         /// A fee for each hour of audio used.
         PerHour = "per-hour",
+        /// A share of a pool, split by reported usage in statements (the amount is not used).
+        PoolShare = "pool-share",
     }
 );
 
 /// A price: integer minor units (cents) of an ISO 4217 currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PriceFields")]
 pub struct Price {
     /// How the amount is counted.
     pub model: PriceModel,
@@ -310,6 +317,81 @@ pub struct Price {
     pub amount_minor: i64,
     /// Three-letter ISO 4217 code.
     pub currency: String,
+}
+
+/// The fields of a price as they arrive, checked by `TryFrom` (a negative amount or a
+/// malformed currency never becomes a `Price`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PriceFields {
+    model: PriceModel,
+    amount_minor: i64,
+    currency: String,
+}
+
+impl TryFrom<PriceFields> for Price {
+    type Error = RegistryError;
+    fn try_from(f: PriceFields) -> Result<Price, RegistryError> {
+        if f.amount_minor < 0 {
+            return Err(invalid("amount_minor", &f.amount_minor.to_string(), "money is never negative"));
+        }
+        Ok(Price { model: f.model, amount_minor: f.amount_minor, currency: validate_currency(&f.currency)? })
+    }
+}
+
+/// Checks a three-letter ISO 4217 code (upper-cased).
+pub fn validate_currency(code: &str) -> Result<String, RegistryError> {
+    let c = code.trim().to_ascii_uppercase();
+    if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(invalid("currency", code, "a currency is a three-letter ISO 4217 code, e.g. EUR"))
+    }
+}
+
+/// An amount of money: integer minor units of an ISO 4217 currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "MoneyFields")]
+pub struct Money {
+    /// Minor units (cents); never negative.
+    pub amount_minor: i64,
+    /// Three-letter ISO 4217 code.
+    pub currency: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoneyFields {
+    amount_minor: i64,
+    currency: String,
+}
+
+impl TryFrom<MoneyFields> for Money {
+    type Error = RegistryError;
+    fn try_from(f: MoneyFields) -> Result<Money, RegistryError> {
+        if f.amount_minor < 0 {
+            return Err(invalid("amount_minor", &f.amount_minor.to_string(), "money is never negative"));
+        }
+        Ok(Money { amount_minor: f.amount_minor, currency: validate_currency(&f.currency)? })
+    }
+}
+
+impl FromStr for Money {
+    type Err = RegistryError;
+    /// Parses `1000.00:EUR`.
+    fn from_str(s: &str) -> Result<Money, RegistryError> {
+        let (amount, currency) =
+            s.split_once(':').ok_or_else(|| invalid("money", s, "write AMOUNT:CURRENCY, e.g. 1000.00:EUR"))?;
+        let amount_minor = parse_minor_units(amount)
+            .ok_or_else(|| invalid("money", s, "the amount is a non-negative number with at most two decimals"))?;
+        Ok(Money { amount_minor, currency: validate_currency(currency)? })
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02} {}", self.amount_minor / 100, self.amount_minor % 100, self.currency)
+    }
 }
 
 impl FromStr for Price {
@@ -324,10 +406,8 @@ impl FromStr for Price {
         let amount_minor = parse_minor_units(amount).ok_or_else(|| {
             invalid("price", s, "the amount is a non-negative number with at most two decimals, e.g. 250.00")
         })?;
-        let currency = currency.trim().to_ascii_uppercase();
-        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(invalid("price", s, "the currency is a three-letter ISO 4217 code, e.g. EUR"));
-        }
+        let currency = validate_currency(currency)
+            .map_err(|_| invalid("price", s, "the currency is a three-letter ISO 4217 code, e.g. EUR"))?;
         Ok(Price { model, amount_minor, currency })
     }
 }

@@ -119,13 +119,18 @@ pub struct ImportReport {
     pub conflicts: Vec<WorkConflict>,
 }
 
-fn append(tx: &mut dyn Tx, actor: &str, action: &str, subjects: String, payload: String) -> Result<(), RegistryError> {
+/// Every offer (withdrawn ones included; `Offer::covers` skips those).
+pub(crate) fn load_offers(tx: &mut dyn Tx) -> Result<Vec<crate::market::Offer>, RegistryError> {
+    tx.docs(crate::store::DocKind::Offer, None)?.iter().map(|j| crate::market::decode_doc(j)).collect()
+}
+
+pub(crate) fn append(tx: &mut dyn Tx, actor: &str, action: &str, subjects: String, payload: String) -> Result<(), RegistryError> {
     let prev = tx.last_event()?;
     let event = Event::next(prev.as_ref(), audit::now(), actor, action, subjects, payload);
     tx.append_event(&event)
 }
 
-fn need_party(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
+pub(crate) fn need_party(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     tx.party(id)?.ok_or_else(|| RegistryError::NotFound {
         what: "party",
         id: id.to_string(),
@@ -133,7 +138,7 @@ fn need_party(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     })
 }
 
-fn need_holder(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
+pub(crate) fn need_holder(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     let p = need_party(tx, id)?;
     if !p.kind.holds_rights() {
         return Err(RegistryError::NotAllowed(format!("'{id}' is a {}, not a rights holder", p.kind)));
@@ -141,7 +146,7 @@ fn need_holder(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     Ok(p)
 }
 
-fn need_developer(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
+pub(crate) fn need_developer(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     let p = need_party(tx, id)?;
     if p.kind != PartyKind::Developer {
         return Err(RegistryError::NotAllowed(format!("'{id}' is a {}, not an AI developer", p.kind)));
@@ -149,7 +154,7 @@ fn need_developer(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     Ok(p)
 }
 
-fn need_work(tx: &mut dyn Tx, isrc: &Isrc) -> Result<Work, RegistryError> {
+pub(crate) fn need_work(tx: &mut dyn Tx, isrc: &Isrc) -> Result<Work, RegistryError> {
     tx.work(isrc)?.ok_or_else(|| RegistryError::NotFound {
         what: "work",
         id: isrc.to_string(),
@@ -159,6 +164,66 @@ fn need_work(tx: &mut dyn Tx, isrc: &Isrc) -> Result<Work, RegistryError> {
 
 fn holds_share(work: &Work, holder: &str) -> bool {
     work.shares.iter().any(|s| s.holder == holder)
+}
+
+/// Grants a licence inside a transaction (used by `grant_licence` and by request approvals).
+pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Result<Licence, RegistryError> {
+    validate_date("valid-from", &grant.valid_from)?;
+    if let Some(to) = &grant.valid_to {
+        validate_date("valid-to", to)?;
+        if to < &grant.valid_from {
+            return Err(RegistryError::Invalid {
+                field: "valid-to",
+                value: to.clone(),
+                reason: format!("the licence would end before it starts ({})", grant.valid_from),
+            });
+        }
+    }
+    need_holder(tx, &grant.holder)?;
+    need_developer(tx, &grant.developer)?;
+    for isrc in &grant.works {
+        let work = need_work(tx, isrc)?;
+        if !holds_share(&work, &grant.holder) {
+            return Err(RegistryError::NotAllowed(format!(
+                "'{}' holds no share in {isrc}, so it cannot licence it",
+                grant.holder
+            )));
+        }
+    }
+    let id = format!("lic-{:06}", tx.next_number("licence")?);
+    let licence = Licence {
+        id: id.clone(),
+        holder: grant.holder.clone(),
+        developer: grant.developer.clone(),
+        use_: grant.use_,
+        works: grant.works.clone(),
+        territories: grant.territories.clone(),
+        valid_from: grant.valid_from.clone(),
+        valid_to: grant.valid_to.clone(),
+        price: grant.price.clone(),
+        terms: grant.terms.clone(),
+        granted_at: audit::now(),
+        revoked_at: None,
+        revoke_reason: None,
+    };
+    if let Some(existing) = crate::market::overlapping(&tx.licences()?, &licence) {
+        return Err(RegistryError::Conflict(format!(
+            "{} already licenses {} to {} for {} over an overlapping period and territory ({} to {}): revoke it first or choose dates after it",
+            existing.id,
+            existing.holder,
+            existing.developer,
+            existing.use_,
+            existing.valid_from,
+            existing.valid_to.as_deref().unwrap_or("no end")
+        )));
+    }
+    tx.put_licence(&licence)?;
+    let mut subjects = format!("licence:{id} party:{} party:{}", licence.holder, licence.developer);
+    for isrc in &licence.works {
+        subjects.push_str(&format!(" work:{isrc}"));
+    }
+    append(tx, actor, "licence.granted", subjects, audit::payload(&licence)?)?;
+    Ok(licence)
 }
 
 impl Registry {
@@ -177,14 +242,14 @@ impl Registry {
         Registry { store }
     }
 
-    fn read<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
+    pub(crate) fn read<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
         let mut tx = self.store.begin()?;
         let out = f(tx.as_mut())?;
         drop(tx);
         Ok(out)
     }
 
-    fn write<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
+    pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
         let mut tx = self.store.begin()?;
         let out = f(tx.as_mut())?;
         tx.commit()?;
@@ -343,55 +408,10 @@ impl Registry {
         })
     }
 
-    /// Grants a licence. The holder must hold a share in every work named.
+    /// Grants a licence. The holder must hold a share in every work named, and the licence must
+    /// not overlap an active one for the same parties, use, work, territory and dates.
     pub fn grant_licence(&mut self, grant: LicenceGrant, actor: &str) -> Result<Licence, RegistryError> {
-        validate_date("valid-from", &grant.valid_from)?;
-        if let Some(to) = &grant.valid_to {
-            validate_date("valid-to", to)?;
-            if to < &grant.valid_from {
-                return Err(RegistryError::Invalid {
-                    field: "valid-to",
-                    value: to.clone(),
-                    reason: format!("the licence would end before it starts ({})", grant.valid_from),
-                });
-            }
-        }
-        self.write(|tx| {
-            need_holder(tx, &grant.holder)?;
-            need_developer(tx, &grant.developer)?;
-            for isrc in &grant.works {
-                let work = need_work(tx, isrc)?;
-                if !holds_share(&work, &grant.holder) {
-                    return Err(RegistryError::NotAllowed(format!(
-                        "'{}' holds no share in {isrc}, so it cannot licence it",
-                        grant.holder
-                    )));
-                }
-            }
-            let id = format!("lic-{:06}", tx.next_number("licence")?);
-            let licence = Licence {
-                id: id.clone(),
-                holder: grant.holder.clone(),
-                developer: grant.developer.clone(),
-                use_: grant.use_,
-                works: grant.works.clone(),
-                territories: grant.territories.clone(),
-                valid_from: grant.valid_from.clone(),
-                valid_to: grant.valid_to.clone(),
-                price: grant.price.clone(),
-                terms: grant.terms.clone(),
-                granted_at: audit::now(),
-                revoked_at: None,
-                revoke_reason: None,
-            };
-            tx.put_licence(&licence)?;
-            let mut subjects = format!("licence:{id} party:{} party:{}", licence.holder, licence.developer);
-            for isrc in &licence.works {
-                subjects.push_str(&format!(" work:{isrc}"));
-            }
-            append(tx, actor, "licence.granted", subjects, audit::payload(&licence)?)?;
-            Ok(licence)
-        })
+        self.write(|tx| grant_in(tx, &grant, actor))
     }
 
     /// Revokes a licence from now on.
@@ -441,7 +461,8 @@ impl Registry {
                 policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
             }
             let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
-            Ok(clear_work(&work, developer, use_, territory, &date, &mut policies_of, &licences))
+            let offers = load_offers(tx)?;
+            Ok(clear_work(&work, developer, use_, territory, &date, &mut policies_of, &licences, &offers))
         })
     }
 
@@ -526,6 +547,7 @@ impl Registry {
                 hint: "see `fermata scan --list`",
             })?;
             let licences = tx.licences()?;
+            let offers = load_offers(tx)?;
             let mut works: BTreeMap<String, Vec<Isrc>> = BTreeMap::new();
             let mut clearances: BTreeMap<Isrc, WorkClearance> = BTreeMap::new();
             let mut policies: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
@@ -554,7 +576,7 @@ impl Registry {
                                         }
                                     }
                                     let mut lookup = |h: &str| policies.get(h).cloned().unwrap_or_default();
-                                    let c = clear_work(&work, &scan.developer, scan.use_, &scan.territory, &date, &mut lookup, &licences);
+                                    let c = clear_work(&work, &scan.developer, scan.use_, &scan.territory, &date, &mut lookup, &licences, &offers);
                                     clearances.insert(isrc.clone(), c);
                                 }
                                 if !found.iter().any(|w| &w.isrc == isrc) {

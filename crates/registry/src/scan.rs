@@ -1,6 +1,7 @@
 //! Clearance: what a holder's policies and licences say to one use of one work, how the
 //! answers for the works in one file combine into the file's verdict, and the records of a scan.
 
+use crate::market::Offer;
 use crate::model::{Decision, Isrc, Licence, Policy, Price, Territory, Use, Work};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -46,7 +47,11 @@ impl fmt::Display for Verdict {
 
 /// Terms a holder offers for a `licence-required` use.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Offer {
+pub struct OfferedTerms {
+    /// The published offer these terms come from (None: from a licence-required policy).
+    pub offer: Option<String>,
+    /// Requests under it are approved at once.
+    pub auto_accept: bool,
     /// The price on offer.
     pub price: Option<Price>,
     /// The term on offer, in months.
@@ -69,7 +74,7 @@ pub struct HolderClearance {
     /// Why, in words.
     pub reason: String,
     /// What it offers, when a licence is required.
-    pub offer: Option<Offer>,
+    pub offer: Option<OfferedTerms>,
 }
 
 /// The answer for one work: cleared only when every holder of a share clears it.
@@ -99,6 +104,7 @@ pub fn clear_work(
     date: &str,
     policies_of: &mut dyn FnMut(&str) -> Vec<Policy>,
     licences: &[Licence],
+    offers: &[Offer],
 ) -> WorkClearance {
     let mut holders = Vec::new();
     for share in work.shares_in(territory) {
@@ -118,9 +124,34 @@ pub fn clear_work(
             holders.push(answer);
             continue;
         }
+        // The most specific answer wins: an offer naming the work, the work's policy, an offer
+        // for the whole catalogue, the catalogue policy; at each level an offer (standing terms
+        // published later for trade) comes before a policy.
+        let holder_offers: Vec<&Offer> =
+            offers.iter().filter(|o| o.holder == share.holder && o.covers(&work.isrc, use_, territory)).collect();
         let policies = policies_of(&share.holder);
         let for_work = policies.iter().find(|p| p.use_ == use_ && p.isrc.as_ref() == Some(&work.isrc));
         let default = policies.iter().find(|p| p.use_ == use_ && p.isrc.is_none());
+        let offer_for_work = holder_offers.iter().find(|o| o.names(&work.isrc));
+        let offer_for_catalogue = holder_offers.iter().find(|o| o.works.is_empty());
+        let offer = match (offer_for_work, for_work, offer_for_catalogue) {
+            (Some(o), _, _) => Some(*o),
+            (None, None, Some(o)) => Some(*o),
+            _ => None,
+        };
+        if let Some(o) = offer {
+            answer.verdict = Verdict::LicenceRequired;
+            answer.reason = format!("offer {} stands for {use_}", o.id);
+            answer.offer = Some(OfferedTerms {
+                offer: Some(o.id.clone()),
+                auto_accept: o.auto_accept,
+                price: Some(o.price.clone()),
+                term_months: o.term_months,
+                territories: o.territories.clone(),
+            });
+            holders.push(answer);
+            continue;
+        }
         let (policy, scope) = match (for_work, default) {
             (Some(p), _) => (Some(p), "its policy for this work"),
             (None, Some(p)) => (Some(p), "its catalogue policy"),
@@ -139,7 +170,13 @@ pub fn clear_work(
                 Decision::LicenceRequired => {
                     answer.verdict = Verdict::LicenceRequired;
                     answer.reason = format!("{scope} offers a licence for {use_}");
-                    answer.offer = Some(Offer { price: p.price.clone(), term_months: p.term_months, territories: p.territories.clone() });
+                    answer.offer = Some(OfferedTerms {
+                        offer: None,
+                        auto_accept: false,
+                        price: p.price.clone(),
+                        term_months: p.term_months,
+                        territories: p.territories.clone(),
+                    });
                 }
                 Decision::Allow => {
                     answer.verdict = Verdict::Cleared;
@@ -348,7 +385,7 @@ mod tests {
 
     fn decide(w: &Work, policies: &[Policy], licences: &[Licence], use_: Use, territory: &str) -> WorkClearance {
         let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();
-        clear_work(w, "dev", use_, &territory.parse().unwrap(), "2026-06-01", &mut lookup, licences)
+        clear_work(w, "dev", use_, &territory.parse().unwrap(), "2026-06-01", &mut lookup, licences, &[])
     }
 
     #[test]

@@ -4,7 +4,8 @@
 use crate::audit::Event;
 use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Work};
 use crate::scan::{ManifestRecord, Scan, ScanFile};
-use crate::store::{Store, Tx};
+use crate::market::ApiKey;
+use crate::store::{DocKind, IdempotentResponse, Store, Tx};
 use crate::RegistryError;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -63,6 +64,20 @@ CREATE TABLE manifests (
 CREATE TABLE audit (
     seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
     subjects TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+"#, r#"
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY, party TEXT NOT NULL REFERENCES parties(id), role TEXT NOT NULL,
+    secret_sha256 TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT
+);
+CREATE TABLE documents (
+    kind TEXT NOT NULL, id TEXT NOT NULL, owner TEXT NOT NULL REFERENCES parties(id), json TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+CREATE INDEX documents_by_owner ON documents(kind, owner);
+CREATE TABLE idempotency (
+    party TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL, status INTEGER NOT NULL,
+    body TEXT NOT NULL, PRIMARY KEY (party, key)
 );
 "#];
 
@@ -221,6 +236,25 @@ fn scan_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scan> {
         dataset: r.get(5)?,
         started_at: r.get(6)?,
         finished_at: r.get(7)?,
+    })
+}
+
+fn doc_kind(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Offer => "offer",
+        DocKind::Request => "request",
+        DocKind::Usage => "usage",
+        DocKind::Statement => "statement",
+    }
+}
+
+fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
+    Ok(ApiKey {
+        id: r.get(0)?,
+        party: r.get(1)?,
+        role: parse("role", &r.get::<_, String>(2)?)?,
+        created_at: r.get(3)?,
+        revoked_at: r.get(4)?,
     })
 }
 
@@ -551,6 +585,90 @@ impl Tx for SqliteTx<'_> {
                 .collect()
         };
         run().map_err(|e| self.err(e))
+    }
+
+    fn put_doc(&mut self, kind: DocKind, id: &str, owner: &str, json: &str) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT OR REPLACE INTO documents (kind, id, owner, json) VALUES (?1, ?2, ?3, ?4)",
+                params![doc_kind(kind), id, owner, json],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn doc(&mut self, kind: DocKind, id: &str) -> Result<Option<String>, RegistryError> {
+        self.tx
+            .query_row("SELECT json FROM documents WHERE kind = ?1 AND id = ?2", params![doc_kind(kind), id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn docs(&mut self, kind: DocKind, owner: Option<&str>) -> Result<Vec<String>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<String>> {
+            let mut q = self.tx.prepare_cached(
+                "SELECT json FROM documents WHERE kind = ?1 AND (?2 IS NULL OR owner = ?2) ORDER BY id",
+            )?;
+            q.query_map(params![doc_kind(kind), owner], |r| r.get(0))?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn put_key(&mut self, key: &ApiKey, secret_sha256: &str) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT INTO api_keys (id, party, role, secret_sha256, created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![key.id, key.party, key.role.as_str(), secret_sha256, key.created_at, key.revoked_at],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn key_by_hash(&mut self, secret_sha256: &str) -> Result<Option<ApiKey>, RegistryError> {
+        self.tx
+            .query_row(
+                "SELECT id, party, role, created_at, revoked_at FROM api_keys WHERE secret_sha256 = ?1",
+                [secret_sha256],
+                key_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn keys(&mut self) -> Result<Vec<ApiKey>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<ApiKey>> {
+            let mut q = self.tx.prepare("SELECT id, party, role, created_at, revoked_at FROM api_keys ORDER BY id")?;
+            q.query_map([], key_row)?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn revoke_key(&mut self, id: &str, at: &str) -> Result<bool, RegistryError> {
+        self.tx
+            .execute("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at])
+            .map(|n| n == 1)
+            .map_err(|e| self.err(e))
+    }
+
+    fn idempotent(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError> {
+        self.tx
+            .query_row(
+                "SELECT request_sha256, status, body FROM idempotency WHERE party = ?1 AND key = ?2",
+                params![party, key],
+                |r| Ok(IdempotentResponse { request_digest: r.get(0)?, status: r.get(1)?, body: r.get(2)? }),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn put_idempotent(&mut self, party: &str, key: &str, response: &IdempotentResponse) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT INTO idempotency (party, key, request_sha256, status, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![party, key, response.request_digest, response.status, response.body],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
     }
 
     fn append_event(&mut self, e: &Event) -> Result<(), RegistryError> {

@@ -2,6 +2,7 @@
 //! above it, so a PostgreSQL backend needs to implement only these record operations.
 
 use crate::audit::Event;
+use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Work};
 use crate::scan::{ManifestRecord, Scan, ScanFile};
 use crate::RegistryError;
@@ -11,6 +12,31 @@ pub trait Store {
     /// Starts a transaction. Everything done through it is kept only if it is committed; a
     /// transaction dropped without `commit` (an error, a crash) leaves no trace.
     fn begin(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError>;
+}
+
+/// Records kept as JSON documents keyed by id, with the party that owns them: they are read
+/// whole and filtered by the rules above the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocKind {
+    /// Offers (owner: the holder).
+    Offer,
+    /// Licence requests with their lines (owner: the developer).
+    Request,
+    /// Usage reports (owner: the developer).
+    Usage,
+    /// Remuneration statements (owner: the developer).
+    Statement,
+}
+
+/// A stored answer to a create request, replayed when the same `Idempotency-Key` comes again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdempotentResponse {
+    /// SHA-256 of the request that produced it; the same key with another request is refused.
+    pub request_digest: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Response body.
+    pub body: String,
 }
 
 /// The record operations of one transaction.
@@ -64,6 +90,27 @@ pub trait Tx {
     fn put_manifest(&mut self, manifest: &ManifestRecord) -> Result<(), RegistryError>;
     /// Every manifest, by id.
     fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError>;
+
+    /// Inserts or replaces a document.
+    fn put_doc(&mut self, kind: DocKind, id: &str, owner: &str, json: &str) -> Result<(), RegistryError>;
+    /// One document's JSON.
+    fn doc(&mut self, kind: DocKind, id: &str) -> Result<Option<String>, RegistryError>;
+    /// Every document of a kind (optionally only one owner's), by id.
+    fn docs(&mut self, kind: DocKind, owner: Option<&str>) -> Result<Vec<String>, RegistryError>;
+
+    /// Stores an API key with the SHA-256 of its secret.
+    fn put_key(&mut self, key: &ApiKey, secret_sha256: &str) -> Result<(), RegistryError>;
+    /// The key whose secret hashes to `secret_sha256`.
+    fn key_by_hash(&mut self, secret_sha256: &str) -> Result<Option<ApiKey>, RegistryError>;
+    /// Every key, by id.
+    fn keys(&mut self) -> Result<Vec<ApiKey>, RegistryError>;
+    /// Marks a key revoked.
+    fn revoke_key(&mut self, id: &str, at: &str) -> Result<bool, RegistryError>;
+
+    /// The stored response for (party, idempotency key).
+    fn idempotent(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError>;
+    /// Stores the response for (party, idempotency key).
+    fn put_idempotent(&mut self, party: &str, key: &str, response: &IdempotentResponse) -> Result<(), RegistryError>;
 
     /// Appends an audit event (its sequence number must follow the last one).
     fn append_event(&mut self, event: &Event) -> Result<(), RegistryError>;

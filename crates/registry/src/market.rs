@@ -1,0 +1,518 @@
+//! The licensing marketplace's records and its pure rules: API keys and roles, offers, licence
+//! requests and their lines, usage reports, and remuneration statements split to the cent.
+
+use crate::model::{invalid, string_enum, Isrc, Licence, Money, Price, Share, Territory, Use};
+use crate::RegistryError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+string_enum!(
+    /// What an API key may do.
+    Role, "role", {
+        /// A rights holder's administrator: publishes offers, decides requests, revokes licences.
+        HolderAdmin = "holder-admin",
+        /// A rights holder's viewer: reads its catalogue, requests, licences and statements.
+        HolderViewer = "holder-viewer",
+        /// An AI developer: requests licences, reports usage, issues statements for its pools.
+        Developer = "developer",
+        /// Reads the audit log and published records across parties; changes nothing.
+        Auditor = "auditor",
+    }
+);
+
+impl Role {
+    /// True when the role belongs to a rights holder.
+    pub fn is_holder(self) -> bool {
+        matches!(self, Role::HolderAdmin | Role::HolderViewer)
+    }
+}
+
+/// An API key's record (the secret itself is never stored, only its SHA-256).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiKey {
+    /// Its id, e.g. `key-000001` (shown in lists; not a secret).
+    pub id: String,
+    /// The party it acts for.
+    pub party: String,
+    /// What it may do.
+    pub role: Role,
+    /// When it was made.
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// A key just made: the record and the secret, shown once.
+#[derive(Clone, Debug, Serialize)]
+pub struct NewKey {
+    /// The record.
+    pub key: ApiKey,
+    /// The secret to send as `Authorization: Bearer SECRET`. Not stored; not shown again.
+    pub secret: String,
+}
+
+/// Standing terms a holder publishes for some works (or its whole catalogue), one use and some
+/// territories.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Offer {
+    /// Its id, e.g. `off-000001`.
+    pub id: String,
+    /// The holder offering.
+    pub holder: String,
+    /// The works; empty means every work the holder has a share in.
+    pub works: Vec<Isrc>,
+    /// The use offered.
+    #[serde(rename = "use")]
+    pub use_: Use,
+    /// Where (empty: everywhere).
+    pub territories: Vec<Territory>,
+    /// The price.
+    pub price: Price,
+    /// The licence term in months, if limited.
+    pub term_months: Option<u32>,
+    /// Requests under this offer are approved at once, with no person deciding.
+    pub auto_accept: bool,
+    /// When it was published.
+    pub created_at: String,
+    /// When it was withdrawn, if it was (requests after that need a person again).
+    pub withdrawn_at: Option<String>,
+}
+
+impl Offer {
+    /// True when the offer stands for `use_` of `isrc` in `territory`.
+    pub fn covers(&self, isrc: &Isrc, use_: Use, territory: &Territory) -> bool {
+        self.withdrawn_at.is_none()
+            && self.use_ == use_
+            && (self.works.is_empty() || self.works.contains(isrc))
+            && territory.covered_by(&self.territories)
+    }
+
+    /// True when the offer names works explicitly (it is then more specific than a catalogue policy).
+    pub fn names(&self, isrc: &Isrc) -> bool {
+        self.works.contains(isrc)
+    }
+}
+
+string_enum!(
+    /// Where a request line stands.
+    LineStatus, "line status", {
+        /// Waiting for the holder.
+        Pending = "pending",
+        /// Approved: a licence was made.
+        Approved = "approved",
+        /// Refused by the holder.
+        Refused = "refused",
+    }
+);
+
+/// One work and one holder of a licence request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RequestLine {
+    /// Its number in the request, from 1.
+    pub line: u32,
+    /// The work.
+    pub isrc: Isrc,
+    /// The holder who decides it.
+    pub holder: String,
+    /// The offer it falls under, if any.
+    pub offer: Option<String>,
+    /// Where it stands.
+    pub status: LineStatus,
+    /// The holder's reason, if given.
+    pub reason: Option<String>,
+    /// When it was decided.
+    pub decided_at: Option<String>,
+    /// Who decided (a party id, or `auto-accept`).
+    pub decided_by: Option<String>,
+    /// The licence made on approval.
+    pub licence: Option<String>,
+}
+
+/// A developer's request for licences.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LicenceRequest {
+    /// Its id, e.g. `req-000001`.
+    pub id: String,
+    /// The developer asking.
+    pub developer: String,
+    /// The use.
+    #[serde(rename = "use")]
+    pub use_: Use,
+    /// The model the licences are for.
+    pub model: String,
+    /// Where.
+    pub territories: Vec<Territory>,
+    /// First day asked for.
+    pub valid_from: String,
+    /// Last day asked for, if any.
+    pub valid_to: Option<String>,
+    /// The scan whose licence-required works were asked for, if it came from one.
+    pub scan: Option<String>,
+    /// When it was made.
+    pub created_at: String,
+    /// One line per (work, holder).
+    pub lines: Vec<RequestLine>,
+}
+
+/// Seconds of one work used in a training run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsageLine {
+    /// The work.
+    pub isrc: Isrc,
+    /// Milliseconds of its audio used (integer, so that statements are exact).
+    pub milliseconds: u64,
+    /// The work's shares in the report's territory when it was reported: statements are
+    /// computed from these, so they can be reproduced from the log.
+    pub shares: Vec<Share>,
+}
+
+/// A developer's report of what one training run used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsageReport {
+    /// Its id, e.g. `use-000001`.
+    pub id: String,
+    /// The developer.
+    pub developer: String,
+    /// The model trained.
+    pub model: String,
+    /// The training run's name.
+    pub run: String,
+    /// The scan the data was cleared by.
+    pub scan: Option<String>,
+    /// The manifest of the cleared data.
+    pub manifest: Option<String>,
+    /// Where the training took place.
+    pub territory: Territory,
+    /// The day of the run (YYYY-MM-DD); statements select reports by it.
+    pub date: String,
+    /// When it was reported.
+    pub reported_at: String,
+    /// The works used.
+    pub lines: Vec<UsageLine>,
+}
+
+/// One holder's amount for one work in a statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementLine {
+    /// The holder.
+    pub holder: String,
+    /// The work.
+    pub isrc: Isrc,
+    /// Milliseconds of the work used in the period.
+    pub milliseconds: u64,
+    /// The holder's share of the work, in basis points.
+    pub basis_points: u32,
+    /// Amount owed, minor units.
+    pub amount_minor: i64,
+}
+
+/// What one holder is owed in a statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolderTotal {
+    /// The holder.
+    pub holder: String,
+    /// Amount owed, minor units.
+    pub amount_minor: i64,
+}
+
+/// A remuneration statement: a pool split by a developer's reported usage in a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    /// Its id, e.g. `stm-000001`.
+    pub id: String,
+    /// The developer whose usage and pool it is.
+    pub developer: String,
+    /// First day of the period.
+    pub from: String,
+    /// Last day of the period.
+    pub to: String,
+    /// The pool split.
+    pub pool: Money,
+    /// The usage reports it is computed from.
+    pub reports: Vec<String>,
+    /// Per (holder, work).
+    pub lines: Vec<StatementLine>,
+    /// Per holder; sums exactly to the pool.
+    pub totals: Vec<HolderTotal>,
+    /// When it was issued.
+    pub issued_at: String,
+}
+
+impl Statement {
+    /// The statement as CSV: one row per (holder, work), then one total row per holder.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("statement,holder,isrc,milliseconds,basis_points,amount_minor,currency\n");
+        for l in &self.lines {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                self.id, l.holder, l.isrc, l.milliseconds, l.basis_points, l.amount_minor, self.pool.currency
+            ));
+        }
+        for t in &self.totals {
+            out.push_str(&format!("{},{},TOTAL,,,{},{}\n", self.id, t.holder, t.amount_minor, self.pool.currency));
+        }
+        out
+    }
+}
+
+/// Splits `pool` in proportion to `weights` with the largest-remainder method: each part is
+/// the floor of its exact share, and the units left over go one each to the largest remainders
+/// (ties to the earlier weight). The parts sum exactly to `pool`. All weights zero (or none)
+/// gives all zeros, and the pool is not distributed: the caller must refuse that case.
+pub fn split_largest_remainder(pool: u64, weights: &[u128]) -> Vec<u64> {
+    let total: u128 = weights.iter().sum();
+    if total == 0 {
+        return vec![0; weights.len()];
+    }
+    let pool = u128::from(pool);
+    let mut parts: Vec<u64> = Vec::with_capacity(weights.len());
+    let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(weights.len());
+    for (i, &w) in weights.iter().enumerate() {
+        // pool < 2^63 and w ≤ total, so pool * w fits when total < 2^64; above that, scale down.
+        let (num, den) = mul_div_parts(pool, w, total);
+        parts.push(num as u64);
+        remainders.push((den, i));
+    }
+    let given: u64 = parts.iter().sum();
+    let mut left = pool as u64 - given;
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in remainders {
+        if left == 0 {
+            break;
+        }
+        parts[i] += 1;
+        left -= 1;
+    }
+    parts
+}
+
+/// floor(a * b / c) and the remainder (a * b) mod c, without overflow for a < 2^64, b ≤ c.
+fn mul_div_parts(a: u128, b: u128, c: u128) -> (u128, u128) {
+    // Long multiplication in base 2^64 would be exact; the weights here are ms × basis points
+    // summed over a period (< 2^100 for any real catalogue), and a < 2^63, so split b instead.
+    let (q_b, r_b) = (b / c, b % c);
+    // a * b / c = a * q_b + a * r_b / c, with r_b < c.
+    let hi = a * q_b;
+    let (q, r) = mul_div_small(a, r_b, c);
+    (hi + q, r)
+}
+
+/// floor(a * r / c) and its remainder for r < c, exact even when a * r overflows u128.
+fn mul_div_small(a: u128, r: u128, c: u128) -> (u128, u128) {
+    if let Some(p) = a.checked_mul(r) {
+        return (p / c, p % c);
+    }
+    // Binary long multiplication modulo c.
+    let (mut q, mut rem) = (0u128, 0u128);
+    for bit in (0..128).rev() {
+        q <<= 1;
+        rem <<= 1;
+        if (a >> bit) & 1 == 1 {
+            rem += r;
+        }
+        while rem >= c {
+            rem -= c;
+            q += 1;
+        }
+    }
+    (q, rem)
+}
+
+/// Computes a statement's lines and totals from usage reports: each (holder, work) weighs
+/// milliseconds × basis points of the shares recorded with the report, the pool is split over
+/// those weights by largest remainder, and each holder's total is the sum of its lines.
+pub fn compute_statement(pool: &Money, reports: &[UsageReport]) -> Result<(Vec<StatementLine>, Vec<HolderTotal>), RegistryError> {
+    let mut weights: BTreeMap<(String, Isrc), (u64, u32)> = BTreeMap::new();
+    for report in reports {
+        for line in &report.lines {
+            for share in &line.shares {
+                let entry = weights.entry((share.holder.clone(), line.isrc.clone())).or_insert((0, share.basis_points));
+                entry.0 += line.milliseconds;
+                entry.1 = share.basis_points;
+            }
+        }
+    }
+    let keys: Vec<(String, Isrc)> = weights.keys().cloned().collect();
+    let w: Vec<u128> = weights.values().map(|(ms, bp)| u128::from(*ms) * u128::from(*bp)).collect();
+    if w.iter().all(|&x| x == 0) {
+        return Err(RegistryError::NotAllowed(
+            "no usage was reported in that period, so there is nothing to split the pool by".into(),
+        ));
+    }
+    let amount = u64::try_from(pool.amount_minor)
+        .map_err(|_| invalid("pool", &pool.amount_minor.to_string(), "money is never negative"))?;
+    let parts = split_largest_remainder(amount, &w);
+    let mut lines = Vec::new();
+    let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+    for (((holder, isrc), (ms, bp)), part) in keys.into_iter().zip(weights.values()).zip(parts) {
+        *totals.entry(holder.clone()).or_default() += part as i64;
+        lines.push(StatementLine { holder, isrc, milliseconds: *ms, basis_points: *bp, amount_minor: part as i64 });
+    }
+    Ok((lines, totals.into_iter().map(|(holder, amount_minor)| HolderTotal { holder, amount_minor }).collect()))
+}
+
+/// The active licence that `new` would overlap: same holder, developer and use, a work in
+/// common (an all-works licence has every work in common), a territory in common and dates that
+/// intersect.
+pub fn overlapping<'a>(existing: &'a [Licence], new: &Licence) -> Option<&'a Licence> {
+    let works_meet = |a: &Licence| a.works.is_empty() || new.works.is_empty() || a.works.iter().any(|w| new.works.contains(w));
+    let territories_meet = |a: &Licence| {
+        a.territories.is_empty()
+            || new.territories.is_empty()
+            || a.territories.iter().any(|t| t.is_world() || new.territories.contains(t))
+            || new.territories.iter().any(Territory::is_world)
+    };
+    let dates_meet = |a: &Licence| {
+        let a_to = a.valid_to.as_deref().unwrap_or("9999-12-31");
+        let n_to = new.valid_to.as_deref().unwrap_or("9999-12-31");
+        a.valid_from.as_str() <= n_to && new.valid_from.as_str() <= a_to
+    };
+    existing.iter().find(|a| {
+        a.revoked_at.is_none()
+            && a.holder == new.holder
+            && a.developer == new.developer
+            && a.use_ == new.use_
+            && works_meet(a)
+            && territories_meet(a)
+            && dates_meet(a)
+    })
+}
+
+/// Decodes a stored document; one that does not decode was changed outside fermata.
+pub(crate) fn decode_doc<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, RegistryError> {
+    serde_json::from_str(json).map_err(|e| RegistryError::Internal(format!("a stored record does not decode ({e}); was the database edited by hand?")))
+}
+
+/// Seconds (up to three decimals) as whole milliseconds; negative, non-finite or absurd values
+/// (more than 100 years) are refused.
+pub fn seconds_to_ms(seconds: f64) -> Result<u64, RegistryError> {
+    if !seconds.is_finite() || seconds < 0.0 || seconds > 100.0 * 365.25 * 86_400.0 {
+        return Err(invalid("seconds", &seconds.to_string(), "usage is a non-negative number of seconds"));
+    }
+    Ok((seconds * 1000.0).round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_pool_that_does_not_divide_evenly_still_sums() {
+        assert_eq!(split_largest_remainder(100, &[1, 1, 1]), vec![34, 33, 33]);
+        assert_eq!(split_largest_remainder(10, &[2, 1]), vec![7, 3]);
+        assert_eq!(split_largest_remainder(1, &[1, 1]), vec![1, 0]);
+        assert_eq!(split_largest_remainder(0, &[5, 5]), vec![0, 0]);
+        assert_eq!(split_largest_remainder(7, &[0, 0]), vec![0, 0]);
+    }
+
+    #[test]
+    fn huge_weights_do_not_overflow() {
+        let w = [u128::MAX / 8, u128::MAX / 8, 1];
+        let parts = split_largest_remainder(u64::MAX / 2, &w);
+        assert_eq!(parts.iter().sum::<u64>(), u64::MAX / 2);
+    }
+
+    proptest! {
+        #[test]
+        fn parts_sum_to_the_pool_and_each_is_within_one_unit_of_its_share(
+            pool in 0u64..10_000_000_000,
+            weights in proptest::collection::vec(0u128..1_000_000_000_000, 1..40),
+        ) {
+            let parts = split_largest_remainder(pool, &weights);
+            let total: u128 = weights.iter().sum();
+            if total == 0 {
+                prop_assert!(parts.iter().all(|&p| p == 0));
+            } else {
+                prop_assert_eq!(parts.iter().sum::<u64>(), pool);
+                for (p, w) in parts.iter().zip(&weights) {
+                    let exact = u128::from(pool) * w;
+                    let floor = (exact / total) as u64;
+                    prop_assert!(*p == floor || *p == floor + 1, "part {} vs floor {}", p, floor);
+                }
+            }
+        }
+    }
+
+    fn share(holder: &str, bp: u32) -> Share {
+        Share { territory: Territory::world(), holder: holder.into(), basis_points: bp }
+    }
+
+    fn report(lines: Vec<(&str, u64, Vec<Share>)>) -> UsageReport {
+        UsageReport {
+            id: "use-000001".into(),
+            developer: "dev".into(),
+            model: "m".into(),
+            run: "r".into(),
+            scan: None,
+            manifest: None,
+            territory: Territory::world(),
+            date: "2026-06-01".into(),
+            reported_at: String::new(),
+            lines: lines.into_iter().map(|(i, ms, shares)| UsageLine { isrc: i.parse().unwrap(), milliseconds: ms, shares }).collect(),
+        }
+    }
+
+    #[test]
+    fn co_owned_works_split_by_usage_then_by_shares() {
+        // Work A: 2 h, held 60/40 by a and b; work B: 1 h, held by b alone. Pool 1000.00.
+        let r = report(vec![
+            ("GBAAA2600001", 7_200_000, vec![share("aa", 6000), share("bb", 4000)]),
+            ("GBAAA2600002", 3_600_000, vec![share("bb", 10_000)]),
+        ]);
+        let pool = Money { amount_minor: 100_000, currency: "EUR".into() };
+        let (lines, totals) = compute_statement(&pool, &[r]).unwrap();
+        assert_eq!(lines.iter().map(|l| l.amount_minor).sum::<i64>(), 100_000);
+        // a: 2/3 × 60 % = 40 %; b: 2/3 × 40 % + 1/3 = 60 %.
+        assert_eq!(totals, vec![
+            HolderTotal { holder: "aa".into(), amount_minor: 40_000 },
+            HolderTotal { holder: "bb".into(), amount_minor: 60_000 },
+        ]);
+        let odd = Money { amount_minor: 100_001, currency: "EUR".into() };
+        let (_, totals) = compute_statement(&odd, &[report(vec![
+            ("GBAAA2600001", 1000, vec![share("aa", 3333), share("bb", 3333), share("cc", 3334)]),
+        ])]).unwrap();
+        assert_eq!(totals.iter().map(|t| t.amount_minor).sum::<i64>(), 100_001);
+        assert!(compute_statement(&pool, &[]).is_err());
+    }
+
+    #[test]
+    fn overlap_needs_the_same_parties_use_work_territory_and_dates() {
+        let base = Licence {
+            id: "lic-1".into(),
+            holder: "h".into(),
+            developer: "d".into(),
+            use_: Use::TrainGenai,
+            works: vec!["GBAAA2600001".parse().unwrap()],
+            territories: vec!["DE".parse().unwrap()],
+            valid_from: "2026-01-01".into(),
+            valid_to: Some("2026-06-30".into()),
+            price: None,
+            terms: None,
+            granted_at: String::new(),
+            revoked_at: None,
+            revoke_reason: None,
+        };
+        let mut other = base.clone();
+        assert!(overlapping(std::slice::from_ref(&base), &other).is_some());
+        other.valid_from = "2026-07-01".into();
+        other.valid_to = None;
+        assert!(overlapping(std::slice::from_ref(&base), &other).is_none());
+        other.valid_from = "2026-06-30".into();
+        assert!(overlapping(std::slice::from_ref(&base), &other).is_some());
+        other.territories = vec!["FR".parse().unwrap()];
+        assert!(overlapping(std::slice::from_ref(&base), &other).is_none());
+        other.territories = vec![];
+        other.use_ = Use::TrainAi;
+        assert!(overlapping(std::slice::from_ref(&base), &other).is_none());
+    }
+
+    #[test]
+    fn seconds_become_whole_milliseconds() {
+        assert_eq!(seconds_to_ms(1.2345).unwrap(), 1235);
+        assert!(seconds_to_ms(-1.0).is_err());
+        assert!(seconds_to_ms(f64::NAN).is_err());
+    }
+}
