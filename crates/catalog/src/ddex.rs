@@ -18,7 +18,8 @@
 //! (ignoring case). A recording with no rights controller belongs 100 % to the importing holder.
 //!
 //! The reader refuses documents nested deeper than [`MAX_DEPTH`] or with more than
-//! [`MAX_ELEMENTS`] elements, and does not resolve external entities.
+//! [`MAX_ELEMENTS`] elements (about 20,000 recordings; split larger catalogues into several
+//! messages), and does not resolve external entities.
 
 use crate::{duplicate_problems, parse_duration, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
 use fermata_registry::{validate_shares, Credit, Party, Share, Territory};
@@ -28,7 +29,7 @@ use std::collections::HashMap;
 /// Deepest element nesting accepted.
 pub const MAX_DEPTH: usize = 64;
 /// Most elements accepted in one message.
-pub const MAX_ELEMENTS: usize = 10_000_000;
+pub const MAX_ELEMENTS: usize = 2_000_000;
 
 #[derive(Debug, Default)]
 struct Node {
@@ -71,9 +72,28 @@ fn local(name: &[u8]) -> String {
     name.rsplit(':').next().unwrap_or_default().to_string()
 }
 
+/// Line numbers for byte positions that only move forward, counted as they come (no table
+/// of line starts, whose size a file of newlines would choose).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, pos: u64) -> u64 {
+        let pos = (pos as usize).min(self.bytes.len());
+        if pos > self.pos {
+            self.line += self.bytes[self.pos..pos].iter().filter(|b| **b == b'\n').count() as u64;
+            self.pos = pos;
+        }
+        self.line
+    }
+}
+
 fn parse_tree(bytes: &[u8]) -> Result<(Node, String), Problem> {
-    let line_starts: Vec<usize> = std::iter::once(0).chain(bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1)).collect();
-    let line_of = |pos: u64| line_starts.partition_point(|&s| s as u64 <= pos) as u64;
+    let lines = std::cell::RefCell::new(Lines { bytes, pos: 0, line: 1 });
+    let line_of = |pos: u64| lines.borrow_mut().at(pos);
     let mut reader = quick_xml::Reader::from_reader(bytes);
     // Not trimmed: text around an entity (`Jane &amp; Co`) arrives in pieces; fields are trimmed when read.
     reader.config_mut().trim_text(false);
@@ -151,7 +171,7 @@ fn parse_tree(bytes: &[u8]) -> Result<(Node, String), Problem> {
         buf.clear();
     }
     if stack.len() != 1 {
-        return Err(Problem::new(line_starts.len() as u64, "xml", "the document ends inside an element"));
+        return Err(Problem::new(line_of(bytes.len() as u64), "xml", "the document ends inside an element"));
     }
     let mut document = stack.pop().unwrap_or_default();
     let root = document.children.pop().ok_or_else(|| Problem::new(1, "xml", "the document is empty"))?;
@@ -307,9 +327,9 @@ pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>,
                 continue;
             };
             let pct = rc.text_at(&["RightSharePercentage"]).unwrap_or("100");
-            let basis_points = match pct.parse::<f64>() {
-                Ok(p) if p > 0.0 && p <= 100.0 && (p * 100.0).fract().abs() < 1e-6 => (p * 100.0).round() as u32,
-                _ => {
+            let basis_points = match fermata_registry::parse_percent(pct) {
+                Some(bp) => bp,
+                None => {
                     problems.push(Problem::new(rc.line, "RightSharePercentage", format!("'{pct}' is not a percentage between 0.01 and 100")));
                     continue;
                 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
 
 /// The catalogue formats read.
@@ -171,39 +172,61 @@ pub fn import_catalog(
         }
     }
 
-    let inputs: Vec<InputFile> =
-        todo.iter().map(|r| InputFile { path: audio_dir.join(&r.audio), id: r.isrc.to_string() }).collect();
+    // A track's id is the ISRC and the start of the audio file's SHA-256: the same file is the
+    // same track on every run (so a rerun is free), and different audio delivered for the same
+    // ISRC (a corrected or remastered file) becomes another track of the work instead of a clash.
+    let hashed: Vec<Result<(String, String, std::path::PathBuf), Problem>> = todo
+        .par_iter()
+        .map(|r| {
+            let path = audio_dir.join(&r.audio);
+            match crate::scan::sha256_file(&path) {
+                Ok(h) => Ok((r.isrc.to_string(), format!("{}#{}", r.isrc, &h[..16]), path)),
+                Err(e) => Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: {e}", path.display()) }),
+            }
+        })
+        .collect();
+    let mut inputs = Vec::new();
+    let mut isrc_of_track: HashMap<String, String> = HashMap::new();
+    let mut failures = Vec::new();
+    for h in hashed {
+        match h {
+            Ok((isrc, id, path)) => {
+                isrc_of_track.insert(id.clone(), isrc);
+                inputs.push(InputFile { path, id });
+            }
+            Err(p) => failures.push(p),
+        }
+    }
+    if !failures.is_empty() {
+        return Ok(ImportOutcome::Rejected { format, problems: failures });
+    }
     let mut writer = IndexWriter::open_or_create(&home.index_dir(), &fermata_fp::Params::default())?;
     let mut track_of: HashMap<String, String> = HashMap::new();
-    let mut failures = Vec::new();
     let line_of: HashMap<String, u64> = todo.iter().map(|r| (r.isrc.to_string(), r.line)).collect();
     let summary = add_files(&mut writer, inputs, &AddOptions::default(), cancel, &mut |event| match event {
         AddEvent::Planned { to_decode, .. } => on_event(ImportEvent::Fingerprinting { files: to_decode }),
         AddEvent::File { input, status } => {
+            let isrc = isrc_of_track.get(&input.id).cloned().unwrap_or_default();
             let failed = matches!(status, FileStatus::Failed(_) | FileStatus::IdConflict);
             match status {
                 FileStatus::DuplicateOf(other) => {
-                    track_of.insert(input.id.clone(), other.clone());
+                    track_of.insert(isrc.clone(), other.clone());
                 }
                 FileStatus::Failed(e) => failures.push(Problem {
-                    line: line_of.get(&input.id).copied().unwrap_or(0),
+                    line: line_of.get(&isrc).copied().unwrap_or(0),
                     field: "audio".into(),
                     reason: e.to_string(),
                 }),
                 FileStatus::IdConflict => failures.push(Problem {
-                    line: line_of.get(&input.id).copied().unwrap_or(0),
+                    line: line_of.get(&isrc).copied().unwrap_or(0),
                     field: "audio".into(),
-                    reason: format!(
-                        "{} differs from the audio already fingerprinted for {}: a re-delivered master needs its own ISRC",
-                        input.path.display(),
-                        input.id
-                    ),
+                    reason: format!("{}: the index holds other audio under track id {}; rebuild the index", input.path.display(), input.id),
                 }),
                 _ => {
-                    track_of.insert(input.id.clone(), input.id.clone());
+                    track_of.insert(isrc.clone(), input.id.clone());
                 }
             }
-            on_event(ImportEvent::Fingerprinted { isrc: &input.id, failed });
+            on_event(ImportEvent::Fingerprinted { isrc: &isrc, failed });
         }
     })?;
     drop(writer);

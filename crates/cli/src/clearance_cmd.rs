@@ -317,7 +317,7 @@ pub(crate) enum ManifestCommand {
     },
     /// Checks a proof against a published root, with no database and no manifest.
     #[command(after_help = "Exit status: 0 when the proof holds, 1 when it does not.\n\n\
-        Example:\n  fermata manifest verify-proof --proof proof.json --root 3f5a...e1 --tree-size 1200")]
+        Example:\n  fermata manifest verify-proof --proof proof.json --work GBAYE6900531 --root 3f5a...e1 --tree-size 1200")]
     VerifyProof {
         /// The proof file.
         #[arg(long, value_name = "FILE")]
@@ -328,6 +328,9 @@ pub(crate) enum ManifestCommand {
         /// The published number of leaves, if known (it is part of the commitment).
         #[arg(long, value_name = "N")]
         tree_size: Option<u64>,
+        /// The work you are asking about: the proof must be about it (recommended).
+        #[arg(long, value_name = "ISRC")]
+        work: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -369,12 +372,13 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
             }
             Ok(ExitCode::SUCCESS)
         }
-        ManifestCommand::VerifyProof { proof, root, tree_size, output } => {
+        ManifestCommand::VerifyProof { proof, root, tree_size, work, output } => {
             let text = std::fs::read_to_string(&proof).with_context(|| format!("cannot read {}", proof.display()))?;
             let p = WorkProof::from_json(&text).with_context(|| format!("{} is not a proof", proof.display()))?;
-            let result = match tree_size {
-                Some(n) => p.verify_tree_head(&root, n),
-                None => p.verify(&root),
+            let result = match (tree_size, &work) {
+                (Some(n), _) if n != p.tree_size() => p.verify_tree_head(&root, n),
+                (_, Some(w)) => p.verify_for(w, &root),
+                (_, None) => p.verify(&root),
             };
             let isrc = match &p {
                 WorkProof::Included { isrc, .. } | WorkProof::NotIncluded { isrc, .. } => isrc.clone(),

@@ -206,7 +206,7 @@ fn the_whole_flow_from_import_to_verified_proofs() {
         let proof: Value = serde_json::from_str(&std::fs::read_to_string(&proof_path).unwrap()).unwrap();
         assert_eq!(proof["result"] == "included", included, "{work}: {proof}");
         // The binary's verifier ...
-        let checked = env.json(&["manifest", "verify-proof", "--proof", path_str(&proof_path), "--root", &root, "--tree-size", &tree_size.to_string()]);
+        let checked = env.json(&["manifest", "verify-proof", "--proof", path_str(&proof_path), "--work", &work, "--root", &root, "--tree-size", &tree_size.to_string()]);
         assert_eq!(checked["valid"], true, "{work}: {checked}");
         // ... and an independent one written from the documented encoding.
         assert!(independent::verify(&proof, &root), "{work}: the independent verifier rejects {proof}");
@@ -216,6 +216,14 @@ fn the_whole_flow_from_import_to_verified_proofs() {
         assert_eq!(out.status.code(), Some(1));
         assert!(!independent::verify(&proof, &wrong));
     }
+
+    // A genuine proof of absence with the ISRC respelt must not pass for the present work 1.
+    let mut forged: Value = serde_json::from_str(&std::fs::read_to_string(env.path(&format!("proof-{}.json", isrc(3)))).unwrap()).unwrap();
+    forged["isrc"] = Value::String(isrc(1).to_lowercase());
+    std::fs::write(env.path("forged.json"), forged.to_string()).unwrap();
+    let out = env.run(&["manifest", "verify-proof", "--proof", path_str(&env.path("forged.json")), "--root", &root]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(!independent::verify(&forged, &root));
 
     // A tampered manifest is refused.
     let mut m: Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
@@ -541,6 +549,10 @@ mod independent {
         let Ok(root) = hex::decode(root_hex) else { return false };
         let size = proof["tree_size"].as_u64().unwrap_or(0);
         let isrc = proof["isrc"].as_str().unwrap_or_default();
+        // Leaves are ordered by the canonical ISRC; any other spelling proves nothing.
+        if isrc.len() != 12 || !isrc.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+            return false;
+        }
         let ok_leaf = |l: &Value| leaf_root(l, size).is_some_and(|r| r[..] == root[..]);
         match proof["result"].as_str() {
             Some("included") => {

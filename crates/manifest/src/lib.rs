@@ -416,9 +416,36 @@ impl WorkProof {
         self.verify(published_root)
     }
 
+    /// The work the proof is about, as written in it.
+    pub fn isrc(&self) -> &str {
+        match self {
+            WorkProof::Included { isrc, .. } | WorkProof::NotIncluded { isrc, .. } => isrc,
+        }
+    }
+
+    /// Checks the proof against a published root and says it is about `work` (any spelling of
+    /// an ISRC: hyphens and case are normalised before comparing).
+    pub fn verify_for(&self, work: &str, published_root: &str) -> Result<(), ManifestError> {
+        let wanted = normalise_isrc(work)?;
+        if wanted != self.isrc() {
+            return Err(ManifestError::ProofInvalid(format!("the proof is about {}, not {wanted}", self.isrc())));
+        }
+        self.verify(published_root)
+    }
+
     /// Checks the proof against a published root (hex). Uses nothing but the proof.
+    ///
+    /// The proof's ISRC must be in canonical form (12 upper-case letters and digits): leaves are
+    /// ordered by that form, so a non-inclusion proof about another spelling would prove nothing.
     pub fn verify(&self, published_root: &str) -> Result<(), ManifestError> {
         let root = parse_hash(published_root.trim())?;
+        let canonical = |i: &str| i.len() == 12 && i.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        if !canonical(self.isrc()) {
+            return Err(ManifestError::ProofInvalid(format!(
+                "'{}' is not a canonical ISRC (12 upper-case letters and digits, no hyphens)",
+                self.isrc()
+            )));
+        }
         match self {
             WorkProof::Included { isrc, tree_size, leaves, .. } => {
                 if leaves.is_empty() {
@@ -537,6 +564,29 @@ mod tests {
         leaves[0].clearance = vec!["lic-000002".into()];
         let altered = WorkProof::Included { format, version, isrc, root: root.clone(), tree_size, leaves };
         assert!(altered.verify(&root).is_err());
+    }
+
+    #[test]
+    fn a_non_canonical_isrc_cannot_claim_absence() {
+        let m = Manifest::build("manifest-000001", "t", scan(), (0..4).map(entry).collect());
+        let WorkProof::NotIncluded { format, version, root, tree_size, before, after, .. } = m.prove("ZZZZZ9999999").unwrap() else {
+            panic!()
+        };
+        for spelling in ["gbaaa2600001", "GB-AAA-26-00001"] {
+            let forged = WorkProof::NotIncluded {
+                format: format.clone(),
+                version,
+                isrc: spelling.into(),
+                root: root.clone(),
+                tree_size,
+                before: before.clone(),
+                after: after.clone(),
+            };
+            assert!(forged.verify(&root).is_err(), "{spelling}");
+        }
+        let real = m.prove("gb-aaa-26-00001").unwrap();
+        real.verify_for("GBAAA2600001", &root).unwrap();
+        assert!(real.verify_for("GBAAA2600002", &root).is_err());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 /// One audit event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// Position in the log, from 1 with no gaps.
     pub seq: u64,
@@ -76,6 +77,7 @@ impl Event {
 
 /// The result of checking the whole chain.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditReport {
     /// Events checked.
     pub events: u64,
@@ -87,6 +89,7 @@ pub struct AuditReport {
 
 /// Where and how the chain is broken.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BadEvent {
     /// Sequence number of the first event that does not check out.
     pub seq: u64,

@@ -31,6 +31,7 @@ impl Role {
 
 /// An API key's record (the secret itself is never stored, only its SHA-256).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     /// Its id, e.g. `key-000001` (shown in lists; not a secret).
     pub id: String,
@@ -46,6 +47,7 @@ pub struct ApiKey {
 
 /// A key just made: the record and the secret, shown once.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewKey {
     /// The record.
     pub key: ApiKey,
@@ -56,6 +58,7 @@ pub struct NewKey {
 /// Standing terms a holder publishes for some works (or its whole catalogue), one use and some
 /// territories.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
     /// Its id, e.g. `off-000001`.
     pub id: String,
@@ -109,6 +112,7 @@ string_enum!(
 
 /// One work and one holder of a licence request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestLine {
     /// Its number in the request, from 1.
     pub line: u32,
@@ -132,6 +136,7 @@ pub struct RequestLine {
 
 /// A developer's request for licences.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LicenceRequest {
     /// Its id, e.g. `req-000001`.
     pub id: String,
@@ -158,6 +163,7 @@ pub struct LicenceRequest {
 
 /// Seconds of one work used in a training run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsageLine {
     /// The work.
     pub isrc: Isrc,
@@ -170,6 +176,7 @@ pub struct UsageLine {
 
 /// A developer's report of what one training run used.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UsageReport {
     /// Its id, e.g. `use-000001`.
     pub id: String,
@@ -195,6 +202,7 @@ pub struct UsageReport {
 
 /// One holder's amount for one work in a statement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatementLine {
     /// The holder.
     pub holder: String,
@@ -210,6 +218,7 @@ pub struct StatementLine {
 
 /// What one holder is owed in a statement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolderTotal {
     /// The holder.
     pub holder: String,
@@ -219,6 +228,7 @@ pub struct HolderTotal {
 
 /// A remuneration statement: a pool split by a developer's reported usage in a period.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statement {
     /// Its id, e.g. `stm-000001`.
     pub id: String,

@@ -253,7 +253,8 @@ impl Registry {
     /// Makes a licence request: one line per (work, holder) not already licensed. Lines under an
     /// auto-accept offer are approved at once; the others wait for the holder.
     pub fn request_licences(&mut self, draft: RequestDraft, actor: &str) -> Result<LicenceRequest, RegistryError> {
-        validate_date("valid-from", &draft.valid_from)?;
+        let mut draft = draft;
+        draft.valid_from = validate_date("valid-from", &draft.valid_from)?;
         let valid_to = match (&draft.valid_to, draft.term_months) {
             (Some(to), _) => Some(validate_date("valid-to", to)?),
             (None, Some(m)) => Some(term_end(&draft.valid_from, m)?),
@@ -488,8 +489,8 @@ impl Registry {
     /// milliseconds used, then by each work's shares; largest-remainder rounding, so the lines sum
     /// exactly to the pool.
     pub fn issue_statement(&mut self, developer: &str, from: &str, to: &str, pool: Money, actor: &str) -> Result<Statement, RegistryError> {
-        validate_date("from", from)?;
-        validate_date("to", to)?;
+        let from = &validate_date("from", from)?;
+        let to = &validate_date("to", to)?;
         if to < from {
             return Err(RegistryError::Invalid { field: "to", value: to.into(), reason: format!("the period ends before it starts ({from})") });
         }

@@ -15,6 +15,7 @@ pub(crate) fn invalid(field: &'static str, value: &str, reason: impl Into<String
 /// letters, the registrant three letters or digits, then two digits of year and five of
 /// designation (ISO 3901).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Isrc(String);
 
@@ -68,6 +69,7 @@ impl fmt::Display for Isrc {
 /// An International Standard Musical Work Code (the underlying composition), stored as
 /// `T` followed by ten digits, the last a check digit (ISO 15707).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Iswc(String);
 
@@ -116,6 +118,7 @@ impl fmt::Display for Iswc {
 
 /// Where a share, policy or licence applies: an ISO 3166-1 alpha-2 country, or `WORLD`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Territory(String);
 
@@ -204,6 +207,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident, $field:literal, { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -309,6 +313,7 @@ string_enum!(
 
 /// A price: integer minor units (cents) of an ISO 4217 currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "PriceFields")]
 pub struct Price {
     /// How the amount is counted.
@@ -351,6 +356,7 @@ pub fn validate_currency(code: &str) -> Result<String, RegistryError> {
 
 /// An amount of money: integer minor units of an ISO 4217 currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "MoneyFields")]
 pub struct Money {
     /// Minor units (cents); never negative.
@@ -418,6 +424,11 @@ impl fmt::Display for Price {
     }
 }
 
+/// A percentage with at most two decimals (`8.7`, `33.33`, `100`) as basis points, 1 to 10,000.
+pub fn parse_percent(s: &str) -> Option<u32> {
+    parse_minor_units(s.trim().trim_end_matches('%')).filter(|bp| (1..=10_000).contains(bp)).map(|bp| bp as u32)
+}
+
 /// `12`, `12.5`, `12.50` → 1250; negative, more than two decimals or junk → None.
 fn parse_minor_units(s: &str) -> Option<i64> {
     let s = s.trim();
@@ -432,6 +443,7 @@ fn parse_minor_units(s: &str) -> Option<i64> {
 
 /// A party: a rights holder or an AI developer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Party {
     /// Stable id, e.g. `indie-records`.
     pub id: String,
@@ -445,6 +457,7 @@ pub struct Party {
 
 /// One holder's part of a work in a territory, in basis points (10,000 = 100 %).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Share {
     /// Where this split applies (`WORLD` for everywhere not listed).
     pub territory: Territory,
@@ -456,6 +469,7 @@ pub struct Share {
 
 /// A person credited on a recording.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Credit {
     /// What they did: performer, composer, lyricist, producer, ...
     pub role: String,
@@ -465,6 +479,7 @@ pub struct Credit {
 
 /// A sound recording.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Work {
     /// Its ISRC, the key.
     pub isrc: Isrc,
@@ -503,8 +518,21 @@ impl Work {
         validate_shares(&self.shares)
     }
 
-    /// The shares that apply in `territory`: its own, or else `WORLD`'s.
+    /// The shares that apply in `territory`: its own, or else `WORLD`'s. For `WORLD` itself
+    /// (a use everywhere), every holder of every territory: each must agree.
     pub fn shares_in(&self, territory: &Territory) -> Vec<&Share> {
+        if territory.is_world() {
+            let mut all: Vec<&Share> = Vec::new();
+            for s in &self.shares {
+                match all.iter_mut().find(|a| a.holder == s.holder) {
+                    Some(a) if a.territory.is_world() => {}
+                    Some(a) if s.territory.is_world() => *a = s,
+                    Some(_) => {}
+                    None => all.push(s),
+                }
+            }
+            return all;
+        }
         let own: Vec<&Share> = self.shares.iter().filter(|s| &s.territory == territory).collect();
         if !own.is_empty() {
             return own;
@@ -562,10 +590,9 @@ pub fn parse_shares(s: &str) -> Result<Vec<Share>, RegistryError> {
             None => (Territory::world(), left.trim()),
         };
         validate_party_id(holder)?;
-        let basis_points = parse_minor_units(pct.trim_end_matches('%'))
-            .filter(|bp| (1..=10_000).contains(bp))
-            .ok_or_else(|| invalid("shares", s, format!("'{pct}' is not a percentage between 0.01 and 100")))?;
-        out.push(Share { territory, holder: holder.to_string(), basis_points: basis_points as u32 });
+        let basis_points =
+            parse_percent(pct).ok_or_else(|| invalid("shares", s, format!("'{pct}' is not a percentage between 0.01 and 100")))?;
+        out.push(Share { territory, holder: holder.to_string(), basis_points });
     }
     out.sort();
     Ok(out)
@@ -582,6 +609,7 @@ pub fn shares_to_string(shares: &[Share]) -> String {
 
 /// A holder's answer to one use, for one work or (with no ISRC) for its whole catalogue.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Policy {
     /// The holder that set it.
     pub holder: String,
@@ -606,6 +634,7 @@ pub struct Policy {
 
 /// A licence: one holder's permission for one developer to make one use of some works.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Licence {
     /// Its id, e.g. `lic-000001`.
     pub id: String,
@@ -651,11 +680,21 @@ impl Licence {
 }
 
 /// Checks a `YYYY-MM-DD` date.
+///
+/// Returns the date in exactly that form: dates are stored and compared as such strings, so
+/// anything else (a sign, spaces, a five-digit year) is refused rather than stored.
 pub fn validate_date(field: &'static str, s: &str) -> Result<String, RegistryError> {
+    let d = s.trim();
+    let b = d.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &format)
-        .map(|_| s.trim().to_string())
-        .map_err(|_| invalid(field, s, "write a date as YYYY-MM-DD"))
+    match time::Date::parse(d, &format) {
+        Ok(_) if shaped => Ok(d.to_string()),
+        _ => Err(invalid(field, s, "write a date as YYYY-MM-DD")),
+    }
 }
 
 #[cfg(test)]
@@ -712,6 +751,33 @@ mod tests {
         assert!(parse_shares("a-label=100.001").is_err());
         assert!(parse_shares("a-label").is_err());
         assert_eq!(shares_to_string(&parse_shares("bb=33.33;aa=66.67").unwrap()), "WORLD:aa=66.67;WORLD:bb=33.33");
+    }
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert_eq!(validate_date("d", " 2030-01-01 ").unwrap(), "2030-01-01");
+        for bad in ["+2030-01-01", "2030-1-01", "20300-01-01", "2030-02-30", "2030/01/01", ""] {
+            assert!(validate_date("d", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_use_everywhere_needs_every_holder_of_every_territory() {
+        let work = Work {
+            isrc: "GBAYE6900531".parse().unwrap(),
+            title: "t".into(),
+            artist: "a".into(),
+            duration_s: None,
+            iswc: None,
+            registrant: "aa".into(),
+            credits: vec![],
+            shares: parse_shares("aa=100;DE:dd=100").unwrap(),
+            tracks: vec![],
+        };
+        let holders: Vec<&str> = work.shares_in(&Territory::world()).iter().map(|s| s.holder.as_str()).collect();
+        assert_eq!(holders, vec!["dd", "aa"]);
+        assert_eq!(parse_percent("8.7"), Some(870));
+        assert_eq!(parse_percent("0"), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// The registry: the rules over a store.
 pub struct Registry {
-    store: Box<dyn Store>,
+    store: Box<dyn Store + Send>,
 }
 
 /// A policy to set (see [`Policy`] for the fields).
@@ -168,14 +168,14 @@ fn holds_share(work: &Work, holder: &str) -> bool {
 
 /// Grants a licence inside a transaction (used by `grant_licence` and by request approvals).
 pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Result<Licence, RegistryError> {
-    validate_date("valid-from", &grant.valid_from)?;
-    if let Some(to) = &grant.valid_to {
-        validate_date("valid-to", to)?;
-        if to < &grant.valid_from {
+    let valid_from = validate_date("valid-from", &grant.valid_from)?;
+    let valid_to = grant.valid_to.as_deref().map(|to| validate_date("valid-to", to)).transpose()?;
+    if let Some(to) = &valid_to {
+        if to < &valid_from {
             return Err(RegistryError::Invalid {
                 field: "valid-to",
                 value: to.clone(),
-                reason: format!("the licence would end before it starts ({})", grant.valid_from),
+                reason: format!("the licence would end before it starts ({valid_from})"),
             });
         }
     }
@@ -198,8 +198,8 @@ pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Re
         use_: grant.use_,
         works: grant.works.clone(),
         territories: grant.territories.clone(),
-        valid_from: grant.valid_from.clone(),
-        valid_to: grant.valid_to.clone(),
+        valid_from,
+        valid_to,
         price: grant.price.clone(),
         terms: grant.terms.clone(),
         granted_at: audit::now(),
@@ -238,7 +238,7 @@ impl Registry {
     }
 
     /// A registry over any store.
-    pub fn with_store(store: Box<dyn Store>) -> Registry {
+    pub fn with_store(store: Box<dyn Store + Send>) -> Registry {
         Registry { store }
     }
 

@@ -8,6 +8,7 @@ use std::fmt;
 
 /// The answer for a file, a work, or one holder's share of a work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// May be used: every holder licensed or allowed it.
@@ -47,6 +48,7 @@ impl fmt::Display for Verdict {
 
 /// Terms a holder offers for a `licence-required` use.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfferedTerms {
     /// The published offer these terms come from (None: from a licence-required policy).
     pub offer: Option<String>,
@@ -62,6 +64,7 @@ pub struct OfferedTerms {
 
 /// One holder's answer for its share of a work.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolderClearance {
     /// The holder.
     pub holder: String,
@@ -79,6 +82,7 @@ pub struct HolderClearance {
 
 /// The answer for one work: cleared only when every holder of a share clears it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkClearance {
     /// The work.
     pub isrc: Isrc,
@@ -200,6 +204,7 @@ pub fn clear_work(
 
 /// A registered recording found in a scanned file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileMatch {
     /// The index track that matched.
     pub track_id: String,
@@ -215,6 +220,7 @@ pub struct FileMatch {
 
 /// Why a file could not be read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileError {
     /// A stable kind (`corrupt`, `not-audio`, ...).
     pub kind: String,
@@ -224,6 +230,7 @@ pub struct FileError {
 
 /// The verdict for one file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileVerdict {
     /// The combined answer.
     pub verdict: Verdict,
@@ -274,6 +281,7 @@ fn dedup(mut v: Vec<String>) -> Vec<String> {
 
 /// A clearance scan of a dataset for one developer, model, use and territory.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scan {
     /// Its id, e.g. `scan-000001`.
     pub id: String,
@@ -296,6 +304,7 @@ pub struct Scan {
 
 /// One file of a scan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanFile {
     /// Path relative to the dataset directory, with forward slashes.
     pub path: String,
@@ -317,6 +326,7 @@ pub struct ScanFile {
 
 /// A cleared manifest built from a scan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ManifestRecord {
     /// Its id, e.g. `manifest-000001`.
     pub id: String,
