@@ -5,6 +5,7 @@
 mod clearance_cmd;
 mod demo;
 mod index_cmd;
+mod market_cmd;
 mod registry_cmd;
 mod table;
 
@@ -89,6 +90,29 @@ enum Command {
     /// Checks the tamper-evident audit log and shows the history of a work.
     #[command(subcommand)]
     Audit(registry_cmd::AuditCommand),
+    /// Runs the HTTP API (JSON under /v1, OpenAPI at /v1/openapi.json) on the registry home.
+    #[command(after_help = "Clients authenticate with keys from `fermata key create`.\n\nExamples:\n  \
+        fermata serve --listen 127.0.0.1:8080\n  fermata --home ./registry serve --listen 0.0.0.0:8443 --log-json")]
+    Serve(market_cmd::ServeArgs),
+    /// Makes, lists and revokes API keys for the HTTP API.
+    #[command(subcommand)]
+    Key(market_cmd::KeyCommand),
+    /// Publishes, lists and withdraws a holder's standing offers.
+    #[command(subcommand)]
+    Offer(market_cmd::OfferCommand),
+    /// Asks holders for licences, and lists requests.
+    #[command(subcommand)]
+    Request(market_cmd::RequestCommand),
+    /// Approves or refuses one line of a licence request (approval makes the licence).
+    #[command(after_help = "Examples:\n  fermata decide req-000001 --line 2 --holder indie-records --approve\n  \
+        fermata decide req-000001 --line 3 --holder indie-records --refuse --reason \"not for voice models\"")]
+    Decide(market_cmd::DecideArgs),
+    /// Reports what a training run used, and lists reports.
+    #[command(subcommand)]
+    Usage(market_cmd::UsageCommand),
+    /// Splits a pool of money over reported usage: what each holder is owed, to the cent.
+    #[command(subcommand)]
+    Statement(market_cmd::StatementCommand),
     /// Builds and inspects a fingerprint index.
     #[command(subcommand)]
     Index(index_cmd::IndexCommand),
@@ -137,6 +161,13 @@ fn main() -> ExitCode {
         Command::Scan(args) => clearance_cmd::run_scan_cmd(home, args),
         Command::Manifest(cmd) => clearance_cmd::run_manifest(home, cmd),
         Command::Audit(cmd) => registry_cmd::run_audit(home, cmd),
+        Command::Serve(args) => market_cmd::run_serve(home, args),
+        Command::Key(cmd) => market_cmd::run_key(home, cmd),
+        Command::Offer(cmd) => market_cmd::run_offer(home, cmd),
+        Command::Request(cmd) => market_cmd::run_request(home, cmd),
+        Command::Decide(args) => market_cmd::run_decide(home, args),
+        Command::Usage(cmd) => market_cmd::run_usage(home, cmd),
+        Command::Statement(cmd) => market_cmd::run_statement(home, cmd),
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
     };

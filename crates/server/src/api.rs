@@ -1,0 +1,519 @@
+//! The `/v1` endpoints. Each handler: who may call it (role), what the caller may see (its own
+//! party's records), one registry call.
+
+use crate::{idempotent_create, parse_body, AppError, AppState, Caller};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use fermata_registry::{
+    ApiKey, AuditReport, Event, Isrc, Licence, LicenceRequest, Money, Offer, OfferDraft, Price, RequestDraft, Role, Scan,
+    ScanFile, Statement, Territory, UsageDraft, UsageReport, Use, Work,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+
+/// The OpenAPI document of this API (served at `/v1/openapi.json`).
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "fermata API", description = "Permission-first music licensing for AI: registry, marketplace, statements."),
+    paths(
+        health, openapi_json, me, list_works, get_work, list_offers, create_offer, withdraw_offer, create_request,
+        list_requests, get_request, decide_line, list_licences, revoke_licence, get_scan, create_usage, list_usage,
+        create_statement, list_statements, get_statement, audit_log, audit_verify
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/openapi.json", get(openapi_json))
+        .route("/v1/me", get(me))
+        .route("/v1/works", get(list_works))
+        .route("/v1/works/{isrc}", get(get_work))
+        .route("/v1/offers", get(list_offers).post(create_offer))
+        .route("/v1/offers/{id}/withdraw", post(withdraw_offer))
+        .route("/v1/requests", get(list_requests).post(create_request))
+        .route("/v1/requests/{id}", get(get_request))
+        .route("/v1/requests/{id}/lines/{line}/decision", post(decide_line))
+        .route("/v1/licences", get(list_licences))
+        .route("/v1/licences/{id}/revoke", post(revoke_licence))
+        .route("/v1/scans/{id}", get(get_scan))
+        .route("/v1/usage", get(list_usage).post(create_usage))
+        .route("/v1/statements", get(list_statements).post(create_statement))
+        .route("/v1/statements/{id}", get(get_statement))
+        .route("/v1/audit", get(audit_log))
+        .route("/v1/audit/verify", get(audit_verify))
+        .fallback(|| async { AppError::NotFound("no such endpoint: see /v1/openapi.json".into()) })
+}
+
+fn body(bytes: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Bytes, AppError> {
+    bytes.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(crate::MAX_BODY_BYTES)
+        } else {
+            AppError::Invalid { status: axum::http::StatusCode::BAD_REQUEST, message: format!("cannot read the request body: {e}") }
+        }
+    })
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(v).map_err(|e| AppError::Internal(format!("cannot encode a response: {e}")))
+}
+
+/// Liveness: answers without a key.
+#[utoipa::path(get, path = "/v1/health", tag = "meta", responses((status = 200, description = "The server is up")))]
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI document")))]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The caller's key and party.
+#[utoipa::path(get, path = "/v1/me", tag = "meta", security(("api_key" = [])), responses((status = 200, body = ApiKey), (status = 401)))]
+async fn me(caller: Caller) -> Json<ApiKey> {
+    Json(caller.0)
+}
+
+/// Works: a holder sees its own; developers and auditors see the registry (works are published).
+#[utoipa::path(get, path = "/v1/works", tag = "works", security(("api_key" = [])), responses((status = 200, body = Vec<Work>), (status = 401)))]
+async fn list_works(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Work>>, AppError> {
+    let own = caller.role().is_holder().then(|| caller.party().to_string());
+    Ok(Json(state.with(move |r| Ok(r.works(own.as_deref())?)).await?))
+}
+
+/// One work.
+#[utoipa::path(get, path = "/v1/works/{isrc}", tag = "works", security(("api_key" = [])),
+    params(("isrc" = String, Path, description = "The work's ISRC")), responses((status = 200, body = Work), (status = 404)))]
+async fn get_work(State(state): State<AppState>, caller: Caller, Path(isrc): Path<String>) -> Result<Json<Work>, AppError> {
+    let isrc: Isrc = isrc.parse().map_err(|e: fermata_registry::RegistryError| AppError::invalid(e.to_string()))?;
+    let work = state.with(move |r| Ok(r.work(&isrc)?)).await?;
+    let visible = !caller.role().is_holder() || work.registrant == caller.party() || work.shares.iter().any(|s| s.holder == caller.party());
+    if !visible {
+        return Err(AppError::NotFound(format!("no work '{}' that this key may see", work.isrc)));
+    }
+    Ok(Json(work))
+}
+
+/// Standing offers (published to everyone with a key).
+#[utoipa::path(get, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<Offer>), (status = 401)))]
+async fn list_offers(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Offer>>, AppError> {
+    Ok(Json(state.with(|r| Ok(r.offers(None, false)?)).await?))
+}
+
+/// An offer to publish.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct OfferBody {
+    /// The works (omit for the whole catalogue).
+    #[serde(default)]
+    works: Vec<Isrc>,
+    /// The use offered.
+    #[serde(rename = "use")]
+    use_: Use,
+    /// Where (omit for everywhere).
+    #[serde(default)]
+    territories: Vec<Territory>,
+    /// The price.
+    price: Price,
+    /// The licence term in months.
+    term_months: Option<u32>,
+    /// Approve requests under it at once.
+    #[serde(default)]
+    auto_accept: bool,
+}
+
+/// Publishes an offer for the caller's works (holder admin). Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), request_body = OfferBody,
+    responses((status = 201, body = Offer), (status = 403), (status = 422)))]
+async fn create_offer(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::HolderAdmin])?;
+    let bytes = body(bytes)?;
+    let b: OfferBody = parse_body(&bytes)?;
+    let holder = caller.party().to_string();
+    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+        let draft = OfferDraft {
+            holder: holder.clone(),
+            works: b.works,
+            use_: b.use_,
+            territories: b.territories,
+            price: b.price,
+            term_months: b.term_months,
+            auto_accept: b.auto_accept,
+        };
+        to_json(&r.publish_offer(draft, &holder)?)
+    })
+    .await
+}
+
+/// Withdraws one of the caller's offers (holder admin).
+#[utoipa::path(post, path = "/v1/offers/{id}/withdraw", tag = "marketplace", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Offer), (status = 403), (status = 404)))]
+async fn withdraw_offer(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Offer>, AppError> {
+    caller.require(&[Role::HolderAdmin])?;
+    let holder = caller.party().to_string();
+    Ok(Json(state.with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?)).await?))
+}
+
+/// A licence request.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RequestBody {
+    /// The use.
+    #[serde(rename = "use")]
+    use_: Use,
+    /// The model the licences are for.
+    model: String,
+    /// Where (omit for everywhere).
+    #[serde(default)]
+    territories: Vec<Territory>,
+    /// First day (YYYY-MM-DD).
+    valid_from: String,
+    /// Last day, or give `term_months`.
+    valid_to: Option<String>,
+    /// Term in months from `valid_from`.
+    term_months: Option<u32>,
+    /// The works asked for.
+    #[serde(default)]
+    works: Vec<Isrc>,
+    /// Or a finished scan of the caller's: its licence-required works are asked for.
+    scan: Option<String>,
+}
+
+/// Asks for licences (developer): explicit works, or a scan's licence-required results in one
+/// call. Lines under auto-accept offers are approved at once. Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), request_body = RequestBody,
+    responses((status = 201, body = LicenceRequest), (status = 403), (status = 422)))]
+async fn create_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Developer])?;
+    let bytes = body(bytes)?;
+    let b: RequestBody = parse_body(&bytes)?;
+    let developer = caller.party().to_string();
+    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+        let draft = RequestDraft {
+            developer: developer.clone(),
+            use_: b.use_,
+            model: b.model,
+            territories: b.territories,
+            valid_from: b.valid_from,
+            valid_to: b.valid_to,
+            term_months: b.term_months,
+            works: b.works,
+            scan: b.scan,
+        };
+        to_json(&r.request_licences(draft, &developer)?)
+    })
+    .await
+}
+
+/// What of a request the caller may see: a developer its own requests, a holder the lines it
+/// decides, an auditor everything.
+fn visible_request(caller: &Caller, mut request: LicenceRequest) -> Option<LicenceRequest> {
+    match caller.role() {
+        Role::Auditor => Some(request),
+        Role::Developer => (request.developer == caller.party()).then_some(request),
+        Role::HolderAdmin | Role::HolderViewer => {
+            request.lines.retain(|l| l.holder == caller.party());
+            (!request.lines.is_empty()).then_some(request)
+        }
+    }
+}
+
+/// Requests the caller may see.
+#[utoipa::path(get, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<LicenceRequest>), (status = 401)))]
+async fn list_requests(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<LicenceRequest>>, AppError> {
+    let all = state.with(|r| Ok(r.requests()?)).await?;
+    Ok(Json(all.into_iter().filter_map(|q| visible_request(&caller, q)).collect()))
+}
+
+/// One request.
+#[utoipa::path(get, path = "/v1/requests/{id}", tag = "marketplace", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = LicenceRequest), (status = 404)))]
+async fn get_request(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<LicenceRequest>, AppError> {
+    let missing = AppError::NotFound(format!("no request '{id}' that this key may see"));
+    let request = state.with(move |r| Ok(r.request(&id)?)).await?;
+    visible_request(&caller, request).map(Json).ok_or(missing)
+}
+
+/// A holder's decision on one request line.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct DecisionBody {
+    /// True to approve (a licence is made), false to refuse.
+    approve: bool,
+    /// Why, shown to the developer.
+    reason: Option<String>,
+}
+
+/// Approves or refuses one line (holder admin of that line's holder). Approving makes the
+/// licence; a line is decided once (409 after that). Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/requests/{id}/lines/{line}/decision", tag = "marketplace", security(("api_key" = [])),
+    params(("id" = String, Path), ("line" = u32, Path)), request_body = DecisionBody,
+    responses((status = 201, body = LicenceRequest), (status = 403), (status = 404), (status = 409)))]
+async fn decide_line(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, line)): Path<(String, u32)>,
+    headers: HeaderMap,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::HolderAdmin])?;
+    let bytes = body(bytes)?;
+    let b: DecisionBody = parse_body(&bytes)?;
+    let holder = caller.party().to_string();
+    let c = caller.clone();
+    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+        let request = r.decide(&id, line, &holder, b.approve, b.reason.as_deref(), &holder)?;
+        to_json(&visible_request(&c, request))
+    })
+    .await
+}
+
+/// Licences where the caller is the holder or the developer (all, for an auditor).
+#[utoipa::path(get, path = "/v1/licences", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<Licence>), (status = 401)))]
+async fn list_licences(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Licence>>, AppError> {
+    let party = (caller.role() != Role::Auditor).then(|| caller.party().to_string());
+    Ok(Json(state.with(move |r| Ok(r.licences(party.as_deref())?)).await?))
+}
+
+/// Why a licence is revoked.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RevokeBody {
+    /// Shown in the licence and the audit log.
+    reason: Option<String>,
+}
+
+/// Revokes one of the caller's licences for future use (holder admin).
+#[utoipa::path(post, path = "/v1/licences/{id}/revoke", tag = "marketplace", security(("api_key" = [])),
+    params(("id" = String, Path)), request_body = RevokeBody, responses((status = 200, body = Licence), (status = 403), (status = 404), (status = 409)))]
+async fn revoke_licence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<Licence>, AppError> {
+    caller.require(&[Role::HolderAdmin])?;
+    let bytes = body(bytes)?;
+    let b: RevokeBody = if bytes.is_empty() { RevokeBody { reason: None } } else { parse_body(&bytes)? };
+    let holder = caller.party().to_string();
+    let revoked = state
+        .with(move |r| {
+            let own = r.licences(Some(&holder))?.into_iter().any(|l| l.id == id && l.holder == holder);
+            if !own {
+                return Err(AppError::NotFound(format!("no licence '{id}' that this key may revoke")));
+            }
+            Ok(r.revoke_licence(&id, b.reason.as_deref(), &holder)?)
+        })
+        .await?;
+    Ok(Json(revoked))
+}
+
+/// A scan with every file's verdict.
+#[derive(Serialize, ToSchema)]
+struct ScanResult {
+    scan: Scan,
+    files: Vec<ScanFile>,
+}
+
+/// One of the caller's scans with its verdicts (developer; auditor).
+#[utoipa::path(get, path = "/v1/scans/{id}", tag = "clearance", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = ScanResult), (status = 403), (status = 404)))]
+async fn get_scan(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<ScanResult>, AppError> {
+    caller.require(&[Role::Developer, Role::Auditor])?;
+    let (scan, files) = state.with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?))).await?;
+    if caller.role() == Role::Developer && scan.developer != caller.party() {
+        return Err(AppError::NotFound(format!("no scan '{}' that this key may see", scan.id)));
+    }
+    Ok(Json(ScanResult { scan, files }))
+}
+
+/// Seconds of one work used.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct UsageWork {
+    isrc: Isrc,
+    /// Seconds of its audio used (up to three decimals).
+    seconds: f64,
+}
+
+/// A usage report.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct UsageBody {
+    model: String,
+    run: String,
+    scan: Option<String>,
+    manifest: Option<String>,
+    territory: Territory,
+    /// Day of the run (default today).
+    date: Option<String>,
+    works: Vec<UsageWork>,
+}
+
+/// Reports what a training run used (developer). Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), request_body = UsageBody,
+    responses((status = 201, body = UsageReport), (status = 403), (status = 422)))]
+async fn create_usage(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Developer])?;
+    let bytes = body(bytes)?;
+    let b: UsageBody = parse_body(&bytes)?;
+    let developer = caller.party().to_string();
+    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+        let draft = UsageDraft {
+            developer: developer.clone(),
+            model: b.model,
+            run: b.run,
+            scan: b.scan,
+            manifest: b.manifest,
+            territory: b.territory,
+            date: b.date,
+            works: b.works.into_iter().map(|w| (w.isrc, w.seconds)).collect(),
+        };
+        to_json(&r.report_usage(draft, &developer)?)
+    })
+    .await
+}
+
+/// Usage reports: a developer's own; all for an auditor.
+#[utoipa::path(get, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), responses((status = 200, body = Vec<UsageReport>), (status = 403)))]
+async fn list_usage(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<UsageReport>>, AppError> {
+    caller.require(&[Role::Developer, Role::Auditor])?;
+    let own = (caller.role() == Role::Developer).then(|| caller.party().to_string());
+    Ok(Json(state.with(move |r| Ok(r.usage_reports(own.as_deref())?)).await?))
+}
+
+/// A statement to issue.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct StatementBody {
+    /// First day of the period.
+    from: String,
+    /// Last day of the period.
+    to: String,
+    /// The pool to split.
+    pool: Money,
+}
+
+/// Splits a pool over the caller's usage in a period (developer). Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), request_body = StatementBody,
+    responses((status = 201, body = Statement), (status = 403), (status = 422)))]
+async fn create_statement(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Developer])?;
+    let bytes = body(bytes)?;
+    let b: StatementBody = parse_body(&bytes)?;
+    let developer = caller.party().to_string();
+    idempotent_create(&state, &caller, &headers, &bytes, move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?))
+        .await
+}
+
+/// What of a statement the caller may see: the developer all of its own, a holder only its own
+/// lines and total, an auditor everything.
+fn visible_statement(caller: &Caller, mut s: Statement) -> Option<Statement> {
+    match caller.role() {
+        Role::Auditor => Some(s),
+        Role::Developer => (s.developer == caller.party()).then_some(s),
+        Role::HolderAdmin | Role::HolderViewer => {
+            s.lines.retain(|l| l.holder == caller.party());
+            s.totals.retain(|t| t.holder == caller.party());
+            (!s.totals.is_empty()).then_some(s)
+        }
+    }
+}
+
+/// Statements the caller may see.
+#[utoipa::path(get, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), responses((status = 200, body = Vec<Statement>), (status = 401)))]
+async fn list_statements(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Statement>>, AppError> {
+    let all = state.with(|r| Ok(r.statements()?)).await?;
+    Ok(Json(all.into_iter().filter_map(|s| visible_statement(&caller, s)).collect()))
+}
+
+/// The format of a statement.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+struct FormatQuery {
+    /// `json` (default) or `csv`.
+    format: Option<String>,
+}
+
+/// One statement, as JSON or (`?format=csv`) CSV.
+#[utoipa::path(get, path = "/v1/statements/{id}", tag = "remuneration", security(("api_key" = [])),
+    params(("id" = String, Path), FormatQuery), responses((status = 200, body = Statement), (status = 404)))]
+async fn get_statement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let missing = AppError::NotFound(format!("no statement '{id}' that this key may see"));
+    let s = state.with(move |r| Ok(r.statement(&id)?)).await?;
+    let s = visible_statement(&caller, s).ok_or(missing)?;
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(s).into_response()),
+        Some("csv") => Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], s.to_csv()).into_response()),
+        Some(other) => Err(AppError::invalid(format!("format '{other}' is not json or csv"))),
+    }
+}
+
+/// Which events to list.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    /// Only events about this subject, e.g. `work:GBAYE6900531` or `party:indie-records`.
+    subject: Option<String>,
+}
+
+/// The audit log (auditor).
+#[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("api_key" = [])), params(AuditQuery),
+    responses((status = 200, body = Vec<Event>), (status = 403)))]
+async fn audit_log(State(state): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> Result<Json<Vec<Event>>, AppError> {
+    caller.require(&[Role::Auditor])?;
+    Ok(Json(state.with(move |r| Ok(r.history(q.subject.as_deref())?)).await?))
+}
+
+/// Checks the audit chain (auditor).
+#[utoipa::path(get, path = "/v1/audit/verify", tag = "audit", security(("api_key" = [])), responses((status = 200, body = AuditReport), (status = 403)))]
+async fn audit_verify(State(state): State<AppState>, caller: Caller) -> Result<Json<AuditReport>, AppError> {
+    caller.require(&[Role::Auditor])?;
+    Ok(Json(state.with(|r| Ok(r.verify_audit()?)).await?))
+}

@@ -1,0 +1,96 @@
+//! The one error type of the API and its JSON shape: `{"error": {"code", "message"}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use fermata_registry::RegistryError;
+use serde::Serialize;
+
+/// An error as a client sees it. Internal failures are logged with their detail and answered
+/// with a generic message, so nothing about the server's files or database leaks.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// No key, an unknown key or a revoked key (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The key's role may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such record, or not one the caller may see (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is malformed: bad JSON, unknown fields, bad values (400 / 422).
+    #[error("{message}")]
+    Invalid {
+        /// 400 for unparseable bodies, 422 for well-formed ones with bad values.
+        status: StatusCode,
+        /// What is wrong.
+        message: String,
+    },
+    /// The request clashes with the current state (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is larger than the limit (413).
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// Something failed inside the server (500); the detail is logged, not returned.
+    #[error("internal error")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+}
+
+impl AppError {
+    /// The HTTP status and the stable machine-readable code.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Invalid { status, .. } if *status == StatusCode::BAD_REQUEST => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> AppError {
+        AppError::Invalid { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into() }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = match &self {
+            AppError::Internal(detail) => {
+                tracing::error!(detail = %detail, "internal error");
+                "the server failed to handle this request; it has been logged".to_string()
+            }
+            other => other.to_string(),
+        };
+        (status, axum::Json(ErrorBody { error: ErrorDetail { code, message } })).into_response()
+    }
+}
+
+impl From<RegistryError> for AppError {
+    fn from(e: RegistryError) -> AppError {
+        match e {
+            RegistryError::Invalid { .. } => AppError::invalid(e.to_string()),
+            RegistryError::NotFound { what, id, .. } => AppError::NotFound(format!("no {what} '{id}' that this key may see")),
+            RegistryError::AlreadyExists { .. } | RegistryError::Conflict(_) => AppError::Conflict(e.to_string()),
+            RegistryError::NotAllowed(m) => AppError::invalid(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! fermata's HTTP API: the registry and the licensing marketplace over JSON, for rights holders,
+//! AI developers and auditors, each with their own API keys.
+//!
+//! Handlers hold no domain logic: each checks the caller's role, then makes one call into
+//! `fermata-registry` (the same calls as the CLI) on a blocking thread. Errors have one JSON
+//! shape, `{"error": {"code", "message"}}`; internal details are logged, never returned.
+//!
+//! # Example
+//!
+//! ```
+//! use axum::body::Body;
+//! use axum::http::{Request, StatusCode};
+//! use tower::ServiceExt;
+//!
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! let dir = tempfile::tempdir()?;
+//! let home = fermata_clearance::Home::init(dir.path())?;
+//! let app = fermata_server::app(fermata_server::AppState::open(&home)?);
+//! let health = app.clone().oneshot(Request::get("/v1/health").body(Body::empty())?).await?;
+//! assert_eq!(health.status(), StatusCode::OK);
+//! // Everything else needs an API key.
+//! let works = app.oneshot(Request::get("/v1/works").body(Body::empty())?).await?;
+//! assert_eq!(works.status(), StatusCode::UNAUTHORIZED);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod api;
+mod error;
+
+pub use api::ApiDoc;
+pub use error::AppError;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::Router;
+use fermata_clearance::Home;
+use fermata_registry::{ApiKey, IdempotentResponse, Registry, Role};
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// What every handler shares: the registry (one SQLite connection, used from blocking threads
+/// one call at a time; SQLite serialises writers anyway).
+#[derive(Clone)]
+pub struct AppState {
+    registry: Arc<Mutex<Registry>>,
+}
+
+impl AppState {
+    /// Opens the home's registry.
+    pub fn open(home: &Home) -> Result<AppState, fermata_clearance::ClearanceError> {
+        Ok(AppState { registry: Arc::new(Mutex::new(home.registry()?)) })
+    }
+
+    /// Runs `f` on the registry on a blocking thread.
+    pub(crate) async fn with<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Registry) -> Result<R, AppError> + Send + 'static,
+    ) -> Result<R, AppError> {
+        let registry = self.registry.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = registry.lock().map_err(|_| AppError::Internal("the registry lock is poisoned".into()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("a registry task failed: {e}")))?
+    }
+}
+
+/// The authenticated caller: the live API key from `Authorization: Bearer KEY`.
+#[derive(Clone, Debug)]
+pub struct Caller(pub ApiKey);
+
+impl Caller {
+    /// The caller's party.
+    pub fn party(&self) -> &str {
+        &self.0.party
+    }
+
+    /// The caller's role.
+    pub fn role(&self) -> Role {
+        self.0.role
+    }
+
+    /// Refuses (403) unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.0.role) {
+            Ok(())
+        } else {
+            let wanted: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(AppError::Forbidden(format!("this needs a key with role {}; this key is {}", wanted.join(" or "), self.0.role)))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or_else(|| AppError::Unauthorized("send an API key as `Authorization: Bearer KEY` (made by `fermata key create`)".into()))?;
+        let secret = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && s.len() <= 256)
+            .ok_or_else(|| AppError::Unauthorized("the Authorization header must be `Bearer KEY`".into()))?
+            .to_string();
+        let key = state.with(move |r| Ok(r.authenticate(&secret)?)).await?;
+        key.map(Caller).ok_or_else(|| AppError::Unauthorized("unknown or revoked API key".into()))
+    }
+}
+
+/// Parses a JSON body strictly (unknown fields are refused by the types' serde attributes).
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let status = if e.is_syntax() || e.is_eof() { axum::http::StatusCode::BAD_REQUEST } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+        AppError::Invalid { status, message: format!("request body: {e}") }
+    })
+}
+
+/// Runs a create operation once per `Idempotency-Key`: the first response is stored, a repeat
+/// of the same request gets it again, and the same key with a different request is refused.
+/// The lookup, the operation and the storing happen under one hold of the registry, so two
+/// identical requests racing each other still create one thing.
+pub(crate) async fn idempotent_create(
+    state: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    body: &[u8],
+    op: impl FnOnce(&mut Registry) -> Result<serde_json::Value, AppError> + Send + 'static,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let k = v.to_str().map_err(|_| AppError::invalid("Idempotency-Key must be visible ASCII"))?.trim().to_string();
+            if k.is_empty() || k.len() > 200 {
+                return Err(AppError::invalid("Idempotency-Key must be 1 to 200 characters"));
+            }
+            Some(k)
+        }
+    };
+    let digest = hex::encode(Sha256::digest(body));
+    let party = caller.party().to_string();
+    let (status, body) = state
+        .with(move |r| {
+            if let Some(k) = &key {
+                if let Some(stored) = r.idempotent_response(&party, k)? {
+                    if stored.request_digest != digest {
+                        return Err(AppError::Conflict(format!(
+                            "Idempotency-Key '{k}' was already used for a different request: use a new key"
+                        )));
+                    }
+                    return Ok((stored.status, stored.body));
+                }
+            }
+            let value = op(r)?;
+            let body = value.to_string();
+            if let Some(k) = &key {
+                r.store_idempotent_response(&party, k, &IdempotentResponse { request_digest: digest, status: 201, body: body.clone() })?;
+            }
+            Ok((201, body))
+        })
+        .await?;
+    let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::CREATED);
+    Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The router: every endpoint under `/v1`, with a body-size limit, request tracing and a
+/// timeout per request.
+pub fn app(state: AppState) -> Router {
+    api::routes()
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `home` on `listen` until `shutdown` completes; requests in flight then finish.
+pub async fn serve(
+    home: &Home,
+    listen: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    on_ready: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    let state = AppState::open(home).map_err(|e| ServeError::Open(e.to_string()))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| ServeError::Bind { addr: listen, source: e })?;
+    let addr = listener.local_addr().map_err(|e| ServeError::Bind { addr: listen, source: e })?;
+    tracing::info!(%addr, home = %home.dir().display(), "listening");
+    on_ready(addr);
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await.map_err(ServeError::Io)?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The registry home could not be opened.
+    #[error("{0}")]
+    Open(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source} (is another server using it? pick another with --listen)")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The server failed while running.
+    #[error("server failed: {0}")]
+    Io(std::io::Error),
+}
