@@ -1,0 +1,386 @@
+//! The API through its router (`app()` with `oneshot`): the authorisation matrix over every
+//! endpoint of the OpenAPI document, idempotency, concurrent approvals, limits and error shape.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use fermata_clearance::Home;
+use fermata_registry::{
+    parse_shares, LicenceGrant, OfferDraft, PartyKind, Registry, RequestDraft, Role, Territory, UsageDraft, Use, Work,
+};
+use fermata_server::{app, AppState};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use tower::ServiceExt;
+
+const W1: &str = "ZZAPI2600001";
+
+/// The callers of every cell, in column order.
+const CALLERS: [&str; 8] = ["none", "revoked", "admin", "viewer", "developer", "auditor", "other-admin", "other-developer"];
+
+struct Fixture {
+    template: PathBuf,
+    secrets: Vec<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+/// A registry with two labels, two developers and an auditor, one work, and one of each record
+/// (offer, request, licence, scan, usage report, statement), and a key per caller.
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::init(&dir.path().join("home")).unwrap();
+    let mut r = home.registry().unwrap();
+    for (id, kind) in [
+        ("label-a", PartyKind::Label),
+        ("label-c", PartyKind::Label),
+        ("dev-x", PartyKind::Developer),
+        ("dev-y", PartyKind::Developer),
+        ("aud", PartyKind::Auditor),
+    ] {
+        r.add_party(id, kind, id, "cli").unwrap();
+    }
+    let work = Work {
+        isrc: W1.parse().unwrap(),
+        title: "Song".into(),
+        artist: "Band".into(),
+        duration_s: Some(60.0),
+        iswc: None,
+        registrant: "label-a".into(),
+        credits: vec![],
+        shares: parse_shares("label-a=100").unwrap(),
+        tracks: vec![],
+    };
+    r.register_works("label-a", vec![work], "cli").unwrap();
+    r.publish_offer(
+        OfferDraft {
+            holder: "label-a".into(),
+            works: vec![W1.parse().unwrap()],
+            use_: Use::TrainGenai,
+            territories: vec![],
+            price: "per-work:100:EUR".parse().unwrap(),
+            term_months: None,
+            auto_accept: false,
+        },
+        "label-a",
+    )
+    .unwrap();
+    r.request_licences(
+        RequestDraft {
+            developer: "dev-x".into(),
+            use_: Use::TrainGenai,
+            model: "m".into(),
+            territories: vec![],
+            valid_from: "2026-01-01".into(),
+            valid_to: None,
+            term_months: None,
+            works: vec![W1.parse().unwrap()],
+            scan: None,
+        },
+        "dev-x",
+    )
+    .unwrap();
+    r.grant_licence(
+        LicenceGrant { works: vec![W1.parse().unwrap()], ..LicenceGrant::new("label-a", "dev-x", Use::TrainAi, "2026-01-01") },
+        "label-a",
+    )
+    .unwrap();
+    let (scan, _) = r.open_scan("dev-x", "m", Use::TrainGenai, &"DE".parse().unwrap(), "/data").unwrap();
+    r.finish_scan(&scan.id, None).unwrap();
+    let usage = UsageDraft {
+        developer: "dev-x".into(),
+        model: "m".into(),
+        run: "r1".into(),
+        scan: None,
+        manifest: None,
+        territory: "DE".parse::<Territory>().unwrap(),
+        date: Some("2026-06-01".into()),
+        works: vec![(W1.parse().unwrap(), 60.0)],
+    };
+    r.report_usage(usage, "dev-x").unwrap();
+    r.issue_statement("dev-x", "2026-01-01", "2026-12-31", "10.00:EUR".parse().unwrap(), "dev-x").unwrap();
+    let mut secrets = vec![("none".to_string(), String::new())];
+    let revoked = r.create_key("label-a", Role::HolderAdmin, "cli").unwrap();
+    r.revoke_key(&revoked.key.id, "cli").unwrap();
+    secrets.push(("revoked".into(), revoked.secret));
+    for (name, party, role) in [
+        ("admin", "label-a", Role::HolderAdmin),
+        ("viewer", "label-a", Role::HolderViewer),
+        ("developer", "dev-x", Role::Developer),
+        ("auditor", "aud", Role::Auditor),
+        ("other-admin", "label-c", Role::HolderAdmin),
+        ("other-developer", "dev-y", Role::Developer),
+    ] {
+        secrets.push((name.into(), r.create_key(party, role, "cli").unwrap().secret));
+    }
+    drop(r);
+    // Fold the WAL into the file so that copies of it hold everything.
+    rusqlite_checkpoint(&home.registry_path());
+    Fixture { template: home.dir().to_path_buf(), secrets, _dir: dir }
+}
+
+fn rusqlite_checkpoint(path: &Path) {
+    let r = Registry::open(path).unwrap();
+    drop(r);
+}
+
+/// A fresh copy of the fixture's home, so that each cell starts from the same state.
+fn fresh(f: &Fixture) -> (tempfile::TempDir, AppState) {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&f.template).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let home = Home::open(dir.path()).unwrap();
+    (dir, AppState::open(&home).unwrap())
+}
+
+async fn call(state: &AppState, method: &str, uri: &str, secret: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if !secret.is_empty() {
+        req = req.header("authorization", format!("Bearer {secret}"));
+    }
+    let body = match body {
+        Some(b) => Body::from(b.to_string()),
+        None => Body::empty(),
+    };
+    let resp = app(state.clone()).oneshot(req.header("content-type", "application/json").body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let value = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, value)
+}
+
+/// One row: an endpoint as the OpenAPI document names it, a concrete URI and body, and the
+/// status each caller gets, in `CALLERS` order.
+struct Row {
+    method: &'static str,
+    template: &'static str,
+    uri: String,
+    body: Option<Value>,
+    expect: [u16; 8],
+}
+
+fn matrix() -> Vec<Row> {
+    let row = |method, template, uri: &str, body: Option<Value>, expect| Row { method, template, uri: uri.into(), body, expect };
+    let w1 = format!("/v1/works/{W1}");
+    vec![
+        //                                                          none revoked admin viewer dev  aud  oadm odev
+        row("GET", "/v1/health", "/v1/health", None, [200, 200, 200, 200, 200, 200, 200, 200]),
+        row("GET", "/v1/openapi.json", "/v1/openapi.json", None, [200, 200, 200, 200, 200, 200, 200, 200]),
+        row("GET", "/v1/me", "/v1/me", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row("GET", "/v1/works", "/v1/works", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row("GET", "/v1/works/{isrc}", &w1, None, [401, 401, 200, 200, 200, 200, 404, 200]),
+        row("GET", "/v1/offers", "/v1/offers", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "POST",
+            "/v1/offers",
+            "/v1/offers",
+            Some(json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": 100, "currency": "EUR"}})),
+            [401, 401, 201, 403, 403, 403, 201, 403],
+        ),
+        row("POST", "/v1/offers/{id}/withdraw", "/v1/offers/off-000001/withdraw", None, [401, 401, 200, 403, 403, 403, 404, 403]),
+        row("GET", "/v1/requests", "/v1/requests", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "POST",
+            "/v1/requests",
+            "/v1/requests",
+            Some(json!({"use": "train-genai", "model": "m2", "valid_from": "2026-01-01", "works": [W1]})),
+            [401, 401, 403, 403, 201, 403, 403, 201],
+        ),
+        row("GET", "/v1/requests/{id}", "/v1/requests/req-000001", None, [401, 401, 200, 200, 200, 200, 404, 404]),
+        row(
+            "POST",
+            "/v1/requests/{id}/lines/{line}/decision",
+            "/v1/requests/req-000001/lines/1/decision",
+            Some(json!({"approve": true, "reason": "welcome"})),
+            [401, 401, 201, 403, 403, 403, 404, 403],
+        ),
+        row("GET", "/v1/licences", "/v1/licences", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "POST",
+            "/v1/licences/{id}/revoke",
+            "/v1/licences/lic-000001/revoke",
+            Some(json!({"reason": "ended"})),
+            [401, 401, 200, 403, 403, 403, 404, 403],
+        ),
+        row("GET", "/v1/scans/{id}", "/v1/scans/scan-000001", None, [401, 401, 403, 403, 200, 200, 403, 404]),
+        row("GET", "/v1/usage", "/v1/usage", None, [401, 401, 403, 403, 200, 200, 403, 200]),
+        row(
+            "POST",
+            "/v1/usage",
+            "/v1/usage",
+            Some(json!({"model": "m", "run": "r2", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 30}]})),
+            [401, 401, 403, 403, 201, 403, 403, 201],
+        ),
+        row("GET", "/v1/statements", "/v1/statements", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "POST",
+            "/v1/statements",
+            "/v1/statements",
+            Some(json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": 1000, "currency": "EUR"}})),
+            // The other developer reported no usage: nothing to split (422).
+            [401, 401, 403, 403, 201, 403, 403, 422],
+        ),
+        row("GET", "/v1/statements/{id}", "/v1/statements/stm-000001", None, [401, 401, 200, 200, 200, 200, 404, 404]),
+        row("GET", "/v1/audit", "/v1/audit", None, [401, 401, 403, 403, 403, 200, 403, 403]),
+        row("GET", "/v1/audit/verify", "/v1/audit/verify", None, [401, 401, 403, 403, 403, 200, 403, 403]),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorisation_matrix_covers_every_documented_endpoint() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let (status, doc) = call(&state, "GET", "/v1/openapi.json", "", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, methods)| methods.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
+        .collect();
+    let rows = matrix();
+    let tested: BTreeSet<(String, String)> = rows.iter().map(|r| (r.method.to_string(), r.template.to_string())).collect();
+    let missing: Vec<_> = documented.difference(&tested).collect();
+    assert!(missing.is_empty(), "endpoints in the OpenAPI document without a row in the matrix: {missing:?}");
+    let stale: Vec<_> = tested.difference(&documented).collect();
+    assert!(stale.is_empty(), "rows for endpoints the document does not list: {stale:?}");
+
+    let mut failures = Vec::new();
+    for row in &rows {
+        for (i, (caller, secret)) in f.secrets.iter().enumerate() {
+            assert_eq!(caller, CALLERS[i]);
+            let (_d, state) = fresh(&f);
+            let (status, body) = call(&state, row.method, &row.uri, secret, row.body.clone()).await;
+            if status.as_u16() != row.expect[i] {
+                failures.push(format!("{} {} as {caller}: got {status}, want {} — {body}", row.method, row.uri, row.expect[i]));
+            }
+            if !status.is_success() {
+                // Every error has the one shape.
+                assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "{} {}: {body}", row.method, row.uri);
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} cell(s) wrong:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn secret(f: &Fixture, name: &str) -> String {
+    f.secrets.iter().find(|(n, _)| n == name).unwrap().1.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_approvals_of_one_line_make_one_licence() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let admin = secret(&f, "admin");
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let (state, admin) = (state.clone(), admin.clone());
+            tokio::spawn(async move {
+                call(&state, "POST", "/v1/requests/req-000001/lines/1/decision", &admin, Some(json!({"approve": true}))).await.0
+            })
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap().as_u16());
+    }
+    assert_eq!(codes.iter().filter(|&&c| c == 201).count(), 1, "{codes:?}");
+    assert_eq!(codes.iter().filter(|&&c| c == 409).count(), 15, "{codes:?}");
+    let (_, licences) = call(&state, "GET", "/v1/licences", &admin, None).await;
+    let genai = licences.as_array().unwrap().iter().filter(|l| l["use"] == "train-genai").count();
+    assert_eq!(genai, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotency_keys_replay_and_refuse_reuse() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let admin = secret(&f, "admin");
+    let body = json!({"use": "tdm-research", "price": {"model": "per-hour", "amount_minor": 500, "currency": "EUR"}});
+    let post = |b: Value, key: &'static str| {
+        let (state, admin) = (state.clone(), admin.clone());
+        async move {
+            let req = Request::post("/v1/offers")
+                .header("authorization", format!("Bearer {admin}"))
+                .header("idempotency-key", key)
+                .body(Body::from(b.to_string()))
+                .unwrap();
+            let resp = app(state).oneshot(req).await.unwrap();
+            let status = resp.status();
+            (status, resp.into_body().collect().await.unwrap().to_bytes())
+        }
+    };
+    let (s1, b1) = post(body.clone(), "k-1").await;
+    let (s2, b2) = post(body.clone(), "k-1").await;
+    assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(b1, b2, "the repeat gets the first answer");
+    let (_, offers) = call(&state, "GET", "/v1/offers", &admin, None).await;
+    assert_eq!(offers.as_array().unwrap().iter().filter(|o| o["use"] == "tdm-research").count(), 1);
+    let (s3, _) = post(json!({"use": "train-ai", "price": {"model": "per-hour", "amount_minor": 5, "currency": "EUR"}}), "k-1").await;
+    assert_eq!(s3, StatusCode::CONFLICT);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_bodies_get_clear_4xx_errors() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let admin = secret(&f, "admin");
+    let dev = secret(&f, "developer");
+    let cases = [
+        (&admin, "/v1/offers", json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": -1, "currency": "EUR"}}), 422, "never negative"),
+        (&admin, "/v1/offers", json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": 1, "currency": "EUR"}, "extra": 1}), 422, "unknown field"),
+        (&admin, "/v1/offers", json!({"use": "sing", "price": {"model": "per-work", "amount_minor": 1, "currency": "EUR"}}), 422, "train-genai"),
+        (&dev, "/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01", "works": ["NOT-AN-ISRC"]}), 422, "ISRC"),
+        (&dev, "/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-13-01", "works": [W1]}), 422, "YYYY-MM-DD"),
+        (&dev, "/v1/usage", json!({"model": "m", "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": -5}]}), 422, "non-negative"),
+        (&dev, "/v1/statements", json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": -100, "currency": "EUR"}}), 422, "never negative"),
+    ];
+    for (key, uri, body, status, wanted) in cases {
+        let (s, b) = call(&state, "POST", uri, key, Some(body.clone())).await;
+        assert_eq!(s.as_u16(), status, "{uri} {body}: {b}");
+        assert!(b["error"]["message"].as_str().unwrap().contains(wanted), "{uri} {body}: {b}");
+    }
+    // Malformed JSON is a 400; a body over the limit is a 413; both in the error shape.
+    let req = Request::post("/v1/offers").header("authorization", format!("Bearer {admin}")).body(Body::from("{not json")).unwrap();
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+    let big = vec![b'x'; fermata_server::MAX_BODY_BYTES + 1];
+    let req = Request::post("/v1/offers").header("authorization", format!("Bearer {admin}")).body(Body::from(big)).unwrap();
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let v: Value = serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(v["error"]["code"], "payload_too_large");
+    // An unknown endpoint answers in the same shape.
+    let (s, b) = call(&state, "GET", "/v1/nothing", &admin, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(b["error"]["code"], "not_found");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overlapping_licence_is_a_conflict() {
+    let f = fixture();
+    let (dir, state) = fresh(&f);
+    let dev = secret(&f, "developer");
+    let admin = secret(&f, "admin");
+    // A licence for 2020 only; then a request for mid-2020 to mid-2021, whose approval would
+    // overlap it.
+    let mut r = Registry::open(&dir.path().join("registry.sqlite")).unwrap();
+    let mut past = LicenceGrant::new("label-a", "dev-x", Use::TrainGenai, "2020-01-01");
+    past.works = vec![W1.parse().unwrap()];
+    past.valid_to = Some("2020-12-31".into());
+    r.grant_licence(past, "label-a").unwrap();
+    drop(r);
+    let (s, req) = call(&state, "POST", "/v1/requests", &dev, Some(json!({"use": "train-genai", "model": "m", "valid_from": "2020-06-01", "valid_to": "2021-06-30", "works": [W1]}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{req}");
+    let uri = format!("/v1/requests/{}/lines/1/decision", req["id"].as_str().unwrap());
+    let (s, b) = call(&state, "POST", &uri, &admin, Some(json!({"approve": true}))).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{b}");
+    assert!(b["error"]["message"].as_str().unwrap().contains("overlapping period"), "{b}");
+    // The line is still pending: it can be refused instead.
+    let (s, _) = call(&state, "POST", &uri, &admin, Some(json!({"approve": false, "reason": "already licensed"}))).await;
+    assert_eq!(s, StatusCode::CREATED);
+}
