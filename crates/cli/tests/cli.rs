@@ -331,6 +331,21 @@ fn every_command_has_help_with_an_example() {
         &["manifest", "verify-proof"],
         &["audit", "verify"],
         &["audit", "log"],
+        &["serve"],
+        &["key", "create"],
+        &["key", "list"],
+        &["key", "revoke"],
+        &["offer", "publish"],
+        &["offer", "list"],
+        &["offer", "withdraw"],
+        &["request", "create"],
+        &["request", "list"],
+        &["decide"],
+        &["usage", "report"],
+        &["usage", "list"],
+        &["statement", "issue"],
+        &["statement", "show"],
+        &["statement", "list"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
