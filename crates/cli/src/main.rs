@@ -7,6 +7,7 @@ mod demo;
 mod index_cmd;
 mod market_cmd;
 mod registry_cmd;
+mod report_cmd;
 mod table;
 
 use clap::{Parser, Subcommand};
@@ -113,6 +114,9 @@ enum Command {
     /// Splits a pool of money over reported usage: what each holder is owed, to the cent.
     #[command(subcommand)]
     Statement(market_cmd::StatementCommand),
+    /// Transparency reports: proofs for a rights holder of what a model was trained on.
+    #[command(subcommand)]
+    Report(report_cmd::ReportCommand),
     /// Builds and inspects a fingerprint index.
     #[command(subcommand)]
     Index(index_cmd::IndexCommand),
@@ -168,6 +172,7 @@ fn main() -> ExitCode {
         Command::Decide(args) => market_cmd::run_decide(home, args),
         Command::Usage(cmd) => market_cmd::run_usage(home, cmd),
         Command::Statement(cmd) => market_cmd::run_statement(home, cmd),
+        Command::Report(cmd) => report_cmd::run_report(home, cmd),
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
     };

@@ -460,3 +460,48 @@ mod independent {
         }
     }
 }
+
+/// python3, or None; under CI=true a missing python3 fails the test instead of skipping.
+fn python() -> Option<&'static str> {
+    let ok = std::process::Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success());
+    if ok {
+        return Some("python3");
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "python3 is required under CI=true");
+    eprintln!("skipping: python3 is not installed");
+    None
+}
+
+#[test]
+fn a_holders_proof_report_verifies_with_the_python_script_in_docs() {
+    let dir = tempdir();
+    let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let report: Value = serde_json::from_str(&stdout(&demo)).unwrap();
+    let (root, size) = (report["manifest"]["root"].as_str().unwrap().to_string(), report["manifest"]["tree_size"].to_string());
+    let home = dir.path().join("home");
+    let out = dir.path().join("proofs");
+    let made = fermata()
+        .args(["--home", path_str(&home), "report", "proof", "--holder", "indie-records", "--model", "demo-model-1", "--out", path_str(&out)])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(out.join("proofs.json")).unwrap()).unwrap();
+    // indie-records holds works 1-6; 1, 2 and 6 were cleared (6 co-owned with the publisher).
+    assert_eq!((bundle["included"].as_u64(), bundle["not_included"].as_u64()), (Some(3), Some(3)), "{bundle}");
+    let explanation = std::fs::read_to_string(out.join("HOW-TO-VERIFY.md")).unwrap();
+    assert!(explanation.contains(&root) && explanation.contains("RFC 9162"));
+    let Some(python) = python() else { return };
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/verify_proof.py");
+    let checked = std::process::Command::new(python).arg(&script).arg(out.join("proofs.json")).args([&root, &size]).output().unwrap();
+    assert!(checked.status.success(), "{}\n{}", stdout(&checked), stderr(&checked));
+    assert_eq!(stdout(&checked).lines().filter(|l| l.starts_with("valid")).count(), 6, "{}", stdout(&checked));
+    // A proof with an altered leaf, a wrong root and a wrong size all fail.
+    let mut tampered = bundle.clone();
+    tampered["proofs"][0]["leaves"][0]["clearance"] = serde_json::json!(["lic-999999"]);
+    std::fs::write(dir.path().join("tampered.json"), tampered.to_string()).unwrap();
+    for (file, r, n) in [("tampered.json", root.clone(), size.clone()), ("proofs/proofs.json", "00".repeat(32), size.clone()), ("proofs/proofs.json", root.clone(), "99".into())] {
+        let bad = std::process::Command::new(python).arg(&script).arg(dir.path().join(file)).args([&r, &n]).output().unwrap();
+        assert_eq!(bad.status.code(), Some(1), "{file} {r} {n}: {}", stdout(&bad));
+    }
+}

@@ -1,0 +1,138 @@
+//! fermata's transparency reports, made from its records.
+//!
+//! [`holder_proofs`]: for a rights holder and a model's cleared manifest, one proof per work of
+//! the holder that it is, or is not, in the manifest, bundled in one file with a Markdown
+//! explanation of how to check them independently (`docs/verify_proof.py` does it in Python with
+//! nothing but its standard library).
+//!
+//! # Example
+//!
+//! ```
+//! use fermata_manifest::{Entry, Manifest, ScanInfo};
+//! use fermata_report::holder_proofs;
+//!
+//! let scan = ScanInfo { id: "scan-000001".into(), developer: "acme-ai".into(), model: "m1".into(),
+//!     use_: "train-genai".into(), territory: "DE".into(), dataset: "/data".into(), finished_at: "t".into() };
+//! let entry = Entry { isrc: "GBAAA2600001".into(), title: "A".into(), path: "a.wav".into(),
+//!     sha256: "00".repeat(32), clearance: vec!["lic-000001".into()], holders: vec!["label-a".into()] };
+//! let manifest = Manifest::build("manifest-000001", "t", scan, vec![entry]);
+//! let works = ["GBAAA2600001".to_string(), "GBAAA2600002".to_string()];
+//! let bundle = holder_proofs(&manifest, "label-a", &works)?;
+//! assert_eq!(bundle.included, 1);
+//! assert_eq!(bundle.not_included, 1);
+//! assert!(bundle.proofs.iter().all(|p| p.verify(&manifest.merkle.root).is_ok()));
+//! # Ok::<(), fermata_report::ReportError>(())
+//! ```
+#![deny(missing_docs)]
+
+use fermata_manifest::{Manifest, ScanInfo, WorkProof};
+use serde::{Deserialize, Serialize};
+
+/// The `format` field of a holder's proof bundle.
+pub const HOLDER_PROOFS_FORMAT: &str = "fermata-holder-proofs";
+
+/// Everything that can go wrong making a report.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReportError {
+    /// A proof could not be made.
+    #[error(transparent)]
+    Manifest(#[from] fermata_manifest::ManifestError),
+    /// The holder has no works to report on.
+    #[error("'{0}' holds no registered works: there is nothing to prove")]
+    NoWorks(String),
+}
+
+/// One file for a rights holder: every one of its works, in or not in a model's manifest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HolderProofs {
+    /// Always [`HOLDER_PROOFS_FORMAT`].
+    pub format: String,
+    /// Format version (1).
+    pub version: u32,
+    /// The rights holder.
+    pub holder: String,
+    /// The manifest the proofs are against.
+    pub manifest: String,
+    /// Its scan: developer, model, use, territory.
+    pub scan: ScanInfo,
+    /// The published commitment: the root ...
+    pub root: String,
+    /// ... and the number of leaves.
+    pub tree_size: u64,
+    /// Works proved to be in it.
+    pub included: usize,
+    /// Works proved not to be in it.
+    pub not_included: usize,
+    /// One proof per work, in ISRC order.
+    pub proofs: Vec<WorkProof>,
+}
+
+/// Proves, for each of `works` (the holder's ISRCs), whether it is in `manifest`.
+pub fn holder_proofs(manifest: &Manifest, holder: &str, works: &[String]) -> Result<HolderProofs, ReportError> {
+    if works.is_empty() {
+        return Err(ReportError::NoWorks(holder.into()));
+    }
+    let mut sorted = works.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let proofs: Vec<WorkProof> = sorted.iter().map(|w| manifest.prove(w)).collect::<Result<_, _>>()?;
+    let included = proofs.iter().filter(|p| p.is_inclusion()).count();
+    Ok(HolderProofs {
+        format: HOLDER_PROOFS_FORMAT.into(),
+        version: 1,
+        holder: holder.into(),
+        manifest: manifest.id.clone(),
+        scan: manifest.scan.clone(),
+        root: manifest.merkle.root.clone(),
+        tree_size: manifest.merkle.tree_size,
+        included,
+        not_included: proofs.len() - included,
+        proofs,
+    })
+}
+
+impl HolderProofs {
+    /// The short Markdown explanation that goes with the file.
+    pub fn explanation(&self, file_name: &str) -> String {
+        let mut out = format!(
+            "# Proofs for {holder}: model {model} ({manifest})\n\n\
+             `{file}` holds one proof for each of the {n} registered works of **{holder}**: \
+             {inc} are in the cleared training manifest `{manifest}` of model **{model}** by \
+             **{dev}** ({use_}, {territory}), {not} are not.\n\n\
+             The manifest's published commitment is:\n\n\
+             - root: `{root}`\n- leaves: {size}\n\n\
+             Check that these are the values the developer published, then check each proof \
+             against them. Nothing else is needed: not the manifest, not fermata.\n\n\
+             ## How to check\n\n\
+             With fermata: `fermata manifest verify-proof --proof ONE_PROOF.json --work ISRC --root {root} --tree-size {size}`.\n\n\
+             With Python 3 and nothing else: `python3 verify_proof.py {file} {root} {size}` \
+             (the script is `docs/verify_proof.py` in fermata's repository; it checks every proof in the file).\n\n\
+             With your own code:\n\n\
+             1. A leaf is `SHA-256(0x00 || ISRC \"|\" SHA256 \"|\" CLEARANCE)`, where CLEARANCE is the \
+             sorted clearance list joined by `,`. A node is `SHA-256(0x01 || left || right)`.\n\
+             2. An *included* proof gives each of the work's leaves with its index and audit path: \
+             recompute the root with the algorithm of RFC 9162 section 2.1.3.2 and compare.\n\
+             3. A *not-included* proof gives the two adjacent leaves whose ISRCs bracket the work \
+             (or the first or last leaf alone, at the ends): both must lead to the root, their \
+             indexes must be consecutive, and the work's ISRC must sort strictly between them.\n\n\
+             The full description is in fermata's `docs/manifest.md`.\n\n## The works\n\n| ISRC | in the manifest |\n| --- | --- |\n",
+            holder = self.holder,
+            model = self.scan.model,
+            manifest = self.manifest,
+            file = file_name,
+            n = self.proofs.len(),
+            inc = self.included,
+            not = self.not_included,
+            dev = self.scan.developer,
+            use_ = self.scan.use_,
+            territory = self.scan.territory,
+            root = self.root,
+            size = self.tree_size,
+        );
+        for p in &self.proofs {
+            out.push_str(&format!("| {} | {} |\n", p.isrc(), if p.is_inclusion() { "yes" } else { "no" }));
+        }
+        out
+    }
+}
