@@ -8,6 +8,7 @@
 //! - [`run_scan`]: identify every file of a training dataset, in parallel and resumably, and
 //!   give each a verdict from the holders' policies and licences.
 //! - [`build_manifest`]: write the cleared files of a finished scan as a Merkle-rooted manifest.
+//! - [`check_outputs`]: find registered recordings inside generated audio, with their holders.
 //!
 //! # Example
 //!
@@ -45,8 +46,10 @@
 #![deny(missing_docs)]
 
 mod import;
+mod output;
 mod scan;
 
+pub use output::{check_outputs, OutputCheck, OutputMatch};
 pub use import::{import_catalog, CatalogFormat, ImportEvent, ImportOutcome, ImportSummary};
 pub use scan::{build_manifest, run_scan, summarise, HolderSummary, DEFAULT_SAVE_EVERY, ScanEvent, ScanOutcome, ScanRequest, ScanSummary, VerdictCount};
 

@@ -117,6 +117,9 @@ enum Command {
     /// Transparency reports: proofs for a rights holder of what a model was trained on.
     #[command(subcommand)]
     Report(report_cmd::ReportCommand),
+    /// Checks generated audio for registered recordings it copies.
+    #[command(subcommand)]
+    Output(report_cmd::OutputCommand),
     /// Builds and inspects a fingerprint index.
     #[command(subcommand)]
     Index(index_cmd::IndexCommand),
@@ -173,6 +176,7 @@ fn main() -> ExitCode {
         Command::Usage(cmd) => market_cmd::run_usage(home, cmd),
         Command::Statement(cmd) => market_cmd::run_statement(home, cmd),
         Command::Report(cmd) => report_cmd::run_report(home, cmd),
+        Command::Output(cmd) => report_cmd::run_output(home, cmd),
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
     };

@@ -67,3 +67,53 @@ pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<Exit
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Subcommand)]
+pub(crate) enum OutputCommand {
+    /// Finds registered recordings inside generated audio: which work, where, whose.
+    #[command(after_help = "Exit status: 0 when no registered recording was found in any file, 1 when one \
+        was (or a file could not be read), 2 when the command could not run.\n\nExamples:\n  \
+        fermata output check generated/*.wav\n  fermata output check --json song.mp3")]
+    Check {
+        /// Generated audio files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        output: crate::OutputArgs,
+    },
+}
+
+pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<ExitCode> {
+    let OutputCommand::Check { files, output } = cmd;
+    let (home, mut registry) = open_home(home)?;
+    let checks = fermata_clearance::check_outputs(&home, &mut registry, &files)?;
+    let flagged = checks.iter().any(|c| !c.matches.is_empty() || c.error.is_some());
+    if output.json {
+        for c in &checks {
+            println!("{}", serde_json::to_string(c)?);
+        }
+    } else {
+        let mut t = crate::table::Table::new(&["FILE", "WORK", "TITLE", "HOLDERS", "IN FILE", "IN RECORDING", ">SCORE"]);
+        for c in &checks {
+            let file = c.file.display().to_string();
+            if let Some(e) = &c.error {
+                t.row(vec![file.clone(), "error".into(), e.clone(), String::new(), String::new(), String::new(), String::new()]);
+            } else if c.matches.is_empty() {
+                t.row(vec![file.clone(), "no registered recording".into(), String::new(), String::new(), String::new(), String::new(), String::new()]);
+            }
+            for m in &c.matches {
+                t.row(vec![
+                    file.clone(),
+                    m.isrc.clone(),
+                    format!("{} — {}", m.title, m.artist),
+                    m.holders.join(", "),
+                    format!("{}-{}", crate::table::clock(m.start_s), crate::table::clock(m.end_s)),
+                    crate::table::clock(m.reference_start_s),
+                    m.score.to_string(),
+                ]);
+            }
+        }
+        print!("{}", t.render());
+    }
+    Ok(if flagged { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

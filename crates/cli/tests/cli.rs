@@ -346,6 +346,8 @@ fn every_command_has_help_with_an_example() {
         &["statement", "issue"],
         &["statement", "show"],
         &["statement", "list"],
+        &["report", "proof"],
+        &["output", "check"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");

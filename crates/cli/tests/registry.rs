@@ -505,3 +505,34 @@ fn a_holders_proof_report_verifies_with_the_python_script_in_docs() {
         assert_eq!(bad.status.code(), Some(1), "{file} {r} {n}: {}", stdout(&bad));
     }
 }
+
+#[test]
+fn output_check_catches_a_registered_recording_mixed_into_generated_audio() {
+    let (env, tracks) = registered(7);
+    let generated = env.path("generated");
+    std::fs::create_dir_all(&generated).unwrap();
+    // "Generated" music: new material with 12 s of work 2 laid over it, under noise.
+    let mut mixed = fermata_audio::synth::track(4242, 30.0, RATE);
+    let copied = fermata_audio::degrade::excerpt(&tracks[1], RATE, 10.0, 12.0);
+    let at = 8 * RATE as usize;
+    for (i, s) in copied.iter().enumerate() {
+        mixed[at + i] = 0.35 * mixed[at + i] + 0.65 * s;
+    }
+    let mixed = fermata_audio::degrade::add_white_noise(&mixed, 10.0, 7);
+    fermata_audio::write_wav(&generated.join("copycat.wav"), &mixed, RATE).unwrap();
+    write_track(&generated.join("original.wav"), 4343, 20.0);
+
+    let out = env.run(&["output", "check", "--json", path_str(&generated.join("copycat.wav")), path_str(&generated.join("original.wav"))]);
+    assert_eq!(out.status.code(), Some(1), "a copy was found: {}", stderr(&out));
+    let results = ndjson(&out);
+    let m = &results[0]["matches"];
+    assert_eq!(m.as_array().unwrap().len(), 1, "{}", results[0]);
+    assert_eq!(m[0]["isrc"], isrc(2));
+    assert_eq!(m[0]["holders"], serde_json::json!(["label-a"]));
+    let (start, ref_start) = (m[0]["start_s"].as_f64().unwrap(), m[0]["reference_start_s"].as_f64().unwrap());
+    assert!((ref_start - start - 2.0).abs() < 1.0, "aligned: file 8 s = recording 10 s ({start}, {ref_start})");
+    assert!(results[1]["matches"].as_array().unwrap().is_empty(), "{}", results[1]);
+    let clean = env.run(&["output", "check", path_str(&generated.join("original.wav"))]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("no registered recording"));
+}

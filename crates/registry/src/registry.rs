@@ -515,6 +515,11 @@ impl Registry {
         })
     }
 
+    /// The works linked to an index track.
+    pub fn works_for_track(&mut self, track_id: &str) -> Result<Vec<Isrc>, RegistryError> {
+        self.read(|tx| tx.works_for_track(track_id))
+    }
+
     /// Every scan.
     pub fn scans(&mut self) -> Result<Vec<Scan>, RegistryError> {
         self.read(|tx| tx.scans())
