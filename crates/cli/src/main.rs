@@ -120,6 +120,9 @@ enum Command {
     /// Checks generated audio for registered recordings it copies.
     #[command(subcommand)]
     Output(report_cmd::OutputCommand),
+    /// Writes a holder's reservations as TDMRep / AI-preferences files, and reads such files.
+    #[command(subcommand)]
+    Reservations(report_cmd::ReservationsCommand),
     /// Builds and inspects a fingerprint index.
     #[command(subcommand)]
     Index(index_cmd::IndexCommand),
@@ -177,6 +180,7 @@ fn main() -> ExitCode {
         Command::Statement(cmd) => market_cmd::run_statement(home, cmd),
         Command::Report(cmd) => report_cmd::run_report(home, cmd),
         Command::Output(cmd) => report_cmd::run_output(home, cmd),
+        Command::Reservations(cmd) => report_cmd::run_reservations(home, cmd),
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
     };

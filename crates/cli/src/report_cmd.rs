@@ -117,3 +117,119 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
     }
     Ok(if flagged { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
+
+#[derive(Subcommand)]
+pub(crate) enum ReservationsCommand {
+    /// Writes a holder's reservations as TDMRep and IETF AI-preferences files, from its
+    /// catalogue policies and standing offers.
+    #[command(after_help = "Writes tdmrep.json (for /.well-known/), headers.txt (HTTP response headers), \
+        robots.txt (lines to add), content-usage.txt and, when a licence is on offer and --policy-url is \
+        given, tdm-policy.json (ODRL, TDMRep profile).\n\nExample:\n  \
+        fermata reservations export --holder indie-records --location '/music/*' \\\n      \
+        --policy-url https://indie.example/tdm-policy.json --out ./well-known")]
+    Export {
+        /// The holder.
+        #[arg(long, value_name = "ID")]
+        holder: String,
+        /// The TDMRep location pattern the files cover.
+        #[arg(long, default_value = "/*", value_name = "PATTERN")]
+        location: String,
+        /// Where the ODRL policy will be published (its URL goes into tdm-policy).
+        #[arg(long, value_name = "URL")]
+        policy_url: Option<String>,
+        /// Write the files into this directory (default: print them).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        output: crate::OutputArgs,
+    },
+    /// Reads reservation signals as a crawler would: tdmrep.json, HTTP header dumps, HTML pages
+    /// and robots.txt files; reports per location whether mining and AI training are reserved.
+    #[command(after_help = "Exit status: 0 when nothing read reserves AI training, 1 when something does \
+        (or a file is malformed), 2 when the command could not run.\n\nExamples:\n  \
+        fermata reservations check tdmrep.json robots.txt\n  curl -sI https://example.org/song.mp3 > h.txt && \
+        fermata reservations check h.txt --json")]
+    Check {
+        /// Files: tdmrep.json, robots.txt, *.html, or anything else as header lines.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The crawler's product token, for robots.txt groups.
+        #[arg(long, default_value = "*", value_name = "NAME")]
+        agent: String,
+        #[command(flatten)]
+        output: crate::OutputArgs,
+    },
+}
+
+pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) -> Result<ExitCode> {
+    use fermata_report::reservations;
+    match cmd {
+        ReservationsCommand::Export { holder, location, policy_url, out, output } => {
+            let (_home, mut registry) = open_home(home)?;
+            let party = registry.party(&holder)?;
+            let policies = registry.policies(&holder)?;
+            let offers = registry.offers(Some(&holder), false)?;
+            let files = reservations::export(&party, &policies, &offers, &location, policy_url.as_deref());
+            if let Some(dir) = &out {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).with_context(|| format!("cannot write {}", dir.join(name).display()));
+                write("tdmrep.json", &files.tdmrep_json)?;
+                write("headers.txt", &files.http_headers)?;
+                write("robots.txt", &files.robots_txt)?;
+                write("content-usage.txt", &format!("{}\n", files.content_usage))?;
+                if let Some(p) = &files.odrl_policy {
+                    write("tdm-policy.json", p)?;
+                }
+            }
+            if output.json {
+                println!("{}", serde_json::to_string(&files)?);
+            } else if out.is_none() {
+                println!("== /.well-known/tdmrep.json\n{}\n\n== HTTP headers\n{}\n== robots.txt\n{}", files.tdmrep_json, files.http_headers, files.robots_txt);
+                if let Some(p) = &files.odrl_policy {
+                    println!("== TDMRep policy (ODRL)\n{p}");
+                }
+            } else {
+                eprintln!("wrote tdmrep.json, headers.txt, robots.txt, content-usage.txt{} (AI preferences: {})", if files.odrl_policy.is_some() { ", tdm-policy.json" } else { "" }, reservations::AIPREF_DRAFTS);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ReservationsCommand::Check { files, agent, output } => {
+            let mut any_reserved = false;
+            let mut any_error = false;
+            let mut table = crate::table::Table::new(&["FILE", "SOURCE", "LOCATION", "TDM RESERVED", "AI TRAINING", "POLICY"]);
+            for file in &files {
+                let name = file.to_string_lossy().to_string();
+                let result = std::fs::read(file)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| if bytes.len() > reservations::MAX_DOCUMENT { Err("file too large".to_string()) } else { Ok(String::from_utf8_lossy(&bytes).into_owned()) })
+                    .and_then(|text| if name.to_ascii_lowercase().ends_with("robots.txt") { reservations::parse_robots(&text, &agent) } else { reservations::parse_any(&name, &text) });
+                match result {
+                    Ok(findings) => {
+                        any_reserved |= findings.iter().any(|f| f.reserves_training());
+                        if output.json {
+                            println!("{}", serde_json::json!({"file": name, "findings": findings, "error": null}));
+                        }
+                        let yn = |v: Option<bool>| v.map_or("not stated", |r| if r { "reserved" } else { "allowed" }).to_string();
+                        for f in &findings {
+                            table.row(vec![name.clone(), format!("{:?}", f.source), f.location.clone(), yn(f.tdm_reserved), yn(f.ai_training_reserved), f.tdm_policy.clone().unwrap_or_default()]);
+                        }
+                        if findings.is_empty() {
+                            table.row(vec![name.clone(), "-".into(), "-".into(), "not stated".into(), "not stated".into(), String::new()]);
+                        }
+                    }
+                    Err(e) => {
+                        any_error = true;
+                        if output.json {
+                            println!("{}", serde_json::json!({"file": name, "findings": [], "error": e}));
+                        }
+                        table.row(vec![name.clone(), "error".into(), e, String::new(), String::new(), String::new()]);
+                    }
+                }
+            }
+            if !output.json {
+                print!("{}", table.render());
+            }
+            Ok(if any_reserved || any_error { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+    }
+}

@@ -348,6 +348,8 @@ fn every_command_has_help_with_an_example() {
         &["statement", "list"],
         &["report", "proof"],
         &["output", "check"],
+        &["reservations", "export"],
+        &["reservations", "check"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");

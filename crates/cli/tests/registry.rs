@@ -536,3 +536,33 @@ fn output_check_catches_a_registered_recording_mixed_into_generated_audio() {
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
     assert!(stdout(&clean).contains("no registered recording"));
 }
+
+#[test]
+fn reservations_export_and_read_back_through_the_binary() {
+    let env = Env::new();
+    parties(&env);
+    env.ok(&["offer", "publish", "--holder", "label-a", "--use", "train-genai", "--price", "per-work:250.00:EUR"]);
+    let out = env.path("well-known");
+    env.ok(&["reservations", "export", "--holder", "label-a", "--location", "/music/*", "--policy-url", "https://a.example/p.json", "--out", path_str(&out)]);
+    for f in ["tdmrep.json", "headers.txt", "robots.txt", "content-usage.txt", "tdm-policy.json"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let check = env.run(&["reservations", "check", "--json", path_str(&out.join("tdmrep.json")), path_str(&out.join("robots.txt")), path_str(&out.join("headers.txt"))]);
+    assert_eq!(check.status.code(), Some(1), "training is reserved: {}", stderr(&check));
+    let lines = ndjson(&check);
+    assert_eq!(lines[0]["findings"][0]["tdm_reserved"], true);
+    assert_eq!(lines[0]["findings"][0]["tdm_policy"], "https://a.example/p.json");
+    assert_eq!(lines[1]["findings"][0]["ai_training_reserved"], true);
+    // Malformed input is an error naming the file, not a guess.
+    std::fs::write(env.path("bad-tdmrep.json"), "[{\"location\": 3}]").unwrap();
+    let bad = env.run(&["reservations", "check", "--json", path_str(&env.path("bad-tdmrep.json"))]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(ndjson(&bad)[0]["error"].as_str().unwrap().contains("location"));
+    // A holder that allows training publishes no reservation.
+    env.ok(&["policy", "set", "--holder", "pub-b", "--use", "train-genai", "--decision", "allow"]);
+    env.ok(&["policy", "set", "--holder", "pub-b", "--use", "train-ai", "--decision", "allow"]);
+    let open = env.path("open");
+    env.ok(&["reservations", "export", "--holder", "pub-b", "--out", path_str(&open)]);
+    let check = env.run(&["reservations", "check", path_str(&open.join("tdmrep.json")), path_str(&open.join("robots.txt"))]);
+    assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
+}

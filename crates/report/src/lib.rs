@@ -5,6 +5,9 @@
 //! explanation of how to check them independently (`docs/verify_proof.py` does it in Python with
 //! nothing but its standard library).
 //!
+//! [`reservations`]: a holder's rights reservations written out as TDMRep and IETF
+//! AI-preferences signals, and those signals read back strictly, as a crawler would.
+//!
 //! # Example
 //!
 //! ```
@@ -24,6 +27,9 @@
 //! # Ok::<(), fermata_report::ReportError>(())
 //! ```
 #![deny(missing_docs)]
+
+pub mod reservations;
+mod sfv;
 
 use fermata_manifest::{Manifest, ScanInfo, WorkProof};
 use serde::{Deserialize, Serialize};
