@@ -9,6 +9,23 @@ use std::process::ExitCode;
 
 #[derive(Subcommand)]
 pub(crate) enum ReportCommand {
+    /// The public summary of a model's training content (EU AI Act Art. 53(1)(d)), in the AI
+    /// Office template's structure, from fermata's records and the provider's declarations.
+    #[command(name = "eu-summary", after_help = "INPUT is a JSON file with what fermata cannot know: provider_name,         provider_contact, authorised_representative, model_version, placed_on_market, model_dependencies,         other_modalities, public_datasets [{name, link}], other_private_datasets, crawled_data, user_data,         synthetic_data, other_sources, illegal_content_measures, and optionally other_information. Every field         is required: write \"none\" where a source was not used. See docs/eu-summary-input.json.\n\nExample:\n          fermata report eu-summary --model my-model --input provider.json --format html --out summary.html")]
+    EuSummary {
+        /// The model.
+        #[arg(long, value_name = "NAME")]
+        model: String,
+        /// The provider's declarations (JSON).
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// md, json or html.
+        #[arg(long, default_value = "md", value_parser = ["md", "json", "html"])]
+        format: String,
+        /// Write it here (default: standard output).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// For a rights holder: a proof for each of its works that it is, or is not, in a model's
     /// latest cleared manifest, in one file, with how to verify them.
     #[command(after_help = "Writes DIR/proofs.json (every proof) and DIR/HOW-TO-VERIFY.md; without --out, \
@@ -29,7 +46,10 @@ pub(crate) enum ReportCommand {
 }
 
 pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<ExitCode> {
-    let ReportCommand::Proof { holder, model, out } = cmd;
+    let (holder, model, out) = match cmd {
+        ReportCommand::Proof { holder, model, out } => (holder, model, out),
+        ReportCommand::EuSummary { model, input, format, out } => return run_eu_summary(home, &model, &input, &format, out.as_deref()),
+    };
     let (_home, mut registry) = open_home(home)?;
     registry.party(&holder)?;
     let mut latest = None;
@@ -232,4 +252,71 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
             Ok(if any_reserved || any_error { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
     }
+}
+
+fn run_eu_summary(home: Option<&Path>, model: &str, input: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
+    use fermata_registry::Verdict;
+    use fermata_report::eu_summary::{summary, LicensedSource, ProviderInput, RecordedFacts};
+    use std::collections::{BTreeMap, BTreeSet};
+    let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let provider = ProviderInput::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let (_home, mut registry) = open_home(home)?;
+    // The latest finished scan of each dataset for this model is what was cleared for training.
+    let mut latest: BTreeMap<String, fermata_registry::Scan> = BTreeMap::new();
+    for scan in registry.scans()?.into_iter().filter(|s| s.model == model && s.finished_at.is_some()) {
+        latest.insert(scan.dataset.clone(), scan);
+    }
+    if latest.is_empty() {
+        bail!("no finished scan for model '{model}': the summary is made from the scans of its training data");
+    }
+    let mut facts = RecordedFacts { model: model.into(), ..Default::default() };
+    let mut per_holder: BTreeMap<String, (BTreeSet<String>, f64)> = BTreeMap::new();
+    let manifests = registry.manifests()?;
+    for scan in latest.values() {
+        facts.developer = scan.developer.clone();
+        facts.scans.push(scan.id.clone());
+        let day = scan.finished_at.as_deref().map(|t| t[..10.min(t.len())].to_string());
+        if day > facts.latest_acquisition {
+            facts.latest_acquisition = day;
+        }
+        if let Some(m) = manifests.iter().filter(|m| m.scan_id == scan.id).next_back() {
+            facts.manifests.push((m.id.clone(), m.root.clone()));
+        }
+        for file in registry.scan_files(&scan.id)? {
+            let Some(v) = file.verdict else { continue };
+            let hours = file.duration_s / 3600.0;
+            *facts.files_by_verdict.entry(v.verdict.as_str().to_string()).or_default() += 1;
+            *facts.hours_by_verdict.entry(v.verdict.as_str().to_string()).or_default() += hours;
+            if v.verdict == Verdict::Cleared {
+                facts.cleared_hours += hours;
+                // A file holding several works counts its duration in equal parts to each.
+                let share = hours / v.works.len().max(1) as f64;
+                for w in &v.works {
+                    for h in &w.holders {
+                        let entry = per_holder.entry(h.holder.clone()).or_default();
+                        entry.0.insert(w.isrc.to_string());
+                        entry.1 += share;
+                    }
+                }
+            }
+        }
+    }
+    facts.licensed = per_holder.into_iter().map(|(holder, (works, hours))| LicensedSource { holder, works: works.len() as u64, hours }).collect();
+    facts.reported_hours = registry
+        .usage_reports(None)?
+        .iter()
+        .filter(|r| r.model == model)
+        .flat_map(|r| r.lines.iter().map(|l| l.milliseconds as f64 / 3.6e6))
+        .sum();
+    let summary = summary(provider, facts);
+    let rendered = match format {
+        "json" => serde_json::to_string_pretty(&summary)?,
+        "html" => summary.to_html(),
+        _ => summary.to_markdown(),
+    };
+    match out {
+        Some(path) => std::fs::write(path, rendered).with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{rendered}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }

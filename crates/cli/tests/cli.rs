@@ -347,6 +347,7 @@ fn every_command_has_help_with_an_example() {
         &["statement", "show"],
         &["statement", "list"],
         &["report", "proof"],
+        &["report", "eu-summary"],
         &["output", "check"],
         &["reservations", "export"],
         &["reservations", "check"],

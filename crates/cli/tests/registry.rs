@@ -566,3 +566,33 @@ fn reservations_export_and_read_back_through_the_binary() {
     let check = env.run(&["reservations", "check", path_str(&open.join("tdmrep.json")), path_str(&open.join("robots.txt"))]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
+
+#[test]
+fn the_eu_summary_has_every_section_and_the_records_figures() {
+    let dir = tempdir();
+    let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/eu-summary-input.json");
+    let home = dir.path().join("home");
+    let md = fermata().args(["--home", path_str(&home), "report", "eu-summary", "--model", "demo-model-1", "--input"]).arg(&input).output().unwrap();
+    assert!(md.status.success(), "{}", stderr(&md));
+    let md = stdout(&md);
+    for n in ["1.1", "1.2", "1.3", "2.1", "2.2", "2.2.1", "2.2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"] {
+        assert!(md.contains(&format!(" {n} ")), "section {n}:\n{md}");
+    }
+    // The demo's scan: 4 cleared, 1 licence-required, 2 denied, 1 unidentified, 1 unreadable;
+    // cleared works: 1, 2, 6 of indie-records, 6 and 7 of north-publishing.
+    for wanted in ["indie-records: 3 work(s)", "north-publishing: 2 work(s)", "2 file(s) whose rights holders reserved", "1 file(s) needing a licence", "1 file(s) with no registered recording", "1 unreadable"] {
+        assert!(md.contains(wanted), "{wanted}:\n{md}");
+    }
+    let json = fermata().args(["--home", path_str(&home), "report", "eu-summary", "--model", "demo-model-1", "--format", "json", "--input"]).arg(&input).output().unwrap();
+    let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["records"]["files_by_verdict"]["cleared"], 4);
+    // A provider file with a field missing is refused, naming it.
+    let partial = dir.path().join("partial.json");
+    let text = std::fs::read_to_string(&input).unwrap().replace("\"user_data\": \"none\",", "");
+    std::fs::write(&partial, text).unwrap();
+    let bad = fermata().args(["--home", path_str(&home), "report", "eu-summary", "--model", "demo-model-1", "--input"]).arg(&partial).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("user_data"), "{}", stderr(&bad));
+}

@@ -5,6 +5,9 @@
 //! explanation of how to check them independently (`docs/verify_proof.py` does it in Python with
 //! nothing but its standard library).
 //!
+//! [`eu_summary`]: the public summary of a model's training content (AI Act Art. 53(1)(d)) in the
+//! AI Office template's structure, from fermata's records and the provider's declarations.
+//!
 //! [`reservations`]: a holder's rights reservations written out as TDMRep and IETF
 //! AI-preferences signals, and those signals read back strictly, as a crawler would.
 //!
@@ -28,6 +31,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod eu_summary;
 pub mod reservations;
 mod sfv;
 
