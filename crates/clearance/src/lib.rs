@@ -36,7 +36,7 @@
 //! registry.set_policy(PolicyChange::new("indie-records", None, Use::TrainGenai, Decision::Allow), "indie-records")?;
 //!
 //! let request = ScanRequest { dataset: dir.path().join("dataset"), developer: "acme-ai".into(), model: "m1".into(),
-//!                             use_: Use::TrainGenai, territory: "DE".parse()?, save_every: 64 };
+//!                             use_: Use::TrainGenai, territory: "DE".parse()?, save_every: 64, sources: Default::default() };
 //! let scan = run_scan(&home, &mut registry, &request, &never, &mut |_| {})?;
 //! assert_eq!(scan.files[0].verdict.as_ref().unwrap().verdict, Verdict::Cleared);
 //! let (manifest, _path) = build_manifest(&home, &mut registry, &scan.scan.id, None, "acme-ai")?;
@@ -48,6 +48,7 @@
 mod import;
 mod output;
 mod scan;
+pub mod sources;
 
 pub use output::{check_outputs, OutputCheck, OutputMatch};
 pub use import::{import_catalog, CatalogFormat, ImportEvent, ImportOutcome, ImportSummary};

@@ -30,6 +30,10 @@ pub struct ScanRequest {
     pub territory: Territory,
     /// Save identified files after this many (a crash loses at most one batch, or 2 s of work).
     pub save_every: usize,
+    /// Where files came from: path (relative to the dataset) → URL. A file whose source
+    /// reserves AI training (TDMRep, robots.txt Content-Usage, response headers) is denied even
+    /// when no registered recording is found in it.
+    pub sources: std::collections::HashMap<String, String>,
 }
 
 /// The default of [`ScanRequest::save_every`].
@@ -146,6 +150,7 @@ fn scan_one(index: &Index, input: &InputFile) -> ScanFile {
         matches: Vec::new(),
         error: None,
         verdict: None,
+        source: None,
     };
     let fail = |kind: &str, message: String| Some(FileError { kind: kind.into(), message });
     match std::fs::metadata(&input.path) {
@@ -227,6 +232,18 @@ pub fn run_scan(
         })
         .collect();
     let already_done = current.len() - todo.len();
+    // Sources are read here, one origin at a time, before the parallel identification.
+    let mut fetcher = crate::sources::Fetcher::default();
+    let mut checked: HashMap<String, fermata_registry::SourceCheck> = HashMap::new();
+    for input in &todo {
+        if let Some(url) = request.sources.get(&input.id) {
+            let check = match fetcher.reserved(url) {
+                Ok(reserved) => fermata_registry::SourceCheck { url: url.clone(), reserved, error: None },
+                Err(e) => fermata_registry::SourceCheck { url: url.clone(), reserved: None, error: Some(e) },
+            };
+            checked.insert(input.id.clone(), check);
+        }
+    }
     on_event(ScanEvent::Planned { to_identify: todo.len(), already_done, resumed, scan_id: &scan.id });
 
     let started = std::sync::atomic::AtomicUsize::new(0);
@@ -235,14 +252,16 @@ pub fn run_scan(
     let (tx, rx) = mpsc::sync_channel::<ScanFile>(64);
     let mut identified_now = 0;
     let saved: Result<(), ClearanceError> = std::thread::scope(|s| {
-        let (todo, index, started, stop) = (&todo, &index, &started, &stop);
+        let (todo, index, started, stop, checked) = (&todo, &index, &started, &stop, &checked);
         s.spawn(move || {
             todo.par_iter().for_each_with(tx, |tx, input| {
                 if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
                     return;
                 }
                 started.fetch_add(1, Ordering::Relaxed);
-                let _ = tx.send(scan_one(index, input));
+                let mut file = scan_one(index, input);
+                file.source = checked.get(&input.id).cloned();
+                let _ = tx.send(file);
             });
         });
         let mut pending: Vec<ScanFile> = Vec::new();

@@ -144,6 +144,11 @@ pub(crate) struct ScanArgs {
     /// Also list every file in the table output (default: only files that are not cleared).
     #[arg(long)]
     all_files: bool,
+    /// Where the files came from: a CSV with a `path,url` header (paths relative to the
+    /// dataset). A file whose source reserves AI training (its origin's tdmrep.json, robots.txt
+    /// Content-Usage, or the URL's headers) is denied even when it holds no registered recording.
+    #[arg(long, value_name = "CSV")]
+    sources: Option<PathBuf>,
     /// Save identified files after this many (a crash loses at most this many, or 2 s of work).
     #[arg(long, default_value_t = fermata_clearance::DEFAULT_SAVE_EVERY, value_name = "N")]
     save_every: usize,
@@ -190,7 +195,11 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
     else {
         bail!("give DATASET_DIR, --developer, --model, --use and --territory");
     };
-    let request = ScanRequest { dataset, developer, model, use_, territory, save_every: args.save_every };
+    let sources = match &args.sources {
+        Some(f) => fermata_clearance::sources::read_sources(f).map_err(anyhow::Error::msg)?,
+        None => Default::default(),
+    };
+    let request = ScanRequest { dataset, developer, model, use_, territory, save_every: args.save_every, sources };
     let started = std::time::Instant::now();
     let mut progress: Option<ProgressBar> = None;
     let outcome = run_scan(&home, &mut registry, &request, &INTERRUPTED, &mut |event| match event {

@@ -102,6 +102,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
         use_: Use::TrainGenai,
         territory: "DE".parse()?,
         save_every: fermata_clearance::DEFAULT_SAVE_EVERY,
+        sources: Default::default(),
     };
     let outcome = run_scan(&home, &mut registry, &request, &crate::INTERRUPTED, &mut |_| {})?;
     if outcome.interrupted {

@@ -59,7 +59,7 @@ pub use model::{
 };
 pub use registry::{ImportReport, LicenceGrant, PolicyChange, Registry, WorkConflict};
 pub use scan::{
-    clear_work, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms, Scan, ScanFile, Verdict,
+    clear_work, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms, Scan, ScanFile, SourceCheck, Verdict,
     WorkClearance,
 };
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};

@@ -3,7 +3,7 @@
 
 use crate::audit::{self, AuditReport, Event};
 use crate::model::*;
-use crate::scan::{clear_work, FileVerdict, ManifestRecord, Scan, ScanFile, WorkClearance};
+use crate::scan::{clear_work, FileVerdict, ManifestRecord, Scan, ScanFile, Verdict, WorkClearance};
 use crate::sqlite::SqliteStore;
 use crate::store::{Store, Tx};
 use crate::RegistryError;
@@ -590,7 +590,15 @@ impl Registry {
                                 }
                             }
                         }
-                        FileVerdict::combine(found)
+                        let mut verdict = FileVerdict::combine(found);
+                        // Not registered, but where it came from reserved its rights: no.
+                        if let (Verdict::Unidentified, Some(reason)) =
+                            (verdict.verdict, file.source.as_ref().and_then(|s| s.reserved.as_ref()))
+                        {
+                            verdict.verdict = Verdict::Denied;
+                            verdict.reason = format!("no registered recording found, but its source reserved AI training: {reason}");
+                        }
+                        verdict
                     }
                 };
                 *counts.entry(verdict.verdict.as_str()).or_default() += 1;
@@ -661,7 +669,6 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::Verdict;
 
     fn registry() -> (tempfile::TempDir, Registry) {
         let dir = tempfile::tempdir().unwrap();

@@ -322,6 +322,21 @@ pub struct ScanFile {
     pub error: Option<FileError>,
     /// The verdict, decided when the scan finishes.
     pub verdict: Option<FileVerdict>,
+    /// Where the file came from and what that source says about AI training, when known.
+    #[serde(default)]
+    pub source: Option<SourceCheck>,
+}
+
+/// A file's source URL and its rights reservation, as read when the file was scanned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceCheck {
+    /// The URL the file was obtained from.
+    pub url: String,
+    /// Why the source reserves AI training (TDMRep, robots.txt Content-Usage, headers), if it does.
+    pub reserved: Option<String>,
+    /// Why the source's signals could not be read, if they could not.
+    pub error: Option<String>,
 }
 
 /// A cleared manifest built from a scan.

@@ -79,6 +79,8 @@ CREATE TABLE idempotency (
     party TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL, status INTEGER NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (party, key)
 );
+"#, r#"
+ALTER TABLE scan_files ADD COLUMN source TEXT;
 "#];
 
 /// The schema version this build writes.
@@ -511,8 +513,8 @@ impl Tx for SqliteTx<'_> {
     fn put_scan_file(&mut self, scan_id: &str, f: &ScanFile) -> Result<(), RegistryError> {
         let run = || -> rusqlite::Result<()> {
             let mut q = self.tx.prepare_cached(
-                "INSERT OR REPLACE INTO scan_files (scan_id, path, size, mtime_ns, sha256, duration_s, matches, error, verdict)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT OR REPLACE INTO scan_files (scan_id, path, size, mtime_ns, sha256, duration_s, matches, error, verdict, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             q.execute(params![
                 scan_id,
@@ -523,7 +525,8 @@ impl Tx for SqliteTx<'_> {
                 f.duration_s,
                 json(&f.matches),
                 f.error.as_ref().map(json),
-                f.verdict.as_ref().map(json)
+                f.verdict.as_ref().map(json),
+                f.source.as_ref().map(json)
             ])?;
             Ok(())
         };
@@ -533,7 +536,7 @@ impl Tx for SqliteTx<'_> {
     fn scan_files(&mut self, scan_id: &str) -> Result<Vec<ScanFile>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<ScanFile>> {
             let mut q = self.tx.prepare(
-                "SELECT path, size, mtime_ns, sha256, duration_s, matches, error, verdict FROM scan_files
+                "SELECT path, size, mtime_ns, sha256, duration_s, matches, error, verdict, source FROM scan_files
                  WHERE scan_id = ?1 ORDER BY path",
             )?;
             
@@ -541,6 +544,7 @@ impl Tx for SqliteTx<'_> {
                 .query_map([scan_id], |r| {
                     let error: Option<String> = r.get(6)?;
                     let verdict: Option<String> = r.get(7)?;
+                    let source: Option<String> = r.get(8)?;
                     Ok(ScanFile {
                         path: r.get(0)?,
                         size: r.get::<_, i64>(1)? as u64,
@@ -550,6 +554,7 @@ impl Tx for SqliteTx<'_> {
                         matches: decode("matches", &r.get::<_, String>(5)?)?,
                         error: error.map(|e| decode("error", &e)).transpose()?,
                         verdict: verdict.map(|v| decode("verdict", &v)).transpose()?,
+                        source: source.map(|v| decode("source", &v)).transpose()?,
                     })
                 })?
                 .collect()
