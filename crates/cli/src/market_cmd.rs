@@ -523,7 +523,7 @@ pub(crate) enum StatementCommand {
 }
 
 fn money(minor: i64, currency: &str) -> String {
-    format!("{}.{:02} {currency}", minor / 100, minor % 100)
+    fermata_registry::format_money(minor, currency)
 }
 
 fn print_statement(s: &Statement) {

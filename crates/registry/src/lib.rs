@@ -55,7 +55,7 @@ mod store;
 pub use audit::{AuditReport, BadEvent, Event};
 pub use model::{
     parse_percent, parse_shares, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_shares, validate_party_id,
-    validate_currency, Credit, Decision, Isrc, Iswc, Licence, Money, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
+    validate_currency, currency_decimals, format_money, Credit, Decision, Isrc, Iswc, Licence, Money, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
 };
 pub use registry::{ImportReport, LicenceGrant, PolicyChange, Registry, WorkConflict};
 pub use scan::{

@@ -210,7 +210,7 @@ pub struct StatementLine {
     pub isrc: Isrc,
     /// Milliseconds of the work used in the period.
     pub milliseconds: u64,
-    /// The holder's share of the work, in basis points.
+    /// The holder's share of the work in basis points, averaged over the usage by time.
     pub basis_points: u32,
     /// Amount owed, minor units.
     pub amount_minor: i64,
@@ -334,18 +334,21 @@ fn mul_div_small(a: u128, r: u128, c: u128) -> (u128, u128) {
 /// milliseconds × basis points of the shares recorded with the report, the pool is split over
 /// those weights by largest remainder, and each holder's total is the sum of its lines.
 pub fn compute_statement(pool: &Money, reports: &[UsageReport]) -> Result<(Vec<StatementLine>, Vec<HolderTotal>), RegistryError> {
-    let mut weights: BTreeMap<(String, Isrc), (u64, u32)> = BTreeMap::new();
+    // Per (holder, work): milliseconds used and the weight ms × basis points, summed report by
+    // report, so that a work whose shares differ between territories (or changed between
+    // reports) weighs each report with the shares recorded in it.
+    let mut weights: BTreeMap<(String, Isrc), (u64, u128)> = BTreeMap::new();
     for report in reports {
         for line in &report.lines {
             for share in &line.shares {
-                let entry = weights.entry((share.holder.clone(), line.isrc.clone())).or_insert((0, share.basis_points));
-                entry.0 += line.milliseconds;
-                entry.1 = share.basis_points;
+                let entry = weights.entry((share.holder.clone(), line.isrc.clone())).or_insert((0, 0));
+                entry.0 = entry.0.saturating_add(line.milliseconds);
+                entry.1 += u128::from(line.milliseconds) * u128::from(share.basis_points);
             }
         }
     }
     let keys: Vec<(String, Isrc)> = weights.keys().cloned().collect();
-    let w: Vec<u128> = weights.values().map(|(ms, bp)| u128::from(*ms) * u128::from(*bp)).collect();
+    let w: Vec<u128> = weights.values().map(|(_, weight)| *weight).collect();
     if w.iter().all(|&x| x == 0) {
         return Err(RegistryError::NotAllowed(
             "no usage was reported in that period, so there is nothing to split the pool by".into(),
@@ -356,9 +359,11 @@ pub fn compute_statement(pool: &Money, reports: &[UsageReport]) -> Result<(Vec<S
     let parts = split_largest_remainder(amount, &w);
     let mut lines = Vec::new();
     let mut totals: BTreeMap<String, i64> = BTreeMap::new();
-    for (((holder, isrc), (ms, bp)), part) in keys.into_iter().zip(weights.values()).zip(parts) {
+    for (((holder, isrc), (ms, weight)), part) in keys.into_iter().zip(weights.values()).zip(parts) {
         *totals.entry(holder.clone()).or_default() += part as i64;
-        lines.push(StatementLine { holder, isrc, milliseconds: *ms, basis_points: *bp, amount_minor: part as i64 });
+        // The holder's share averaged over the usage (exact when it did not vary).
+        let basis_points = if *ms == 0 { 0 } else { (weight / u128::from(*ms)) as u32 };
+        lines.push(StatementLine { holder, isrc, milliseconds: *ms, basis_points, amount_minor: part as i64 });
     }
     Ok((lines, totals.into_iter().map(|(holder, amount_minor)| HolderTotal { holder, amount_minor }).collect()))
 }
@@ -486,6 +491,19 @@ mod tests {
         ])]).unwrap();
         assert_eq!(totals.iter().map(|t| t.amount_minor).sum::<i64>(), 100_001);
         assert!(compute_statement(&pool, &[]).is_err());
+    }
+
+    #[test]
+    fn shares_that_differ_between_reports_weigh_each_report() {
+        // One hour in DE (aa 100 %), one hour elsewhere (aa 50 %, bb 50 %): aa 75 %, bb 25 %,
+        // whatever the order of the reports.
+        let de = report(vec![("GBAAA2600001", 3_600_000, vec![share("aa", 10_000)])]);
+        let world = report(vec![("GBAAA2600001", 3_600_000, vec![share("aa", 5000), share("bb", 5000)])]);
+        let pool = Money { amount_minor: 10_000, currency: "EUR".into() };
+        for reports in [vec![de.clone(), world.clone()], vec![world, de]] {
+            let (_, totals) = compute_statement(&pool, &reports).unwrap();
+            assert_eq!(totals.iter().map(|t| t.amount_minor).collect::<Vec<_>>(), vec![7500, 2500]);
+        }
     }
 
     #[test]

@@ -74,6 +74,12 @@ pub struct UsageDraft {
     pub works: Vec<(Isrc, f64)>,
 }
 
+/// Most works one licence request may name (a request's lines are decided, and auto-accepted
+/// ones granted, in one transaction).
+pub const MAX_REQUEST_WORKS: usize = 1_000;
+/// Most works one usage report may list.
+pub const MAX_USAGE_WORKS: usize = 10_000;
+
 fn not_found(what: &'static str, id: &str, hint: &'static str) -> RegistryError {
     RegistryError::NotFound { what, id: id.to_string(), hint }
 }
@@ -270,6 +276,17 @@ impl Registry {
         if draft.model.trim().is_empty() {
             return Err(RegistryError::Invalid { field: "model", value: String::new(), reason: "name the model".into() });
         }
+        draft.works.sort();
+        draft.works.dedup();
+        draft.territories.sort();
+        draft.territories.dedup();
+        if draft.works.len() > MAX_REQUEST_WORKS {
+            return Err(RegistryError::Invalid {
+                field: "works",
+                value: draft.works.len().to_string(),
+                reason: format!("ask for at most {MAX_REQUEST_WORKS} works in one request; split it"),
+            });
+        }
         let today = audit::today();
         self.write(|tx| {
             need_developer(tx, &draft.developer)?;
@@ -319,6 +336,17 @@ impl Registry {
                     }
                 }
             }
+            // An offer found by the scan holds for the scan's territory; keep it only if it covers
+            // every territory asked for now.
+            for (isrc, holder, offer) in &mut wanted {
+                let covers_all = offer
+                    .as_ref()
+                    .and_then(|id| offers.iter().find(|o| &o.id == id))
+                    .is_some_and(|o| &o.holder == holder && territories.iter().all(|t| o.covers(isrc, draft.use_, t)));
+                if !covers_all {
+                    *offer = None;
+                }
+            }
             // Drop what a licence already covers everywhere asked, from the first day asked.
             let date = draft.valid_from.as_str().max(today.as_str()).to_string();
             wanted.retain(|(isrc, holder, _)| {
@@ -364,7 +392,19 @@ impl Registry {
             }
             append(tx, actor, "request.made", subjects, encode(&request)?)?;
             for i in 0..request.lines.len() {
-                let auto = request.lines[i].offer.as_ref().and_then(|id| offers.iter().find(|o| &o.id == id)).is_some_and(|o| o.auto_accept && o.withdrawn_at.is_none());
+                // Auto-accept only what the offer itself grants: its territories (checked above),
+                // from today on (no back-dating), and within its term.
+                let within_offer = |o: &Offer| {
+                    o.auto_accept
+                        && o.withdrawn_at.is_none()
+                        && request.valid_from.as_str() >= today.as_str()
+                        && match o.term_months {
+                            None => true,
+                            Some(m) => term_end(&request.valid_from, m)
+                                .is_ok_and(|end| request.valid_to.as_deref().is_some_and(|to| to <= end.as_str())),
+                        }
+                };
+                let auto = request.lines[i].offer.as_ref().and_then(|id| offers.iter().find(|o| &o.id == id)).is_some_and(within_offer);
                 if auto {
                     approve_line(tx, &mut request, i, &offers, "auto-accept", actor)?;
                     let l = &request.lines[i];
@@ -434,6 +474,13 @@ impl Registry {
         if draft.model.trim().is_empty() || draft.run.trim().is_empty() {
             return Err(RegistryError::Invalid { field: "model/run", value: String::new(), reason: "name the model and the training run".into() });
         }
+        if draft.works.len() > MAX_USAGE_WORKS {
+            return Err(RegistryError::Invalid {
+                field: "works",
+                value: draft.works.len().to_string(),
+                reason: format!("report at most {MAX_USAGE_WORKS} works at once; split the report"),
+            });
+        }
         let mut lines = Vec::new();
         for (isrc, seconds) in &draft.works {
             lines.push((isrc.clone(), seconds_to_ms(*seconds)?));
@@ -444,7 +491,13 @@ impl Registry {
                 tx.scan(scan_id)?.filter(|s| s.developer == draft.developer).ok_or_else(|| not_found("scan", scan_id, "see `fermata scan --list`"))?;
             }
             if let Some(m) = &draft.manifest {
-                let record = tx.manifests()?.into_iter().find(|r| &r.id == m).ok_or_else(|| not_found("manifest", m, "see the manifests of your scans"))?;
+                let mut own = None;
+                for r in tx.manifests()?.into_iter().filter(|r| &r.id == m) {
+                    if tx.scan(&r.scan_id)?.is_some_and(|s| s.developer == draft.developer) {
+                        own = Some(r);
+                    }
+                }
+                let record = own.ok_or_else(|| not_found("manifest", m, "see the manifests of your scans"))?;
                 if draft.scan.as_ref().is_some_and(|s| s != &record.scan_id) {
                     return Err(RegistryError::NotAllowed(format!("manifest {m} was built from {}, not from the scan given", record.scan_id)));
                 }
@@ -454,7 +507,13 @@ impl Registry {
                 let work = need_work(tx, &isrc)?;
                 let shares = work.shares_in(&draft.territory).into_iter().cloned().collect();
                 match usage.iter_mut().find(|l: &&mut UsageLine| l.isrc == isrc) {
-                    Some(l) => l.milliseconds += ms,
+                    Some(l) => {
+                        l.milliseconds = l.milliseconds.checked_add(ms).ok_or_else(|| RegistryError::Invalid {
+                            field: "seconds",
+                            value: isrc.to_string(),
+                            reason: "the usage of this work is too large".into(),
+                        })?
+                    }
                     None => usage.push(UsageLine { isrc, milliseconds: ms, shares }),
                 }
             }
@@ -641,31 +700,33 @@ mod tests {
                 holder: "pub-b".into(),
                 works: vec![isrc(2)],
                 use_: Use::TrainGenai,
-                territories: vec![],
+                territories: vec![de.clone()],
                 price: "pool-share:0:EUR".parse().unwrap(),
-                term_months: None,
+                term_months: Some(12),
                 auto_accept: true,
             },
             "pub-b",
         )
         .unwrap();
-        let req = r
-            .request_licences(
-                RequestDraft {
-                    developer: "dev".into(),
-                    use_: Use::TrainGenai,
-                    model: "m".into(),
-                    territories: vec![de.clone()],
-                    valid_from: "2026-01-01".into(),
-                    valid_to: None,
-                    term_months: Some(24),
-                    works: vec![isrc(2)],
-                    scan: None,
-                },
-                "dev",
-            )
-            .unwrap();
-        assert_eq!(req.valid_to.as_deref(), Some("2027-12-31"));
+        let today = audit::today();
+        let ask = |from: &str, months: u32, territories: Vec<Territory>| RequestDraft {
+            developer: "dev".into(),
+            use_: Use::TrainGenai,
+            model: "m".into(),
+            territories,
+            valid_from: from.into(),
+            valid_to: None,
+            term_months: Some(months),
+            works: vec![isrc(2)],
+            scan: None,
+        };
+        // Beyond the offer (back-dated, longer than its term, or outside its territory): a person decides.
+        for draft in [ask("2020-01-01", 12, vec![de.clone()]), ask(&today, 24, vec![de.clone()]), ask(&today, 12, vec!["FR".parse().unwrap()])] {
+            let req = r.request_licences(draft, "dev").unwrap();
+            assert!(req.lines.iter().all(|l| l.status == LineStatus::Pending), "{req:?}");
+        }
+        let req = r.request_licences(ask(&today, 12, vec![de.clone()]), "dev").unwrap();
+        assert_eq!(req.valid_to, Some(term_end(&today, 12).unwrap()));
         let status: Vec<(&str, LineStatus)> = req.lines.iter().map(|l| (l.holder.as_str(), l.status)).collect();
         assert_eq!(status, vec![("label-a", LineStatus::Pending), ("pub-b", LineStatus::Approved)]);
         // Only the line's holder decides it, and only once.

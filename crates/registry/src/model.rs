@@ -344,14 +344,41 @@ impl TryFrom<PriceFields> for Price {
     }
 }
 
-/// Checks a three-letter ISO 4217 code (upper-cased).
+/// Checks an ISO 4217 currency code (upper-cased) against the standard's list.
 pub fn validate_currency(code: &str) -> Result<String, RegistryError> {
     let c = code.trim().to_ascii_uppercase();
-    if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(c)
-    } else {
-        Err(invalid("currency", code, "a currency is a three-letter ISO 4217 code, e.g. EUR"))
+    match iso_currency::Currency::from_code(&c) {
+        Some(_) => Ok(c),
+        None => Err(invalid("currency", code, "not an ISO 4217 currency code (e.g. EUR, USD, JPY)")),
     }
+}
+
+/// How many decimals a currency's minor unit has (EUR 2, JPY 0, KWD 3).
+pub fn currency_decimals(code: &str) -> u32 {
+    iso_currency::Currency::from_code(code).and_then(|c| c.exponent()).map_or(2, u32::from)
+}
+
+/// An amount written in major units (`1000`, `1000.5`) as minor units of `currency`.
+fn parse_amount(amount: &str, currency: &str) -> Option<i64> {
+    let decimals = currency_decimals(currency) as usize;
+    let s = amount.trim();
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > decimals || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = if decimals == 0 { 0 } else { format!("{frac:0<decimals$}").parse().ok()? };
+    whole.checked_mul(10i64.checked_pow(decimals as u32)?)?.checked_add(frac)
+}
+
+/// Minor units as major units with the currency's decimals (`250.00 EUR`, `1000 JPY`).
+pub fn format_money(amount_minor: i64, currency: &str) -> String {
+    let d = currency_decimals(currency);
+    if d == 0 {
+        return format!("{amount_minor} {currency}");
+    }
+    let unit = 10i64.pow(d);
+    format!("{}.{:0width$} {currency}", amount_minor / unit, amount_minor % unit, width = d as usize)
 }
 
 /// An amount of money: integer minor units of an ISO 4217 currency.
@@ -388,15 +415,17 @@ impl FromStr for Money {
     fn from_str(s: &str) -> Result<Money, RegistryError> {
         let (amount, currency) =
             s.split_once(':').ok_or_else(|| invalid("money", s, "write AMOUNT:CURRENCY, e.g. 1000.00:EUR"))?;
-        let amount_minor = parse_minor_units(amount)
-            .ok_or_else(|| invalid("money", s, "the amount is a non-negative number with at most two decimals"))?;
-        Ok(Money { amount_minor, currency: validate_currency(currency)? })
+        let currency = validate_currency(currency)?;
+        let amount_minor = parse_amount(amount, &currency).ok_or_else(|| {
+            invalid("money", s, format!("the amount is a non-negative number with at most {} decimals in {currency}", currency_decimals(&currency)))
+        })?;
+        Ok(Money { amount_minor, currency })
     }
 }
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{:02} {}", self.amount_minor / 100, self.amount_minor % 100, self.currency)
+        f.write_str(&format_money(self.amount_minor, &self.currency))
     }
 }
 
@@ -409,18 +438,18 @@ impl FromStr for Price {
             return Err(invalid("price", s, "write MODEL:AMOUNT:CURRENCY, e.g. per-work:250.00:EUR"));
         };
         let model: PriceModel = model.parse()?;
-        let amount_minor = parse_minor_units(amount).ok_or_else(|| {
-            invalid("price", s, "the amount is a non-negative number with at most two decimals, e.g. 250.00")
-        })?;
         let currency = validate_currency(currency)
-            .map_err(|_| invalid("price", s, "the currency is a three-letter ISO 4217 code, e.g. EUR"))?;
+            .map_err(|_| invalid("price", s, "the currency is an ISO 4217 code, e.g. EUR"))?;
+        let amount_minor = parse_amount(amount, &currency).ok_or_else(|| {
+            invalid("price", s, format!("the amount is a non-negative number with at most {} decimals in {currency}", currency_decimals(&currency)))
+        })?;
         Ok(Price { model, amount_minor, currency })
     }
 }
 
 impl fmt::Display for Price {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}.{:02} {}", self.model, self.amount_minor / 100, self.amount_minor % 100, self.currency)
+        write!(f, "{} {}", self.model, format_money(self.amount_minor, &self.currency))
     }
 }
 
@@ -785,9 +814,13 @@ mod tests {
         let p: Price = "per-work:250.5:eur".parse().unwrap();
         assert_eq!((p.amount_minor, p.currency.as_str()), (25050, "EUR"));
         assert_eq!(p.to_string(), "per-work 250.50 EUR");
-        for bad in ["per-work:-1:EUR", "per-work:1.234:EUR", "per-song:1:EUR", "per-work:1:EURO", "1:EUR"] {
+        for bad in ["per-work:-1:EUR", "per-work:1.234:EUR", "per-song:1:EUR", "per-work:1:EURO", "1:EUR", "per-work:1:ABC", "per-work:1.5:JPY"] {
             assert!(bad.parse::<Price>().is_err(), "{bad}");
         }
+        let yen: Money = "1000:jpy".parse().unwrap();
+        assert_eq!((yen.amount_minor, yen.to_string().as_str()), (1000, "1000 JPY"));
+        let dinar: Money = "1.5:KWD".parse().unwrap();
+        assert_eq!((dinar.amount_minor, dinar.to_string().as_str()), (1500, "1.500 KWD"));
     }
 
     #[test]

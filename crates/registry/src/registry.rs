@@ -243,7 +243,7 @@ impl Registry {
     }
 
     pub(crate) fn read<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
-        let mut tx = self.store.begin()?;
+        let mut tx = self.store.begin_read()?;
         let out = f(tx.as_mut())?;
         drop(tx);
         Ok(out)

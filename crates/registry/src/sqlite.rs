@@ -140,6 +140,12 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| db(&self.path, e))?;
         Ok(Box::new(SqliteTx { tx, path: &self.path }))
     }
+
+    fn begin_read(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError> {
+        // DEFERRED: in WAL mode readers see a snapshot and never wait for a writer.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| db(&self.path, e))?;
+        Ok(Box::new(SqliteTx { tx, path: &self.path }))
+    }
 }
 
 struct SqliteTx<'a> {

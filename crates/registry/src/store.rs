@@ -12,6 +12,11 @@ pub trait Store {
     /// Starts a transaction. Everything done through it is kept only if it is committed; a
     /// transaction dropped without `commit` (an error, a crash) leaves no trace.
     fn begin(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError>;
+
+    /// Starts a transaction that only reads: it must not block writers or other readers.
+    fn begin_read(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError> {
+        self.begin()
+    }
 }
 
 /// Records kept as JSON documents keyed by id, with the party that owns them: they are read

@@ -76,7 +76,7 @@ pub fn export(holder: &Party, policies: &[Policy], offers: &[Offer], location: &
                     duty["constraint"] = serde_json::json!([{
                         "leftOperand": "payAmount",
                         "operator": "eq",
-                        "rightOperand": {"@value": format!("{}.{:02}", o.price.amount_minor / 100, o.price.amount_minor % 100), "@type": "xsd:decimal"},
+                        "rightOperand": {"@value": fermata_registry::format_money(o.price.amount_minor, &o.price.currency).split(' ').next().unwrap_or("0").to_string(), "@type": "xsd:decimal"},
                         "unit": format!("http://cvx.iptc.org/iso4217a/{}", o.price.currency),
                     }]);
                 }

@@ -1,9 +1,9 @@
 //! The `/v1` endpoints. Each handler: who may call it (role), what the caller may see (its own
 //! party's records), one registry call.
 
-use crate::{idempotent_create, parse_body, AppError, AppState, Caller};
+use crate::{idempotent_create, parse_body, ApiPath, ApiQuery, AppError, AppState, Caller};
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -61,6 +61,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/audit", get(audit_log))
         .route("/v1/audit/verify", get(audit_verify))
         .fallback(|| async { AppError::NotFound("no such endpoint: see /v1/openapi.json".into()) })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
 
 fn body(bytes: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Bytes, AppError> {
@@ -105,7 +106,7 @@ async fn list_works(State(state): State<AppState>, caller: Caller) -> Result<Jso
 /// One work.
 #[utoipa::path(get, path = "/v1/works/{isrc}", tag = "works", security(("api_key" = [])),
     params(("isrc" = String, Path, description = "The work's ISRC")), responses((status = 200, body = Work), (status = 404)))]
-async fn get_work(State(state): State<AppState>, caller: Caller, Path(isrc): Path<String>) -> Result<Json<Work>, AppError> {
+async fn get_work(State(state): State<AppState>, caller: Caller, ApiPath(isrc): ApiPath<String>) -> Result<Json<Work>, AppError> {
     let isrc: Isrc = isrc.parse().map_err(|e: fermata_registry::RegistryError| AppError::invalid(e.to_string()))?;
     let work = state.with(move |r| Ok(r.work(&isrc)?)).await?;
     let visible = !caller.role().is_holder() || work.registrant == caller.party() || work.shares.iter().any(|s| s.holder == caller.party());
@@ -156,7 +157,7 @@ async fn create_offer(
     let bytes = body(bytes)?;
     let b: OfferBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+    idempotent_create(&state, &caller, &headers, "POST /v1/offers", &bytes, move |r| {
         let draft = OfferDraft {
             holder: holder.clone(),
             works: b.works,
@@ -174,7 +175,7 @@ async fn create_offer(
 /// Withdraws one of the caller's offers (holder admin).
 #[utoipa::path(post, path = "/v1/offers/{id}/withdraw", tag = "marketplace", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = Offer), (status = 403), (status = 404)))]
-async fn withdraw_offer(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Offer>, AppError> {
+async fn withdraw_offer(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<Offer>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
     let holder = caller.party().to_string();
     Ok(Json(state.with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?)).await?))
@@ -219,7 +220,7 @@ async fn create_request(
     let bytes = body(bytes)?;
     let b: RequestBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+    idempotent_create(&state, &caller, &headers, "POST /v1/requests", &bytes, move |r| {
         let draft = RequestDraft {
             developer: developer.clone(),
             use_: b.use_,
@@ -259,7 +260,7 @@ async fn list_requests(State(state): State<AppState>, caller: Caller) -> Result<
 /// One request.
 #[utoipa::path(get, path = "/v1/requests/{id}", tag = "marketplace", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = LicenceRequest), (status = 404)))]
-async fn get_request(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<LicenceRequest>, AppError> {
+async fn get_request(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<LicenceRequest>, AppError> {
     let missing = AppError::NotFound(format!("no request '{id}' that this key may see"));
     let request = state.with(move |r| Ok(r.request(&id)?)).await?;
     visible_request(&caller, request).map(Json).ok_or(missing)
@@ -283,7 +284,7 @@ struct DecisionBody {
 async fn decide_line(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, line)): Path<(String, u32)>,
+    ApiPath((id, line)): ApiPath<(String, u32)>,
     headers: HeaderMap,
     bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -292,7 +293,8 @@ async fn decide_line(
     let b: DecisionBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
     let c = caller.clone();
-    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+    let scope = format!("POST /v1/requests/{id}/lines/{line}/decision");
+    idempotent_create(&state, &caller, &headers, &scope, &bytes, move |r| {
         let request = r.decide(&id, line, &holder, b.approve, b.reason.as_deref(), &holder)?;
         to_json(&visible_request(&c, request))
     })
@@ -320,7 +322,7 @@ struct RevokeBody {
 async fn revoke_licence(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<Licence>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
@@ -349,7 +351,7 @@ struct ScanResult {
 /// One of the caller's scans with its verdicts (developer; auditor).
 #[utoipa::path(get, path = "/v1/scans/{id}", tag = "clearance", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = ScanResult), (status = 403), (status = 404)))]
-async fn get_scan(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<ScanResult>, AppError> {
+async fn get_scan(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<ScanResult>, AppError> {
     caller.require(&[Role::Developer, Role::Auditor])?;
     let (scan, files) = state.with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?))).await?;
     if caller.role() == Role::Developer && scan.developer != caller.party() {
@@ -394,7 +396,7 @@ async fn create_usage(
     let bytes = body(bytes)?;
     let b: UsageBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, &bytes, move |r| {
+    idempotent_create(&state, &caller, &headers, "POST /v1/usage", &bytes, move |r| {
         let draft = UsageDraft {
             developer: developer.clone(),
             model: b.model,
@@ -443,7 +445,7 @@ async fn create_statement(
     let bytes = body(bytes)?;
     let b: StatementBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, &bytes, move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?))
+    idempotent_create(&state, &caller, &headers, "POST /v1/statements", &bytes, move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?))
         .await
 }
 
@@ -482,8 +484,8 @@ struct FormatQuery {
 async fn get_statement(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    Query(q): Query<FormatQuery>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, AppError> {
     let missing = AppError::NotFound(format!("no statement '{id}' that this key may see"));
     let s = state.with(move |r| Ok(r.statement(&id)?)).await?;
@@ -506,7 +508,7 @@ struct AuditQuery {
 /// The audit log (auditor).
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("api_key" = [])), params(AuditQuery),
     responses((status = 200, body = Vec<Event>), (status = 403)))]
-async fn audit_log(State(state): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> Result<Json<Vec<Event>>, AppError> {
+async fn audit_log(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<Vec<Event>>, AppError> {
     caller.require(&[Role::Auditor])?;
     Ok(Json(state.with(move |r| Ok(r.history(q.subject.as_deref())?)).await?))
 }

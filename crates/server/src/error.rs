@@ -30,6 +30,9 @@ pub enum AppError {
     /// The request clashes with the current state (409).
     #[error("{0}")]
     Conflict(String),
+    /// The endpoint exists but not with this method (405).
+    #[error("this endpoint does not take that method: see /v1/openapi.json")]
+    MethodNotAllowed,
     /// The body is larger than the limit (413).
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
@@ -59,6 +62,7 @@ impl AppError {
             AppError::Invalid { status, .. } if *status == StatusCode::BAD_REQUEST => (StatusCode::BAD_REQUEST, "bad_request"),
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

@@ -43,6 +43,9 @@ use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+/// How long requests in flight may take to finish once a shutdown is asked for.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
@@ -121,6 +124,34 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// `Path` with its rejection in the API's error shape.
+pub(crate) struct ApiPath<T>(pub(crate) T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e| AppError::Invalid { status: axum::http::StatusCode::BAD_REQUEST, message: format!("path: {}", e.body_text()) })
+    }
+}
+
+/// `Query` with its rejection in the API's error shape.
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| AppError::Invalid { status: axum::http::StatusCode::BAD_REQUEST, message: format!("query: {}", e.body_text()) })
+    }
+}
+
 /// Parses a JSON body strictly (unknown fields are refused by the types' serde attributes).
 pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(bytes).map_err(|e| {
@@ -137,6 +168,7 @@ pub(crate) async fn idempotent_create(
     state: &AppState,
     caller: &Caller,
     headers: &HeaderMap,
+    scope: &str,
     body: &[u8],
     op: impl FnOnce(&mut Registry) -> Result<serde_json::Value, AppError> + Send + 'static,
 ) -> Result<axum::response::Response, AppError> {
@@ -151,7 +183,12 @@ pub(crate) async fn idempotent_create(
             Some(k)
         }
     };
-    let digest = hex::encode(Sha256::digest(body));
+    // The same key on another endpoint or another path (another line, say) is another request.
+    let mut hasher = Sha256::new();
+    hasher.update(scope.as_bytes());
+    hasher.update([0]);
+    hasher.update(body);
+    let digest = hex::encode(hasher.finalize());
     let party = caller.party().to_string();
     let (status, body) = state
         .with(move |r| {
@@ -177,12 +214,13 @@ pub(crate) async fn idempotent_create(
     Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// The router: every endpoint under `/v1`, with a body-size limit, request tracing and a
-/// timeout per request.
+/// The router: every endpoint under `/v1`, with a body-size limit and request tracing. There is
+/// no per-request timeout: a request's work is bounded by the limits on what it may ask (body
+/// size, works per request), and an abandoned request whose work then commits would tell its
+/// client the opposite of what happened.
 pub fn app(state: AppState) -> Router {
     api::routes()
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -199,7 +237,23 @@ pub async fn serve(
     let addr = listener.local_addr().map_err(|e| ServeError::Bind { addr: listen, source: e })?;
     tracing::info!(%addr, home = %home.dir().display(), "listening");
     on_ready(addr);
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await.map_err(ServeError::Io)?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let mut graceful = stop_rx.clone();
+    let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
+        let _ = graceful.wait_for(|stop| *stop).await;
+    });
+    let mut deadline = stop_rx;
+    tokio::select! {
+        result = std::future::IntoFuture::into_future(server) => result.map_err(ServeError::Io)?,
+        _ = async move {
+            let _ = deadline.wait_for(|stop| *stop).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => tracing::warn!("requests still in flight after {} s; stopping anyway", SHUTDOWN_GRACE.as_secs()),
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -322,6 +322,34 @@ async fn idempotency_keys_replay_and_refuse_reuse() {
     assert_eq!(offers.as_array().unwrap().iter().filter(|o| o["use"] == "tdm-research").count(), 1);
     let (s3, _) = post(json!({"use": "train-ai", "price": {"model": "per-hour", "amount_minor": 5, "currency": "EUR"}}), "k-1").await;
     assert_eq!(s3, StatusCode::CONFLICT);
+    // The same key and body on another path is another request, not a replay.
+    let dev = secret(&f, "developer");
+    let ask = json!({"use": "tdm-research", "model": "m", "valid_from": "2026-01-01", "works": [W1]});
+    let req = |key: &'static str| {
+        let (state, dev, ask) = (state.clone(), dev.clone(), ask.clone());
+        async move {
+            let r = Request::post("/v1/requests")
+                .header("authorization", format!("Bearer {dev}"))
+                .header("idempotency-key", key)
+                .body(Body::from(ask.to_string()))
+                .unwrap();
+            app(state).oneshot(r).await.unwrap().status()
+        }
+    };
+    assert_eq!(req("k-1").await, StatusCode::CREATED, "another party's key space");
+    let decide = |line: u32| {
+        let (state, admin) = (state.clone(), admin.clone());
+        async move {
+            let r = Request::post(format!("/v1/requests/req-000001/lines/{line}/decision"))
+                .header("authorization", format!("Bearer {admin}"))
+                .header("idempotency-key", "d-1")
+                .body(Body::from(json!({"approve": true}).to_string()))
+                .unwrap();
+            app(state).oneshot(r).await.unwrap().status()
+        }
+    };
+    assert_eq!(decide(1).await, StatusCode::CREATED);
+    assert_eq!(decide(2).await, StatusCode::CONFLICT, "the key belongs to the decision on line 1: refused, not replayed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -338,6 +366,7 @@ async fn bad_bodies_get_clear_4xx_errors() {
         (&dev, "/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-13-01", "works": [W1]}), 422, "YYYY-MM-DD"),
         (&dev, "/v1/usage", json!({"model": "m", "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": -5}]}), 422, "non-negative"),
         (&dev, "/v1/statements", json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": -100, "currency": "EUR"}}), 422, "never negative"),
+        (&dev, "/v1/statements", json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": 100, "currency": "ABC"}}), 422, "ISO 4217"),
     ];
     for (key, uri, body, status, wanted) in cases {
         let (s, b) = call(&state, "POST", uri, key, Some(body.clone())).await;
@@ -354,10 +383,18 @@ async fn bad_bodies_get_clear_4xx_errors() {
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let v: Value = serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(v["error"]["code"], "payload_too_large");
-    // An unknown endpoint answers in the same shape.
-    let (s, b) = call(&state, "GET", "/v1/nothing", &admin, None).await;
-    assert_eq!(s, StatusCode::NOT_FOUND);
-    assert_eq!(b["error"]["code"], "not_found");
+    // An unknown endpoint, a wrong method, a bad path parameter and an unknown query field all
+    // answer in the same shape.
+    for (method, uri, status, code) in [
+        ("GET", "/v1/nothing", StatusCode::NOT_FOUND, "not_found"),
+        ("DELETE", "/v1/offers", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        ("POST", "/v1/requests/req-000001/lines/abc/decision", StatusCode::BAD_REQUEST, "bad_request"),
+        ("GET", "/v1/statements/stm-000001?format=csv&x=1", StatusCode::BAD_REQUEST, "bad_request"),
+    ] {
+        let (s, b) = call(&state, method, uri, &admin, None).await;
+        assert_eq!(s, status, "{method} {uri}: {b}");
+        assert_eq!(b["error"]["code"], code, "{method} {uri}: {b}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
