@@ -170,8 +170,9 @@ pub(crate) enum ReservationsCommand {
         fermata reservations check tdmrep.json robots.txt\n  curl -sI https://example.org/song.mp3 > h.txt && \
         fermata reservations check h.txt --json")]
     Check {
-        /// Files: tdmrep.json, robots.txt, *.html, or anything else as header lines.
-        #[arg(required = true, value_name = "FILE")]
+        /// Files (tdmrep.json, robots.txt, *.html, or anything else as header lines) or http(s)
+        /// URLs (their origin's tdmrep.json and robots.txt, and their own headers, are fetched).
+        #[arg(required = true, value_name = "FILE|URL")]
         files: Vec<PathBuf>,
         /// The crawler's product token, for robots.txt groups.
         #[arg(long, default_value = "*", value_name = "NAME")]
@@ -217,8 +218,30 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
             let mut any_reserved = false;
             let mut any_error = false;
             let mut table = crate::table::Table::new(&["FILE", "SOURCE", "LOCATION", "TDM RESERVED", "AI TRAINING", "POLICY"]);
+            let mut fetcher = fermata_clearance::sources::Fetcher::default();
             for file in &files {
                 let name = file.to_string_lossy().to_string();
+                if name.starts_with("http://") || name.starts_with("https://") {
+                    // A URL: its origin's tdmrep.json and robots.txt, and its own headers.
+                    match fetcher.reserved(&name) {
+                        Ok(reason) => {
+                            any_reserved |= reason.is_some();
+                            if output.json {
+                                println!("{}", serde_json::json!({"url": name, "reserved": reason.is_some(), "reason": reason, "error": null}));
+                            }
+                            let verdict = if reason.is_some() { "reserved" } else { "not reserved" };
+                            table.row(vec![name.clone(), "url".into(), "-".into(), verdict.into(), verdict.into(), reason.unwrap_or_default()]);
+                        }
+                        Err(e) => {
+                            any_error = true;
+                            if output.json {
+                                println!("{}", serde_json::json!({"url": name, "reserved": null, "reason": null, "error": e}));
+                            }
+                            table.row(vec![name.clone(), "error".into(), e, String::new(), String::new(), String::new()]);
+                        }
+                    }
+                    continue;
+                }
                 let result = std::fs::read(file)
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| if bytes.len() > reservations::MAX_DOCUMENT { Err("file too large".to_string()) } else { Ok(String::from_utf8_lossy(&bytes).into_owned()) })

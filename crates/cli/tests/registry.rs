@@ -596,3 +596,77 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("user_data"), "{}", stderr(&bad));
 }
+
+/// A minimal HTTP/1.1 server on loopback serving fixed (path → headers, body) answers.
+fn static_site(pages: Vec<(&'static str, &'static str, &'static str)>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let path = request_line.split(' ').nth(1).unwrap_or("/").to_string();
+            let answer = match pages.iter().find(|(p, _, _)| *p == path) {
+                Some((_, headers, body)) => format!("HTTP/1.1 200 OK\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()),
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
+    let (env, _) = registered(7);
+    let site = static_site(vec![
+        ("/.well-known/tdmrep.json", "Content-Type: application/json\r\n", r#"[{"location": "/reserved/*", "tdm-reservation": 1}, {"location": "/*", "tdm-reservation": 0}]"#),
+        ("/robots.txt", "", "User-Agent: *\nAllow: /\nContent-Usage: /ai-no/ train-ai=n\n"),
+        ("/hdr/c.wav", "tdm-reservation: 1\r\n", "RIFF"),
+        ("/free/d.wav", "", "RIFF"),
+    ]);
+    let data = env.path("crawled");
+    std::fs::create_dir_all(&data).unwrap();
+    for (i, name) in ["a.wav", "b.wav", "c.wav", "d.wav", "e.wav"].iter().enumerate() {
+        write_track(&data.join(name), 7000 + i as u64, 12.0);
+    }
+    let sources = env.path("sources.csv");
+    std::fs::write(
+        &sources,
+        format!("path,url\na.wav,{site}/reserved/a.wav\nb.wav,{site}/ai-no/b.wav\nc.wav,{site}/hdr/c.wav\nd.wav,{site}/free/d.wav\n"),
+    )
+    .unwrap();
+    let out = env.run(&["scan", path_str(&data), "--developer", "dev-x", "--model", "m", "--use", "train-genai", "--territory", "DE", "--sources", path_str(&sources), "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let scan: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for (file, verdict, why) in [
+        ("a.wav", "denied", "tdmrep.json"),
+        ("b.wav", "denied", "robots.txt"),
+        ("c.wav", "denied", "headers"),
+        ("d.wav", "unidentified", ""),
+        ("e.wav", "unidentified", ""),
+    ] {
+        let f = scan["files"].as_array().unwrap().iter().find(|f| f["path"] == file).unwrap();
+        assert_eq!(f["verdict"]["verdict"], verdict, "{file}: {f}");
+        assert!(f["verdict"]["reason"].as_str().unwrap().contains(why), "{file}: {f}");
+    }
+    // The same signals, read directly for a URL.
+    let url_check = env.run(&["reservations", "check", "--json", &format!("{site}/reserved/a.wav"), &format!("{site}/free/d.wav")]);
+    assert_eq!(url_check.status.code(), Some(1));
+    let lines = ndjson(&url_check);
+    assert_eq!((lines[0]["reserved"].as_bool(), lines[1]["reserved"].as_bool()), (Some(true), Some(false)), "{lines:?}");
+    // A sources file that is not `path,url` is refused before scanning.
+    std::fs::write(env.path("bad.csv"), "file,link\na.wav,x\n").unwrap();
+    let bad = env.run(&["scan", path_str(&data), "--developer", "dev-x", "--model", "m2", "--use", "train-genai", "--territory", "DE", "--sources", path_str(&env.path("bad.csv"))]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("path,url"), "{}", stderr(&bad));
+}
