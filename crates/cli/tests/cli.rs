@@ -349,6 +349,8 @@ fn every_command_has_help_with_an_example() {
         &["report", "proof"],
         &["report", "eu-summary"],
         &["output", "check"],
+        &["output", "label"],
+        &["output", "verify"],
         &["reservations", "export"],
         &["reservations", "check"],
     ] {

@@ -670,3 +670,64 @@ fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("path,url"), "{}", stderr(&bad));
 }
+
+/// A throwaway CA and C2PA-conformant signing certificate; writes chain.pem and key.pem.
+fn throwaway_signer(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256};
+    let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name.push(DnType::CommonName, "fermata e2e CA");
+    ca.distinguished_name.push(DnType::OrganizationName, "fermata tests");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut leaf = CertificateParams::new(Vec::<String>::new()).unwrap();
+    leaf.distinguished_name.push(DnType::CommonName, "fermata e2e signer");
+    leaf.distinguished_name.push(DnType::OrganizationName, "fermata tests");
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
+    leaf.use_authority_key_identifier_extension = true;
+    let cert = leaf.signed_by(&key, &rcgen::Issuer::from_params(&ca, &ca_key)).unwrap();
+    let (chain, pem) = (dir.join("chain.pem"), dir.join("key.pem"));
+    std::fs::write(&chain, format!("{}{}", cert.pem(), ca_cert.pem())).unwrap();
+    std::fs::write(&pem, key.serialize_pem()).unwrap();
+    (chain, pem)
+}
+
+#[test]
+fn generated_audio_is_labelled_and_the_label_checked() {
+    let dir = tempdir();
+    let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let root = serde_json::from_str::<Value>(&stdout(&demo)).unwrap()["manifest"]["root"].as_str().unwrap().to_string();
+    let manifest = dir.path().join("home/manifests/manifest-000001.json");
+    let (chain, key) = throwaway_signer(dir.path());
+    let generated = dir.path().join("generated.wav");
+    write_track(&generated, 777, 10.0);
+    let labelled = dir.path().join("labelled.wav");
+    let out = fermata()
+        .args(["output", "label", path_str(&generated), "--model", "demo-model-1", "--out", path_str(&labelled)])
+        .args(["--cert", path_str(&chain), "--key", path_str(&key), "--training-manifest", path_str(&manifest)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let verified = fermata().args(["output", "verify", "--json", path_str(&labelled)]).output().unwrap();
+    assert!(verified.status.success(), "{}", stdout(&verified));
+    let report = &ndjson(&verified)[0];
+    assert_eq!((report["valid"].as_bool(), report["ai_generated"].as_bool()), (Some(true), Some(true)), "{report}");
+    assert_eq!(report["model"], "demo-model-1");
+    assert_eq!(report["training_root"], root.as_str());
+    // Tampered audio, and a file with no label, fail.
+    let mut bytes = std::fs::read(&labelled).unwrap();
+    for b in &mut bytes[4000..5000] {
+        *b ^= 0x33;
+    }
+    let tampered = dir.path().join("tampered.wav");
+    std::fs::write(&tampered, bytes).unwrap();
+    for f in [&tampered, &generated] {
+        let bad = fermata().args(["output", "verify", path_str(f)]).output().unwrap();
+        assert_eq!(bad.status.code(), Some(1), "{}: {}", f.display(), stdout(&bad));
+    }
+}
