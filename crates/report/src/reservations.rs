@@ -396,6 +396,22 @@ mod tests {
         assert_eq!(odrl["permission"][0]["duty"][0]["constraint"][0]["rightOperand"]["@value"], "250.00");
     }
 
+    /// The exported files, byte for byte, against expected files written by hand from the
+    /// TDMRep final report (JSON rule and header names) and draft-ietf-aipref-attach (the
+    /// `Content-Usage` header and robots.txt rule).
+    #[test]
+    fn exports_match_the_hand_written_expected_files() {
+        let files = export(&party(), &[policy(Use::TrainGenai, Decision::LicenceRequired)], &[offer()], "/music/*", Some("https://indie.example/p.json"));
+        let expected_tdmrep = "[\n  {\n    \"location\": \"/music/*\",\n    \"tdm-policy\": \"https://indie.example/p.json\",\n    \"tdm-reservation\": 1\n  }\n]";
+        assert_eq!(files.tdmrep_json, expected_tdmrep);
+        assert_eq!(files.http_headers, "tdm-reservation: 1\r\ntdm-policy: https://indie.example/p.json\r\nContent-Usage: train-ai=n\r\n");
+        assert_eq!(
+            files.robots_txt,
+            format!("# AI usage preferences of Indie Records ({AIPREF_DRAFTS})\nUser-Agent: *\nAllow: /\nContent-Usage: train-ai=n\n")
+        );
+        assert_eq!(files.content_usage, "train-ai=n");
+    }
+
     #[test]
     fn allowing_training_lifts_both_reservations() {
         let files = export(&party(), &[policy(Use::TrainGenai, Decision::Allow), policy(Use::TrainAi, Decision::Allow)], &[], "/*", None);
