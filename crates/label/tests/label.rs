@@ -58,3 +58,35 @@ fn a_labelled_wav_verifies_and_a_tampered_one_does_not() {
     assert!(label_file(&input, &dir.path().join("x.ogg"), &label, &chain, &key).unwrap_err().to_string().contains("WAV, MP3, FLAC and M4A"));
     assert!(label_file(&input, &dir.path().join("y.wav"), &label, b"not a cert", &key).is_err());
 }
+
+#[test]
+fn mp3_flac_and_m4a_are_labelled_too() {
+    let has_ffmpeg = std::process::Command::new("ffmpeg").arg("-version").output().is_ok_and(|o| o.status.success());
+    if !has_ffmpeg {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "ffmpeg is required under CI=true");
+        eprintln!("skipping: ffmpeg is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("generated.wav");
+    fermata_audio::write_wav(&wav, &fermata_audio::synth::track(12, 6.0, 22_050), 22_050).unwrap();
+    let (chain, key) = throwaway_chain();
+    let label = Label { model: "acme-music-1".into(), training_root: None, generator: "fermata tests".into() };
+    for (ext, args) in [("mp3", vec!["-b:a", "128k"]), ("flac", vec![]), ("m4a", vec!["-c:a", "aac", "-b:a", "128k"])] {
+        let input = dir.path().join(format!("generated.{ext}"));
+        let status = std::process::Command::new("ffmpeg")
+            .args(["-nostdin", "-v", "error", "-y", "-i"])
+            .arg(&wav)
+            .args(&args)
+            .arg(&input)
+            .status()
+            .unwrap();
+        assert!(status.success(), "ffmpeg made {ext}");
+        let output = dir.path().join(format!("labelled.{ext}"));
+        label_file(&input, &output, &label, &chain, &key).unwrap_or_else(|e| panic!("{ext}: {e}"));
+        let report = verify_file(&output).unwrap();
+        assert!(report.valid && report.ai_generated, "{ext}: {report:?}");
+        // The labelled file is still audio that decodes.
+        assert!(fermata_audio::decode_to_vec(&output, 8_000).is_ok(), "{ext} still decodes");
+    }
+}
