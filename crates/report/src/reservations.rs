@@ -52,11 +52,18 @@ pub fn export(holder: &Party, policies: &[Policy], offers: &[Offer], location: &
     // training can, and are reserved unless the holder allows both.
     let reserved = !(genai == Decision::Allow && ai == Decision::Allow);
     let policy = policy_url.filter(|_| reserved && on_offer);
-    let mut entry = serde_json::json!({"location": location, "tdm-reservation": u8::from(reserved)});
-    if let Some(url) = policy {
-        entry["tdm-policy"] = serde_json::Value::String(url.into());
+    // A struct, not a JSON map, so that the members come out in the TDMRep examples' order
+    // whatever map type serde_json was built with.
+    #[derive(Serialize)]
+    struct Rule<'a> {
+        location: &'a str,
+        #[serde(rename = "tdm-reservation")]
+        tdm_reservation: u8,
+        #[serde(rename = "tdm-policy", skip_serializing_if = "Option::is_none")]
+        tdm_policy: Option<&'a str>,
     }
-    let tdmrep_json = serde_json::to_string_pretty(&serde_json::json!([entry])).unwrap_or_default();
+    let rule = Rule { location, tdm_reservation: u8::from(reserved), tdm_policy: policy };
+    let tdmrep_json = serde_json::to_string_pretty(&[rule]).unwrap_or_default();
     let content_usage = format!("train-ai={}", if genai == Decision::Allow { "y" } else { "n" });
     let mut http_headers = format!("tdm-reservation: {}\r\n", u8::from(reserved));
     if let Some(url) = policy {
@@ -402,7 +409,7 @@ mod tests {
     #[test]
     fn exports_match_the_hand_written_expected_files() {
         let files = export(&party(), &[policy(Use::TrainGenai, Decision::LicenceRequired)], &[offer()], "/music/*", Some("https://indie.example/p.json"));
-        let expected_tdmrep = "[\n  {\n    \"location\": \"/music/*\",\n    \"tdm-policy\": \"https://indie.example/p.json\",\n    \"tdm-reservation\": 1\n  }\n]";
+        let expected_tdmrep = "[\n  {\n    \"location\": \"/music/*\",\n    \"tdm-reservation\": 1,\n    \"tdm-policy\": \"https://indie.example/p.json\"\n  }\n]";
         assert_eq!(files.tdmrep_json, expected_tdmrep);
         assert_eq!(files.http_headers, "tdm-reservation: 1\r\ntdm-policy: https://indie.example/p.json\r\nContent-Usage: train-ai=n\r\n");
         assert_eq!(
