@@ -1,7 +1,7 @@
 //! The CSV reader (the layout is documented in `csv_format`).
 
 use crate::csv_format::{COLUMNS, REQUIRED};
-use crate::{duplicate_problems, parse_credits, parse_duration, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
+use crate::{finish, parse_credits, parse_duration, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
 use fermata_registry::{parse_shares, validate_shares};
 use std::collections::HashMap;
 
@@ -97,16 +97,10 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<CatalogRecord>, Vec<Problem>> {
             records.push(CatalogRecord { line, isrc, title, artist, duration_s, iswc, audio, shares, credits });
         }
     }
-    problems.extend(duplicate_problems(&records));
     if records.is_empty() && problems.is_empty() {
         problems.push(Problem::new(0, "file", "no rows after the header"));
     }
-    if problems.is_empty() {
-        Ok(records)
-    } else {
-        problems.sort_by_key(|p| p.line);
-        Err(problems)
-    }
+    finish(records, problems)
 }
 
 #[cfg(test)]

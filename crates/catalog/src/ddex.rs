@@ -21,7 +21,7 @@
 //! [`MAX_ELEMENTS`] elements (about 20,000 recordings; split larger catalogues into several
 //! messages), and does not resolve external entities.
 
-use crate::{duplicate_problems, parse_duration, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
+use crate::{finish, parse_duration, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
 use fermata_registry::{validate_shares, Credit, Party, Share, Territory};
 use quick_xml::events::Event;
 use std::collections::HashMap;
@@ -354,13 +354,7 @@ pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>,
             records.push(CatalogRecord { line, isrc, title, artist, duration_s, iswc, audio, shares, credits });
         }
     }
-    problems.extend(duplicate_problems(&records));
-    if problems.is_empty() {
-        Ok(records)
-    } else {
-        problems.sort_by_key(|p| p.line);
-        Err(problems)
-    }
+    finish(records, problems)
 }
 
 #[cfg(test)]

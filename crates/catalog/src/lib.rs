@@ -164,18 +164,23 @@ pub fn parse_credits(s: &str) -> Result<Vec<Credit>, String> {
         .collect()
 }
 
-/// Reports every ISRC that appears more than once in `records`.
-pub(crate) fn duplicate_problems(records: &[CatalogRecord]) -> Vec<Problem> {
+/// Ends a parse: every ISRC listed twice is one more problem; with no problem the records come
+/// back in file order, otherwise every problem does, by line.
+pub(crate) fn finish(records: Vec<CatalogRecord>, mut problems: Vec<Problem>) -> Result<Vec<CatalogRecord>, Vec<Problem>> {
     let mut first_line: std::collections::HashMap<&Isrc, u64> = std::collections::HashMap::new();
-    let mut problems = Vec::new();
-    for r in records {
+    for r in &records {
         if let Some(first) = first_line.get(&r.isrc) {
             problems.push(Problem::new(r.line, "isrc", format!("{} is already listed on line {first}", r.isrc)));
         } else {
             first_line.insert(&r.isrc, r.line);
         }
     }
-    problems
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        problems.sort_by_key(|p| p.line);
+        Err(problems)
+    }
 }
 
 #[cfg(test)]
