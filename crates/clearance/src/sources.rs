@@ -99,6 +99,17 @@ impl Fetcher {
         Ok((headers, String::from_utf8_lossy(&body).into_owned()))
     }
 
+    /// The response headers of `url`, from a HEAD request: the file itself (often audio, and
+    /// already in the dataset) is not downloaded again. A server that refuses HEAD gets a GET.
+    fn head(&self, url: &str) -> Result<Vec<(String, String)>, String> {
+        match self.agent.head(url).call() {
+            Ok(r) => Ok(headers_of(&r)),
+            Err(ureq::Error::Status(405 | 501, _)) => self.get(url).map(|(h, _)| h),
+            Err(ureq::Error::Status(_, r)) => Ok(headers_of(&r)),
+            Err(e) => Err(format!("{url}: {e}")),
+        }
+    }
+
     /// What the source at `url` says about AI training: the reason it is reserved, or None.
     /// A source that cannot be read is not taken as reserving anything, and says so.
     pub fn reserved(&mut self, url: &str) -> Result<Option<String>, String> {
@@ -128,7 +139,7 @@ impl Fetcher {
                 }
             }
         }
-        let (headers, _) = self.get(url)?;
+        let headers = self.head(url)?;
         let text: String = headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
         if let Ok(found) = reservations::parse_headers(&text) {
             if found.iter().any(Finding::reserves_training) {
