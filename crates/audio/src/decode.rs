@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{ErrorKind, Read};
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::Path;
+use std::time::Duration;
 
 use symphonia::core::audio::conv::FromSample;
 use symphonia::core::audio::sample::Sample;
@@ -46,7 +47,7 @@ pub fn decode_stream(
     rate: u32,
     sink: &mut dyn FnMut(&[f32]),
 ) -> Result<AudioInfo, AudioError> {
-    decode_stream_with(path, rate, sink, ffmpeg::find_ffmpeg().as_deref())
+    decode_stream_with(path, rate, sink, ffmpeg::find_ffmpeg().as_deref(), None)
 }
 
 /// Why symphonia could not deliver, and whether the ffmpeg fallback may still be tried
@@ -61,12 +62,14 @@ enum Failure {
 }
 
 /// [`decode_stream`] with the ffmpeg binary given explicitly (`None` = behave as if absent),
-/// so tests can exercise both paths deterministically.
+/// so tests can exercise both paths deterministically, and optionally ffmpeg's time limit
+/// (`None` = [`ffmpeg::timeout_for`] the file's size).
 pub(crate) fn decode_stream_with(
     path: &Path,
     rate: u32,
     sink: &mut dyn FnMut(&[f32]),
     ffmpeg_bin: Option<&Path>,
+    ffmpeg_timeout: Option<Duration>,
 ) -> Result<AudioInfo, AudioError> {
     if check_rate(path, rate, rate).is_err() {
         return Err(AudioError::InvalidRate {
@@ -158,10 +161,14 @@ pub(crate) fn decode_stream_with(
             let Some(bin) = ffmpeg_bin.filter(|_| try_ffmpeg) else {
                 return Err(error);
             };
-            match ffmpeg::decode(bin, path, rate, &known, sink) {
+            let timeout = ffmpeg_timeout.unwrap_or_else(|| ffmpeg::timeout_for(meta.len()));
+            match ffmpeg::decode(bin, path, rate, &known, sink, timeout) {
                 Ok(info) => Ok(info),
-                // Audio already went out: ffmpeg's own failure is the accurate report.
-                Err(f) if f.delivered => Err(f.error),
+                // Audio already went out: ffmpeg's own failure is the accurate report. So is a
+                // timeout: whatever the file is, it stopped a decoder.
+                Err(f) if f.delivered || matches!(f.error, AudioError::Timeout { .. }) => {
+                    Err(f.error)
+                }
                 // ffmpeg could not read it either: the original diagnosis (not audio, corrupt)
                 // is more useful, except for a codec only ffmpeg could have decoded.
                 Err(f) => Err(match error {
@@ -642,7 +649,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.opus");
         std::fs::write(&p, tiny_opus()).unwrap();
-        let e = decode_stream_with(&p, 8000, &mut |_| {}, None).unwrap_err();
+        let e = decode_stream_with(&p, 8000, &mut |_| {}, None, None).unwrap_err();
         match &e {
             AudioError::UnsupportedCodec { path, codec } => {
                 assert_eq!(path, &p);
@@ -679,13 +686,13 @@ mod tests {
             .status()
             .unwrap();
         assert!(st.success());
-        let e = decode_stream_with(&opus, 8000, &mut |_| {}, None).unwrap_err();
+        let e = decode_stream_with(&opus, 8000, &mut |_| {}, None, None).unwrap_err();
         assert!(
             matches!(e, AudioError::UnsupportedCodec { ref codec, .. } if codec == "opus"),
             "{e}"
         );
         let mut n = 0usize;
-        let info = decode_stream_with(&opus, 8000, &mut |c| n += c.len(), Some(&ff)).unwrap();
+        let info = decode_stream_with(&opus, 8000, &mut |c| n += c.len(), Some(&ff), None).unwrap();
         assert_eq!(info.codec, "ffmpeg:opus");
         assert_eq!(info.source_rate, 48_000);
         assert_eq!(info.channels, 1);
@@ -707,13 +714,60 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.opus");
         std::fs::write(&p, tiny_opus()).unwrap();
-        let e = decode_stream_with(&p, 8000, &mut |_| {}, Some(fake)).unwrap_err();
+        let e = decode_stream_with(&p, 8000, &mut |_| {}, Some(fake), None).unwrap_err();
         assert!(matches!(e, AudioError::Ffmpeg { .. }), "{e}");
         // ...but a text file stays "not audio" even though ffmpeg was tried on it.
         let t = dir.path().join("t.mp3");
         std::fs::write(&t, "hello, not audio").unwrap();
-        let e = decode_stream_with(&t, 8000, &mut |_| {}, Some(fake)).unwrap_err();
+        let e = decode_stream_with(&t, 8000, &mut |_| {}, Some(fake), None).unwrap_err();
         assert!(matches!(e, AudioError::NotAudio { .. }), "{e}");
+    }
+
+    /// A fake `ffmpeg` that never finishes: a shell script whose child (`sleep`) also holds the
+    /// output pipes, as a wrapper script would.
+    #[cfg(unix)]
+    fn hanging_ffmpeg(dir: &Path) -> std::path::PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let fake = dir.join("ffmpeg");
+        std::fs::write(&fake, "#!/bin/sh\nsleep 1000\necho never\n").unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        fake
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hung_ffmpeg_times_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let fake = hanging_ffmpeg(dir.path());
+        let p = dir.path().join("x.opus");
+        std::fs::write(&p, tiny_opus()).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (p2, fake2) = (p.clone(), fake.clone());
+        std::thread::spawn(move || {
+            let limit = Some(Duration::from_secs(1));
+            let r = decode_stream_with(&p2, 8000, &mut |_| {}, Some(&fake2), limit);
+            let _ = tx.send(r.map(|_| ()));
+        });
+        let started = std::time::Instant::now();
+        let r = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("decoding did not return: the hung ffmpeg was not stopped");
+        let e = r.unwrap_err();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        assert!(matches!(e, AudioError::Timeout { seconds: 1, .. }), "{e}");
+        let msg = e.to_string();
+        assert!(msg.contains("x.opus") && msg.contains("FERMATA_FFMPEG_TIMEOUT_SECS"), "{msg}");
+    }
+
+    #[test]
+    fn ffmpeg_time_limit_grows_with_size_within_bounds() {
+        if std::env::var_os(ffmpeg::TIMEOUT_ENV).is_some() {
+            return; // an operator's fixed limit replaces the size-based one
+        }
+        assert_eq!(ffmpeg::timeout_for(0), ffmpeg::TIMEOUT_FLOOR);
+        assert_eq!(ffmpeg::timeout_for(6 << 20), Duration::from_secs(120));
+        assert_eq!(ffmpeg::timeout_for(u64::MAX), ffmpeg::TIMEOUT_CEILING);
     }
 
     #[test]
@@ -722,7 +776,7 @@ mod tests {
         let p = dir.path().join("s.wav");
         crate::write_wav(&p, &[0.1; 20_000], 8000).unwrap();
         let r = std::panic::catch_unwind(|| {
-            let _ = decode_stream_with(&p, 8000, &mut |_| panic!("sink boom"), None);
+            let _ = decode_stream_with(&p, 8000, &mut |_| panic!("sink boom"), None, None);
         });
         let payload = r.unwrap_err();
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"sink boom"));

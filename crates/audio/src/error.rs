@@ -114,6 +114,19 @@ pub enum AudioError {
         detail: String,
     },
 
+    /// The external ffmpeg decoder did not finish within its time limit and was stopped.
+    #[error(
+        "ffmpeg did not finish decoding {path} within {seconds} s and was stopped; the file may be \
+         damaged or hostile: check it plays with `ffmpeg -i`, or if the machine is only slow, \
+         raise the limit with FERMATA_FFMPEG_TIMEOUT_SECS"
+    )]
+    Timeout {
+        /// The file concerned.
+        path: PathBuf,
+        /// The time limit that was exceeded, in seconds.
+        seconds: u64,
+    },
+
     /// Writing an output file failed.
     #[error("cannot write {path}: {detail}; check the directory exists, is writable and has space")]
     Write {
@@ -137,6 +150,7 @@ impl AudioError {
             | AudioError::InvalidRate { path, .. }
             | AudioError::Resample { path, .. }
             | AudioError::Ffmpeg { path, .. }
+            | AudioError::Timeout { path, .. }
             | AudioError::Write { path, .. } => path,
         }
     }
