@@ -66,9 +66,10 @@ pub enum AudioError {
     /// refused before anything is allocated for it.
     #[error(
         "{path} declares {detail}, beyond the accepted limits (1 to {max_channels} channels, \
-         1 Hz to {max_rate} Hz); the header is damaged or hostile: re-encode the file with a \
-         standard tool",
+         {min_rate} Hz to {max_rate} Hz); the header is damaged or hostile: re-encode the file \
+         with a standard tool",
         max_channels = crate::MAX_CHANNELS,
+        min_rate = crate::MIN_FILE_SAMPLE_RATE,
         max_rate = crate::MAX_SAMPLE_RATE
     )]
     HostileHeader {

@@ -57,6 +57,12 @@ pub const MAX_CHANNELS: u16 = 32;
 /// Highest sample rate accepted, for files and for resampling (DXD/PCM tops out at 768 kHz).
 pub const MAX_SAMPLE_RATE: u32 = 768_000;
 
+/// Lowest sample rate a file may declare. Below this a header is treated as hostile: no music
+/// is stored under 4 kHz (telephone audio is 8 kHz), and upsampling a bogus 1 Hz stream to the
+/// analysis rate would turn a few kilobytes into gigabytes of buffers. Requested output rates
+/// are the caller's choice and may go lower (down to 1 Hz).
+pub const MIN_FILE_SAMPLE_RATE: u32 = 4_000;
+
 /// What was learned about a decoded file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AudioInfo {
