@@ -307,6 +307,21 @@ pub(crate) fn decode(
             delivered,
         ));
     }
+    // ffmpeg stops reading an input at a read error, prints `<url>: <error>` and still exits
+    // with status 0, e.g. at a chained Ogg stream of another codec ("Invalid argument"): the
+    // rest of the file was never decoded.
+    let url = file_url(path);
+    let prefix = format!("{}: ", url.to_string_lossy());
+    if let Some(line) = stderr_text.lines().find(|l| l.starts_with(&prefix)) {
+        return Err(fail(
+            format!(
+                "ffmpeg stopped reading part way through ({}), so only part of the file was \
+                 decoded",
+                line.trim()
+            ),
+            delivered,
+        ));
+    }
     match status {
         Some(Ok(s)) if s.success() => {}
         Some(Ok(s)) => return Err(fail(format!("{s}: {stderr_text}"), delivered)),
