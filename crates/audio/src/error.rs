@@ -128,6 +128,32 @@ pub enum AudioError {
         seconds: u64,
     },
 
+    /// Much of the file could not be decoded although its audio ended without an error: bytes
+    /// after or between the decoded frames that the decoder skipped (an appended or chained
+    /// stream in a format the container's reader cannot follow, or large junk). Such bytes may
+    /// hide another recording, so the file is refused rather than judged on part of it.
+    #[error(
+        "{path}: only {decoded_s:.1} s of audio could be decoded, but {undecoded_bytes} of its \
+         {file_bytes} bytes were not decoded ({reason}), which at this file's bit rate would be \
+         about {hidden_s:.1} s more; it may hide another recording, so it is not judged on part of \
+         its audio: check what it holds with `ffprobe`, then re-encode it, or split it into one \
+         file per recording"
+    )]
+    UndecodedData {
+        /// The file concerned.
+        path: PathBuf,
+        /// Seconds of audio decoded.
+        decoded_s: f64,
+        /// Estimated seconds the undecoded bytes would hold at the decoded part's bit rate.
+        hidden_s: f64,
+        /// Bytes not accounted for by decoded audio or known metadata.
+        undecoded_bytes: u64,
+        /// The file's size.
+        file_bytes: u64,
+        /// Where the undecoded bytes are, or why they could not be decoded.
+        reason: String,
+    },
+
     /// Writing an output file failed.
     #[error("cannot write {path}: {detail}; check the directory exists, is writable and has space")]
     Write {
@@ -152,6 +178,7 @@ impl AudioError {
             | AudioError::Resample { path, .. }
             | AudioError::Ffmpeg { path, .. }
             | AudioError::Timeout { path, .. }
+            | AudioError::UndecodedData { path, .. }
             | AudioError::Write { path, .. } => path,
         }
     }
