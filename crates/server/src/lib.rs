@@ -192,14 +192,13 @@ pub(crate) async fn idempotent_create(
     let party = caller.party().to_string();
     let (status, body) = state
         .with(move |r| {
-            if let Some(k) = &key {
-                if let Some(stored) = r.idempotent_response(&party, k)? {
-                    if stored.request_digest != digest {
-                        return Err(AppError::Conflict(format!(
-                            "Idempotency-Key '{k}' was already used for a different request: use a new key"
-                        )));
-                    }
-                    return Ok((stored.status, stored.body));
+            if let Some(k) = &key
+                && let Some(stored) = r.idempotent_response(&party, k)?
+            {
+                if stored.request_digest != digest {
+                    return Err(AppError::Conflict(format!(
+                        "Idempotency-Key '{k}' was already used for a different request: use a new key"
+                    )));
                 }
             }
             let value = op(r)?;
@@ -277,3 +276,4 @@ pub enum ServeError {
     #[error("server failed: {0}")]
     Io(std::io::Error),
 }
+                return Ok((stored.status, stored.body));
