@@ -1,8 +1,7 @@
 //! The `/v1` endpoints. Each handler: who may call it (role), what the caller may see (its own
 //! party's records), one registry call.
 
-use crate::{idempotent_create, parse_body, ApiPath, ApiQuery, AppError, AppState, Caller};
-use axum::body::Bytes;
+use crate::{idempotent_create, parse_body, ApiBody, ApiPath, ApiQuery, AppError, AppState, Caller};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +14,6 @@ use fermata_registry::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-
 
 /// The OpenAPI document of this API (served at `/v1/openapi.json`).
 #[derive(OpenApi)]
@@ -62,16 +60,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/audit/verify", get(audit_verify))
         .fallback(|| async { AppError::NotFound("no such endpoint: see /v1/openapi.json".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-}
-
-fn body(bytes: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Bytes, AppError> {
-    bytes.map_err(|e| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(crate::MAX_BODY_BYTES)
-        } else {
-            AppError::Invalid { status: axum::http::StatusCode::BAD_REQUEST, message: format!("cannot read the request body: {e}") }
-        }
-    })
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
@@ -151,10 +139,9 @@ async fn create_offer(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let bytes = body(bytes)?;
     let b: OfferBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/offers", &bytes, move |r| {
@@ -214,10 +201,9 @@ async fn create_request(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let bytes = body(bytes)?;
     let b: RequestBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/requests", &bytes, move |r| {
@@ -286,10 +272,9 @@ async fn decide_line(
     caller: Caller,
     ApiPath((id, line)): ApiPath<(String, u32)>,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let bytes = body(bytes)?;
     let b: DecisionBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
     let c = caller.clone();
@@ -323,10 +308,9 @@ async fn revoke_licence(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Json<Licence>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let bytes = body(bytes)?;
     let b: RevokeBody = if bytes.is_empty() { RevokeBody { reason: None } } else { parse_body(&bytes)? };
     let holder = caller.party().to_string();
     let revoked = state
@@ -390,10 +374,9 @@ async fn create_usage(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let bytes = body(bytes)?;
     let b: UsageBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/usage", &bytes, move |r| {
@@ -439,10 +422,9 @@ async fn create_statement(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let bytes = body(bytes)?;
     let b: StatementBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/statements", &bytes, move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?))

@@ -3,7 +3,18 @@
 //!
 //! Handlers hold no domain logic: each checks the caller's role, then makes one call into
 //! `fermata-registry` (the same calls as the CLI) on a blocking thread. Errors have one JSON
-//! shape, `{"error": {"code", "message"}}`; internal details are logged, never returned.
+//! shape, `{"error": {"code", "message"}}`, also for the answers the HTTP layer writes by
+//! itself (malformed requests, over-long URIs and headers, a full server); internal details
+//! are logged, never returned.
+//!
+//! # Limits
+//!
+//! Every wait and every size has a bound, each a documented constant here:
+//!
+//! - connections: [`MAX_CONNECTIONS`], [`HEADER_READ_TIMEOUT`] (also the idle keep-alive
+//!   timeout), [`BODY_READ_TIMEOUT`], [`WRITE_TIMEOUT`] (the first three can be set with
+//!   [`ServeConfig`] and on `fermata serve`); see [`serve`] for what a client gets at each;
+//! - requests: [`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`], [`MAX_HEADERS`], [`MAX_BODY_BYTES`].
 //!
 //! # Example
 //!
@@ -28,14 +39,22 @@
 #![deny(missing_docs)]
 
 mod api;
+mod conn;
 mod error;
 
 pub use api::ApiDoc;
+pub use conn::{
+    ServeConfig, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES,
+    WRITE_TIMEOUT,
+};
 pub use error::AppError;
 
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use fermata_clearance::Home;
 use fermata_registry::{ApiKey, IdempotentResponse, Registry, Role};
@@ -54,12 +73,19 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     registry: Arc<Mutex<Registry>>,
+    body_read_timeout: std::time::Duration,
 }
 
 impl AppState {
     /// Opens the home's registry.
     pub fn open(home: &Home) -> Result<AppState, fermata_clearance::ClearanceError> {
-        Ok(AppState { registry: Arc::new(Mutex::new(home.registry()?)) })
+        Ok(AppState { registry: Arc::new(Mutex::new(home.registry()?)), body_read_timeout: BODY_READ_TIMEOUT })
+    }
+
+    /// Sets how long a request body may take to arrive whole (default [`BODY_READ_TIMEOUT`]).
+    pub fn with_body_read_timeout(mut self, timeout: std::time::Duration) -> AppState {
+        self.body_read_timeout = timeout;
+        self
     }
 
     /// Runs `f` on the registry on a blocking thread.
@@ -152,12 +178,41 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
     }
 }
 
+/// A request body, read whole within the state's body timeout (408 past it) and up to
+/// [`MAX_BODY_BYTES`] (413 past it). Handlers take it after `Caller`, so a body is only read
+/// for a caller with a valid key.
+pub(crate) struct ApiBody(pub(crate) Bytes);
+
+impl FromRequest<AppState> for ApiBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<ApiBody, AppError> {
+        let timeout = state.body_read_timeout;
+        match tokio::time::timeout(timeout, Bytes::from_request(req, state)).await {
+            Err(_) => Err(AppError::Timeout(format!("the request body did not arrive within {:.1} s", timeout.as_secs_f64()))),
+            Ok(Ok(bytes)) => Ok(ApiBody(bytes)),
+            Ok(Err(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(MAX_BODY_BYTES)),
+            Ok(Err(e)) => Err(AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("cannot read the request body: {e}") }),
+        }
+    }
+}
+
 /// Parses a JSON body strictly (unknown fields are refused by the types' serde attributes).
 pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(bytes).map_err(|e| {
-        let status = if e.is_syntax() || e.is_eof() { axum::http::StatusCode::BAD_REQUEST } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+        let status = if e.is_syntax() || e.is_eof() { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
         AppError::Invalid { status, message: format!("request body: {e}") }
     })
+}
+
+/// Refuses (414) a request URI over [`MAX_URI_BYTES`]. Longer ones, past the header limit,
+/// are refused by the HTTP layer with 431.
+async fn limit_uri(req: Request, next: Next) -> Response {
+    let len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if len > MAX_URI_BYTES {
+        return AppError::UriTooLong(MAX_URI_BYTES).into_response();
+    }
+    next.run(req).await
 }
 
 /// Runs a create operation once per `Idempotency-Key`: the first response is stored, a repeat
@@ -200,6 +255,7 @@ pub(crate) async fn idempotent_create(
                         "Idempotency-Key '{k}' was already used for a different request: use a new key"
                     )));
                 }
+                return Ok((stored.status, stored.body));
             }
             let value = op(r)?;
             let body = value.to_string();
@@ -213,25 +269,46 @@ pub(crate) async fn idempotent_create(
     Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// The router: every endpoint under `/v1`, with a body-size limit and request tracing. There is
-/// no per-request timeout: a request's work is bounded by the limits on what it may ask (body
-/// size, works per request), and an abandoned request whose work then commits would tell its
-/// client the opposite of what happened.
+/// The router: every endpoint under `/v1`, with limits on the URI and the body, and request
+/// tracing. There is no per-request timeout: a request's work is bounded by the limits on what
+/// it may ask (body size, works per request), and an abandoned request whose work
+/// then commits would tell its client the opposite of what happened.
 pub fn app(state: AppState) -> Router {
     api::routes()
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limit_uri))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Serves `home` on `listen` until `shutdown` completes; requests in flight then finish.
+///
+/// Connections are held and timed out as `config` says (HTTP/1.1 only):
+///
+/// - the request line and headers must arrive within `header_read_timeout`
+///   ([`HEADER_READ_TIMEOUT`]); the same timer runs while a kept-alive connection waits for its
+///   next request, so it is also the idle keep-alive timeout. The connection is then closed
+///   without an answer;
+/// - the request line and headers may be at most [`MAX_HEADER_BYTES`] with at most
+///   [`MAX_HEADERS`] headers (431), the URI at most [`MAX_URI_BYTES`] (414), and a request that
+///   is not HTTP gets a 400; all three in the error shape, and the first and last close the
+///   connection;
+/// - a body must arrive whole within `body_read_timeout` ([`BODY_READ_TIMEOUT`]) of its being
+///   read, which is after the API key is checked (408);
+/// - a response the client leaves unread for `write_timeout` ([`WRITE_TIMEOUT`]) closes the
+///   connection;
+/// - at most `max_connections` ([`MAX_CONNECTIONS`]) connections are held. At the cap, a new
+///   connection displaces the oldest one with no request in progress (one still sending its
+///   request head, or kept alive and waiting), which is closed; if every connection has a
+///   request in progress, the new one is answered 503 in the error shape and closed.
 pub async fn serve(
     home: &Home,
     listen: SocketAddr,
+    config: &ServeConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let state = AppState::open(home).map_err(|e| ServeError::Open(e.to_string()))?;
+    let state = AppState::open(home).map_err(|e| ServeError::Open(e.to_string()))?.with_body_read_timeout(config.body_read_timeout);
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| ServeError::Bind { addr: listen, source: e })?;
     let addr = listener.local_addr().map_err(|e| ServeError::Bind { addr: listen, source: e })?;
     tracing::info!(%addr, home = %home.dir().display(), "listening");
@@ -241,13 +318,10 @@ pub async fn serve(
         shutdown.await;
         let _ = stop_tx.send(true);
     });
-    let mut graceful = stop_rx.clone();
-    let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
-        let _ = graceful.wait_for(|stop| *stop).await;
-    });
+    let server = conn::run(listener, app(state), config.clone(), stop_rx.clone());
     let mut deadline = stop_rx;
     tokio::select! {
-        result = std::future::IntoFuture::into_future(server) => result.map_err(ServeError::Io)?,
+        () = server => {}
         _ = async move {
             let _ = deadline.wait_for(|stop| *stop).await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;
@@ -276,4 +350,3 @@ pub enum ServeError {
     #[error("server failed: {0}")]
     Io(std::io::Error),
 }
-                return Ok((stored.status, stored.body));
