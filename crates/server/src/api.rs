@@ -346,7 +346,7 @@ async fn get_scan(State(state): State<AppState>, caller: Caller, ApiPath(id): Ap
 
 /// Seconds of one work used.
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "JsonObject<UsageWorkFields>")]
 struct UsageWork {
     isrc: Isrc,
     /// Seconds of its audio used (up to three decimals).
@@ -365,6 +365,31 @@ struct UsageBody {
     /// Day of the run (default today).
     date: Option<String>,
     works: Vec<UsageWork>,
+}
+
+/// A JSON object only: the derived `Deserialize` of a struct also takes an array of its fields
+/// in order, which a strict body must not.
+struct JsonObject<T>(T);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for JsonObject<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::deserialize(d)?;
+        serde_json::from_value(serde_json::Value::Object(map)).map(JsonObject).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The fields of [`UsageWork`], read from an object.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageWorkFields {
+    isrc: Isrc,
+    seconds: f64,
+}
+
+impl From<JsonObject<UsageWorkFields>> for UsageWork {
+    fn from(JsonObject(f): JsonObject<UsageWorkFields>) -> UsageWork {
+        UsageWork { isrc: f.isrc, seconds: f.seconds }
+    }
 }
 
 /// Reports what a training run used (developer). Accepts `Idempotency-Key`.

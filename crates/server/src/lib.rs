@@ -197,12 +197,15 @@ impl FromRequest<AppState> for ApiBody {
     }
 }
 
-/// Parses a JSON body strictly (unknown fields are refused by the types' serde attributes).
+/// Parses a JSON body strictly: it must be an object (serde would otherwise take an array as
+/// the fields in order), and unknown fields are refused by the types' serde attributes.
 pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let status = if e.is_syntax() || e.is_eof() { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
-        AppError::Invalid { status, message: format!("request body: {e}") }
-    })
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("request body: {e}") })?;
+    if !value.is_object() {
+        return Err(AppError::invalid("the request body must be a JSON object"));
+    }
+    serde_json::from_value(value).map_err(|e| AppError::invalid(format!("request body: {e}")))
 }
 
 /// Refuses (414) a request URI over [`MAX_URI_BYTES`]. Longer ones, past the header limit,

@@ -421,3 +421,36 @@ async fn an_overlapping_licence_is_a_conflict() {
     let (s, _) = call(&state, "POST", &uri, &admin, Some(json!({"approve": false, "reason": "already licensed"}))).await;
     assert_eq!(s, StatusCode::CREATED);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_is_not_an_object_is_refused() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let admin = secret(&f, "admin");
+    let dev = secret(&f, "developer");
+    let cases = [
+        // The fields in order, as an array: serde would take them positionally.
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!([true, "ok"])),
+        (&admin, "/v1/offers", json!([[], "train-ai", [], {"model": "per-work", "amount_minor": 1, "currency": "EUR"}, null, false])),
+        (&admin, "/v1/licences/lic-000001/revoke", json!(["ended"])),
+        (&dev, "/v1/requests", json!(["train-genai", "m", [], "2026-01-01", null, null, [W1], null])),
+        (&dev, "/v1/statements", json!(["2026-01-01", "2026-12-31", {"amount_minor": 1000, "currency": "EUR"}])),
+        (&dev, "/v1/usage", json!(["m", "r9", null, null, "DE", "2026-06-02", [{"isrc": W1, "seconds": 30}]])),
+        // An array where a nested object is expected.
+        (&dev, "/v1/usage", json!({"model": "m", "run": "r9", "territory": "DE", "date": "2026-06-02", "works": [[W1, 30]]})),
+        // Other JSON values where the body must be an object.
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!("approve")),
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!(null)),
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!(1)),
+    ];
+    for (key, uri, body) in cases {
+        let (s, b) = call(&state, "POST", uri, key, Some(body.clone())).await;
+        assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST, "{uri} {body}: {s} {b}");
+        assert!(b["error"]["code"].is_string() && b["error"]["message"].is_string(), "{uri} {body}: {b}");
+    }
+    // Nothing was decided, granted or reported on the way.
+    let (_, req) = call(&state, "GET", "/v1/requests/req-000001", &admin, None).await;
+    assert_eq!(req["lines"][0]["status"], "pending", "{req}");
+    let (_, usage) = call(&state, "GET", "/v1/usage", &dev, None).await;
+    assert_eq!(usage.as_array().unwrap().len(), 1, "{usage}");
+}
