@@ -62,6 +62,15 @@ pub(crate) fn routes() -> Router<AppState> {
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
 
+/// Turns any "no such record" from the registry into the one answer for `what`, whichever
+/// record of the request was missing or not the caller's.
+fn hide(what: &'static str) -> impl Fn(AppError) -> AppError {
+    move |e| match e {
+        AppError::NotFound(_) => AppError::not_found(what),
+        other => other,
+    }
+}
+
 fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
     serde_json::to_value(v).map_err(|e| AppError::Internal(format!("cannot encode a response: {e}")))
 }
@@ -96,10 +105,10 @@ async fn list_works(State(state): State<AppState>, caller: Caller) -> Result<Jso
     params(("isrc" = String, Path, description = "The work's ISRC")), responses((status = 200, body = Work), (status = 404)))]
 async fn get_work(State(state): State<AppState>, caller: Caller, ApiPath(isrc): ApiPath<String>) -> Result<Json<Work>, AppError> {
     let isrc: Isrc = isrc.parse().map_err(|e: fermata_registry::RegistryError| AppError::invalid(e.to_string()))?;
-    let work = state.with(move |r| Ok(r.work(&isrc)?)).await?;
+    let work = state.with(move |r| Ok(r.work(&isrc)?)).await.map_err(hide("work"))?;
     let visible = !caller.role().is_holder() || work.registrant == caller.party() || work.shares.iter().any(|s| s.holder == caller.party());
     if !visible {
-        return Err(AppError::NotFound(format!("no work '{}' that this key may see", work.isrc)));
+        return Err(AppError::not_found("work"));
     }
     Ok(Json(work))
 }
@@ -165,7 +174,7 @@ async fn create_offer(
 async fn withdraw_offer(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<Offer>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
     let holder = caller.party().to_string();
-    Ok(Json(state.with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?)).await?))
+    Ok(Json(state.with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?)).await.map_err(hide("offer"))?))
 }
 
 /// A licence request.
@@ -221,6 +230,7 @@ async fn create_request(
         to_json(&r.request_licences(draft, &developer)?)
     })
     .await
+    .map_err(hide("scan"))
 }
 
 /// What of a request the caller may see: a developer its own requests, a holder the lines it
@@ -247,9 +257,8 @@ async fn list_requests(State(state): State<AppState>, caller: Caller) -> Result<
 #[utoipa::path(get, path = "/v1/requests/{id}", tag = "marketplace", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = LicenceRequest), (status = 404)))]
 async fn get_request(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<LicenceRequest>, AppError> {
-    let missing = AppError::NotFound(format!("no request '{id}' that this key may see"));
-    let request = state.with(move |r| Ok(r.request(&id)?)).await?;
-    visible_request(&caller, request).map(Json).ok_or(missing)
+    let request = state.with(move |r| Ok(r.request(&id)?)).await.map_err(hide("request"))?;
+    visible_request(&caller, request).map(Json).ok_or_else(|| AppError::not_found("request"))
 }
 
 /// A holder's decision on one request line.
@@ -284,6 +293,7 @@ async fn decide_line(
         to_json(&visible_request(&c, request))
     })
     .await
+    .map_err(hide("request line"))
 }
 
 /// Licences where the caller is the holder or the developer (all, for an auditor).
@@ -317,11 +327,12 @@ async fn revoke_licence(
         .with(move |r| {
             let own = r.licences(Some(&holder))?.into_iter().any(|l| l.id == id && l.holder == holder);
             if !own {
-                return Err(AppError::NotFound(format!("no licence '{id}' that this key may revoke")));
+                return Err(AppError::not_found("licence"));
             }
             Ok(r.revoke_licence(&id, b.reason.as_deref(), &holder)?)
         })
-        .await?;
+        .await
+        .map_err(hide("licence"))?;
     Ok(Json(revoked))
 }
 
@@ -337,9 +348,9 @@ struct ScanResult {
     params(("id" = String, Path)), responses((status = 200, body = ScanResult), (status = 403), (status = 404)))]
 async fn get_scan(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<ScanResult>, AppError> {
     caller.require(&[Role::Developer, Role::Auditor])?;
-    let (scan, files) = state.with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?))).await?;
+    let (scan, files) = state.with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?))).await.map_err(hide("scan"))?;
     if caller.role() == Role::Developer && scan.developer != caller.party() {
-        return Err(AppError::NotFound(format!("no scan '{}' that this key may see", scan.id)));
+        return Err(AppError::not_found("scan"));
     }
     Ok(Json(ScanResult { scan, files }))
 }
@@ -418,6 +429,7 @@ async fn create_usage(
         to_json(&r.report_usage(draft, &developer)?)
     })
     .await
+    .map_err(hide("scan or manifest"))
 }
 
 /// Usage reports: a developer's own; all for an auditor.
@@ -494,9 +506,8 @@ async fn get_statement(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, AppError> {
-    let missing = AppError::NotFound(format!("no statement '{id}' that this key may see"));
-    let s = state.with(move |r| Ok(r.statement(&id)?)).await?;
-    let s = visible_statement(&caller, s).ok_or(missing)?;
+    let s = state.with(move |r| Ok(r.statement(&id)?)).await.map_err(hide("statement"))?;
+    let s = visible_statement(&caller, s).ok_or_else(|| AppError::not_found("statement"))?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(s).into_response()),
         Some("csv") => Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], s.to_csv()).into_response()),

@@ -16,7 +16,9 @@ pub enum AppError {
     /// The key's role may not do this (403).
     #[error("{0}")]
     Forbidden(String),
-    /// No such record, or not one the caller may see (404).
+    /// No such record, or not one the caller may see (404). The message is the same for both,
+    /// and names no id, so that it tells nothing about records of others: build it with
+    /// [`AppError::not_found`].
     #[error("{0}")]
     NotFound(String),
     /// The request is malformed: bad JSON, unknown fields, bad values (400 / 422).
@@ -88,6 +90,12 @@ impl AppError {
         AppError::Invalid { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into() }
     }
 
+    /// The one answer for a record that does not exist and for one the caller may not see:
+    /// the same status and the same text for both, naming the kind of record but not the id.
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(format!("no such {what}, or not one that this key may see"))
+    }
+
     /// The status and the JSON body.
     fn parts(&self) -> (StatusCode, String) {
         let (status, code) = self.status_and_code();
@@ -128,7 +136,7 @@ impl From<RegistryError> for AppError {
     fn from(e: RegistryError) -> AppError {
         match e {
             RegistryError::Invalid { .. } => AppError::invalid(e.to_string()),
-            RegistryError::NotFound { what, id, .. } => AppError::NotFound(format!("no {what} '{id}' that this key may see")),
+            RegistryError::NotFound { what, .. } => AppError::not_found(what),
             RegistryError::AlreadyExists { .. } | RegistryError::Conflict(_) => AppError::Conflict(e.to_string()),
             RegistryError::NotAllowed(m) => AppError::invalid(m),
             other => AppError::Internal(other.to_string()),

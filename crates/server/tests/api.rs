@@ -454,3 +454,49 @@ async fn a_body_that_is_not_an_object_is_refused() {
     let (_, usage) = call(&state, "GET", "/v1/usage", &dev, None).await;
     assert_eq!(usage.as_array().unwrap().len(), 1, "{usage}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_and_foreign_records_get_the_same_404() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let other_admin = secret(&f, "other-admin");
+    let other_dev = secret(&f, "other-developer");
+    let admin = secret(&f, "admin");
+    let missing_work = "ZZAPI2600099";
+    // (caller, method, URI of a record that does not exist, URI of one that is someone else's, body)
+    let cases: Vec<(&String, &str, String, String, Option<Value>)> = vec![
+        (&other_admin, "GET", format!("/v1/works/{missing_work}"), format!("/v1/works/{W1}"), None),
+        (&other_admin, "POST", "/v1/offers/off-000099/withdraw".into(), "/v1/offers/off-000001/withdraw".into(), None),
+        (&other_dev, "GET", "/v1/requests/req-000099".into(), "/v1/requests/req-000001".into(), None),
+        (&other_admin, "GET", "/v1/requests/req-000099".into(), "/v1/requests/req-000001".into(), None),
+        (&other_admin, "POST", "/v1/requests/req-000099/lines/1/decision".into(), "/v1/requests/req-000001/lines/1/decision".into(), Some(json!({"approve": true}))),
+        (&admin, "POST", "/v1/requests/req-000001/lines/99/decision".into(), "/v1/requests/req-000001/lines/1/decision".into(), Some(json!({"approve": true}))),
+        (&other_admin, "POST", "/v1/licences/lic-000099/revoke".into(), "/v1/licences/lic-000001/revoke".into(), Some(json!({"reason": "x"}))),
+        (&other_dev, "GET", "/v1/scans/scan-000099".into(), "/v1/scans/scan-000001".into(), None),
+        (&other_dev, "GET", "/v1/statements/stm-000099".into(), "/v1/statements/stm-000001".into(), None),
+        (&other_admin, "GET", "/v1/statements/stm-000099".into(), "/v1/statements/stm-000001".into(), None),
+        (&other_dev, "GET", "/v1/statements/stm-000099?format=csv".into(), "/v1/statements/stm-000001?format=csv".into(), None),
+    ];
+    for (key, method, missing, foreign, body) in cases {
+        // The admin's own line 1 is theirs: compare its missing line 99 with the other admin's view.
+        let foreign_key = if key == &admin { &other_admin } else { key };
+        let (s1, b1) = call(&state, method, &missing, key, body.clone()).await;
+        let (s2, b2) = call(&state, method, &foreign, foreign_key, body.clone()).await;
+        assert_eq!(s1, StatusCode::NOT_FOUND, "{method} {missing}: {b1}");
+        assert_eq!((s1, &b1), (s2, &b2), "{method} {missing} and {foreign} must answer alike");
+    }
+    // A scan named in a request or a usage report: someone else's is as unknown as a missing one.
+    for (uri, with) in [
+        ("/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01"})),
+        ("/v1/usage", json!({"model": "m", "run": "r5", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 1}]})),
+    ] {
+        let mut missing = with.clone();
+        missing["scan"] = json!("scan-000099");
+        let mut foreign = with.clone();
+        foreign["scan"] = json!("scan-000001");
+        let (s1, b1) = call(&state, "POST", uri, &other_dev, Some(missing)).await;
+        let (s2, b2) = call(&state, "POST", uri, &other_dev, Some(foreign)).await;
+        assert_eq!(s1, StatusCode::NOT_FOUND, "{uri}: {b1}");
+        assert_eq!((s1, &b1), (s2, &b2), "{uri}: a missing and a foreign scan must answer alike");
+    }
+}
