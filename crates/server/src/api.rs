@@ -3,7 +3,7 @@
 
 use crate::{idempotent_create, parse_body, ApiBody, ApiPath, ApiQuery, AppError, AppState, Caller};
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -62,6 +62,61 @@ pub(crate) fn routes() -> Router<AppState> {
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
 
+/// Items in a page of a list when `?limit=` is not given.
+pub const DEFAULT_PAGE: usize = 100;
+
+/// Most items in a page of a list.
+pub const MAX_PAGE: usize = 1_000;
+
+/// Which page of a list. Lists are read whole from the registry, filtered to what the caller
+/// may see, and then cut into pages here.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PageQuery {
+    /// Items in the page, 1 to 1000 (default 100).
+    limit: Option<usize>,
+    /// Items to skip (default 0). The `Link` header of a page gives the next one.
+    offset: Option<usize>,
+}
+
+/// One page of a list: the items as a JSON array, and a `Link: <…>; rel="next"` header when
+/// more follow.
+struct Page<T> {
+    items: Vec<T>,
+    next: Option<String>,
+}
+
+impl<T: Serialize> IntoResponse for Page<T> {
+    fn into_response(self) -> Response {
+        match self.next {
+            Some(next) => ([(header::LINK, format!("<{next}>; rel=\"next\""))], Json(self.items)).into_response(),
+            None => Json(self.items).into_response(),
+        }
+    }
+}
+
+/// The page of `all` that `limit` and `offset` ask for; `path` and `keep` (the other query
+/// parameters) make the link to the next page.
+fn paginate<T>(all: Vec<T>, limit: Option<usize>, offset: Option<usize>, path: &str, keep: &[(&str, &str)]) -> Result<Page<T>, AppError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("limit must be 1 to {MAX_PAGE}") });
+    }
+    let offset = offset.unwrap_or(0);
+    let more = all.len() > offset.saturating_add(limit);
+    let items: Vec<T> = all.into_iter().skip(offset).take(limit).collect();
+    let next = more.then(|| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("limit", &limit.to_string()).append_pair("offset", &(offset + limit).to_string());
+        for (k, v) in keep {
+            query.append_pair(k, v);
+        }
+        format!("{path}?{}", query.finish())
+    });
+    Ok(Page { items, next })
+}
+
 /// Turns any "no such record" from the registry into the one answer for `what`, whichever
 /// record of the request was missing or not the caller's.
 fn hide(what: &'static str) -> impl Fn(AppError) -> AppError {
@@ -94,11 +149,13 @@ async fn me(caller: Caller) -> Json<ApiKey> {
 }
 
 /// Works: a holder sees its own; developers and auditors see the registry (works are published).
-#[utoipa::path(get, path = "/v1/works", tag = "works", security(("api_key" = [])), responses((status = 200, body = Vec<Work>), (status = 401)))]
-async fn list_works(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Work>>, AppError> {
+#[utoipa::path(get, path = "/v1/works", tag = "works", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Work>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_works(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Work>, AppError> {
     let own = caller.role().is_holder().then(|| caller.party().to_string());
-    Ok(Json(state.with(move |r| Ok(r.works(own.as_deref())?)).await?))
+    paginate(state.with(move |r| Ok(r.works(own.as_deref())?)).await?, q.limit, q.offset, "/v1/works", &[])
 }
+
 
 /// One work.
 #[utoipa::path(get, path = "/v1/works/{isrc}", tag = "works", security(("api_key" = [])),
@@ -114,9 +171,10 @@ async fn get_work(State(state): State<AppState>, caller: Caller, ApiPath(isrc): 
 }
 
 /// Standing offers (published to everyone with a key).
-#[utoipa::path(get, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<Offer>), (status = 401)))]
-async fn list_offers(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Offer>>, AppError> {
-    Ok(Json(state.with(|r| Ok(r.offers(None, false)?)).await?))
+#[utoipa::path(get, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Offer>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_offers(State(state): State<AppState>, _caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Offer>, AppError> {
+    paginate(state.with(|r| Ok(r.offers(None, false)?)).await?, q.limit, q.offset, "/v1/offers", &[])
 }
 
 /// An offer to publish.
@@ -247,10 +305,12 @@ fn visible_request(caller: &Caller, mut request: LicenceRequest) -> Option<Licen
 }
 
 /// Requests the caller may see.
-#[utoipa::path(get, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<LicenceRequest>), (status = 401)))]
-async fn list_requests(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<LicenceRequest>>, AppError> {
+#[utoipa::path(get, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<LicenceRequest>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_requests(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<LicenceRequest>, AppError> {
     let all = state.with(|r| Ok(r.requests()?)).await?;
-    Ok(Json(all.into_iter().filter_map(|q| visible_request(&caller, q)).collect()))
+    let visible: Vec<LicenceRequest> = all.into_iter().filter_map(|q| visible_request(&caller, q)).collect();
+    paginate(visible, q.limit, q.offset, "/v1/requests", &[])
 }
 
 /// One request.
@@ -297,10 +357,11 @@ async fn decide_line(
 }
 
 /// Licences where the caller is the holder or the developer (all, for an auditor).
-#[utoipa::path(get, path = "/v1/licences", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<Licence>), (status = 401)))]
-async fn list_licences(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Licence>>, AppError> {
+#[utoipa::path(get, path = "/v1/licences", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Licence>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_licences(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Licence>, AppError> {
     let party = (caller.role() != Role::Auditor).then(|| caller.party().to_string());
-    Ok(Json(state.with(move |r| Ok(r.licences(party.as_deref())?)).await?))
+    paginate(state.with(move |r| Ok(r.licences(party.as_deref())?)).await?, q.limit, q.offset, "/v1/licences", &[])
 }
 
 /// Why a licence is revoked.
@@ -433,11 +494,12 @@ async fn create_usage(
 }
 
 /// Usage reports: a developer's own; all for an auditor.
-#[utoipa::path(get, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), responses((status = 200, body = Vec<UsageReport>), (status = 403)))]
-async fn list_usage(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<UsageReport>>, AppError> {
+#[utoipa::path(get, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<UsageReport>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
+async fn list_usage(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<UsageReport>, AppError> {
     caller.require(&[Role::Developer, Role::Auditor])?;
     let own = (caller.role() == Role::Developer).then(|| caller.party().to_string());
-    Ok(Json(state.with(move |r| Ok(r.usage_reports(own.as_deref())?)).await?))
+    paginate(state.with(move |r| Ok(r.usage_reports(own.as_deref())?)).await?, q.limit, q.offset, "/v1/usage", &[])
 }
 
 /// A statement to issue.
@@ -483,10 +545,12 @@ fn visible_statement(caller: &Caller, mut s: Statement) -> Option<Statement> {
 }
 
 /// Statements the caller may see.
-#[utoipa::path(get, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), responses((status = 200, body = Vec<Statement>), (status = 401)))]
-async fn list_statements(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Statement>>, AppError> {
+#[utoipa::path(get, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Statement>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_statements(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Statement>, AppError> {
     let all = state.with(|r| Ok(r.statements()?)).await?;
-    Ok(Json(all.into_iter().filter_map(|s| visible_statement(&caller, s)).collect()))
+    let visible: Vec<Statement> = all.into_iter().filter_map(|s| visible_statement(&caller, s)).collect();
+    paginate(visible, q.limit, q.offset, "/v1/statements", &[])
 }
 
 /// The format of a statement.
@@ -518,17 +582,25 @@ async fn get_statement(
 /// Which events to list.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     /// Only events about this subject, e.g. `work:GBAYE6900531` or `party:indie-records`.
     subject: Option<String>,
+    /// Events in the page, 1 to 1000 (default 100).
+    limit: Option<usize>,
+    /// Events to skip (default 0). The `Link` header of a page gives the next one.
+    offset: Option<usize>,
 }
 
 /// The audit log (auditor).
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("api_key" = [])), params(AuditQuery),
-    responses((status = 200, body = Vec<Event>), (status = 403)))]
-async fn audit_log(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<Vec<Event>>, AppError> {
+    responses((status = 200, body = Vec<Event>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
+async fn audit_log(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Page<Event>, AppError> {
     caller.require(&[Role::Auditor])?;
-    Ok(Json(state.with(move |r| Ok(r.history(q.subject.as_deref())?)).await?))
+    let subject = q.subject.clone();
+    let events = state.with(move |r| Ok(r.history(subject.as_deref())?)).await?;
+    let keep: Vec<(&str, &str)> = q.subject.as_deref().map(|s| ("subject", s)).into_iter().collect();
+    paginate(events, q.limit, q.offset, "/v1/audit", &keep)
 }
 
 /// Checks the audit chain (auditor).

@@ -14,7 +14,10 @@
 //! - connections: [`MAX_CONNECTIONS`], [`HEADER_READ_TIMEOUT`] (also the idle keep-alive
 //!   timeout), [`BODY_READ_TIMEOUT`], [`WRITE_TIMEOUT`] (the first three can be set with
 //!   [`ServeConfig`] and on `fermata serve`); see [`serve`] for what a client gets at each;
-//! - requests: [`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`], [`MAX_HEADERS`], [`MAX_BODY_BYTES`].
+//! - requests: [`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`], [`MAX_HEADERS`], [`MAX_BODY_BYTES`];
+//! - lists: every list endpoint returns one page of at most [`MAX_PAGE`] items
+//!   ([`DEFAULT_PAGE`] unless `?limit=` says otherwise), from `?offset=` on, and links the next
+//!   page in a `Link: <…>; rel="next"` header when there is one.
 //!
 //! # Example
 //!
@@ -42,7 +45,7 @@ mod api;
 mod conn;
 mod error;
 
-pub use api::ApiDoc;
+pub use api::{ApiDoc, DEFAULT_PAGE, MAX_PAGE};
 pub use conn::{
     ServeConfig, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES,
     WRITE_TIMEOUT,
@@ -274,7 +277,7 @@ pub(crate) async fn idempotent_create(
 
 /// The router: every endpoint under `/v1`, with limits on the URI and the body, and request
 /// tracing. There is no per-request timeout: a request's work is bounded by the limits on what
-/// it may ask (body size, works per request), and an abandoned request whose work
+/// it may ask (body size, works per request, page size), and an abandoned request whose work
 /// then commits would tell its client the opposite of what happened.
 pub fn app(state: AppState) -> Router {
     api::routes()

@@ -500,3 +500,86 @@ async fn missing_and_foreign_records_get_the_same_404() {
         assert_eq!((s1, &b1), (s2, &b2), "{uri}: a missing and a foreign scan must answer alike");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_are_paginated() {
+    let f = fixture();
+    let (dir, state) = fresh(&f);
+    let dev = secret(&f, "developer");
+    // 150 more works: 151 in all.
+    let mut r = Registry::open(&dir.path().join("registry.sqlite")).unwrap();
+    let works: Vec<Work> = (0..150)
+        .map(|i| Work {
+            isrc: format!("ZZAPI27{i:05}").parse().unwrap(),
+            title: format!("Song {i}"),
+            artist: "Band".into(),
+            duration_s: Some(60.0),
+            iswc: None,
+            registrant: "label-a".into(),
+            credits: vec![],
+            shares: parse_shares("label-a=100").unwrap(),
+            tracks: vec![],
+        })
+        .collect();
+    r.register_works("label-a", works, "cli").unwrap();
+    drop(r);
+    let get = |uri: String| {
+        let (state, dev) = (state.clone(), dev.clone());
+        async move {
+            let req = Request::get(&uri).header("authorization", format!("Bearer {dev}")).body(Body::empty()).unwrap();
+            let resp = app(state).oneshot(req).await.unwrap();
+            let status = resp.status();
+            let link = resp.headers().get("link").map(|v| v.to_str().unwrap().to_string());
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            (status, link, serde_json::from_slice::<Value>(&bytes).unwrap())
+        }
+    };
+    // The default page is 100, with a link to the next.
+    let (s, link, first) = get("/v1/works".into()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(first.as_array().unwrap().len(), 100);
+    assert_eq!(link.as_deref(), Some("</v1/works?limit=100&offset=100>; rel=\"next\""));
+    // Following the links walks every work once.
+    let mut seen = Vec::new();
+    let mut next = Some("/v1/works?limit=40".to_string());
+    let mut pages = 0;
+    while let Some(uri) = next.take() {
+        pages += 1;
+        assert!(pages <= 10, "the links never end");
+        let (s, link, page) = get(uri.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{uri}: {page}");
+        seen.extend(page.as_array().unwrap().iter().map(|w| w["isrc"].as_str().unwrap().to_string()));
+        next = link.map(|l| l.trim_start_matches('<').split('>').next().unwrap().to_string());
+    }
+    assert_eq!(pages, 4);
+    let unique: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (151, 151));
+    // Past the end: an empty page and no link.
+    let (s, link, page) = get("/v1/works?offset=500".into()).await;
+    assert_eq!((s, link, page), (StatusCode::OK, None, json!([])));
+    // The limit is 1 to 1000.
+    for bad in ["/v1/works?limit=0", "/v1/works?limit=1001", "/v1/works?limit=x", "/v1/works?offset=-1"] {
+        let (s, _, b) = get(bad.into()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {b}");
+        assert_eq!(b["error"]["code"], "bad_request", "{bad}: {b}");
+    }
+    // Every list endpoint takes the same parameters, and the document says so.
+    let (_, doc) = call(&state, "GET", "/v1/openapi.json", "", None).await;
+    let auditor = secret(&f, "auditor");
+    for list in ["/v1/works", "/v1/offers", "/v1/requests", "/v1/licences", "/v1/usage", "/v1/statements", "/v1/audit"] {
+        let (s, page) = call(&state, "GET", &format!("{list}?limit=1&offset=0"), &auditor, None).await;
+        assert_eq!(s, StatusCode::OK, "{list}: {page}");
+        assert!(page.as_array().unwrap().len() <= 1, "{list}: {page}");
+        let op = &doc["paths"][list]["get"];
+        let params: Vec<&str> = op["parameters"].as_array().unwrap_or_else(|| panic!("{list}: {op}")).iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert!(params.contains(&"limit") && params.contains(&"offset"), "{list}: {params:?}");
+        assert!(op["responses"]["200"]["headers"]["link"].is_object(), "{list}: {}", op["responses"]["200"]);
+    }
+    // The audit log's link keeps its filter.
+    let (_, events) = call(&state, "GET", "/v1/audit?subject=party%3Adev-x", &auditor, None).await;
+    let n = events.as_array().unwrap().len();
+    assert!(n >= 2, "{events}");
+    let req = Request::get("/v1/audit?subject=party%3Adev-x&limit=1").header("authorization", format!("Bearer {auditor}")).body(Body::empty()).unwrap();
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.headers()["link"], "</v1/audit?limit=1&offset=1&subject=party%3Adev-x>; rel=\"next\"");
+}
