@@ -1,7 +1,10 @@
 //! The `/v1` endpoints. Each handler: who may call it (role), what the caller may see (its own
 //! party's records), one registry call.
 
-use crate::{idempotent_create, parse_body, ApiBody, ApiPath, ApiQuery, AppError, AppState, Caller};
+use crate::{
+    bounded, bounded_opt, idempotent_create, parse_body, ApiBody, ApiPath, ApiQuery, AppError, AppState, Bounded, Caller,
+    MAX_NAME_CHARS, MAX_TEXT_CHARS,
+};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -199,6 +202,13 @@ struct OfferBody {
     auto_accept: bool,
 }
 
+impl Bounded for OfferBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        // No free text: works, use, territories and price are checked by their types.
+        Ok(())
+    }
+}
+
 /// Publishes an offer for the caller's works (holder admin). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), request_body = OfferBody,
     responses((status = 201, body = Offer), (status = 403), (status = 422)))]
@@ -258,6 +268,15 @@ struct RequestBody {
     works: Vec<Isrc>,
     /// Or a finished scan of the caller's: its licence-required works are asked for.
     scan: Option<String>,
+}
+
+impl Bounded for RequestBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("model", &self.model, MAX_NAME_CHARS)?;
+        bounded("valid_from", &self.valid_from, MAX_NAME_CHARS)?;
+        bounded_opt("valid_to", self.valid_to.as_deref(), MAX_NAME_CHARS)?;
+        bounded_opt("scan", self.scan.as_deref(), MAX_NAME_CHARS)
+    }
 }
 
 /// Asks for licences (developer): explicit works, or a scan's licence-required results in one
@@ -327,8 +346,14 @@ async fn get_request(State(state): State<AppState>, caller: Caller, ApiPath(id):
 struct DecisionBody {
     /// True to approve (a licence is made), false to refuse.
     approve: bool,
-    /// Why, shown to the developer.
+    /// Why, shown to the developer (at most 2000 characters).
     reason: Option<String>,
+}
+
+impl Bounded for DecisionBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded_opt("reason", self.reason.as_deref(), MAX_TEXT_CHARS)
+    }
 }
 
 /// Approves or refuses one line (holder admin of that line's holder). Approving makes the
@@ -368,8 +393,14 @@ async fn list_licences(State(state): State<AppState>, caller: Caller, ApiQuery(q
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RevokeBody {
-    /// Shown in the licence and the audit log.
+    /// Shown in the licence and the audit log (at most 2000 characters).
     reason: Option<String>,
+}
+
+impl Bounded for RevokeBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded_opt("reason", self.reason.as_deref(), MAX_TEXT_CHARS)
+    }
 }
 
 /// Revokes one of the caller's licences for future use (holder admin).
@@ -464,6 +495,16 @@ impl From<JsonObject<UsageWorkFields>> for UsageWork {
     }
 }
 
+impl Bounded for UsageBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("model", &self.model, MAX_NAME_CHARS)?;
+        bounded("run", &self.run, MAX_NAME_CHARS)?;
+        bounded_opt("scan", self.scan.as_deref(), MAX_NAME_CHARS)?;
+        bounded_opt("manifest", self.manifest.as_deref(), MAX_NAME_CHARS)?;
+        bounded_opt("date", self.date.as_deref(), MAX_NAME_CHARS)
+    }
+}
+
 /// Reports what a training run used (developer). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), request_body = UsageBody,
     responses((status = 201, body = UsageReport), (status = 403), (status = 422)))]
@@ -512,6 +553,13 @@ struct StatementBody {
     to: String,
     /// The pool to split.
     pool: Money,
+}
+
+impl Bounded for StatementBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("from", &self.from, MAX_NAME_CHARS)?;
+        bounded("to", &self.to, MAX_NAME_CHARS)
+    }
 }
 
 /// Splits a pool over the caller's usage in a period (developer). Accepts `Idempotency-Key`.
@@ -597,6 +645,7 @@ struct AuditQuery {
     responses((status = 200, body = Vec<Event>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
 async fn audit_log(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Page<Event>, AppError> {
     caller.require(&[Role::Auditor])?;
+    bounded_opt("subject", q.subject.as_deref(), MAX_NAME_CHARS)?;
     let subject = q.subject.clone();
     let events = state.with(move |r| Ok(r.history(subject.as_deref())?)).await?;
     let keep: Vec<(&str, &str)> = q.subject.as_deref().map(|s| ("subject", s)).into_iter().collect();

@@ -15,6 +15,8 @@
 //!   timeout), [`BODY_READ_TIMEOUT`], [`WRITE_TIMEOUT`] (the first three can be set with
 //!   [`ServeConfig`] and on `fermata serve`); see [`serve`] for what a client gets at each;
 //! - requests: [`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`], [`MAX_HEADERS`], [`MAX_BODY_BYTES`];
+//! - text in a request: [`MAX_NAME_CHARS`] for names, models, ids and dates,
+//!   [`MAX_TEXT_CHARS`] for reasons;
 //! - lists: every list endpoint returns one page of at most [`MAX_PAGE`] items
 //!   ([`DEFAULT_PAGE`] unless `?limit=` says otherwise), from `?offset=` on, and links the next
 //!   page in a `Link: <…>; rel="next"` header when there is one.
@@ -70,6 +72,13 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Most characters in a name-like text field of a request: models, runs, ids, dates, audit
+/// subjects (422 past it).
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Most characters in a free-text field of a request: reasons (422 past it).
+pub const MAX_TEXT_CHARS: usize = 2_000;
 
 /// What every handler shares: the registry (one SQLite connection, used from blocking threads
 /// one call at a time; SQLite serialises writers anyway).
@@ -200,15 +209,39 @@ impl FromRequest<AppState> for ApiBody {
     }
 }
 
+/// Refuses (422) text longer than `max` characters; the one check of every caller-given text
+/// field, with [`MAX_NAME_CHARS`] or [`MAX_TEXT_CHARS`].
+pub(crate) fn bounded(field: &str, value: &str, max: usize) -> Result<(), AppError> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(AppError::invalid(format!("{field} is {chars} characters long; at most {max} are allowed")));
+    }
+    Ok(())
+}
+
+/// [`bounded`] for an optional field.
+pub(crate) fn bounded_opt(field: &str, value: Option<&str>, max: usize) -> Result<(), AppError> {
+    value.map_or(Ok(()), |v| bounded(field, v, max))
+}
+
+/// A request body or query whose text fields are checked against their bounds.
+pub(crate) trait Bounded {
+    /// Refuses the first field over its bound.
+    fn check_bounds(&self) -> Result<(), AppError>;
+}
+
 /// Parses a JSON body strictly: it must be an object (serde would otherwise take an array as
-/// the fields in order), and unknown fields are refused by the types' serde attributes.
-pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+/// the fields in order), unknown fields are refused by the types' serde attributes, and text
+/// fields must be within their bounds.
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned + Bounded>(bytes: &[u8]) -> Result<T, AppError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("request body: {e}") })?;
     if !value.is_object() {
         return Err(AppError::invalid("the request body must be a JSON object"));
     }
-    serde_json::from_value(value).map_err(|e| AppError::invalid(format!("request body: {e}")))
+    let parsed: T = serde_json::from_value(value).map_err(|e| AppError::invalid(format!("request body: {e}")))?;
+    parsed.check_bounds()?;
+    Ok(parsed)
 }
 
 /// Refuses (414) a request URI over [`MAX_URI_BYTES`]. Longer ones, past the header limit,

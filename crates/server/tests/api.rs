@@ -583,3 +583,38 @@ async fn lists_are_paginated() {
     let resp = app(state.clone()).oneshot(req).await.unwrap();
     assert_eq!(resp.headers()["link"], "</v1/audit?limit=1&offset=1&subject=party%3Adev-x>; rel=\"next\"");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_long_text_is_refused() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let admin = secret(&f, "admin");
+    let dev = secret(&f, "developer");
+    let auditor = secret(&f, "auditor");
+    let name = |n: usize| "m".repeat(n);
+    let text = |n: usize| "é".repeat(n);
+    let cases = [
+        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": name(201), "valid_from": "2026-01-01", "works": [W1]})), "model"),
+        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": "m", "valid_from": name(201), "works": [W1]})), "valid_from"),
+        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01", "scan": name(201)})), "scan"),
+        (&dev, "POST", "/v1/usage", Some(json!({"model": name(201), "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "model"),
+        (&dev, "POST", "/v1/usage", Some(json!({"model": "m", "run": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "run"),
+        (&dev, "POST", "/v1/usage", Some(json!({"model": "m", "run": "r", "manifest": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "manifest"),
+        (&dev, "POST", "/v1/statements", Some(json!({"from": name(201), "to": "2026-12-31", "pool": {"amount_minor": 1, "currency": "EUR"}})), "from"),
+        (&admin, "POST", "/v1/requests/req-000001/lines/1/decision", Some(json!({"approve": false, "reason": text(2001)})), "reason"),
+        (&admin, "POST", "/v1/licences/lic-000001/revoke", Some(json!({"reason": text(2001)})), "reason"),
+        (&auditor, "GET", "/v1/audit?subject=PLACEHOLDER", None, "subject"),
+    ];
+    for (key, method, uri, body, field) in cases {
+        let uri = uri.replace("PLACEHOLDER", &name(201));
+        let (s, b) = call(&state, method, &uri, key, body.clone()).await;
+        assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST, "{method} {uri}: {s} {b}");
+        let message = b["error"]["message"].as_str().unwrap_or_else(|| panic!("{b}"));
+        assert!(message.contains(field) && (message.contains("200") || message.contains("2000")), "{method} {uri}: {message}");
+    }
+    // At the limits, text is taken (counted in characters, not bytes).
+    let (s, b) = call(&state, "POST", "/v1/requests", &dev, Some(json!({"use": "train-genai", "model": name(200), "valid_from": "2026-01-01", "works": [W1]}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = call(&state, "POST", "/v1/requests/req-000001/lines/1/decision", &admin, Some(json!({"approve": false, "reason": text(2000)}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+}
