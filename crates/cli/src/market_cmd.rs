@@ -28,6 +28,16 @@ pub(crate) struct ServeArgs {
     /// Write logs as JSON lines (for log collectors) instead of text.
     #[arg(long)]
     log_json: bool,
+    /// Most connections held at once; at the cap a new one displaces the oldest idle one.
+    #[arg(long, default_value_t = fermata_server::MAX_CONNECTIONS as u64, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
+    /// Seconds a client may take to send a request's headers; also how long a kept-alive
+    /// connection may idle.
+    #[arg(long, default_value_t = fermata_server::HEADER_READ_TIMEOUT.as_secs(), value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a request body may take to arrive whole.
+    #[arg(long, default_value_t = fermata_server::BODY_READ_TIMEOUT.as_secs(), value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout: u64,
 }
 
 pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
@@ -61,7 +71,13 @@ pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode
             }
             tracing::info!("shutting down: finishing requests in flight");
         };
-        fermata_server::serve(&home, args.listen, shutdown, |addr| eprintln!("listening on http://{addr}")).await
+        let config = fermata_server::ServeConfig {
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
+            body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
+            ..Default::default()
+        };
+        fermata_server::serve(&home, args.listen, &config, shutdown, |addr| eprintln!("listening on http://{addr}")).await
     })?;
     Ok(ExitCode::SUCCESS)
 }
