@@ -112,8 +112,15 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
                     }
                     print!("{}", t.render());
                 }
+                if !r.awaiting_agreement.is_empty() {
+                    println!(
+                        "\nnot changed: these remove or reduce another holder's share, which needs that holder's agreement \
+                         (`fermata work agree ID --holder HOLDER`); until then the current shares stand:"
+                    );
+                    print!("{}", crate::registry_cmd::share_change_table(&r.awaiting_agreement).render());
+                }
             }
-            Ok(if r.conflicts.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if r.conflicts.is_empty() && r.awaiting_agreement.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
 }
@@ -269,7 +276,7 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
             continue;
         }
         println!("\n{verdict} ({}):", files.len());
-        let mut t = Table::new(&["FILE", "WORKS", "WHY"]);
+        let mut t = Table::new(&["FILE", "WORKS", "MATCHED (SCORE AT SPAN)", "WHY"]);
         for f in files {
             let Some(v) = &f.verdict else { continue };
             let works = v.works.iter().map(|w| format!("{} ({})", w.isrc, w.verdict)).collect::<Vec<_>>().join(", ");
@@ -289,7 +296,14 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
                 }
                 _ => v.reason.clone(),
             };
-            t.row(vec![f.path.clone(), works, why]);
+            // The strength and place of each match, so that a weak one looks weak.
+            let matched = f
+                .matches
+                .iter()
+                .map(|m| format!("{} at {}–{}", m.score, crate::table::clock(m.start_s), crate::table::clock(m.end_s)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            t.row(vec![f.path.clone(), works, matched, why]);
         }
         print!("{}", t.render());
     }

@@ -106,7 +106,9 @@ enum Command {
     Request(market_cmd::RequestCommand),
     /// Approves or refuses one line of a licence request (approval makes the licence).
     #[command(after_help = "Examples:\n  fermata decide req-000001 --line 2 --holder indie-records --approve\n  \
-        fermata decide req-000001 --line 3 --holder indie-records --refuse --reason \"not for voice models\"")]
+        fermata decide req-000001 --line 3 --holder indie-records --refuse --reason \"not for voice models\"\n  \
+        fermata decide req-000001 --line 4,5,7 --holder indie-records --approve\n  \
+        fermata decide req-000001 --all --holder indie-records --approve")]
     Decide(market_cmd::DecideArgs),
     /// Reports what a training run used, and lists reports.
     #[command(subcommand)]

@@ -31,6 +31,9 @@ pub enum DocKind {
     Usage,
     /// Remuneration statements (owner: the developer).
     Statement,
+    /// Proposed changes to a work's shares that wait for the holders they reduce (owner: the
+    /// proposing registrant).
+    ShareChange,
 }
 
 /// A stored answer to a create request, replayed when the same `Idempotency-Key` comes again.

@@ -312,14 +312,10 @@ async fn create_request(
 
 /// What of a request the caller may see: a developer its own requests, a holder the lines it
 /// decides, an auditor everything.
-fn visible_request(caller: &Caller, mut request: LicenceRequest) -> Option<LicenceRequest> {
+fn visible_request(caller: &Caller, request: LicenceRequest) -> Option<LicenceRequest> {
     match caller.role() {
         Role::Auditor => Some(request),
-        Role::Developer => (request.developer == caller.party()).then_some(request),
-        Role::HolderAdmin | Role::HolderViewer => {
-            request.lines.retain(|l| l.holder == caller.party());
-            (!request.lines.is_empty()).then_some(request)
-        }
+        Role::Developer | Role::HolderAdmin | Role::HolderViewer => request.seen_by(caller.party()),
     }
 }
 
@@ -464,6 +460,9 @@ struct UsageBody {
     run: String,
     scan: Option<String>,
     manifest: Option<String>,
+    /// The use made of the works (default: the use of the scan or manifest cited).
+    #[serde(rename = "use")]
+    use_: Option<Use>,
     territory: Territory,
     /// Day of the run (default today).
     date: Option<String>,
@@ -524,6 +523,7 @@ async fn create_usage(
             run: b.run,
             scan: b.scan,
             manifest: b.manifest,
+            use_: b.use_,
             territory: b.territory,
             date: b.date,
             works: b.works.into_iter().map(|w| (w.isrc, w.seconds)).collect(),

@@ -74,11 +74,11 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Most characters in a name-like text field of a request: models, runs, ids, dates, audit
-/// subjects (422 past it).
-pub const MAX_NAME_CHARS: usize = 200;
+/// subjects (422 past it). The registry's own bound, so the API and the library agree.
+pub const MAX_NAME_CHARS: usize = fermata_registry::MAX_NAME_CHARS;
 
 /// Most characters in a free-text field of a request: reasons (422 past it).
-pub const MAX_TEXT_CHARS: usize = 2_000;
+pub const MAX_TEXT_CHARS: usize = fermata_registry::MAX_TEXT_CHARS;
 
 /// What every handler shares: the registry (one SQLite connection, used from blocking threads
 /// one call at a time; SQLite serialises writers anyway).

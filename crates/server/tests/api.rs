@@ -93,6 +93,7 @@ fn fixture() -> Fixture {
         run: "r1".into(),
         scan: None,
         manifest: None,
+        use_: Some(Use::TrainAi),
         territory: "DE".parse::<Territory>().unwrap(),
         date: Some("2026-06-01".into()),
         works: vec![(W1.parse().unwrap(), 60.0)],
