@@ -342,7 +342,7 @@ impl Manifest {
             e.clearance.sort();
             e.clearance.dedup();
         }
-        entries.sort_by(Entry::order);
+        entries.sort_by_cached_key(|e| (e.isrc.clone(), e.leaf_data()));
         entries.dedup();
         let tree = Tree::new(entries.iter().map(|e| leaf_hash(&e.leaf_data())).collect());
         let header = ManifestHeader { id: id.into(), created_at: created_at.into(), scan };
@@ -926,6 +926,30 @@ mod tests {
             prop_assert_eq!(proof.is_inclusion(), present.contains(&probe));
             let reread = WorkProof::from_json(&proof.to_json()).unwrap();
             prop_assert!(reread.verify(&m.merkle.root).is_ok());
+        }
+
+        #[test]
+        fn works_in_several_files_get_every_leaf_and_absent_works_a_bracket(
+            files in proptest::collection::btree_set((0u32..30, 0u8..3), 0..30),
+            probe in 0u32..31,
+        ) {
+            // The same work in several files (other paths, titles, holders) is several leaves.
+            let entries: Vec<Entry> = files.iter().map(|&(n, f)| Entry {
+                path: format!("dir-{f}/f{n}.wav"),
+                title: format!("Song {n} take {f}"),
+                holders: (0..=f).map(|h| format!("holder-{h}")).collect(),
+                ..entry(n)
+            }).collect();
+            let m = Manifest::build("manifest-000001", "t", scan(), entries);
+            let reread = Manifest::from_json(&m.to_json()).unwrap();
+            prop_assert_eq!(&reread, &m);
+            let proof = WorkProof::from_json(&m.prove(&format!("GBAAA26{probe:05}")).unwrap().to_json()).unwrap();
+            let copies = files.iter().filter(|(n, _)| *n == probe).count();
+            match &proof {
+                WorkProof::Included { leaves, .. } => prop_assert_eq!(leaves.len(), copies),
+                WorkProof::NotIncluded { .. } => prop_assert_eq!(copies, 0),
+            }
+            prop_assert!(proof.verify(&m.merkle.root).is_ok());
         }
     }
 }
