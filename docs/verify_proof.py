@@ -153,7 +153,7 @@ def check(proof, root, size):
 
 def main(argv):
     if len(argv) != 4:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
         return 2
     with open(argv[1], encoding="utf-8") as f:
         document = json.load(f)
