@@ -589,6 +589,36 @@ fn a_holders_proof_report_verifies_with_the_python_script_in_docs() {
 }
 
 #[test]
+fn report_proof_finds_a_manifest_built_with_a_relative_path_from_another_directory() {
+    let dir = tempdir();
+    let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let scan_id = serde_json::from_str::<Value>(&stdout(&demo)).unwrap()["scan"]["id"].as_str().unwrap().to_string();
+    let home = dir.path().join("home");
+    let (developer_dir, elsewhere) = (dir.path().join("developer"), dir.path().join("elsewhere"));
+    std::fs::create_dir_all(&developer_dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    // The developer builds the manifest into its working directory, by a relative path ...
+    let built = fermata()
+        .current_dir(&developer_dir)
+        .args(["--home", path_str(&home), "manifest", "build", "--scan", &scan_id, "--out", "cleared.json", "--json"])
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let built: Value = serde_json::from_str(&stdout(&built)).unwrap();
+    assert!(developer_dir.join("cleared.json").is_file());
+    // ... and a holder's report, run from elsewhere, finds it.
+    let made = fermata()
+        .current_dir(&elsewhere)
+        .args(["--home", path_str(&home), "report", "proof", "--holder", "indie-records", "--model", "demo-model-1"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let bundle: Value = serde_json::from_str(&stdout(&made)).unwrap();
+    assert_eq!((&bundle["manifest"], &bundle["root"]), (&built["id"], &built["root"]), "{bundle}");
+}
+
+#[test]
 fn output_check_catches_a_registered_recording_mixed_into_generated_audio() {
     let (env, tracks) = registered(7);
     let generated = env.path("generated");
