@@ -408,6 +408,8 @@ pub fn build_manifest(
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, manifest.to_json()).map_err(io(&tmp))?;
     std::fs::rename(&tmp, &path).map_err(io(&path))?;
+    // Recorded absolute, so that the registry finds it from any working directory.
+    let path = std::fs::canonicalize(&path).map_err(io(&path))?;
     registry.record_manifest(
         &ManifestRecord {
             id,

@@ -407,15 +407,20 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
                 WorkProof::Included { isrc, .. } | WorkProof::NotIncluded { isrc, .. } => isrc.clone(),
             };
             let claim = if p.is_inclusion() { "included" } else { "not-included" };
+            // A version 2 proof carries the manifest's header, which the root commits to.
+            let header = p.manifest_header().filter(|_| result.is_ok());
             if output.json {
                 println!(
                     "{}",
-                    json!({"valid": result.is_ok(), "claim": claim, "isrc": isrc, "root": root, "reason": result.as_ref().err().map(ToString::to_string)})
+                    json!({"valid": result.is_ok(), "claim": claim, "isrc": isrc, "root": root, "manifest": header, "reason": result.as_ref().err().map(ToString::to_string)})
                 );
             } else {
+                let of = header
+                    .map(|h| format!(" {} (model {} of {}, {}, {})", h.id, h.scan.model, h.scan.developer, h.scan.use_, h.scan.territory))
+                    .unwrap_or_default();
                 match &result {
-                    Ok(()) if p.is_inclusion() => println!("valid: {isrc} is in the manifest with root {root}"),
-                    Ok(()) => println!("valid: {isrc} is not in the manifest with root {root}"),
+                    Ok(()) if p.is_inclusion() => println!("valid: {isrc} is in the manifest{of} with root {root}"),
+                    Ok(()) => println!("valid: {isrc} is not in the manifest{of} with root {root}"),
                     Err(e) => println!("INVALID: {e}"),
                 }
             }
