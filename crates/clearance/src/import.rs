@@ -1,7 +1,7 @@
 //! Catalogue import: parse, check against the registry, fingerprint, register.
 
 use crate::{io, ClearanceError, Home};
-use fermata_catalog::{parse_csv, parse_ddex, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
+use fermata_catalog::{parse_ddex, read_csv, CatalogRecord, Parsed, Problem, MAX_CATALOGUE_BYTES};
 use fermata_engine::{add_files, AddEvent, AddOptions, FileStatus, InputFile};
 use fermata_index::IndexWriter;
 use fermata_registry::{ImportReport, Registry, Share, Territory, Work, WorkConflict};
@@ -66,6 +66,9 @@ pub struct ImportSummary {
     pub tracks_already_indexed: usize,
     /// Seconds of audio decoded.
     pub audio_seconds: f64,
+    /// Notices about the file that did not stop the import (a column ignored, a 0 % share left
+    /// out), with line, field and what was done: show them to the user.
+    pub notes: Vec<Problem>,
 }
 
 /// The result of an import.
@@ -118,10 +121,10 @@ pub fn import_catalog(
     let format = CatalogFormat::detect(file, &bytes);
     let parties = registry.parties()?;
     let parsed = match format {
-        CatalogFormat::Csv => parse_csv(&bytes),
-        CatalogFormat::Ddex => parse_ddex(&bytes, &parties),
+        CatalogFormat::Csv => read_csv(&bytes),
+        CatalogFormat::Ddex => parse_ddex(&bytes, &parties).map(|records| Parsed { records, notes: Vec::new() }),
     };
-    let records = match parsed {
+    let Parsed { records, notes } = match parsed {
         Ok(r) => r,
         Err(problems) => return Ok(ImportOutcome::Rejected { format, problems }),
     };
@@ -266,5 +269,6 @@ pub fn import_catalog(
         tracks_added: summary.added,
         tracks_already_indexed: summary.already_indexed + summary.duplicates,
         audio_seconds: summary.audio_seconds,
+        notes,
     }))
 }
