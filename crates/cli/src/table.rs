@@ -33,10 +33,10 @@ impl Table {
         let mut out = String::new();
         let mut line = |cells: &[String]| {
             let mut parts = Vec::with_capacity(n);
-            for i in 0..n {
+            for (i, (width, right_aligned)) in widths.iter().zip(&self.right_aligned).enumerate() {
                 let cell = cells.get(i).map_or("", String::as_str);
-                let pad = widths[i] - cell.chars().count();
-                parts.push(if self.right_aligned[i] {
+                let pad = width.saturating_sub(cell.chars().count());
+                parts.push(if *right_aligned {
                     format!("{}{cell}", " ".repeat(pad))
                 } else {
                     format!("{cell}{}", " ".repeat(pad))
