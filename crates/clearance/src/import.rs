@@ -1,14 +1,14 @@
 //! Catalogue import: parse, check against the registry, fingerprint, register.
 
 use crate::{io, ClearanceError, Home};
-use fermata_catalog::{parse_csv, parse_ddex, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
+use fermata_catalog::{parse_ddex, read_csv, CatalogRecord, Parsed, Problem, MAX_CATALOGUE_BYTES};
 use fermata_engine::{add_files, AddEvent, AddOptions, FileStatus, InputFile};
 use fermata_index::IndexWriter;
 use fermata_registry::{ImportReport, Registry, Share, Territory, Work, WorkConflict};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
 
@@ -66,6 +66,9 @@ pub struct ImportSummary {
     pub tracks_already_indexed: usize,
     /// Seconds of audio decoded.
     pub audio_seconds: f64,
+    /// Notices about the file that did not stop the import (a column ignored, a 0 % share left
+    /// out), with line, field and what was done: show them to the user.
+    pub notes: Vec<Problem>,
 }
 
 /// The result of an import.
@@ -118,13 +121,18 @@ pub fn import_catalog(
     let format = CatalogFormat::detect(file, &bytes);
     let parties = registry.parties()?;
     let parsed = match format {
-        CatalogFormat::Csv => parse_csv(&bytes),
-        CatalogFormat::Ddex => parse_ddex(&bytes, &parties),
+        CatalogFormat::Csv => read_csv(&bytes),
+        CatalogFormat::Ddex => parse_ddex(&bytes, &parties).map(|records| Parsed { records, notes: Vec::new() }),
     };
-    let records = match parsed {
+    let Parsed { records, notes } = match parsed {
         Ok(r) => r,
         Err(problems) => return Ok(ImportOutcome::Rejected { format, problems }),
     };
+    // Every audio path is resolved inside this directory (see `confine_audio`).
+    let audio_root = audio_dir.canonicalize().map_err(|e| {
+        ClearanceError::Invalid(format!("--audio {}: {e}; give the directory the catalogue's audio paths are relative to", audio_dir.display()))
+    })?;
+    let mut audio_of: HashMap<&str, PathBuf> = HashMap::new();
     let mut problems = Vec::new();
     let known: HashMap<&str, bool> = parties.iter().map(|p| (p.id.as_str(), p.kind.holds_rights())).collect();
     for r in &records {
@@ -143,13 +151,11 @@ pub fn import_catalog(
                 Some(true) => {}
             }
         }
-        let audio = audio_dir.join(&r.audio);
-        if !audio.is_file() {
-            problems.push(Problem {
-                line: r.line,
-                field: "audio".into(),
-                reason: format!("{} is not a file (audio paths are relative to --audio {})", audio.display(), audio_dir.display()),
-            });
+        match confine_audio(&audio_root, audio_dir, &r.audio) {
+            Ok(path) => {
+                audio_of.insert(r.isrc.as_str(), path);
+            }
+            Err(reason) => problems.push(Problem { line: r.line, field: "audio".into(), reason }),
         }
     }
     if !problems.is_empty() {
@@ -178,7 +184,9 @@ pub fn import_catalog(
     let hashed: Vec<Result<(String, String, std::path::PathBuf), Problem>> = todo
         .par_iter()
         .map(|r| {
-            let path = audio_dir.join(&r.audio);
+            let Some(path) = audio_of.get(r.isrc.as_str()).cloned() else {
+                return Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: not checked", r.audio) });
+            };
             match crate::scan::sha256_file(&path) {
                 Ok(h) => Ok((r.isrc.to_string(), format!("{}#{}", r.isrc, &h[..16]), path)),
                 Err(e) => Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: {e}", path.display()) }),
@@ -266,5 +274,46 @@ pub fn import_catalog(
         tracks_added: summary.added,
         tracks_already_indexed: summary.already_indexed + summary.duplicates,
         audio_seconds: summary.audio_seconds,
+        notes,
     }))
+}
+
+/// The audio file a catalogue row names, resolved inside the audio directory (`root` is its
+/// canonical form, `audio_dir` as given, for messages). The name must be relative, and once
+/// `..` and symbolic links are resolved the file must still be inside the directory: a
+/// catalogue cannot make the import open `../../etc/passwd`, `/home/someone/.ssh/id_rsa`, or a
+/// link to either. Returns the resolved path (the one to open), or the problem.
+fn confine_audio(root: &Path, audio_dir: &Path, name: &str) -> Result<PathBuf, String> {
+    let dir = audio_dir.display();
+    let relative = Path::new(name);
+    if relative.has_root() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
+        return Err(format!("'{name}' is an absolute path: write it relative to --audio {dir}"));
+    }
+    // `..` past the top is refused before looking at the disk, whether or not the file exists.
+    let mut depth = 0usize;
+    for component in relative.components() {
+        match component {
+            Component::ParentDir if depth == 0 => {
+                return Err(format!("'{name}' goes outside --audio {dir}: audio files must be inside that directory"));
+            }
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+    }
+    let path = root.join(relative);
+    let resolved = path.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{} does not exist (audio paths are relative to --audio {dir})", path.display()),
+        _ => format!("{}: {e}", path.display()),
+    })?;
+    if !resolved.starts_with(root) {
+        return Err(format!(
+            "'{name}' leads to {} (through a symbolic link), outside --audio {dir}: audio files must be inside that directory",
+            resolved.display()
+        ));
+    }
+    if !resolved.is_file() {
+        return Err(format!("{} is not a file (audio paths are relative to --audio {dir})", path.display()));
+    }
+    Ok(resolved)
 }
