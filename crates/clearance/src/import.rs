@@ -92,6 +92,10 @@ pub enum ImportOutcome {
     },
 }
 
+/// A file whose matched span covers at least this share of its length is taken to be the
+/// matched recording itself (re-encoded, trimmed, quietened), not new music that samples it.
+pub const SAME_RECORDING_SHARE: f64 = 0.6;
+
 /// Imports the catalogue at `file` for `holder`, with audio files relative to `audio_dir`.
 ///
 /// In order: the file is parsed (every malformed row or element reported, nothing imported);
@@ -172,10 +176,61 @@ pub fn import_catalog(
                 registered_title: existing.title,
                 registered_by: existing.registrant,
                 imported_title: r.title.clone(),
+                same_audio_as: None,
             }),
             Ok(_) | Err(fermata_registry::RegistryError::NotFound { .. }) => todo.push(r),
             Err(e) => return Err(e.into()),
         }
+    }
+
+    // The same recording registered twice is a conflict between holders, not a second work: a
+    // newcomer's ISRC on another holder's audio would otherwise give it a say over that
+    // recording. Each file is identified against the index first; one that is mostly (by
+    // time) a recording another holder registered under another ISRC is set aside and the
+    // clash recorded for both. (A short excerpt inside new music is a sample, not the same
+    // recording: a scan then needs both holders, as for any mix.)
+    let index_exists = home.index_dir().join(fermata_index::MANIFEST_FILE).is_file();
+    if index_exists && !todo.is_empty() {
+        let index = fermata_index::Index::open(&home.index_dir())?;
+        let found: Vec<(usize, Vec<fermata_index::Match>, f64)> = todo
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let path = audio_of.get(r.isrc.as_str())?;
+                let id = fermata_engine::identify_file(&index, path, &fermata_index::MatchOptions::default()).ok()?;
+                Some((i, id.matches, id.duration_s))
+            })
+            .collect();
+        let mut clashing = std::collections::BTreeSet::new();
+        for (i, matches, duration_s) in found {
+            let r = todo[i];
+            for m in matches {
+                let span = m.query_end_s - m.query_start_s;
+                if duration_s <= 0.0 || span < SAME_RECORDING_SHARE * duration_s {
+                    continue;
+                }
+                for other in registry.works_for_track(&m.track_id)? {
+                    if other == r.isrc {
+                        continue;
+                    }
+                    let existing = registry.work(&other)?;
+                    if existing.registrant != holder && clashing.insert(i) {
+                        conflicts.push(WorkConflict {
+                            isrc: r.isrc.clone(),
+                            registered_title: existing.title.clone(),
+                            registered_by: existing.registrant.clone(),
+                            imported_title: r.title.clone(),
+                            same_audio_as: Some(other.clone()),
+                        });
+                    }
+                }
+            }
+        }
+        let same_audio: Vec<WorkConflict> = conflicts.iter().filter(|c| c.same_audio_as.is_some()).cloned().collect();
+        if !same_audio.is_empty() {
+            registry.record_audio_conflicts(holder, &same_audio, holder)?;
+        }
+        todo = todo.into_iter().enumerate().filter(|(i, _)| !clashing.contains(i)).map(|(_, r)| r).collect();
     }
 
     // A track's id is the ISRC and the start of the audio file's SHA-256: the same file is the

@@ -105,10 +105,16 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
                     elapsed
                 );
                 if !r.conflicts.is_empty() {
-                    println!("\nconflicts (registered by another holder; not changed — resolve with that holder):");
-                    let mut t = Table::new(&["ISRC", "REGISTERED BY", "REGISTERED TITLE", "TITLE HERE"]);
+                    println!("\nconflicts (registered by another holder, or the same audio registered by another holder under another ISRC; not changed — resolve with that holder):");
+                    let mut t = Table::new(&["ISRC", "REGISTERED BY", "REGISTERED TITLE", "TITLE HERE", "SAME AUDIO AS"]);
                     for c in &r.conflicts {
-                        t.row(vec![c.isrc.to_string(), c.registered_by.clone(), c.registered_title.clone(), c.imported_title.clone()]);
+                        t.row(vec![
+                            c.isrc.to_string(),
+                            c.registered_by.clone(),
+                            c.registered_title.clone(),
+                            c.imported_title.clone(),
+                            c.same_audio_as.as_ref().map(ToString::to_string).unwrap_or_default(),
+                        ]);
                     }
                     print!("{}", t.render());
                 }

@@ -128,3 +128,65 @@ fn a_resumed_scan_notices_changed_content_behind_an_unchanged_size_and_mtime() {
     assert_eq!(scan["resumed"], true, "{scan}");
     assert_eq!(verdict_of(&scan, &done), "denied", "{done} now holds work 6: {scan}");
 }
+
+/// Another holder's recording imported under a new ISRC is a conflict reported to both, not a
+/// second work that gives the newcomer a say over it.
+#[test]
+fn the_same_audio_under_a_second_isrc_from_another_holder_is_a_conflict() {
+    let (env, tracks) = registered(7);
+    let audio = env.path("copies");
+    std::fs::create_dir_all(&audio).unwrap();
+    // Work 1 (label-a's) under noise and at a lower level, and a fresh recording.
+    let copy = fermata_audio::degrade::add_white_noise(&fermata_audio::degrade::gain_db(&tracks[0], -6.0), 20.0, 9);
+    fermata_audio::write_wav(&audio.join("copy.wav"), &copy, RATE).unwrap();
+    write_track(&audio.join("fresh.wav"), 999, 30.0);
+    let csv = env.path("pub.csv");
+    std::fs::write(
+        &csv,
+        format!("isrc,title,artist,duration,iswc,audio,shares,credits\n{},Copied,Someone,0:40,,copy.wav,,\n{},Fresh,Someone,0:30,,fresh.wav,,\n", isrc(90), isrc(91)),
+    )
+    .unwrap();
+    let out = env.run(&["catalog", "import", "--holder", "pub-b", path_str(&csv), "--audio", path_str(&audio), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "a conflict needs attention: {}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let conflicts = report["outcome"]["registry"]["conflicts"].as_array().expect("conflicts").clone();
+    assert_eq!(conflicts.len(), 1, "{report}");
+    assert_eq!(conflicts[0]["isrc"], isrc(90));
+    assert_eq!(conflicts[0]["same_audio_as"], isrc(1));
+    assert_eq!(conflicts[0]["registered_by"], "label-a");
+    // The fresh recording is registered; the copy is not.
+    assert_eq!(report["outcome"]["registry"]["added"].as_array().map(Vec::len), Some(1), "{report}");
+    assert_eq!(env.run(&["work", "show", &isrc(90)]).status.code(), Some(2));
+    // Both holders see the clash in their history.
+    for party in ["label-a", "pub-b"] {
+        let log = env.json(&["audit", "log", "--party", party]);
+        assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "work.audio-conflict"), "{party}: {log}");
+    }
+}
+
+/// A re-import that cuts a co-owner out changes nothing until the co-owner agrees.
+#[test]
+fn a_reimport_does_not_remove_a_co_owner() {
+    let (env, _tracks) = registered(7);
+    // Work 5 is 60/40 label-a/pub-b; pub-b reserves it.
+    env.ok(&["policy", "set", "--holder", "pub-b", "--use", "train-genai", "--decision", "deny"]);
+    let csv = env.path("label.csv");
+    let text = std::fs::read_to_string(&csv).unwrap().replace("label-a=60;pub-b=40", "label-a=100");
+    let cut = env.path("label-cut.csv");
+    std::fs::write(&cut, text).unwrap();
+    let out = env.run(&["catalog", "import", "--holder", "label-a", path_str(&cut), "--audio", path_str(&env.path("audio")), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let waiting = report["outcome"]["registry"]["awaiting_agreement"].as_array().expect("awaiting").clone();
+    assert_eq!(waiting.len(), 1, "{report}");
+    assert_eq!(waiting[0]["affected"], serde_json::json!(["pub-b"]));
+    let work = env.json(&["work", "show", &isrc(5)]);
+    assert_eq!(work["work"]["shares"].as_array().map(Vec::len), Some(2), "{work}");
+    let log = env.json(&["audit", "log", "--party", "pub-b"]);
+    assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "work.share-change-proposed"), "{log}");
+    // pub-b refuses: still two holders.
+    let id = waiting[0]["id"].as_str().unwrap().to_string();
+    env.ok(&["work", "agree", &id, "--holder", "pub-b", "--refuse", "--reason", "we hold 40 %"]);
+    let work = env.json(&["work", "show", &isrc(5)]);
+    assert_eq!(work["work"]["shares"].as_array().map(Vec::len), Some(2), "{work}");
+}

@@ -115,6 +115,10 @@ pub struct WorkConflict {
     pub registered_by: String,
     /// The title in the import.
     pub imported_title: String,
+    /// Set when the conflict is that the imported audio is a recording already registered, by
+    /// another holder, under this other ISRC: the same audio registered twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_audio_as: Option<Isrc>,
 }
 
 /// What a catalogue registration did.
@@ -392,6 +396,7 @@ impl Registry {
                             registered_title: existing.title,
                             registered_by: existing.registrant,
                             imported_title: work.title,
+                            same_audio_as: None,
                         });
                         continue;
                     }
@@ -520,6 +525,20 @@ impl Registry {
                 append(tx, actor, "work.share-change-agreed", subjects, audit::payload(&change)?)?;
             }
             Ok(change)
+        })
+    }
+
+    /// Records, for both holders, that `holder` tried to register audio that is already
+    /// registered by another holder under another ISRC (see [`WorkConflict::same_audio_as`]). The
+    /// import sets such works aside; this puts the clash in both holders' history.
+    pub fn record_audio_conflicts(&mut self, holder: &str, conflicts: &[WorkConflict], actor: &str) -> Result<(), RegistryError> {
+        self.write(|tx| {
+            for c in conflicts {
+                let Some(existing) = &c.same_audio_as else { continue };
+                let subjects = format!("work:{} work:{existing} party:{holder} party:{}", c.isrc, c.registered_by);
+                append(tx, actor, "work.audio-conflict", subjects, audit::payload(c)?)?;
+            }
+            Ok(())
         })
     }
 
