@@ -104,6 +104,14 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
                     summary.tracks_already_indexed,
                     elapsed
                 );
+                if !summary.notes.is_empty() {
+                    println!("\nnotes (nothing was refused for these):");
+                    let mut t = Table::new(&[">LINE", "FIELD", "NOTE"]);
+                    for n in &summary.notes {
+                        t.row(vec![n.line.to_string(), n.field.clone(), n.reason.clone()]);
+                    }
+                    print!("{}", t.render());
+                }
                 if !r.conflicts.is_empty() {
                     println!("\nconflicts (registered by another holder, or the same audio registered by another holder under another ISRC; not changed — resolve with that holder):");
                     let mut t = Table::new(&["ISRC", "REGISTERED BY", "REGISTERED TITLE", "TITLE HERE", "SAME AUDIO AS"]);

@@ -144,7 +144,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
         println!(
             "{}",
             json!({"dir": dir, "home": home.dir(), "scan": outcome.scan, "summary": outcome.summary, "files": rows,
-                   "manifest": {"path": manifest_path, "root": manifest.merkle.root, "tree_size": manifest.merkle.tree_size},
+                   "manifest": {"path": manifest_path, "root": manifest.merkle.root, "tree_root": manifest.merkle.tree_root, "tree_size": manifest.merkle.tree_size},
                    "proofs": proofs.iter().map(|(w, inc, ok)| json!({"work": w, "included": inc, "verifies": ok})).collect::<Vec<_>>(),
                    "audit": audit, "all_ok": all_ok})
         );

@@ -23,7 +23,12 @@ fn the_whole_flow_from_import_to_verified_proofs() {
     // Allowing training says nothing about voice likeness.
     let shown = env.json(&["policy", "show", "--holder", "pub-b"]);
     let voice = shown["effective"].as_array().unwrap().iter().find(|e| e["use"] == "voice-likeness").unwrap();
-    assert_eq!(voice["decision"], "deny");
+    assert_eq!(voice["verdict"], "denied");
+    assert_eq!(voice["source"], "no-policy");
+    // The work-level deny is what `policy show` reports for work 3, whatever the catalogue says.
+    let shown = env.json(&["policy", "show", "--holder", "label-a", "--work", &isrc(3)]);
+    let genai = shown["effective"].as_array().unwrap().iter().find(|e| e["use"] == "train-genai").unwrap();
+    assert_eq!((genai["verdict"].as_str(), genai["source"].as_str()), (Some("denied"), Some("work-policy")), "{shown}");
     let lic = env.json(&["licence", "grant", "--holder", "label-a", "--developer", "dev-x", "--use", "train-genai", "--work", &isrc(1), "--work", &isrc(5), "--from", "2020-01-01"]);
     assert_eq!(lic["id"], "lic-000001");
 

@@ -274,6 +274,12 @@ pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Re
         }
     }
     let id = format!("lic-{:06}", tx.next_number("licence")?);
+    if tx.licence(&id)?.is_some() {
+        // Only an edit of the database behind fermata's back gets here; never overwrite a licence.
+        return Err(RegistryError::Conflict(format!(
+            "licence {id} already exists though the licence sequence points at it: the registry file was edited; run `fermata audit verify`"
+        )));
+    }
     let licence = Licence {
         id: id.clone(),
         holder: grant.holder.clone(),

@@ -514,7 +514,8 @@ mod tests {
         let w = work("label-a=100");
         let c = decide(&w, &[], &[], Use::TrainGenai, "DE");
         assert_eq!(c.verdict, Verdict::Denied);
-        assert!(c.holders[0].reason.contains("default is deny"));
+        assert!(c.holders[0].reason.contains("label-a has not answered"), "{}", c.holders[0].reason);
+        assert!(c.holders[0].reason.contains("default deny"), "{}", c.holders[0].reason);
     }
 
     #[test]

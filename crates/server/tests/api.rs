@@ -213,8 +213,9 @@ fn matrix() -> Vec<Row> {
             "POST",
             "/v1/usage",
             "/v1/usage",
-            Some(json!({"model": "m", "run": "r2", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 30}]})),
-            [401, 401, 403, 403, 201, 403, 403, 201],
+            Some(json!({"model": "m", "run": "r2", "use": "train-ai", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 30}]})),
+            // Another developer holds no licence for W1: its usage is refused (422), not paid.
+            [401, 401, 403, 403, 201, 403, 403, 422],
         ),
         row("GET", "/v1/statements", "/v1/statements", None, [401, 401, 200, 200, 200, 200, 200, 200]),
         row(
