@@ -68,7 +68,7 @@ pub use market::{
     NewKey, Offer, RequestLine, Role, Statement, StatementLine, UsageLine, UsageReport,
 };
 pub use market_ops::{term_end, OfferDraft, RequestDraft, UsageDraft};
-pub use store::{DocKind, IdempotentResponse, Store, Tx};
+pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 
 use std::path::PathBuf;
 
