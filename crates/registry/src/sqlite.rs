@@ -81,6 +81,9 @@ CREATE TABLE idempotency (
 );
 "#, r#"
 ALTER TABLE scan_files ADD COLUMN source TEXT;
+"#, r#"
+ALTER TABLE audit ADD COLUMN layout INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE audit ADD COLUMN records TEXT NOT NULL DEFAULT '';
 "#];
 
 /// The schema version this build writes.
@@ -193,7 +196,7 @@ const POLICY_COLUMNS: &str = "holder, isrc, use, decision, territories, price, t
 const LICENCE_COLUMNS: &str =
     "id, holder, developer, use, works, territories, valid_from, valid_to, price, terms, granted_at, revoked_at, revoke_reason";
 const SCAN_COLUMNS: &str = "id, developer, model, use, territory, dataset, started_at, finished_at";
-const EVENT_COLUMNS: &str = "seq, at, actor, action, subjects, payload, prev_hash, hash";
+const EVENT_COLUMNS: &str = "seq, at, actor, action, subjects, payload, layout, records, prev_hash, hash";
 const MANIFEST_COLUMNS: &str = "id, scan_id, root, leaves, path, created_at";
 
 fn party_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Party> {
@@ -275,8 +278,11 @@ fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
         action: r.get(3)?,
         subjects: r.get(4)?,
         payload: r.get(5)?,
-        prev_hash: r.get(6)?,
-        hash: r.get(7)?,
+        // An out-of-range layout (an edited row) is kept unknown, and `verify` reports it.
+        layout: u32::try_from(r.get::<_, i64>(6)?).unwrap_or(u32::MAX),
+        records: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
     })
 }
 
@@ -757,8 +763,8 @@ impl Tx for SqliteTx<'_> {
     fn append_event(&mut self, e: &Event) -> Result<(), RegistryError> {
         self.tx
             .execute(
-                &format!("INSERT INTO audit ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-                params![e.seq as i64, e.at, e.actor, e.action, e.subjects, e.payload, e.prev_hash, e.hash],
+                &format!("INSERT INTO audit ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                params![e.seq as i64, e.at, e.actor, e.action, e.subjects, e.payload, e.layout, e.records, e.prev_hash, e.hash],
             )
             .map(|_| ())
             .map_err(|err| self.err(err))
