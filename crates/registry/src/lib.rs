@@ -50,6 +50,7 @@ mod model;
 mod registry;
 mod scan;
 mod sqlite;
+mod state;
 mod store;
 
 pub use audit::{AuditReport, BadEvent, Event};
