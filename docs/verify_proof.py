@@ -6,23 +6,65 @@ Usage:
 
 PROOF_OR_BUNDLE.json is one proof (`fermata manifest prove`) or a holder's bundle
 (`fermata report proof`, whose `proofs` are all checked). ROOT_HEX and TREE_SIZE are the
-values the developer published for the manifest. Prints one line per proof and exits 0 when
-every proof holds, 1 otherwise.
+values the developer published for the manifest. Prints one line per proof (for a version 2
+proof, with the developer, model, use and territory of the manifest, which the root commits to)
+and exits 0 when every proof holds, 1 otherwise.
 
-The encoding (docs/manifest.md):
-    leaf = SHA-256(0x00 || ISRC "|" SHA256 "|" CLEARANCE)   CLEARANCE: sorted, joined by ","
-    node = SHA-256(0x01 || left || right)
-    tree shape and audit paths: RFC 9162, section 2.1
+The encoding (docs/manifest.md), version 2:
+    u64(n) = 8 bytes big-endian; str(s) = u64(len of UTF-8 bytes) || bytes; list(xs) = u64(count) || str(x)...
+    leaf   = SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) || list(holders) || str(path) || str(title))
+    node   = SHA-256(0x01 || left || right); tree shape and audit paths: RFC 9162, section 2.1
+    header = SHA-256(0x02 || str("fermata-cleared-manifest") || u64(2) || str(id) || str(created_at)
+                     || str(scan.id) || str(scan.developer) || str(scan.model) || str(scan.use)
+                     || str(scan.territory) || str(scan.dataset) || str(scan.finished_at))
+    root   = SHA-256(0x03 || header || u64(tree_size) || tree_root)
+Version 1 (still checked): leaf = SHA-256(0x00 || ISRC "|" SHA256 "|" CLEARANCE joined by ","),
+and the root is the tree root.
 """
 
 import hashlib
 import json
+import struct
 import sys
 
 
-def leaf_hash(leaf):
-    data = "{}|{}|{}".format(leaf["isrc"], leaf["sha256"], ",".join(leaf["clearance"]))
-    return hashlib.sha256(b"\x00" + data.encode("utf-8")).digest()
+def u64(n):
+    return struct.pack(">Q", n)
+
+
+def enc_str(s):
+    if not isinstance(s, str):
+        raise TypeError("expected a string, got {!r}".format(s))
+    b = s.encode("utf-8")
+    return u64(len(b)) + b
+
+
+def enc_list(items):
+    if not isinstance(items, list):
+        raise TypeError("expected a list, got {!r}".format(items))
+    return u64(len(items)) + b"".join(enc_str(x) for x in items)
+
+
+def leaf_isrc(leaf, version):
+    return leaf["entry"]["isrc"] if version == 2 else leaf["isrc"]
+
+
+def leaf_hash(leaf, version):
+    if version == 2:
+        e = leaf["entry"]
+        data = (enc_str(e["isrc"]) + enc_str(e["sha256"]) + enc_list(e["clearance"]) + enc_list(e["holders"])
+                + enc_str(e["path"]) + enc_str(e["title"]))
+    else:
+        data = "{}|{}|{}".format(leaf["isrc"], leaf["sha256"], ",".join(leaf["clearance"])).encode("utf-8")
+    return hashlib.sha256(b"\x00" + data).digest()
+
+
+def header_hash(manifest):
+    scan = manifest["scan"]
+    data = enc_str("fermata-cleared-manifest") + u64(2) + b"".join(
+        enc_str(v) for v in [manifest["id"], manifest["created_at"], scan["id"], scan["developer"], scan["model"],
+                             scan["use"], scan["territory"], scan["dataset"], scan["finished_at"]])
+    return hashlib.sha256(b"\x02" + data).digest()
 
 
 def node_hash(left, right):
@@ -57,32 +99,43 @@ def canonical_isrc(isrc):
 def check(proof, root, size):
     """Returns (ok, reason)."""
     isrc = proof.get("isrc", "")
-    if proof.get("format") != "fermata-manifest-proof" or proof.get("version") != 1:
-        return False, "not a version 1 fermata proof"
+    version = proof.get("version")
+    if proof.get("format") != "fermata-manifest-proof" or version not in (1, 2):
+        return False, "not a version 1 or 2 fermata proof"
     if not canonical_isrc(isrc):
         return False, "the ISRC is not in canonical form"
     if proof.get("tree_size") != size:
         return False, "the proof is for {} leaves, not {}".format(proof.get("tree_size"), size)
+    if version == 2:
+        # The published root commits to the header, the tree size and the tree root; the
+        # leaves lead to the tree root.
+        tree_root = bytes.fromhex(proof["tree_root"])
+        if hashlib.sha256(b"\x03" + header_hash(proof["manifest"]) + u64(size) + tree_root).digest() != root:
+            return False, "the manifest header, tree size and tree root do not give the published root"
+    else:
+        if "manifest" in proof or "tree_root" in proof:
+            return False, "a version 1 proof carries no manifest header or tree root"
+        tree_root = root
 
     def leads_to_root(leaf):
-        return root_from_path(leaf["leaf_index"], size, leaf_hash(leaf), leaf["path"]) == root
+        return root_from_path(leaf["leaf_index"], size, leaf_hash(leaf, version), leaf["path"]) == tree_root
 
     if proof.get("result") == "included":
         leaves = proof.get("leaves") or []
         if not leaves:
             return False, "an inclusion proof without leaves"
         for leaf in leaves:
-            if leaf["isrc"] != isrc or not leads_to_root(leaf):
+            if leaf_isrc(leaf, version) != isrc or not leads_to_root(leaf):
                 return False, "leaf {} does not lead to the root".format(leaf.get("leaf_index"))
         return True, "is in the manifest"
     if proof.get("result") == "not-included":
         before, after = proof.get("before"), proof.get("after")
         if size == 0:
             empty = hashlib.sha256(b"").digest()
-            return (root == empty and before is None and after is None), "the manifest is empty"
-        if before is not None and not (leads_to_root(before) and before["isrc"] < isrc):
+            return (tree_root == empty and before is None and after is None), "the manifest is empty"
+        if before is not None and not (leads_to_root(before) and leaf_isrc(before, version) < isrc):
             return False, "the leaf before does not check out"
-        if after is not None and not (leads_to_root(after) and after["isrc"] > isrc):
+        if after is not None and not (leads_to_root(after) and leaf_isrc(after, version) > isrc):
             return False, "the leaf after does not check out"
         if before is not None and after is not None:
             adjacent = after["leaf_index"] == before["leaf_index"] + 1
@@ -100,7 +153,7 @@ def check(proof, root, size):
 
 def main(argv):
     if len(argv) != 4:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print("\n".join(__doc__.strip().splitlines()[2:4]), file=sys.stderr)
         return 2
     with open(argv[1], encoding="utf-8") as f:
         document = json.load(f)
@@ -118,7 +171,12 @@ def main(argv):
         except (KeyError, TypeError, ValueError) as e:
             ok, reason = False, "malformed proof: {}".format(e)
         all_ok &= ok
-        print("{} {}: {}".format("valid  " if ok else "INVALID", proof.get("isrc"), reason))
+        about = ""
+        if ok and proof.get("version") == 2:
+            m = proof["manifest"]
+            about = " ({}: model {} of {}, {}, {})".format(m["id"], m["scan"]["model"], m["scan"]["developer"],
+                                                             m["scan"]["use"], m["scan"]["territory"])
+        print("{} {}: {}{}".format("valid  " if ok else "INVALID", proof.get("isrc"), reason, about))
     return 0 if all_ok else 1
 
 

@@ -66,9 +66,10 @@ pub enum AudioError {
     /// refused before anything is allocated for it.
     #[error(
         "{path} declares {detail}, beyond the accepted limits (1 to {max_channels} channels, \
-         1 Hz to {max_rate} Hz); the header is damaged or hostile: re-encode the file with a \
-         standard tool",
+         {min_rate} Hz to {max_rate} Hz); the header is damaged or hostile: re-encode the file \
+         with a standard tool",
         max_channels = crate::MAX_CHANNELS,
+        min_rate = crate::MIN_FILE_SAMPLE_RATE,
         max_rate = crate::MAX_SAMPLE_RATE
     )]
     HostileHeader {
@@ -114,6 +115,45 @@ pub enum AudioError {
         detail: String,
     },
 
+    /// The external ffmpeg decoder did not finish within its time limit and was stopped.
+    #[error(
+        "ffmpeg did not finish decoding {path} within {seconds} s and was stopped; the file may be \
+         damaged or hostile: check it plays with `ffmpeg -i`, or if the machine is only slow, \
+         raise the limit with FERMATA_FFMPEG_TIMEOUT_SECS"
+    )]
+    Timeout {
+        /// The file concerned.
+        path: PathBuf,
+        /// The time limit that was exceeded, in seconds.
+        seconds: u64,
+    },
+
+    /// Much of the file could not be decoded although its audio ended without an error: bytes
+    /// after or between the decoded frames that the decoder skipped (an appended or chained
+    /// stream in a format the container's reader cannot follow, or large junk). Such bytes may
+    /// hide another recording, so the file is refused rather than judged on part of it.
+    #[error(
+        "{path}: only {decoded_s:.1} s of audio could be decoded, but {undecoded_bytes} of its \
+         {file_bytes} bytes were not decoded ({reason}), which at this file's bit rate would be \
+         about {hidden_s:.1} s more; it may hide another recording, so it is not judged on part of \
+         its audio: check what it holds with `ffprobe`, then re-encode it, or split it into one \
+         file per recording"
+    )]
+    UndecodedData {
+        /// The file concerned.
+        path: PathBuf,
+        /// Seconds of audio decoded.
+        decoded_s: f64,
+        /// Estimated seconds the undecoded bytes would hold at the decoded part's bit rate.
+        hidden_s: f64,
+        /// Bytes not accounted for by decoded audio or known metadata.
+        undecoded_bytes: u64,
+        /// The file's size.
+        file_bytes: u64,
+        /// Where the undecoded bytes are, or why they could not be decoded.
+        reason: String,
+    },
+
     /// Writing an output file failed.
     #[error("cannot write {path}: {detail}; check the directory exists, is writable and has space")]
     Write {
@@ -137,6 +177,8 @@ impl AudioError {
             | AudioError::InvalidRate { path, .. }
             | AudioError::Resample { path, .. }
             | AudioError::Ffmpeg { path, .. }
+            | AudioError::Timeout { path, .. }
+            | AudioError::UndecodedData { path, .. }
             | AudioError::Write { path, .. } => path,
         }
     }

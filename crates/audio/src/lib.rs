@@ -7,6 +7,19 @@
 //! whatever the file's length. Every failure is an [`AudioError`] naming the file and a remedy;
 //! hostile or damaged input gives an error, never a panic or hang.
 //!
+//! Limits on hostile input:
+//! - channels: 1 to [`MAX_CHANNELS`]; file sample rates: [`MIN_FILE_SAMPLE_RATE`] to
+//!   [`MAX_SAMPLE_RATE`] Hz, checked on the header before anything is allocated
+//!   ([`AudioError::HostileHeader`]);
+//! - undecoded bytes: at most 64 KiB of a file may go undecoded (after its last frame, skipped
+//!   between frames, or in a chained stream that cannot be decoded), known trailing metadata
+//!   aside; more is [`AudioError::UndecodedData`], since it could hide another recording.
+//!   Concatenated MP3s and chained Ogg streams are decoded in full, not to the first header's
+//!   frame count;
+//! - the ffmpeg fallback: 60 s + 10 s per MiB of file, at most 30 minutes, or
+//!   `$FERMATA_FFMPEG_TIMEOUT_SECS` seconds; then ffmpeg is killed ([`AudioError::Timeout`]);
+//! - demuxer errors: at most 16 in a row; chained Ogg streams: at most 256.
+//!
 //! ```
 //! use fermata_audio::{ANALYSIS_RATE, decode_stream, degrade, synth, write_wav};
 //!
@@ -43,7 +56,7 @@ pub mod synth;
 
 use std::path::Path;
 
-pub use decode::{decode_stream, decode_to_vec};
+pub use decode::{UNDECODED_LIMIT, decode_stream, decode_to_vec};
 pub use error::AudioError;
 pub use resample::resample;
 
@@ -56,6 +69,12 @@ pub const MAX_CHANNELS: u16 = 32;
 
 /// Highest sample rate accepted, for files and for resampling (DXD/PCM tops out at 768 kHz).
 pub const MAX_SAMPLE_RATE: u32 = 768_000;
+
+/// Lowest sample rate a file may declare. Below this a header is treated as hostile: no music
+/// is stored under 4 kHz (telephone audio is 8 kHz), and upsampling a bogus 1 Hz stream to the
+/// analysis rate would turn a few kilobytes into gigabytes of buffers. Requested output rates
+/// are the caller's choice and may go lower (down to 1 Hz).
+pub const MIN_FILE_SAMPLE_RATE: u32 = 4_000;
 
 /// What was learned about a decoded file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

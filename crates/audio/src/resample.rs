@@ -98,6 +98,11 @@ impl StreamResampler {
         })
     }
 
+    /// The input sample rate.
+    pub(crate) fn input_rate(&self) -> u32 {
+        self.from_rate
+    }
+
     /// Number of output samples delivered so far.
     pub(crate) fn out_total(&self) -> u64 {
         self.out_total

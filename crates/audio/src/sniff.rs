@@ -1,12 +1,12 @@
 //! Cheap look at a file's first bytes: what container/codec it claims to be, and whether its
-//! header declares absurd channel counts or sample rates.
+//! header declares absurd channel counts or sample rates (see [`check_format`] for the limits).
 //!
 //! Sniffing lets errors say *why* a file failed (an Opus or WavPack file is "unsupported codec",
 //! a damaged WAV is "corrupt", a text file is "not audio") and decides when the ffmpeg fallback is
 //! worth trying. The header check runs before symphonia sees the file, so a hostile header is
 //! refused before any decoder sizes buffers from it.
 
-use crate::{MAX_CHANNELS, MAX_SAMPLE_RATE};
+use crate::{MAX_CHANNELS, MAX_SAMPLE_RATE, MIN_FILE_SAMPLE_RATE};
 
 /// How many leading bytes are read for sniffing (headers of interest sit well inside this).
 pub(crate) const SNIFF_LEN: usize = 64 * 1024;
@@ -134,12 +134,13 @@ pub(crate) fn hostile_header(head: &[u8]) -> Option<String> {
     check_format(channels as u64, rate)
 }
 
-/// Describes what is wrong with a (channels, rate) pair, if anything.
+/// Describes what is wrong with a (channels, rate) pair, if anything: channels must be
+/// 1..=[`MAX_CHANNELS`] and the rate [`MIN_FILE_SAMPLE_RATE`]..=[`MAX_SAMPLE_RATE`] Hz.
 pub(crate) fn check_format(channels: u64, rate: f64) -> Option<String> {
     if channels == 0 || channels > MAX_CHANNELS as u64 {
         return Some(format!("{channels} channels"));
     }
-    if !(rate >= 1.0 && rate <= MAX_SAMPLE_RATE as f64) {
+    if !(rate >= MIN_FILE_SAMPLE_RATE as f64 && rate <= MAX_SAMPLE_RATE as f64) {
         return Some(format!("a sample rate of {rate} Hz"));
     }
     None
@@ -246,6 +247,9 @@ mod tests {
         );
         assert!(hostile_header(&wav_header(0, 44100)).is_some());
         assert!(hostile_header(&wav_header(2, 0)).is_some());
+        assert!(hostile_header(&wav_header(1, 1)).is_some());
+        assert!(hostile_header(&wav_header(1, 3_999)).is_some());
+        assert_eq!(hostile_header(&wav_header(1, 4_000)), None);
         assert!(hostile_header(&wav_header(2, 5_000_000)).is_some());
         // Truncated header: nothing to judge, no panic.
         let h = wav_header(65535, 44100);

@@ -189,9 +189,13 @@ fn hostile_wav_headers() {
         ("r0.wav", 2, 0),
         ("rhuge.wav", 2, 4_000_000_000),
         ("ch0.wav", 0, 8000),
+        // Rates no music uses: a 1 Hz file would be upsampled 8000 times over.
+        ("r1.wav", 1, 1),
+        ("r3999.wav", 2, 3_999),
+        ("r768001.wav", 2, 768_001),
     ] {
         let p = write_bytes(dir.path(), name, &wav_bytes(channels, rate, &[0u8; 4096]));
-        let e = decode_to_vec(&p, 8000).unwrap_err();
+        let e = decode_to_vec(&p, 8000).map(|(_, info)| info).unwrap_err();
         assert!(matches!(e, AudioError::HostileHeader { .. }), "{name}: {e}");
         assert!(e.to_string().contains(name));
     }
@@ -273,4 +277,53 @@ fn float_wav_with_huge_and_non_finite_values_decodes_finite() {
     assert_eq!(info.codec, "pcm_f32le");
     assert!(!mono.is_empty());
     assert!(mono.iter().all(|v| v.is_finite()), "non-finite output");
+}
+
+#[test]
+fn tiny_hostile_wav_headers_stay_small_and_fast() {
+    // (format tag, channels, rate, bits, block align, declared data length): each a 20 KB file
+    // whose header lies. Each must be refused or decoded quickly to at most what its bytes
+    // hold at the lowest accepted rate, never blown up into huge buffers.
+    let data = vec![0x41u8; 20_000];
+    let cases: &[(u16, u16, u32, u16, u16, u32)] = &[
+        (1, 1, 1, 16, 2, 20_000),
+        (1, 2, 4_000, 0, 4, 20_000),
+        (1, 2, 44_100, 65_535, 65_535, 20_000),
+        (1, 32, 768_000, 32, 0, 20_000),
+        (1, 2, 44_100, 16, 0, 20_000),
+        (1, 2, 44_100, 16, 4, u32::MAX),
+        (3, 2, 44_100, 16, 4, 20_000),
+        (3, 32, 4_000, 64, 256, 20_000),
+        (6, 1, 4_000, 8, 1, 20_000),
+        (1, 1, u32::MAX, 8, 1, 20_000),
+    ];
+    let dir = tmp();
+    for (i, &(tag, channels, rate, bits, align, declared)) in cases.iter().enumerate() {
+        let mut h = Vec::new();
+        h.extend_from_slice(b"RIFF");
+        h.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+        h.extend_from_slice(b"WAVEfmt ");
+        h.extend_from_slice(&16u32.to_le_bytes());
+        h.extend_from_slice(&tag.to_le_bytes());
+        h.extend_from_slice(&channels.to_le_bytes());
+        h.extend_from_slice(&rate.to_le_bytes());
+        h.extend_from_slice(&rate.wrapping_mul(align as u32).to_le_bytes());
+        h.extend_from_slice(&align.to_le_bytes());
+        h.extend_from_slice(&bits.to_le_bytes());
+        h.extend_from_slice(b"data");
+        h.extend_from_slice(&declared.to_le_bytes());
+        h.extend_from_slice(&data);
+        let p = write_bytes(dir.path(), &format!("h{i}.wav"), &h);
+        let started = std::time::Instant::now();
+        let mut n = 0u64;
+        let r = decode_stream(&p, 8000, &mut |c: &[f32]| n += c.len() as u64);
+        let took = started.elapsed();
+        assert!(took.as_secs_f64() < 3.0, "case {i}: took {took:?}");
+        let most = data.len() as f64 / fermata_audio::MIN_FILE_SAMPLE_RATE as f64 * 8000.0;
+        assert!((n as f64) <= most + 8000.0, "case {i}: {n} samples from 20 KB");
+        if let Ok(info) = r {
+            let r = info.source_rate;
+            assert!(r == 0 || r >= fermata_audio::MIN_FILE_SAMPLE_RATE, "case {i}: {info:?}");
+        }
+    }
 }

@@ -28,7 +28,7 @@
 mod csv_format_impl;
 pub mod ddex;
 
-pub use csv_format_impl::parse_csv;
+pub use csv_format_impl::{parse_csv, read_csv};
 pub use ddex::parse_ddex;
 
 use fermata_registry::{Credit, Isrc, Iswc, Share};
@@ -38,7 +38,9 @@ use std::fmt;
 pub mod csv_format {
     //! The CSV layout, as documented to users.
     //!
-    //! A header row names the columns, in any order (case-insensitive):
+    //! A header row names the columns, in any order (case-insensitive). The separator is a
+    //! comma, or a semicolon (or a tab) when the header row has more of those than commas:
+    //! spreadsheets set to French, Spanish or Portuguese save CSV with semicolons.
     //!
     //! | column     | required | content |
     //! |------------|----------|---------|
@@ -51,7 +53,13 @@ pub mod csv_format {
     //! | `shares`   | no       | `[TERRITORY:]HOLDER=PERCENT;...`, summing to 100 per territory; empty: the importing holder, 100 % worldwide |
     //! | `credits`  | no       | `role=Name;role=Name` (e.g. `performer=Jane Doe;composer=John Roe`) |
     //!
-    //! An unknown column is an error (a misspelt `shares` must not silently drop the splits).
+    //! Other columns are ignored, each with a note; but a column named at most two letters away
+    //! from a missing one (`share`, `sahres`) is an error, so a misspelt `shares` cannot
+    //! silently drop the splits. A 0 % share is read and left out, with a note.
+    //!
+    //! Numbers (durations, percentages) are written with a decimal dot. A decimal comma
+    //! (`33,3`) is read as a decimal in a semicolon- or tab-separated file, where a comma cannot
+    //! separate fields; in a comma-separated file it is refused with the fix (`33.3`).
 
     /// The columns a CSV catalogue may have.
     pub const COLUMNS: &[&str] = &["isrc", "title", "artist", "audio", "duration", "iswc", "shares", "credits"];
@@ -86,7 +94,17 @@ pub struct CatalogRecord {
     pub credits: Vec<Credit>,
 }
 
-/// A problem found in a catalogue file.
+/// A catalogue read without problems.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Parsed {
+    /// The records, in file order.
+    pub records: Vec<CatalogRecord>,
+    /// What the user should know but that does not stop the import (a column that is not
+    /// fermata's ignored, a 0 % share left out), by line; print them with the records' summary.
+    pub notes: Vec<Problem>,
+}
+
+/// A problem found in a catalogue file (or, in [`Parsed::notes`], a notice).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Line number (1-based; 0 for the file as a whole).
@@ -217,6 +235,14 @@ mod example_files {
         assert_eq!(csv.len(), 4);
         assert_eq!(csv[2].title, "Quiet Hours, Pt. 2");
         assert_eq!(csv[2].shares.len(), 2);
+        let semicolons = crate::read_csv(include_bytes!("../../../examples/catalogue-semicolon.csv")).expect("the semicolon example parses");
+        let records = &semicolons.records;
+        assert_eq!(records.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 5]);
+        assert_eq!((records[0].title.as_str(), records[0].duration_s), ("Morning Light", Some(201.5)));
+        assert_eq!(records[1].shares.iter().map(|s| s.basis_points).collect::<Vec<_>>(), [6667, 3333]);
+        assert_eq!(records[2].title, "Quiet Hours; Pt. 2");
+        let notes: Vec<(u64, &str)> = semicolons.notes.iter().map(|n| (n.line, n.field.as_str())).collect();
+        assert_eq!(notes, [(1, "Titre"), (1, "Notes"), (3, "shares")]);
         let party = |id: &str, name: &str| Party { id: id.into(), kind: PartyKind::Label, name: name.into(), created_at: String::new() };
         let parties = [party("north-publishing", "North Publishing Ltd"), party("indie-records", "Indie Records")];
         let xml = crate::parse_ddex(include_bytes!("../../../examples/release-ern43.xml"), &parties).expect("the DDEX example parses");

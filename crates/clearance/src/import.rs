@@ -1,14 +1,14 @@
 //! Catalogue import: parse, check against the registry, fingerprint, register.
 
 use crate::{io, ClearanceError, Home};
-use fermata_catalog::{parse_csv, parse_ddex, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
+use fermata_catalog::{parse_ddex, read_csv, CatalogRecord, Parsed, Problem, MAX_CATALOGUE_BYTES};
 use fermata_engine::{add_files, AddEvent, AddOptions, FileStatus, InputFile};
 use fermata_index::IndexWriter;
 use fermata_registry::{ImportReport, Registry, Share, Territory, Work, WorkConflict};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
 
@@ -66,6 +66,9 @@ pub struct ImportSummary {
     pub tracks_already_indexed: usize,
     /// Seconds of audio decoded.
     pub audio_seconds: f64,
+    /// Notices about the file that did not stop the import (a column ignored, a 0 % share left
+    /// out), with line, field and what was done: show them to the user.
+    pub notes: Vec<Problem>,
 }
 
 /// The result of an import.
@@ -88,6 +91,10 @@ pub enum ImportOutcome {
         fingerprinted: usize,
     },
 }
+
+/// A file whose matched span covers at least this share of its length is taken to be the
+/// matched recording itself (re-encoded, trimmed, quietened), not new music that samples it.
+pub const SAME_RECORDING_SHARE: f64 = 0.6;
 
 /// Imports the catalogue at `file` for `holder`, with audio files relative to `audio_dir`.
 ///
@@ -118,13 +125,18 @@ pub fn import_catalog(
     let format = CatalogFormat::detect(file, &bytes);
     let parties = registry.parties()?;
     let parsed = match format {
-        CatalogFormat::Csv => parse_csv(&bytes),
-        CatalogFormat::Ddex => parse_ddex(&bytes, &parties),
+        CatalogFormat::Csv => read_csv(&bytes),
+        CatalogFormat::Ddex => parse_ddex(&bytes, &parties).map(|records| Parsed { records, notes: Vec::new() }),
     };
-    let records = match parsed {
+    let Parsed { records, notes } = match parsed {
         Ok(r) => r,
         Err(problems) => return Ok(ImportOutcome::Rejected { format, problems }),
     };
+    // Every audio path is resolved inside this directory (see `confine_audio`).
+    let audio_root = audio_dir.canonicalize().map_err(|e| {
+        ClearanceError::Invalid(format!("--audio {}: {e}; give the directory the catalogue's audio paths are relative to", audio_dir.display()))
+    })?;
+    let mut audio_of: HashMap<&str, PathBuf> = HashMap::new();
     let mut problems = Vec::new();
     let known: HashMap<&str, bool> = parties.iter().map(|p| (p.id.as_str(), p.kind.holds_rights())).collect();
     for r in &records {
@@ -143,13 +155,11 @@ pub fn import_catalog(
                 Some(true) => {}
             }
         }
-        let audio = audio_dir.join(&r.audio);
-        if !audio.is_file() {
-            problems.push(Problem {
-                line: r.line,
-                field: "audio".into(),
-                reason: format!("{} is not a file (audio paths are relative to --audio {})", audio.display(), audio_dir.display()),
-            });
+        match confine_audio(&audio_root, audio_dir, &r.audio) {
+            Ok(path) => {
+                audio_of.insert(r.isrc.as_str(), path);
+            }
+            Err(reason) => problems.push(Problem { line: r.line, field: "audio".into(), reason }),
         }
     }
     if !problems.is_empty() {
@@ -166,10 +176,61 @@ pub fn import_catalog(
                 registered_title: existing.title,
                 registered_by: existing.registrant,
                 imported_title: r.title.clone(),
+                same_audio_as: None,
             }),
             Ok(_) | Err(fermata_registry::RegistryError::NotFound { .. }) => todo.push(r),
             Err(e) => return Err(e.into()),
         }
+    }
+
+    // The same recording registered twice is a conflict between holders, not a second work: a
+    // newcomer's ISRC on another holder's audio would otherwise give it a say over that
+    // recording. Each file is identified against the index first; one that is mostly (by
+    // time) a recording another holder registered under another ISRC is set aside and the
+    // clash recorded for both. (A short excerpt inside new music is a sample, not the same
+    // recording: a scan then needs both holders, as for any mix.)
+    let index_exists = home.index_dir().join(fermata_index::MANIFEST_FILE).is_file();
+    if index_exists && !todo.is_empty() {
+        let index = fermata_index::Index::open(&home.index_dir())?;
+        let found: Vec<(usize, Vec<fermata_index::Match>, f64)> = todo
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let path = audio_of.get(r.isrc.as_str())?;
+                let id = fermata_engine::identify_file(&index, path, &fermata_index::MatchOptions::default()).ok()?;
+                Some((i, id.matches, id.duration_s))
+            })
+            .collect();
+        let mut clashing = std::collections::BTreeSet::new();
+        for (i, matches, duration_s) in found {
+            let r = todo[i];
+            for m in matches {
+                let span = m.query_end_s - m.query_start_s;
+                if duration_s <= 0.0 || span < SAME_RECORDING_SHARE * duration_s {
+                    continue;
+                }
+                for other in registry.works_for_track(&m.track_id)? {
+                    if other == r.isrc {
+                        continue;
+                    }
+                    let existing = registry.work(&other)?;
+                    if existing.registrant != holder && clashing.insert(i) {
+                        conflicts.push(WorkConflict {
+                            isrc: r.isrc.clone(),
+                            registered_title: existing.title.clone(),
+                            registered_by: existing.registrant.clone(),
+                            imported_title: r.title.clone(),
+                            same_audio_as: Some(other.clone()),
+                        });
+                    }
+                }
+            }
+        }
+        let same_audio: Vec<WorkConflict> = conflicts.iter().filter(|c| c.same_audio_as.is_some()).cloned().collect();
+        if !same_audio.is_empty() {
+            registry.record_audio_conflicts(holder, &same_audio, holder)?;
+        }
+        todo = todo.into_iter().enumerate().filter(|(i, _)| !clashing.contains(i)).map(|(_, r)| r).collect();
     }
 
     // A track's id is the ISRC and the start of the audio file's SHA-256: the same file is the
@@ -178,7 +239,9 @@ pub fn import_catalog(
     let hashed: Vec<Result<(String, String, std::path::PathBuf), Problem>> = todo
         .par_iter()
         .map(|r| {
-            let path = audio_dir.join(&r.audio);
+            let Some(path) = audio_of.get(r.isrc.as_str()).cloned() else {
+                return Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: not checked", r.audio) });
+            };
             match crate::scan::sha256_file(&path) {
                 Ok(h) => Ok((r.isrc.to_string(), format!("{}#{}", r.isrc, &h[..16]), path)),
                 Err(e) => Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: {e}", path.display()) }),
@@ -266,5 +329,46 @@ pub fn import_catalog(
         tracks_added: summary.added,
         tracks_already_indexed: summary.already_indexed + summary.duplicates,
         audio_seconds: summary.audio_seconds,
+        notes,
     }))
+}
+
+/// The audio file a catalogue row names, resolved inside the audio directory (`root` is its
+/// canonical form, `audio_dir` as given, for messages). The name must be relative, and once
+/// `..` and symbolic links are resolved the file must still be inside the directory: a
+/// catalogue cannot make the import open `../../etc/passwd`, `/home/someone/.ssh/id_rsa`, or a
+/// link to either. Returns the resolved path (the one to open), or the problem.
+fn confine_audio(root: &Path, audio_dir: &Path, name: &str) -> Result<PathBuf, String> {
+    let dir = audio_dir.display();
+    let relative = Path::new(name);
+    if relative.has_root() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
+        return Err(format!("'{name}' is an absolute path: write it relative to --audio {dir}"));
+    }
+    // `..` past the top is refused before looking at the disk, whether or not the file exists.
+    let mut depth = 0usize;
+    for component in relative.components() {
+        match component {
+            Component::ParentDir if depth == 0 => {
+                return Err(format!("'{name}' goes outside --audio {dir}: audio files must be inside that directory"));
+            }
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            _ => {}
+        }
+    }
+    let path = root.join(relative);
+    let resolved = path.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{} does not exist (audio paths are relative to --audio {dir})", path.display()),
+        _ => format!("{}: {e}", path.display()),
+    })?;
+    if !resolved.starts_with(root) {
+        return Err(format!(
+            "'{name}' leads to {} (through a symbolic link), outside --audio {dir}: audio files must be inside that directory",
+            resolved.display()
+        ));
+    }
+    if !resolved.is_file() {
+        return Err(format!("{} is not a file (audio paths are relative to --audio {dir})", path.display()));
+    }
+    Ok(resolved)
 }

@@ -195,7 +195,7 @@ fn scan_one(index: &Index, input: &InputFile) -> ScanFile {
 /// policies and licences.
 ///
 /// Resumable: the same request on an unfinished scan (interrupted, or the process killed)
-/// continues it, skipping files already identified and unchanged since. When `cancel` is
+/// continues it, skipping files already identified whose content (SHA-256) is unchanged since. When `cancel` is
 /// set, no new file is started, the finished ones are saved, and the outcome says
 /// `interrupted`.
 pub fn run_scan(
@@ -221,14 +221,20 @@ pub fn run_scan(
         &request.territory,
         &dataset.to_string_lossy(),
     )?;
-    let done: HashMap<String, (u64, i64)> =
-        registry.scan_files(&scan.id)?.into_iter().map(|f| (f.path, (f.size, f.mtime_ns))).collect();
+    // A file is skipped on resume only when its bytes are those identified before: its size and
+    // modification time can be kept while its content changes, its SHA-256 cannot.
+    let done: HashMap<String, (u64, String)> = registry
+        .scan_files(&scan.id)?
+        .into_iter()
+        .filter_map(|f| Some((f.path, (f.size, f.sha256?))))
+        .collect();
     let current: BTreeSet<String> = inputs.iter().map(|i| i.id.clone()).collect();
     let todo: Vec<InputFile> = inputs
-        .into_iter()
+        .into_par_iter()
         .filter(|i| {
-            let stamp = std::fs::metadata(&i.path).ok().map(|m| (m.len(), mtime_ns(&m)));
-            !(stamp.is_some() && done.get(&i.id) == stamp.as_ref())
+            let Some((size, sha256)) = done.get(&i.id) else { return true };
+            let same_size = std::fs::metadata(&i.path).is_ok_and(|m| m.len() == *size);
+            !(same_size && sha256_file(&i.path).is_ok_and(|h| &h == sha256))
         })
         .collect();
     let already_done = current.len() - todo.len();
@@ -402,6 +408,8 @@ pub fn build_manifest(
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, manifest.to_json()).map_err(io(&tmp))?;
     std::fs::rename(&tmp, &path).map_err(io(&path))?;
+    // Recorded absolute, so that the registry finds it from any working directory.
+    let path = std::fs::canonicalize(&path).map_err(io(&path))?;
     registry.record_manifest(
         &ManifestRecord {
             id,

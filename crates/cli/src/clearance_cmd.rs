@@ -105,15 +105,28 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
                     elapsed
                 );
                 if !r.conflicts.is_empty() {
-                    println!("\nconflicts (registered by another holder; not changed — resolve with that holder):");
-                    let mut t = Table::new(&["ISRC", "REGISTERED BY", "REGISTERED TITLE", "TITLE HERE"]);
+                    println!("\nconflicts (registered by another holder, or the same audio registered by another holder under another ISRC; not changed — resolve with that holder):");
+                    let mut t = Table::new(&["ISRC", "REGISTERED BY", "REGISTERED TITLE", "TITLE HERE", "SAME AUDIO AS"]);
                     for c in &r.conflicts {
-                        t.row(vec![c.isrc.to_string(), c.registered_by.clone(), c.registered_title.clone(), c.imported_title.clone()]);
+                        t.row(vec![
+                            c.isrc.to_string(),
+                            c.registered_by.clone(),
+                            c.registered_title.clone(),
+                            c.imported_title.clone(),
+                            c.same_audio_as.as_ref().map(ToString::to_string).unwrap_or_default(),
+                        ]);
                     }
                     print!("{}", t.render());
                 }
+                if !r.awaiting_agreement.is_empty() {
+                    println!(
+                        "\nnot changed: these remove or reduce another holder's share, which needs that holder's agreement \
+                         (`fermata work agree ID --holder HOLDER`); until then the current shares stand:"
+                    );
+                    print!("{}", crate::registry_cmd::share_change_table(&r.awaiting_agreement).render());
+                }
             }
-            Ok(if r.conflicts.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if r.conflicts.is_empty() && r.awaiting_agreement.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
     }
 }
@@ -269,7 +282,7 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
             continue;
         }
         println!("\n{verdict} ({}):", files.len());
-        let mut t = Table::new(&["FILE", "WORKS", "WHY"]);
+        let mut t = Table::new(&["FILE", "WORKS", "MATCHED (SCORE AT SPAN)", "WHY"]);
         for f in files {
             let Some(v) = &f.verdict else { continue };
             let works = v.works.iter().map(|w| format!("{} ({})", w.isrc, w.verdict)).collect::<Vec<_>>().join(", ");
@@ -289,7 +302,14 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
                 }
                 _ => v.reason.clone(),
             };
-            t.row(vec![f.path.clone(), works, why]);
+            // The strength and place of each match, so that a weak one looks weak.
+            let matched = f
+                .matches
+                .iter()
+                .map(|m| format!("{} at {}–{}", m.score, crate::table::clock(m.start_s), crate::table::clock(m.end_s)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            t.row(vec![f.path.clone(), works, matched, why]);
         }
         print!("{}", t.render());
     }
@@ -393,15 +413,20 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
                 WorkProof::Included { isrc, .. } | WorkProof::NotIncluded { isrc, .. } => isrc.clone(),
             };
             let claim = if p.is_inclusion() { "included" } else { "not-included" };
+            // A version 2 proof carries the manifest's header, which the root commits to.
+            let header = p.manifest_header().filter(|_| result.is_ok());
             if output.json {
                 println!(
                     "{}",
-                    json!({"valid": result.is_ok(), "claim": claim, "isrc": isrc, "root": root, "reason": result.as_ref().err().map(ToString::to_string)})
+                    json!({"valid": result.is_ok(), "claim": claim, "isrc": isrc, "root": root, "manifest": header, "reason": result.as_ref().err().map(ToString::to_string)})
                 );
             } else {
+                let of = header
+                    .map(|h| format!(" {} (model {} of {}, {}, {})", h.id, h.scan.model, h.scan.developer, h.scan.use_, h.scan.territory))
+                    .unwrap_or_default();
                 match &result {
-                    Ok(()) if p.is_inclusion() => println!("valid: {isrc} is in the manifest with root {root}"),
-                    Ok(()) => println!("valid: {isrc} is not in the manifest with root {root}"),
+                    Ok(()) if p.is_inclusion() => println!("valid: {isrc} is in the manifest{of} with root {root}"),
+                    Ok(()) => println!("valid: {isrc} is not in the manifest{of} with root {root}"),
                     Err(e) => println!("INVALID: {e}"),
                 }
             }

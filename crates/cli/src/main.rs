@@ -1,6 +1,11 @@
 //! `fermata`: the command-line door onto fermata's libraries. Parsing, printing and exit codes
 //! live here; everything else is a call into `fermata-registry`, `fermata-clearance`,
 //! `fermata-manifest`, `fermata-engine` and `fermata-index`.
+//!
+//! When whatever reads stdout goes away (`fermata work list | head`), the program stops
+//! quietly with exit status 141, the status shells give a program killed by SIGPIPE (so
+//! `set -o pipefail` scripts see the output was cut short, as with `yes | head`): no panic
+//! message, no error line.
 
 mod clearance_cmd;
 mod demo;
@@ -40,7 +45,9 @@ pub(crate) static INTERRUPTED: AtomicBool = AtomicBool::new(false);
                   An AI developer:\n  \
                   fermata scan ./dataset --developer acme-ai --model my-model --use train-genai --territory DE\n  \
                   fermata manifest build --scan scan-000001\n\n\
-                  Try it all on generated music: fermata demo"
+                  Try it all on generated music: fermata demo\n\n\
+                  Exit status 141: stdout was closed early (e.g. `fermata work list | head`); \
+                  the output was cut short."
 )]
 struct Cli {
     /// The registry's home directory (holds registry.sqlite and the index). Default: the
@@ -106,7 +113,9 @@ enum Command {
     Request(market_cmd::RequestCommand),
     /// Approves or refuses one line of a licence request (approval makes the licence).
     #[command(after_help = "Examples:\n  fermata decide req-000001 --line 2 --holder indie-records --approve\n  \
-        fermata decide req-000001 --line 3 --holder indie-records --refuse --reason \"not for voice models\"")]
+        fermata decide req-000001 --line 3 --holder indie-records --refuse --reason \"not for voice models\"\n  \
+        fermata decide req-000001 --line 4,5,7 --holder indie-records --approve\n  \
+        fermata decide req-000001 --all --holder indie-records --approve")]
     Decide(market_cmd::DecideArgs),
     /// Reports what a training run used, and lists reports.
     #[command(subcommand)]
@@ -150,7 +159,39 @@ pub(crate) struct IndexDir {
     pub(crate) index: PathBuf,
 }
 
+/// The exit status when stdout's reader has gone: 128 + SIGPIPE, as shells report it.
+const CLOSED_PIPE_EXIT: i32 = 141;
+
+/// True for the panic `println!` raises when stdout is a pipe whose reader has gone.
+fn is_closed_stdout_panic(message: &str) -> bool {
+    let Some(error) = message.strip_prefix("failed printing to stdout: ") else { return false };
+    // The message ends with the OS error's text; compare with the broken-pipe errors' own.
+    #[cfg(unix)]
+    const BROKEN_PIPE_CODES: &[i32] = &[32]; // EPIPE on Linux, macOS and the BSDs
+    #[cfg(windows)]
+    const BROKEN_PIPE_CODES: &[i32] = &[109, 232]; // ERROR_BROKEN_PIPE, ERROR_NO_DATA
+    #[cfg(not(any(unix, windows)))]
+    const BROKEN_PIPE_CODES: &[i32] = &[];
+    BROKEN_PIPE_CODES.iter().any(|&code| error == std::io::Error::from_raw_os_error(code).to_string())
+}
+
+/// Rust ignores SIGPIPE, so a write to a closed stdout fails with EPIPE and `println!` panics:
+/// such a panic ends the process quietly with [`CLOSED_PIPE_EXIT`]; every other panic is
+/// reported as before.
+fn exit_quietly_on_closed_stdout() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied());
+        if message.is_some_and(is_closed_stdout_panic) {
+            std::process::exit(CLOSED_PIPE_EXIT);
+        }
+        report(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    exit_quietly_on_closed_stdout();
     let cli = Cli::parse();
     // The first Ctrl-C asks the running job to stop cleanly; a second one ends the process.
     let _ = ctrlc::set_handler(|| {

@@ -28,6 +28,16 @@ pub(crate) struct ServeArgs {
     /// Write logs as JSON lines (for log collectors) instead of text.
     #[arg(long)]
     log_json: bool,
+    /// Most connections held at once; at the cap a new one displaces the oldest idle one.
+    #[arg(long, default_value_t = fermata_server::MAX_CONNECTIONS as u64, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
+    /// Seconds a client may take to send a request's headers; also how long a kept-alive
+    /// connection may idle.
+    #[arg(long, default_value_t = fermata_server::HEADER_READ_TIMEOUT.as_secs(), value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a request body may take to arrive whole.
+    #[arg(long, default_value_t = fermata_server::BODY_READ_TIMEOUT.as_secs(), value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout: u64,
 }
 
 pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
@@ -61,7 +71,13 @@ pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode
             }
             tracing::info!("shutting down: finishing requests in flight");
         };
-        fermata_server::serve(&home, args.listen, shutdown, |addr| eprintln!("listening on http://{addr}")).await
+        let config = fermata_server::ServeConfig {
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
+            body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
+            ..Default::default()
+        };
+        fermata_server::serve(&home, args.listen, &config, shutdown, |addr| eprintln!("listening on http://{addr}")).await
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -284,27 +300,38 @@ pub(crate) enum RequestCommand {
         output: OutputArgs,
     },
     /// Lists requests (all, or those of one party: its own, or the lines it decides).
-    #[command(after_help = "Example:\n  fermata request list --party indie-records")]
+    #[command(after_help = "Examples:\n  fermata request list --party indie-records\n  fermata request list --party indie-records --status pending")]
     List {
         /// Only this party's.
         #[arg(long, value_name = "ID")]
         party: Option<String>,
+        /// Only lines in this state: pending, approved or refused.
+        #[arg(long, value_name = "STATUS")]
+        status: Option<fermata_registry::LineStatus>,
         #[command(flatten)]
         output: OutputArgs,
     },
 }
 
 fn request_table(requests: &[LicenceRequest]) -> Table {
-    let mut t = Table::new(&["REQUEST", ">LINE", "DEVELOPER", "WORK", "HOLDER", "USE", "STATUS", "LICENCE", "REASON"]);
+    let mut t = Table::new(&[
+        "REQUEST", ">LINE", "DEVELOPER", "MODEL", "WORK", "HOLDER", "USE", "WHERE", "FROM", "TO", "OFFER", "STATUS", "LICENCE", "REASON",
+    ]);
     for r in requests {
+        let territories = if r.territories.is_empty() { "everywhere".to_string() } else { territories_to_string(&r.territories) };
         for l in &r.lines {
             t.row(vec![
                 r.id.clone(),
                 l.line.to_string(),
                 r.developer.clone(),
+                r.model.clone(),
                 l.isrc.to_string(),
                 l.holder.clone(),
                 r.use_.to_string(),
+                territories.clone(),
+                r.valid_from.clone(),
+                r.valid_to.clone().unwrap_or_else(|| "no end".into()),
+                l.offer.clone().unwrap_or_default(),
                 l.status.to_string(),
                 l.licence.clone().unwrap_or_default(),
                 l.reason.clone().unwrap_or_default(),
@@ -312,6 +339,12 @@ fn request_table(requests: &[LicenceRequest]) -> Table {
         }
     }
     t
+}
+
+fn left_out_notes(request: &LicenceRequest) {
+    for l in &request.left_out {
+        eprintln!("left out: {} from {}: {}", l.isrc, l.holder, l.reason);
+    }
 }
 
 pub(crate) fn run_request(home: Option<&Path>, cmd: RequestCommand) -> Result<ExitCode> {
@@ -337,20 +370,20 @@ pub(crate) fn run_request(home: Option<&Path>, cmd: RequestCommand) -> Result<Ex
                 print_json(&request)?;
             } else {
                 print!("{}", request_table(std::slice::from_ref(&request)).render());
-                let pending = request.lines.iter().filter(|l| l.status == fermata_registry::LineStatus::Pending).count();
-                eprintln!("{}: {} line(s), {pending} waiting for the holders", request.id, request.lines.len());
+                left_out_notes(&request);
+                let count = |st: fermata_registry::LineStatus| request.lines.iter().filter(|l| l.status == st).count();
+                eprintln!(
+                    "{}: {} line(s): {} waiting for the holders, {} approved, {} refused",
+                    request.id,
+                    request.lines.len(),
+                    count(fermata_registry::LineStatus::Pending),
+                    count(fermata_registry::LineStatus::Approved),
+                    count(fermata_registry::LineStatus::Refused)
+                );
             }
         }
-        RequestCommand::List { party, output } => {
-            let mut requests = registry.requests()?;
-            if let Some(p) = &party {
-                requests.retain(|r| &r.developer == p || r.lines.iter().any(|l| &l.holder == p));
-                for r in &mut requests {
-                    if &r.developer != p {
-                        r.lines.retain(|l| &l.holder == p);
-                    }
-                }
-            }
+        RequestCommand::List { party, status, output } => {
+            let requests = registry.requests_visible_to(party.as_deref(), status)?;
             if output.json {
                 print_json(&requests)?;
             } else {
@@ -365,9 +398,12 @@ pub(crate) fn run_request(home: Option<&Path>, cmd: RequestCommand) -> Result<Ex
 pub(crate) struct DecideArgs {
     /// The request.
     request: String,
-    /// The line to decide.
-    #[arg(long, value_name = "N")]
-    line: u32,
+    /// A line to decide (repeatable, or N,M,...).
+    #[arg(long, value_name = "N", value_delimiter = ',', required_unless_present = "all", conflicts_with = "all")]
+    line: Vec<u32>,
+    /// Every line of the request still pending for this holder.
+    #[arg(long)]
+    all: bool,
     /// The holder deciding (the line's holder).
     #[arg(long, value_name = "ID")]
     holder: String,
@@ -386,12 +422,12 @@ pub(crate) struct DecideArgs {
 
 pub(crate) fn run_decide(home: Option<&Path>, args: DecideArgs) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
-    let request = registry.decide(&args.request, args.line, &args.holder, args.approve, args.reason.as_deref(), &args.holder)?;
+    let request = registry.decide_lines(&args.request, &args.line, &args.holder, args.approve, args.reason.as_deref(), &args.holder)?;
     if args.output.json {
         print_json(&request)?;
     } else {
         let mut shown = request.clone();
-        shown.lines.retain(|l| l.line == args.line);
+        shown.lines.retain(|l| l.holder == args.holder && (args.line.is_empty() || args.line.contains(&l.line)));
         print!("{}", request_table(&[shown]).render());
     }
     Ok(ExitCode::SUCCESS)
@@ -421,6 +457,9 @@ pub(crate) enum UsageCommand {
         /// The manifest of the cleared data.
         #[arg(long, value_name = "ID")]
         manifest: Option<String>,
+        /// The use made (default: the use of the scan or manifest given).
+        #[arg(long = "use", value_name = "USE")]
+        use_: Option<Use>,
         /// Day of the run (default today).
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
@@ -444,14 +483,14 @@ pub(crate) enum UsageCommand {
 pub(crate) fn run_usage(home: Option<&Path>, cmd: UsageCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        UsageCommand::Report { developer, model, run, territory, scan, manifest, date, works, output } => {
+        UsageCommand::Report { developer, model, run, territory, scan, manifest, use_, date, works, output } => {
             let mut used = Vec::new();
             for w in &works {
                 let (isrc, seconds) = w.split_once('=').with_context(|| format!("'{w}' is not ISRC=SECONDS"))?;
                 let seconds: f64 = seconds.trim().parse().with_context(|| format!("'{w}': the seconds are not a number"))?;
                 used.push((isrc.parse()?, seconds));
             }
-            let draft = UsageDraft { developer: developer.clone(), model, run, scan, manifest, territory, date, works: used };
+            let draft = UsageDraft { developer: developer.clone(), model, run, scan, manifest, use_, territory, date, works: used };
             let report = registry.report_usage(draft, &developer)?;
             if output.json {
                 print_json(&report)?;

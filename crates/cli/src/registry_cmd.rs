@@ -8,7 +8,7 @@ use clap::Subcommand;
 use fermata_clearance::Home;
 use fermata_registry::{
     parse_territories, percent, shares_to_string, territories_to_string, Decision, Isrc, LicenceGrant, Party, PartyKind,
-    Policy, PolicyChange, Price, Registry, Use,
+    Policy, PolicyChange, Price, Registry, Territory, Use,
 };
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -132,6 +132,51 @@ pub(crate) enum WorkCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Lists proposed share changes: a re-import that removes or reduces another holder's
+    /// share changes nothing until that holder agrees.
+    #[command(after_help = "Examples:\n  fermata work changes\n  fermata work changes --party north-publishing --json")]
+    Changes {
+        /// Only those this party proposed or must agree to.
+        #[arg(long, value_name = "ID")]
+        party: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Agrees to (or refuses) a proposed share change that reduces your share.
+    #[command(after_help = "Examples:\n  fermata work agree shc-000001 --holder north-publishing\n  \
+                            fermata work agree shc-000001 --holder north-publishing --refuse --reason \"we hold 50 % by contract\"")]
+    Agree {
+        /// The change's id.
+        id: String,
+        /// The holder whose share it reduces.
+        #[arg(long, value_name = "ID")]
+        holder: String,
+        /// Refuse instead of agreeing.
+        #[arg(long)]
+        refuse: bool,
+        /// Why.
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+pub(crate) fn share_change_table(changes: &[fermata_registry::ShareChange]) -> Table {
+    let mut t = Table::new(&["CHANGE", "WORK", "NOW", "PROPOSED", "BY", "MUST AGREE", "AGREED", "STATUS"]);
+    for c in changes {
+        t.row(vec![
+            c.id.clone(),
+            c.isrc.to_string(),
+            shares_to_string(&c.current),
+            shares_to_string(&c.proposed.shares),
+            c.proposed_by.clone(),
+            c.affected.join(", "),
+            c.agreed.join(", "),
+            format!("{:?}", c.status).to_lowercase(),
+        ]);
+    }
+    t
 }
 
 pub(crate) fn run_work(home: Option<&Path>, cmd: WorkCommand) -> Result<ExitCode> {
@@ -155,6 +200,23 @@ pub(crate) fn run_work(home: Option<&Path>, cmd: WorkCommand) -> Result<ExitCode
                 }
                 print!("{}", t.render());
                 eprintln!("{} work(s)", works.len());
+            }
+        }
+        WorkCommand::Changes { party, output } => {
+            let changes = registry.share_changes(party.as_deref())?;
+            if output.json {
+                print_json(&changes)?;
+            } else {
+                print!("{}", share_change_table(&changes).render());
+                eprintln!("{} change(s)", changes.len());
+            }
+        }
+        WorkCommand::Agree { id, holder, refuse, reason, output } => {
+            let change = registry.agree_share_change(&id, &holder, !refuse, reason.as_deref(), &holder)?;
+            if output.json {
+                print_json(&change)?;
+            } else {
+                print!("{}", share_change_table(std::slice::from_ref(&change)).render());
             }
         }
         WorkCommand::Show { isrc, output } => {
@@ -262,6 +324,15 @@ pub(crate) enum PolicyCommand {
         /// Show what applies to this work.
         #[arg(long, value_name = "ISRC")]
         work: Option<Isrc>,
+        /// Answer for this developer (its licences count too).
+        #[arg(long, value_name = "ID")]
+        developer: Option<String>,
+        /// Where (default: WORLD).
+        #[arg(long, value_name = "CODE", default_value = "WORLD")]
+        territory: Territory,
+        /// On which day (default: today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -282,39 +353,35 @@ pub(crate) fn run_policy(home: Option<&Path>, cmd: PolicyCommand) -> Result<Exit
                 conditions,
             };
             let policy = registry.set_policy(change, &holder)?;
+            // Silence of a co-owner is a no: say so, so nobody expects this policy to clear those works.
+            let silent = registry.silent_co_owners(&holder, policy.isrc.as_ref(), policy.use_)?;
+            for (isrc, other) in silent.iter().take(20) {
+                eprintln!("note: {isrc} is co-owned by {other}, which has not answered for {} (no policy): the work stays denied until it does", policy.use_);
+            }
+            if silent.len() > 20 {
+                eprintln!("note: … and {} more co-owned work(s) whose co-owner has not answered (see `fermata policy show`)", silent.len() - 20);
+            }
             if output.json {
                 print_json(&policy)?;
             } else {
                 print!("{}", policy_table(std::slice::from_ref(&policy)).render());
             }
         }
-        PolicyCommand::Show { holder, work, output } => {
-            if let Some(isrc) = &work {
-                registry.work(isrc)?;
-            }
+        PolicyCommand::Show { holder, work, developer, territory, date, output } => {
+            let date = date.unwrap_or_else(fermata_registry::audit::today);
+            // The same answer a scan and a licence request get: offers and licences included.
+            let effective = registry.holder_answers(&holder, work.as_ref(), developer.as_deref(), &territory, &date)?;
             let policies = registry.policies(&holder)?;
-            // What each use comes to: the work's own policy, else the catalogue's, else deny.
-            let effective: Vec<serde_json::Value> = Use::ALL
-                .iter()
-                .map(|&u| {
-                    let own = work.as_ref().and_then(|i| policies.iter().find(|p| p.use_ == u && p.isrc.as_ref() == Some(i)));
-                    let catalogue = policies.iter().find(|p| p.use_ == u && p.isrc.is_none());
-                    let (decision, from) = match (own, catalogue) {
-                        (Some(p), _) => (p.decision, "work policy"),
-                        (None, Some(p)) => (p.decision, "catalogue policy"),
-                        (None, None) => (Decision::Deny, "default (nothing set)"),
-                    };
-                    json!({"use": u, "decision": decision, "from": from})
-                })
-                .collect();
             if output.json {
-                print_json(&json!({"holder": holder, "work": work, "effective": effective, "policies": policies}))?;
+                print_json(&json!({"holder": holder, "work": work, "developer": developer, "territory": territory, "date": date,
+                                   "effective": effective, "policies": policies}))?;
             } else {
                 let scope = work.as_ref().map_or("its catalogue".to_string(), |w| w.to_string());
-                println!("what {holder} says to each use of {scope}:");
-                let mut t = Table::new(&["USE", "DECISION", "FROM"]);
+                let to = developer.as_deref().map_or(String::new(), |d| format!(" to {d}"));
+                println!("what {holder} says{to} to each use of {scope} in {territory} on {date}:");
+                let mut t = Table::new(&["USE", "ANSWER", "WHY"]);
                 for e in &effective {
-                    t.row(vec![e["use"].as_str().unwrap_or_default().into(), e["decision"].as_str().unwrap_or_default().into(), e["from"].as_str().unwrap_or_default().into()]);
+                    t.row(vec![e.use_.to_string(), e.answer.verdict.to_string(), e.answer.reason.clone()]);
                 }
                 print!("{}", t.render());
                 println!("\npolicies set:");
@@ -437,6 +504,7 @@ pub(crate) fn run_licence(home: Option<&Path>, cmd: LicenceCommand) -> Result<Ex
 }
 
 fn licence_table(licences: &[fermata_registry::Licence]) -> Table {
+    let today = fermata_registry::audit::today();
     let mut t = Table::new(&["ID", "HOLDER", "DEVELOPER", "USE", "WORKS", "TERRITORIES", "FROM", "TO", "STATUS"]);
     for l in licences {
         let works = if l.works.is_empty() {
@@ -455,7 +523,10 @@ fn licence_table(licences: &[fermata_registry::Licence]) -> Table {
             territories_to_string(&l.territories),
             l.valid_from.clone(),
             l.valid_to.clone().unwrap_or_else(|| "-".into()),
-            if l.revoked_at.is_some() { "revoked".into() } else { "active".into() },
+            match l.status_on(&today) {
+                "scheduled" => format!("scheduled (starts {})", l.valid_from),
+                other => other.to_string(),
+            },
         ]);
     }
     t

@@ -61,7 +61,17 @@ pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<Exit
     let Some(record) = latest else {
         bail!("no cleared manifest for model '{model}': the developer builds one with `fermata manifest build --scan SCAN_ID`");
     };
-    let text = std::fs::read_to_string(&record.path).with_context(|| format!("cannot read the manifest {}", record.path))?;
+    let text = std::fs::read_to_string(&record.path).with_context(|| {
+        if Path::new(&record.path).is_relative() {
+            // Recorded by an older fermata, relative to where `manifest build` ran.
+            format!(
+                "cannot read the manifest {} (recorded relative to where it was built): run this from that directory, or rebuild it with `fermata manifest build --scan {}`",
+                record.path, record.scan_id
+            )
+        } else {
+            format!("cannot read the manifest {}", record.path)
+        }
+    })?;
     let manifest = Manifest::from_json(&text).with_context(|| format!("{} is not a usable manifest", record.path))?;
     if manifest.merkle.root != record.root {
         bail!("{} has root {}, but the registry recorded {} for {}: the file was replaced", record.path, manifest.merkle.root, record.root, record.id);

@@ -92,6 +92,8 @@ fn the_whole_flow_from_import_to_verified_proofs() {
         // The binary's verifier ...
         let checked = env.json(&["manifest", "verify-proof", "--proof", path_str(&proof_path), "--work", &work, "--root", &root, "--tree-size", &tree_size.to_string()]);
         assert_eq!(checked["valid"], true, "{work}: {checked}");
+        // ... which says whose manifest it is: the root commits to that too.
+        assert_eq!((checked["manifest"]["scan"]["developer"].as_str(), checked["manifest"]["scan"]["model"].as_str()), (Some("dev-x"), Some("m1")), "{checked}");
         // ... and an independent one written from the documented encoding.
         assert!(independent::verify(&proof, &root), "{work}: the independent verifier rejects {proof}");
         // A wrong root fails both.
@@ -109,13 +111,25 @@ fn the_whole_flow_from_import_to_verified_proofs() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(!independent::verify(&forged, &root));
 
-    // A tampered manifest is refused.
-    let mut m: Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
-    m["entries"][0]["clearance"] = serde_json::json!(["lic-999999"]);
-    std::fs::write(env.path("tampered.json"), m.to_string()).unwrap();
-    let out = env.run(&["manifest", "prove", "--manifest", path_str(&env.path("tampered.json")), "--work", &isrc(1)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("changed after it was built"), "{}", stderr(&out));
+    // A tampered manifest is refused, whichever field was changed, and the part is named.
+    let original: Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    for (pointer, value, part) in [
+        ("/entries/0/clearance", serde_json::json!(["lic-999999"]), "entries"),
+        ("/entries/0/title", serde_json::json!("Another title"), "entries"),
+        ("/entries/0/path", serde_json::json!("elsewhere.wav"), "entries"),
+        ("/entries/0/holders", serde_json::json!(["someone-else"]), "entries"),
+        ("/scan/developer", serde_json::json!("dev-y"), "header"),
+        ("/scan/model", serde_json::json!("m2"), "header"),
+        ("/scan/use", serde_json::json!("voice-likeness"), "header"),
+        ("/scan/territory", serde_json::json!("WORLD"), "header"),
+    ] {
+        let mut m = original.clone();
+        *m.pointer_mut(pointer).unwrap() = value;
+        std::fs::write(env.path("tampered.json"), m.to_string()).unwrap();
+        let out = env.run(&["manifest", "prove", "--manifest", path_str(&env.path("tampered.json")), "--work", &isrc(1)]);
+        assert_eq!(out.status.code(), Some(2), "{pointer}");
+        assert!(stderr(&out).contains("changed after it was built") && stderr(&out).contains(part), "{pointer}: {}", stderr(&out));
+    }
 
     // Revoking the licence: a new scan no longer clears w1.
     env.ok(&["licence", "revoke", "lic-000001", "--reason", "ended"]);
@@ -415,9 +429,12 @@ fn ctrl_c_during_a_scan_saves_and_the_rerun_finishes() {
     }
 }
 
-/// A verifier written from the documentation in `fermata_manifest` (leaf = SHA-256(0x00 ||
-/// "ISRC|SHA256|CLEARANCE"), node = SHA-256(0x01 || left || right), RFC 9162 audit paths),
-/// sharing no code with it.
+/// A verifier written from docs/manifest.md, sharing no code with `fermata_manifest`.
+/// Version 2: leaf = SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) ||
+/// list(holders) || str(path) || str(title)), node = SHA-256(0x01 || left || right), header =
+/// SHA-256(0x02 || header data), root = SHA-256(0x03 || header || u64(tree_size) || tree_root),
+/// str and list length-prefixed with 8-byte big-endian counts; version 1: leaf = SHA-256(0x00 ||
+/// "ISRC|SHA256|CLEARANCE") and the root is the tree root. RFC 9162 audit paths.
 mod independent {
     use serde_json::Value;
     use sha2::{Digest, Sha256};
@@ -431,10 +448,41 @@ mod independent {
         s.finalize().into()
     }
 
-    fn leaf_root(leaf: &Value, size: u64) -> Option<[u8; 32]> {
-        let clearance: Vec<&str> = leaf["clearance"].as_array()?.iter().filter_map(Value::as_str).collect();
-        let data = format!("{}|{}|{}", leaf["isrc"].as_str()?, leaf["sha256"].as_str()?, clearance.join(","));
-        let mut r = h(0, &[data.as_bytes()]);
+    fn put_str(out: &mut Vec<u8>, v: &Value) -> Option<()> {
+        let s = v.as_str()?;
+        out.extend((s.len() as u64).to_be_bytes());
+        out.extend(s.as_bytes());
+        Some(())
+    }
+
+    fn put_list(out: &mut Vec<u8>, v: &Value) -> Option<()> {
+        let items = v.as_array()?;
+        out.extend((items.len() as u64).to_be_bytes());
+        items.iter().try_for_each(|i| put_str(out, i))
+    }
+
+    fn leaf_data(leaf: &Value, version: u64) -> Option<Vec<u8>> {
+        if version == 1 {
+            let clearance: Vec<&str> = leaf["clearance"].as_array()?.iter().filter_map(Value::as_str).collect();
+            return Some(format!("{}|{}|{}", leaf["isrc"].as_str()?, leaf["sha256"].as_str()?, clearance.join(",")).into_bytes());
+        }
+        let e = &leaf["entry"];
+        let mut out = Vec::new();
+        put_str(&mut out, &e["isrc"])?;
+        put_str(&mut out, &e["sha256"])?;
+        put_list(&mut out, &e["clearance"])?;
+        put_list(&mut out, &e["holders"])?;
+        put_str(&mut out, &e["path"])?;
+        put_str(&mut out, &e["title"])?;
+        Some(out)
+    }
+
+    fn leaf_isrc(leaf: &Value, version: u64) -> Option<&str> {
+        if version == 1 { leaf["isrc"].as_str() } else { leaf["entry"]["isrc"].as_str() }
+    }
+
+    fn leaf_root(leaf: &Value, size: u64, version: u64) -> Option<[u8; 32]> {
+        let mut r = h(0, &[&leaf_data(leaf, version)?]);
         let (mut f, mut s) = (leaf["leaf_index"].as_u64()?, size.checked_sub(1)?);
         if f > s {
             return None;
@@ -459,30 +507,54 @@ mod independent {
         (s == 0).then_some(r)
     }
 
+    /// The root the leaves must lead to: for version 2, the proof's tree root, once its header,
+    /// tree size and tree root give the published root.
+    fn tree_root(proof: &Value, published: &[u8], version: u64) -> Option<Vec<u8>> {
+        if version == 1 {
+            return Some(published.to_vec());
+        }
+        let m = &proof["manifest"];
+        let mut header = Vec::new();
+        put_str(&mut header, &Value::from("fermata-cleared-manifest"))?;
+        header.extend(2u64.to_be_bytes());
+        for f in [&m["id"], &m["created_at"]] {
+            put_str(&mut header, f)?;
+        }
+        for f in ["id", "developer", "model", "use", "territory", "dataset", "finished_at"] {
+            put_str(&mut header, &m["scan"][f])?;
+        }
+        let tree_root = hex::decode(proof["tree_root"].as_str()?).ok()?;
+        let size = proof["tree_size"].as_u64()?.to_be_bytes();
+        let root = h(3, &[&h(2, &[&header]), &size, &tree_root]);
+        (root[..] == *published).then_some(tree_root)
+    }
+
     pub fn verify(proof: &Value, root_hex: &str) -> bool {
-        let Ok(root) = hex::decode(root_hex) else { return false };
+        let Ok(published) = hex::decode(root_hex) else { return false };
         let size = proof["tree_size"].as_u64().unwrap_or(0);
         let isrc = proof["isrc"].as_str().unwrap_or_default();
+        let version = proof["version"].as_u64().unwrap_or(0);
         // Leaves are ordered by the canonical ISRC; any other spelling proves nothing.
-        if isrc.len() != 12 || !isrc.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        if isrc.len() != 12 || !isrc.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) || !(1..=2).contains(&version) {
             return false;
         }
-        let ok_leaf = |l: &Value| leaf_root(l, size).is_some_and(|r| r[..] == root[..]);
+        let Some(root) = tree_root(proof, &published, version) else { return false };
+        let ok_leaf = |l: &Value| leaf_root(l, size, version).is_some_and(|r| r[..] == root[..]);
         match proof["result"].as_str() {
             Some("included") => {
                 let leaves = proof["leaves"].as_array().cloned().unwrap_or_default();
-                !leaves.is_empty() && leaves.iter().all(|l| l["isrc"] == isrc && ok_leaf(l))
+                !leaves.is_empty() && leaves.iter().all(|l| leaf_isrc(l, version) == Some(isrc) && ok_leaf(l))
             }
             Some("not-included") => {
                 let (b, a) = (&proof["before"], &proof["after"]);
-                let below = b.is_null() || (ok_leaf(b) && b["isrc"].as_str().unwrap_or("~") < isrc);
-                let above = a.is_null() || (ok_leaf(a) && a["isrc"].as_str().unwrap_or("") > isrc);
+                let below = b.is_null() || (ok_leaf(b) && leaf_isrc(b, version).unwrap_or("~") < isrc);
+                let above = a.is_null() || (ok_leaf(a) && leaf_isrc(a, version).unwrap_or("") > isrc);
                 let idx = |v: &Value| v["leaf_index"].as_u64();
                 let adjacent = match (b.is_null(), a.is_null()) {
                     (false, false) => idx(a) == idx(b).map(|i| i + 1),
                     (true, false) => idx(a) == Some(0),
                     (false, true) => idx(b) == Some(size.saturating_sub(1)),
-                    (true, true) => size == 0,
+                    (true, true) => size == 0 && root == hex::decode("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").unwrap_or_default(),
                 };
                 below && above && adjacent
             }
@@ -526,14 +598,54 @@ fn a_holders_proof_report_verifies_with_the_python_script_in_docs() {
     let checked = std::process::Command::new(python).arg(&script).arg(out.join("proofs.json")).args([&root, &size]).output().unwrap();
     assert!(checked.status.success(), "{}\n{}", stdout(&checked), stderr(&checked));
     assert_eq!(stdout(&checked).lines().filter(|l| l.starts_with("valid")).count(), 6, "{}", stdout(&checked));
-    // A proof with an altered leaf, a wrong root and a wrong size all fail.
+    // The script says whose manifest each proof is about.
+    assert!(stdout(&checked).lines().all(|l| l.contains("model demo-model-1 of acme-ai, train-genai, DE")), "{}", stdout(&checked));
+    // A proof with an altered leaf or header, a wrong root and a wrong size all fail.
     let mut tampered = bundle.clone();
-    tampered["proofs"][0]["leaves"][0]["clearance"] = serde_json::json!(["lic-999999"]);
+    tampered["proofs"][0]["leaves"][0]["entry"]["clearance"] = serde_json::json!(["lic-999999"]);
     std::fs::write(dir.path().join("tampered.json"), tampered.to_string()).unwrap();
-    for (file, r, n) in [("tampered.json", root.clone(), size.clone()), ("proofs/proofs.json", "00".repeat(32), size.clone()), ("proofs/proofs.json", root.clone(), "99".into())] {
+    let mut other_model = bundle.clone();
+    other_model["proofs"][0]["manifest"]["scan"]["model"] = serde_json::json!("another-model");
+    std::fs::write(dir.path().join("other-model.json"), other_model.to_string()).unwrap();
+    for (file, r, n) in [
+        ("tampered.json", root.clone(), size.clone()),
+        ("other-model.json", root.clone(), size.clone()),
+        ("proofs/proofs.json", "00".repeat(32), size.clone()),
+        ("proofs/proofs.json", root.clone(), "99".into()),
+    ] {
         let bad = std::process::Command::new(python).arg(&script).arg(dir.path().join(file)).args([&r, &n]).output().unwrap();
         assert_eq!(bad.status.code(), Some(1), "{file} {r} {n}: {}", stdout(&bad));
     }
+}
+
+#[test]
+fn report_proof_finds_a_manifest_built_with_a_relative_path_from_another_directory() {
+    let dir = tempdir();
+    let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let scan_id = serde_json::from_str::<Value>(&stdout(&demo)).unwrap()["scan"]["id"].as_str().unwrap().to_string();
+    let home = dir.path().join("home");
+    let (developer_dir, elsewhere) = (dir.path().join("developer"), dir.path().join("elsewhere"));
+    std::fs::create_dir_all(&developer_dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    // The developer builds the manifest into its working directory, by a relative path ...
+    let built = fermata()
+        .current_dir(&developer_dir)
+        .args(["--home", path_str(&home), "manifest", "build", "--scan", &scan_id, "--out", "cleared.json", "--json"])
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let built: Value = serde_json::from_str(&stdout(&built)).unwrap();
+    assert!(developer_dir.join("cleared.json").is_file());
+    // ... and a holder's report, run from elsewhere, finds it.
+    let made = fermata()
+        .current_dir(&elsewhere)
+        .args(["--home", path_str(&home), "report", "proof", "--holder", "indie-records", "--model", "demo-model-1"])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", stderr(&made));
+    let bundle: Value = serde_json::from_str(&stdout(&made)).unwrap();
+    assert_eq!((&bundle["manifest"], &bundle["root"]), (&built["id"], &built["root"]), "{bundle}");
 }
 
 #[test]

@@ -2,25 +2,52 @@
 //!
 //! A manifest lists the files of a scanned dataset that are cleared for one developer, model,
 //! use and territory: for each work found in each cleared file, one entry (ISRC, the file's
-//! SHA-256, the licences or policies that clear it). A Merkle root over the entries lets the
-//! developer publish one hash; anyone holding a proof can then check that a work is in the
-//! cleared set, or that it is not, without the manifest or fermata's database.
+//! SHA-256, the licences or policies that clear it, the work's holders, the file's path and the
+//! work's title). One published root commits to all of it: the developer publishes that hash;
+//! anyone holding a proof can then check that a work is in the cleared set, or that it is not,
+//! and for which developer, model, use and territory, without the manifest or fermata's
+//! database.
 //!
-//! # Leaf and node encoding
+//! # Encoding (format version 2)
+//!
+//! Every field is encoded without separators that could be confused with its contents:
 //!
 //! ```text
-//! leaf data  = ISRC "|" SHA256 "|" CLEARANCE        (UTF-8, no trailing newline)
-//!   ISRC      12 upper-case characters, e.g. GBAYE6900531
-//!   SHA256    64 lower-case hex digits: SHA-256 of the file's bytes
-//!   CLEARANCE what clears it: licence ids and "policy:HOLDER" entries, sorted, joined by ","
-//! leaf hash  = SHA-256(0x00 || leaf data)
-//! node hash  = SHA-256(0x01 || left || right)
+//! u64(n)      = n as 8 bytes, big-endian
+//! str(s)      = u64(number of UTF-8 bytes of s) || UTF-8 bytes of s
+//! list(xs)    = u64(number of items) || str(x) for each item, in the order written
+//!
+//! leaf data   = str(isrc) || str(sha256) || list(clearance) || list(holders) || str(path) || str(title)
+//! leaf hash   = SHA-256(0x00 || leaf data)
+//! node hash   = SHA-256(0x01 || left || right)                       (RFC 9162 §2.1.1 tree shape)
+//! tree root   = root of the tree over the leaf hashes in leaf order (SHA-256 of no bytes if empty)
+//!
+//! header data = str("fermata-cleared-manifest") || u64(2)
+//!               || str(id) || str(created_at)
+//!               || str(scan.id) || str(scan.developer) || str(scan.model) || str(scan.use)
+//!               || str(scan.territory) || str(scan.dataset) || str(scan.finished_at)
+//! header hash = SHA-256(0x02 || header data)
+//! root        = SHA-256(0x03 || header hash || u64(tree size) || tree root)
 //! ```
 //!
-//! Leaves are sorted by their leaf data (byte order), so by ISRC first; the tree is RFC 9162's
-//! (§2.1.1) and an inclusion proof is its audit path (§2.1.3). A proof that a work is absent
-//! gives the two adjacent leaves whose ISRCs bracket it, each with its inclusion proof; at the
-//! ends of the list, the first or last leaf alone.
+//! `root` is the published root (`merkle.root`); `merkle.tree_root` is the tree's. The four
+//! one-byte prefixes keep leaves, nodes, headers and roots apart. Entries, hence leaves, are
+//! sorted by ISRC, then by leaf data (byte order), with no two alike; every ISRC is canonical (12
+//! upper-case letters and digits), so the order is the ISRCs' first. Reading a version 2
+//! manifest recomputes every hash and refuses it, naming the part, when anything differs.
+//!
+//! An inclusion proof gives each leaf of the work (its whole entry) with its RFC 9162 audit path
+//! (§2.1.3) to the tree root, and carries the header and the tree root, from which the verifier
+//! recomputes the published root. A proof that a work is absent gives the two adjacent leaves
+//! whose ISRCs bracket it, each with its audit path; at the ends of the list, the first or last
+//! leaf alone.
+//!
+//! # Version 1
+//!
+//! Version 1 manifests and proofs are still read and verified. They committed to less: the leaf
+//! data was `ISRC "|" SHA256 "|" CLEARANCE` (clearance joined by `,`), sorted by that data, and
+//! the published root was the tree root itself; the header and each entry's path, title and
+//! holders were not hashed. A version 1 proof can only verify against a version 1 root.
 //!
 //! # Example
 //!
@@ -43,6 +70,8 @@
 //! let present = manifest.prove("GBAAA2600001")?;
 //! assert!(matches!(present, WorkProof::Included { .. }));
 //! present.verify(&root)?;
+//! // The proof says whose manifest it is about, and that is proved too.
+//! assert_eq!(present.manifest_header().map(|h| h.scan.developer.as_str()), Some("acme-ai"));
 //! let absent = manifest.prove("GBAAA2600002")?;
 //! assert!(matches!(absent, WorkProof::NotIncluded { .. }));
 //! absent.verify(&root)?;
@@ -54,17 +83,22 @@
 
 pub mod merkle;
 
-use merkle::{leaf_hash, root_from_path, Hash, Tree};
+use merkle::{empty_root, leaf_hash, root_from_path, Hash, Tree};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 /// The `format` field of every manifest.
 pub const MANIFEST_FORMAT: &str = "fermata-cleared-manifest";
 /// The version this build writes.
-pub const MANIFEST_VERSION: u32 = 1;
+pub const MANIFEST_VERSION: u32 = 2;
 /// The oldest version this build reads.
 pub const OLDEST_READABLE_MANIFEST_VERSION: u32 = 1;
 /// The `format` field of every proof.
 pub const PROOF_FORMAT: &str = "fermata-manifest-proof";
+/// The proof version this build writes (for a manifest of [`MANIFEST_VERSION`]).
+pub const PROOF_VERSION: u32 = 2;
+/// The oldest proof version this build reads.
+pub const OLDEST_READABLE_PROOF_VERSION: u32 = 1;
 
 /// Everything that can go wrong reading manifests and checking proofs.
 #[derive(Debug, thiserror::Error)]
@@ -90,13 +124,22 @@ pub enum ManifestError {
         /// Newest readable.
         newest: u32,
     },
-    /// The manifest's entries do not hash to its root: it was edited.
+    /// A version 1 manifest's entries do not hash to its root: it was edited.
     #[error("the manifest's entries hash to {computed}, not to its root {stated}: it was changed after it was built")]
     RootMismatch {
         /// Root in the file.
         stated: String,
         /// Root of the entries.
         computed: String,
+    },
+    /// A part of a version 2 manifest disagrees with its hashes: it was edited.
+    #[error("the manifest's {part} {problem}: it was changed after it was built")]
+    Changed {
+        /// Which part disagrees: `entries`, `tree size`, `header (id, created_at, scan)` or
+        /// `merkle description`.
+        part: &'static str,
+        /// How.
+        problem: String,
     },
     /// A proof does not check out.
     #[error("the proof does not verify: {0}")]
@@ -126,31 +169,111 @@ pub struct ScanInfo {
     pub finished_at: String,
 }
 
+/// Everything a manifest says besides its entries and hashes: the header its root commits to,
+/// as a version 2 proof carries it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManifestHeader {
+    /// The manifest's id.
+    pub id: String,
+    /// When it was built.
+    pub created_at: String,
+    /// The scan it lists.
+    pub scan: ScanInfo,
+}
+
+impl ManifestHeader {
+    /// The header data: `str(format) || u64(2) || str(id) || str(created_at) || str(scan.id) ||
+    /// str(developer) || str(model) || str(use) || str(territory) || str(dataset) || str(finished_at)`.
+    pub fn data(&self) -> Vec<u8> {
+        let s = &self.scan;
+        let mut out = Vec::new();
+        put_str(&mut out, MANIFEST_FORMAT);
+        put_u64(&mut out, 2);
+        for field in [&self.id, &self.created_at, &s.id, &s.developer, &s.model, &s.use_, &s.territory, &s.dataset, &s.finished_at] {
+            put_str(&mut out, field);
+        }
+        out
+    }
+
+    /// SHA-256(0x02 || header data).
+    pub fn hash(&self) -> Hash {
+        let mut h = Sha256::new();
+        h.update([2u8]);
+        h.update(self.data());
+        h.finalize().into()
+    }
+}
+
+/// The published root of a version 2 manifest: SHA-256(0x03 || header hash || u64(tree size) ||
+/// tree root).
+pub fn published_root(header: &ManifestHeader, tree_size: u64, tree_root: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([3u8]);
+    h.update(header.hash());
+    h.update(tree_size.to_be_bytes());
+    h.update(tree_root);
+    h.finalize().into()
+}
+
+fn put_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(&n.to_be_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_u64(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn put_list(out: &mut Vec<u8>, items: &[String]) {
+    put_u64(out, items.len() as u64);
+    for item in items {
+        put_str(out, item);
+    }
+}
+
 /// One cleared (work, file) pair: one leaf.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// The work's ISRC.
     pub isrc: String,
-    /// The work's title (not hashed).
+    /// The work's title.
     pub title: String,
-    /// The file, relative to the dataset (not hashed: the content hash identifies it).
+    /// The file, relative to the dataset.
     pub path: String,
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
     /// Licence ids and `policy:HOLDER` entries that clear it, sorted.
     pub clearance: Vec<String>,
-    /// The work's holders in the scanned territory (not hashed).
+    /// The work's holders in the scanned territory.
     pub holders: Vec<String>,
 }
 
 impl Entry {
-    /// The leaf data: `ISRC|SHA256|CLEARANCE`.
-    pub fn leaf_data(&self) -> String {
-        leaf_data(&self.isrc, &self.sha256, &self.clearance)
+    /// The version 2 leaf data: `str(isrc) || str(sha256) || list(clearance) || list(holders) ||
+    /// str(path) || str(title)`.
+    pub fn leaf_data(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_str(&mut out, &self.isrc);
+        put_str(&mut out, &self.sha256);
+        put_list(&mut out, &self.clearance);
+        put_list(&mut out, &self.holders);
+        put_str(&mut out, &self.path);
+        put_str(&mut out, &self.title);
+        out
+    }
+
+    /// The version 1 leaf data: `ISRC|SHA256|CLEARANCE`.
+    pub fn leaf_data_v1(&self) -> String {
+        leaf_data_v1(&self.isrc, &self.sha256, &self.clearance)
+    }
+
+    /// The leaf order of version 2: by ISRC, then by leaf data.
+    fn order(&self, other: &Entry) -> std::cmp::Ordering {
+        self.isrc.cmp(&other.isrc).then_with(|| self.leaf_data().cmp(&other.leaf_data()))
     }
 }
 
-fn leaf_data(isrc: &str, sha256: &str, clearance: &[String]) -> String {
+fn leaf_data_v1(isrc: &str, sha256: &str, clearance: &[String]) -> String {
     format!("{isrc}|{sha256}|{}", clearance.join(","))
 }
 
@@ -163,9 +286,18 @@ pub struct MerkleInfo {
     pub leaf: String,
     /// The node encoding, in words.
     pub node: String,
+    /// The header encoding, in words (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    /// How the published root is made, in words (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<String>,
     /// Number of leaves.
     pub tree_size: u64,
-    /// Hex root hash.
+    /// Hex root of the tree over the leaves (version 2; in version 1 it is the root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tree_root: Option<String>,
+    /// Hex published root: what the developer publishes and proofs verify against.
     pub root: String,
 }
 
@@ -188,38 +320,59 @@ pub struct Manifest {
     pub entries: Vec<Entry>,
 }
 
-const LEAF_RULE: &str = "SHA-256(0x00 || UTF-8 of ISRC '|' SHA256 '|' CLEARANCE joined by ','); leaves sorted by that data";
+const LEAF_RULE: &str = "SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) || list(holders) || str(path) || str(title)), \
+    where str(s) = 8-byte big-endian length || UTF-8 bytes and list(xs) = 8-byte big-endian count || str of each; \
+    leaves sorted by ISRC, then by that data";
 const NODE_RULE: &str = "SHA-256(0x01 || left || right); tree shape of RFC 9162 section 2.1.1";
+const HEADER_RULE: &str = "SHA-256(0x02 || str(format) || 8-byte big-endian version || str(id) || str(created_at) || str(scan.id) || \
+    str(scan.developer) || str(scan.model) || str(scan.use) || str(scan.territory) || str(scan.dataset) || str(scan.finished_at))";
+const COMMITMENT_RULE: &str = "root = SHA-256(0x03 || header hash || 8-byte big-endian tree_size || tree_root)";
+
+/// True for a canonical ISRC: 12 upper-case letters and digits.
+fn canonical_isrc(isrc: &str) -> bool {
+    isrc.len() == 12 && isrc.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
 
 impl Manifest {
-    /// Builds a manifest: sorts the entries into leaf order, drops exact duplicates, and
-    /// computes the root.
+    /// Builds a version 2 manifest: sorts the entries into leaf order, drops exact duplicates,
+    /// and computes the tree root and the published root. The entries' ISRCs must be canonical
+    /// (12 upper-case letters and digits) for the manifest to read back.
     pub fn build(id: &str, created_at: &str, scan: ScanInfo, mut entries: Vec<Entry>) -> Manifest {
         for e in &mut entries {
             e.clearance.sort();
             e.clearance.dedup();
         }
-        entries.sort_by(|a, b| a.leaf_data().cmp(&b.leaf_data()).then_with(|| a.path.cmp(&b.path)));
-        entries.dedup_by(|a, b| a.leaf_data() == b.leaf_data());
-        let tree = Tree::new(entries.iter().map(|e| leaf_hash(e.leaf_data().as_bytes())).collect());
+        entries.sort_by_cached_key(|e| (e.isrc.clone(), e.leaf_data()));
+        entries.dedup();
+        let tree = Tree::new(entries.iter().map(|e| leaf_hash(&e.leaf_data())).collect());
+        let header = ManifestHeader { id: id.into(), created_at: created_at.into(), scan };
+        let root = published_root(&header, tree.size(), &tree.root());
         Manifest {
             format: MANIFEST_FORMAT.into(),
             version: MANIFEST_VERSION,
-            id: id.into(),
-            created_at: created_at.into(),
-            scan,
+            id: header.id,
+            created_at: header.created_at,
+            scan: header.scan,
             merkle: MerkleInfo {
                 hash: "sha256".into(),
                 leaf: LEAF_RULE.into(),
                 node: NODE_RULE.into(),
+                header: Some(HEADER_RULE.into()),
+                commitment: Some(COMMITMENT_RULE.into()),
                 tree_size: tree.size(),
-                root: hex::encode(tree.root()),
+                tree_root: Some(hex::encode(tree.root())),
+                root: hex::encode(root),
             },
             entries,
         }
     }
 
-    /// Reads a manifest and checks that its entries hash to its root.
+    /// The header the published root commits to, besides the tree.
+    pub fn header(&self) -> ManifestHeader {
+        ManifestHeader { id: self.id.clone(), created_at: self.created_at.clone(), scan: self.scan.clone() }
+    }
+
+    /// Reads a manifest and checks that it hashes to its root: for version 2, every field.
     pub fn from_json(text: &str) -> Result<Manifest, ManifestError> {
         let m: Manifest = serde_json::from_str(text)
             .map_err(|e| ManifestError::Malformed { what: "manifest", reason: e.to_string() })?;
@@ -229,21 +382,71 @@ impl Manifest {
                 reason: format!("format is '{}', expected '{MANIFEST_FORMAT}'", m.format),
             });
         }
-        if !(OLDEST_READABLE_MANIFEST_VERSION..=MANIFEST_VERSION).contains(&m.version) {
-            return Err(ManifestError::Version {
-                what: "manifest",
-                found: m.version,
-                oldest: OLDEST_READABLE_MANIFEST_VERSION,
-                newest: MANIFEST_VERSION,
-            });
-        }
-        let sorted = m.entries.windows(2).all(|w| w[0].leaf_data() < w[1].leaf_data());
-        let tree = m.tree();
-        let computed = hex::encode(tree.root());
-        if !sorted || computed != m.merkle.root || tree.size() != m.merkle.tree_size {
-            return Err(ManifestError::RootMismatch { stated: m.merkle.root.clone(), computed });
+        match m.version {
+            1 => m.check_v1()?,
+            2 => m.check_v2()?,
+            found => {
+                return Err(ManifestError::Version {
+                    what: "manifest",
+                    found,
+                    oldest: OLDEST_READABLE_MANIFEST_VERSION,
+                    newest: MANIFEST_VERSION,
+                })
+            }
         }
         Ok(m)
+    }
+
+    fn check_v1(&self) -> Result<(), ManifestError> {
+        let g = &self.merkle;
+        if g.header.is_some() || g.commitment.is_some() || g.tree_root.is_some() {
+            return Err(ManifestError::Malformed {
+                what: "manifest",
+                reason: "a version 1 manifest has no merkle.header, merkle.commitment or merkle.tree_root".into(),
+            });
+        }
+        let sorted = self.entries.windows(2).all(|w| w[0].leaf_data_v1() < w[1].leaf_data_v1());
+        let tree = self.tree();
+        let computed = hex::encode(tree.root());
+        if !sorted || computed != g.root || tree.size() != g.tree_size {
+            return Err(ManifestError::RootMismatch { stated: g.root.clone(), computed });
+        }
+        Ok(())
+    }
+
+    fn check_v2(&self) -> Result<(), ManifestError> {
+        let g = &self.merkle;
+        let changed = |part: &'static str, problem: String| Err(ManifestError::Changed { part, problem });
+        let described = g.hash == "sha256"
+            && g.leaf == LEAF_RULE
+            && g.node == NODE_RULE
+            && g.header.as_deref() == Some(HEADER_RULE)
+            && g.commitment.as_deref() == Some(COMMITMENT_RULE);
+        if !described {
+            return changed("merkle description", "is not the one version 2 writes".into());
+        }
+        if let Some((i, e)) = self.entries.iter().enumerate().find(|(_, e)| !canonical_isrc(&e.isrc)) {
+            return changed("entries", format!("include entry {i}, whose ISRC '{}' is not canonical", e.isrc));
+        }
+        if let Some(i) = self.entries.windows(2).position(|w| w[0].order(&w[1]) != std::cmp::Ordering::Less) {
+            return changed("entries", format!("are not in leaf order, or repeat one, at entry {}", i + 1));
+        }
+        let tree = self.tree();
+        if tree.size() != g.tree_size {
+            return changed("tree size", format!("is {}, but there are {} entries", g.tree_size, tree.size()));
+        }
+        let tree_root = hex::encode(tree.root());
+        if g.tree_root.as_deref() != Some(tree_root.as_str()) {
+            return changed("entries", format!("hash to the tree root {tree_root}, not to {}", g.tree_root.as_deref().unwrap_or("(none)")));
+        }
+        let root = hex::encode(published_root(&self.header(), tree.size(), &tree.root()));
+        if root != g.root {
+            return changed(
+                "header (id, created_at, scan)",
+                format!("with its tree root and size gives the root {root}, not the stated {}", g.root),
+            );
+        }
+        Ok(())
     }
 
     /// The manifest as pretty JSON.
@@ -252,37 +455,51 @@ impl Manifest {
     }
 
     fn tree(&self) -> Tree {
-        Tree::new(self.entries.iter().map(|e| leaf_hash(e.leaf_data().as_bytes())).collect())
+        Tree::new(
+            self.entries
+                .iter()
+                .map(|e| if self.version == 1 { leaf_hash(e.leaf_data_v1().as_bytes()) } else { leaf_hash(&e.leaf_data()) })
+                .collect(),
+        )
     }
 
-    /// A proof that the work `isrc` is in the manifest (every leaf of it) or that it is not.
+    /// A proof that the work `isrc` is in the manifest (every leaf of it) or that it is not,
+    /// of the manifest's version.
     pub fn prove(&self, isrc: &str) -> Result<WorkProof, ManifestError> {
         let isrc = normalise_isrc(isrc)?;
         let tree = self.tree();
+        let v1 = self.version == 1;
         let proof_of = |i: usize| {
             let e = &self.entries[i];
             LeafProof {
                 leaf_index: i as u64,
-                isrc: e.isrc.clone(),
-                sha256: e.sha256.clone(),
-                clearance: e.clearance.clone(),
+                leaf: if v1 {
+                    ProvedLeaf::V1 { isrc: e.isrc.clone(), sha256: e.sha256.clone(), clearance: e.clearance.clone() }
+                } else {
+                    ProvedLeaf::Entry { entry: e.clone() }
+                },
                 path: tree.path(i).iter().map(hex::encode).collect(),
             }
         };
         let (root, tree_size) = (self.merkle.root.clone(), tree.size());
+        let (version, manifest, tree_root) =
+            if v1 { (1, None, None) } else { (2, Some(self.header()), Some(hex::encode(tree.root()))) };
+        let format = PROOF_FORMAT.to_string();
         let found: Vec<LeafProof> = (0..self.entries.len()).filter(|&i| self.entries[i].isrc == isrc).map(proof_of).collect();
         if !found.is_empty() {
-            return Ok(WorkProof::Included { format: PROOF_FORMAT.into(), version: 1, isrc, root, tree_size, leaves: found });
+            return Ok(WorkProof::Included { format, version, isrc, root, tree_size, manifest, tree_root, leaves: found });
         }
         let after = self.entries.partition_point(|e| e.isrc.as_str() < isrc.as_str());
         Ok(WorkProof::NotIncluded {
-            format: PROOF_FORMAT.into(),
-            version: 1,
+            format,
+            version,
             isrc,
             root,
             tree_size,
-            before: after.checked_sub(1).map(proof_of),
-            after: (after < self.entries.len()).then(|| proof_of(after)),
+            manifest,
+            tree_root,
+            before: after.checked_sub(1).map(|i| Box::new(proof_of(i))),
+            after: (after < self.entries.len()).then(|| Box::new(proof_of(after))),
         })
     }
 }
@@ -295,34 +512,66 @@ fn normalise_isrc(isrc: &str) -> Result<String, ManifestError> {
     Ok(compact)
 }
 
+/// What a proof says a leaf is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ProvedLeaf {
+    /// Version 2: the manifest entry, every field of which the leaf commits to.
+    Entry {
+        /// The entry, as in the manifest.
+        entry: Entry,
+    },
+    /// Version 1: the three fields the leaf commits to.
+    V1 {
+        /// The leaf's ISRC.
+        isrc: String,
+        /// The leaf's file hash.
+        sha256: String,
+        /// The leaf's clearance.
+        clearance: Vec<String>,
+    },
+}
+
 /// One leaf with its audit path.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LeafProof {
     /// Its position in the sorted leaves.
     pub leaf_index: u64,
-    /// The leaf's ISRC.
-    pub isrc: String,
-    /// The leaf's file hash.
-    pub sha256: String,
-    /// The leaf's clearance.
-    pub clearance: Vec<String>,
+    /// The leaf.
+    #[serde(flatten)]
+    pub leaf: ProvedLeaf,
     /// Hex sibling hashes from the leaf up (RFC 9162 audit path).
     pub path: Vec<String>,
 }
 
 impl LeafProof {
-    fn check(&self, tree_size: u64, root: &Hash) -> Result<(), ManifestError> {
-        let path: Vec<Hash> = self
-            .path
-            .iter()
-            .map(|h| parse_hash(h))
-            .collect::<Result<_, _>>()?;
-        let leaf = leaf_hash(leaf_data(&self.isrc, &self.sha256, &self.clearance).as_bytes());
+    /// The leaf's ISRC.
+    pub fn isrc(&self) -> &str {
+        match &self.leaf {
+            ProvedLeaf::Entry { entry } => &entry.isrc,
+            ProvedLeaf::V1 { isrc, .. } => isrc,
+        }
+    }
+
+    fn check(&self, version: u32, tree_size: u64, tree_root: &Hash) -> Result<(), ManifestError> {
+        let path: Vec<Hash> = self.path.iter().map(|h| parse_hash(h)).collect::<Result<_, _>>()?;
+        let leaf = match (&self.leaf, version) {
+            (ProvedLeaf::V1 { isrc, sha256, clearance }, 1) => leaf_hash(leaf_data_v1(isrc, sha256, clearance).as_bytes()),
+            (ProvedLeaf::Entry { entry }, 2) => leaf_hash(&entry.leaf_data()),
+            _ => {
+                return Err(ManifestError::ProofInvalid(format!(
+                    "leaf {} is not written as a version {version} proof's leaves are",
+                    self.leaf_index
+                )))
+            }
+        };
         match root_from_path(self.leaf_index, tree_size, leaf, &path) {
-            Some(r) if &r == root => Ok(()),
+            Some(r) if &r == tree_root => Ok(()),
             _ => Err(ManifestError::ProofInvalid(format!(
-                "leaf {} ({}) does not lead to the root",
-                self.leaf_index, self.isrc
+                "leaf {} ({}) does not lead to the {}",
+                self.leaf_index,
+                self.isrc(),
+                if version == 1 { "root" } else { "tree root" }
             ))),
         }
     }
@@ -341,14 +590,20 @@ pub enum WorkProof {
     Included {
         /// Always [`PROOF_FORMAT`].
         format: String,
-        /// Proof format version.
+        /// Proof format version: that of the manifest.
         version: u32,
         /// The work.
         isrc: String,
-        /// The manifest root it proves against.
+        /// The manifest's published root it proves against.
         root: String,
         /// The manifest's leaf count.
         tree_size: u64,
+        /// The manifest's header (version 2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        manifest: Option<ManifestHeader>,
+        /// The root of the manifest's tree (version 2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tree_root: Option<String>,
         /// The work's leaves.
         leaves: Vec<LeafProof>,
     },
@@ -356,18 +611,24 @@ pub enum WorkProof {
     NotIncluded {
         /// Always [`PROOF_FORMAT`].
         format: String,
-        /// Proof format version.
+        /// Proof format version: that of the manifest.
         version: u32,
         /// The work.
         isrc: String,
-        /// The manifest root it proves against.
+        /// The manifest's published root it proves against.
         root: String,
         /// The manifest's leaf count.
         tree_size: u64,
+        /// The manifest's header (version 2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        manifest: Option<ManifestHeader>,
+        /// The root of the manifest's tree (version 2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tree_root: Option<String>,
         /// The last leaf before where the work would be (None at the start).
-        before: Option<LeafProof>,
+        before: Option<Box<LeafProof>>,
         /// The first leaf after it (None at the end).
-        after: Option<LeafProof>,
+        after: Option<Box<LeafProof>>,
     },
 }
 
@@ -376,14 +637,20 @@ impl WorkProof {
     pub fn from_json(text: &str) -> Result<WorkProof, ManifestError> {
         let p: WorkProof =
             serde_json::from_str(text).map_err(|e| ManifestError::Malformed { what: "proof", reason: e.to_string() })?;
-        let (format, version) = match &p {
-            WorkProof::Included { format, version, .. } | WorkProof::NotIncluded { format, version, .. } => (format, *version),
+        let format = match &p {
+            WorkProof::Included { format, .. } | WorkProof::NotIncluded { format, .. } => format,
         };
         if format != PROOF_FORMAT {
             return Err(ManifestError::Malformed { what: "proof", reason: format!("format is '{format}', expected '{PROOF_FORMAT}'") });
         }
-        if version != 1 {
-            return Err(ManifestError::Version { what: "proof", found: version, oldest: 1, newest: 1 });
+        let version = p.version();
+        if !(OLDEST_READABLE_PROOF_VERSION..=PROOF_VERSION).contains(&version) {
+            return Err(ManifestError::Version {
+                what: "proof",
+                found: version,
+                oldest: OLDEST_READABLE_PROOF_VERSION,
+                newest: PROOF_VERSION,
+            });
         }
         Ok(p)
     }
@@ -398,10 +665,25 @@ impl WorkProof {
         matches!(self, WorkProof::Included { .. })
     }
 
+    /// The proof's format version.
+    pub fn version(&self) -> u32 {
+        match self {
+            WorkProof::Included { version, .. } | WorkProof::NotIncluded { version, .. } => *version,
+        }
+    }
+
     /// The manifest size the proof claims.
     pub fn tree_size(&self) -> u64 {
         match self {
             WorkProof::Included { tree_size, .. } | WorkProof::NotIncluded { tree_size, .. } => *tree_size,
+        }
+    }
+
+    /// The manifest header a version 2 proof carries (id, created_at, and the scan: developer,
+    /// model, use, territory...). Proved only once [`WorkProof::verify`] succeeds.
+    pub fn manifest_header(&self) -> Option<&ManifestHeader> {
+        match self {
+            WorkProof::Included { manifest, .. } | WorkProof::NotIncluded { manifest, .. } => manifest.as_ref(),
         }
     }
 
@@ -433,56 +715,84 @@ impl WorkProof {
         self.verify(published_root)
     }
 
+    /// The tree root the leaves must lead to: for version 2, the proof's tree root once the
+    /// header, tree size and tree root are checked to give the published root; for version 1,
+    /// the published root itself.
+    fn tree_root(&self, published: &Hash) -> Result<Hash, ManifestError> {
+        let (manifest, tree_root) = match self {
+            WorkProof::Included { manifest, tree_root, .. } | WorkProof::NotIncluded { manifest, tree_root, .. } => (manifest, tree_root),
+        };
+        match (self.version(), manifest, tree_root) {
+            (1, None, None) => Ok(*published),
+            (1, _, _) => Err(ManifestError::ProofInvalid("a version 1 proof carries no manifest header or tree root".into())),
+            (2, Some(header), Some(tree_root)) => {
+                let tree_root = parse_hash(tree_root)?;
+                let computed = published_root(header, self.tree_size(), &tree_root);
+                if &computed != published {
+                    return Err(ManifestError::ProofInvalid(format!(
+                        "the manifest header, tree size and tree root give the root {}, not the published {}",
+                        hex::encode(computed),
+                        hex::encode(published)
+                    )));
+                }
+                Ok(tree_root)
+            }
+            (2, _, _) => Err(ManifestError::ProofInvalid("a version 2 proof needs the manifest header and the tree root".into())),
+            (found, _, _) => Err(ManifestError::Version { what: "proof", found, oldest: OLDEST_READABLE_PROOF_VERSION, newest: PROOF_VERSION }),
+        }
+    }
+
     /// Checks the proof against a published root (hex). Uses nothing but the proof.
     ///
     /// The proof's ISRC must be in canonical form (12 upper-case letters and digits): leaves are
     /// ordered by that form, so a non-inclusion proof about another spelling would prove nothing.
     pub fn verify(&self, published_root: &str) -> Result<(), ManifestError> {
-        let root = parse_hash(published_root.trim())?;
-        let canonical = |i: &str| i.len() == 12 && i.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if !canonical(self.isrc()) {
+        let published = parse_hash(published_root.trim())?;
+        if !canonical_isrc(self.isrc()) {
             return Err(ManifestError::ProofInvalid(format!(
                 "'{}' is not a canonical ISRC (12 upper-case letters and digits, no hyphens)",
                 self.isrc()
             )));
         }
+        let root = self.tree_root(&published)?;
+        let version = self.version();
         match self {
             WorkProof::Included { isrc, tree_size, leaves, .. } => {
                 if leaves.is_empty() {
                     return Err(ManifestError::ProofInvalid("an inclusion proof needs at least one leaf".into()));
                 }
                 for leaf in leaves {
-                    if &leaf.isrc != isrc {
-                        return Err(ManifestError::ProofInvalid(format!("leaf {} is about {}, not {isrc}", leaf.leaf_index, leaf.isrc)));
+                    if leaf.isrc() != isrc {
+                        return Err(ManifestError::ProofInvalid(format!("leaf {} is about {}, not {isrc}", leaf.leaf_index, leaf.isrc())));
                     }
-                    leaf.check(*tree_size, &root)?;
+                    leaf.check(version, *tree_size, &root)?;
                 }
                 Ok(())
             }
             WorkProof::NotIncluded { isrc, tree_size, before, after, .. } => {
                 if *tree_size == 0 {
-                    return if root == merkle::empty_root() && before.is_none() && after.is_none() {
+                    return if root == empty_root() && before.is_none() && after.is_none() {
                         Ok(())
                     } else {
                         Err(ManifestError::ProofInvalid("the root is not that of an empty manifest".into()))
                     };
                 }
                 if let Some(b) = before {
-                    b.check(*tree_size, &root)?;
-                    if b.isrc.as_str() >= isrc.as_str() {
-                        return Err(ManifestError::ProofInvalid(format!("the leaf before is {}, not below {isrc}", b.isrc)));
+                    b.check(version, *tree_size, &root)?;
+                    if b.isrc() >= isrc.as_str() {
+                        return Err(ManifestError::ProofInvalid(format!("the leaf before is {}, not below {isrc}", b.isrc())));
                     }
                 }
                 if let Some(a) = after {
-                    a.check(*tree_size, &root)?;
-                    if a.isrc.as_str() <= isrc.as_str() {
-                        return Err(ManifestError::ProofInvalid(format!("the leaf after is {}, not above {isrc}", a.isrc)));
+                    a.check(version, *tree_size, &root)?;
+                    if a.isrc() <= isrc.as_str() {
+                        return Err(ManifestError::ProofInvalid(format!("the leaf after is {}, not above {isrc}", a.isrc())));
                     }
                 }
                 let adjacent = match (before, after) {
-                    (Some(b), Some(a)) => a.leaf_index == b.leaf_index + 1,
+                    (Some(b), Some(a)) => b.leaf_index.checked_add(1) == Some(a.leaf_index),
                     (None, Some(a)) => a.leaf_index == 0,
-                    (Some(b), None) => b.leaf_index + 1 == *tree_size,
+                    (Some(b), None) => b.leaf_index.checked_add(1) == Some(*tree_size),
                     (None, None) => false,
                 };
                 if adjacent {
@@ -533,7 +843,7 @@ mod tests {
         assert!(Manifest::from_json(&m.to_json()).is_ok());
         let mut edited = m.clone();
         edited.entries[1].clearance = vec!["lic-999999".into()];
-        assert!(matches!(Manifest::from_json(&edited.to_json()), Err(ManifestError::RootMismatch { .. })));
+        assert!(matches!(Manifest::from_json(&edited.to_json()), Err(ManifestError::Changed { part: "entries", .. })));
         let mut newer = m.clone();
         newer.version = 99;
         assert!(matches!(Manifest::from_json(&newer.to_json()), Err(ManifestError::Version { .. })));
@@ -546,47 +856,58 @@ mod tests {
         let root = m.merkle.root.clone();
         // Claim entry 4 is absent by bracketing it with leaves 1 and 3 (not adjacent).
         let WorkProof::NotIncluded { before, .. } = m.prove("GBAAA2600003").unwrap() else { panic!() };
-        let WorkProof::NotIncluded { after, .. } = m.prove("GBAAA2600005").unwrap() else { panic!() };
-        let forged = WorkProof::NotIncluded {
-            format: PROOF_FORMAT.into(),
-            version: 1,
-            isrc: "GBAAA2600004".into(),
-            root: root.clone(),
-            tree_size: 6,
-            before,
-            after,
-        };
-        assert!(forged.verify(&root).is_err());
-        // An inclusion proof with its leaf altered fails.
-        let WorkProof::Included { mut leaves, format, version, isrc, tree_size, .. } = m.prove("GBAAA2600004").unwrap() else {
+        let WorkProof::NotIncluded { format, version, root: r, tree_size, manifest, tree_root, after, .. } = m.prove("GBAAA2600005").unwrap()
+        else {
             panic!()
         };
-        leaves[0].clearance = vec!["lic-000002".into()];
-        let altered = WorkProof::Included { format, version, isrc, root: root.clone(), tree_size, leaves };
+        let forged = WorkProof::NotIncluded { format, version, isrc: "GBAAA2600004".into(), root: r, tree_size, manifest, tree_root, before, after };
+        assert!(forged.verify(&root).is_err());
+        // An inclusion proof with its leaf altered fails.
+        let mut altered = m.prove("GBAAA2600004").unwrap();
+        let WorkProof::Included { leaves, .. } = &mut altered else { panic!() };
+        let ProvedLeaf::Entry { entry } = &mut leaves[0].leaf else { panic!() };
+        entry.clearance = vec!["lic-000002".into()];
         assert!(altered.verify(&root).is_err());
     }
 
     #[test]
     fn a_non_canonical_isrc_cannot_claim_absence() {
         let m = Manifest::build("manifest-000001", "t", scan(), (0..4).map(entry).collect());
-        let WorkProof::NotIncluded { format, version, root, tree_size, before, after, .. } = m.prove("ZZZZZ9999999").unwrap() else {
-            panic!()
-        };
+        let root = m.merkle.root.clone();
+        let absent = m.prove("ZZZZZ9999999").unwrap();
+        absent.verify(&root).unwrap();
         for spelling in ["gbaaa2600001", "GB-AAA-26-00001"] {
-            let forged = WorkProof::NotIncluded {
-                format: format.clone(),
-                version,
-                isrc: spelling.into(),
-                root: root.clone(),
-                tree_size,
-                before: before.clone(),
-                after: after.clone(),
-            };
+            let mut forged = absent.clone();
+            let WorkProof::NotIncluded { isrc, .. } = &mut forged else { panic!() };
+            *isrc = spelling.into();
             assert!(forged.verify(&root).is_err(), "{spelling}");
         }
         let real = m.prove("gb-aaa-26-00001").unwrap();
         real.verify_for("GBAAA2600001", &root).unwrap();
         assert!(real.verify_for("GBAAA2600002", &root).is_err());
+    }
+
+    #[test]
+    fn a_proof_of_one_version_cannot_pass_as_the_other() {
+        let m = Manifest::build("manifest-000001", "t", scan(), (0..4).map(entry).collect());
+        let root = m.merkle.root.clone();
+        let proof = m.prove("GBAAA2600001").unwrap();
+        proof.verify(&root).unwrap();
+        // Relabelled version 1: its leaves and header are not version 1's.
+        let mut v1 = proof.clone();
+        let WorkProof::Included { version, .. } = &mut v1 else { panic!() };
+        *version = 1;
+        assert!(v1.verify(&root).is_err());
+        // Without its header, or checked against the tree root as if that were published.
+        let mut bare = proof.clone();
+        let WorkProof::Included { manifest, tree_root, .. } = &mut bare else { panic!() };
+        let tree = tree_root.clone().unwrap();
+        *manifest = None;
+        assert!(bare.verify(&root).is_err());
+        assert!(proof.verify(&tree).is_err());
+        // A version 3 proof is refused on reading.
+        let newer = proof.to_json().replace("\"version\": 2", "\"version\": 3");
+        assert!(matches!(WorkProof::from_json(&newer), Err(ManifestError::Version { .. })));
     }
 
     #[test]
@@ -605,6 +926,30 @@ mod tests {
             prop_assert_eq!(proof.is_inclusion(), present.contains(&probe));
             let reread = WorkProof::from_json(&proof.to_json()).unwrap();
             prop_assert!(reread.verify(&m.merkle.root).is_ok());
+        }
+
+        #[test]
+        fn works_in_several_files_get_every_leaf_and_absent_works_a_bracket(
+            files in proptest::collection::btree_set((0u32..30, 0u8..3), 0..30),
+            probe in 0u32..31,
+        ) {
+            // The same work in several files (other paths, titles, holders) is several leaves.
+            let entries: Vec<Entry> = files.iter().map(|&(n, f)| Entry {
+                path: format!("dir-{f}/f{n}.wav"),
+                title: format!("Song {n} take {f}"),
+                holders: (0..=f).map(|h| format!("holder-{h}")).collect(),
+                ..entry(n)
+            }).collect();
+            let m = Manifest::build("manifest-000001", "t", scan(), entries);
+            let reread = Manifest::from_json(&m.to_json()).unwrap();
+            prop_assert_eq!(&reread, &m);
+            let proof = WorkProof::from_json(&m.prove(&format!("GBAAA26{probe:05}")).unwrap().to_json()).unwrap();
+            let copies = files.iter().filter(|(n, _)| *n == probe).count();
+            match &proof {
+                WorkProof::Included { leaves, .. } => prop_assert_eq!(leaves.len(), copies),
+                WorkProof::NotIncluded { .. } => prop_assert_eq!(copies, 0),
+            }
+            prop_assert!(proof.verify(&m.merkle.root).is_ok());
         }
     }
 }

@@ -55,20 +55,20 @@ mod store;
 
 pub use audit::{AuditReport, BadEvent, Event};
 pub use model::{
-    parse_percent, parse_shares, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_shares, validate_party_id,
+    bounded, parse_percent, parse_shares, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_shares, validate_party_id,
     validate_currency, currency_decimals, format_money, Credit, Decision, Isrc, Iswc, Licence, Money, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
 };
-pub use registry::{ImportReport, LicenceGrant, PolicyChange, Registry, WorkConflict};
+pub use registry::{reduced_holders, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange, ShareChangeStatus, UseAnswer, WorkConflict};
 pub use scan::{
-    clear_work, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms, Scan, ScanFile, SourceCheck, Verdict,
+    clear_work, holder_answer, AnswerSource, Question, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms, Scan, ScanFile, SourceCheck, Verdict,
     WorkClearance,
 };
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 pub use market::{
-    compute_statement, overlapping, seconds_to_ms, split_largest_remainder, ApiKey, HolderTotal, LicenceRequest, LineStatus,
+    compute_statement, overlapping, seconds_to_ms, split_largest_remainder, ApiKey, HolderTotal, LeftOut, LicenceRequest, LineStatus,
     NewKey, Offer, RequestLine, Role, Statement, StatementLine, UsageLine, UsageReport,
 };
-pub use market_ops::{term_end, OfferDraft, RequestDraft, UsageDraft};
+pub use market_ops::{term_end, validate_term_months, MAX_TERM_MONTHS, OfferDraft, RequestDraft, UsageDraft};
 pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 
 use std::path::PathBuf;

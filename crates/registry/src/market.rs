@@ -128,7 +128,8 @@ pub struct RequestLine {
     pub reason: Option<String>,
     /// When it was decided.
     pub decided_at: Option<String>,
-    /// Who decided (a party id, or `auto-accept`).
+    /// Who decided (a party id; `auto-accept` for an offer's automatic yes; `policy` for a
+    /// request refused at once because the holder's policy reserves the use).
     pub decided_by: Option<String>,
     /// The licence made on approval.
     pub licence: Option<String>,
@@ -159,6 +160,35 @@ pub struct LicenceRequest {
     pub created_at: String,
     /// One line per (work, holder).
     pub lines: Vec<RequestLine>,
+    /// What was asked for but made no line, and why (already cleared; another holder of the
+    /// work reserves it).
+    #[serde(default)]
+    pub left_out: Vec<LeftOut>,
+}
+
+impl LicenceRequest {
+    /// The request as `party` may see it: its developer sees it whole; a holder sees only the
+    /// lines (and left-out notes) that are its own, and nothing when none are.
+    pub fn seen_by(mut self, party: &str) -> Option<LicenceRequest> {
+        if self.developer == party {
+            return Some(self);
+        }
+        self.lines.retain(|l| l.holder == party);
+        self.left_out.retain(|l| l.holder == party);
+        (!self.lines.is_empty()).then_some(self)
+    }
+}
+
+/// A (work, holder) a request asked about that became no line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LeftOut {
+    /// The work.
+    pub isrc: Isrc,
+    /// The holder.
+    pub holder: String,
+    /// Why no line was made.
+    pub reason: String,
 }
 
 /// Seconds of one work used in a training run.

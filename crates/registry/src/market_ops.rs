@@ -3,9 +3,9 @@
 
 use crate::audit;
 use crate::market::*;
-use crate::model::{validate_date, Isrc, Money, PartyKind, Price, PriceModel, Territory, Use};
+use crate::model::{bounded, validate_date, MAX_NAME_CHARS, MAX_REASON_CHARS, Isrc, Money, PartyKind, Price, PriceModel, Territory, Use};
 use crate::registry::{append, grant_in, load_offers, need_developer, need_holder, need_party, need_work, LicenceGrant, Registry};
-use crate::scan::Verdict;
+use crate::scan::{clear_work, AnswerSource, HolderClearance, Verdict};
 use crate::store::{DocKind, IdempotentResponse, Tx};
 use crate::RegistryError;
 use sha2::{Digest, Sha256};
@@ -66,6 +66,8 @@ pub struct UsageDraft {
     pub scan: Option<String>,
     /// The manifest of the cleared data.
     pub manifest: Option<String>,
+    /// The use made of the works (default: the use of the scan or manifest cited).
+    pub use_: Option<Use>,
     /// Where the training took place.
     pub territory: Territory,
     /// Day of the run (default today).
@@ -95,6 +97,7 @@ fn load_request(tx: &mut dyn Tx, id: &str) -> Result<LicenceRequest, RegistryErr
 
 /// `from` plus `months` months, minus a day: the last day of a term that starts on `from`.
 pub fn term_end(from: &str, months: u32) -> Result<String, RegistryError> {
+    validate_term_months(months)?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let start = time::Date::parse(from, &format)
         .map_err(|_| RegistryError::Invalid { field: "valid-from", value: from.into(), reason: "write a date as YYYY-MM-DD".into() })?;
@@ -107,6 +110,21 @@ pub fn term_end(from: &str, months: u32) -> Result<String, RegistryError> {
         .and_then(|d| d.previous_day())
         .ok_or_else(|| RegistryError::Invalid { field: "term", value: months.to_string(), reason: "the term ends out of range".into() })?;
     Ok(format!("{:04}-{:02}-{:02}", end.year(), u8::from(end.month()), end.day()))
+}
+
+/// Longest term, in months, that an offer, a policy or a request may name (100 years).
+pub const MAX_TERM_MONTHS: u32 = 1_200;
+
+/// Checks a term in months: at least one, at most [`MAX_TERM_MONTHS`].
+pub fn validate_term_months(months: u32) -> Result<(), RegistryError> {
+    if months == 0 || months > MAX_TERM_MONTHS {
+        return Err(RegistryError::Invalid {
+            field: "term-months",
+            value: months.to_string(),
+            reason: format!("a term is 1 to {MAX_TERM_MONTHS} months; for no end, give no term"),
+        });
+    }
+    Ok(())
 }
 
 /// Approves one pending line inside a transaction: grants the licence and records the decision.
@@ -191,6 +209,16 @@ impl Registry {
 
     /// Publishes an offer. The holder must hold a share in every work named.
     pub fn publish_offer(&mut self, draft: OfferDraft, actor: &str) -> Result<Offer, RegistryError> {
+        if let Some(m) = draft.term_months {
+            validate_term_months(m)?;
+        }
+        if draft.works.len() > MAX_REQUEST_WORKS {
+            return Err(RegistryError::Invalid {
+                field: "works",
+                value: draft.works.len().to_string(),
+                reason: format!("name at most {MAX_REQUEST_WORKS} works in one offer, or none for the whole catalogue"),
+            });
+        }
         self.write(|tx| {
             need_holder(tx, &draft.holder)?;
             for isrc in &draft.works {
@@ -256,8 +284,13 @@ impl Registry {
         })
     }
 
-    /// Makes a licence request: one line per (work, holder) not already licensed. Lines under an
-    /// auto-accept offer are approved at once; the others wait for the holder.
+    /// Makes a licence request: one line per (work, holder) whose answer is not already yes,
+    /// asked exactly as a scan asks ([`crate::holder_answer`]) for every territory requested, from
+    /// the first day requested. A holder whose policy reserves the use gets a line refused at
+    /// once with that reason (and the work's other holders are left out, with why); a holder
+    /// who has not answered gets a pending line; lines under an auto-accept offer that answers
+    /// for every territory are approved at once; the others wait for the holder. Works already
+    /// cleared are left out, with why.
     pub fn request_licences(&mut self, draft: RequestDraft, actor: &str) -> Result<LicenceRequest, RegistryError> {
         let mut draft = draft;
         draft.valid_from = validate_date("valid-from", &draft.valid_from)?;
@@ -276,6 +309,7 @@ impl Registry {
         if draft.model.trim().is_empty() {
             return Err(RegistryError::Invalid { field: "model", value: String::new(), reason: "name the model".into() });
         }
+        bounded("model", &draft.model, MAX_NAME_CHARS)?;
         draft.works.sort();
         draft.works.dedup();
         draft.territories.sort();
@@ -290,8 +324,8 @@ impl Registry {
         let today = audit::today();
         self.write(|tx| {
             need_developer(tx, &draft.developer)?;
-            // (work, holder, offer) wanted.
-            let mut wanted: Vec<(Isrc, String, Option<String>)> = Vec::new();
+            // The works asked about: those named, and a scan's works that are not cleared.
+            let mut asked: Vec<Isrc> = draft.works.clone();
             if let Some(scan_id) = &draft.scan {
                 let scan = tx.scan(scan_id)?.filter(|s| s.developer == draft.developer).ok_or_else(|| not_found("scan", scan_id, "see `fermata scan --list`"))?;
                 if scan.finished_at.is_none() {
@@ -302,60 +336,83 @@ impl Registry {
                 }
                 for file in tx.scan_files(scan_id)? {
                     let Some(v) = file.verdict else { continue };
-                    for w in v.works.iter().filter(|w| w.verdict == Verdict::LicenceRequired) {
-                        for h in w.holders.iter().filter(|h| h.verdict == Verdict::LicenceRequired) {
-                            let offer = h.offer.as_ref().and_then(|o| o.offer.clone());
-                            if !wanted.iter().any(|(i, hh, _)| i == &w.isrc && hh == &h.holder) {
-                                wanted.push((w.isrc.clone(), h.holder.clone(), offer));
-                            }
+                    for w in v.works.iter().filter(|w| matches!(w.verdict, Verdict::LicenceRequired | Verdict::Denied)) {
+                        if !asked.contains(&w.isrc) {
+                            asked.push(w.isrc.clone());
                         }
                     }
                 }
             }
+            if asked.len() > MAX_REQUEST_WORKS {
+                return Err(RegistryError::Invalid {
+                    field: "works",
+                    value: asked.len().to_string(),
+                    reason: format!("ask for at most {MAX_REQUEST_WORKS} works in one request; split it"),
+                });
+            }
             let offers = load_offers(tx)?;
             let licences = tx.licences()?;
             let territories: Vec<Territory> = if draft.territories.is_empty() { vec![Territory::world()] } else { draft.territories.clone() };
-            for isrc in &draft.works {
-                let work = need_work(tx, isrc)?;
-                let mut holders = BTreeSet::new();
-                for t in &territories {
-                    if t.is_world() {
-                        holders.extend(work.shares.iter().map(|s| s.holder.clone()));
-                    } else {
-                        holders.extend(work.shares_in(t).into_iter().map(|s| s.holder.clone()));
-                    }
-                }
-                for holder in holders {
-                    let offer = offers
-                        .iter()
-                        .filter(|o| o.holder == holder)
-                        .find(|o| territories.iter().all(|t| o.covers(isrc, draft.use_, t)))
-                        .map(|o| o.id.clone());
-                    if !wanted.iter().any(|(i, h, _)| i == isrc && h == &holder) {
-                        wanted.push((isrc.clone(), holder, offer));
-                    }
-                }
-            }
-            // An offer found by the scan holds for the scan's territory; keep it only if it covers
-            // every territory asked for now.
-            for (isrc, holder, offer) in &mut wanted {
-                let covers_all = offer
-                    .as_ref()
-                    .and_then(|id| offers.iter().find(|o| &o.id == id))
-                    .is_some_and(|o| &o.holder == holder && territories.iter().all(|t| o.covers(isrc, draft.use_, t)));
-                if !covers_all {
-                    *offer = None;
-                }
-            }
-            // Drop what a licence already covers everywhere asked, from the first day asked.
+            // Asked from the first day asked for (never before today).
             let date = draft.valid_from.as_str().max(today.as_str()).to_string();
-            wanted.retain(|(isrc, holder, _)| {
-                !territories.iter().all(|t| licences.iter().any(|l| &l.holder == holder && l.covers(&draft.developer, draft.use_, isrc, t, &date)))
-            });
-            if wanted.is_empty() {
-                return Err(RegistryError::NotAllowed(
-                    "nothing to request: name works with a share holder, or a scan with licence-required results not already licensed".into(),
-                ));
+            let mut lines: Vec<(Isrc, String, Option<String>, Option<String>)> = Vec::new(); // (work, holder, offer, refusal)
+            let mut left_out: Vec<LeftOut> = Vec::new();
+            for isrc in &asked {
+                let work = need_work(tx, isrc)?;
+                let mut policies: std::collections::BTreeMap<String, Vec<crate::model::Policy>> = Default::default();
+                for share in &work.shares {
+                    if !policies.contains_key(&share.holder) {
+                        policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
+                    }
+                }
+                let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
+                // Each holder's answers, one per territory asked: the same answer a scan gives.
+                let mut answers: Vec<(String, Vec<(Territory, HolderClearance)>)> = Vec::new();
+                for t in &territories {
+                    let c = clear_work(&work, &draft.developer, draft.use_, t, &date, &mut policies_of, &licences, &offers);
+                    for h in c.holders {
+                        match answers.iter_mut().find(|(holder, _)| holder == &h.holder) {
+                            Some((_, list)) => list.push((t.clone(), h)),
+                            None => answers.push((h.holder.clone(), vec![(t.clone(), h)])),
+                        }
+                    }
+                }
+                let where_ = |t: &Territory| if territories.len() > 1 { format!(" (in {t})") } else { String::new() };
+                // A holder whose policy reserves the use is refused at once: the request cannot
+                // turn a no into a yes, and the other holders of that work are not troubled.
+                let refusals: Vec<(String, String)> = answers
+                    .iter()
+                    .filter_map(|(holder, list)| {
+                        let no = list.iter().find(|(_, h)| h.verdict == Verdict::Denied && h.source != Some(AnswerSource::NoPolicy))?;
+                        Some((holder.clone(), format!("{}{}", no.1.reason, where_(&no.0))))
+                    })
+                    .collect();
+                for (holder, list) in answers {
+                    if let Some((_, why)) = refusals.iter().find(|(h, _)| h == &holder) {
+                        lines.push((isrc.clone(), holder, None, Some(why.clone())));
+                    } else if !refusals.is_empty() {
+                        let reason = format!("{} cannot be cleared: {}", isrc, refusals.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>().join("; "));
+                        left_out.push(LeftOut { isrc: isrc.clone(), holder, reason });
+                    } else if list.iter().all(|(_, h)| h.verdict == Verdict::Cleared) {
+                        let reason = format!("already cleared: {}", list.iter().map(|(t, h)| format!("{}{}", h.reason, where_(t))).collect::<Vec<_>>().join("; "));
+                        left_out.push(LeftOut { isrc: isrc.clone(), holder, reason });
+                    } else {
+                        // One offer answers for every territory asked, or a person decides.
+                        let first = list.first().and_then(|(_, h)| h.offer.as_ref()).and_then(|o| o.offer.clone());
+                        let offer = first.filter(|id| {
+                            list.iter().all(|(_, h)| h.verdict == Verdict::LicenceRequired && h.offer.as_ref().and_then(|o| o.offer.as_ref()) == Some(id))
+                        });
+                        lines.push((isrc.clone(), holder, offer, None));
+                    }
+                }
+            }
+            if lines.is_empty() {
+                let why: Vec<String> = left_out.iter().map(|l| format!("{} from {}: {}", l.isrc, l.holder, l.reason)).collect();
+                return Err(RegistryError::NotAllowed(if why.is_empty() {
+                    "nothing to request: name works with a share holder, or a scan with works that are not cleared".into()
+                } else {
+                    format!("nothing to request: {}", why.join(" | "))
+                }));
             }
             let mut request = LicenceRequest {
                 id: format!("req-{:06}", tx.next_number("request")?),
@@ -367,21 +424,22 @@ impl Registry {
                 valid_to,
                 scan: draft.scan.clone(),
                 created_at: audit::now(),
-                lines: wanted
+                lines: lines
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (isrc, holder, offer))| RequestLine {
+                    .map(|(i, (isrc, holder, offer, refusal))| RequestLine {
                         line: i as u32 + 1,
                         isrc,
                         holder,
                         offer,
-                        status: LineStatus::Pending,
-                        reason: None,
-                        decided_at: None,
-                        decided_by: None,
+                        status: if refusal.is_some() { LineStatus::Refused } else { LineStatus::Pending },
+                        decided_at: refusal.as_ref().map(|_| audit::now()),
+                        decided_by: refusal.as_ref().map(|_| "policy".to_string()),
+                        reason: refusal,
                         licence: None,
                     })
                     .collect(),
+                left_out,
             };
             let mut subjects = format!("request:{} party:{}", request.id, request.developer);
             for h in request.lines.iter().map(|l| &l.holder).collect::<BTreeSet<_>>() {
@@ -391,7 +449,13 @@ impl Registry {
                 subjects.push_str(&format!(" work:{}", l.isrc));
             }
             append(tx, actor, "request.made", subjects, encode(&request)?)?;
+            for l in request.lines.iter().filter(|l| l.status == LineStatus::Refused) {
+                append(tx, "policy", "request.refused", format!("request:{} party:{} party:{} work:{}", request.id, request.developer, l.holder, l.isrc), encode(l)?)?;
+            }
             for i in 0..request.lines.len() {
+                if request.lines[i].status != LineStatus::Pending {
+                    continue;
+                }
                 // Auto-accept only what the offer itself grants: its territories (checked above),
                 // from today on (no back-dating), and within its term.
                 let within_offer = |o: &Offer| {
@@ -419,36 +483,85 @@ impl Registry {
     /// The holder decides one line of a request: approval grants the licence. A line is decided
     /// once; a second decision (even at the same moment) is refused.
     pub fn decide(&mut self, request_id: &str, line: u32, holder: &str, approve: bool, reason: Option<&str>, actor: &str) -> Result<LicenceRequest, RegistryError> {
+        self.decide_lines(request_id, &[line], holder, approve, reason, actor)
+    }
+
+    /// The holder decides several lines of a request at once (`lines` empty: every line of the
+    /// request still pending for it), in one transaction: all are decided or none. A line
+    /// already decided is refused, naming it.
+    pub fn decide_lines(&mut self, request_id: &str, lines: &[u32], holder: &str, approve: bool, reason: Option<&str>, actor: &str) -> Result<LicenceRequest, RegistryError> {
+        if let Some(r) = reason {
+            bounded("reason", r, MAX_REASON_CHARS)?;
+        }
+        if lines.len() > MAX_REQUEST_WORKS * 10 {
+            return Err(RegistryError::Invalid { field: "lines", value: lines.len().to_string(), reason: "too many lines named".into() });
+        }
         self.write(|tx| {
             let mut request = load_request(tx, request_id)?;
-            let index = request
-                .lines
-                .iter()
-                .position(|l| l.line == line && l.holder == holder)
-                .ok_or_else(|| not_found("request line", &format!("{request_id}/{line}"), "see `fermata request list`"))?;
-            if request.lines[index].status != LineStatus::Pending {
-                return Err(RegistryError::Conflict(format!(
-                    "line {line} of {request_id} was already {} by {}",
-                    request.lines[index].status,
-                    request.lines[index].decided_by.as_deref().unwrap_or("someone")
-                )));
-            }
-            let offers = load_offers(tx)?;
-            if approve {
-                approve_line(tx, &mut request, index, &offers, holder, actor)?;
+            let indices: Vec<usize> = if lines.is_empty() {
+                let pending: Vec<usize> =
+                    (0..request.lines.len()).filter(|&i| request.lines[i].holder == holder && request.lines[i].status == LineStatus::Pending).collect();
+                if pending.is_empty() {
+                    return Err(not_found("pending request line", request_id, "see `fermata request list --status pending`"));
+                }
+                pending
             } else {
-                let l = &mut request.lines[index];
-                l.status = LineStatus::Refused;
-                l.decided_at = Some(audit::now());
-                l.decided_by = Some(holder.to_string());
+                let mut out = Vec::new();
+                for &line in lines {
+                    let index = request
+                        .lines
+                        .iter()
+                        .position(|l| l.line == line && l.holder == holder)
+                        .ok_or_else(|| not_found("request line", &format!("{request_id}/{line}"), "see `fermata request list`"))?;
+                    if !out.contains(&index) {
+                        out.push(index);
+                    }
+                }
+                out
+            };
+            let offers = load_offers(tx)?;
+            for index in indices {
+                let line = request.lines[index].line;
+                if request.lines[index].status != LineStatus::Pending {
+                    return Err(RegistryError::Conflict(format!(
+                        "line {line} of {request_id} was already {} by {}",
+                        request.lines[index].status,
+                        request.lines[index].decided_by.as_deref().unwrap_or("someone")
+                    )));
+                }
+                if approve {
+                    approve_line(tx, &mut request, index, &offers, holder, actor)?;
+                } else {
+                    let l = &mut request.lines[index];
+                    l.status = LineStatus::Refused;
+                    l.decided_at = Some(audit::now());
+                    l.decided_by = Some(holder.to_string());
+                }
+                request.lines[index].reason = reason.map(Into::into);
+                let l = &request.lines[index];
+                let action = if approve { "request.approved" } else { "request.refused" };
+                append(tx, actor, action, format!("request:{request_id} party:{} party:{holder} work:{}", request.developer, l.isrc), encode(l)?)?;
             }
-            request.lines[index].reason = reason.map(Into::into);
-            let l = &request.lines[index];
-            let action = if approve { "request.approved" } else { "request.refused" };
-            append(tx, actor, action, format!("request:{request_id} party:{} party:{holder} work:{}", request.developer, l.isrc), encode(l)?)?;
             tx.put_doc(DocKind::Request, &request.id, &request.developer, &encode(&request)?)?;
             Ok(request)
         })
+    }
+
+    /// The requests `party` may see, as it may see them: a developer its own requests whole; a
+    /// holder the requests with lines it decides, with only those lines. `status` keeps only
+    /// lines in that state (and requests with any left). None: every request, whole.
+    pub fn requests_visible_to(&mut self, party: Option<&str>, status: Option<LineStatus>) -> Result<Vec<LicenceRequest>, RegistryError> {
+        let mut requests = self.requests()?;
+        if let Some(p) = party {
+            requests = requests.into_iter().filter_map(|r| r.seen_by(p)).collect();
+        }
+        if let Some(st) = status {
+            for r in &mut requests {
+                r.lines.retain(|l| l.status == st);
+            }
+            requests.retain(|r| !r.lines.is_empty());
+        }
+        Ok(requests)
     }
 
     /// One request.
@@ -463,6 +576,12 @@ impl Registry {
 
     /// Records what a training run used. Each work's shares in the report's territory are kept
     /// with it, so statements can be recomputed from the log alone.
+    ///
+    /// Only cleared works can be reported: each must be cleared for this developer, use,
+    /// territory and day (the answer of [`crate::clear_work`]), and, when a scan or manifest is
+    /// cited, be among the works that scan cleared for the same model. Otherwise nothing is
+    /// recorded as used, the attempt is appended to the audit log under the holders of the works
+    /// (`usage.refused`), and the error names each work and why.
     pub fn report_usage(&mut self, draft: UsageDraft, actor: &str) -> Result<UsageReport, RegistryError> {
         let date = match &draft.date {
             Some(d) => validate_date("date", d)?,
@@ -474,6 +593,8 @@ impl Registry {
         if draft.model.trim().is_empty() || draft.run.trim().is_empty() {
             return Err(RegistryError::Invalid { field: "model/run", value: String::new(), reason: "name the model and the training run".into() });
         }
+        bounded("model", &draft.model, MAX_NAME_CHARS)?;
+        bounded("run", &draft.run, MAX_NAME_CHARS)?;
         if draft.works.len() > MAX_USAGE_WORKS {
             return Err(RegistryError::Invalid {
                 field: "works",
@@ -485,10 +606,12 @@ impl Registry {
         for (isrc, seconds) in &draft.works {
             lines.push((isrc.clone(), seconds_to_ms(*seconds)?));
         }
-        self.write(|tx| {
+        let outcome = self.write(|tx| {
             need_developer(tx, &draft.developer)?;
-            if let Some(scan_id) = &draft.scan {
-                tx.scan(scan_id)?.filter(|s| s.developer == draft.developer).ok_or_else(|| not_found("scan", scan_id, "see `fermata scan --list`"))?;
+            let mut scan_id = None;
+            if let Some(id) = &draft.scan {
+                tx.scan(id)?.filter(|s| s.developer == draft.developer).ok_or_else(|| not_found("scan", id, "see `fermata scan --list`"))?;
+                scan_id = Some(id.clone());
             }
             if let Some(m) = &draft.manifest {
                 let mut own = None;
@@ -501,10 +624,67 @@ impl Registry {
                 if draft.scan.as_ref().is_some_and(|s| s != &record.scan_id) {
                     return Err(RegistryError::NotAllowed(format!("manifest {m} was built from {}, not from the scan given", record.scan_id)));
                 }
+                scan_id = Some(record.scan_id.clone());
             }
+            let scan = match &scan_id {
+                Some(id) => tx.scan(id)?,
+                None => None,
+            };
+            let use_ = match (draft.use_, &scan) {
+                (Some(u), Some(s)) if u != s.use_ => {
+                    return Err(RegistryError::NotAllowed(format!("scan {} cleared data for {}, not {u}", s.id, s.use_)));
+                }
+                (Some(u), _) => u,
+                (None, Some(s)) => s.use_,
+                (None, None) => {
+                    return Err(RegistryError::Invalid { field: "use", value: String::new(), reason: "name the use made of the works, or cite the scan or manifest that cleared them".into() });
+                }
+            };
+            if let Some(s) = &scan {
+                if s.model != draft.model {
+                    return Err(RegistryError::NotAllowed(format!("scan {} cleared data for model {}, not {}", s.id, s.model, draft.model)));
+                }
+            }
+            // The works the cited scan cleared (its manifest lists exactly these).
+            let cleared_in_scan: Option<BTreeSet<Isrc>> = match &scan {
+                Some(s) => Some(
+                    tx.scan_files(&s.id)?
+                        .into_iter()
+                        .filter_map(|f| f.verdict)
+                        .filter(|v| v.verdict == Verdict::Cleared)
+                        .flat_map(|v| v.works.into_iter().map(|w| w.isrc))
+                        .collect(),
+                ),
+                None => None,
+            };
+            let offers = load_offers(tx)?;
+            let licences = tx.licences()?;
             let mut usage = Vec::new();
+            let mut refused: Vec<(Isrc, Vec<String>, String)> = Vec::new(); // (work, holders, why)
             for (isrc, ms) in lines {
                 let work = need_work(tx, &isrc)?;
+                // Usage is paid only for what was cleared: for this developer, use, territory
+                // and day, by the one answer every door gives.
+                let mut policies: std::collections::BTreeMap<String, Vec<crate::model::Policy>> = Default::default();
+                for share in &work.shares {
+                    if !policies.contains_key(&share.holder) {
+                        policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
+                    }
+                }
+                let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
+                let c = clear_work(&work, &draft.developer, use_, &draft.territory, &date, &mut policies_of, &licences, &offers);
+                let holders: Vec<String> = work.shares.iter().map(|s| s.holder.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+                if c.verdict != Verdict::Cleared {
+                    let why: Vec<&str> = c.holders.iter().filter(|h| h.verdict != Verdict::Cleared).map(|h| h.reason.as_str()).collect();
+                    refused.push((isrc.clone(), holders, format!("not cleared for {use_} in {} on {date}: {}", draft.territory, why.join("; "))));
+                    continue;
+                }
+                if let (Some(set), Some(s)) = (&cleared_in_scan, &scan) {
+                    if !set.contains(&isrc) {
+                        refused.push((isrc.clone(), holders, format!("not among the files scan {} cleared", s.id)));
+                        continue;
+                    }
+                }
                 let shares = work.shares_in(&draft.territory).into_iter().cloned().collect();
                 match usage.iter_mut().find(|l: &&mut UsageLine| l.isrc == isrc) {
                     Some(l) => {
@@ -516,6 +696,27 @@ impl Registry {
                     }
                     None => usage.push(UsageLine { isrc, milliseconds: ms, shares }),
                 }
+            }
+            if !refused.is_empty() {
+                // The attempt is recorded where each holder of the works sees it; nothing is paid.
+                let mut subjects = format!("party:{}", draft.developer);
+                for h in refused.iter().flat_map(|(_, hs, _)| hs).collect::<BTreeSet<_>>() {
+                    subjects.push_str(&format!(" party:{h}"));
+                }
+                for (isrc, _, _) in &refused {
+                    subjects.push_str(&format!(" work:{isrc}"));
+                }
+                let payload = serde_json::json!({
+                    "developer": draft.developer, "model": draft.model, "run": draft.run, "use": use_,
+                    "territory": draft.territory, "date": date,
+                    "refused": refused.iter().map(|(i, _, why)| serde_json::json!({"isrc": i, "reason": why})).collect::<Vec<_>>(),
+                });
+                append(tx, actor, "usage.refused", subjects, encode(&payload)?)?;
+                let why: Vec<String> = refused.iter().map(|(i, _, w)| format!("{i}: {w}")).collect();
+                return Ok(Err(RegistryError::NotAllowed(format!(
+                    "usage refused, nothing recorded as used (the attempt is in the audit log): {}",
+                    why.join(" | ")
+                ))));
             }
             let report = UsageReport {
                 id: format!("use-{:06}", tx.next_number("usage")?),
@@ -535,8 +736,9 @@ impl Registry {
                 subjects.push_str(&format!(" work:{}", l.isrc));
             }
             append(tx, actor, "usage.reported", subjects, encode(&report)?)?;
-            Ok(report)
-        })
+            Ok(Ok(report))
+        })?;
+        outcome
     }
 
     /// Usage reports of one developer, or all.
@@ -641,7 +843,11 @@ mod tests {
     fn term_end_is_the_day_before_the_anniversary() {
         assert_eq!(term_end("2026-01-01", 12).unwrap(), "2026-12-31");
         assert_eq!(term_end("2026-01-31", 1).unwrap(), "2026-02-27");
-        assert_eq!(term_end("2026-03-15", 0).unwrap(), "2026-03-14");
+        assert_eq!(term_end("2026-03-15", MAX_TERM_MONTHS).unwrap(), "2126-03-14");
+        // No term of nothing, and no term so long that the month count wraps.
+        assert!(term_end("2026-03-15", 0).is_err());
+        assert!(term_end("2026-03-15", u32::MAX).is_err());
+        assert!(term_end("2026-03-15", u32::MAX - 11).is_err());
     }
 
     fn setup() -> (tempfile::TempDir, Registry) {
@@ -739,14 +945,103 @@ mod tests {
     }
 
     #[test]
+    fn a_work_level_deny_holds_against_an_auto_accept_catalogue_offer() {
+        let (_d, mut r) = setup();
+        let de: Territory = "DE".parse().unwrap();
+        let today = audit::today();
+        r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny), "label-a").unwrap();
+        r.set_policy(PolicyChange::new("pub-b", Some(isrc(2)), Use::TrainGenai, Decision::Deny), "pub-b").unwrap();
+        r.publish_offer(
+            OfferDraft {
+                holder: "label-a".into(),
+                works: vec![],
+                use_: Use::TrainGenai,
+                territories: vec![],
+                price: "per-work:10:EUR".parse().unwrap(),
+                term_months: None,
+                auto_accept: true,
+            },
+            "label-a",
+        )
+        .unwrap();
+        let ask = |works: Vec<Isrc>| RequestDraft {
+            developer: "dev".into(),
+            use_: Use::TrainGenai,
+            model: "m".into(),
+            territories: vec![de.clone()],
+            valid_from: today.clone(),
+            valid_to: None,
+            term_months: Some(12),
+            works,
+            scan: None,
+        };
+        // Work 1: label-a reserves it; its catalogue offer does not reach a work it reserved.
+        let req = r.request_licences(ask(vec![isrc(1)]), "dev").unwrap();
+        assert_eq!(req.lines.len(), 1);
+        let line = &req.lines[0];
+        assert_eq!((line.status, line.decided_by.as_deref(), line.licence.as_deref()), (LineStatus::Refused, Some("policy"), None));
+        assert!(line.reason.as_deref().unwrap_or_default().contains("reserves train-genai"), "{line:?}");
+        assert_eq!(r.clear(&isrc(1), "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
+        assert!(r.licences(Some("dev")).unwrap().is_empty());
+        // Work 2: pub-b reserves it, so label-a's auto-accept grants nothing and is left out, saying why.
+        let req = r.request_licences(ask(vec![isrc(2)]), "dev").unwrap();
+        assert_eq!(req.lines.iter().map(|l| (l.holder.as_str(), l.status)).collect::<Vec<_>>(), vec![("pub-b", LineStatus::Refused)]);
+        assert_eq!(req.left_out.len(), 1, "{req:?}");
+        assert_eq!(req.left_out[0].holder, "label-a");
+        assert!(req.left_out[0].reason.contains("pub-b"), "{:?}", req.left_out);
+        assert!(r.licences(Some("dev")).unwrap().is_empty());
+        // The refusals are in the holders' history.
+        assert!(r.history(Some("party:label-a")).unwrap().iter().any(|e| e.action == "request.refused"));
+        // Once label-a lifts its reservation, the offer answers and auto-accepts.
+        r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::LicenceRequired), "label-a").unwrap();
+        let req = r.request_licences(ask(vec![isrc(1)]), "dev").unwrap();
+        assert_eq!(req.lines[0].status, LineStatus::Pending, "the work's own policy still speaks first: a person decides");
+    }
+
+    #[test]
+    fn usage_of_works_not_cleared_is_refused_and_recorded_for_the_holders() {
+        let (_d, mut r) = setup();
+        r.set_policy(PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow), "label-a").unwrap();
+        let usage = |works: Vec<(Isrc, f64)>, use_: Option<Use>| UsageDraft {
+            developer: "dev".into(),
+            model: "m".into(),
+            run: "run-1".into(),
+            scan: None,
+            manifest: None,
+            use_,
+            territory: "DE".parse().unwrap(),
+            date: Some("2026-03-01".into()),
+            works,
+        };
+        // Work 2 is co-owned by pub-b, which has not answered: not cleared, so not payable.
+        let err = r.report_usage(usage(vec![(isrc(1), 60.0), (isrc(2), 60.0)], Some(Use::TrainGenai)), "dev").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(&isrc(2).to_string()) && msg.contains("pub-b has not answered"), "{msg}");
+        assert!(!msg.contains(&format!("{}:", isrc(1))), "{msg}");
+        assert!(r.usage_reports(Some("dev")).unwrap().is_empty());
+        let seen = r.history(Some("party:pub-b")).unwrap();
+        assert!(seen.iter().any(|e| e.action == "usage.refused"), "{seen:?}");
+        // Another use is not cleared either; and the use must be said.
+        assert!(r.report_usage(usage(vec![(isrc(1), 60.0)], Some(Use::TrainAi)), "dev").is_err());
+        assert!(matches!(r.report_usage(usage(vec![(isrc(1), 60.0)], None), "dev"), Err(RegistryError::Invalid { field: "use", .. })));
+        // What is cleared is accepted.
+        r.report_usage(usage(vec![(isrc(1), 60.0)], Some(Use::TrainGenai)), "dev").unwrap();
+        assert!(r.verify_audit().unwrap().first_bad.is_none());
+    }
+
+    #[test]
     fn statements_sum_to_the_pool_and_reproduce_from_the_log() {
         let (_d, mut r) = setup();
+        for holder in ["label-a", "pub-b"] {
+            r.set_policy(PolicyChange::new(holder, None, Use::TrainGenai, Decision::Allow), holder).unwrap();
+        }
         let usage = |works: Vec<(Isrc, f64)>| UsageDraft {
             developer: "dev".into(),
             model: "m".into(),
             run: "run-1".into(),
             scan: None,
             manifest: None,
+            use_: Some(Use::TrainGenai),
             territory: "DE".parse().unwrap(),
             date: Some("2026-03-01".into()),
             works,

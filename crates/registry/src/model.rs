@@ -348,9 +348,34 @@ impl TryFrom<PriceFields> for Price {
 pub fn validate_currency(code: &str) -> Result<String, RegistryError> {
     let c = code.trim().to_ascii_uppercase();
     match iso_currency::Currency::from_code(&c) {
+        // Codes with no minor unit are not money: XXX (no currency), XTS (testing), precious
+        // metals (XAU, XAG, XPT, XPD), SDRs and bond units.
+        Some(cur) if cur.exponent().is_none() => {
+            Err(invalid("currency", code, "not a currency money is paid in (XXX, XTS, metals and units of account are not); use e.g. EUR, USD, JPY"))
+        }
         Some(_) => Ok(c),
         None => Err(invalid("currency", code, "not an ISO 4217 currency code (e.g. EUR, USD, JPY)")),
     }
+}
+
+/// Most characters in a name: of a party, a model, a training run.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Most characters in a work's title, artist or a credited name.
+pub const MAX_TITLE_CHARS: usize = 500;
+/// Most characters in free text: a reason, conditions, terms.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Most characters in a reason given with a decision.
+pub const MAX_REASON_CHARS: usize = MAX_TEXT_CHARS;
+
+/// Refuses text longer than `max` characters (every outside text is bounded, so that no caller
+/// can make another's lists or statements huge).
+pub fn bounded(field: &'static str, value: &str, max: usize) -> Result<(), RegistryError> {
+    let n = value.chars().count();
+    if n > max {
+        let head: String = value.chars().take(40).collect();
+        return Err(RegistryError::Invalid { field, value: format!("{head}…"), reason: format!("{n} characters; at most {max} are kept") });
+    }
+    Ok(())
 }
 
 /// How many decimals a currency's minor unit has (EUR 2, JPY 0, KWD 3).
@@ -540,6 +565,15 @@ impl Work {
         if self.artist.trim().is_empty() {
             return Err(invalid("artist", &self.artist, "a work needs a display artist"));
         }
+        bounded("title", &self.title, MAX_TITLE_CHARS)?;
+        bounded("artist", &self.artist, MAX_TITLE_CHARS)?;
+        for c in &self.credits {
+            bounded("credits", &c.name, MAX_TITLE_CHARS)?;
+            bounded("credits", &c.role, MAX_TITLE_CHARS)?;
+        }
+        if self.credits.len() > 1_000 || self.tracks.len() > 10_000 || self.shares.len() > 10_000 {
+            return Err(invalid("credits/tracks/shares", &self.isrc.to_string(), "too many for one work (at most 1,000 credits, 10,000 tracks and shares)"));
+        }
         if let Some(d) = self.duration_s
             && !(d.is_finite() && d > 0.0) {
                 return Err(invalid("duration", &d.to_string(), "a duration is a positive number of seconds"));
@@ -695,6 +729,20 @@ pub struct Licence {
 }
 
 impl Licence {
+    /// Where the licence stands on `date` (YYYY-MM-DD): `revoked`, `scheduled` (starts later),
+    /// `expired` (ended before) or `active`.
+    pub fn status_on(&self, date: &str) -> &'static str {
+        if self.revoked_at.is_some() {
+            "revoked"
+        } else if self.valid_from.as_str() > date {
+            "scheduled"
+        } else if self.valid_to.as_deref().is_some_and(|to| to < date) {
+            "expired"
+        } else {
+            "active"
+        }
+    }
+
     /// True when the licence covers `isrc` for `developer`'s `use_` in `territory` on `date`
     /// (YYYY-MM-DD) and is not revoked.
     pub fn covers(&self, developer: &str, use_: Use, isrc: &Isrc, territory: &Territory, date: &str) -> bool {
@@ -827,5 +875,36 @@ mod tests {
     fn enums_accept_both_spellings_of_licence() {
         assert_eq!("license-required".parse::<Decision>().unwrap(), Decision::LicenceRequired);
         assert!("maybe".parse::<Decision>().unwrap_err().to_string().contains("deny, licence-required, allow"));
+    }
+
+    #[test]
+    fn only_money_is_a_currency() {
+        for code in ["EUR", "usd", "JPY", "KWD"] {
+            assert!(validate_currency(code).is_ok(), "{code}");
+        }
+        for code in ["XXX", "XAU", "XAG", "XTS", "XDR", "ABC"] {
+            assert!(validate_currency(code).is_err(), "{code} is not money");
+        }
+    }
+
+    #[test]
+    fn outside_text_is_bounded() {
+        assert!(bounded("model", &"m".repeat(MAX_NAME_CHARS), MAX_NAME_CHARS).is_ok());
+        let err = bounded("model", &"m".repeat(255_000), MAX_NAME_CHARS).unwrap_err().to_string();
+        assert!(err.contains("255000 characters") && err.len() < 400, "{err}");
+        let mut w = Work {
+            isrc: "GBAYE6900531".parse().unwrap(),
+            title: "t".repeat(MAX_TITLE_CHARS + 1),
+            artist: "A".into(),
+            duration_s: None,
+            iswc: None,
+            registrant: "label-a".into(),
+            credits: vec![],
+            shares: parse_shares("label-a=100").unwrap(),
+            tracks: vec![],
+        };
+        assert!(w.validate().is_err());
+        w.title = "A title".into();
+        assert!(w.validate().is_ok());
     }
 }

@@ -5,7 +5,7 @@ use crate::audit::{self, AuditReport, Event};
 use crate::model::*;
 use crate::scan::{clear_work, FileVerdict, ManifestRecord, Scan, ScanFile, Verdict, WorkClearance};
 use crate::sqlite::SqliteStore;
-use crate::store::{Store, Tx};
+use crate::store::{DocKind, Store, Tx};
 use crate::RegistryError;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -93,6 +93,17 @@ impl LicenceGrant {
     }
 }
 
+/// A holder's answer to one use (see [`Registry::holder_answers`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UseAnswer {
+    /// The use.
+    #[serde(rename = "use")]
+    pub use_: Use,
+    /// The answer and why.
+    #[serde(flatten)]
+    pub answer: crate::scan::HolderClearance,
+}
+
 /// A work another holder already registered.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WorkConflict {
@@ -104,6 +115,10 @@ pub struct WorkConflict {
     pub registered_by: String,
     /// The title in the import.
     pub imported_title: String,
+    /// Set when the conflict is that the imported audio is a recording already registered, by
+    /// another holder, under this other ISRC: the same audio registered twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_audio_as: Option<Isrc>,
 }
 
 /// What a catalogue registration did.
@@ -117,6 +132,71 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Works registered by another holder: not changed, to be resolved between the holders.
     pub conflicts: Vec<WorkConflict>,
+    /// Works whose new shares remove or reduce another holder's: not changed until every such
+    /// holder agrees (`fermata work agree`).
+    pub awaiting_agreement: Vec<ShareChange>,
+}
+
+/// Where a proposed change of shares stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShareChangeStatus {
+    /// Waiting for the holders it reduces.
+    Pending,
+    /// Every such holder agreed; the shares were changed.
+    Applied,
+    /// A holder it reduces refused; nothing changed.
+    Refused,
+    /// A newer proposal for the same work replaced it.
+    Superseded,
+}
+
+/// A change to a work's shares that removes or reduces another holder's share. It changes
+/// nothing until each of those holders agrees: one holder cannot sign away another's say.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct ShareChange {
+    /// Its id, e.g. `shc-000001`.
+    pub id: String,
+    /// The work.
+    pub isrc: Isrc,
+    /// Who proposed it (the work's registrant).
+    pub proposed_by: String,
+    /// The shares now.
+    pub current: Vec<Share>,
+    /// The work as it would become (shares, metadata, tracks).
+    pub proposed: Work,
+    /// The holders whose share it removes or reduces, who must agree.
+    pub affected: Vec<String>,
+    /// Those of them who agreed.
+    pub agreed: Vec<String>,
+    /// Where it stands.
+    pub status: ShareChangeStatus,
+    /// When it was proposed.
+    pub created_at: String,
+    /// Who refused, and why, if refused.
+    pub refusal: Option<String>,
+}
+
+/// The holders (other than `registrant`) whose share in some territory `new` removes or lowers.
+pub fn reduced_holders(old: &[Share], new: &[Share], registrant: &str) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for s in old.iter().filter(|s| s.holder != registrant) {
+        let now: u32 = new.iter().filter(|n| n.holder == s.holder && n.territory == s.territory).map(|n| n.basis_points).sum();
+        if now < s.basis_points {
+            out.insert(s.holder.clone());
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn work_subjects(work: &Work, also: &[Share], holder: &str) -> String {
+    let mut subjects = format!("work:{} party:{holder}", work.isrc);
+    for h in work.shares.iter().chain(also).map(|s| &s.holder).collect::<BTreeSet<_>>() {
+        if h != holder {
+            subjects.push_str(&format!(" party:{h}"));
+        }
+    }
+    subjects
 }
 
 /// Every offer (withdrawn ones included; `Offer::covers` skips those).
@@ -168,6 +248,9 @@ fn holds_share(work: &Work, holder: &str) -> bool {
 
 /// Grants a licence inside a transaction (used by `grant_licence` and by request approvals).
 pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Result<Licence, RegistryError> {
+    if let Some(t) = &grant.terms {
+        bounded("terms", t, MAX_TEXT_CHARS)?;
+    }
     let valid_from = validate_date("valid-from", &grant.valid_from)?;
     let valid_to = grant.valid_to.as_deref().map(|to| validate_date("valid-to", to)).transpose()?;
     if let Some(to) = &valid_to {
@@ -268,6 +351,7 @@ impl Registry {
         if name.trim().is_empty() {
             return Err(RegistryError::Invalid { field: "name", value: name.into(), reason: "a party needs a name".into() });
         }
+        bounded("name", name, MAX_NAME_CHARS)?;
         self.write(|tx| {
             if tx.party(id)?.is_some() {
                 return Err(RegistryError::AlreadyExists { what: "party", id: id.into() });
@@ -310,6 +394,7 @@ impl Registry {
                         need_holder(tx, &share.holder)?;
                     }
                 }
+                let mut previous_shares: Vec<Share> = Vec::new();
                 let action = match tx.work(&work.isrc)? {
                     Some(existing) if existing.registrant != holder => {
                         report.conflicts.push(WorkConflict {
@@ -317,6 +402,7 @@ impl Registry {
                             registered_title: existing.title,
                             registered_by: existing.registrant,
                             imported_title: work.title,
+                            same_audio_as: None,
                         });
                         continue;
                     }
@@ -329,6 +415,43 @@ impl Registry {
                             report.unchanged += 1;
                             continue;
                         }
+                        let affected = reduced_holders(&existing.shares, &work.shares, holder);
+                        if !affected.is_empty() {
+                            // Another holder's share would shrink: propose, change nothing.
+                            let docs: Vec<ShareChange> =
+                                tx.docs(DocKind::ShareChange, Some(holder))?.iter().map(|j| crate::market::decode_doc(j)).collect::<Result<_, _>>()?;
+                            let mut same = None;
+                            for mut old in docs.into_iter().filter(|c| c.isrc == work.isrc && c.status == ShareChangeStatus::Pending) {
+                                if old.proposed == work {
+                                    same = Some(old);
+                                    continue;
+                                }
+                                old.status = ShareChangeStatus::Superseded;
+                                tx.put_doc(DocKind::ShareChange, &old.id, holder, &audit::payload(&old)?)?;
+                                append(tx, actor, "work.share-change-superseded", work_subjects(&old.proposed, &old.current, holder), audit::payload(&old)?)?;
+                            }
+                            if let Some(c) = same {
+                                report.awaiting_agreement.push(c);
+                                continue;
+                            }
+                            let change = ShareChange {
+                                id: format!("shc-{:06}", tx.next_number("share-change")?),
+                                isrc: work.isrc.clone(),
+                                proposed_by: holder.to_string(),
+                                current: existing.shares.clone(),
+                                proposed: work.clone(),
+                                affected,
+                                agreed: vec![],
+                                status: ShareChangeStatus::Pending,
+                                created_at: audit::now(),
+                                refusal: None,
+                            };
+                            tx.put_doc(DocKind::ShareChange, &change.id, holder, &audit::payload(&change)?)?;
+                            append(tx, actor, "work.share-change-proposed", work_subjects(&work, &existing.shares, holder), audit::payload(&change)?)?;
+                            report.awaiting_agreement.push(change);
+                            continue;
+                        }
+                        previous_shares = existing.shares.clone();
                         report.updated.push(work.isrc.clone());
                         "work.updated"
                     }
@@ -339,15 +462,89 @@ impl Registry {
                 };
                 work.shares.sort();
                 tx.put_work(&work)?;
-                let mut subjects = format!("work:{} party:{holder}", work.isrc);
-                for h in work.shares.iter().map(|s| &s.holder).collect::<BTreeSet<_>>() {
-                    if h != holder {
-                        subjects.push_str(&format!(" party:{h}"));
-                    }
-                }
-                append(tx, actor, action, subjects, audit::payload(&work)?)?;
+                // Every holder the change touches, before or after, sees it in its history.
+                append(tx, actor, action, work_subjects(&work, &previous_shares, holder), audit::payload(&work)?)?;
             }
             Ok(report)
+        })
+    }
+
+    /// Proposed share changes: those `party` proposed or must agree to (every one when None).
+    pub fn share_changes(&mut self, party: Option<&str>) -> Result<Vec<ShareChange>, RegistryError> {
+        self.read(|tx| {
+            let all: Vec<ShareChange> = tx.docs(DocKind::ShareChange, None)?.iter().map(|j| crate::market::decode_doc(j)).collect::<Result<_, _>>()?;
+            Ok(all.into_iter().filter(|c| party.is_none_or(|p| c.proposed_by == p || c.affected.iter().any(|a| a == p))).collect())
+        })
+    }
+
+    /// `holder`, whose share a proposed change removes or reduces, agrees to it (or refuses it).
+    /// When the last such holder agrees, the work takes the proposed shares.
+    pub fn agree_share_change(&mut self, id: &str, holder: &str, agree: bool, reason: Option<&str>, actor: &str) -> Result<ShareChange, RegistryError> {
+        if let Some(r) = reason {
+            bounded("reason", r, MAX_REASON_CHARS)?;
+        }
+        self.write(|tx| {
+            let json = tx.doc(DocKind::ShareChange, id)?.ok_or_else(|| RegistryError::NotFound {
+                what: "share change",
+                id: id.into(),
+                hint: "see `fermata work changes`",
+            })?;
+            let mut change: ShareChange = crate::market::decode_doc(&json)?;
+            if !change.affected.iter().any(|a| a == holder) {
+                return Err(RegistryError::NotFound { what: "share change", id: id.into(), hint: "see `fermata work changes`" });
+            }
+            if change.status != ShareChangeStatus::Pending {
+                return Err(RegistryError::Conflict(format!("share change {id} is no longer pending: it was {:?}", change.status).to_lowercase()));
+            }
+            let subjects = work_subjects(&change.proposed, &change.current, &change.proposed_by);
+            if !agree {
+                change.status = ShareChangeStatus::Refused;
+                change.refusal = Some(format!("{holder}: {}", reason.unwrap_or("no reason given")));
+                tx.put_doc(DocKind::ShareChange, &change.id, &change.proposed_by, &audit::payload(&change)?)?;
+                append(tx, actor, "work.share-change-refused", subjects, audit::payload(&change)?)?;
+                return Ok(change);
+            }
+            if !change.agreed.iter().any(|a| a == holder) {
+                change.agreed.push(holder.to_string());
+            }
+            let all_agreed = change.affected.iter().all(|a| change.agreed.contains(a));
+            if all_agreed {
+                let current = need_work(tx, &change.isrc)?;
+                if current.shares != change.current {
+                    return Err(RegistryError::Conflict(format!(
+                        "the shares of {} changed since {id} was proposed: import the catalogue again to propose anew",
+                        change.isrc
+                    )));
+                }
+                let mut work = change.proposed.clone();
+                let mut tracks: BTreeSet<String> = current.tracks.iter().cloned().collect();
+                tracks.extend(work.tracks.iter().cloned());
+                work.tracks = tracks.into_iter().collect();
+                work.shares.sort();
+                tx.put_work(&work)?;
+                change.status = ShareChangeStatus::Applied;
+                tx.put_doc(DocKind::ShareChange, &change.id, &change.proposed_by, &audit::payload(&change)?)?;
+                append(tx, actor, "work.share-change-agreed", subjects.clone(), audit::payload(&change)?)?;
+                append(tx, actor, "work.updated", subjects, audit::payload(&work)?)?;
+            } else {
+                tx.put_doc(DocKind::ShareChange, &change.id, &change.proposed_by, &audit::payload(&change)?)?;
+                append(tx, actor, "work.share-change-agreed", subjects, audit::payload(&change)?)?;
+            }
+            Ok(change)
+        })
+    }
+
+    /// Records, for both holders, that `holder` tried to register audio that is already
+    /// registered by another holder under another ISRC (see [`WorkConflict::same_audio_as`]). The
+    /// import sets such works aside; this puts the clash in both holders' history.
+    pub fn record_audio_conflicts(&mut self, holder: &str, conflicts: &[WorkConflict], actor: &str) -> Result<(), RegistryError> {
+        self.write(|tx| {
+            for c in conflicts {
+                let Some(existing) = &c.same_audio_as else { continue };
+                let subjects = format!("work:{} work:{existing} party:{holder} party:{}", c.isrc, c.registered_by);
+                append(tx, actor, "work.audio-conflict", subjects, audit::payload(c)?)?;
+            }
+            Ok(())
         })
     }
 
@@ -368,6 +565,12 @@ impl Registry {
 
     /// Sets (or replaces) a policy. A holder sets policies only for works it holds a share in.
     pub fn set_policy(&mut self, change: PolicyChange, actor: &str) -> Result<Policy, RegistryError> {
+        if let Some(c) = &change.conditions {
+            bounded("conditions", c, MAX_TEXT_CHARS)?;
+        }
+        if let Some(m) = change.term_months {
+            crate::market_ops::validate_term_months(m)?;
+        }
         if change.decision != Decision::LicenceRequired && (change.price.is_some() || change.term_months.is_some()) {
             return Err(RegistryError::NotAllowed(format!(
                 "a price or term is an offer, which only a licence-required policy makes (this one is {})",
@@ -406,6 +609,36 @@ impl Registry {
         })
     }
 
+    /// The co-owners of `holder`'s works (of `work` alone, if given) that have said nothing
+    /// about `use_`, with the work: their silence is a no, whatever `holder` says, so a holder
+    /// setting a policy is told who else must answer.
+    pub fn silent_co_owners(&mut self, holder: &str, work: Option<&Isrc>, use_: Use) -> Result<Vec<(Isrc, String)>, RegistryError> {
+        self.read(|tx| {
+            let works = match work {
+                Some(isrc) => vec![need_work(tx, isrc)?],
+                None => tx.works(Some(holder))?,
+            };
+            let offers = load_offers(tx)?;
+            let mut policies: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
+            let mut out = Vec::new();
+            let world = Territory::world();
+            for w in works.iter().filter(|w| holds_share(w, holder)) {
+                for other in w.shares.iter().map(|s| s.holder.as_str()).filter(|h| *h != holder).collect::<BTreeSet<_>>() {
+                    if !policies.contains_key(other) {
+                        policies.insert(other.to_string(), tx.policies(other)?);
+                    }
+                    let q = crate::scan::Question { developer: None, use_, territory: &world, date: "0000-01-01" };
+                    let theirs = policies.get(other).map(Vec::as_slice).unwrap_or_default();
+                    let a = crate::scan::holder_answer(other, 0, Some(&w.isrc), &q, theirs, &[], &offers);
+                    if a.source == Some(crate::scan::AnswerSource::NoPolicy) {
+                        out.push((w.isrc.clone(), other.to_string()));
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// Every policy `holder` has set.
     pub fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError> {
         self.read(|tx| {
@@ -422,6 +655,9 @@ impl Registry {
 
     /// Revokes a licence from now on.
     pub fn revoke_licence(&mut self, id: &str, reason: Option<&str>, actor: &str) -> Result<Licence, RegistryError> {
+        if let Some(r) = reason {
+            bounded("reason", r, MAX_REASON_CHARS)?;
+        }
         self.write(|tx| {
             let mut licence = tx.licence(id)?.ok_or_else(|| RegistryError::NotFound {
                 what: "licence",
@@ -469,6 +705,44 @@ impl Registry {
             let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
             let offers = load_offers(tx)?;
             Ok(clear_work(&work, developer, use_, territory, &date, &mut policies_of, &licences, &offers))
+        })
+    }
+
+    /// What `holder` says to each use of `work` (None: of its catalogue as a whole) in
+    /// `territory` on `date`, and why: [`crate::holder_answer`], the answer a scan and a licence
+    /// request get. With a developer, its licences count too.
+    pub fn holder_answers(
+        &mut self,
+        holder: &str,
+        work: Option<&Isrc>,
+        developer: Option<&str>,
+        territory: &Territory,
+        date: &str,
+    ) -> Result<Vec<UseAnswer>, RegistryError> {
+        let date = validate_date("date", date)?;
+        self.read(|tx| {
+            need_holder(tx, holder)?;
+            let mut basis_points = 0;
+            if let Some(isrc) = work {
+                let w = need_work(tx, isrc)?;
+                let Some(share) = w.shares_in(territory).into_iter().find(|s| s.holder == holder) else {
+                    return Err(RegistryError::NotAllowed(format!("'{holder}' holds no share in {isrc} in {territory}")));
+                };
+                basis_points = share.basis_points;
+            }
+            if let Some(d) = developer {
+                need_developer(tx, d)?;
+            }
+            let policies = tx.policies(holder)?;
+            let licences = tx.licences()?;
+            let offers = load_offers(tx)?;
+            Ok(Use::ALL
+                .iter()
+                .map(|&use_| {
+                    let q = crate::scan::Question { developer, use_, territory, date: &date };
+                    UseAnswer { use_, answer: crate::scan::holder_answer(holder, basis_points, work, &q, &policies, &licences, &offers) }
+                })
+                .collect())
         })
     }
 
@@ -716,6 +990,45 @@ mod tests {
         assert_eq!(r.history(None).unwrap().len(), events + 1, "only the party was added");
         // Both holders see the co-owned work.
         assert_eq!(r.works(Some("pub-b")).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_reimport_cannot_remove_or_reduce_a_co_owner_without_its_agreement() {
+        let (_d, mut r) = registry();
+        let isrc: Isrc = "GBAAA2600006".parse().unwrap();
+        let de: Territory = "DE".parse().unwrap();
+        r.register_works("label-a", vec![work("GBAAA2600006", "label-a", "label-a=50;pub-b=50")], "cli").unwrap();
+        r.set_policy(PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow), "label-a").unwrap();
+        r.set_policy(PolicyChange::new("pub-b", None, Use::TrainGenai, Decision::Deny), "pub-b").unwrap();
+        // label-a re-imports the work as its own alone: nothing changes, a proposal waits for pub-b.
+        let report = r.register_works("label-a", vec![work("GBAAA2600006", "label-a", "label-a=100")], "cli").unwrap();
+        assert!(report.updated.is_empty(), "{report:?}");
+        assert_eq!(report.awaiting_agreement.len(), 1);
+        let change = report.awaiting_agreement[0].clone();
+        assert_eq!(change.affected, vec!["pub-b".to_string()]);
+        assert_eq!(r.work(&isrc).unwrap().shares.len(), 2);
+        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
+        assert!(r.history(Some("party:pub-b")).unwrap().iter().any(|e| e.action == "work.share-change-proposed"));
+        // The same re-import again makes no second proposal; a reduction to 30 % is one too.
+        let again = r.register_works("label-a", vec![work("GBAAA2600006", "label-a", "label-a=100")], "cli").unwrap();
+        assert_eq!(again.awaiting_agreement[0].id, change.id);
+        assert_eq!(r.share_changes(Some("pub-b")).unwrap().len(), 1);
+        assert_eq!(reduced_holders(&parse_shares("label-a=50;pub-b=50").unwrap(), &parse_shares("label-a=70;pub-b=30").unwrap(), "label-a"), vec!["pub-b"]);
+        assert!(reduced_holders(&parse_shares("label-a=50;pub-b=50").unwrap(), &parse_shares("label-a=40;pub-b=60").unwrap(), "label-a").is_empty());
+        // Only the affected holder may agree; once it does, the shares change.
+        assert!(r.agree_share_change(&change.id, "label-a", true, None, "label-a").is_err());
+        let done = r.agree_share_change(&change.id, "pub-b", true, None, "pub-b").unwrap();
+        assert_eq!(done.status, ShareChangeStatus::Applied);
+        assert_eq!(r.work(&isrc).unwrap().shares.len(), 1);
+        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Cleared);
+        assert!(r.history(Some("party:pub-b")).unwrap().iter().any(|e| e.action == "work.updated"));
+        // A refusal leaves the shares as they are.
+        r.register_works("label-a", vec![work("GBAAA2600007", "label-a", "label-a=50;pub-b=50")], "cli").unwrap();
+        let p = r.register_works("label-a", vec![work("GBAAA2600007", "label-a", "label-a=100")], "cli").unwrap();
+        let refused = r.agree_share_change(&p.awaiting_agreement[0].id, "pub-b", false, Some("we hold half"), "pub-b").unwrap();
+        assert_eq!(refused.status, ShareChangeStatus::Refused);
+        assert_eq!(r.work(&"GBAAA2600007".parse().unwrap()).unwrap().shares.len(), 2);
+        assert!(r.verify_audit().unwrap().first_bad.is_none());
     }
 
     #[test]

@@ -78,6 +78,9 @@ pub struct HolderClearance {
     pub reason: String,
     /// What it offers, when a licence is required.
     pub offer: Option<OfferedTerms>,
+    /// Which of the holder's statements gave the answer (None in verdicts recorded before it was kept).
+    #[serde(default)]
+    pub source: Option<AnswerSource>,
 }
 
 /// The answer for one work: cleared only when every holder of a share clears it.
@@ -94,12 +97,166 @@ pub struct WorkClearance {
     pub holders: Vec<HolderClearance>,
 }
 
-/// Decides whether `developer` may make `use_` of `work` in `territory` on `date` (YYYY-MM-DD).
+/// Which statement of the holder an answer comes from, most specific first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum AnswerSource {
+    /// A licence granted to this developer.
+    Licence,
+    /// An offer naming the work.
+    WorkOffer,
+    /// The holder's policy for the work.
+    WorkPolicy,
+    /// An offer for the holder's whole catalogue.
+    CatalogueOffer,
+    /// The holder's catalogue-wide policy.
+    CataloguePolicy,
+    /// Nothing: the holder has not answered, and no means no.
+    NoPolicy,
+}
+
+/// The question put to a holder: may `developer` make `use_` of a work (or of the holder's
+/// catalogue) in `territory` on `date`?
+#[derive(Clone, Copy, Debug)]
+pub struct Question<'a> {
+    /// The developer asking; None when no developer is in view (no licence can then apply).
+    pub developer: Option<&'a str>,
+    /// The use.
+    pub use_: Use,
+    /// Where.
+    pub territory: &'a Territory,
+    /// On which day (YYYY-MM-DD).
+    pub date: &'a str,
+}
+
+fn licence_applies(l: &Licence, developer: &str, use_: Use, work: Option<&Isrc>, territory: &Territory) -> bool {
+    l.revoked_at.is_none()
+        && l.developer == developer
+        && l.use_ == use_
+        && match work {
+            Some(isrc) => l.works.is_empty() || l.works.contains(isrc),
+            None => l.works.is_empty(),
+        }
+        && territory.covered_by(&l.territories)
+}
+
+/// What `holder` says to the question about `work` (None: its catalogue as a whole), and why.
 ///
-/// For each holder of a share in that territory: a licence that covers the use clears it;
-/// otherwise its policy for this work, or else its catalogue-wide policy, answers; with no
-/// policy the answer is `denied`. A policy limited to some territories answers `denied`
-/// elsewhere. Uses are independent: a policy or licence for one use says nothing about another.
+/// This is the one answer every door gives — scans, licence requests and their auto-accept,
+/// `policy show`, the API — so none of them can disagree. In order, the first that speaks wins:
+/// a licence to the developer covering the use, work, territory and date; an offer naming the
+/// work; the holder's policy for the work; an offer for its whole catalogue; its catalogue
+/// policy; else `denied` (no means no). A policy or offer limited to some territories says
+/// nothing elsewhere (a policy then answers `denied` there). An offer makes the answer
+/// `licence-required` with its terms.
+pub fn holder_answer(
+    holder: &str,
+    basis_points: u32,
+    work: Option<&Isrc>,
+    q: &Question<'_>,
+    policies: &[Policy],
+    licences: &[Licence],
+    offers: &[Offer],
+) -> HolderClearance {
+    let use_ = q.use_;
+    let territory = q.territory;
+    let mut answer = HolderClearance {
+        holder: holder.to_string(),
+        basis_points,
+        verdict: Verdict::Denied,
+        licence: None,
+        reason: String::new(),
+        offer: None,
+        source: None,
+    };
+    let mut licence_note = String::new();
+    if let Some(developer) = q.developer {
+        let applicable: Vec<&Licence> =
+            licences.iter().filter(|l| l.holder == holder && licence_applies(l, developer, use_, work, territory)).collect();
+        if let Some(l) = applicable.iter().find(|l| l.valid_from.as_str() <= q.date && l.valid_to.as_deref().is_none_or(|to| q.date <= to)) {
+            answer.verdict = Verdict::Cleared;
+            answer.licence = Some(l.id.clone());
+            answer.reason = format!("licence {}", l.id);
+            answer.source = Some(AnswerSource::Licence);
+            return answer;
+        }
+        // A licence that does not hold today is worth saying, so nobody mistakes it for one that does.
+        if let Some(l) = applicable.iter().filter(|l| l.valid_from.as_str() > q.date).min_by(|a, b| a.valid_from.cmp(&b.valid_from)) {
+            licence_note = format!("; licence {} starts on {}", l.id, l.valid_from);
+        } else if let Some(l) = applicable.iter().filter(|l| l.valid_to.as_deref().is_some_and(|to| to < q.date)).max_by(|a, b| a.valid_to.cmp(&b.valid_to)) {
+            licence_note = format!("; licence {} ended on {}", l.id, l.valid_to.as_deref().unwrap_or_default());
+        }
+    }
+    let standing = |o: &&Offer| o.holder == holder && o.withdrawn_at.is_none() && o.use_ == use_ && territory.covered_by(&o.territories);
+    let offer_for_work = work.and_then(|isrc| offers.iter().filter(standing).find(|o| o.names(isrc)));
+    let offer_for_catalogue = offers.iter().filter(standing).find(|o| o.works.is_empty());
+    let mine = |p: &&Policy| p.holder == holder && p.use_ == use_;
+    let for_work = work.and_then(|isrc| policies.iter().filter(mine).find(|p| p.isrc.as_ref() == Some(isrc)));
+    let for_catalogue = policies.iter().filter(mine).find(|p| p.isrc.is_none());
+    let offer = match (offer_for_work, for_work, offer_for_catalogue) {
+        (Some(o), _, _) => Some((o, AnswerSource::WorkOffer)),
+        (None, None, Some(o)) => Some((o, AnswerSource::CatalogueOffer)),
+        _ => None,
+    };
+    if let Some((o, source)) = offer {
+        answer.verdict = Verdict::LicenceRequired;
+        answer.reason = format!("{holder}'s offer {} stands for {use_}{licence_note}", o.id);
+        answer.source = Some(source);
+        answer.offer = Some(OfferedTerms {
+            offer: Some(o.id.clone()),
+            auto_accept: o.auto_accept,
+            price: Some(o.price.clone()),
+            term_months: o.term_months,
+            territories: o.territories.clone(),
+        });
+        return answer;
+    }
+    let (policy, scope, source) = match (for_work, for_catalogue) {
+        (Some(p), _) => (p, "policy for this work", AnswerSource::WorkPolicy),
+        (None, Some(p)) => (p, "catalogue policy", AnswerSource::CataloguePolicy),
+        (None, None) => {
+            answer.source = Some(AnswerSource::NoPolicy);
+            answer.reason = format!("{holder} has not answered (no policy for {use_}): default deny{licence_note}");
+            return answer;
+        }
+    };
+    answer.source = Some(source);
+    if !territory.covered_by(&policy.territories) {
+        answer.reason = format!(
+            "{holder}'s {scope} for {use_} applies only in {}: deny here{licence_note}",
+            crate::model::territories_to_string(&policy.territories)
+        );
+        return answer;
+    }
+    match policy.decision {
+        Decision::Deny => answer.reason = format!("{holder}'s {scope} reserves {use_}{licence_note}"),
+        Decision::LicenceRequired => {
+            answer.verdict = Verdict::LicenceRequired;
+            answer.reason = format!("{holder}'s {scope} asks a licence for {use_}{licence_note}");
+            answer.offer = Some(OfferedTerms {
+                offer: None,
+                auto_accept: false,
+                price: policy.price.clone(),
+                term_months: policy.term_months,
+                territories: policy.territories.clone(),
+            });
+        }
+        Decision::Allow => {
+            answer.verdict = Verdict::Cleared;
+            answer.reason = match &policy.conditions {
+                Some(c) => format!("{holder}'s {scope} allows {use_} on condition: {c}"),
+                None => format!("{holder}'s {scope} allows {use_}"),
+            };
+        }
+    }
+    answer
+}
+
+/// Decides whether `developer` may make `use_` of `work` in `territory` on `date` (YYYY-MM-DD):
+/// [`holder_answer`] for each holder of a share there; the work is cleared only when every one
+/// of them clears it.
+#[allow(clippy::too_many_arguments)]
 pub fn clear_work(
     work: &Work,
     developer: &str,
@@ -110,89 +267,12 @@ pub fn clear_work(
     licences: &[Licence],
     offers: &[Offer],
 ) -> WorkClearance {
-    let mut holders = Vec::new();
-    for share in work.shares_in(territory) {
-        let licence = licences.iter().find(|l| l.holder == share.holder && l.covers(developer, use_, &work.isrc, territory, date));
-        let mut answer = HolderClearance {
-            holder: share.holder.clone(),
-            basis_points: share.basis_points,
-            verdict: Verdict::Denied,
-            licence: None,
-            reason: String::new(),
-            offer: None,
-        };
-        if let Some(l) = licence {
-            answer.verdict = Verdict::Cleared;
-            answer.licence = Some(l.id.clone());
-            answer.reason = format!("licence {}", l.id);
-            holders.push(answer);
-            continue;
-        }
-        // The most specific answer wins: an offer naming the work, the work's policy, an offer
-        // for the whole catalogue, the catalogue policy; at each level an offer (standing terms
-        // published later for trade) comes before a policy.
-        let holder_offers: Vec<&Offer> =
-            offers.iter().filter(|o| o.holder == share.holder && o.covers(&work.isrc, use_, territory)).collect();
-        let policies = policies_of(&share.holder);
-        let for_work = policies.iter().find(|p| p.use_ == use_ && p.isrc.as_ref() == Some(&work.isrc));
-        let default = policies.iter().find(|p| p.use_ == use_ && p.isrc.is_none());
-        let offer_for_work = holder_offers.iter().find(|o| o.names(&work.isrc));
-        let offer_for_catalogue = holder_offers.iter().find(|o| o.works.is_empty());
-        let offer = match (offer_for_work, for_work, offer_for_catalogue) {
-            (Some(o), _, _) => Some(*o),
-            (None, None, Some(o)) => Some(*o),
-            _ => None,
-        };
-        if let Some(o) = offer {
-            answer.verdict = Verdict::LicenceRequired;
-            answer.reason = format!("offer {} stands for {use_}", o.id);
-            answer.offer = Some(OfferedTerms {
-                offer: Some(o.id.clone()),
-                auto_accept: o.auto_accept,
-                price: Some(o.price.clone()),
-                term_months: o.term_months,
-                territories: o.territories.clone(),
-            });
-            holders.push(answer);
-            continue;
-        }
-        let (policy, scope) = match (for_work, default) {
-            (Some(p), _) => (Some(p), "its policy for this work"),
-            (None, Some(p)) => (Some(p), "its catalogue policy"),
-            (None, None) => (None, ""),
-        };
-        match policy {
-            None => answer.reason = format!("no policy for {use_}: the default is deny"),
-            Some(p) if !territory.covered_by(&p.territories) => {
-                answer.reason = format!(
-                    "{scope} for {use_} applies only in {}",
-                    crate::model::territories_to_string(&p.territories)
-                );
-            }
-            Some(p) => match p.decision {
-                Decision::Deny => answer.reason = format!("{scope} reserves {use_}"),
-                Decision::LicenceRequired => {
-                    answer.verdict = Verdict::LicenceRequired;
-                    answer.reason = format!("{scope} offers a licence for {use_}");
-                    answer.offer = Some(OfferedTerms {
-                        offer: None,
-                        auto_accept: false,
-                        price: p.price.clone(),
-                        term_months: p.term_months,
-                        territories: p.territories.clone(),
-                    });
-                }
-                Decision::Allow => {
-                    answer.verdict = Verdict::Cleared;
-                    answer.reason = match &p.conditions {
-                        Some(c) => format!("{scope} allows {use_} on condition: {c}"),
-                        None => format!("{scope} allows {use_}"),
-                    };
-                }
-            },
-        }
-        holders.push(answer);
-    }
+    let q = Question { developer: Some(developer), use_, territory, date };
+    let holders: Vec<HolderClearance> = work
+        .shares_in(territory)
+        .into_iter()
+        .map(|share| holder_answer(&share.holder, share.basis_points, Some(&work.isrc), &q, &policies_of(&share.holder), licences, offers))
+        .collect();
     let verdict = if holders.is_empty() {
         // A work always has shares; none in this territory means nobody there said yes.
         Verdict::Denied
@@ -262,7 +342,23 @@ impl FileVerdict {
                 format!("cleared by {}", dedup(basis).join(", "))
             }
             Verdict::LicenceRequired => format!("a licence is required for {}", listed(Verdict::LicenceRequired)),
-            _ => format!("reserved by a rights holder: {}", listed(Verdict::Denied)),
+            _ => {
+                // Name who said no, or who has not answered, for each work: "no policy" and an
+                // explicit reservation are both a no, but they ask different things of a developer.
+                let why: Vec<String> = works
+                    .iter()
+                    .filter(|w| w.verdict == Verdict::Denied)
+                    .map(|w| {
+                        let holders: Vec<&str> = w.holders.iter().filter(|h| h.verdict == Verdict::Denied).map(|h| h.reason.as_str()).collect();
+                        if holders.is_empty() {
+                            format!("{}: no holder of a share here", w.isrc)
+                        } else {
+                            format!("{}: {}", w.isrc, holders.join("; "))
+                        }
+                    })
+                    .collect();
+                format!("denied: {}", why.join(" | "))
+            }
         };
         FileVerdict { verdict, reason, works }
     }
@@ -470,6 +566,52 @@ mod tests {
         assert_eq!(decide(&w, &[], &[revoked], Use::TrainGenai, "DE").verdict, Verdict::Denied);
         let other_use = [licence("label-a", Use::TrainAi, "2026-01-01", None)];
         assert_eq!(decide(&w, &[], &other_use, Use::TrainGenai, "DE").verdict, Verdict::Denied);
+    }
+
+    #[test]
+    fn a_licence_not_yet_started_or_ended_is_named_in_the_reason() {
+        let w = work("label-a=100");
+        let later = [licence("label-a", Use::TrainGenai, "2026-12-01", None)];
+        let c = decide(&w, &[], &later, Use::TrainGenai, "DE");
+        assert_eq!(c.verdict, Verdict::Denied);
+        assert!(c.holders[0].reason.contains("starts on 2026-12-01"), "{}", c.holders[0].reason);
+        assert_eq!(later[0].status_on("2026-06-01"), "scheduled");
+        let ended = [licence("label-a", Use::TrainGenai, "2025-01-01", Some("2025-12-31"))];
+        let c = decide(&w, &[], &ended, Use::TrainGenai, "DE");
+        assert!(c.holders[0].reason.contains("ended on 2025-12-31"), "{}", c.holders[0].reason);
+        assert_eq!(ended[0].status_on("2026-06-01"), "expired");
+    }
+
+    #[test]
+    fn a_silent_holder_is_named_and_a_catalogue_offer_does_not_reach_a_reserved_work() {
+        let w = work("label-a=50;pub-b=50");
+        let policies = [
+            policy("label-a", Some("GBAYE6900531"), Use::TrainGenai, Decision::Deny, ""),
+        ];
+        let offer = Offer {
+            id: "off-000001".into(),
+            holder: "label-a".into(),
+            works: vec![],
+            use_: Use::TrainGenai,
+            territories: vec![],
+            price: "per-work:1:EUR".parse().unwrap(),
+            term_months: None,
+            auto_accept: true,
+            created_at: String::new(),
+            withdrawn_at: None,
+        };
+        let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();
+        let c = clear_work(&w, "dev", Use::TrainGenai, &"DE".parse().unwrap(), "2026-06-01", &mut lookup, &[], std::slice::from_ref(&offer));
+        assert_eq!(c.holders[0].verdict, Verdict::Denied);
+        assert_eq!(c.holders[0].source, Some(AnswerSource::WorkPolicy));
+        assert_eq!(c.holders[1].source, Some(AnswerSource::NoPolicy));
+        let file = FileVerdict::combine(vec![c]);
+        assert!(file.reason.contains("label-a's policy for this work reserves train-genai"), "{}", file.reason);
+        assert!(file.reason.contains("pub-b has not answered"), "{}", file.reason);
+        // For the catalogue as a whole, the offer answers.
+        let q = Question { developer: None, use_: Use::TrainGenai, territory: &"DE".parse().unwrap(), date: "2026-06-01" };
+        let a = holder_answer("label-a", 0, None, &q, &policies, &[], std::slice::from_ref(&offer));
+        assert_eq!((a.verdict, a.source), (Verdict::LicenceRequired, Some(AnswerSource::CatalogueOffer)));
     }
 
     #[test]

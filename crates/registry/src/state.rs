@@ -172,6 +172,7 @@ fn doc_kind(kind: DocKind) -> &'static str {
         DocKind::Request => "request",
         DocKind::Usage => "usage",
         DocKind::Statement => "statement",
+        DocKind::ShareChange => "share-change",
     }
 }
 
@@ -193,7 +194,7 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 4] = [DocKind::Offer, DocKind::Request, DocKind::Usage, DocKind::Statement];
+const DOC_KINDS: [DocKind; 5] = [DocKind::Offer, DocKind::Request, DocKind::Usage, DocKind::Statement, DocKind::ShareChange];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.
 pub(crate) fn current(tx: &mut dyn Tx) -> Result<BTreeMap<Key, String>, RegistryError> {

@@ -32,6 +32,9 @@ pub enum DocKind {
     Usage,
     /// Remuneration statements (owner: the developer).
     Statement,
+    /// Proposed changes to a work's shares that wait for the holders they reduce (owner: the
+    /// proposing registrant).
+    ShareChange,
 }
 
 /// A document as stored: its id, its owner and its JSON.

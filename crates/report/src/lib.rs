@@ -119,14 +119,19 @@ impl HolderProofs {
              With Python 3 and nothing else: `python3 verify_proof.py {file} {root} {size}` \
              (the script is `docs/verify_proof.py` in fermata's repository; it checks every proof in the file).\n\n\
              With your own code:\n\n\
-             1. A leaf is `SHA-256(0x00 || ISRC \"|\" SHA256 \"|\" CLEARANCE)`, where CLEARANCE is the \
-             sorted clearance list joined by `,`. A node is `SHA-256(0x01 || left || right)`.\n\
-             2. An *included* proof gives each of the work's leaves with its index and audit path: \
-             recompute the root with the algorithm of RFC 9162 section 2.1.3.2 and compare.\n\
+             1. Each proof carries the manifest's header (id, created_at, and the scan: developer, model, \
+             use, territory, dataset, finished_at) and its tree root. Recompute \
+             `SHA-256(0x03 || header hash || tree size || tree root)` and check it is the published root: \
+             the proof is then about that developer's model, use and territory.\n\
+             2. A leaf is `SHA-256(0x00 || leaf data)`, the leaf data being the entry's ISRC, SHA256, \
+             clearance, holders, path and title, each length-prefixed. A node is \
+             `SHA-256(0x01 || left || right)`. An *included* proof gives each of the work's leaves with \
+             its index and audit path: recompute the tree root with the algorithm of RFC 9162 section \
+             2.1.3.2 and compare.\n\
              3. A *not-included* proof gives the two adjacent leaves whose ISRCs bracket the work \
-             (or the first or last leaf alone, at the ends): both must lead to the root, their \
+             (or the first or last leaf alone, at the ends): both must lead to the tree root, their \
              indexes must be consecutive, and the work's ISRC must sort strictly between them.\n\n\
-             The full description is in fermata's `docs/manifest.md`.\n\n## The works\n\n| ISRC | in the manifest |\n| --- | --- |\n",
+             The exact bytes are in fermata's `docs/manifest.md`.\n\n## The works\n\n| ISRC | in the manifest |\n| --- | --- |\n",
             holder = self.holder,
             model = self.scan.model,
             manifest = self.manifest,

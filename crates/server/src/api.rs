@@ -1,10 +1,12 @@
 //! The `/v1` endpoints. Each handler: who may call it (role), what the caller may see (its own
 //! party's records), one registry call.
 
-use crate::{idempotent_create, parse_body, ApiPath, ApiQuery, AppError, AppState, Caller};
-use axum::body::Bytes;
+use crate::{
+    bounded, bounded_opt, idempotent_create, parse_body, ApiBody, ApiPath, ApiQuery, AppError, AppState, Bounded, Caller,
+    MAX_NAME_CHARS, MAX_TEXT_CHARS,
+};
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -15,7 +17,6 @@ use fermata_registry::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
-
 
 /// The OpenAPI document of this API (served at `/v1/openapi.json`).
 #[derive(OpenApi)]
@@ -64,14 +65,68 @@ pub(crate) fn routes() -> Router<AppState> {
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
 
-fn body(bytes: Result<Bytes, axum::extract::rejection::BytesRejection>) -> Result<Bytes, AppError> {
-    bytes.map_err(|e| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge(crate::MAX_BODY_BYTES)
-        } else {
-            AppError::Invalid { status: axum::http::StatusCode::BAD_REQUEST, message: format!("cannot read the request body: {e}") }
+/// Items in a page of a list when `?limit=` is not given.
+pub const DEFAULT_PAGE: usize = 100;
+
+/// Most items in a page of a list.
+pub const MAX_PAGE: usize = 1_000;
+
+/// Which page of a list. Lists are read whole from the registry, filtered to what the caller
+/// may see, and then cut into pages here.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct PageQuery {
+    /// Items in the page, 1 to 1000 (default 100).
+    limit: Option<usize>,
+    /// Items to skip (default 0). The `Link` header of a page gives the next one.
+    offset: Option<usize>,
+}
+
+/// One page of a list: the items as a JSON array, and a `Link: <…>; rel="next"` header when
+/// more follow.
+struct Page<T> {
+    items: Vec<T>,
+    next: Option<String>,
+}
+
+impl<T: Serialize> IntoResponse for Page<T> {
+    fn into_response(self) -> Response {
+        match self.next {
+            Some(next) => ([(header::LINK, format!("<{next}>; rel=\"next\""))], Json(self.items)).into_response(),
+            None => Json(self.items).into_response(),
         }
-    })
+    }
+}
+
+/// The page of `all` that `limit` and `offset` ask for; `path` and `keep` (the other query
+/// parameters) make the link to the next page.
+fn paginate<T>(all: Vec<T>, limit: Option<usize>, offset: Option<usize>, path: &str, keep: &[(&str, &str)]) -> Result<Page<T>, AppError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("limit must be 1 to {MAX_PAGE}") });
+    }
+    let offset = offset.unwrap_or(0);
+    let more = all.len() > offset.saturating_add(limit);
+    let items: Vec<T> = all.into_iter().skip(offset).take(limit).collect();
+    let next = more.then(|| {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("limit", &limit.to_string()).append_pair("offset", &(offset + limit).to_string());
+        for (k, v) in keep {
+            query.append_pair(k, v);
+        }
+        format!("{path}?{}", query.finish())
+    });
+    Ok(Page { items, next })
+}
+
+/// Turns any "no such record" from the registry into the one answer for `what`, whichever
+/// record of the request was missing or not the caller's.
+fn hide(what: &'static str) -> impl Fn(AppError) -> AppError {
+    move |e| match e {
+        AppError::NotFound(_) => AppError::not_found(what),
+        other => other,
+    }
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
@@ -97,29 +152,32 @@ async fn me(caller: Caller) -> Json<ApiKey> {
 }
 
 /// Works: a holder sees its own; developers and auditors see the registry (works are published).
-#[utoipa::path(get, path = "/v1/works", tag = "works", security(("api_key" = [])), responses((status = 200, body = Vec<Work>), (status = 401)))]
-async fn list_works(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Work>>, AppError> {
+#[utoipa::path(get, path = "/v1/works", tag = "works", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Work>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_works(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Work>, AppError> {
     let own = caller.role().is_holder().then(|| caller.party().to_string());
-    Ok(Json(state.with(move |r| Ok(r.works(own.as_deref())?)).await?))
+    paginate(state.with(move |r| Ok(r.works(own.as_deref())?)).await?, q.limit, q.offset, "/v1/works", &[])
 }
+
 
 /// One work.
 #[utoipa::path(get, path = "/v1/works/{isrc}", tag = "works", security(("api_key" = [])),
     params(("isrc" = String, Path, description = "The work's ISRC")), responses((status = 200, body = Work), (status = 404)))]
 async fn get_work(State(state): State<AppState>, caller: Caller, ApiPath(isrc): ApiPath<String>) -> Result<Json<Work>, AppError> {
     let isrc: Isrc = isrc.parse().map_err(|e: fermata_registry::RegistryError| AppError::invalid(e.to_string()))?;
-    let work = state.with(move |r| Ok(r.work(&isrc)?)).await?;
+    let work = state.with(move |r| Ok(r.work(&isrc)?)).await.map_err(hide("work"))?;
     let visible = !caller.role().is_holder() || work.registrant == caller.party() || work.shares.iter().any(|s| s.holder == caller.party());
     if !visible {
-        return Err(AppError::NotFound(format!("no work '{}' that this key may see", work.isrc)));
+        return Err(AppError::not_found("work"));
     }
     Ok(Json(work))
 }
 
 /// Standing offers (published to everyone with a key).
-#[utoipa::path(get, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<Offer>), (status = 401)))]
-async fn list_offers(State(state): State<AppState>, _caller: Caller) -> Result<Json<Vec<Offer>>, AppError> {
-    Ok(Json(state.with(|r| Ok(r.offers(None, false)?)).await?))
+#[utoipa::path(get, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Offer>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_offers(State(state): State<AppState>, _caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Offer>, AppError> {
+    paginate(state.with(|r| Ok(r.offers(None, false)?)).await?, q.limit, q.offset, "/v1/offers", &[])
 }
 
 /// An offer to publish.
@@ -144,6 +202,13 @@ struct OfferBody {
     auto_accept: bool,
 }
 
+impl Bounded for OfferBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        // No free text: works, use, territories and price are checked by their types.
+        Ok(())
+    }
+}
+
 /// Publishes an offer for the caller's works (holder admin). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), request_body = OfferBody,
     responses((status = 201, body = Offer), (status = 403), (status = 422)))]
@@ -151,10 +216,9 @@ async fn create_offer(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let bytes = body(bytes)?;
     let b: OfferBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/offers", &bytes, move |r| {
@@ -178,7 +242,7 @@ async fn create_offer(
 async fn withdraw_offer(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<Offer>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
     let holder = caller.party().to_string();
-    Ok(Json(state.with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?)).await?))
+    Ok(Json(state.with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?)).await.map_err(hide("offer"))?))
 }
 
 /// A licence request.
@@ -206,6 +270,15 @@ struct RequestBody {
     scan: Option<String>,
 }
 
+impl Bounded for RequestBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("model", &self.model, MAX_NAME_CHARS)?;
+        bounded("valid_from", &self.valid_from, MAX_NAME_CHARS)?;
+        bounded_opt("valid_to", self.valid_to.as_deref(), MAX_NAME_CHARS)?;
+        bounded_opt("scan", self.scan.as_deref(), MAX_NAME_CHARS)
+    }
+}
+
 /// Asks for licences (developer): explicit works, or a scan's licence-required results in one
 /// call. Lines under auto-accept offers are approved at once. Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), request_body = RequestBody,
@@ -214,10 +287,9 @@ async fn create_request(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let bytes = body(bytes)?;
     let b: RequestBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/requests", &bytes, move |r| {
@@ -235,35 +307,33 @@ async fn create_request(
         to_json(&r.request_licences(draft, &developer)?)
     })
     .await
+    .map_err(hide("scan"))
 }
 
 /// What of a request the caller may see: a developer its own requests, a holder the lines it
 /// decides, an auditor everything.
-fn visible_request(caller: &Caller, mut request: LicenceRequest) -> Option<LicenceRequest> {
+fn visible_request(caller: &Caller, request: LicenceRequest) -> Option<LicenceRequest> {
     match caller.role() {
         Role::Auditor => Some(request),
-        Role::Developer => (request.developer == caller.party()).then_some(request),
-        Role::HolderAdmin | Role::HolderViewer => {
-            request.lines.retain(|l| l.holder == caller.party());
-            (!request.lines.is_empty()).then_some(request)
-        }
+        Role::Developer | Role::HolderAdmin | Role::HolderViewer => request.seen_by(caller.party()),
     }
 }
 
 /// Requests the caller may see.
-#[utoipa::path(get, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<LicenceRequest>), (status = 401)))]
-async fn list_requests(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<LicenceRequest>>, AppError> {
+#[utoipa::path(get, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<LicenceRequest>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_requests(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<LicenceRequest>, AppError> {
     let all = state.with(|r| Ok(r.requests()?)).await?;
-    Ok(Json(all.into_iter().filter_map(|q| visible_request(&caller, q)).collect()))
+    let visible: Vec<LicenceRequest> = all.into_iter().filter_map(|q| visible_request(&caller, q)).collect();
+    paginate(visible, q.limit, q.offset, "/v1/requests", &[])
 }
 
 /// One request.
 #[utoipa::path(get, path = "/v1/requests/{id}", tag = "marketplace", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = LicenceRequest), (status = 404)))]
 async fn get_request(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<LicenceRequest>, AppError> {
-    let missing = AppError::NotFound(format!("no request '{id}' that this key may see"));
-    let request = state.with(move |r| Ok(r.request(&id)?)).await?;
-    visible_request(&caller, request).map(Json).ok_or(missing)
+    let request = state.with(move |r| Ok(r.request(&id)?)).await.map_err(hide("request"))?;
+    visible_request(&caller, request).map(Json).ok_or_else(|| AppError::not_found("request"))
 }
 
 /// A holder's decision on one request line.
@@ -272,8 +342,14 @@ async fn get_request(State(state): State<AppState>, caller: Caller, ApiPath(id):
 struct DecisionBody {
     /// True to approve (a licence is made), false to refuse.
     approve: bool,
-    /// Why, shown to the developer.
+    /// Why, shown to the developer (at most 2000 characters).
     reason: Option<String>,
+}
+
+impl Bounded for DecisionBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded_opt("reason", self.reason.as_deref(), MAX_TEXT_CHARS)
+    }
 }
 
 /// Approves or refuses one line (holder admin of that line's holder). Approving makes the
@@ -286,10 +362,9 @@ async fn decide_line(
     caller: Caller,
     ApiPath((id, line)): ApiPath<(String, u32)>,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let bytes = body(bytes)?;
     let b: DecisionBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
     let c = caller.clone();
@@ -299,21 +374,29 @@ async fn decide_line(
         to_json(&visible_request(&c, request))
     })
     .await
+    .map_err(hide("request line"))
 }
 
 /// Licences where the caller is the holder or the developer (all, for an auditor).
-#[utoipa::path(get, path = "/v1/licences", tag = "marketplace", security(("api_key" = [])), responses((status = 200, body = Vec<Licence>), (status = 401)))]
-async fn list_licences(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Licence>>, AppError> {
+#[utoipa::path(get, path = "/v1/licences", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Licence>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_licences(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Licence>, AppError> {
     let party = (caller.role() != Role::Auditor).then(|| caller.party().to_string());
-    Ok(Json(state.with(move |r| Ok(r.licences(party.as_deref())?)).await?))
+    paginate(state.with(move |r| Ok(r.licences(party.as_deref())?)).await?, q.limit, q.offset, "/v1/licences", &[])
 }
 
 /// Why a licence is revoked.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RevokeBody {
-    /// Shown in the licence and the audit log.
+    /// Shown in the licence and the audit log (at most 2000 characters).
     reason: Option<String>,
+}
+
+impl Bounded for RevokeBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded_opt("reason", self.reason.as_deref(), MAX_TEXT_CHARS)
+    }
 }
 
 /// Revokes one of the caller's licences for future use (holder admin).
@@ -323,21 +406,21 @@ async fn revoke_licence(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Json<Licence>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let bytes = body(bytes)?;
     let b: RevokeBody = if bytes.is_empty() { RevokeBody { reason: None } } else { parse_body(&bytes)? };
     let holder = caller.party().to_string();
     let revoked = state
         .with(move |r| {
             let own = r.licences(Some(&holder))?.into_iter().any(|l| l.id == id && l.holder == holder);
             if !own {
-                return Err(AppError::NotFound(format!("no licence '{id}' that this key may revoke")));
+                return Err(AppError::not_found("licence"));
             }
             Ok(r.revoke_licence(&id, b.reason.as_deref(), &holder)?)
         })
-        .await?;
+        .await
+        .map_err(hide("licence"))?;
     Ok(Json(revoked))
 }
 
@@ -353,16 +436,16 @@ struct ScanResult {
     params(("id" = String, Path)), responses((status = 200, body = ScanResult), (status = 403), (status = 404)))]
 async fn get_scan(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<ScanResult>, AppError> {
     caller.require(&[Role::Developer, Role::Auditor])?;
-    let (scan, files) = state.with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?))).await?;
+    let (scan, files) = state.with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?))).await.map_err(hide("scan"))?;
     if caller.role() == Role::Developer && scan.developer != caller.party() {
-        return Err(AppError::NotFound(format!("no scan '{}' that this key may see", scan.id)));
+        return Err(AppError::not_found("scan"));
     }
     Ok(Json(ScanResult { scan, files }))
 }
 
 /// Seconds of one work used.
 #[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "JsonObject<UsageWorkFields>")]
 struct UsageWork {
     isrc: Isrc,
     /// Seconds of its audio used (up to three decimals).
@@ -377,10 +460,48 @@ struct UsageBody {
     run: String,
     scan: Option<String>,
     manifest: Option<String>,
+    /// The use made of the works (default: the use of the scan or manifest cited).
+    #[serde(rename = "use")]
+    use_: Option<Use>,
     territory: Territory,
     /// Day of the run (default today).
     date: Option<String>,
     works: Vec<UsageWork>,
+}
+
+/// A JSON object only: the derived `Deserialize` of a struct also takes an array of its fields
+/// in order, which a strict body must not.
+struct JsonObject<T>(T);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for JsonObject<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::deserialize(d)?;
+        serde_json::from_value(serde_json::Value::Object(map)).map(JsonObject).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The fields of [`UsageWork`], read from an object.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UsageWorkFields {
+    isrc: Isrc,
+    seconds: f64,
+}
+
+impl From<JsonObject<UsageWorkFields>> for UsageWork {
+    fn from(JsonObject(f): JsonObject<UsageWorkFields>) -> UsageWork {
+        UsageWork { isrc: f.isrc, seconds: f.seconds }
+    }
+}
+
+impl Bounded for UsageBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("model", &self.model, MAX_NAME_CHARS)?;
+        bounded("run", &self.run, MAX_NAME_CHARS)?;
+        bounded_opt("scan", self.scan.as_deref(), MAX_NAME_CHARS)?;
+        bounded_opt("manifest", self.manifest.as_deref(), MAX_NAME_CHARS)?;
+        bounded_opt("date", self.date.as_deref(), MAX_NAME_CHARS)
+    }
 }
 
 /// Reports what a training run used (developer). Accepts `Idempotency-Key`.
@@ -390,10 +511,9 @@ async fn create_usage(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let bytes = body(bytes)?;
     let b: UsageBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/usage", &bytes, move |r| {
@@ -403,6 +523,7 @@ async fn create_usage(
             run: b.run,
             scan: b.scan,
             manifest: b.manifest,
+            use_: b.use_,
             territory: b.territory,
             date: b.date,
             works: b.works.into_iter().map(|w| (w.isrc, w.seconds)).collect(),
@@ -410,14 +531,16 @@ async fn create_usage(
         to_json(&r.report_usage(draft, &developer)?)
     })
     .await
+    .map_err(hide("scan or manifest"))
 }
 
 /// Usage reports: a developer's own; all for an auditor.
-#[utoipa::path(get, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), responses((status = 200, body = Vec<UsageReport>), (status = 403)))]
-async fn list_usage(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<UsageReport>>, AppError> {
+#[utoipa::path(get, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<UsageReport>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
+async fn list_usage(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<UsageReport>, AppError> {
     caller.require(&[Role::Developer, Role::Auditor])?;
     let own = (caller.role() == Role::Developer).then(|| caller.party().to_string());
-    Ok(Json(state.with(move |r| Ok(r.usage_reports(own.as_deref())?)).await?))
+    paginate(state.with(move |r| Ok(r.usage_reports(own.as_deref())?)).await?, q.limit, q.offset, "/v1/usage", &[])
 }
 
 /// A statement to issue.
@@ -432,6 +555,13 @@ struct StatementBody {
     pool: Money,
 }
 
+impl Bounded for StatementBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("from", &self.from, MAX_NAME_CHARS)?;
+        bounded("to", &self.to, MAX_NAME_CHARS)
+    }
+}
+
 /// Splits a pool over the caller's usage in a period (developer). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), request_body = StatementBody,
     responses((status = 201, body = Statement), (status = 403), (status = 422)))]
@@ -439,10 +569,9 @@ async fn create_statement(
     State(state): State<AppState>,
     caller: Caller,
     headers: HeaderMap,
-    bytes: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    ApiBody(bytes): ApiBody,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let bytes = body(bytes)?;
     let b: StatementBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
     idempotent_create(&state, &caller, &headers, "POST /v1/statements", &bytes, move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?))
@@ -464,10 +593,12 @@ fn visible_statement(caller: &Caller, mut s: Statement) -> Option<Statement> {
 }
 
 /// Statements the caller may see.
-#[utoipa::path(get, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), responses((status = 200, body = Vec<Statement>), (status = 401)))]
-async fn list_statements(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<Statement>>, AppError> {
+#[utoipa::path(get, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Statement>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
+async fn list_statements(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Statement>, AppError> {
     let all = state.with(|r| Ok(r.statements()?)).await?;
-    Ok(Json(all.into_iter().filter_map(|s| visible_statement(&caller, s)).collect()))
+    let visible: Vec<Statement> = all.into_iter().filter_map(|s| visible_statement(&caller, s)).collect();
+    paginate(visible, q.limit, q.offset, "/v1/statements", &[])
 }
 
 /// The format of a statement.
@@ -487,9 +618,8 @@ async fn get_statement(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, AppError> {
-    let missing = AppError::NotFound(format!("no statement '{id}' that this key may see"));
-    let s = state.with(move |r| Ok(r.statement(&id)?)).await?;
-    let s = visible_statement(&caller, s).ok_or(missing)?;
+    let s = state.with(move |r| Ok(r.statement(&id)?)).await.map_err(hide("statement"))?;
+    let s = visible_statement(&caller, s).ok_or_else(|| AppError::not_found("statement"))?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(s).into_response()),
         Some("csv") => Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], s.to_csv()).into_response()),
@@ -500,17 +630,26 @@ async fn get_statement(
 /// Which events to list.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
     /// Only events about this subject, e.g. `work:GBAYE6900531` or `party:indie-records`.
     subject: Option<String>,
+    /// Events in the page, 1 to 1000 (default 100).
+    limit: Option<usize>,
+    /// Events to skip (default 0). The `Link` header of a page gives the next one.
+    offset: Option<usize>,
 }
 
 /// The audit log (auditor).
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("api_key" = [])), params(AuditQuery),
-    responses((status = 200, body = Vec<Event>), (status = 403)))]
-async fn audit_log(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<Vec<Event>>, AppError> {
+    responses((status = 200, body = Vec<Event>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
+async fn audit_log(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Page<Event>, AppError> {
     caller.require(&[Role::Auditor])?;
-    Ok(Json(state.with(move |r| Ok(r.history(q.subject.as_deref())?)).await?))
+    bounded_opt("subject", q.subject.as_deref(), MAX_NAME_CHARS)?;
+    let subject = q.subject.clone();
+    let events = state.with(move |r| Ok(r.history(subject.as_deref())?)).await?;
+    let keep: Vec<(&str, &str)> = q.subject.as_deref().map(|s| ("subject", s)).into_iter().collect();
+    paginate(events, q.limit, q.offset, "/v1/audit", &keep)
 }
 
 /// Checks the audit chain (auditor).

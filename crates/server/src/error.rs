@@ -16,7 +16,9 @@ pub enum AppError {
     /// The key's role may not do this (403).
     #[error("{0}")]
     Forbidden(String),
-    /// No such record, or not one the caller may see (404).
+    /// No such record, or not one the caller may see (404). The message is the same for both,
+    /// and names no id, so that it tells nothing about records of others: build it with
+    /// [`AppError::not_found`].
     #[error("{0}")]
     NotFound(String),
     /// The request is malformed: bad JSON, unknown fields, bad values (400 / 422).
@@ -36,6 +38,18 @@ pub enum AppError {
     /// The body is larger than the limit (413).
     #[error("the request body is larger than {0} bytes")]
     TooLarge(usize),
+    /// The request did not arrive in time (408).
+    #[error("{0}")]
+    Timeout(String),
+    /// The request URI is longer than the limit (414).
+    #[error("the request URI is longer than {0} bytes")]
+    UriTooLong(usize),
+    /// The request line and headers are larger than the limits (431).
+    #[error("the request line and headers are larger than {} bytes, or there are more than {} headers", crate::MAX_HEADER_BYTES, crate::MAX_HEADERS)]
+    HeadersTooLarge,
+    /// The server cannot take the request now (503).
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed inside the server (500); the detail is logged, not returned.
     #[error("internal error")]
     Internal(String),
@@ -64,6 +78,10 @@ impl AppError {
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
+            AppError::UriTooLong(_) => (StatusCode::URI_TOO_LONG, "uri_too_long"),
+            AppError::HeadersTooLarge => (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large"),
+            AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -71,19 +89,46 @@ impl AppError {
     pub(crate) fn invalid(message: impl Into<String>) -> AppError {
         AppError::Invalid { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into() }
     }
-}
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
+    /// The one answer for a record that does not exist and for one the caller may not see:
+    /// the same status and the same text for both, naming the kind of record but not the id.
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(format!("no such {what}, or not one that this key may see"))
+    }
+
+    /// The status and the JSON body.
+    fn parts(&self) -> (StatusCode, String) {
         let (status, code) = self.status_and_code();
-        let message = match &self {
+        let message = match self {
             AppError::Internal(detail) => {
                 tracing::error!(detail = %detail, "internal error");
                 "the server failed to handle this request; it has been logged".to_string()
             }
             other => other.to_string(),
         };
-        (status, axum::Json(ErrorBody { error: ErrorDetail { code, message } })).into_response()
+        let body = serde_json::to_string(&ErrorBody { error: ErrorDetail { code, message } })
+            .unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"internal error"}}"#.to_string());
+        (status, body)
+    }
+
+    /// The whole HTTP/1.1 response, for answers written straight to a socket (outside the
+    /// router); the connection is closed after it.
+    pub(crate) fn to_http1(&self) -> Vec<u8> {
+        let (status, body) = self.parts();
+        format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            body.len()
+        )
+        .into_bytes()
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.parts();
+        (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
     }
 }
 
@@ -91,7 +136,7 @@ impl From<RegistryError> for AppError {
     fn from(e: RegistryError) -> AppError {
         match e {
             RegistryError::Invalid { .. } => AppError::invalid(e.to_string()),
-            RegistryError::NotFound { what, id, .. } => AppError::NotFound(format!("no {what} '{id}' that this key may see")),
+            RegistryError::NotFound { what, .. } => AppError::not_found(what),
             RegistryError::AlreadyExists { .. } | RegistryError::Conflict(_) => AppError::Conflict(e.to_string()),
             RegistryError::NotAllowed(m) => AppError::invalid(m),
             other => AppError::Internal(other.to_string()),

@@ -3,7 +3,23 @@
 //!
 //! Handlers hold no domain logic: each checks the caller's role, then makes one call into
 //! `fermata-registry` (the same calls as the CLI) on a blocking thread. Errors have one JSON
-//! shape, `{"error": {"code", "message"}}`; internal details are logged, never returned.
+//! shape, `{"error": {"code", "message"}}`, also for the answers the HTTP layer writes by
+//! itself (malformed requests, over-long URIs and headers, a full server); internal details
+//! are logged, never returned.
+//!
+//! # Limits
+//!
+//! Every wait and every size has a bound, each a documented constant here:
+//!
+//! - connections: [`MAX_CONNECTIONS`], [`HEADER_READ_TIMEOUT`] (also the idle keep-alive
+//!   timeout), [`BODY_READ_TIMEOUT`], [`WRITE_TIMEOUT`] (the first three can be set with
+//!   [`ServeConfig`] and on `fermata serve`); see [`serve`] for what a client gets at each;
+//! - requests: [`MAX_URI_BYTES`], [`MAX_HEADER_BYTES`], [`MAX_HEADERS`], [`MAX_BODY_BYTES`];
+//! - text in a request: [`MAX_NAME_CHARS`] for names, models, ids and dates,
+//!   [`MAX_TEXT_CHARS`] for reasons;
+//! - lists: every list endpoint returns one page of at most [`MAX_PAGE`] items
+//!   ([`DEFAULT_PAGE`] unless `?limit=` says otherwise), from `?offset=` on, and links the next
+//!   page in a `Link: <…>; rel="next"` header when there is one.
 //!
 //! # Example
 //!
@@ -28,14 +44,22 @@
 #![deny(missing_docs)]
 
 mod api;
+mod conn;
 mod error;
 
-pub use api::ApiDoc;
+pub use api::{ApiDoc, DEFAULT_PAGE, MAX_PAGE};
+pub use conn::{
+    ServeConfig, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES,
+    WRITE_TIMEOUT,
+};
 pub use error::AppError;
 
-use axum::extract::FromRequestParts;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use fermata_clearance::Home;
 use fermata_registry::{ApiKey, IdempotentResponse, Registry, Role};
@@ -49,17 +73,31 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(1
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// Most characters in a name-like text field of a request: models, runs, ids, dates, audit
+/// subjects (422 past it). The registry's own bound, so the API and the library agree.
+pub const MAX_NAME_CHARS: usize = fermata_registry::MAX_NAME_CHARS;
+
+/// Most characters in a free-text field of a request: reasons (422 past it).
+pub const MAX_TEXT_CHARS: usize = fermata_registry::MAX_TEXT_CHARS;
+
 /// What every handler shares: the registry (one SQLite connection, used from blocking threads
 /// one call at a time; SQLite serialises writers anyway).
 #[derive(Clone)]
 pub struct AppState {
     registry: Arc<Mutex<Registry>>,
+    body_read_timeout: std::time::Duration,
 }
 
 impl AppState {
     /// Opens the home's registry.
     pub fn open(home: &Home) -> Result<AppState, fermata_clearance::ClearanceError> {
-        Ok(AppState { registry: Arc::new(Mutex::new(home.registry()?)) })
+        Ok(AppState { registry: Arc::new(Mutex::new(home.registry()?)), body_read_timeout: BODY_READ_TIMEOUT })
+    }
+
+    /// Sets how long a request body may take to arrive whole (default [`BODY_READ_TIMEOUT`]).
+    pub fn with_body_read_timeout(mut self, timeout: std::time::Duration) -> AppState {
+        self.body_read_timeout = timeout;
+        self
     }
 
     /// Runs `f` on the registry on a blocking thread.
@@ -152,12 +190,68 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
     }
 }
 
-/// Parses a JSON body strictly (unknown fields are refused by the types' serde attributes).
-pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let status = if e.is_syntax() || e.is_eof() { axum::http::StatusCode::BAD_REQUEST } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
-        AppError::Invalid { status, message: format!("request body: {e}") }
-    })
+/// A request body, read whole within the state's body timeout (408 past it) and up to
+/// [`MAX_BODY_BYTES`] (413 past it). Handlers take it after `Caller`, so a body is only read
+/// for a caller with a valid key.
+pub(crate) struct ApiBody(pub(crate) Bytes);
+
+impl FromRequest<AppState> for ApiBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<ApiBody, AppError> {
+        let timeout = state.body_read_timeout;
+        match tokio::time::timeout(timeout, Bytes::from_request(req, state)).await {
+            Err(_) => Err(AppError::Timeout(format!("the request body did not arrive within {:.1} s", timeout.as_secs_f64()))),
+            Ok(Ok(bytes)) => Ok(ApiBody(bytes)),
+            Ok(Err(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(MAX_BODY_BYTES)),
+            Ok(Err(e)) => Err(AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("cannot read the request body: {e}") }),
+        }
+    }
+}
+
+/// Refuses (422) text longer than `max` characters; the one check of every caller-given text
+/// field, with [`MAX_NAME_CHARS`] or [`MAX_TEXT_CHARS`].
+pub(crate) fn bounded(field: &str, value: &str, max: usize) -> Result<(), AppError> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(AppError::invalid(format!("{field} is {chars} characters long; at most {max} are allowed")));
+    }
+    Ok(())
+}
+
+/// [`bounded`] for an optional field.
+pub(crate) fn bounded_opt(field: &str, value: Option<&str>, max: usize) -> Result<(), AppError> {
+    value.map_or(Ok(()), |v| bounded(field, v, max))
+}
+
+/// A request body or query whose text fields are checked against their bounds.
+pub(crate) trait Bounded {
+    /// Refuses the first field over its bound.
+    fn check_bounds(&self) -> Result<(), AppError>;
+}
+
+/// Parses a JSON body strictly: it must be an object (serde would otherwise take an array as
+/// the fields in order), unknown fields are refused by the types' serde attributes, and text
+/// fields must be within their bounds.
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned + Bounded>(bytes: &[u8]) -> Result<T, AppError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("request body: {e}") })?;
+    if !value.is_object() {
+        return Err(AppError::invalid("the request body must be a JSON object"));
+    }
+    let parsed: T = serde_json::from_value(value).map_err(|e| AppError::invalid(format!("request body: {e}")))?;
+    parsed.check_bounds()?;
+    Ok(parsed)
+}
+
+/// Refuses (414) a request URI over [`MAX_URI_BYTES`]. Longer ones, past the header limit,
+/// are refused by the HTTP layer with 431.
+async fn limit_uri(req: Request, next: Next) -> Response {
+    let len = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if len > MAX_URI_BYTES {
+        return AppError::UriTooLong(MAX_URI_BYTES).into_response();
+    }
+    next.run(req).await
 }
 
 /// Runs a create operation once per `Idempotency-Key`: the first response is stored, a repeat
@@ -192,15 +286,15 @@ pub(crate) async fn idempotent_create(
     let party = caller.party().to_string();
     let (status, body) = state
         .with(move |r| {
-            if let Some(k) = &key {
-                if let Some(stored) = r.idempotent_response(&party, k)? {
-                    if stored.request_digest != digest {
-                        return Err(AppError::Conflict(format!(
-                            "Idempotency-Key '{k}' was already used for a different request: use a new key"
-                        )));
-                    }
-                    return Ok((stored.status, stored.body));
+            if let Some(k) = &key
+                && let Some(stored) = r.idempotent_response(&party, k)?
+            {
+                if stored.request_digest != digest {
+                    return Err(AppError::Conflict(format!(
+                        "Idempotency-Key '{k}' was already used for a different request: use a new key"
+                    )));
                 }
+                return Ok((stored.status, stored.body));
             }
             let value = op(r)?;
             let body = value.to_string();
@@ -214,25 +308,46 @@ pub(crate) async fn idempotent_create(
     Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// The router: every endpoint under `/v1`, with a body-size limit and request tracing. There is
-/// no per-request timeout: a request's work is bounded by the limits on what it may ask (body
-/// size, works per request), and an abandoned request whose work then commits would tell its
-/// client the opposite of what happened.
+/// The router: every endpoint under `/v1`, with limits on the URI and the body, and request
+/// tracing. There is no per-request timeout: a request's work is bounded by the limits on what
+/// it may ask (body size, works per request, page size), and an abandoned request whose work
+/// then commits would tell its client the opposite of what happened.
 pub fn app(state: AppState) -> Router {
     api::routes()
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(limit_uri))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Serves `home` on `listen` until `shutdown` completes; requests in flight then finish.
+///
+/// Connections are held and timed out as `config` says (HTTP/1.1 only):
+///
+/// - the request line and headers must arrive within `header_read_timeout`
+///   ([`HEADER_READ_TIMEOUT`]); the same timer runs while a kept-alive connection waits for its
+///   next request, so it is also the idle keep-alive timeout. The connection is then closed
+///   without an answer;
+/// - the request line and headers may be at most [`MAX_HEADER_BYTES`] with at most
+///   [`MAX_HEADERS`] headers (431), the URI at most [`MAX_URI_BYTES`] (414), and a request that
+///   is not HTTP gets a 400; all three in the error shape, and the first and last close the
+///   connection;
+/// - a body must arrive whole within `body_read_timeout` ([`BODY_READ_TIMEOUT`]) of its being
+///   read, which is after the API key is checked (408);
+/// - a response the client leaves unread for `write_timeout` ([`WRITE_TIMEOUT`]) closes the
+///   connection;
+/// - at most `max_connections` ([`MAX_CONNECTIONS`]) connections are held. At the cap, a new
+///   connection displaces the oldest one with no request in progress (one still sending its
+///   request head, or kept alive and waiting), which is closed; if every connection has a
+///   request in progress, the new one is answered 503 in the error shape and closed.
 pub async fn serve(
     home: &Home,
     listen: SocketAddr,
+    config: &ServeConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let state = AppState::open(home).map_err(|e| ServeError::Open(e.to_string()))?;
+    let state = AppState::open(home).map_err(|e| ServeError::Open(e.to_string()))?.with_body_read_timeout(config.body_read_timeout);
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| ServeError::Bind { addr: listen, source: e })?;
     let addr = listener.local_addr().map_err(|e| ServeError::Bind { addr: listen, source: e })?;
     tracing::info!(%addr, home = %home.dir().display(), "listening");
@@ -242,13 +357,10 @@ pub async fn serve(
         shutdown.await;
         let _ = stop_tx.send(true);
     });
-    let mut graceful = stop_rx.clone();
-    let server = axum::serve(listener, app(state)).with_graceful_shutdown(async move {
-        let _ = graceful.wait_for(|stop| *stop).await;
-    });
+    let server = conn::run(listener, app(state), config.clone(), stop_rx.clone());
     let mut deadline = stop_rx;
     tokio::select! {
-        result = std::future::IntoFuture::into_future(server) => result.map_err(ServeError::Io)?,
+        () = server => {}
         _ = async move {
             let _ = deadline.wait_for(|stop| *stop).await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;

@@ -93,6 +93,7 @@ fn fixture() -> Fixture {
         run: "r1".into(),
         scan: None,
         manifest: None,
+        use_: Some(Use::TrainAi),
         territory: "DE".parse::<Territory>().unwrap(),
         date: Some("2026-06-01".into()),
         works: vec![(W1.parse().unwrap(), 60.0)],
@@ -420,4 +421,201 @@ async fn an_overlapping_licence_is_a_conflict() {
     // The line is still pending: it can be refused instead.
     let (s, _) = call(&state, "POST", &uri, &admin, Some(json!({"approve": false, "reason": "already licensed"}))).await;
     assert_eq!(s, StatusCode::CREATED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_is_not_an_object_is_refused() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let admin = secret(&f, "admin");
+    let dev = secret(&f, "developer");
+    let cases = [
+        // The fields in order, as an array: serde would take them positionally.
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!([true, "ok"])),
+        (&admin, "/v1/offers", json!([[], "train-ai", [], {"model": "per-work", "amount_minor": 1, "currency": "EUR"}, null, false])),
+        (&admin, "/v1/licences/lic-000001/revoke", json!(["ended"])),
+        (&dev, "/v1/requests", json!(["train-genai", "m", [], "2026-01-01", null, null, [W1], null])),
+        (&dev, "/v1/statements", json!(["2026-01-01", "2026-12-31", {"amount_minor": 1000, "currency": "EUR"}])),
+        (&dev, "/v1/usage", json!(["m", "r9", null, null, "DE", "2026-06-02", [{"isrc": W1, "seconds": 30}]])),
+        // An array where a nested object is expected.
+        (&dev, "/v1/usage", json!({"model": "m", "run": "r9", "territory": "DE", "date": "2026-06-02", "works": [[W1, 30]]})),
+        // Other JSON values where the body must be an object.
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!("approve")),
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!(null)),
+        (&admin, "/v1/requests/req-000001/lines/1/decision", json!(1)),
+    ];
+    for (key, uri, body) in cases {
+        let (s, b) = call(&state, "POST", uri, key, Some(body.clone())).await;
+        assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST, "{uri} {body}: {s} {b}");
+        assert!(b["error"]["code"].is_string() && b["error"]["message"].is_string(), "{uri} {body}: {b}");
+    }
+    // Nothing was decided, granted or reported on the way.
+    let (_, req) = call(&state, "GET", "/v1/requests/req-000001", &admin, None).await;
+    assert_eq!(req["lines"][0]["status"], "pending", "{req}");
+    let (_, usage) = call(&state, "GET", "/v1/usage", &dev, None).await;
+    assert_eq!(usage.as_array().unwrap().len(), 1, "{usage}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_and_foreign_records_get_the_same_404() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let other_admin = secret(&f, "other-admin");
+    let other_dev = secret(&f, "other-developer");
+    let admin = secret(&f, "admin");
+    let missing_work = "ZZAPI2600099";
+    // (caller, method, URI of a record that does not exist, URI of one that is someone else's, body)
+    let cases: Vec<(&String, &str, String, String, Option<Value>)> = vec![
+        (&other_admin, "GET", format!("/v1/works/{missing_work}"), format!("/v1/works/{W1}"), None),
+        (&other_admin, "POST", "/v1/offers/off-000099/withdraw".into(), "/v1/offers/off-000001/withdraw".into(), None),
+        (&other_dev, "GET", "/v1/requests/req-000099".into(), "/v1/requests/req-000001".into(), None),
+        (&other_admin, "GET", "/v1/requests/req-000099".into(), "/v1/requests/req-000001".into(), None),
+        (&other_admin, "POST", "/v1/requests/req-000099/lines/1/decision".into(), "/v1/requests/req-000001/lines/1/decision".into(), Some(json!({"approve": true}))),
+        (&admin, "POST", "/v1/requests/req-000001/lines/99/decision".into(), "/v1/requests/req-000001/lines/1/decision".into(), Some(json!({"approve": true}))),
+        (&other_admin, "POST", "/v1/licences/lic-000099/revoke".into(), "/v1/licences/lic-000001/revoke".into(), Some(json!({"reason": "x"}))),
+        (&other_dev, "GET", "/v1/scans/scan-000099".into(), "/v1/scans/scan-000001".into(), None),
+        (&other_dev, "GET", "/v1/statements/stm-000099".into(), "/v1/statements/stm-000001".into(), None),
+        (&other_admin, "GET", "/v1/statements/stm-000099".into(), "/v1/statements/stm-000001".into(), None),
+        (&other_dev, "GET", "/v1/statements/stm-000099?format=csv".into(), "/v1/statements/stm-000001?format=csv".into(), None),
+    ];
+    for (key, method, missing, foreign, body) in cases {
+        // The admin's own line 1 is theirs: compare its missing line 99 with the other admin's view.
+        let foreign_key = if key == &admin { &other_admin } else { key };
+        let (s1, b1) = call(&state, method, &missing, key, body.clone()).await;
+        let (s2, b2) = call(&state, method, &foreign, foreign_key, body.clone()).await;
+        assert_eq!(s1, StatusCode::NOT_FOUND, "{method} {missing}: {b1}");
+        assert_eq!((s1, &b1), (s2, &b2), "{method} {missing} and {foreign} must answer alike");
+    }
+    // A scan named in a request or a usage report: someone else's is as unknown as a missing one.
+    for (uri, with) in [
+        ("/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01"})),
+        ("/v1/usage", json!({"model": "m", "run": "r5", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 1}]})),
+    ] {
+        let mut missing = with.clone();
+        missing["scan"] = json!("scan-000099");
+        let mut foreign = with.clone();
+        foreign["scan"] = json!("scan-000001");
+        let (s1, b1) = call(&state, "POST", uri, &other_dev, Some(missing)).await;
+        let (s2, b2) = call(&state, "POST", uri, &other_dev, Some(foreign)).await;
+        assert_eq!(s1, StatusCode::NOT_FOUND, "{uri}: {b1}");
+        assert_eq!((s1, &b1), (s2, &b2), "{uri}: a missing and a foreign scan must answer alike");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_are_paginated() {
+    let f = fixture();
+    let (dir, state) = fresh(&f);
+    let dev = secret(&f, "developer");
+    // 150 more works: 151 in all.
+    let mut r = Registry::open(&dir.path().join("registry.sqlite")).unwrap();
+    let works: Vec<Work> = (0..150)
+        .map(|i| Work {
+            isrc: format!("ZZAPI27{i:05}").parse().unwrap(),
+            title: format!("Song {i}"),
+            artist: "Band".into(),
+            duration_s: Some(60.0),
+            iswc: None,
+            registrant: "label-a".into(),
+            credits: vec![],
+            shares: parse_shares("label-a=100").unwrap(),
+            tracks: vec![],
+        })
+        .collect();
+    r.register_works("label-a", works, "cli").unwrap();
+    drop(r);
+    let get = |uri: String| {
+        let (state, dev) = (state.clone(), dev.clone());
+        async move {
+            let req = Request::get(&uri).header("authorization", format!("Bearer {dev}")).body(Body::empty()).unwrap();
+            let resp = app(state).oneshot(req).await.unwrap();
+            let status = resp.status();
+            let link = resp.headers().get("link").map(|v| v.to_str().unwrap().to_string());
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            (status, link, serde_json::from_slice::<Value>(&bytes).unwrap())
+        }
+    };
+    // The default page is 100, with a link to the next.
+    let (s, link, first) = get("/v1/works".into()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(first.as_array().unwrap().len(), 100);
+    assert_eq!(link.as_deref(), Some("</v1/works?limit=100&offset=100>; rel=\"next\""));
+    // Following the links walks every work once.
+    let mut seen = Vec::new();
+    let mut next = Some("/v1/works?limit=40".to_string());
+    let mut pages = 0;
+    while let Some(uri) = next.take() {
+        pages += 1;
+        assert!(pages <= 10, "the links never end");
+        let (s, link, page) = get(uri.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{uri}: {page}");
+        seen.extend(page.as_array().unwrap().iter().map(|w| w["isrc"].as_str().unwrap().to_string()));
+        next = link.map(|l| l.trim_start_matches('<').split('>').next().unwrap().to_string());
+    }
+    assert_eq!(pages, 4);
+    let unique: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), unique.len()), (151, 151));
+    // Past the end: an empty page and no link.
+    let (s, link, page) = get("/v1/works?offset=500".into()).await;
+    assert_eq!((s, link, page), (StatusCode::OK, None, json!([])));
+    // The limit is 1 to 1000.
+    for bad in ["/v1/works?limit=0", "/v1/works?limit=1001", "/v1/works?limit=x", "/v1/works?offset=-1"] {
+        let (s, _, b) = get(bad.into()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {b}");
+        assert_eq!(b["error"]["code"], "bad_request", "{bad}: {b}");
+    }
+    // Every list endpoint takes the same parameters, and the document says so.
+    let (_, doc) = call(&state, "GET", "/v1/openapi.json", "", None).await;
+    let auditor = secret(&f, "auditor");
+    for list in ["/v1/works", "/v1/offers", "/v1/requests", "/v1/licences", "/v1/usage", "/v1/statements", "/v1/audit"] {
+        let (s, page) = call(&state, "GET", &format!("{list}?limit=1&offset=0"), &auditor, None).await;
+        assert_eq!(s, StatusCode::OK, "{list}: {page}");
+        assert!(page.as_array().unwrap().len() <= 1, "{list}: {page}");
+        let op = &doc["paths"][list]["get"];
+        let params: Vec<&str> = op["parameters"].as_array().unwrap_or_else(|| panic!("{list}: {op}")).iter().map(|p| p["name"].as_str().unwrap()).collect();
+        assert!(params.contains(&"limit") && params.contains(&"offset"), "{list}: {params:?}");
+        assert!(op["responses"]["200"]["headers"]["link"].is_object(), "{list}: {}", op["responses"]["200"]);
+    }
+    // The audit log's link keeps its filter.
+    let (_, events) = call(&state, "GET", "/v1/audit?subject=party%3Adev-x", &auditor, None).await;
+    let n = events.as_array().unwrap().len();
+    assert!(n >= 2, "{events}");
+    let req = Request::get("/v1/audit?subject=party%3Adev-x&limit=1").header("authorization", format!("Bearer {auditor}")).body(Body::empty()).unwrap();
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    assert_eq!(resp.headers()["link"], "</v1/audit?limit=1&offset=1&subject=party%3Adev-x>; rel=\"next\"");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_long_text_is_refused() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let admin = secret(&f, "admin");
+    let dev = secret(&f, "developer");
+    let auditor = secret(&f, "auditor");
+    let name = |n: usize| "m".repeat(n);
+    let text = |n: usize| "é".repeat(n);
+    let cases = [
+        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": name(201), "valid_from": "2026-01-01", "works": [W1]})), "model"),
+        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": "m", "valid_from": name(201), "works": [W1]})), "valid_from"),
+        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01", "scan": name(201)})), "scan"),
+        (&dev, "POST", "/v1/usage", Some(json!({"model": name(201), "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "model"),
+        (&dev, "POST", "/v1/usage", Some(json!({"model": "m", "run": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "run"),
+        (&dev, "POST", "/v1/usage", Some(json!({"model": "m", "run": "r", "manifest": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "manifest"),
+        (&dev, "POST", "/v1/statements", Some(json!({"from": name(201), "to": "2026-12-31", "pool": {"amount_minor": 1, "currency": "EUR"}})), "from"),
+        (&admin, "POST", "/v1/requests/req-000001/lines/1/decision", Some(json!({"approve": false, "reason": text(2001)})), "reason"),
+        (&admin, "POST", "/v1/licences/lic-000001/revoke", Some(json!({"reason": text(2001)})), "reason"),
+        (&auditor, "GET", "/v1/audit?subject=PLACEHOLDER", None, "subject"),
+    ];
+    for (key, method, uri, body, field) in cases {
+        let uri = uri.replace("PLACEHOLDER", &name(201));
+        let (s, b) = call(&state, method, &uri, key, body.clone()).await;
+        assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST, "{method} {uri}: {s} {b}");
+        let message = b["error"]["message"].as_str().unwrap_or_else(|| panic!("{b}"));
+        assert!(message.contains(field) && (message.contains("200") || message.contains("2000")), "{method} {uri}: {message}");
+    }
+    // At the limits, text is taken (counted in characters, not bytes).
+    let (s, b) = call(&state, "POST", "/v1/requests", &dev, Some(json!({"use": "train-genai", "model": name(200), "valid_from": "2026-01-01", "works": [W1]}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let (s, b) = call(&state, "POST", "/v1/requests/req-000001/lines/1/decision", &admin, Some(json!({"approve": false, "reason": text(2000)}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
 }
