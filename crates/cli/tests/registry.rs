@@ -321,6 +321,36 @@ fn audit_tampering_is_caught_and_the_first_bad_event_named() {
     assert_eq!(code, Some(1));
     assert_eq!(r["first_bad"]["seq"], 4, "{r}");
 
+    // A row edited, not an event: label-a's deny flipped to allow. Event 5 recorded the policy.
+    let (code, r) = verify_after(&env, "flipped", "UPDATE policies SET decision = 'allow' WHERE holder = 'label-a';");
+    assert_eq!(code, Some(1));
+    assert_eq!(r["first_bad"]["seq"], 5, "{r}");
+    assert_eq!(r["first_bad"]["record"], "policy:label-a/*/train-genai", "{r}");
+    let out = fermata().args(["--home", path_str(&env.path("flipped")), "audit", "verify"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("BROKEN at event 5: policy label-a/*/train-genai differs from what event #5 recorded"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A row inserted with no event: a policy no one set.
+    let (code, r) = verify_after(
+        &env,
+        "slipped-in",
+        "INSERT INTO policies (holder, isrc, use, decision, territories, updated_at)
+         VALUES ('label-d', '', 'train-genai', 'allow', '', '2026-01-01T00:00:00Z');",
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(r["first_bad"]["record"], "policy:label-d/*/train-genai", "{r}");
+    assert!(r["first_bad"]["reason"].as_str().unwrap().contains("not recorded by any event"), "{r}");
+
+    // A party's row deleted (the foreign keys of the file do not stop a direct edit).
+    let (code, r) = verify_after(&env, "party-gone", "PRAGMA foreign_keys = OFF; DELETE FROM parties WHERE id = 'label-d';");
+    assert_eq!(code, Some(1));
+    assert_eq!(r["first_bad"]["seq"], 4, "{r}");
+    assert!(r["first_bad"]["reason"].as_str().unwrap().contains("party label-d is missing"), "{r}");
+
     // The original is untouched.
     assert!(env.json(&["audit", "verify"])["first_bad"].is_null());
 }

@@ -1,5 +1,9 @@
 //! The audit log: every state change appends an event that carries the hash of the one before,
-//! so an edited, deleted, inserted or reordered event breaks the chain where it happened.
+//! so an edited, deleted, inserted or reordered event breaks the chain where it happened; and
+//! every event carries the digests of the records its change left behind, so a record edited,
+//! deleted or inserted behind fermata's back no longer matches what the chain says it should be.
+//!
+//! # The event hash
 //!
 //! An event's hash is SHA-256 over, in order:
 //!
@@ -7,14 +11,68 @@
 //! prev_hash (32 bytes; 32 zero bytes for the first event)
 //! seq       (u64, big-endian)
 //! at, actor, action, subjects, payload: each as u32 big-endian byte length, then UTF-8 bytes
+//! records   (layout 2 only): u32 big-endian byte length, then UTF-8 bytes
 //! ```
 //!
 //! `subjects` is a space-separated list such as `work:GBAYE6900531 party:indie-records`, which is
 //! what `fermata audit log --work` searches; `payload` is the change as JSON.
+//!
+//! The `layout` column says which of the two forms an event was hashed with. Layout 1 (events
+//! written before schema version 4) stops after `payload`; layout 2 adds `records`. The two can
+//! never hash the same bytes (the fields before `records` are length-prefixed, so a layout-1
+//! input always ends where a layout-2 input goes on), and the layout can only go up along the
+//! chain: a layout-1 event after a layout-2 one is reported.
+//!
+//! # Record digests
+//!
+//! `records` is a JSON array of `[kind, id, sha256]` triples, sorted by kind and id: for each
+//! record the event's transaction wrote, the hex SHA-256 of the record's canonical encoding as
+//! read back from the store once the change was made (`null` when the record is gone). All the
+//! records a transaction wrote are attributed to its events: to the first event appended after
+//! the write, or to the transaction's last event for writes made after it. The kinds and their
+//! ids are:
+//!
+//! | kind | id | what |
+//! |------|----|------|
+//! | `party` | party id | a party |
+//! | `work` | ISRC | a work's own fields (title, artist, duration, ISWC, registrant) |
+//! | `credits`, `shares`, `tracks` | ISRC | a work's credits, share rows and linked tracks, each as a whole |
+//! | `policy` | `HOLDER/ISRC/USE` (`*` for the whole catalogue) | a policy |
+//! | `licence`, `scan`, `manifest` | its id | a licence, a scan's parameters and finish time, a manifest |
+//! | `offer`, `request`, `usage`, `statement`, `share-change` | its id | a document, with its owner |
+//! | `key` | key id | an API key, with the SHA-256 of its secret |
+//!
+//! A record's canonical encoding is its kind and then each field in a fixed order, each as a
+//! byte 0 (absent) or a byte 1, a u32 big-endian byte length and the UTF-8 text (numbers in
+//! decimal); a list is its u32 big-endian length and then its items' fields (see `state.rs`).
+//! A field added to a record later is encoded, at the end, only when it is not absent, so the
+//! digests recorded before it still match.
+//!
+//! Not covered: a scan's per-file progress (`scan_files`, written while a scan runs and
+//! summarised by its `scan.finished` event), the id sequences and the stored idempotent
+//! responses. They are bookkeeping, not rights decisions.
+//!
+//! [`verify_state`] folds the events' digests, oldest first, into what each record should hash
+//! to now, and compares that with every record in the store. Registries written before record
+//! digests get one `audit.checkpoint` event when first opened by a fermata that has them: it
+//! records every record as it stands then, so the state at that moment is trusted, and any
+//! later edit is caught.
+//!
+//! Like the chain itself, this proves nothing against someone who rewrites the log to match
+//! their edits: publish the head hash, and a later `verify` that reaches the same head proves
+//! that neither the events before it nor the records they describe changed since.
 
 use crate::RegistryError;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The event hash layout this build writes (see the module documentation).
+pub const LAYOUT: u32 = 2;
+
+fn layout_1() -> u32 {
+    1
+}
 
 /// One audit event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,6 +90,13 @@ pub struct Event {
     pub subjects: String,
     /// The change itself, as JSON.
     pub payload: String,
+    /// Which hash layout the event was written with: 1 (no record digests) or 2.
+    #[serde(default = "layout_1")]
+    pub layout: u32,
+    /// The digests of the records the change left behind, as a JSON array of
+    /// `[kind, id, sha256 or null]` (empty in layout 1).
+    #[serde(default)]
+    pub records: String,
     /// Hex SHA-256 of the previous event (64 zeros for the first).
     pub prev_hash: String,
     /// Hex SHA-256 of this event, as defined in the module documentation.
@@ -41,8 +106,7 @@ pub struct Event {
 /// The previous-hash of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Computes an event's hash from its fields and the previous hash.
-pub fn event_hash(prev_hash: &str, seq: u64, at: &str, actor: &str, action: &str, subjects: &str, payload: &str) -> String {
+fn hash_fields(prev_hash: &str, seq: u64, fields: &[&str]) -> String {
     let mut h = Sha256::new();
     let prev = hex::decode(prev_hash).unwrap_or_default();
     let mut prev_bytes = [0u8; 32];
@@ -51,28 +115,86 @@ pub fn event_hash(prev_hash: &str, seq: u64, at: &str, actor: &str, action: &str
     }
     h.update(prev_bytes);
     h.update(seq.to_be_bytes());
-    for field in [at, actor, action, subjects, payload] {
+    for field in fields {
         h.update((field.len() as u32).to_be_bytes());
         h.update(field.as_bytes());
     }
     hex::encode(h.finalize())
 }
 
+/// Computes a layout-1 event's hash from its fields and the previous hash.
+pub fn event_hash(prev_hash: &str, seq: u64, at: &str, actor: &str, action: &str, subjects: &str, payload: &str) -> String {
+    hash_fields(prev_hash, seq, &[at, actor, action, subjects, payload])
+}
+
 impl Event {
-    /// The event that follows `prev` (or starts the log), with its hash.
+    /// The event that follows `prev` (or starts the log), with no record digests yet, hashed in
+    /// this build's layout.
     pub fn next(prev: Option<&Event>, at: String, actor: &str, action: &str, subjects: String, payload: String) -> Event {
         let (seq, prev_hash) = match prev {
             Some(p) => (p.seq + 1, p.hash.clone()),
             None => (1, GENESIS_HASH.to_string()),
         };
-        let hash = event_hash(&prev_hash, seq, &at, actor, action, &subjects, &payload);
-        Event { seq, at, actor: actor.to_string(), action: action.to_string(), subjects, payload, prev_hash, hash }
+        let mut event = Event {
+            seq,
+            at,
+            actor: actor.to_string(),
+            action: action.to_string(),
+            subjects,
+            payload,
+            layout: LAYOUT,
+            records: String::new(),
+            prev_hash,
+            hash: String::new(),
+        };
+        event.hash = event.compute_hash().unwrap_or_default();
+        event
+    }
+
+    /// The same event carrying `records` (see [`encode_records`]), hashed again.
+    pub fn with_records(mut self, records: String) -> Event {
+        self.records = records;
+        self.hash = self.compute_hash().unwrap_or_default();
+        self
+    }
+
+    /// The hash the event's fields give in its layout; None for a layout this build does not know.
+    pub fn compute_hash(&self) -> Option<String> {
+        let common = [self.at.as_str(), &self.actor, &self.action, &self.subjects, &self.payload];
+        match self.layout {
+            1 => Some(hash_fields(&self.prev_hash, self.seq, &common)),
+            2 => {
+                let [a, b, c, d, e] = common;
+                Some(hash_fields(&self.prev_hash, self.seq, &[a, b, c, d, e, &self.records]))
+            }
+            _ => None,
+        }
     }
 
     /// True when the event names `subject` (e.g. `work:GBAYE6900531`).
     pub fn is_about(&self, subject: &str) -> bool {
         self.subjects.split(' ').any(|s| s == subject)
     }
+
+    /// The record digests the event carries.
+    pub fn record_digests(&self) -> Result<Vec<(String, String, Option<String>)>, String> {
+        if self.records.is_empty() {
+            return Ok(Vec::new());
+        }
+        serde_json::from_str(&self.records).map_err(|e| e.to_string())
+    }
+}
+
+/// Record digests keyed by (kind, id); None means the record is gone.
+pub type Digests = BTreeMap<(String, String), Option<String>>;
+
+/// The `records` text of an event: a JSON array of `[kind, id, sha256 or null]`, sorted.
+pub fn encode_records(digests: &Digests) -> Result<String, RegistryError> {
+    if digests.is_empty() {
+        return Ok(String::new());
+    }
+    let list: Vec<(&str, &str, Option<&str>)> = digests.iter().map(|((k, i), h)| (k.as_str(), i.as_str(), h.as_deref())).collect();
+    payload(&list)
 }
 
 /// The result of checking the whole chain.
@@ -87,25 +209,29 @@ pub struct AuditReport {
     pub first_bad: Option<BadEvent>,
 }
 
-/// Where and how the chain is broken.
+/// Where and how the chain, or the state it describes, is broken.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BadEvent {
-    /// Sequence number of the first event that does not check out.
+    /// Sequence number of the first event that does not check out; for a record that differs
+    /// from the chain, the event that recorded it (the last event when none did).
     pub seq: u64,
     /// What is wrong with it.
     pub reason: String,
+    /// The record that differs from what the chain recorded, as `kind:id`
+    /// (e.g. `licence:lic-000003`); None when the chain itself is broken.
+    pub record: Option<String>,
 }
 
 /// Walks the events in stored order and reports the first one that breaks the chain.
 pub fn verify(events: &[Event]) -> AuditReport {
     let mut prev_hash = GENESIS_HASH.to_string();
-    let mut expected_seq = 1;
-    for event in events {
+    let mut layout = 1;
+    for (expected_seq, event) in (1u64..).zip(events) {
         let bad = |reason: String| AuditReport {
             events: events.len() as u64,
             head: events.last().map(|e| e.hash.clone()).unwrap_or_default(),
-            first_bad: Some(BadEvent { seq: event.seq, reason }),
+            first_bad: Some(BadEvent { seq: event.seq, reason, record: None }),
         };
         if event.seq != expected_seq {
             return bad(format!(
@@ -120,15 +246,97 @@ pub fn verify(events: &[Event]) -> AuditReport {
                 expected_seq - 1
             ));
         }
-        let recomputed =
-            event_hash(&event.prev_hash, event.seq, &event.at, &event.actor, &event.action, &event.subjects, &event.payload);
-        if recomputed != event.hash {
-            return bad("its content does not match its hash: it was edited".to_string());
+        match event.compute_hash() {
+            None => return bad(format!("it has hash layout {}, which this fermata does not know: it was edited", event.layout)),
+            Some(h) if h != event.hash => return bad("its content does not match its hash: it was edited".to_string()),
+            Some(_) => {}
         }
+        if event.layout < layout {
+            return bad(format!(
+                "it has hash layout {} after events of layout {layout}: it was forged in the old layout, which records no digests",
+                event.layout
+            ));
+        }
+        if event.layout == 1 && !event.records.is_empty() {
+            return bad("a layout-1 event carries record digests: it was edited".to_string());
+        }
+        layout = event.layout;
         prev_hash = event.hash.clone();
-        expected_seq += 1;
     }
     AuditReport { events: events.len() as u64, head: prev_hash, first_bad: None }
+}
+
+/// How a record is named in a report: `licence lic-000003`, `the shares of work GB…`.
+fn describe(kind: &str, id: &str) -> String {
+    match kind {
+        "credits" | "shares" | "tracks" => format!("the {kind} of work {id}"),
+        "usage" => format!("usage report {id}"),
+        "key" => format!("API key {id}"),
+        _ => format!("{kind} {id}"),
+    }
+}
+
+/// Checks the chain as [`verify`] does, then that `current` (every record in the store, by
+/// (kind, id), with the hex SHA-256 of its canonical encoding) is exactly what the events'
+/// record digests add up to, and names the first record that is not: the one recorded by the
+/// earliest event, or one that no event recorded.
+pub fn verify_state(events: &[Event], current: &BTreeMap<(String, String), String>) -> AuditReport {
+    let mut report = verify(events);
+    if report.first_bad.is_some() {
+        return report;
+    }
+    let head = events.last().map_or(0, |e| e.seq);
+    let bad = |seq: u64, reason: String, record: Option<String>| Some(BadEvent { seq, reason, record });
+    if events.last().is_some_and(|e| e.layout < 2) {
+        report.first_bad = bad(
+            head,
+            "the log ends before record digests begin: open the registry with this fermata so that it adds its checkpoint".into(),
+            None,
+        );
+        return report;
+    }
+    // (kind, id) -> (event that last recorded it, its digest then).
+    let mut expected: BTreeMap<(String, String), (u64, Option<String>)> = BTreeMap::new();
+    for event in events {
+        match event.record_digests() {
+            Ok(digests) => {
+                for (kind, id, digest) in digests {
+                    expected.insert((kind, id), (event.seq, digest));
+                }
+            }
+            Err(e) => {
+                report.first_bad = bad(event.seq, format!("its record digests do not read ({e}): it was edited"), None);
+                return report;
+            }
+        }
+    }
+    let mut problems: Vec<(u64, String, String, String)> = Vec::new();
+    for ((kind, id), (seq, digest)) in &expected {
+        let what = describe(kind, id);
+        let plural = matches!(kind.as_str(), "credits" | "shares" | "tracks");
+        let reason = match (digest, current.get(&(kind.clone(), id.clone()))) {
+            (Some(want), Some(have)) if want == have => continue,
+            (None, None) => continue,
+            (Some(_), Some(_)) => format!(
+                "{what} {} from what event #{seq} recorded: {} changed outside fermata",
+                if plural { "differ" } else { "differs" },
+                if plural { "they were" } else { "it was" }
+            ),
+            (Some(_), None) => format!("{what} is missing, though event #{seq} recorded it: it was deleted outside fermata"),
+            (None, Some(_)) => format!("{what} is present, though event #{seq} recorded its removal: it was written outside fermata"),
+        };
+        problems.push((*seq, kind.clone(), id.clone(), reason));
+    }
+    for (kind, id) in current.keys() {
+        if !expected.contains_key(&(kind.clone(), id.clone())) {
+            let reason = format!("{} is not recorded by any event: it was written outside fermata", describe(kind, id));
+            problems.push((head, kind.clone(), id.clone(), reason));
+        }
+    }
+    if let Some((seq, kind, id, reason)) = problems.into_iter().min() {
+        report.first_bad = bad(seq, reason, Some(format!("{kind}:{id}")));
+    }
+    report
 }
 
 /// Current time as RFC 3339 UTC with seconds.
@@ -192,6 +400,109 @@ mod tests {
             proptest::prop_assert!(bad.is_some());
             proptest::prop_assert!(bad.unwrap().seq <= first_touched as u64 + 2);
         }
+    }
+
+    fn digests(list: &[(&str, &str, Option<&str>)]) -> String {
+        let map: Digests = list.iter().map(|(k, i, d)| ((k.to_string(), i.to_string()), d.map(str::to_string))).collect();
+        encode_records(&map).unwrap()
+    }
+
+    fn state(list: &[(&str, &str, &str)]) -> BTreeMap<(String, String), String> {
+        list.iter().map(|(k, i, d)| ((k.to_string(), i.to_string()), d.to_string())).collect()
+    }
+
+    /// A log of layout-1 events (as written before record digests), then a checkpoint and two
+    /// changes in layout 2.
+    fn mixed() -> Vec<Event> {
+        let mut out: Vec<Event> = Vec::new();
+        for i in 0..3 {
+            let mut e = Event::next(out.last(), format!("2026-01-01T00:00:0{i}Z"), "cli", "old", String::new(), "{}".into());
+            e.layout = 1;
+            e.hash = event_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.subjects, &e.payload);
+            out.push(e);
+        }
+        let add = |out: &mut Vec<Event>, action: &str, records: String| {
+            let e = Event::next(out.last(), "2026-01-02T00:00:00Z".into(), "cli", action, String::new(), "{}".into()).with_records(records);
+            out.push(e);
+        };
+        add(&mut out, "audit.checkpoint", digests(&[("licence", "lic-1", Some("aa")), ("party", "p", Some("bb"))]));
+        add(&mut out, "licence.revoked", digests(&[("licence", "lic-1", Some("cc"))]));
+        add(&mut out, "policy.set", digests(&[("policy", "p/*/train-ai", Some("dd")), ("party", "q", None)]));
+        out
+    }
+
+    #[test]
+    fn the_two_layouts_hash_as_documented() {
+        // Layout 1 is the hash of version 1, unchanged; layout 2 appends the records.
+        let mut e = Event::next(None, "2026-01-01T00:00:00Z".into(), "cli", "party.added", "party:p".into(), "{}".into());
+        e.layout = 1;
+        assert_eq!(e.compute_hash().unwrap(), event_hash(GENESIS_HASH, 1, "2026-01-01T00:00:00Z", "cli", "party.added", "party:p", "{}"));
+        assert_eq!(e.compute_hash().unwrap(), "2f40a0d18ea71f2268ceae888236b6beada9c14b2aee00214f99f62be4d215b8");
+        let e = Event::next(None, "2026-01-01T00:00:00Z".into(), "cli", "party.added", "party:p".into(), "{}".into())
+            .with_records(digests(&[("party", "p", Some("ab"))]));
+        assert_eq!(e.records, r#"[["party","p","ab"]]"#);
+        // Both computed independently from the module documentation's description.
+        assert_eq!(e.hash, "0492a02cc92ac2b8b25c4188322ed5b4671a6c1d78cdf92a2f39b4b9d40c8b2b");
+        let mut unknown = e.clone();
+        unknown.layout = 3;
+        assert_eq!(unknown.compute_hash(), None);
+    }
+
+    #[test]
+    fn layouts_only_go_up_and_old_events_carry_no_digests() {
+        assert_eq!(verify(&mixed()).first_bad, None);
+        // A layout-2 event rewritten in layout 1 (its digests dropped, its hash recomputed)
+        // still breaks the link to the next event; and where it is the last, the downgrade is named.
+        let mut downgraded = mixed();
+        let last = downgraded.len() - 1;
+        downgraded[last].layout = 1;
+        downgraded[last].records.clear();
+        downgraded[last].hash = downgraded[last].compute_hash().unwrap();
+        let bad = verify(&downgraded).first_bad.unwrap();
+        assert_eq!(bad.seq, 6);
+        assert!(bad.reason.contains("layout 1 after events of layout 2"), "{}", bad.reason);
+        // Digests slipped into a layout-1 event (whose hash does not cover them).
+        let mut slipped = mixed();
+        slipped[1].records = digests(&[("licence", "lic-9", Some("ee"))]);
+        assert_eq!(verify(&slipped).first_bad.unwrap().seq, 2);
+        // A layout that does not exist.
+        let mut unknown = mixed();
+        unknown[4].layout = 7;
+        assert!(verify(&unknown).first_bad.unwrap().reason.contains("layout 7"));
+    }
+
+    #[test]
+    fn the_state_must_be_what_the_events_recorded() {
+        let events = mixed();
+        let good = state(&[("licence", "lic-1", "cc"), ("party", "p", "bb"), ("policy", "p/*/train-ai", "dd")]);
+        assert_eq!(verify_state(&events, &good).first_bad, None);
+
+        let check = |current: &[(&str, &str, &str)], seq: u64, record: &str, words: &str| {
+            let bad = verify_state(&events, &state(current)).first_bad.unwrap();
+            assert_eq!((bad.seq, bad.record.as_deref()), (seq, Some(record)), "{bad:?}");
+            assert!(bad.reason.contains(words), "{}", bad.reason);
+        };
+        // Changed: the licence as the checkpoint had it, not as the revocation left it.
+        check(&[("licence", "lic-1", "aa"), ("party", "p", "bb"), ("policy", "p/*/train-ai", "dd")], 5, "licence:lic-1", "licence lic-1 differs from what event #5 recorded");
+        // Missing.
+        check(&[("licence", "lic-1", "cc"), ("party", "p", "bb")], 6, "policy:p/*/train-ai", "missing");
+        // Present though recorded as removed.
+        check(&[("licence", "lic-1", "cc"), ("party", "p", "bb"), ("party", "q", "ff"), ("policy", "p/*/train-ai", "dd")], 6, "party:q", "recorded its removal");
+        // Recorded by no event: named at the head.
+        check(&[("licence", "lic-1", "cc"), ("party", "p", "bb"), ("policy", "p/*/train-ai", "dd"), ("shares", "GB1", "00")], 6, "shares:GB1", "the shares of work GB1 is not recorded");
+        // Several problems: the one recorded earliest comes first.
+        check(&[("licence", "lic-1", "cc"), ("party", "p", "xx")], 4, "party:p", "party p differs");
+
+        // A log that ends before digests began is not taken as proof of anything.
+        let bad = verify_state(&events[..3], &good).first_bad.unwrap();
+        assert!(bad.reason.contains("checkpoint"), "{}", bad.reason);
+        // An empty log with records: none of them is recorded.
+        assert_eq!(verify_state(&[], &good).first_bad.unwrap().record.as_deref(), Some("licence:lic-1"));
+        // A chain problem comes before any record problem.
+        let mut edited = mixed();
+        edited[4].records = digests(&[("licence", "lic-1", Some("aa"))]);
+        let bad = verify_state(&edited, &good).first_bad.unwrap();
+        assert_eq!((bad.seq, bad.record), (5, None));
     }
 
     #[test]

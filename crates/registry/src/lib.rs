@@ -50,6 +50,7 @@ mod model;
 mod registry;
 mod scan;
 mod sqlite;
+mod state;
 mod store;
 
 pub use audit::{AuditReport, BadEvent, Event};
@@ -68,7 +69,7 @@ pub use market::{
     NewKey, Offer, RequestLine, Role, Statement, StatementLine, UsageLine, UsageReport,
 };
 pub use market_ops::{term_end, validate_term_months, MAX_TERM_MONTHS, OfferDraft, RequestDraft, UsageDraft};
-pub use store::{DocKind, IdempotentResponse, Store, Tx};
+pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 
 use std::path::PathBuf;
 

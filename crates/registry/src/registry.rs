@@ -318,12 +318,16 @@ pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Re
 impl Registry {
     /// Creates (or opens) the SQLite registry at `path`.
     pub fn create(path: &Path) -> Result<Registry, RegistryError> {
-        Ok(Registry { store: Box::new(SqliteStore::open(path, true)?) })
+        let mut store = SqliteStore::open(path, true)?;
+        crate::state::checkpoint_if_needed(&mut store)?;
+        Ok(Registry { store: Box::new(store) })
     }
 
     /// Opens an existing SQLite registry.
     pub fn open(path: &Path) -> Result<Registry, RegistryError> {
-        Ok(Registry { store: Box::new(SqliteStore::open(path, false)?) })
+        let mut store = SqliteStore::open(path, false)?;
+        crate::state::checkpoint_if_needed(&mut store)?;
+        Ok(Registry { store: Box::new(store) })
     }
 
     /// A registry over any store.
@@ -338,10 +342,12 @@ impl Registry {
         Ok(out)
     }
 
+    /// Runs `f` in one transaction whose audit events carry the digests of the records it
+    /// wrote (see `state::Recorder`).
     pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
-        let mut tx = self.store.begin()?;
-        let out = f(tx.as_mut())?;
-        tx.commit()?;
+        let mut tx = crate::state::Recorder::new(self.store.begin()?);
+        let out = f(&mut tx)?;
+        tx.finish()?;
         Ok(out)
     }
 
@@ -935,9 +941,9 @@ impl Registry {
         self.read(|tx| tx.manifests())
     }
 
-    /// Checks the whole audit chain.
+    /// Checks the whole audit chain, and that every record is what the chain's events recorded.
     pub fn verify_audit(&mut self) -> Result<AuditReport, RegistryError> {
-        self.read(|tx| Ok(audit::verify(&tx.events()?)))
+        self.read(|tx| Ok(audit::verify_state(&tx.events()?, &crate::state::current(tx)?)))
     }
 
     /// Events about `subject` (e.g. `work:GBAYE6900531`), oldest first; every event when None.

@@ -2,10 +2,10 @@
 //! and migrated forward on open.
 
 use crate::audit::Event;
-use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Work};
+use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work};
 use crate::scan::{ManifestRecord, Scan, ScanFile};
 use crate::market::ApiKey;
-use crate::store::{DocKind, IdempotentResponse, Store, Tx};
+use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 use crate::RegistryError;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -81,6 +81,9 @@ CREATE TABLE idempotency (
 );
 "#, r#"
 ALTER TABLE scan_files ADD COLUMN source TEXT;
+"#, r#"
+ALTER TABLE audit ADD COLUMN layout INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE audit ADD COLUMN records TEXT NOT NULL DEFAULT '';
 "#];
 
 /// The schema version this build writes.
@@ -195,7 +198,8 @@ const POLICY_COLUMNS: &str = "holder, isrc, use, decision, territories, price, t
 const LICENCE_COLUMNS: &str =
     "id, holder, developer, use, works, territories, valid_from, valid_to, price, terms, granted_at, revoked_at, revoke_reason";
 const SCAN_COLUMNS: &str = "id, developer, model, use, territory, dataset, started_at, finished_at";
-const EVENT_COLUMNS: &str = "seq, at, actor, action, subjects, payload, prev_hash, hash";
+const EVENT_COLUMNS: &str = "seq, at, actor, action, subjects, payload, layout, records, prev_hash, hash";
+const MANIFEST_COLUMNS: &str = "id, scan_id, root, leaves, path, created_at";
 
 fn party_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Party> {
     Ok(Party { id: r.get(0)?, kind: parse("kind", &r.get::<_, String>(1)?)?, name: r.get(2)?, created_at: r.get(3)? })
@@ -277,9 +281,31 @@ fn event_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
         action: r.get(3)?,
         subjects: r.get(4)?,
         payload: r.get(5)?,
-        prev_hash: r.get(6)?,
-        hash: r.get(7)?,
+        // An out-of-range layout (an edited row) is kept unknown, and `verify` reports it.
+        layout: u32::try_from(r.get::<_, i64>(6)?).unwrap_or(u32::MAX),
+        records: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
     })
+}
+
+fn manifest_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ManifestRecord> {
+    Ok(ManifestRecord {
+        id: r.get(0)?,
+        scan_id: r.get(1)?,
+        root: r.get(2)?,
+        leaves: r.get::<_, i64>(3)? as u64,
+        path: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+fn stored_doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDoc> {
+    Ok(StoredDoc { id: r.get(0)?, owner: r.get(1)?, json: r.get(2)? })
+}
+
+fn stored_key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ApiKey, String)> {
+    Ok((key_row(r)?, r.get(5)?))
 }
 
 impl SqliteTx<'_> {
@@ -439,6 +465,25 @@ impl Tx for SqliteTx<'_> {
         run().map_err(|e| self.err(e))
     }
 
+    fn policy(&mut self, holder: &str, isrc: Option<&Isrc>, use_: Use) -> Result<Option<Policy>, RegistryError> {
+        self.tx
+            .query_row(
+                &format!("SELECT {POLICY_COLUMNS} FROM policies WHERE holder = ?1 AND isrc = ?2 AND use = ?3"),
+                params![holder, isrc.map_or("", |i| i.as_str()), use_.as_str()],
+                policy_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn all_policies(&mut self) -> Result<Vec<Policy>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Policy>> {
+            let mut q = self.tx.prepare(&format!("SELECT {POLICY_COLUMNS} FROM policies ORDER BY holder, isrc, use"))?;
+            q.query_map([], policy_row)?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     fn next_number(&mut self, sequence: &str) -> Result<u64, RegistryError> {
         self.tx
             .query_row(
@@ -581,22 +626,17 @@ impl Tx for SqliteTx<'_> {
             .map_err(|e| self.err(e))
     }
 
+    fn manifest(&mut self, id: &str) -> Result<Option<ManifestRecord>, RegistryError> {
+        self.tx
+            .query_row(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests WHERE id = ?1"), [id], manifest_row)
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<ManifestRecord>> {
-            let mut q = self.tx.prepare("SELECT id, scan_id, root, leaves, path, created_at FROM manifests ORDER BY id")?;
-            
-            q
-                .query_map([], |r| {
-                    Ok(ManifestRecord {
-                        id: r.get(0)?,
-                        scan_id: r.get(1)?,
-                        root: r.get(2)?,
-                        leaves: r.get::<_, i64>(3)? as u64,
-                        path: r.get(4)?,
-                        created_at: r.get(5)?,
-                    })
-                })?
-                .collect()
+            let mut q = self.tx.prepare(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests ORDER BY id"))?;
+            q.query_map([], manifest_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -624,6 +664,25 @@ impl Tx for SqliteTx<'_> {
                 "SELECT json FROM documents WHERE kind = ?1 AND (?2 IS NULL OR owner = ?2) ORDER BY id",
             )?;
             q.query_map(params![doc_kind(kind), owner], |r| r.get(0))?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn stored_doc(&mut self, kind: DocKind, id: &str) -> Result<Option<StoredDoc>, RegistryError> {
+        self.tx
+            .query_row(
+                "SELECT id, owner, json FROM documents WHERE kind = ?1 AND id = ?2",
+                params![doc_kind(kind), id],
+                stored_doc_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn stored_docs(&mut self, kind: DocKind) -> Result<Vec<StoredDoc>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<StoredDoc>> {
+            let mut q = self.tx.prepare_cached("SELECT id, owner, json FROM documents WHERE kind = ?1 ORDER BY id")?;
+            q.query_map([doc_kind(kind)], stored_doc_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -664,6 +723,25 @@ impl Tx for SqliteTx<'_> {
             .map_err(|e| self.err(e))
     }
 
+    fn stored_key(&mut self, id: &str) -> Result<Option<(ApiKey, String)>, RegistryError> {
+        self.tx
+            .query_row(
+                "SELECT id, party, role, created_at, revoked_at, secret_sha256 FROM api_keys WHERE id = ?1",
+                [id],
+                stored_key_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn stored_keys(&mut self) -> Result<Vec<(ApiKey, String)>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<(ApiKey, String)>> {
+            let mut q = self.tx.prepare("SELECT id, party, role, created_at, revoked_at, secret_sha256 FROM api_keys ORDER BY id")?;
+            q.query_map([], stored_key_row)?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     fn idempotent(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError> {
         self.tx
             .query_row(
@@ -688,8 +766,8 @@ impl Tx for SqliteTx<'_> {
     fn append_event(&mut self, e: &Event) -> Result<(), RegistryError> {
         self.tx
             .execute(
-                &format!("INSERT INTO audit ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-                params![e.seq as i64, e.at, e.actor, e.action, e.subjects, e.payload, e.prev_hash, e.hash],
+                &format!("INSERT INTO audit ({EVENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                params![e.seq as i64, e.at, e.actor, e.action, e.subjects, e.payload, e.layout, e.records, e.prev_hash, e.hash],
             )
             .map(|_| ())
             .map_err(|err| self.err(err))

@@ -1,9 +1,10 @@
-//! The storage interface. The registry's rules (validation, clearance, the audit chain) live
-//! above it, so a PostgreSQL backend needs to implement only these record operations.
+//! The storage interface. The registry's rules (validation, clearance, the audit chain and the
+//! record digests it carries) live above it, so a PostgreSQL backend needs to implement only
+//! these record operations.
 
 use crate::audit::Event;
 use crate::market::ApiKey;
-use crate::model::{Isrc, Licence, Party, Policy, Work};
+use crate::model::{Isrc, Licence, Party, Policy, Use, Work};
 use crate::scan::{ManifestRecord, Scan, ScanFile};
 use crate::RegistryError;
 
@@ -21,7 +22,7 @@ pub trait Store {
 
 /// Records kept as JSON documents keyed by id, with the party that owns them: they are read
 /// whole and filtered by the rules above the store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocKind {
     /// Offers (owner: the holder).
     Offer,
@@ -36,6 +37,17 @@ pub enum DocKind {
     ShareChange,
 }
 
+/// A document as stored: its id, its owner and its JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredDoc {
+    /// Its id.
+    pub id: String,
+    /// The party that owns it (what `docs(kind, Some(owner))` selects on).
+    pub owner: String,
+    /// The JSON, exactly as stored.
+    pub json: String,
+}
+
 /// A stored answer to a create request, replayed when the same `Idempotency-Key` comes again.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IdempotentResponse {
@@ -48,6 +60,10 @@ pub struct IdempotentResponse {
 }
 
 /// The record operations of one transaction.
+///
+/// Every record that the audit chain covers can be read back one by one and listed in full
+/// (see the `audit` module): that is how the registry records what each change left behind and
+/// checks the whole state against the chain.
 pub trait Tx {
     /// Makes the transaction's changes durable.
     fn commit(self: Box<Self>) -> Result<(), RegistryError>;
@@ -72,6 +88,10 @@ pub trait Tx {
     fn put_policy(&mut self, policy: &Policy) -> Result<(), RegistryError>;
     /// Every policy set by `holder`.
     fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError>;
+    /// The policy of (holder, work or catalogue, use).
+    fn policy(&mut self, holder: &str, isrc: Option<&Isrc>, use_: Use) -> Result<Option<Policy>, RegistryError>;
+    /// Every policy, by holder, work (catalogue first) and use.
+    fn all_policies(&mut self) -> Result<Vec<Policy>, RegistryError>;
 
     /// The next number of a named sequence (licences, scans, manifests), starting at 1.
     fn next_number(&mut self, sequence: &str) -> Result<u64, RegistryError>;
@@ -96,6 +116,8 @@ pub trait Tx {
 
     /// Records a built manifest.
     fn put_manifest(&mut self, manifest: &ManifestRecord) -> Result<(), RegistryError>;
+    /// One manifest.
+    fn manifest(&mut self, id: &str) -> Result<Option<ManifestRecord>, RegistryError>;
     /// Every manifest, by id.
     fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError>;
 
@@ -105,6 +127,10 @@ pub trait Tx {
     fn doc(&mut self, kind: DocKind, id: &str) -> Result<Option<String>, RegistryError>;
     /// Every document of a kind (optionally only one owner's), by id.
     fn docs(&mut self, kind: DocKind, owner: Option<&str>) -> Result<Vec<String>, RegistryError>;
+    /// One document with its id and owner.
+    fn stored_doc(&mut self, kind: DocKind, id: &str) -> Result<Option<StoredDoc>, RegistryError>;
+    /// Every document of a kind with its id and owner, by id.
+    fn stored_docs(&mut self, kind: DocKind) -> Result<Vec<StoredDoc>, RegistryError>;
 
     /// Stores an API key with the SHA-256 of its secret.
     fn put_key(&mut self, key: &ApiKey, secret_sha256: &str) -> Result<(), RegistryError>;
@@ -114,6 +140,10 @@ pub trait Tx {
     fn keys(&mut self) -> Result<Vec<ApiKey>, RegistryError>;
     /// Marks a key revoked.
     fn revoke_key(&mut self, id: &str, at: &str) -> Result<bool, RegistryError>;
+    /// One key with the SHA-256 of its secret.
+    fn stored_key(&mut self, id: &str) -> Result<Option<(ApiKey, String)>, RegistryError>;
+    /// Every key with the SHA-256 of its secret, by id.
+    fn stored_keys(&mut self) -> Result<Vec<(ApiKey, String)>, RegistryError>;
 
     /// The stored response for (party, idempotency key).
     fn idempotent(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError>;

@@ -18,11 +18,36 @@ fn a_version_1_registry_opens_and_its_chain_verifies() {
     let mut registry = Registry::open(&path).expect("a v1 registry opens");
     let report = registry.verify_audit().unwrap();
     assert_eq!(report.first_bad, None);
-    assert_eq!(report.events, 18);
+    // The 18 events of version 1, and the checkpoint that records every record as migrated.
+    assert_eq!(report.events, 19);
+    let events = registry.history(None).unwrap();
+    assert!(events[..18].iter().all(|e| e.layout == 1 && e.records.is_empty()));
+    assert_eq!((events[18].action.as_str(), events[18].layout), ("audit.checkpoint", 2));
     assert_eq!(registry.works(None).unwrap().len(), 8);
     let clearance = registry.clear(&"ZZDEM2600003".parse().unwrap(), "acme-ai", Use::TrainGenai, &"DE".parse().unwrap()).unwrap();
     assert_eq!(clearance.verdict, Verdict::Denied);
     assert_eq!(SqliteStore::open(&path, false).unwrap().schema_version().unwrap(), SCHEMA_VERSION);
+}
+
+#[test]
+fn a_migrated_registry_is_checkpointed_once_and_later_edits_are_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = load_v1(dir.path());
+    drop(Registry::open(&path).unwrap());
+    // Opened again: no second checkpoint.
+    let mut registry = Registry::open(&path).unwrap();
+    assert_eq!(registry.verify_audit().unwrap().events, 19);
+    registry.add_party("label-z", fermata_registry::PartyKind::Label, "Label Z", "cli").unwrap();
+    assert_eq!(registry.verify_audit().unwrap().first_bad, None);
+    drop(registry);
+    // A policy of version 1 flipped after the migration: the checkpoint recorded it.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(conn.execute("UPDATE policies SET decision = 'allow' WHERE decision = 'deny'", []).unwrap(), 1);
+    drop(conn);
+    let bad = Registry::open(&path).unwrap().verify_audit().unwrap().first_bad.expect("the edit is caught");
+    assert_eq!(bad.seq, 19, "{bad:?}");
+    assert!(bad.record.as_deref().is_some_and(|r| r.starts_with("policy:")), "{bad:?}");
+    assert!(bad.reason.contains("differs from what event #19 recorded"), "{}", bad.reason);
 }
 
 #[test]
