@@ -534,8 +534,10 @@ fn licence_table(licences: &[fermata_registry::Licence]) -> Table {
 
 #[derive(Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Checks the hash chain of the whole audit log and names the first bad event.
-    #[command(after_help = "Exit status: 0 when the chain is intact, 1 when it is broken.\n\n\
+    /// Checks the hash chain of the whole audit log, and that every record (parties, works and
+    /// their shares, policies, licences, offers, requests, usage, statements, keys, manifests) is
+    /// exactly what the chain's events recorded; names the first bad event or record.
+    #[command(after_help = "Exit status: 0 when the chain and the records are intact, 1 when either is not.\n\n\
         Publish the head hash it prints: a later verify that ends in the same head proves\n\
         nothing before it was changed.\n\nExample:\n  fermata audit verify")]
     Verify {
