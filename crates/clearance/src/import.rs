@@ -192,15 +192,31 @@ pub fn import_catalog(
     let index_exists = home.index_dir().join(fermata_index::MANIFEST_FILE).is_file();
     if index_exists && !todo.is_empty() {
         let index = fermata_index::Index::open(&home.index_dir())?;
-        let found: Vec<(usize, Vec<fermata_index::Match>, f64)> = todo
+        let identified: Vec<Result<(usize, Vec<fermata_index::Match>, f64), Problem>> = todo
             .par_iter()
             .enumerate()
             .filter_map(|(i, r)| {
                 let path = audio_of.get(r.isrc.as_str())?;
-                let id = fermata_engine::identify_file(&index, path, &fermata_index::MatchOptions::default()).ok()?;
-                Some((i, id.matches, id.duration_s))
+                // A file that cannot be identified cannot be shown not to be someone else's
+                // recording: the row is refused, never registered unchecked.
+                Some(match fermata_engine::identify_file(&index, path, &fermata_index::MatchOptions::default()) {
+                    Ok(id) => Ok((i, id.matches, id.duration_s)),
+                    Err(e) => Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: {e}", path.display()) }),
+                })
             })
             .collect();
+        let mut found = Vec::new();
+        let mut unreadable = Vec::new();
+        for x in identified {
+            match x {
+                Ok(f) => found.push(f),
+                Err(p) => unreadable.push(p),
+            }
+        }
+        if !unreadable.is_empty() {
+            unreadable.sort_by_key(|p| p.line);
+            return Ok(ImportOutcome::Rejected { format, problems: unreadable });
+        }
         let mut clashing = std::collections::BTreeSet::new();
         for (i, matches, duration_s) in found {
             let r = todo[i];
@@ -214,7 +230,10 @@ pub fn import_catalog(
                         continue;
                     }
                     let existing = registry.work(&other)?;
-                    if existing.registrant != holder && clashing.insert(i) {
+                    // Another holder's say is at stake when it registered the recording or holds
+                    // any share of it: the importer's own co-owned work counts too.
+                    let others_hold = existing.registrant != holder || existing.shares.iter().any(|s| s.holder != holder);
+                    if others_hold && clashing.insert(i) {
                         conflicts.push(WorkConflict {
                             isrc: r.isrc.clone(),
                             registered_title: existing.title.clone(),
@@ -251,6 +270,23 @@ pub fn import_catalog(
     let mut inputs = Vec::new();
     let mut isrc_of_track: HashMap<String, String> = HashMap::new();
     let mut failures = Vec::new();
+    // The same audio file under two ISRCs of one catalogue is one recording registered twice.
+    let mut first_with_audio: HashMap<String, (String, u64)> = HashMap::new();
+    let line_of_isrc: HashMap<String, u64> = todo.iter().map(|r| (r.isrc.to_string(), r.line)).collect();
+    for (isrc, id, _) in hashed.iter().flatten() {
+        let digest = id.split_once('#').map_or(id.as_str(), |(_, d)| d).to_string();
+        let line = line_of_isrc.get(isrc).copied().unwrap_or(0);
+        match first_with_audio.get(&digest) {
+            Some((other, other_line)) => failures.push(Problem {
+                line,
+                field: "audio".into(),
+                reason: format!("the same audio file as {other} on line {other_line}: one recording cannot be registered under two ISRCs"),
+            }),
+            None => {
+                first_with_audio.insert(digest, (isrc.clone(), line));
+            }
+        }
+    }
     for h in hashed {
         match h {
             Ok((isrc, id, path)) => {

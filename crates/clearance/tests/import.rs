@@ -89,8 +89,10 @@ fn paths_that_stay_inside_are_imported() {
         .to_string();
     #[cfg(unix)]
     {
-        // A link inside the directory to a file inside it is fine.
-        std::os::unix::fs::symlink(root.join("audio/sub/other.wav"), root.join("audio/alias.wav")).unwrap();
+        // A link inside the directory to a file inside it is fine (a third recording: the same
+        // file under two ISRCs would be one recording registered twice).
+        wav(&root.join("audio/sub/third.wav"), 5);
+        std::os::unix::fs::symlink(root.join("audio/sub/third.wav"), root.join("audio/alias.wav")).unwrap();
         csv.push_str("GBAYE2600003,Alias,Band,alias.wav\n");
     }
     match import(root, &csv) {

@@ -190,3 +190,37 @@ fn a_reimport_does_not_remove_a_co_owner() {
     let work = env.json(&["work", "show", &isrc(5)]);
     assert_eq!(work["work"]["shares"].as_array().map(Vec::len), Some(2), "{work}");
 }
+
+/// A holder cannot shed a co-owner by registering the co-owned recording again under a new ISRC,
+/// nor register one file twice in one catalogue.
+#[test]
+fn a_co_owned_recording_cannot_be_registered_again_alone() {
+    let (env, tracks) = registered(7);
+    let audio = env.path("again");
+    std::fs::create_dir_all(&audio).unwrap();
+    // Work 5 is label-a's and pub-b's (60/40).
+    fermata_audio::write_wav(&audio.join("w5-again.wav"), &fermata_audio::degrade::gain_db(&tracks[4], -3.0), RATE).unwrap();
+    let csv = env.path("again.csv");
+    std::fs::write(&csv, format!("isrc,title,artist,duration,iswc,audio,shares,credits\n{},Again,Band,0:40,,w5-again.wav,,\n", isrc(80))).unwrap();
+    let out = env.run(&["catalog", "import", "--holder", "label-a", path_str(&csv), "--audio", path_str(&audio), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let conflicts = report["outcome"]["registry"]["conflicts"].as_array().expect("conflicts").clone();
+    assert_eq!(conflicts.len(), 1, "{report}");
+    assert_eq!(conflicts[0]["same_audio_as"], isrc(5), "{report}");
+
+    // One file under two ISRCs of one catalogue: refused on the second row, nothing imported.
+    write_track(&audio.join("new.wav"), 4242, 20.0);
+    let twice = env.path("twice.csv");
+    std::fs::write(
+        &twice,
+        format!("isrc,title,artist,duration,iswc,audio,shares,credits\n{},A,B,0:20,,new.wav,,\n{},A again,B,0:20,,new.wav,,\n", isrc(81), isrc(82)),
+    )
+    .unwrap();
+    let out = env.run(&["catalog", "import", "--holder", "label-a", path_str(&twice), "--audio", path_str(&audio), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let problems = report["outcome"]["problems"].as_array().unwrap_or_else(|| panic!("{report}")).clone();
+    assert!(problems.iter().any(|p| p["line"] == 3 && p["reason"].as_str().unwrap_or_default().contains("same audio file")), "{report}");
+    assert_eq!(env.run(&["work", "show", &isrc(81)]).status.code(), Some(2));
+}

@@ -520,6 +520,32 @@ impl Registry {
                 out
             };
             let offers = load_offers(tx)?;
+            if approve && lines.is_empty() {
+                // "Approve all" must not grant what the holder's own policy now reserves (a line
+                // made before the policy changed): those are approved only when named.
+                let policies = tx.policies(holder)?;
+                let today = audit::today();
+                let territories: Vec<Territory> =
+                    if request.territories.is_empty() { vec![Territory::world()] } else { request.territories.clone() };
+                let mut reserved = Vec::new();
+                for &index in &indices {
+                    let l = &request.lines[index];
+                    for t in &territories {
+                        let q = crate::scan::Question { developer: None, use_: request.use_, territory: t, date: &today };
+                        let a = crate::scan::holder_answer(holder, 0, Some(&l.isrc), &q, &policies, &[], &offers);
+                        if a.verdict == Verdict::Denied && a.source != Some(AnswerSource::NoPolicy) {
+                            reserved.push(format!("line {} ({}): {}", l.line, l.isrc, a.reason));
+                            break;
+                        }
+                    }
+                }
+                if !reserved.is_empty() {
+                    return Err(RegistryError::Conflict(format!(
+                        "not approving all: your policy now reserves {}; approve such a line by its number if you mean it",
+                        reserved.join("; ")
+                    )));
+                }
+            }
             for index in indices {
                 let line = request.lines[index].line;
                 if request.lines[index].status != LineStatus::Pending {
@@ -992,10 +1018,42 @@ mod tests {
         assert!(r.licences(Some("dev")).unwrap().is_empty());
         // The refusals are in the holders' history.
         assert!(r.history(Some("party:label-a")).unwrap().iter().any(|e| e.action == "request.refused"));
-        // Once label-a lifts its reservation, the offer answers and auto-accepts.
+        // Once label-a turns its reservation into licence-required, the work's own policy still
+        // speaks before the catalogue offer: a person decides, nothing is auto-accepted.
         r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::LicenceRequired), "label-a").unwrap();
         let req = r.request_licences(ask(vec![isrc(1)]), "dev").unwrap();
         assert_eq!(req.lines[0].status, LineStatus::Pending, "the work's own policy still speaks first: a person decides");
+    }
+
+    #[test]
+    fn approving_all_does_not_grant_what_the_holders_policy_now_reserves() {
+        let (_d, mut r) = setup();
+        let today = audit::today();
+        let req = r
+            .request_licences(
+                RequestDraft {
+                    developer: "dev".into(),
+                    use_: Use::TrainGenai,
+                    model: "m".into(),
+                    territories: vec![],
+                    valid_from: today.clone(),
+                    valid_to: None,
+                    term_months: Some(12),
+                    works: vec![isrc(1)],
+                    scan: None,
+                },
+                "dev",
+            )
+            .unwrap();
+        assert_eq!(req.lines[0].status, LineStatus::Pending, "label-a has not answered: a person decides");
+        // label-a then reserves the work; "approve all" refuses, naming the line.
+        r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny), "label-a").unwrap();
+        let err = r.decide_lines(&req.id, &[], "label-a", true, None, "label-a").unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains("reserves"), "{err}");
+        assert!(r.licences(Some("dev")).unwrap().is_empty());
+        // Refusing all is always possible; naming the line approves it as a deliberate choice.
+        let done = r.decide_lines(&req.id, &[1], "label-a", true, Some("an exception"), "label-a").unwrap();
+        assert_eq!(done.lines[0].status, LineStatus::Approved);
     }
 
     #[test]

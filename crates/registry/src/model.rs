@@ -584,9 +584,16 @@ impl Work {
     /// The shares that apply in `territory`: its own, or else `WORLD`'s. For `WORLD` itself
     /// (a use everywhere), every holder of every territory: each must agree.
     pub fn shares_in(&self, territory: &Territory) -> Vec<&Share> {
+        shares_in(&self.shares, territory)
+    }
+}
+
+/// The shares of a list that apply in `territory` (see [`Work::shares_in`]).
+pub fn shares_in<'a>(shares: &'a [Share], territory: &Territory) -> Vec<&'a Share> {
+    {
         if territory.is_world() {
             let mut all: Vec<&Share> = Vec::new();
-            for s in &self.shares {
+            for s in shares {
                 match all.iter_mut().find(|a| a.holder == s.holder) {
                     Some(a) if a.territory.is_world() => {}
                     Some(a) if s.territory.is_world() => *a = s,
@@ -596,11 +603,11 @@ impl Work {
             }
             return all;
         }
-        let own: Vec<&Share> = self.shares.iter().filter(|s| &s.territory == territory).collect();
+        let own: Vec<&Share> = shares.iter().filter(|s| &s.territory == territory).collect();
         if !own.is_empty() {
             return own;
         }
-        self.shares.iter().filter(|s| s.territory.is_world()).collect()
+        shares.iter().filter(|s| s.territory.is_world()).collect()
     }
 }
 

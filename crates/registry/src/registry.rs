@@ -177,13 +177,22 @@ pub struct ShareChange {
     pub refusal: Option<String>,
 }
 
-/// The holders (other than `registrant`) whose share in some territory `new` removes or lowers.
+/// The holders (other than `registrant`) whose share `new` removes or lowers anywhere: in every
+/// territory either list names, and WORLD, the shares that apply there (a country's own shares
+/// replace WORLD's, so adding country shares can cut a holder out of that country) are compared.
 pub fn reduced_holders(old: &[Share], new: &[Share], registrant: &str) -> Vec<String> {
+    let mut territories: BTreeSet<Territory> = old.iter().chain(new).map(|s| s.territory.clone()).collect();
+    territories.insert(Territory::world());
     let mut out = BTreeSet::new();
-    for s in old.iter().filter(|s| s.holder != registrant) {
-        let now: u32 = new.iter().filter(|n| n.holder == s.holder && n.territory == s.territory).map(|n| n.basis_points).sum();
-        if now < s.basis_points {
-            out.insert(s.holder.clone());
+    for t in &territories {
+        let before = crate::model::shares_in(old, t);
+        let after = crate::model::shares_in(new, t);
+        for s in before.iter().filter(|s| s.holder != registrant) {
+            let now: u32 = after.iter().filter(|n| n.holder == s.holder).map(|n| n.basis_points).sum();
+            let then: u32 = before.iter().filter(|b| b.holder == s.holder).map(|b| b.basis_points).sum();
+            if now < then {
+                out.insert(s.holder.clone());
+            }
         }
     }
     out.into_iter().collect()
@@ -1021,6 +1030,11 @@ mod tests {
         assert_eq!(r.share_changes(Some("pub-b")).unwrap().len(), 1);
         assert_eq!(reduced_holders(&parse_shares("label-a=50;pub-b=50").unwrap(), &parse_shares("label-a=70;pub-b=30").unwrap(), "label-a"), vec!["pub-b"]);
         assert!(reduced_holders(&parse_shares("label-a=50;pub-b=50").unwrap(), &parse_shares("label-a=40;pub-b=60").unwrap(), "label-a").is_empty());
+        // Country shares replace WORLD's there: adding DE shares without pub-b cuts it out of DE.
+        let world = parse_shares("label-a=50;pub-b=50").unwrap();
+        let mut with_de = world.clone();
+        with_de.push(Share { territory: "DE".parse().unwrap(), holder: "label-a".into(), basis_points: 10_000 });
+        assert_eq!(reduced_holders(&world, &with_de, "label-a"), vec!["pub-b"]);
         // Only the affected holder may agree; once it does, the shares change.
         assert!(r.agree_share_change(&change.id, "label-a", true, None, "label-a").is_err());
         let done = r.agree_share_change(&change.id, "pub-b", true, None, "pub-b").unwrap();

@@ -145,9 +145,11 @@ fn licence_applies(l: &Licence, developer: &str, use_: Use, work: Option<&Isrc>,
 ///
 /// This is the one answer every door gives — scans, licence requests and their auto-accept,
 /// `policy show`, the API — so none of them can disagree. In order, the first that speaks wins:
-/// a licence to the developer covering the use, work, territory and date; an offer naming the
-/// work; the holder's policy for the work; an offer for its whole catalogue; its catalogue
-/// policy; else `denied` (no means no). A policy or offer limited to some territories says
+/// a licence to the developer covering the use, work, territory and date; the holder's deny for
+/// the work; an offer naming the work; the holder's policy for the work; its catalogue deny; an
+/// offer for its whole catalogue; its catalogue policy; else `denied` (no means no). So a deny
+/// is never overridden by the holder's own offer at the same or a broader level, whichever came
+/// first. A policy or offer limited to some territories says
 /// nothing elsewhere (a policy then answers `denied` there). An offer makes the answer
 /// `licence-required` with its terms.
 pub fn holder_answer(
@@ -194,9 +196,16 @@ pub fn holder_answer(
     let mine = |p: &&Policy| p.holder == holder && p.use_ == use_;
     let for_work = work.and_then(|isrc| policies.iter().filter(mine).find(|p| p.isrc.as_ref() == Some(isrc)));
     let for_catalogue = policies.iter().filter(mine).find(|p| p.isrc.is_none());
+    // A deny is never overridden by the holder's own offer at the same or a broader level, in
+    // whatever order the two were made: a work's deny beats every offer; a catalogue deny beats
+    // a catalogue offer (an offer naming the work is more specific and still answers for it).
+    let denies = |p: &&Policy| p.decision == Decision::Deny && territory.covered_by(&p.territories);
+    let work_denied = for_work.filter(denies).is_some();
+    let catalogue_denied = for_catalogue.filter(denies).is_some();
     let offer = match (offer_for_work, for_work, offer_for_catalogue) {
+        _ if work_denied => None,
         (Some(o), _, _) => Some((o, AnswerSource::WorkOffer)),
-        (None, None, Some(o)) => Some((o, AnswerSource::CatalogueOffer)),
+        (None, None, Some(o)) if !catalogue_denied => Some((o, AnswerSource::CatalogueOffer)),
         _ => None,
     };
     if let Some((o, source)) = offer {
@@ -613,6 +622,36 @@ mod tests {
         let q = Question { developer: None, use_: Use::TrainGenai, territory: &"DE".parse().unwrap(), date: "2026-06-01" };
         let a = holder_answer("label-a", 0, None, &q, &policies, &[], std::slice::from_ref(&offer));
         assert_eq!((a.verdict, a.source), (Verdict::LicenceRequired, Some(AnswerSource::CatalogueOffer)));
+    }
+
+    #[test]
+    fn a_deny_beats_the_holders_own_offer_whichever_came_first() {
+        let w = work("label-a=100");
+        let offer = |works: Vec<Isrc>| Offer {
+            id: "off-000001".into(),
+            holder: "label-a".into(),
+            works,
+            use_: Use::TrainGenai,
+            territories: vec![],
+            price: "per-work:1:EUR".parse().unwrap(),
+            term_months: None,
+            auto_accept: true,
+            created_at: String::new(),
+            withdrawn_at: None,
+        };
+        let ask = |policies: &[Policy], offers: &[Offer], t: &str| {
+            let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();
+            clear_work(&w, "dev", Use::TrainGenai, &t.parse().unwrap(), "2026-06-01", &mut lookup, &[], offers).verdict
+        };
+        // An offer naming the work, then a deny of that work: the deny holds.
+        let work_deny = [policy("label-a", Some("GBAYE6900531"), Use::TrainGenai, Decision::Deny, "")];
+        assert_eq!(ask(&work_deny, &[offer(vec![w.isrc.clone()])], "DE"), Verdict::Denied);
+        // A catalogue offer everywhere, then a catalogue deny in DE: denied in DE, offered in FR.
+        let cat_deny_de = [policy("label-a", None, Use::TrainGenai, Decision::Deny, "DE")];
+        assert_eq!(ask(&cat_deny_de, &[offer(vec![])], "DE"), Verdict::Denied);
+        assert_eq!(ask(&cat_deny_de, &[offer(vec![])], "FR"), Verdict::LicenceRequired);
+        // An offer naming the work is more specific than a catalogue deny.
+        assert_eq!(ask(&cat_deny_de, &[offer(vec![w.isrc.clone()])], "DE"), Verdict::LicenceRequired);
     }
 
     #[test]
