@@ -138,12 +138,23 @@ fn approve_line(
 ) -> Result<(), RegistryError> {
     let line = request.lines[index].clone();
     let offer = line.offer.as_ref().and_then(|id| offers.iter().find(|o| &o.id == id));
+    // The licence covers only the territories asked where this holder holds a share of the work
+    // (where it was asked): never a territory where it said nothing, which a later share there
+    // would otherwise turn into a yes.
+    let work = need_work(tx, &line.isrc)?;
+    let territories: Vec<Territory> = if request.territories.is_empty() {
+        Vec::new()
+    } else {
+        let held: Vec<Territory> =
+            request.territories.iter().filter(|t| work.shares_in(t).iter().any(|s| s.holder == line.holder)).cloned().collect();
+        if held.is_empty() { request.territories.clone() } else { held }
+    };
     let grant = LicenceGrant {
         holder: line.holder.clone(),
         developer: request.developer.clone(),
         use_: request.use_,
         works: vec![line.isrc.clone()],
-        territories: request.territories.clone(),
+        territories,
         valid_from: request.valid_from.clone(),
         valid_to: request.valid_to.clone(),
         price: offer.map(|o| o.price.clone()),
@@ -1054,6 +1065,57 @@ mod tests {
         // Refusing all is always possible; naming the line approves it as a deliberate choice.
         let done = r.decide_lines(&req.id, &[1], "label-a", true, Some("an exception"), "label-a").unwrap();
         assert_eq!(done.lines[0].status, LineStatus::Approved);
+    }
+
+    #[test]
+    fn an_auto_accepted_licence_covers_only_where_its_holder_was_asked() {
+        let (_d, mut r) = setup();
+        // Work 3: label-a's everywhere but in DE, where pub-b holds it all.
+        let w3 = Work {
+            isrc: isrc(3),
+            title: "Song 3".into(),
+            artist: "A".into(),
+            duration_s: None,
+            iswc: None,
+            registrant: "label-a".into(),
+            credits: vec![],
+            shares: parse_shares("label-a=100;DE:pub-b=100").unwrap(),
+            tracks: vec![],
+        };
+        r.register_works("label-a", vec![w3], "cli").unwrap();
+        r.publish_offer(
+            OfferDraft {
+                holder: "pub-b".into(),
+                works: vec![],
+                use_: Use::TrainGenai,
+                territories: vec![],
+                price: "per-work:1:EUR".parse().unwrap(),
+                term_months: None,
+                auto_accept: true,
+            },
+            "pub-b",
+        )
+        .unwrap();
+        let req = r
+            .request_licences(
+                RequestDraft {
+                    developer: "dev".into(),
+                    use_: Use::TrainGenai,
+                    model: "m".into(),
+                    territories: vec!["DE".parse().unwrap(), "FR".parse().unwrap()],
+                    valid_from: audit::today(),
+                    valid_to: None,
+                    term_months: Some(12),
+                    works: vec![isrc(3)],
+                    scan: None,
+                },
+                "dev",
+            )
+            .unwrap();
+        let pub_line = req.lines.iter().find(|l| l.holder == "pub-b").expect("pub-b is asked in DE");
+        assert_eq!(pub_line.status, LineStatus::Approved, "{req:?}");
+        let licence = r.licences(Some("pub-b")).unwrap().into_iter().find(|l| Some(&l.id) == pub_line.licence.as_ref()).unwrap();
+        assert_eq!(licence.territories, vec!["DE".parse::<Territory>().unwrap()], "pub-b said nothing about FR");
     }
 
     #[test]
