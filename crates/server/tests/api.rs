@@ -620,3 +620,37 @@ async fn over_long_text_is_refused() {
     let (s, b) = call(&state, "POST", "/v1/requests/req-000001/lines/1/decision", &admin, Some(json!({"approve": false, "reason": text(2000)}))).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
 }
+
+/// Through the API door too: a work the holder reserves is refused at once, even under the
+/// holder's catalogue-wide auto-accept offer, and no licence is made.
+#[tokio::test]
+async fn a_request_for_a_reserved_work_is_refused_at_once_despite_an_auto_accept_offer() {
+    let f = fixture();
+    let (dir, state) = fresh(&f);
+    let mut r = Home::open(dir.path()).unwrap().registry().unwrap();
+    r.set_policy(fermata_registry::PolicyChange::new("label-a", Some(W1.parse().unwrap()), Use::TrainGenai, fermata_registry::Decision::Deny), "label-a")
+        .unwrap();
+    r.publish_offer(
+        OfferDraft {
+            holder: "label-a".into(),
+            works: vec![],
+            use_: Use::TrainGenai,
+            territories: vec![],
+            price: "per-work:1:EUR".parse().unwrap(),
+            term_months: None,
+            auto_accept: true,
+        },
+        "label-a",
+    )
+    .unwrap();
+    let dev = secret(&f, "developer");
+    let today = fermata_registry::audit::today();
+    let (s, b) = call(&state, "POST", "/v1/requests", &dev, Some(json!({"use": "train-genai", "model": "m", "valid_from": today, "works": [W1]}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    let line = &b["lines"][0];
+    assert_eq!((line["status"].as_str(), line["decided_by"].as_str()), (Some("refused"), Some("policy")), "{b}");
+    assert!(line["reason"].as_str().unwrap_or_default().contains("reserves train-genai"), "{b}");
+    assert!(line["licence"].is_null(), "{b}");
+    let genai_licences = r.licences(Some("dev-x")).unwrap().into_iter().filter(|l| l.use_ == Use::TrainGenai).count();
+    assert_eq!(genai_licences, 0);
+}
