@@ -4,7 +4,7 @@
 use crate::audit;
 use crate::market::*;
 use crate::model::{bounded, validate_date, MAX_NAME_CHARS, MAX_REASON_CHARS, Isrc, Money, PartyKind, Price, PriceModel, Territory, Use};
-use crate::registry::{append, grant_in, load_offers, need_developer, need_holder, need_party, need_work, LicenceGrant, Registry};
+use crate::registry::{append, cache_holder_policies, grant_in, load_offers, need_developer, need_holder, need_party, need_work, LicenceGrant, Registry};
 use crate::scan::{clear_work, AnswerSource, HolderClearance, Verdict};
 use crate::store::{DocKind, IdempotentResponse, Tx};
 use crate::RegistryError;
@@ -368,14 +368,10 @@ impl Registry {
             let date = draft.valid_from.as_str().max(today.as_str()).to_string();
             let mut lines: Vec<(Isrc, String, Option<String>, Option<String>)> = Vec::new(); // (work, holder, offer, refusal)
             let mut left_out: Vec<LeftOut> = Vec::new();
+            let mut policies: std::collections::BTreeMap<String, Vec<crate::model::Policy>> = Default::default();
             for isrc in &asked {
                 let work = need_work(tx, isrc)?;
-                let mut policies: std::collections::BTreeMap<String, Vec<crate::model::Policy>> = Default::default();
-                for share in &work.shares {
-                    if !policies.contains_key(&share.holder) {
-                        policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
-                    }
-                }
+                cache_holder_policies(tx, &work, &mut policies)?;
                 let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
                 // Each holder's answers, one per territory asked: the same answer a scan gives.
                 let mut answers: Vec<(String, Vec<(Territory, HolderClearance)>)> = Vec::new();
@@ -698,16 +694,12 @@ impl Registry {
             let licences = tx.licences()?;
             let mut usage = Vec::new();
             let mut refused: Vec<(Isrc, Vec<String>, String)> = Vec::new(); // (work, holders, why)
+            let mut policies: std::collections::BTreeMap<String, Vec<crate::model::Policy>> = Default::default();
             for (isrc, ms) in lines {
                 let work = need_work(tx, &isrc)?;
                 // Usage is paid only for what was cleared: for this developer, use, territory
                 // and day, by the one answer every door gives.
-                let mut policies: std::collections::BTreeMap<String, Vec<crate::model::Policy>> = Default::default();
-                for share in &work.shares {
-                    if !policies.contains_key(&share.holder) {
-                        policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
-                    }
-                }
+                cache_holder_policies(tx, &work, &mut policies)?;
                 let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
                 let c = clear_work(&work, &draft.developer, use_, &draft.territory, &date, &mut policies_of, &licences, &offers);
                 let holders: Vec<String> = work.shares.iter().map(|s| s.holder.clone()).collect::<BTreeSet<_>>().into_iter().collect();

@@ -213,6 +213,17 @@ pub(crate) fn load_offers(tx: &mut dyn Tx) -> Result<Vec<crate::market::Offer>, 
     tx.docs(crate::store::DocKind::Offer, None)?.iter().map(|j| crate::market::decode_doc(j)).collect()
 }
 
+/// Loads, into `cache`, the policies of every holder of `work` not already there: the
+/// `policies_of` lookup that [`clear_work`] takes.
+pub(crate) fn cache_holder_policies(tx: &mut dyn Tx, work: &Work, cache: &mut BTreeMap<String, Vec<Policy>>) -> Result<(), RegistryError> {
+    for share in &work.shares {
+        if !cache.contains_key(&share.holder) {
+            cache.insert(share.holder.clone(), tx.policies(&share.holder)?);
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn append(tx: &mut dyn Tx, actor: &str, action: &str, subjects: String, payload: String) -> Result<(), RegistryError> {
     let prev = tx.last_event()?;
     let event = Event::next(prev.as_ref(), audit::now(), actor, action, subjects, payload);
@@ -714,9 +725,7 @@ impl Registry {
             let work = need_work(tx, isrc)?;
             let licences = tx.licences()?;
             let mut policies: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
-            for share in &work.shares {
-                policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
-            }
+            cache_holder_policies(tx, &work, &mut policies)?;
             let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
             let offers = load_offers(tx)?;
             Ok(clear_work(&work, developer, use_, territory, &date, &mut policies_of, &licences, &offers))
@@ -870,11 +879,7 @@ impl Registry {
                             for isrc in &works[&m.track_id] {
                                 if !clearances.contains_key(isrc) {
                                     let work = need_work(tx, isrc)?;
-                                    for share in &work.shares {
-                                        if !policies.contains_key(&share.holder) {
-                                            policies.insert(share.holder.clone(), tx.policies(&share.holder)?);
-                                        }
-                                    }
+                                    cache_holder_policies(tx, &work, &mut policies)?;
                                     let mut lookup = |h: &str| policies.get(h).cloned().unwrap_or_default();
                                     let c = clear_work(&work, &scan.developer, scan.use_, &scan.territory, &date, &mut lookup, &licences, &offers);
                                     clearances.insert(isrc.clone(), c);

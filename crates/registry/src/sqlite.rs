@@ -253,16 +253,6 @@ fn scan_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Scan> {
     })
 }
 
-fn doc_kind(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Offer => "offer",
-        DocKind::Request => "request",
-        DocKind::Usage => "usage",
-        DocKind::Statement => "statement",
-        DocKind::ShareChange => "share-change",
-    }
-}
-
 fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
     Ok(ApiKey {
         id: r.get(0)?,
@@ -645,7 +635,7 @@ impl Tx for SqliteTx<'_> {
         self.tx
             .execute(
                 "INSERT OR REPLACE INTO documents (kind, id, owner, json) VALUES (?1, ?2, ?3, ?4)",
-                params![doc_kind(kind), id, owner, json],
+                params![kind.as_str(), id, owner, json],
             )
             .map(|_| ())
             .map_err(|e| self.err(e))
@@ -653,7 +643,7 @@ impl Tx for SqliteTx<'_> {
 
     fn doc(&mut self, kind: DocKind, id: &str) -> Result<Option<String>, RegistryError> {
         self.tx
-            .query_row("SELECT json FROM documents WHERE kind = ?1 AND id = ?2", params![doc_kind(kind), id], |r| r.get(0))
+            .query_row("SELECT json FROM documents WHERE kind = ?1 AND id = ?2", params![kind.as_str(), id], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -663,7 +653,7 @@ impl Tx for SqliteTx<'_> {
             let mut q = self.tx.prepare_cached(
                 "SELECT json FROM documents WHERE kind = ?1 AND (?2 IS NULL OR owner = ?2) ORDER BY id",
             )?;
-            q.query_map(params![doc_kind(kind), owner], |r| r.get(0))?.collect()
+            q.query_map(params![kind.as_str(), owner], |r| r.get(0))?.collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -672,7 +662,7 @@ impl Tx for SqliteTx<'_> {
         self.tx
             .query_row(
                 "SELECT id, owner, json FROM documents WHERE kind = ?1 AND id = ?2",
-                params![doc_kind(kind), id],
+                params![kind.as_str(), id],
                 stored_doc_row,
             )
             .optional()
@@ -682,7 +672,7 @@ impl Tx for SqliteTx<'_> {
     fn stored_docs(&mut self, kind: DocKind) -> Result<Vec<StoredDoc>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<StoredDoc>> {
             let mut q = self.tx.prepare_cached("SELECT id, owner, json FROM documents WHERE kind = ?1 ORDER BY id")?;
-            q.query_map([doc_kind(kind)], stored_doc_row)?.collect()
+            q.query_map([kind.as_str()], stored_doc_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }

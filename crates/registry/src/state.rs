@@ -166,18 +166,8 @@ fn manifest_digest(m: &ManifestRecord) -> (Key, String) {
     (("manifest".into(), m.id.clone()), d)
 }
 
-fn doc_kind(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Offer => "offer",
-        DocKind::Request => "request",
-        DocKind::Usage => "usage",
-        DocKind::Statement => "statement",
-        DocKind::ShareChange => "share-change",
-    }
-}
-
 fn doc_digest(kind: DocKind, doc: &StoredDoc) -> (Key, String) {
-    let kind = doc_kind(kind);
+    let kind = kind.as_str();
     let d = Encoder::new(kind).text(&doc.id).text(&doc.owner).text(&doc.json).finish();
     ((kind.into(), doc.id.clone()), d)
 }
@@ -262,7 +252,7 @@ fn read_back(tx: &mut dyn Tx, record: &Written, out: &mut Digests) -> Result<(),
         },
         Written::Doc(kind, id) => match tx.stored_doc(*kind, id)? {
             Some(d) => put(out, doc_digest(*kind, &d)),
-            None => gone(out, doc_kind(*kind), id),
+            None => gone(out, kind.as_str(), id),
         },
         Written::Key(id) => match tx.stored_key(id)? {
             Some((k, s)) => put(out, key_digest(&k, &s)),

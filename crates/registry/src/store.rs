@@ -37,6 +37,19 @@ pub enum DocKind {
     ShareChange,
 }
 
+impl DocKind {
+    /// The kind's name in storage and in audit record keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Offer => "offer",
+            DocKind::Request => "request",
+            DocKind::Usage => "usage",
+            DocKind::Statement => "statement",
+            DocKind::ShareChange => "share-change",
+        }
+    }
+}
+
 /// A document as stored: its id, its owner and its JSON.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredDoc {
