@@ -34,12 +34,27 @@ pub struct WholeTrackResult {
 }
 
 fn fpcalc(path: &Path) -> Result<Vec<u32>> {
-    let out = Command::new("fpcalc").args(["-raw", "-json"]).arg(path).output().context("running fpcalc")?;
+    let out = Command::new("fpcalc")
+        .args(["-raw", "-json"])
+        .arg(path)
+        .output()
+        .context("running fpcalc")?;
     // Debian's fpcalc 1.5.1 exits 3 after printing a complete fingerprint when it reaches the
     // end of a file (chromaprint issues 122 and 137): the JSON decides, not the status.
-    let value: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .with_context(|| format!("fpcalc gave no fingerprint for {}: {}", path.display(), String::from_utf8_lossy(&out.stderr)))?;
-    Ok(value["fingerprint"].as_array().into_iter().flatten().filter_map(|v| v.as_u64()).map(|v| v as u32).collect())
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).with_context(|| {
+        format!(
+            "fpcalc gave no fingerprint for {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    Ok(value["fingerprint"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_u64())
+        .map(|v| v as u32)
+        .collect())
 }
 
 fn similarity(a: &[u32], b: &[u32]) -> f64 {
@@ -54,7 +69,11 @@ fn similarity(a: &[u32], b: &[u32]) -> f64 {
                 same += 32 - (x ^ y).count_ones() as u64;
                 total += 32;
             }
-            if total < 32 * 40 { 0.0 } else { same as f64 / total as f64 }
+            if total < 32 * 40 {
+                0.0
+            } else {
+                same as f64 / total as f64
+            }
         })
         .fold(0.0, f64::max)
 }
@@ -85,14 +104,21 @@ pub fn run(split: &Split, index: &Index, version: String, work: &Path) -> Result
                 .args(["-ac", "2", "-c:a", "libmp3lame", "-b:a", "64k"])
                 .arg(&out)
                 .status()?;
-            anyhow::ensure!(status.success(), "ffmpeg could not re-encode {}", source.display());
+            anyhow::ensure!(
+                status.success(),
+                "ffmpeg could not re-encode {}",
+                source.display()
+            );
             Ok((source.clone(), out, *registered))
         })
         .collect::<Result<_>>()?;
 
     let t = std::time::Instant::now();
-    let references: Vec<(PathBuf, Vec<u32>)> =
-        split.registered.iter().map(|r| fpcalc(&r.path).map(|fp| (r.path.clone(), fp))).collect::<Result<_>>()?;
+    let references: Vec<(PathBuf, Vec<u32>)> = split
+        .registered
+        .iter()
+        .map(|r| fpcalc(&r.path).map(|fp| (r.path.clone(), fp)))
+        .collect::<Result<_>>()?;
     let mut result = WholeTrackResult {
         fpcalc_version: version,
         registered_queries: queries.iter().filter(|q| q.2).count(),
@@ -142,7 +168,9 @@ mod tests {
         let a: Vec<u32> = (0..200u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
         let b: Vec<u32> = a[3..].to_vec();
         assert!((similarity(&a, &b) - 1.0).abs() < 1e-12);
-        let c: Vec<u32> = (0..200u32).map(|i| i.wrapping_mul(40_503).rotate_left(7)).collect();
+        let c: Vec<u32> = (0..200u32)
+            .map(|i| i.wrapping_mul(40_503).rotate_left(7))
+            .collect();
         assert!(similarity(&a, &c) < 0.7);
     }
 }

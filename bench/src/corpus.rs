@@ -1,7 +1,7 @@
 //! The music under test: listing, duplicate detection, and the registered/unregistered split.
 
-use anyhow::{bail, Context, Result};
-use fermata_engine::{fingerprint_file, FileFingerprint};
+use anyhow::{Context, Result, bail};
+use fermata_engine::{FileFingerprint, fingerprint_file};
 use fermata_fp::Params;
 use fermata_index::{IndexWriter, MatchOptions, NewTrack};
 use rayon::prelude::*;
@@ -28,7 +28,10 @@ pub struct Split {
 pub fn list(dir: &Path) -> Result<Vec<PathBuf>> {
     let inputs = fermata_engine::collect_inputs(&[dir.to_path_buf()], None)?;
     if inputs.is_empty() {
-        bail!("no audio files under {}; give a directory of music (e.g. the dev corpus's music/)", dir.display());
+        bail!(
+            "no audio files under {}; give a directory of music (e.g. the dev corpus's music/)",
+            dir.display()
+        );
     }
     Ok(inputs.into_iter().map(|i| i.path).collect())
 }
@@ -63,15 +66,31 @@ impl Rng {
 
 /// Fingerprints every file, finds files that hold the same recording (identical audio, or a
 /// 30 s stretch of one matching another strongly), and splits the groups with `seed`.
-pub fn split(files: &[PathBuf], registered_fraction: f64, min_seconds: f64, seed: u64, work: &Path) -> Result<Split> {
+pub fn split(
+    files: &[PathBuf],
+    registered_fraction: f64,
+    min_seconds: f64,
+    seed: u64,
+    work: &Path,
+) -> Result<Split> {
     let params = Params::default();
     let fps: Vec<(PathBuf, FileFingerprint)> = files
         .par_iter()
-        .map(|f| fingerprint_file(f, &params).map(|fp| (f.clone(), fp)).with_context(|| format!("fingerprinting {}", f.display())))
+        .map(|f| {
+            fingerprint_file(f, &params)
+                .map(|fp| (f.clone(), fp))
+                .with_context(|| format!("fingerprinting {}", f.display()))
+        })
         .collect::<Result<_>>()?;
-    let fps: Vec<(PathBuf, FileFingerprint)> = fps.into_iter().filter(|(_, fp)| fp.info.duration_s() >= min_seconds).collect();
+    let fps: Vec<(PathBuf, FileFingerprint)> = fps
+        .into_iter()
+        .filter(|(_, fp)| fp.info.duration_s() >= min_seconds)
+        .collect();
     if fps.len() < 4 {
-        bail!("only {} tracks of {min_seconds} s or more: the benchmark needs at least 4", fps.len());
+        bail!(
+            "only {} tracks of {min_seconds} s or more: the benchmark needs at least 4",
+            fps.len()
+        );
     }
 
     // One index of everything, with each file's position as its id, to find twins.
@@ -81,7 +100,15 @@ pub fn split(files: &[PathBuf], registered_fraction: f64, min_seconds: f64, seed
     let tracks: Vec<NewTrack> = fps
         .iter()
         .enumerate()
-        .map(|(i, (_, fp))| NewTrack::new(i.to_string(), fp.content_hash, fp.info.duration_s(), None, fp.landmarks.clone()))
+        .map(|(i, (_, fp))| {
+            NewTrack::new(
+                i.to_string(),
+                fp.content_hash,
+                fp.info.duration_s(),
+                None,
+                fp.landmarks.clone(),
+            )
+        })
         .collect();
     let outcomes = writer.add_batch(tracks)?;
     let mut parent: Vec<usize> = (0..fps.len()).collect();
@@ -101,12 +128,23 @@ pub fn split(files: &[PathBuf], registered_fraction: f64, min_seconds: f64, seed
         }
     }
     let frame_s = params.frame_seconds();
-    let strict = MatchOptions { min_aligned: 4 * fermata_index::MIN_ALIGNED_LANDMARKS, ..MatchOptions::default() };
+    let strict = MatchOptions {
+        min_aligned: 4 * fermata_index::MIN_ALIGNED_LANDMARKS,
+        ..MatchOptions::default()
+    };
     for (i, (_, fp)) in fps.iter().enumerate() {
         // The middle 30 s of the track, as a query against all others.
         let mid = fp.info.duration_s() / 2.0;
-        let (lo, hi) = (((mid - 15.0) / frame_s) as u32, ((mid + 15.0) / frame_s) as u32);
-        let window: Vec<_> = fp.landmarks.iter().filter(|l| l.time >= lo && l.time < hi).copied().collect();
+        let (lo, hi) = (
+            ((mid - 15.0) / frame_s) as u32,
+            ((mid + 15.0) / frame_s) as u32,
+        );
+        let window: Vec<_> = fp
+            .landmarks
+            .iter()
+            .filter(|l| l.time >= lo && l.time < hi)
+            .copied()
+            .collect();
         for m in writer.index().search(&window, &strict) {
             let j: usize = m.track_id.parse()?;
             if j != i {
@@ -126,8 +164,12 @@ pub fn split(files: &[PathBuf], registered_fraction: f64, min_seconds: f64, seed
     let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
     let mut rng = Rng::new(seed);
     rng.shuffle(&mut groups);
-    let n_registered = ((groups.len() as f64 * registered_fraction).round() as usize).clamp(1, groups.len() - 1);
-    let track = |i: usize| Track { path: fps[i].0.clone(), seconds: fps[i].1.info.duration_s() };
+    let n_registered =
+        ((groups.len() as f64 * registered_fraction).round() as usize).clamp(1, groups.len() - 1);
+    let track = |i: usize| Track {
+        path: fps[i].0.clone(),
+        seconds: fps[i].1.info.duration_s(),
+    };
     let duplicate_groups = groups
         .iter()
         .filter(|g| g.len() > 1)
@@ -137,5 +179,9 @@ pub fn split(files: &[PathBuf], registered_fraction: f64, min_seconds: f64, seed
     // comes from an unregistered twin of a registered track and no query has two right answers.
     let registered = groups[..n_registered].iter().map(|g| track(g[0])).collect();
     let unregistered = groups[n_registered..].iter().map(|g| track(g[0])).collect();
-    Ok(Split { registered, unregistered, duplicate_groups })
+    Ok(Split {
+        registered,
+        unregistered,
+        duplicate_groups,
+    })
 }

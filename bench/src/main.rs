@@ -14,7 +14,10 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "fermata-bench", about = "Measures fermata's identification accuracy, speed and scale")]
+#[command(
+    name = "fermata-bench",
+    about = "Measures fermata's identification accuracy, speed and scale"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,17 +26,23 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Accuracy and speed on a directory of music, under degradations, beside peers.
-    #[command(after_help = "Examples:\n  fermata-bench run --music corpus/music --out target/bench\n  \
-                            fermata-bench run --music corpus/music --conditions clean,mp3-64 --lengths 10 --no-peers")]
+    #[command(
+        after_help = "Examples:\n  fermata-bench run --music corpus/music --out target/bench\n  \
+                            fermata-bench run --music corpus/music --conditions clean,mp3-64 --lengths 10 --no-peers"
+    )]
     Run(Args),
     /// Query latency and memory on indexes of synthetic tracks with measured real statistics.
-    #[command(after_help = "Example:\n  fermata-bench scale --music corpus/music --tracks 10000,30000,100000")]
+    #[command(
+        after_help = "Example:\n  fermata-bench scale --music corpus/music --tracks 10000,30000,100000"
+    )]
     Scale(ScaleArgs),
     /// Writes a synthetic catalogue (CSV and WAV audio) to time `fermata catalog import` on.
-    #[command(after_help = "Example:\n  fermata-bench catalogue --works 10000 --seconds 6 --out target/cat10k\n  \
+    #[command(
+        after_help = "Example:\n  fermata-bench catalogue --works 10000 --seconds 6 --out target/cat10k\n  \
                             fermata --home target/h init && fermata --home target/h party add label-a --kind label --name A\n  \
                             fermata --home target/h party add pub-b --kind publisher --name B\n  \
-                            time fermata --home target/h catalog import --holder label-a target/cat10k/catalogue.csv --audio target/cat10k/audio")]
+                            time fermata --home target/h catalog import --holder label-a target/cat10k/catalogue.csv --audio target/cat10k/audio"
+    )]
     Catalogue {
         /// Number of works.
         #[arg(long, default_value_t = 10_000)]
@@ -130,27 +139,46 @@ fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Run(args) => run(args),
         Command::Scale(args) => {
-            std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
-            let checkpoints = scale::run(&args.music, &args.tracks, &args.out, args.batch.max(1), args.queries_per_file)?;
+            std::fs::create_dir_all(&args.out)
+                .with_context(|| format!("cannot create {}", args.out.display()))?;
+            let checkpoints = scale::run(
+                &args.music,
+                &args.tracks,
+                &args.out,
+                args.batch.max(1),
+                args.queries_per_file,
+            )?;
             let text = serde_json::to_string_pretty(&checkpoints)?;
             std::fs::write(args.out.join("scale.json"), &text)?;
             println!("{text}");
             Ok(())
         }
         Command::ScaleQuery { index, queries } => scale::query_process(&index, &queries),
-        Command::Catalogue { works, seconds, first, out } => catalogue(first..first + works, seconds, &out),
+        Command::Catalogue {
+            works,
+            seconds,
+            first,
+            out,
+        } => catalogue(first..first + works, seconds, &out),
     }
 }
 
 fn run(args: Args) -> Result<()> {
-    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = args.out.canonicalize()?;
     let conditions = queries::select(&args.conditions)?;
     let started = std::time::Instant::now();
 
     eprintln!("listing and de-duplicating {}", args.music.display());
     let files = corpus::list(&args.music)?;
-    let split = corpus::split(&files, args.registered_fraction, args.min_seconds, args.seed, &out)?;
+    let split = corpus::split(
+        &files,
+        args.registered_fraction,
+        args.min_seconds,
+        args.seed,
+        &out,
+    )?;
     eprintln!(
         "{} registered, {} unregistered recordings; {} duplicate groups",
         split.registered.len(),
@@ -168,16 +196,28 @@ fn run(args: Args) -> Result<()> {
         args.seed,
         &query_dir,
     )?;
-    eprintln!("{} queries made in {:.0} s", queries.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "{} queries made in {:.0} s",
+        queries.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     let registered: Vec<PathBuf> = split.registered.iter().map(|t| t.path.clone()).collect();
     let audio_seconds: f64 = split.registered.iter().map(|t| t.seconds).sum();
     let params = match &args.fp_params {
-        Some(file) => serde_json::from_slice(&std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?)
-            .with_context(|| format!("{} is not a fingerprint parameter set", file.display()))?,
+        Some(file) => serde_json::from_slice(
+            &std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?,
+        )
+        .with_context(|| format!("{} is not a fingerprint parameter set", file.display()))?,
         None => fermata_fp::Params::default(),
     };
-    let mut runs = vec![systems::run_fermata(&params, &registered, audio_seconds, &queries, &out)?];
+    let mut runs = vec![systems::run_fermata(
+        &params,
+        &registered,
+        audio_seconds,
+        &queries,
+        &out,
+    )?];
     let mut notes = Vec::new();
     if !args.no_peers {
         for peer in peers::available(&args.olaf, &args.audfprint, &args.python, &mut notes) {
@@ -201,12 +241,17 @@ fn run(args: Args) -> Result<()> {
             }
         }
         (false, None) => {
-            notes.push("Chromaprint skipped: no `fpcalc` on PATH (Debian: libchromaprint-tools)".into());
+            notes.push(
+                "Chromaprint skipped: no `fpcalc` on PATH (Debian: libchromaprint-tools)".into(),
+            );
             None
         }
         _ => None,
     };
-    let summaries: Vec<report::SystemSummary> = runs.iter().map(|r| report::summarise(r, &queries)).collect();
+    let summaries: Vec<report::SystemSummary> = runs
+        .iter()
+        .map(|r| report::summarise(r, &queries))
+        .collect();
     let header = format!(
         "Registered: {} recordings ({:.2} h); unregistered: {}; duplicate groups: {}; {} queries \
          ({} registered, {} unregistered); seed {}; lengths {:?} s.{}",
@@ -219,7 +264,10 @@ fn run(args: Args) -> Result<()> {
         queries.iter().filter(|q| q.truth.is_none()).count(),
         args.seed,
         args.lengths,
-        notes.iter().map(|n| format!("\nNote: {n}")).collect::<String>()
+        notes
+            .iter()
+            .map(|n| format!("\nNote: {n}"))
+            .collect::<String>()
     );
     let mut markdown = report::markdown(&summaries, &header);
     if let Some(w) = &whole_tracks {
@@ -251,14 +299,26 @@ fn run(args: Args) -> Result<()> {
         "queries": queries,
         "answers": runs.iter().map(|r| serde_json::json!({"system": r.name, "answers": r.answers, "latencies_ms": r.latencies_ms})).collect::<Vec<_>>(),
     });
-    std::fs::write(out.join("results.json"), serde_json::to_vec_pretty(&result)?)?;
+    std::fs::write(
+        out.join("results.json"),
+        serde_json::to_vec_pretty(&result)?,
+    )?;
     std::fs::write(out.join("results.md"), &markdown)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({"summaries": summaries, "notes": notes}))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"summaries": summaries, "notes": notes})
+            )?
+        );
     } else {
         println!("{markdown}");
     }
-    eprintln!("results in {} and {}", out.join("results.md").display(), out.join("results.json").display());
+    eprintln!(
+        "results in {} and {}",
+        out.join("results.md").display(),
+        out.join("results.json").display()
+    );
     Ok(())
 }
 
@@ -267,20 +327,28 @@ fn run(args: Args) -> Result<()> {
 fn catalogue(works: std::ops::Range<usize>, seconds: f32, out: &std::path::Path) -> Result<()> {
     use rayon::prelude::*;
     let audio = out.join("audio");
-    std::fs::create_dir_all(&audio).with_context(|| format!("cannot create {}", audio.display()))?;
+    std::fs::create_dir_all(&audio)
+        .with_context(|| format!("cannot create {}", audio.display()))?;
     let rate = 8_000;
     let isrc = |i: usize| format!("ZZBEN{:02}{:05}", 26 + i / 100_000, i % 100_000);
-    works.clone().into_par_iter().try_for_each(|i| -> Result<()> {
-        let path = audio.join(format!("{}.wav", isrc(i)));
-        if !path.exists() {
-            let music = fermata_audio::synth::track(1_000_000 + i as u64, seconds, rate);
-            fermata_audio::write_wav(&path, &music, rate)?;
-        }
-        Ok(())
-    })?;
+    works
+        .clone()
+        .into_par_iter()
+        .try_for_each(|i| -> Result<()> {
+            let path = audio.join(format!("{}.wav", isrc(i)));
+            if !path.exists() {
+                let music = fermata_audio::synth::track(1_000_000 + i as u64, seconds, rate);
+                fermata_audio::write_wav(&path, &music, rate)?;
+            }
+            Ok(())
+        })?;
     let mut csv = String::from("isrc,title,artist,duration,audio,shares,credits\n");
     for i in works.clone() {
-        let shares = if i % 3 == 0 { "label-a=70;pub-b=30" } else { "" };
+        let shares = if i % 3 == 0 {
+            "label-a=70;pub-b=30"
+        } else {
+            ""
+        };
         csv.push_str(&format!(
             "{id},Generated Work {i},Artist {a},{seconds},{id}.wav,{shares},performer=Performer {a};composer=Composer {c}\n",
             id = isrc(i),
@@ -289,6 +357,10 @@ fn catalogue(works: std::ops::Range<usize>, seconds: f32, out: &std::path::Path)
         ));
     }
     std::fs::write(out.join("catalogue.csv"), csv)?;
-    eprintln!("wrote {} works of {seconds} s to {}", works.len(), out.display());
+    eprintln!(
+        "wrote {} works of {seconds} s to {}",
+        works.len(),
+        out.display()
+    );
     Ok(())
 }

@@ -3,34 +3,57 @@
 //! found on PATH or by a flag; a missing peer is skipped with a note.
 
 use crate::queries::Query;
-use crate::systems::{capture, dir_bytes, Answer, SystemRun};
+use crate::systems::{Answer, SystemRun, capture, dir_bytes};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub trait Peer {
     fn name(&self) -> &'static str;
-    fn run(&self, registered: &[PathBuf], audio_seconds: f64, queries: &[Query], work: &Path) -> Result<SystemRun>;
+    fn run(
+        &self,
+        registered: &[PathBuf],
+        audio_seconds: f64,
+        queries: &[Query],
+        work: &Path,
+    ) -> Result<SystemRun>;
 }
 
 /// The peers that can be found, with a note for each one that cannot.
-pub fn available(olaf: &Option<PathBuf>, audfprint: &Option<PathBuf>, python: &str, notes: &mut Vec<String>) -> Vec<Box<dyn Peer>> {
+pub fn available(
+    olaf: &Option<PathBuf>,
+    audfprint: &Option<PathBuf>,
+    python: &str,
+    notes: &mut Vec<String>,
+) -> Vec<Box<dyn Peer>> {
     let mut peers: Vec<Box<dyn Peer>> = Vec::new();
     let olaf = olaf.clone().or_else(|| which("olaf"));
     match olaf {
         Some(bin) => peers.push(Box::new(Olaf { bin })),
         None => notes.push("Olaf skipped: no `olaf` on PATH and no --olaf".into()),
     }
-    let audfprint = audfprint.clone().or_else(|| which("audfprint.py")).or_else(|| which("audfprint"));
+    let audfprint = audfprint
+        .clone()
+        .or_else(|| which("audfprint.py"))
+        .or_else(|| which("audfprint"));
     match audfprint {
-        Some(script) => peers.push(Box::new(Audfprint { script, python: python.to_string() })),
-        None => notes.push("audfprint skipped: no `audfprint.py` on PATH and no --audfprint".into()),
+        Some(script) => peers.push(Box::new(Audfprint {
+            script,
+            python: python.to_string(),
+        })),
+        None => {
+            notes.push("audfprint skipped: no `audfprint.py` on PATH and no --audfprint".into())
+        }
     }
     peers
 }
 
 fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(name)).find(|p| p.is_file())
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(name))
+        .find(|p| p.is_file())
 }
 
 /// CPU seconds used by this process's finished children.
@@ -109,7 +132,12 @@ fn git_commit_near(bin: &Path) -> String {
     let mut dir = bin.parent();
     while let Some(d) = dir {
         if d.join(".git").exists() {
-            if let Ok(out) = std::process::Command::new("git").arg("-C").arg(d).args(["rev-parse", "--short", "HEAD"]).output() {
+            if let Ok(out) = std::process::Command::new("git")
+                .arg("-C")
+                .arg(d)
+                .args(["rev-parse", "--short", "HEAD"])
+                .output()
+            {
                 return format!("commit {}", String::from_utf8_lossy(&out.stdout).trim());
             }
         }
@@ -128,7 +156,13 @@ impl Peer for Olaf {
     fn name(&self) -> &'static str {
         "Olaf"
     }
-    fn run(&self, registered: &[PathBuf], audio_seconds: f64, queries: &[Query], work: &Path) -> Result<SystemRun> {
+    fn run(
+        &self,
+        registered: &[PathBuf],
+        audio_seconds: f64,
+        queries: &[Query],
+        work: &Path,
+    ) -> Result<SystemRun> {
         let home = work.join("olaf-home");
         let _ = std::fs::remove_dir_all(&home);
         std::fs::create_dir_all(home.join(".olaf"))?;
@@ -158,19 +192,34 @@ impl Peer for Olaf {
 /// aligned fingerprints; the query starts at reference_start - query_start in the reference.
 fn parse_olaf(out: &str, files: &[PathBuf]) -> Vec<Option<Answer>> {
     let mut by_query: std::collections::HashMap<String, Option<Answer>> = Default::default();
-    for value in serde_json::Deserializer::from_str(out).into_iter::<serde_json::Value>().flatten() {
+    for value in serde_json::Deserializer::from_str(out)
+        .into_iter::<serde_json::Value>()
+        .flatten()
+    {
         let query = value["query_path"].as_str().unwrap_or_default().to_string();
-        let best = value["matches"].as_array().into_iter().flatten().filter(|m| m["match_count"].as_f64().unwrap_or(0.0) > 0.0).max_by(
-            |a, b| a["match_count"].as_f64().unwrap_or(0.0).total_cmp(&b["match_count"].as_f64().unwrap_or(0.0)),
-        );
+        let best = value["matches"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|m| m["match_count"].as_f64().unwrap_or(0.0) > 0.0)
+            .max_by(|a, b| {
+                a["match_count"]
+                    .as_f64()
+                    .unwrap_or(0.0)
+                    .total_cmp(&b["match_count"].as_f64().unwrap_or(0.0))
+            });
         let answer = best.map(|m| Answer {
             track: PathBuf::from(m["path"].as_str().unwrap_or_default()),
-            offset_s: m["reference_start"].as_f64().unwrap_or(0.0) - m["query_start"].as_f64().unwrap_or(0.0),
+            offset_s: m["reference_start"].as_f64().unwrap_or(0.0)
+                - m["query_start"].as_f64().unwrap_or(0.0),
             score: m["match_count"].as_f64().unwrap_or(0.0),
         });
         by_query.entry(query).or_insert(answer);
     }
-    files.iter().map(|f| by_query.remove(&*f.to_string_lossy()).flatten()).collect()
+    files
+        .iter()
+        .map(|f| by_query.remove(&*f.to_string_lossy()).flatten())
+        .collect()
 }
 
 /// audfprint (dpwe/audfprint): `audfprint.py new|match --dbase DB --list LIST`.
@@ -183,7 +232,13 @@ impl Peer for Audfprint {
     fn name(&self) -> &'static str {
         "audfprint"
     }
-    fn run(&self, registered: &[PathBuf], audio_seconds: f64, queries: &[Query], work: &Path) -> Result<SystemRun> {
+    fn run(
+        &self,
+        registered: &[PathBuf],
+        audio_seconds: f64,
+        queries: &[Query],
+        work: &Path,
+    ) -> Result<SystemRun> {
         let dir = work.join("audfprint");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
@@ -204,10 +259,23 @@ impl Peer for Audfprint {
             audio_seconds,
             queries,
             &db,
-            &mut || capture(&self.python, &[&script, "new", "--dbase", &db_arg, "--list"], std::slice::from_ref(&store_list), &[]).map(|_| ()),
+            &mut || {
+                capture(
+                    &self.python,
+                    &[&script, "new", "--dbase", &db_arg, "--list"],
+                    std::slice::from_ref(&store_list),
+                    &[],
+                )
+                .map(|_| ())
+            },
             &mut |files| {
                 let l = list("query.txt", files)?;
-                capture(&self.python, &[&script, "match", "--dbase", &db_arg, "--list"], &[l], &[])
+                capture(
+                    &self.python,
+                    &[&script, "match", "--dbase", &db_arg, "--list"],
+                    &[l],
+                    &[],
+                )
             },
             &|out, files| parse_audfprint(out, files),
         )
@@ -221,25 +289,51 @@ fn parse_audfprint(out: &str, files: &[PathBuf]) -> Vec<Option<Answer>> {
     for line in out.lines() {
         if let Some(body) = line.strip_prefix("Matched ") {
             // Query paths may contain spaces: match the known paths, longest first.
-            let Some(q) = files.iter().map(|f| f.to_string_lossy()).filter(|q| body.starts_with(&format!("{q} "))).max_by_key(|q| q.len())
+            let Some(q) = files
+                .iter()
+                .map(|f| f.to_string_lossy())
+                .filter(|q| body.starts_with(&format!("{q} ")))
+                .max_by_key(|q| q.len())
             else {
                 continue;
             };
             let tail = &body[q.len() + 1..];
-            let Some((_, after_as)) = tail.split_once(" raw hashes as ") else { continue };
+            let Some((_, after_as)) = tail.split_once(" raw hashes as ") else {
+                continue;
+            };
             // "REF at T s with A of C common hashes at rank R": REF may contain " at ".
-            let Some((head, counts)) = after_as.rsplit_once(" s with ") else { continue };
-            let Some((reference, time)) = head.rsplit_once(" at ") else { continue };
+            let Some((head, counts)) = after_as.rsplit_once(" s with ") else {
+                continue;
+            };
+            let Some((reference, time)) = head.rsplit_once(" at ") else {
+                continue;
+            };
             let offset_s: f64 = time.trim().parse().unwrap_or(f64::NAN);
-            let score: f64 = counts.split_whitespace().next().and_then(|w| w.parse().ok()).unwrap_or(0.0);
-            by_query.entry(q.into_owned()).or_insert(Some(Answer { track: PathBuf::from(reference), offset_s, score }));
+            let score: f64 = counts
+                .split_whitespace()
+                .next()
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0.0);
+            by_query.entry(q.into_owned()).or_insert(Some(Answer {
+                track: PathBuf::from(reference),
+                offset_s,
+                score,
+            }));
         } else if let Some(body) = line.strip_prefix("NOMATCH ") {
-            if let Some(q) = files.iter().map(|f| f.to_string_lossy()).filter(|q| body.starts_with(&format!("{q} "))).max_by_key(|q| q.len()) {
+            if let Some(q) = files
+                .iter()
+                .map(|f| f.to_string_lossy())
+                .filter(|q| body.starts_with(&format!("{q} ")))
+                .max_by_key(|q| q.len())
+            {
                 by_query.entry(q.into_owned()).or_insert(None);
             }
         }
     }
-    files.iter().map(|f| by_query.remove(&*f.to_string_lossy()).flatten()).collect()
+    files
+        .iter()
+        .map(|f| by_query.remove(&*f.to_string_lossy()).flatten())
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! every system under test reads the same way.
 
 use crate::corpus::{Rng, Split, Track};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use fermata_audio::degrade;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -40,31 +40,134 @@ const MP3_64: Step = Step::Encode("mp3", &["-c:a", "libmp3lame", "-b:a", "64k"])
 
 /// Every condition of the benchmark, in report order.
 pub const CONDITIONS: &[Condition] = &[
-    Condition { name: "clean", steps: &[], stretch: 1.0 },
-    Condition { name: "mp3-128", steps: &[MP3_128], stretch: 1.0 },
-    Condition { name: "mp3-64", steps: &[MP3_64], stretch: 1.0 },
-    Condition { name: "opus-32", steps: &[Step::Encode("opus", &["-c:a", "libopus", "-b:a", "32k"])], stretch: 1.0 },
-    Condition { name: "white-20dB", steps: &[Step::WhiteNoise(20.0)], stretch: 1.0 },
-    Condition { name: "white-10dB", steps: &[Step::WhiteNoise(10.0)], stretch: 1.0 },
-    Condition { name: "white-5dB", steps: &[Step::WhiteNoise(5.0)], stretch: 1.0 },
-    Condition { name: "white-0dB", steps: &[Step::WhiteNoise(0.0)], stretch: 1.0 },
-    Condition { name: "pink-20dB", steps: &[Step::PinkNoise(20.0)], stretch: 1.0 },
-    Condition { name: "pink-10dB", steps: &[Step::PinkNoise(10.0)], stretch: 1.0 },
-    Condition { name: "pink-5dB", steps: &[Step::PinkNoise(5.0)], stretch: 1.0 },
-    Condition { name: "pink-0dB", steps: &[Step::PinkNoise(0.0)], stretch: 1.0 },
-    Condition { name: "reverb", steps: &[Step::Reverb], stretch: 1.0 },
-    Condition { name: "phone", steps: &[Step::Phone], stretch: 1.0 },
-    Condition { name: "phone+mp3-64", steps: &[Step::Phone, Step::Encode("mp3", &["-c:a", "libmp3lame", "-b:a", "64k"])], stretch: 1.0 },
-    Condition { name: "gain-12dB", steps: &[Step::Gain(-12.0)], stretch: 1.0 },
-    Condition { name: "speed+2%", steps: &[Step::Sox(&["speed", "1.02"])], stretch: 1.06 },
-    Condition { name: "speed-2%", steps: &[Step::Sox(&["speed", "0.98"])], stretch: 1.0 },
-    Condition { name: "speed+5%", steps: &[Step::Sox(&["speed", "1.05"])], stretch: 1.06 },
-    Condition { name: "speed-5%", steps: &[Step::Sox(&["speed", "0.95"])], stretch: 1.0 },
-    Condition { name: "tempo+5%", steps: &[Step::Sox(&["tempo", "1.05"])], stretch: 1.06 },
-    Condition { name: "tempo-5%", steps: &[Step::Sox(&["tempo", "0.95"])], stretch: 1.0 },
-    Condition { name: "pitch+1st", steps: &[Step::Sox(&["pitch", "100"])], stretch: 1.0 },
-    Condition { name: "pitch-1st", steps: &[Step::Sox(&["pitch", "-100"])], stretch: 1.0 },
-    Condition { name: "pink-10dB+reverb+mp3", steps: &[Step::Reverb, Step::PinkNoise(10.0), MP3_128], stretch: 1.0 },
+    Condition {
+        name: "clean",
+        steps: &[],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "mp3-128",
+        steps: &[MP3_128],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "mp3-64",
+        steps: &[MP3_64],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "opus-32",
+        steps: &[Step::Encode("opus", &["-c:a", "libopus", "-b:a", "32k"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "white-20dB",
+        steps: &[Step::WhiteNoise(20.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "white-10dB",
+        steps: &[Step::WhiteNoise(10.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "white-5dB",
+        steps: &[Step::WhiteNoise(5.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "white-0dB",
+        steps: &[Step::WhiteNoise(0.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pink-20dB",
+        steps: &[Step::PinkNoise(20.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pink-10dB",
+        steps: &[Step::PinkNoise(10.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pink-5dB",
+        steps: &[Step::PinkNoise(5.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pink-0dB",
+        steps: &[Step::PinkNoise(0.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "reverb",
+        steps: &[Step::Reverb],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "phone",
+        steps: &[Step::Phone],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "phone+mp3-64",
+        steps: &[
+            Step::Phone,
+            Step::Encode("mp3", &["-c:a", "libmp3lame", "-b:a", "64k"]),
+        ],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "gain-12dB",
+        steps: &[Step::Gain(-12.0)],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "speed+2%",
+        steps: &[Step::Sox(&["speed", "1.02"])],
+        stretch: 1.06,
+    },
+    Condition {
+        name: "speed-2%",
+        steps: &[Step::Sox(&["speed", "0.98"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "speed+5%",
+        steps: &[Step::Sox(&["speed", "1.05"])],
+        stretch: 1.06,
+    },
+    Condition {
+        name: "speed-5%",
+        steps: &[Step::Sox(&["speed", "0.95"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "tempo+5%",
+        steps: &[Step::Sox(&["tempo", "1.05"])],
+        stretch: 1.06,
+    },
+    Condition {
+        name: "tempo-5%",
+        steps: &[Step::Sox(&["tempo", "0.95"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pitch+1st",
+        steps: &[Step::Sox(&["pitch", "100"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pitch-1st",
+        steps: &[Step::Sox(&["pitch", "-100"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pink-10dB+reverb+mp3",
+        steps: &[Step::Reverb, Step::PinkNoise(10.0), MP3_128],
+        stretch: 1.0,
+    },
 ];
 
 /// Looks up conditions by name ("all" for every one).
@@ -75,10 +178,13 @@ pub fn select(names: &str) -> Result<Vec<&'static Condition>> {
     names
         .split(',')
         .map(|n| {
-            CONDITIONS.iter().find(|c| c.name == n.trim()).with_context(|| {
-                let all: Vec<&str> = CONDITIONS.iter().map(|c| c.name).collect();
-                format!("unknown condition {n:?}; known: {}", all.join(", "))
-            })
+            CONDITIONS
+                .iter()
+                .find(|c| c.name == n.trim())
+                .with_context(|| {
+                    let all: Vec<&str> = CONDITIONS.iter().map(|c| c.name).collect();
+                    format!("unknown condition {n:?}; known: {}", all.join(", "))
+                })
         })
         .collect()
 }
@@ -130,11 +236,15 @@ pub fn generate(
     for (ci, condition) in conditions.iter().enumerate() {
         for (li, &length_s) in lengths.iter().enumerate() {
             let mut rng = Rng::new(seed ^ ((ci as u64) << 32) ^ ((li as u64) << 48));
-            for (registered, count, pool) in [(true, per_cell, &split.registered), (false, unregistered_per_cell, &split.unregistered)] {
+            for (registered, count, pool) in [
+                (true, per_cell, &split.registered),
+                (false, unregistered_per_cell, &split.unregistered),
+            ] {
                 for k in 0..count {
                     let track = &pool[rng.below(pool.len())];
                     let need = length_s * condition.stretch + 0.5;
-                    let offset_s = (rng.unit() * (track.seconds - need).max(0.0) * 10.0).floor() / 10.0;
+                    let offset_s =
+                        (rng.unit() * (track.seconds - need).max(0.0) * 10.0).floor() / 10.0;
                     let kind = if registered { "r" } else { "u" };
                     let dir = out.join(condition.name).join(format!("{length_s}s"));
                     plans.push(Plan {
@@ -180,7 +290,12 @@ fn make(p: &Plan<'_>, source: &[f32]) -> Result<Query> {
         std::fs::create_dir_all(dir)?;
     }
     let mut rate = WORK_RATE;
-    let mut audio = degrade::excerpt(source, rate, p.offset_s, p.length_s * p.condition.stretch + 0.3);
+    let mut audio = degrade::excerpt(
+        source,
+        rate,
+        p.offset_s,
+        p.length_s * p.condition.stretch + 0.3,
+    );
     let mut file = p.file.with_extension("wav");
     let mut on_disk = false;
     for step in p.condition.steps {
@@ -190,14 +305,22 @@ fn make(p: &Plan<'_>, source: &[f32]) -> Result<Query> {
             Step::Reverb => audio = degrade::reverb(&audio, rate, 0.7, 0.5, p.seed),
             Step::Gain(db) => audio = degrade::gain_db(&audio, db),
             Step::Phone => {
-                audio = fermata_audio::resample(&degrade::band_pass(&audio, rate, 300.0, 3400.0), rate, 8000)?;
+                audio = fermata_audio::resample(
+                    &degrade::band_pass(&audio, rate, 300.0, 3400.0),
+                    rate,
+                    8000,
+                )?;
                 rate = 8000;
             }
             Step::Sox(effect) => {
                 let input = p.file.with_extension("in.wav");
                 fermata_audio::write_wav(&input, &audio, rate)?;
                 let output = p.file.with_extension("wav");
-                run(Command::new("sox").arg(&input).arg(&output).args(effect).args(["trim", "0", &p.length_s.to_string()]))?;
+                run(Command::new("sox")
+                    .arg(&input)
+                    .arg(&output)
+                    .args(effect)
+                    .args(["trim", "0", &p.length_s.to_string()]))?;
                 std::fs::remove_file(&input)?;
                 audio = fermata_audio::decode_to_vec(&output, rate)?.0;
             }
@@ -206,20 +329,31 @@ fn make(p: &Plan<'_>, source: &[f32]) -> Result<Query> {
                 let cut = degrade::excerpt(&audio, rate, 0.0, p.length_s);
                 fermata_audio::write_wav(&input, &cut, rate)?;
                 file = p.file.with_extension(ext);
-                run(Command::new("ffmpeg").args(["-nostdin", "-v", "error", "-y", "-i"]).arg(&input).args(args).arg(&file))?;
+                run(Command::new("ffmpeg")
+                    .args(["-nostdin", "-v", "error", "-y", "-i"])
+                    .arg(&input)
+                    .args(args)
+                    .arg(&file))?;
                 std::fs::remove_file(&input)?;
                 on_disk = true;
             }
         }
     }
     if !on_disk {
-        fermata_audio::write_wav(&file, &degrade::excerpt(&audio, rate, 0.0, p.length_s), rate)?;
+        fermata_audio::write_wav(
+            &file,
+            &degrade::excerpt(&audio, rate, 0.0, p.length_s),
+            rate,
+        )?;
     }
     Ok(Query {
         file,
         condition: p.condition.name.to_string(),
         length_s: p.length_s,
-        truth: p.registered.then(|| Truth { track: p.track.path.clone(), offset_s: p.offset_s }),
+        truth: p.registered.then(|| Truth {
+            track: p.track.path.clone(),
+            offset_s: p.offset_s,
+        }),
     })
 }
 

@@ -66,9 +66,15 @@ pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
     let mut cells: Vec<CellRow> = Vec::new();
     let mut total = Cell::default();
     for (q, answer) in queries.iter().zip(&run.answers) {
-        let position = cells.iter().position(|c| c.condition == q.condition && c.length_s == q.length_s);
+        let position = cells
+            .iter()
+            .position(|c| c.condition == q.condition && c.length_s == q.length_s);
         let position = position.unwrap_or_else(|| {
-            cells.push(CellRow { condition: q.condition.clone(), length_s: q.length_s, counts: Cell::default() });
+            cells.push(CellRow {
+                condition: q.condition.clone(),
+                length_s: q.length_s,
+                counts: Cell::default(),
+            });
             cells.len() - 1
         });
         for c in [&mut cells[position].counts, &mut total] {
@@ -98,12 +104,16 @@ pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
         settings: run.settings.clone(),
         cells,
         total,
-        index_x_realtime_per_core: run.index_cpu_s.map(|c| run.audio_seconds_indexed / c.max(1e-9)),
+        index_x_realtime_per_core: run
+            .index_cpu_s
+            .map(|c| run.audio_seconds_indexed / c.max(1e-9)),
         index_x_realtime_wall: run.audio_seconds_indexed / run.index_wall_s.max(1e-9),
         index_bytes_per_hour: run.index_bytes as f64 / hours.max(1e-9),
         latency_median_ms: percentile(&run.latencies_ms, 0.5),
         latency_p99_ms: percentile(&run.latencies_ms, 0.99),
-        query_peak_rss_mib: run.query_peak_rss_bytes.map(|b| b as f64 / (1024.0 * 1024.0)),
+        query_peak_rss_mib: run
+            .query_peak_rss_bytes
+            .map(|b| b as f64 / (1024.0 * 1024.0)),
         errors: run.errors,
     }
 }
@@ -144,33 +154,89 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
     }
     out.push('\n');
     let base = &summaries[0];
-    let ratio = |v: f64, b: f64| if b > 0.0 && v.is_finite() { format!(" ({:.2}×)", v / b) } else { String::new() };
+    let ratio = |v: f64, b: f64| {
+        if b > 0.0 && v.is_finite() {
+            format!(" ({:.2}×)", v / b)
+        } else {
+            String::new()
+        }
+    };
     let rows: Vec<(&str, Box<dyn Fn(&SystemSummary) -> String>)> = vec![
-        ("top-1 recall, all registered queries", Box::new(|s: &SystemSummary| pct(s.total.recall()))),
-        ("false positives, all unregistered queries", Box::new(|s: &SystemSummary| {
-            format!("{} of {}", s.total.false_positives, s.total.unregistered)
-        })),
-        ("wrong track for a registered query", Box::new(|s: &SystemSummary| s.total.wrong_track.to_string())),
-        ("indexing, × real time per core (CPU time)", Box::new(move |s: &SystemSummary| match s.index_x_realtime_per_core {
-            Some(v) => format!("{v:.0}×{}", ratio(v, base.index_x_realtime_per_core.unwrap_or(f64::NAN))),
-            None => "—".into(),
-        })),
-        ("indexing, × real time wall-clock", Box::new(move |s: &SystemSummary| {
-            format!("{:.0}×{}", s.index_x_realtime_wall, ratio(s.index_x_realtime_wall, base.index_x_realtime_wall))
-        })),
-        ("index bytes per hour of audio", Box::new(move |s: &SystemSummary| {
-            format!("{:.0}{}", s.index_bytes_per_hour, ratio(s.index_bytes_per_hour, base.index_bytes_per_hour))
-        })),
-        ("query latency median (ms)", Box::new(move |s: &SystemSummary| {
-            format!("{:.1}{}", s.latency_median_ms, ratio(s.latency_median_ms, base.latency_median_ms))
-        })),
-        ("query latency p99 (ms)", Box::new(move |s: &SystemSummary| {
-            format!("{:.1}{}", s.latency_p99_ms, ratio(s.latency_p99_ms, base.latency_p99_ms))
-        })),
-        ("peak memory while querying (MiB)", Box::new(|s: &SystemSummary| {
-            s.query_peak_rss_mib.map_or("—".into(), |m| format!("{m:.0}"))
-        })),
-        ("queries that errored", Box::new(|s: &SystemSummary| s.errors.to_string())),
+        (
+            "top-1 recall, all registered queries",
+            Box::new(|s: &SystemSummary| pct(s.total.recall())),
+        ),
+        (
+            "false positives, all unregistered queries",
+            Box::new(|s: &SystemSummary| {
+                format!("{} of {}", s.total.false_positives, s.total.unregistered)
+            }),
+        ),
+        (
+            "wrong track for a registered query",
+            Box::new(|s: &SystemSummary| s.total.wrong_track.to_string()),
+        ),
+        (
+            "indexing, × real time per core (CPU time)",
+            Box::new(move |s: &SystemSummary| match s.index_x_realtime_per_core {
+                Some(v) => format!(
+                    "{v:.0}×{}",
+                    ratio(v, base.index_x_realtime_per_core.unwrap_or(f64::NAN))
+                ),
+                None => "—".into(),
+            }),
+        ),
+        (
+            "indexing, × real time wall-clock",
+            Box::new(move |s: &SystemSummary| {
+                format!(
+                    "{:.0}×{}",
+                    s.index_x_realtime_wall,
+                    ratio(s.index_x_realtime_wall, base.index_x_realtime_wall)
+                )
+            }),
+        ),
+        (
+            "index bytes per hour of audio",
+            Box::new(move |s: &SystemSummary| {
+                format!(
+                    "{:.0}{}",
+                    s.index_bytes_per_hour,
+                    ratio(s.index_bytes_per_hour, base.index_bytes_per_hour)
+                )
+            }),
+        ),
+        (
+            "query latency median (ms)",
+            Box::new(move |s: &SystemSummary| {
+                format!(
+                    "{:.1}{}",
+                    s.latency_median_ms,
+                    ratio(s.latency_median_ms, base.latency_median_ms)
+                )
+            }),
+        ),
+        (
+            "query latency p99 (ms)",
+            Box::new(move |s: &SystemSummary| {
+                format!(
+                    "{:.1}{}",
+                    s.latency_p99_ms,
+                    ratio(s.latency_p99_ms, base.latency_p99_ms)
+                )
+            }),
+        ),
+        (
+            "peak memory while querying (MiB)",
+            Box::new(|s: &SystemSummary| {
+                s.query_peak_rss_mib
+                    .map_or("—".into(), |m| format!("{m:.0}"))
+            }),
+        ),
+        (
+            "queries that errored",
+            Box::new(|s: &SystemSummary| s.errors.to_string()),
+        ),
     ];
     for (name, f) in rows {
         out.push_str(&format!("| {name} |"));

@@ -11,7 +11,7 @@
 
 use crate::corpus::Rng;
 use crate::systems::{peak_rss_bytes, process_cpu_s};
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use fermata_fp::{Landmark, Params};
 use fermata_index::{Index, IndexWriter, MatchOptions, NewTrack};
 use rayon::prelude::*;
@@ -34,10 +34,13 @@ struct Model {
 
 fn cdf(counts: &[u64]) -> Vec<u64> {
     let mut acc = 0;
-    counts.iter().map(|c| {
-        acc += c;
-        acc
-    }).collect()
+    counts
+        .iter()
+        .map(|c| {
+            acc += c;
+            acc
+        })
+        .collect()
 }
 
 fn draw(cdf: &[u64], rng: &mut Rng) -> u32 {
@@ -50,7 +53,10 @@ impl Model {
     fn measure(files: &[PathBuf], params: &Params) -> Result<Model> {
         let fps: Vec<(f64, Vec<Landmark>)> = files
             .par_iter()
-            .map(|f| fermata_engine::fingerprint_file(f, params).map(|fp| (fp.info.duration_s(), fp.landmarks)))
+            .map(|f| {
+                fermata_engine::fingerprint_file(f, params)
+                    .map(|fp| (fp.info.duration_s(), fp.landmarks))
+            })
             .collect::<Result<_, _>>()?;
         let mut anchor = vec![0u64; 1 << (params.hash_bits() - PAIR_BITS)];
         let mut pair = vec![0u64; 1 << PAIR_BITS];
@@ -82,7 +88,8 @@ impl Model {
         let n = (duration_s * self.landmarks_per_second) as usize;
         let mut landmarks: Vec<Landmark> = (0..n)
             .map(|_| Landmark {
-                hash: (draw(&self.anchor_cdf, &mut rng) << PAIR_BITS) | draw(&self.pair_cdf, &mut rng),
+                hash: (draw(&self.anchor_cdf, &mut rng) << PAIR_BITS)
+                    | draw(&self.pair_cdf, &mut rng),
                 time: (rng.next_u64() % frames.max(1)) as u32,
             })
             .collect();
@@ -96,7 +103,10 @@ impl Model {
 /// A content key for a synthetic track (it has no audio): its id, spread over 32 bytes.
 fn synthetic_content_key(id: &str) -> [u8; 32] {
     let mut out = [0u8; 32];
-    let mut rng = Rng::new(id.bytes().fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64)));
+    let mut rng = Rng::new(
+        id.bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64)),
+    );
     for chunk in out.chunks_mut(8) {
         chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
     }
@@ -140,12 +150,21 @@ fn status_mib(field: &str) -> f64 {
 }
 
 /// Grows an index to each size in `sizes` (tracks) and measures it there.
-pub fn run(music: &Path, sizes: &[u64], out: &Path, batch: u64, queries_per_track: usize) -> Result<Vec<Checkpoint>> {
+pub fn run(
+    music: &Path,
+    sizes: &[u64],
+    out: &Path,
+    batch: u64,
+    queries_per_track: usize,
+) -> Result<Vec<Checkpoint>> {
     let params = Params::default();
     let files = crate::corpus::list(music)?;
     eprintln!("measuring landmark statistics on {} files", files.len());
     let model = Model::measure(&files, &params)?;
-    eprintln!("{:.1} landmarks per second; making real queries", model.landmarks_per_second);
+    eprintln!(
+        "{:.1} landmarks per second; making real queries",
+        model.landmarks_per_second
+    );
     let query_params = params.query_profile();
     let real: Vec<Vec<Landmark>> = files
         .par_iter()
@@ -158,7 +177,9 @@ pub fn run(music: &Path, sizes: &[u64], out: &Path, batch: u64, queries_per_trac
                 .filter(|_| samples.len() > len)
                 .map(|_| {
                     let start = rng.below(samples.len() - len);
-                    fermata_fp::fingerprint(&samples[start..start + len], &query_params).map(|f| f.landmarks).unwrap_or_default()
+                    fermata_fp::fingerprint(&samples[start..start + len], &query_params)
+                        .map(|f| f.landmarks)
+                        .unwrap_or_default()
                 })
                 .collect())
         })
@@ -177,15 +198,24 @@ pub fn run(music: &Path, sizes: &[u64], out: &Path, batch: u64, queries_per_trac
         while made < size {
             let n = batch.min(size - made);
             let t = Instant::now();
-            let tracks: Vec<NewTrack> = (made..made + n).into_par_iter().map(|i| model.track(i)).collect();
+            let tracks: Vec<NewTrack> = (made..made + n)
+                .into_par_iter()
+                .map(|i| model.track(i))
+                .collect();
             writer.add_batch(tracks)?;
             made += n;
-            eprintln!("{made} tracks ({:.0} s for the batch)", t.elapsed().as_secs_f64());
+            eprintln!(
+                "{made} tracks ({:.0} s for the batch)",
+                t.elapsed().as_secs_f64()
+            );
         }
         writer.merge_all()?;
         let build_cpu_s = process_cpu_s().unwrap_or(0.0) - cpu0;
         checkpoints.push(measure(&dir, &model, &real, made, build_cpu_s)?);
-        eprintln!("{}", serde_json::to_string(checkpoints.last().expect("just pushed"))?);
+        eprintln!(
+            "{}",
+            serde_json::to_string(checkpoints.last().expect("just pushed"))?
+        );
     }
     Ok(checkpoints)
 }
@@ -203,10 +233,19 @@ fn pairs(landmarks: &[Landmark]) -> Vec<(u32, u32)> {
 }
 
 fn unpairs(pairs: &[(u32, u32)]) -> Vec<Landmark> {
-    pairs.iter().map(|&(hash, time)| Landmark { hash, time }).collect()
+    pairs
+        .iter()
+        .map(|&(hash, time)| Landmark { hash, time })
+        .collect()
 }
 
-fn measure(dir: &Path, model: &Model, real: &[Vec<Landmark>], tracks: u64, build_cpu_s: f64) -> Result<Checkpoint> {
+fn measure(
+    dir: &Path,
+    model: &Model,
+    real: &[Vec<Landmark>],
+    tracks: u64,
+    build_cpu_s: f64,
+) -> Result<Checkpoint> {
     // Synthetic registered queries: 10 s of an indexed track with half of its landmarks replaced
     // by random ones, as degradation would.
     let mut rng = Rng::new(tracks);
@@ -214,21 +253,32 @@ fn measure(dir: &Path, model: &Model, real: &[Vec<Landmark>], tracks: u64, build
     let synthetic = (0..100)
         .map(|_| {
             let track = model.track(rng.next_u64() % tracks);
-            let max_start = track.landmarks.last().map_or(0, |l| l.time).saturating_sub(frames);
+            let max_start = track
+                .landmarks
+                .last()
+                .map_or(0, |l| l.time)
+                .saturating_sub(frames);
             let start = (rng.next_u64() % (max_start as u64 + 1)) as u32;
             let query: Vec<(u32, u32)> = track
                 .landmarks
                 .iter()
                 .filter(|l| l.time >= start && l.time < start + frames)
                 .map(|l| {
-                    let hash = if rng.unit() < 0.5 { l.hash } else { (rng.next_u64() as u32) & ((1 << 23) - 1) };
+                    let hash = if rng.unit() < 0.5 {
+                        l.hash
+                    } else {
+                        (rng.next_u64() as u32) & ((1 << 23) - 1)
+                    };
                     (hash, l.time - start)
                 })
                 .collect();
             (track.meta.id, query)
         })
         .collect();
-    let set = QuerySet { real: real.iter().map(|q| pairs(q)).collect(), synthetic };
+    let set = QuerySet {
+        real: real.iter().map(|q| pairs(q)).collect(),
+        synthetic,
+    };
     let file = dir.with_extension("queries.json");
     std::fs::write(&file, serde_json::to_vec(&set)?)?;
     let out = std::process::Command::new(std::env::current_exe()?)
@@ -239,7 +289,10 @@ fn measure(dir: &Path, model: &Model, real: &[Vec<Landmark>], tracks: u64, build
         .arg(&file)
         .output()?;
     if !out.status.success() {
-        bail!("the query process failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "the query process failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let mut checkpoint: Checkpoint = serde_json::from_slice(&out.stdout)?;
     checkpoint.tracks = tracks;
@@ -255,7 +308,10 @@ pub fn query_process(dir: &Path, queries: &Path) -> Result<()> {
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
     let stats = index.stats();
     let options = MatchOptions::default();
-    let probe = MatchOptions { min_aligned: 2, ..MatchOptions::default() };
+    let probe = MatchOptions {
+        min_aligned: 2,
+        ..MatchOptions::default()
+    };
     let mut times = Vec::new();
     let (mut false_positives, mut best_chance) = (0, 0);
     for q in &set.real {
@@ -264,7 +320,14 @@ pub fn query_process(dir: &Path, queries: &Path) -> Result<()> {
         let found = index.search(&q, &options);
         times.push(t.elapsed().as_secs_f64() * 1e3);
         false_positives += !found.is_empty() as usize;
-        best_chance = best_chance.max(index.search(&q, &probe).iter().map(|m| m.score).max().unwrap_or(0));
+        best_chance = best_chance.max(
+            index
+                .search(&q, &probe)
+                .iter()
+                .map(|m| m.score)
+                .max()
+                .unwrap_or(0),
+        );
     }
     let mut found = 0;
     for (id, q) in &set.synthetic {

@@ -3,7 +3,7 @@
 
 use crate::queries::Query;
 use anyhow::{Context, Result};
-use fermata_engine::{add_files, identify_file, AddOptions, InputFile};
+use fermata_engine::{AddOptions, InputFile, add_files, identify_file};
 use fermata_index::{IndexWriter, MatchOptions};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -50,7 +50,8 @@ pub fn cpu_s(children: bool) -> Option<f64> {
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let first = if children { 13 } else { 11 };
-    let ticks: f64 = fields.get(first)?.parse::<f64>().ok()? + fields.get(first + 1)?.parse::<f64>().ok()?;
+    let ticks: f64 =
+        fields.get(first)?.parse::<f64>().ok()? + fields.get(first + 1)?.parse::<f64>().ok()?;
     Some(ticks / 100.0)
 }
 
@@ -100,16 +101,31 @@ pub fn run_fermata(
 ) -> Result<SystemRun> {
     let dir = work.join("fermata-index");
     let _ = std::fs::remove_dir_all(&dir);
-    let inputs: Vec<InputFile> =
-        registered.iter().map(|p| InputFile { path: p.clone(), id: p.to_string_lossy().into_owned() }).collect();
+    let inputs: Vec<InputFile> = registered
+        .iter()
+        .map(|p| InputFile {
+            path: p.clone(),
+            id: p.to_string_lossy().into_owned(),
+        })
+        .collect();
     let cpu0 = process_cpu_s();
     let t = Instant::now();
     let mut writer = IndexWriter::open_or_create(&dir, params)?;
-    let summary = add_files(&mut writer, inputs, &AddOptions::default(), &AtomicBool::new(false), &mut |_| {})?;
+    let summary = add_files(
+        &mut writer,
+        inputs,
+        &AddOptions::default(),
+        &AtomicBool::new(false),
+        &mut |_| {},
+    )?;
     writer.merge_all()?;
     let index_wall_s = t.elapsed().as_secs_f64();
     let index_cpu_s = cpu0.and_then(|c0| process_cpu_s().map(|c1| c1 - c0));
-    anyhow::ensure!(summary.failed == 0, "fermata failed to index {} registered files", summary.failed);
+    anyhow::ensure!(
+        summary.failed == 0,
+        "fermata failed to index {} registered files",
+        summary.failed
+    );
     drop(writer);
 
     reset_peak_rss();
@@ -123,11 +139,19 @@ pub fn run_fermata(
         let result = identify_file(&index, &q.file, &options);
         latencies_ms.push(t.elapsed().as_secs_f64() * 1e3);
         match result {
-            Ok(found) => answers.push(found.matches.iter().max_by_key(|m| m.score).map(|m| Answer {
-                track: PathBuf::from(&m.track_id),
-                offset_s: m.reference_start_s - m.query_start_s,
-                score: m.score as f64,
-            })),
+            Ok(found) => {
+                answers.push(
+                    found
+                        .matches
+                        .iter()
+                        .max_by_key(|m| m.score)
+                        .map(|m| Answer {
+                            track: PathBuf::from(&m.track_id),
+                            offset_s: m.reference_start_s - m.query_start_s,
+                            score: m.score as f64,
+                        }),
+                )
+            }
             Err(e) => {
                 eprintln!("fermata: {e}");
                 errors += 1;
@@ -137,8 +161,16 @@ pub fn run_fermata(
     }
     Ok(SystemRun {
         name: "fermata".into(),
-        version: format!("{} (fingerprint algorithm {})", env!("CARGO_PKG_VERSION"), fermata_fp::ALGORITHM_VERSION),
-        settings: if *params == fermata_fp::Params::default() { "defaults".into() } else { serde_json::to_string(params)? },
+        version: format!(
+            "{} (fingerprint algorithm {})",
+            env!("CARGO_PKG_VERSION"),
+            fermata_fp::ALGORITHM_VERSION
+        ),
+        settings: if *params == fermata_fp::Params::default() {
+            "defaults".into()
+        } else {
+            serde_json::to_string(params)?
+        },
         audio_seconds_indexed: audio_seconds,
         index_wall_s,
         index_cpu_s,
@@ -151,13 +183,22 @@ pub fn run_fermata(
 }
 
 /// Runs `cmd` with `args` and the files, returning its standard output.
-pub fn capture(program: &str, args: &[&str], files: &[PathBuf], envs: &[(&str, &Path)]) -> Result<String> {
+pub fn capture(
+    program: &str,
+    args: &[&str],
+    files: &[PathBuf],
+    envs: &[(&str, &Path)],
+) -> Result<String> {
     let mut cmd = std::process::Command::new(program);
     cmd.args(args).args(files);
     for (k, v) in envs {
         cmd.env(k, v);
     }
     let out = cmd.output().with_context(|| format!("running {program}"))?;
-    anyhow::ensure!(out.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    anyhow::ensure!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -5,8 +5,14 @@
 use std::process::Command;
 
 fn have(tool: &str, version_flag: &str) -> bool {
-    let ok = Command::new(tool).arg(version_flag).output().is_ok_and(|o| o.status.success());
-    assert!(ok || std::env::var("CI").as_deref() != Ok("true"), "{tool} is required under CI=true (scripts/test.sh installs it)");
+    let ok = Command::new(tool)
+        .arg(version_flag)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok || std::env::var("CI").as_deref() != Ok("true"),
+        "{tool} is required under CI=true (scripts/test.sh installs it)"
+    );
     ok
 }
 
@@ -25,17 +31,44 @@ fn quick_benchmark_runs_end_to_end() {
     }
     let out = dir.path().join("out");
     let run = Command::new(env!("CARGO_BIN_EXE_fermata-bench"))
-        .args(["run", "--music", music.to_str().unwrap(), "--out", out.to_str().unwrap()])
-        .args(["--lengths", "5", "--per-cell", "3", "--unregistered-per-cell", "2", "--min-seconds", "10"])
-        .args(["--conditions", "clean,mp3-64,white-10dB,speed+5%", "--no-peers", "--json"])
+        .args([
+            "run",
+            "--music",
+            music.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args([
+            "--lengths",
+            "5",
+            "--per-cell",
+            "3",
+            "--unregistered-per-cell",
+            "2",
+            "--min-seconds",
+            "10",
+        ])
+        .args([
+            "--conditions",
+            "clean,mp3-64,white-10dB,speed+5%",
+            "--no-peers",
+            "--json",
+        ])
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let printed: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     let fermata = &printed["summaries"][0];
     assert_eq!(fermata["name"], "fermata");
     let cells = fermata["cells"].as_array().unwrap();
-    let names: Vec<&str> = cells.iter().map(|c| c["condition"].as_str().unwrap()).collect();
+    let names: Vec<&str> = cells
+        .iter()
+        .map(|c| c["condition"].as_str().unwrap())
+        .collect();
     assert_eq!(names, vec!["clean", "mp3-64", "white-10dB", "speed+5%"]);
     for c in cells {
         assert_eq!(c["counts"]["registered"], 3, "{c}");
@@ -45,9 +78,13 @@ fn quick_benchmark_runs_end_to_end() {
     assert!(fermata["latency_median_ms"].as_f64().unwrap() > 0.0);
     let markdown = std::fs::read_to_string(out.join("results.md")).unwrap();
     assert!(markdown.contains("| speed+5% | 5 s |"), "{markdown}");
-    let full: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    let full: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
     assert_eq!(full["queries"].as_array().unwrap().len(), 20);
     for q in full["queries"].as_array().unwrap() {
-        assert!(std::path::Path::new(q["file"].as_str().unwrap()).is_file(), "{q}");
+        assert!(
+            std::path::Path::new(q["file"].as_str().unwrap()).is_file(),
+            "{q}"
+        );
     }
 }

@@ -8,8 +8,8 @@
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{ErrorKind, Read};
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::io::{Seek, SeekFrom};
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -896,8 +896,7 @@ fn trailing_metadata(path: &Path, kind: Sniff, from: u64, len: u64) -> u64 {
         meta += overlap(start, end);
         end = start;
     }
-    let (first, big_endian, size_includes_header, audio): (u64, bool, bool, &[u8; 4]) = match kind
-    {
+    let (first, big_endian, size_includes_header, audio): (u64, bool, bool, &[u8; 4]) = match kind {
         Sniff::Native("mp4") => (0, true, true, b"mdat"),
         Sniff::Native("wav") => (12, false, false, b"data"),
         Sniff::Native("aiff") => (12, true, false, b"SSND"),
@@ -1189,7 +1188,10 @@ mod tests {
         assert!(took < Duration::from_secs(5), "took {took:?}");
         assert!(matches!(e, AudioError::Timeout { seconds: 1, .. }), "{e}");
         let msg = e.to_string();
-        assert!(msg.contains("x.opus") && msg.contains("FERMATA_FFMPEG_TIMEOUT_SECS"), "{msg}");
+        assert!(
+            msg.contains("x.opus") && msg.contains("FERMATA_FFMPEG_TIMEOUT_SECS"),
+            "{msg}"
+        );
     }
 
     #[test]

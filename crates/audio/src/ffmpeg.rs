@@ -273,9 +273,11 @@ pub(crate) fn decode(
         carry.extend_from_slice(&bytes);
         let whole = carry.len() / 4 * 4;
         samples.clear();
-        samples.extend(carry[..whole].chunks_exact(4).map(|b| {
-            crate::decode::sanitize(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        }));
+        samples.extend(
+            carry[..whole]
+                .chunks_exact(4)
+                .map(|b| crate::decode::sanitize(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
+        );
         carry.drain(..whole);
         if !samples.is_empty() {
             sink(&samples);

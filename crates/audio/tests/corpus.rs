@@ -45,6 +45,16 @@ fn every_corpus_file_decodes() {
             Err(e) => failures.push(e.to_string()),
         }
     }
-    assert!(failures.is_empty(), "{} of {} files failed:\n{}", failures.len(), files.len(), failures.join("\n"));
-    eprintln!("{} corpus files, {:.0} s of audio, all decoded", files.len(), seconds);
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "{} corpus files, {:.0} s of audio, all decoded",
+        files.len(),
+        seconds
+    );
 }

@@ -320,10 +320,16 @@ fn tiny_hostile_wav_headers_stay_small_and_fast() {
         let took = started.elapsed();
         assert!(took.as_secs_f64() < 3.0, "case {i}: took {took:?}");
         let most = data.len() as f64 / fermata_audio::MIN_FILE_SAMPLE_RATE as f64 * 8000.0;
-        assert!((n as f64) <= most + 8000.0, "case {i}: {n} samples from 20 KB");
+        assert!(
+            (n as f64) <= most + 8000.0,
+            "case {i}: {n} samples from 20 KB"
+        );
         if let Ok(info) = r {
             let r = info.source_rate;
-            assert!(r == 0 || r >= fermata_audio::MIN_FILE_SAMPLE_RATE, "case {i}: {info:?}");
+            assert!(
+                r == 0 || r >= fermata_audio::MIN_FILE_SAMPLE_RATE,
+                "case {i}: {info:?}"
+            );
         }
     }
 }

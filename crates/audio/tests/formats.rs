@@ -243,11 +243,23 @@ fn assert_two_tones(path: &Path, secs: f64) -> fermata_audio::AudioInfo {
     let (mono, info) =
         decode_to_vec(path, 8000).unwrap_or_else(|e| panic!("decoding {}: {e}", path.display()));
     let d = info.duration_s();
-    assert!((d - secs).abs() < 0.02 * secs, "{}: {d} s decoded, wanted {secs} s", path.display());
+    assert!(
+        (d - secs).abs() < 0.02 * secs,
+        "{}: {d} s decoded, wanted {secs} s",
+        path.display()
+    );
     let first = tone_share(&mono, 8000, 440.0, 2.0);
     let last = tone_share(&mono, 8000, 1000.0, d - 2.0);
-    assert!(first > 0.9, "{}: 440 Hz share at 2 s is {first}", path.display());
-    assert!(last > 0.9, "{}: 1000 Hz share at the end is {last}", path.display());
+    assert!(
+        first > 0.9,
+        "{}: 440 Hz share at 2 s is {first}",
+        path.display()
+    );
+    assert!(
+        last > 0.9,
+        "{}: 1000 Hz share at the end is {last}",
+        path.display()
+    );
     info
 }
 
@@ -279,12 +291,36 @@ fn chained_ogg_vorbis_decodes_every_stream() {
     }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let a = tone(d, "a.ogg", 440, 8, 44_100, &["-ac", "2", "-c:a", "libvorbis"]);
-    let b = tone(d, "b.ogg", 1000, 8, 22_050, &["-ac", "1", "-c:a", "libvorbis"]);
-    let c = tone(d, "c.ogg", 1000, 4, 48_000, &["-ac", "2", "-c:a", "libvorbis"]);
+    let a = tone(
+        d,
+        "a.ogg",
+        440,
+        8,
+        44_100,
+        &["-ac", "2", "-c:a", "libvorbis"],
+    );
+    let b = tone(
+        d,
+        "b.ogg",
+        1000,
+        8,
+        22_050,
+        &["-ac", "1", "-c:a", "libvorbis"],
+    );
+    let c = tone(
+        d,
+        "c.ogg",
+        1000,
+        4,
+        48_000,
+        &["-ac", "2", "-c:a", "libvorbis"],
+    );
     let chain = concat(d, "chain.ogg", &[&a, &b, &c]);
     let info = assert_two_tones(&chain, 20.0);
-    assert_eq!((info.codec.as_str(), info.source_rate, info.channels), ("vorbis", 44_100, 2));
+    assert_eq!(
+        (info.codec.as_str(), info.source_rate, info.channels),
+        ("vorbis", 44_100, 2)
+    );
 }
 
 #[test]
@@ -324,7 +360,12 @@ fn large_undecodable_tail_is_flagged() {
     // cannot decode it and must not report the file as just its first part.
     let hidden = encode(d, "hidden.opus", &["-c:a", "libopus", "-b:a", "64k"]);
     let hidden = std::fs::read(&hidden).unwrap();
-    let hidden: Vec<u8> = hidden.iter().chain(&hidden).chain(&hidden).copied().collect();
+    let hidden: Vec<u8> = hidden
+        .iter()
+        .chain(&hidden)
+        .chain(&hidden)
+        .copied()
+        .collect();
     for (name, args) in [
         ("t.mp3", &["-c:a", "libmp3lame", "-b:a", "128k"][..]),
         ("t.flac", &["-c:a", "flac"][..]),
@@ -337,13 +378,29 @@ fn large_undecodable_tail_is_flagged() {
         std::fs::write(&p, &bytes).unwrap();
         let e = decode_to_vec(&p, 8000).map(|(_, i)| i).unwrap_err();
         let msg = e.to_string();
-        assert!(matches!(e, AudioError::UndecodedData { .. }), "{name}: {msg}");
-        assert!(msg.contains(name) && msg.contains("bytes were not decoded"), "{name}: {msg}");
+        assert!(
+            matches!(e, AudioError::UndecodedData { .. }),
+            "{name}: {msg}"
+        );
+        assert!(
+            msg.contains(name) && msg.contains("bytes were not decoded"),
+            "{name}: {msg}"
+        );
         match e {
-            AudioError::UndecodedData { decoded_s, undecoded_bytes, .. } => {
-                assert!((decoded_s - SECONDS as f64).abs() < 0.5, "{name}: {decoded_s} s");
+            AudioError::UndecodedData {
+                decoded_s,
+                undecoded_bytes,
+                ..
+            } => {
+                assert!(
+                    (decoded_s - SECONDS as f64).abs() < 0.5,
+                    "{name}: {decoded_s} s"
+                );
                 // MP3's reader finds a few fake frame headers in the Opus bytes and decodes them.
-                assert!(undecoded_bytes as usize >= hidden.len() * 8 / 10, "{name}: {msg}");
+                assert!(
+                    undecoded_bytes as usize >= hidden.len() * 8 / 10,
+                    "{name}: {msg}"
+                );
             }
             _ => unreachable!(),
         }

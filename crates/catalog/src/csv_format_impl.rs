@@ -1,8 +1,10 @@
 //! The CSV reader (the layout is documented in `csv_format`).
 
 use crate::csv_format::{COLUMNS, REQUIRED};
-use crate::{finish, parse_credits, parse_duration, CatalogRecord, Parsed, Problem, MAX_CATALOGUE_BYTES};
-use fermata_registry::{parse_percent, validate_party_id, validate_shares, Share, Territory};
+use crate::{
+    CatalogRecord, MAX_CATALOGUE_BYTES, Parsed, Problem, finish, parse_credits, parse_duration,
+};
+use fermata_registry::{Share, Territory, parse_percent, validate_party_id, validate_shares};
 use std::collections::HashMap;
 
 /// Reads a CSV catalogue. Either every row is valid and the records come back in file order,
@@ -18,7 +20,14 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<CatalogRecord>, Vec<Problem>> {
 /// share left out), each with its line, field and what was done.
 pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
     if bytes.len() > MAX_CATALOGUE_BYTES {
-        return Err(vec![Problem::new(0, "file", format!("larger than {} MiB: split the catalogue", MAX_CATALOGUE_BYTES >> 20))]);
+        return Err(vec![Problem::new(
+            0,
+            "file",
+            format!(
+                "larger than {} MiB: split the catalogue",
+                MAX_CATALOGUE_BYTES >> 20
+            ),
+        )]);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let delimiter = detect_delimiter(bytes);
@@ -35,13 +44,21 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
     let mut notes = Vec::new();
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_string).collect(),
-        Err(e) => return Err(vec![Problem::new(1, "header", format!("cannot read the header row: {e}"))]),
+        Err(e) => {
+            return Err(vec![Problem::new(
+                1,
+                "header",
+                format!("cannot read the header row: {e}"),
+            )]);
+        }
     };
     let lower: Vec<String> = header.iter().map(|c| c.to_lowercase()).collect();
     let mut column: HashMap<&str, usize> = HashMap::new();
     for (i, name) in lower.iter().enumerate() {
         match COLUMNS.iter().find(|c| **c == name.as_str()) {
-            Some(c) if column.contains_key(c) => problems.push(Problem::new(1, name, "this column appears twice: keep one")),
+            Some(c) if column.contains_key(c) => {
+                problems.push(Problem::new(1, name, "this column appears twice: keep one"))
+            }
             Some(c) => {
                 column.insert(c, i);
             }
@@ -52,23 +69,43 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
         if COLUMNS.contains(&name.as_str()) {
             continue;
         }
-        let misspelt = COLUMNS.iter().find(|c| !column.contains_key(*c) && name.chars().count() >= 3 && is_misspelling(name, c));
+        let misspelt = COLUMNS.iter().find(|c| {
+            !column.contains_key(*c) && name.chars().count() >= 3 && is_misspelling(name, c)
+        });
         match misspelt {
             // A misspelt `shares` must not silently give the importing holder 100 %.
-            Some(c) => problems.push(Problem::new(1, &header[i], format!("unknown column; did you mean '{c}'? Rename it (the columns are {})", COLUMNS.join(", ")))),
+            Some(c) => problems.push(Problem::new(
+                1,
+                &header[i],
+                format!(
+                    "unknown column; did you mean '{c}'? Rename it (the columns are {})",
+                    COLUMNS.join(", ")
+                ),
+            )),
             None if name.is_empty() => {
-                notes.push(Problem::new(1, &format!("column {}", i + 1), "has no name in the header row: ignored"));
+                notes.push(Problem::new(
+                    1,
+                    &format!("column {}", i + 1),
+                    "has no name in the header row: ignored",
+                ));
             }
             None => notes.push(Problem::new(
                 1,
                 &header[i],
-                format!("not a fermata column: ignored (the columns are {})", COLUMNS.join(", ")),
+                format!(
+                    "not a fermata column: ignored (the columns are {})",
+                    COLUMNS.join(", ")
+                ),
             )),
         }
     }
     for required in REQUIRED {
         if !column.contains_key(required) {
-            problems.push(Problem::new(1, required, "required column is missing: add it to the header row"));
+            problems.push(Problem::new(
+                1,
+                required,
+                "required column is missing: add it to the header row",
+            ));
         }
     }
     if !problems.is_empty() {
@@ -99,7 +136,12 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
         let line = row.position().map_or(0, |p| lines.line_of(p.byte()));
         let get = |name: &str| column.get(name).and_then(|&i| row.get(i)).unwrap_or("");
         let before = problems.len();
-        let isrc = get("isrc").parse().map_err(|e: fermata_registry::RegistryError| problems.push(Problem::new(line, "isrc", e.to_string()))).ok();
+        let isrc = get("isrc")
+            .parse()
+            .map_err(|e: fermata_registry::RegistryError| {
+                problems.push(Problem::new(line, "isrc", e.to_string()))
+            })
+            .ok();
         let title = get("title").to_string();
         if title.is_empty() {
             problems.push(Problem::new(line, "title", "a title is required"));
@@ -110,7 +152,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
         }
         let audio = get("audio").to_string();
         if audio.is_empty() {
-            problems.push(Problem::new(line, "audio", "name the recording's audio file, relative to --audio DIR"));
+            problems.push(Problem::new(
+                line,
+                "audio",
+                "name the recording's audio file, relative to --audio DIR",
+            ));
         }
         let duration_s = match get("duration") {
             "" => None,
@@ -122,7 +168,11 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
                 Ok(n) => {
                     let parsed = parse_duration(&n);
                     if parsed.is_none() {
-                        problems.push(Problem::new(line, "duration", format!("'{d}' is not seconds, m:ss or PT#M#S")));
+                        problems.push(Problem::new(
+                            line,
+                            "duration",
+                            format!("'{d}' is not seconds, m:ss or PT#M#S"),
+                        ));
                     }
                     parsed
                 }
@@ -130,7 +180,12 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
         };
         let iswc = match get("iswc") {
             "" => None,
-            i => i.parse().map_err(|e: fermata_registry::RegistryError| problems.push(Problem::new(line, "iswc", e.to_string()))).ok(),
+            i => i
+                .parse()
+                .map_err(|e: fermata_registry::RegistryError| {
+                    problems.push(Problem::new(line, "iswc", e.to_string()))
+                })
+                .ok(),
         };
         let shares = match read_shares(get("shares"), decimal_comma) {
             Ok((shares, zero)) => {
@@ -138,7 +193,10 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
                     notes.push(Problem::new(
                         line,
                         "shares",
-                        format!("{} has 0 % in {}: left out (only holders with a share are recorded)", z.holder, z.territory),
+                        format!(
+                            "{} has 0 % in {}: left out (only holders with a share are recorded)",
+                            z.holder, z.territory
+                        ),
                     ));
                 }
                 shares
@@ -153,7 +211,17 @@ pub fn read_csv(bytes: &[u8]) -> Result<Parsed, Vec<Problem>> {
             Vec::new()
         });
         if let (Some(isrc), true) = (isrc, problems.len() == before) {
-            records.push(CatalogRecord { line, isrc, title, artist, duration_s, iswc, audio, shares, credits });
+            records.push(CatalogRecord {
+                line,
+                isrc,
+                title,
+                artist,
+                duration_s,
+                iswc,
+                audio,
+                shares,
+                credits,
+            });
         }
     }
     if records.is_empty() && problems.is_empty() {
@@ -196,7 +264,10 @@ fn number(s: &str, decimal_comma: bool) -> Result<String, String> {
     } else if decimal_comma {
         Ok(s.replace(',', "."))
     } else {
-        Err(format!("'{s}' has a decimal comma: use a dot as the decimal separator ({})", s.replace(',', ".")))
+        Err(format!(
+            "'{s}' has a decimal comma: use a dot as the decimal separator ({})",
+            s.replace(',', ".")
+        ))
     }
 }
 
@@ -205,11 +276,16 @@ fn number(s: &str, decimal_comma: bool) -> Result<String, String> {
 fn read_shares(s: &str, decimal_comma: bool) -> Result<(Vec<Share>, Vec<Share>), String> {
     let mut all = Vec::new();
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (left, pct) = part
-            .split_once('=')
-            .ok_or_else(|| format!("'{part}' is not [TERRITORY:]HOLDER=PERCENT; write e.g. WORLD:indie-records=100"))?;
+        let (left, pct) = part.split_once('=').ok_or_else(|| {
+            format!(
+                "'{part}' is not [TERRITORY:]HOLDER=PERCENT; write e.g. WORLD:indie-records=100"
+            )
+        })?;
         let (territory, holder) = match left.split_once(':') {
-            Some((t, h)) => (t.trim().parse::<Territory>().map_err(|e| e.to_string())?, h.trim()),
+            Some((t, h)) => (
+                t.trim().parse::<Territory>().map_err(|e| e.to_string())?,
+                h.trim(),
+            ),
             None => (Territory::world(), left.trim()),
         };
         validate_party_id(holder).map_err(|e| e.to_string())?;
@@ -217,9 +293,17 @@ fn read_shares(s: &str, decimal_comma: bool) -> Result<(Vec<Share>, Vec<Share>),
         let basis_points = if is_zero_percent(&pct) {
             0
         } else {
-            parse_percent(&pct).ok_or_else(|| format!("'{pct}' is not a percentage from 0 to 100 with at most two decimals (33.33)"))?
+            parse_percent(&pct).ok_or_else(|| {
+                format!(
+                    "'{pct}' is not a percentage from 0 to 100 with at most two decimals (33.33)"
+                )
+            })?
         };
-        all.push(Share { territory, holder: holder.to_string(), basis_points });
+        all.push(Share {
+            territory,
+            holder: holder.to_string(),
+            basis_points,
+        });
     }
     all.sort();
     if all.is_empty() {
@@ -228,7 +312,8 @@ fn read_shares(s: &str, decimal_comma: bool) -> Result<(Vec<Share>, Vec<Share>),
     // Sums and repeated holders are checked with the 0 % shares still in, so that a territory
     // whose shares are all 0 % is an error rather than vanishing.
     validate_shares(&all).map_err(|e| e.to_string())?;
-    let (zero, shares): (Vec<Share>, Vec<Share>) = all.into_iter().partition(|s| s.basis_points == 0);
+    let (zero, shares): (Vec<Share>, Vec<Share>) =
+        all.into_iter().partition(|s| s.basis_points == 0);
     Ok((shares, zero))
 }
 
@@ -236,7 +321,10 @@ fn read_shares(s: &str, decimal_comma: bool) -> Result<(Vec<Share>, Vec<Share>),
 fn is_zero_percent(s: &str) -> bool {
     let s = s.trim().trim_end_matches('%').trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    !whole.is_empty() && whole.bytes().all(|b| b == b'0') && frac.len() <= 2 && frac.bytes().all(|b| b == b'0')
+    !whole.is_empty()
+        && whole.bytes().all(|b| b == b'0')
+        && frac.len() <= 2
+        && frac.bytes().all(|b| b == b'0')
 }
 
 /// `name` is `column` misspelt: one letter off for the 4-letter names (so `isni`, an artist
@@ -283,7 +371,9 @@ impl LineIndex<'_> {
     /// `\r` of `\r\n` and starts the next one at the `\n` (and skips blank lines): the row's
     /// line is that of its first byte after the line ends.
     fn line_of(&self, offset: u64) -> u64 {
-        let mut offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        let mut offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
         while matches!(self.bytes.get(offset), Some(b'\n' | b'\r')) {
             offset += 1;
         }
@@ -318,17 +408,48 @@ mod tests {
                     GBAYE6900531,Four,Band,d.flac,indie=100\n\
                     GBAYE6900535,Five,Band\n";
         let problems = parse_csv(text.as_bytes()).unwrap_err();
-        let found: Vec<(u64, &str)> = problems.iter().map(|p| (p.line, p.field.as_str())).collect();
-        assert_eq!(found, vec![(3, "isrc"), (4, "title"), (4, "shares"), (5, "isrc"), (6, "row")]);
-        assert!(problems[3].reason.contains("line 2"), "{}", problems[2].reason);
+        let found: Vec<(u64, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.field.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (3, "isrc"),
+                (4, "title"),
+                (4, "shares"),
+                (5, "isrc"),
+                (6, "row")
+            ]
+        );
+        assert!(
+            problems[3].reason.contains("line 2"),
+            "{}",
+            problems[2].reason
+        );
     }
 
     #[test]
     fn header_problems() {
         let problems = parse_csv(b"isrc,title,artst,audio\n").unwrap_err();
-        assert!(problems.iter().any(|p| p.field == "artst" && p.reason.contains("unknown column")));
-        assert!(problems.iter().any(|p| p.field == "artist" && p.reason.contains("missing")));
-        assert_eq!(parse_csv(b"isrc,title,artist,audio\n").unwrap_err()[0].reason, "no rows after the header");
-        assert!(parse_csv(b"isrc,title,artist,audio\nGBAYE6900531,\xff\xfe,a,b\n").unwrap_err()[0].reason.contains("UTF-8"));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.field == "artst" && p.reason.contains("unknown column"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.field == "artist" && p.reason.contains("missing"))
+        );
+        assert_eq!(
+            parse_csv(b"isrc,title,artist,audio\n").unwrap_err()[0].reason,
+            "no rows after the header"
+        );
+        assert!(
+            parse_csv(b"isrc,title,artist,audio\nGBAYE6900531,\xff\xfe,a,b\n").unwrap_err()[0]
+                .reason
+                .contains("UTF-8")
+        );
     }
 }

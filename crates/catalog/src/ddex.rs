@@ -21,8 +21,8 @@
 //! [`MAX_ELEMENTS`] elements (about 20,000 recordings; split larger catalogues into several
 //! messages), and does not resolve external entities.
 
-use crate::{finish, parse_duration, CatalogRecord, Problem, MAX_CATALOGUE_BYTES};
-use fermata_registry::{validate_shares, Credit, Party, Share, Territory};
+use crate::{CatalogRecord, MAX_CATALOGUE_BYTES, Problem, finish, parse_duration};
+use fermata_registry::{Credit, Party, Share, Territory, validate_shares};
 use quick_xml::events::Event;
 use std::collections::HashMap;
 
@@ -53,17 +53,31 @@ impl Node {
     }
 
     fn text_at(&self, path: &[&str]) -> Option<&str> {
-        self.path(path).map(|n| n.text.trim()).filter(|t| !t.is_empty())
+        self.path(path)
+            .map(|n| n.text.trim())
+            .filter(|t| !t.is_empty())
     }
 
     /// The first descendant named `name`, depth first.
     fn find(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find_map(|c| if c.name == name { Some(c) } else { c.find(name) })
+        self.children.iter().find_map(|c| {
+            if c.name == name {
+                Some(c)
+            } else {
+                c.find(name)
+            }
+        })
     }
 
     /// The first descendant `parent/name`.
     fn find_under(&self, parent: &str, name: &str) -> Option<&Node> {
-        self.children.iter().find_map(|c| if c.name == parent { c.child(name).or_else(|| c.find_under(parent, name)) } else { c.find_under(parent, name) })
+        self.children.iter().find_map(|c| {
+            if c.name == parent {
+                c.child(name).or_else(|| c.find_under(parent, name))
+            } else {
+                c.find_under(parent, name)
+            }
+        })
     }
 }
 
@@ -84,7 +98,10 @@ impl Lines<'_> {
     fn at(&mut self, pos: u64) -> u64 {
         let pos = (pos as usize).min(self.bytes.len());
         if pos > self.pos {
-            self.line += self.bytes[self.pos..pos].iter().filter(|b| **b == b'\n').count() as u64;
+            self.line += self.bytes[self.pos..pos]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
             self.pos = pos;
         }
         self.line
@@ -92,7 +109,11 @@ impl Lines<'_> {
 }
 
 fn parse_tree(bytes: &[u8]) -> Result<(Node, String), Problem> {
-    let lines = std::cell::RefCell::new(Lines { bytes, pos: 0, line: 1 });
+    let lines = std::cell::RefCell::new(Lines {
+        bytes,
+        pos: 0,
+        line: 1,
+    });
     let line_of = |pos: u64| lines.borrow_mut().at(pos);
     let mut reader = quick_xml::Reader::from_reader(bytes);
     // Not trimmed: text around an entity (`Jane &amp; Co`) arrives in pieces; fields are trimmed when read.
@@ -108,33 +129,57 @@ fn parse_tree(bytes: &[u8]) -> Result<(Node, String), Problem> {
             Problem::new(line_of(at), "xml", format!("not well-formed XML: {e}"))
         })?;
         match event {
-            Event::Start(e) | Event::Empty(e) if { elements += 1; elements > MAX_ELEMENTS } => {
+            Event::Start(e) | Event::Empty(e)
+                if {
+                    elements += 1;
+                    elements > MAX_ELEMENTS
+                } =>
+            {
                 let _ = e;
-                return Err(Problem::new(line_of(pos), "xml", format!("more than {MAX_ELEMENTS} elements")));
+                return Err(Problem::new(
+                    line_of(pos),
+                    "xml",
+                    format!("more than {MAX_ELEMENTS} elements"),
+                ));
             }
             Event::Start(e) => {
                 if stack.len() > MAX_DEPTH {
-                    return Err(Problem::new(line_of(pos), "xml", format!("elements nested deeper than {MAX_DEPTH}")));
+                    return Err(Problem::new(
+                        line_of(pos),
+                        "xml",
+                        format!("elements nested deeper than {MAX_DEPTH}"),
+                    ));
                 }
                 if stack.len() == 1 {
                     namespace = root_namespace(&e);
                 }
                 let start = reader.buffer_position().saturating_sub(e.len() as u64 + 2);
-                stack.push(Node { name: local(e.name().as_ref()), line: line_of(start), ..Node::default() });
+                stack.push(Node {
+                    name: local(e.name().as_ref()),
+                    line: line_of(start),
+                    ..Node::default()
+                });
             }
             Event::Empty(e) => {
                 if stack.len() == 1 {
                     namespace = root_namespace(&e);
                 }
                 let start = reader.buffer_position().saturating_sub(e.len() as u64 + 3);
-                let node = Node { name: local(e.name().as_ref()), line: line_of(start), ..Node::default() };
+                let node = Node {
+                    name: local(e.name().as_ref()),
+                    line: line_of(start),
+                    ..Node::default()
+                };
                 if let Some(parent) = stack.last_mut() {
                     parent.children.push(node);
                 }
             }
             Event::Text(t) => {
-                let text = t.decode().map_err(|e| Problem::new(line_of(pos), "xml", format!("bad text: {e}")))?;
-                let text = quick_xml::escape::unescape(&text).map_err(|e| Problem::new(line_of(pos), "xml", format!("bad escape: {e}")))?;
+                let text = t
+                    .decode()
+                    .map_err(|e| Problem::new(line_of(pos), "xml", format!("bad text: {e}")))?;
+                let text = quick_xml::escape::unescape(&text)
+                    .map_err(|e| Problem::new(line_of(pos), "xml", format!("bad escape: {e}")))?;
                 if let Some(node) = stack.last_mut() {
                     node.text.push_str(&text);
                 }
@@ -149,7 +194,9 @@ fn parse_tree(bytes: &[u8]) -> Result<(Node, String), Problem> {
                 let name = String::from_utf8_lossy(&r).to_string();
                 let reference = format!("&{name};");
                 let resolved = quick_xml::escape::unescape(&reference)
-                    .map_err(|_| Problem::new(line_of(pos), "xml", format!("unknown entity {reference}")))?
+                    .map_err(|_| {
+                        Problem::new(line_of(pos), "xml", format!("unknown entity {reference}"))
+                    })?
                     .into_owned();
                 if let Some(node) = stack.last_mut() {
                     node.text.push_str(&resolved);
@@ -163,7 +210,11 @@ fn parse_tree(bytes: &[u8]) -> Result<(Node, String), Problem> {
                 }
             }
             Event::DocType(_) => {
-                return Err(Problem::new(line_of(pos), "xml", "a DOCTYPE is not allowed in a DDEX message"));
+                return Err(Problem::new(
+                    line_of(pos),
+                    "xml",
+                    "a DOCTYPE is not allowed in a DDEX message",
+                ));
             }
             Event::Eof => break,
             _ => {}
@@ -171,17 +222,26 @@ fn parse_tree(bytes: &[u8]) -> Result<(Node, String), Problem> {
         buf.clear();
     }
     if stack.len() != 1 {
-        return Err(Problem::new(line_of(bytes.len() as u64), "xml", "the document ends inside an element"));
+        return Err(Problem::new(
+            line_of(bytes.len() as u64),
+            "xml",
+            "the document ends inside an element",
+        ));
     }
     let mut document = stack.pop().unwrap_or_default();
-    let root = document.children.pop().ok_or_else(|| Problem::new(1, "xml", "the document is empty"))?;
+    let root = document
+        .children
+        .pop()
+        .ok_or_else(|| Problem::new(1, "xml", "the document is empty"))?;
     Ok((root, namespace))
 }
 
 fn root_namespace(e: &quick_xml::events::BytesStart<'_>) -> String {
     e.attributes()
         .flatten()
-        .find(|a| a.key.as_ref().starts_with(b"xmlns") && a.value.starts_with(b"http://ddex.net/xml/ern/"))
+        .find(|a| {
+            a.key.as_ref().starts_with(b"xmlns") && a.value.starts_with(b"http://ddex.net/xml/ern/")
+        })
         .map(|a| String::from_utf8_lossy(&a.value).to_string())
         .unwrap_or_default()
 }
@@ -193,7 +253,11 @@ struct PartyEntry {
 
 impl PartyEntry {
     fn display(&self) -> String {
-        self.names.first().or(self.ids.first()).cloned().unwrap_or_default()
+        self.names
+            .first()
+            .or(self.ids.first())
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -202,26 +266,63 @@ impl PartyEntry {
 /// back, or every problem found comes back.
 pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>, Vec<Problem>> {
     if bytes.len() > MAX_CATALOGUE_BYTES {
-        return Err(vec![Problem::new(0, "file", format!("larger than {} MiB: split the message", MAX_CATALOGUE_BYTES >> 20))]);
+        return Err(vec![Problem::new(
+            0,
+            "file",
+            format!(
+                "larger than {} MiB: split the message",
+                MAX_CATALOGUE_BYTES >> 20
+            ),
+        )]);
     }
     let (root, namespace) = parse_tree(bytes).map_err(|p| vec![p])?;
     if root.name != "NewReleaseMessage" {
-        return Err(vec![Problem::new(root.line, &root.name, "expected a DDEX ERN NewReleaseMessage")]);
+        return Err(vec![Problem::new(
+            root.line,
+            &root.name,
+            "expected a DDEX ERN NewReleaseMessage",
+        )]);
     }
     let version = namespace.trim_start_matches("http://ddex.net/xml/ern/");
     if !version.starts_with('4') {
-        let found = if namespace.is_empty() { "no ERN namespace".to_string() } else { format!("namespace {namespace}") };
-        return Err(vec![Problem::new(root.line, "NewReleaseMessage", format!("{found}: only ERN 4.x (http://ddex.net/xml/ern/4x) is read"))]);
+        let found = if namespace.is_empty() {
+            "no ERN namespace".to_string()
+        } else {
+            format!("namespace {namespace}")
+        };
+        return Err(vec![Problem::new(
+            root.line,
+            "NewReleaseMessage",
+            format!("{found}: only ERN 4.x (http://ddex.net/xml/ern/4x) is read"),
+        )]);
     }
     let mut party_list: HashMap<String, PartyEntry> = HashMap::new();
-    for party in root.child("PartyList").into_iter().flat_map(|l| l.children_named("Party")) {
-        let Some(reference) = party.text_at(&["PartyReference"]) else { continue };
-        let names = party.children_named("PartyName").filter_map(|n| n.text_at(&["FullName"])).map(String::from).collect();
+    for party in root
+        .child("PartyList")
+        .into_iter()
+        .flat_map(|l| l.children_named("Party"))
+    {
+        let Some(reference) = party.text_at(&["PartyReference"]) else {
+            continue;
+        };
+        let names = party
+            .children_named("PartyName")
+            .filter_map(|n| n.text_at(&["FullName"]))
+            .map(String::from)
+            .collect();
         let ids = party
             .children_named("PartyId")
-            .flat_map(|id| id.children.iter().filter(|c| c.name == "ProprietaryId" || c.name == "DPID" || c.name == "ISNI"))
+            .flat_map(|id| {
+                id.children
+                    .iter()
+                    .filter(|c| c.name == "ProprietaryId" || c.name == "DPID" || c.name == "ISNI")
+            })
             .map(|c| c.text.trim().to_string())
-            .chain(party.children_named("PartyId").map(|id| id.text.trim().to_string()))
+            .chain(
+                party
+                    .children_named("PartyId")
+                    .map(|id| id.text.trim().to_string()),
+            )
             .filter(|s| !s.is_empty())
             .collect();
         party_list.insert(reference.to_string(), PartyEntry { names, ids });
@@ -232,13 +333,26 @@ pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>,
                 return Some(p.id.clone());
             }
         }
-        entry.names.iter().find_map(|n| parties.iter().find(|p| p.name.eq_ignore_ascii_case(n) || p.id.eq_ignore_ascii_case(n)).map(|p| p.id.clone()))
+        entry.names.iter().find_map(|n| {
+            parties
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(n) || p.id.eq_ignore_ascii_case(n))
+                .map(|p| p.id.clone())
+        })
     };
     let mut problems = Vec::new();
     let mut records = Vec::new();
-    let recordings: Vec<&Node> = root.child("ResourceList").into_iter().flat_map(|l| l.children_named("SoundRecording")).collect();
+    let recordings: Vec<&Node> = root
+        .child("ResourceList")
+        .into_iter()
+        .flat_map(|l| l.children_named("SoundRecording"))
+        .collect();
     if recordings.is_empty() {
-        problems.push(Problem::new(root.line, "ResourceList", "no SoundRecording found"));
+        problems.push(Problem::new(
+            root.line,
+            "ResourceList",
+            "no SoundRecording found",
+        ));
     }
     for rec in recordings {
         let before = problems.len();
@@ -248,35 +362,75 @@ pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>,
                 problems.push(Problem::new(line, "ISRC", "the SoundRecording has no ISRC"));
                 None
             }
-            Some(n) => n.text.trim().parse().map_err(|e: fermata_registry::RegistryError| problems.push(Problem::new(n.line, "ISRC", e.to_string()))).ok(),
+            Some(n) => n
+                .text
+                .trim()
+                .parse()
+                .map_err(|e: fermata_registry::RegistryError| {
+                    problems.push(Problem::new(n.line, "ISRC", e.to_string()))
+                })
+                .ok(),
         };
-        let title = rec.text_at(&["DisplayTitleText"]).or_else(|| rec.text_at(&["DisplayTitle", "TitleText"])).unwrap_or_default().to_string();
+        let title = rec
+            .text_at(&["DisplayTitleText"])
+            .or_else(|| rec.text_at(&["DisplayTitle", "TitleText"]))
+            .unwrap_or_default()
+            .to_string();
         if title.is_empty() {
-            problems.push(Problem::new(line, "DisplayTitleText", "the SoundRecording has no title"));
+            problems.push(Problem::new(
+                line,
+                "DisplayTitleText",
+                "the SoundRecording has no title",
+            ));
         }
-        let party_name = |reference: Option<&str>| reference.and_then(|r| party_list.get(r)).map(PartyEntry::display);
+        let party_name = |reference: Option<&str>| {
+            reference
+                .and_then(|r| party_list.get(r))
+                .map(PartyEntry::display)
+        };
         let display_artist = rec.child("DisplayArtist");
         let artist = rec
             .text_at(&["DisplayArtistName"])
             .map(String::from)
-            .or_else(|| display_artist.and_then(|a| a.text_at(&["PartyName", "FullName"]).map(String::from)))
-            .or_else(|| party_name(display_artist.and_then(|a| a.text_at(&["ArtistPartyReference"]))))
+            .or_else(|| {
+                display_artist.and_then(|a| a.text_at(&["PartyName", "FullName"]).map(String::from))
+            })
+            .or_else(|| {
+                party_name(display_artist.and_then(|a| a.text_at(&["ArtistPartyReference"])))
+            })
             .unwrap_or_default();
         if artist.is_empty() {
-            problems.push(Problem::new(line, "DisplayArtistName", "the SoundRecording has no display artist"));
+            problems.push(Problem::new(
+                line,
+                "DisplayArtistName",
+                "the SoundRecording has no display artist",
+            ));
         }
         let duration_s = match rec.child("Duration") {
             None => None,
             Some(d) => {
                 let parsed = parse_duration(&d.text);
                 if parsed.is_none() {
-                    problems.push(Problem::new(d.line, "Duration", format!("'{}' is not an ISO 8601 duration like PT3M21S", d.text.trim())));
+                    problems.push(Problem::new(
+                        d.line,
+                        "Duration",
+                        format!(
+                            "'{}' is not an ISO 8601 duration like PT3M21S",
+                            d.text.trim()
+                        ),
+                    ));
                 }
                 parsed
             }
         };
         let iswc = rec.find("ISWC").and_then(|n| {
-            n.text.trim().parse().map_err(|e: fermata_registry::RegistryError| problems.push(Problem::new(n.line, "ISWC", e.to_string()))).ok()
+            n.text
+                .trim()
+                .parse()
+                .map_err(|e: fermata_registry::RegistryError| {
+                    problems.push(Problem::new(n.line, "ISWC", e.to_string()))
+                })
+                .ok()
         });
         let audio = rec
             .find_under("File", "URI")
@@ -284,38 +438,75 @@ pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>,
             .map(|n| n.text.trim().to_string())
             .unwrap_or_default();
         if audio.is_empty() {
-            problems.push(Problem::new(line, "File/URI", "the SoundRecording names no audio file (TechnicalDetails/DeliveryFile/File/URI)"));
+            problems.push(Problem::new(
+                line,
+                "File/URI",
+                "the SoundRecording names no audio file (TechnicalDetails/DeliveryFile/File/URI)",
+            ));
         }
         let mut credits = Vec::new();
         for a in rec.children_named("DisplayArtist") {
-            if let Some(name) = a.text_at(&["PartyName", "FullName"]).map(String::from).or_else(|| party_name(a.text_at(&["ArtistPartyReference"]))) {
-                credits.push(Credit { role: "performer".into(), name });
+            if let Some(name) = a
+                .text_at(&["PartyName", "FullName"])
+                .map(String::from)
+                .or_else(|| party_name(a.text_at(&["ArtistPartyReference"])))
+            {
+                credits.push(Credit {
+                    role: "performer".into(),
+                    name,
+                });
             }
         }
         for c in rec.children_named("Contributor") {
-            let Some(name) = c.text_at(&["PartyName", "FullName"]).map(String::from).or_else(|| party_name(c.text_at(&["ContributorPartyReference"]))) else {
-                problems.push(Problem::new(c.line, "Contributor", "names no party in the PartyList"));
+            let Some(name) = c
+                .text_at(&["PartyName", "FullName"])
+                .map(String::from)
+                .or_else(|| party_name(c.text_at(&["ContributorPartyReference"])))
+            else {
+                problems.push(Problem::new(
+                    c.line,
+                    "Contributor",
+                    "names no party in the PartyList",
+                ));
                 continue;
             };
             let roles: Vec<&Node> = c.children_named("Role").collect();
             if roles.is_empty() {
-                credits.push(Credit { role: "contributor".into(), name: name.clone() });
+                credits.push(Credit {
+                    role: "contributor".into(),
+                    name: name.clone(),
+                });
             }
             for role in roles {
                 let role = role.text.trim();
-                let role = if role == "UserDefined" { "contributor".to_string() } else { role.to_ascii_lowercase() };
-                credits.push(Credit { role, name: name.clone() });
+                let role = if role == "UserDefined" {
+                    "contributor".to_string()
+                } else {
+                    role.to_ascii_lowercase()
+                };
+                credits.push(Credit {
+                    role,
+                    name: name.clone(),
+                });
             }
         }
         let mut shares = Vec::new();
         let before_controllers = problems.len();
         for rc in rec.children_named("ResourceRightsController") {
             let Some(reference) = rc.text_at(&["RightsControllerPartyReference"]) else {
-                problems.push(Problem::new(rc.line, "RightsControllerPartyReference", "the rights controller names no party"));
+                problems.push(Problem::new(
+                    rc.line,
+                    "RightsControllerPartyReference",
+                    "the rights controller names no party",
+                ));
                 continue;
             };
             let Some(entry) = party_list.get(reference) else {
-                problems.push(Problem::new(rc.line, "RightsControllerPartyReference", format!("'{reference}' is not in the PartyList")));
+                problems.push(Problem::new(
+                    rc.line,
+                    "RightsControllerPartyReference",
+                    format!("'{reference}' is not in the PartyList"),
+                ));
                 continue;
             };
             let Some(holder) = resolve(entry) else {
@@ -330,16 +521,35 @@ pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>,
             let basis_points = match fermata_registry::parse_percent(pct) {
                 Some(bp) => bp,
                 None => {
-                    problems.push(Problem::new(rc.line, "RightSharePercentage", format!("'{pct}' is not a percentage between 0.01 and 100")));
+                    problems.push(Problem::new(
+                        rc.line,
+                        "RightSharePercentage",
+                        format!("'{pct}' is not a percentage between 0.01 and 100"),
+                    ));
                     continue;
                 }
             };
-            let territories: Vec<&str> = rc.children_named("TerritoryCode").map(|t| t.text.trim()).collect();
-            let territories = if territories.is_empty() { vec!["Worldwide"] } else { territories };
+            let territories: Vec<&str> = rc
+                .children_named("TerritoryCode")
+                .map(|t| t.text.trim())
+                .collect();
+            let territories = if territories.is_empty() {
+                vec!["Worldwide"]
+            } else {
+                territories
+            };
             for t in territories {
-                let territory = if t.eq_ignore_ascii_case("worldwide") { Ok(Territory::world()) } else { t.parse::<Territory>() };
+                let territory = if t.eq_ignore_ascii_case("worldwide") {
+                    Ok(Territory::world())
+                } else {
+                    t.parse::<Territory>()
+                };
                 match territory {
-                    Ok(territory) => shares.push(Share { territory, holder: holder.clone(), basis_points }),
+                    Ok(territory) => shares.push(Share {
+                        territory,
+                        holder: holder.clone(),
+                        basis_points,
+                    }),
                     Err(e) => problems.push(Problem::new(rc.line, "TerritoryCode", e.to_string())),
                 }
             }
@@ -347,11 +557,25 @@ pub fn parse_ddex(bytes: &[u8], parties: &[Party]) -> Result<Vec<CatalogRecord>,
         if !shares.is_empty() && problems.len() == before_controllers {
             shares.sort();
             if let Err(e) = validate_shares(&shares) {
-                problems.push(Problem::new(line, "ResourceRightsController", e.to_string()));
+                problems.push(Problem::new(
+                    line,
+                    "ResourceRightsController",
+                    e.to_string(),
+                ));
             }
         }
         if let (Some(isrc), true) = (isrc, problems.len() == before) {
-            records.push(CatalogRecord { line, isrc, title, artist, duration_s, iswc, audio, shares, credits });
+            records.push(CatalogRecord {
+                line,
+                isrc,
+                title,
+                artist,
+                duration_s,
+                iswc,
+                audio,
+                shares,
+                credits,
+            });
         }
     }
     finish(records, problems)
@@ -363,8 +587,16 @@ mod tests {
     use fermata_registry::PartyKind;
 
     fn parties() -> Vec<Party> {
-        let p = |id: &str, name: &str, kind| Party { id: id.into(), kind, name: name.into(), created_at: String::new() };
-        vec![p("indie-records", "Indie Records", PartyKind::Label), p("north-pub", "North Publishing", PartyKind::Publisher)]
+        let p = |id: &str, name: &str, kind| Party {
+            id: id.into(),
+            kind,
+            name: name.into(),
+            created_at: String::new(),
+        };
+        vec![
+            p("indie-records", "Indie Records", PartyKind::Label),
+            p("north-pub", "North Publishing", PartyKind::Publisher),
+        ]
     }
 
     const GOOD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -403,13 +635,24 @@ mod tests {
         let records = parse_ddex(GOOD.as_bytes(), &parties()).unwrap();
         assert_eq!(records.len(), 2);
         let a = &records[0];
-        assert_eq!((a.isrc.as_str(), a.title.as_str(), a.artist.as_str()), ("GBAYE6900531", "First Song", "The Band"));
+        assert_eq!(
+            (a.isrc.as_str(), a.title.as_str(), a.artist.as_str()),
+            ("GBAYE6900531", "First Song", "The Band")
+        );
         assert_eq!(a.duration_s, Some(201.0));
         assert_eq!(a.audio, "resources/a1.flac");
         assert_eq!(a.line, 9);
-        let shares: Vec<(&str, u32)> = a.shares.iter().map(|s| (s.holder.as_str(), s.basis_points)).collect();
+        let shares: Vec<(&str, u32)> = a
+            .shares
+            .iter()
+            .map(|s| (s.holder.as_str(), s.basis_points))
+            .collect();
         assert_eq!(shares, vec![("indie-records", 7500), ("north-pub", 2500)]);
-        assert!(a.credits.iter().any(|c| c.role == "composer" && c.name == "Jane Doe & Co"));
+        assert!(
+            a.credits
+                .iter()
+                .any(|c| c.role == "composer" && c.name == "Jane Doe & Co")
+        );
         assert!(records[1].shares.is_empty());
         assert_eq!(records[1].title, "Second");
     }
@@ -418,12 +661,27 @@ mod tests {
     fn every_bad_element_is_reported() {
         let bad = GOOD
             .replace("GBAYE6900531", "GBAYE69005")
-            .replace("<RightSharePercentage>25</RightSharePercentage>", "<RightSharePercentage>20</RightSharePercentage>")
-            .replace("<DisplayTitle><TitleText>Second</TitleText></DisplayTitle>", "")
+            .replace(
+                "<RightSharePercentage>25</RightSharePercentage>",
+                "<RightSharePercentage>20</RightSharePercentage>",
+            )
+            .replace(
+                "<DisplayTitle><TitleText>Second</TitleText></DisplayTitle>",
+                "",
+            )
             .replace("PT3M21S", "3 minutes");
         let problems = parse_ddex(bad.as_bytes(), &parties()).unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, vec!["ResourceRightsController", "ISRC", "Duration", "DisplayTitleText"], "{problems:?}");
+        assert_eq!(
+            fields,
+            vec![
+                "ResourceRightsController",
+                "ISRC",
+                "Duration",
+                "DisplayTitleText"
+            ],
+            "{problems:?}"
+        );
         assert_eq!(problems[1].line, 12);
     }
 
@@ -432,13 +690,27 @@ mod tests {
         let unknown = GOOD.replace("Indie Records", "Someone Else");
         let problems = parse_ddex(unknown.as_bytes(), &parties()).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].reason.contains("fermata party add"), "{problems:?}");
+        assert!(
+            problems[0].reason.contains("fermata party add"),
+            "{problems:?}"
+        );
         let old = GOOD.replace("ern/43", "ern/382");
-        assert!(parse_ddex(old.as_bytes(), &parties()).unwrap_err()[0].reason.contains("only ERN 4.x"));
-        assert_eq!(parse_ddex(b"<a><b></a>", &parties()).unwrap_err()[0].field, "xml");
+        assert!(
+            parse_ddex(old.as_bytes(), &parties()).unwrap_err()[0]
+                .reason
+                .contains("only ERN 4.x")
+        );
+        assert_eq!(
+            parse_ddex(b"<a><b></a>", &parties()).unwrap_err()[0].field,
+            "xml"
+        );
         let doctype = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>";
         assert!(parse_ddex(doctype.as_bytes(), &parties()).is_err());
         let deep = format!("{}{}", "<a>".repeat(100), "</a>".repeat(100));
-        assert!(parse_ddex(deep.as_bytes(), &parties()).unwrap_err()[0].reason.contains("deeper"));
+        assert!(
+            parse_ddex(deep.as_bytes(), &parties()).unwrap_err()[0]
+                .reason
+                .contains("deeper")
+        );
     }
 }

@@ -62,7 +62,9 @@ pub mod csv_format {
     //! separate fields; in a comma-separated file it is refused with the fix (`33.3`).
 
     /// The columns a CSV catalogue may have.
-    pub const COLUMNS: &[&str] = &["isrc", "title", "artist", "audio", "duration", "iswc", "shares", "credits"];
+    pub const COLUMNS: &[&str] = &[
+        "isrc", "title", "artist", "audio", "duration", "iswc", "shares", "credits",
+    ];
     /// The columns it must have.
     pub const REQUIRED: &[&str] = &["isrc", "title", "artist", "audio"];
 }
@@ -123,7 +125,11 @@ impl fmt::Display for Problem {
 
 impl Problem {
     pub(crate) fn new(line: u64, field: &str, reason: impl Into<String>) -> Problem {
-        Problem { line, field: field.to_string(), reason: reason.into() }
+        Problem {
+            line,
+            field: field.to_string(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -175,7 +181,10 @@ pub fn parse_credits(s: &str) -> Result<Vec<Credit>, String> {
         .filter(|p| !p.is_empty())
         .map(|p| match p.split_once('=') {
             Some((role, name)) if !role.trim().is_empty() && !name.trim().is_empty() => {
-                Ok(Credit { role: role.trim().to_ascii_lowercase(), name: name.trim().to_string() })
+                Ok(Credit {
+                    role: role.trim().to_ascii_lowercase(),
+                    name: name.trim().to_string(),
+                })
             }
             _ => Err(format!("'{p}' is not role=Name (e.g. performer=Jane Doe)")),
         })
@@ -184,11 +193,18 @@ pub fn parse_credits(s: &str) -> Result<Vec<Credit>, String> {
 
 /// Ends a parse: every ISRC listed twice is one more problem; with no problem the records come
 /// back in file order, otherwise every problem does, by line.
-pub(crate) fn finish(records: Vec<CatalogRecord>, mut problems: Vec<Problem>) -> Result<Vec<CatalogRecord>, Vec<Problem>> {
+pub(crate) fn finish(
+    records: Vec<CatalogRecord>,
+    mut problems: Vec<Problem>,
+) -> Result<Vec<CatalogRecord>, Vec<Problem>> {
     let mut first_line: std::collections::HashMap<&Isrc, u64> = std::collections::HashMap::new();
     for r in &records {
         if let Some(first) = first_line.get(&r.isrc) {
-            problems.push(Problem::new(r.line, "isrc", format!("{} is already listed on line {first}", r.isrc)));
+            problems.push(Problem::new(
+                r.line,
+                "isrc",
+                format!("{} is already listed on line {first}", r.isrc),
+            ));
         } else {
             first_line.insert(&r.isrc, r.line);
         }
@@ -212,14 +228,21 @@ mod tests {
         assert_eq!(parse_duration("1:00:01"), Some(3601.0));
         assert_eq!(parse_duration("PT3M21S"), Some(201.0));
         assert_eq!(parse_duration("PT1H0M0.5S"), Some(3600.5));
-        for bad in ["", "-3", "0", "3:", "PT3X", "PT3", "abc", "1:2:3:4", "NaN", "inf"] {
+        for bad in [
+            "", "-3", "0", "3:", "PT3X", "PT3", "abc", "1:2:3:4", "NaN", "inf",
+        ] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn credits() {
-        assert_eq!(parse_credits("Performer=Jane Doe; composer=John Roe").unwrap().len(), 2);
+        assert_eq!(
+            parse_credits("Performer=Jane Doe; composer=John Roe")
+                .unwrap()
+                .len(),
+            2
+        );
         assert!(parse_credits("Jane Doe").is_err());
     }
 }
@@ -235,19 +258,53 @@ mod example_files {
         assert_eq!(csv.len(), 4);
         assert_eq!(csv[2].title, "Quiet Hours, Pt. 2");
         assert_eq!(csv[2].shares.len(), 2);
-        let semicolons = crate::read_csv(include_bytes!("../../../examples/catalogue-semicolon.csv")).expect("the semicolon example parses");
+        let semicolons =
+            crate::read_csv(include_bytes!("../../../examples/catalogue-semicolon.csv"))
+                .expect("the semicolon example parses");
         let records = &semicolons.records;
-        assert_eq!(records.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 5]);
-        assert_eq!((records[0].title.as_str(), records[0].duration_s), ("Morning Light", Some(201.5)));
-        assert_eq!(records[1].shares.iter().map(|s| s.basis_points).collect::<Vec<_>>(), [6667, 3333]);
+        assert_eq!(
+            records.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [2, 3, 5]
+        );
+        assert_eq!(
+            (records[0].title.as_str(), records[0].duration_s),
+            ("Morning Light", Some(201.5))
+        );
+        assert_eq!(
+            records[1]
+                .shares
+                .iter()
+                .map(|s| s.basis_points)
+                .collect::<Vec<_>>(),
+            [6667, 3333]
+        );
         assert_eq!(records[2].title, "Quiet Hours; Pt. 2");
-        let notes: Vec<(u64, &str)> = semicolons.notes.iter().map(|n| (n.line, n.field.as_str())).collect();
+        let notes: Vec<(u64, &str)> = semicolons
+            .notes
+            .iter()
+            .map(|n| (n.line, n.field.as_str()))
+            .collect();
         assert_eq!(notes, [(1, "Titre"), (1, "Notes"), (3, "shares")]);
-        let party = |id: &str, name: &str| Party { id: id.into(), kind: PartyKind::Label, name: name.into(), created_at: String::new() };
-        let parties = [party("north-publishing", "North Publishing Ltd"), party("indie-records", "Indie Records")];
-        let xml = crate::parse_ddex(include_bytes!("../../../examples/release-ern43.xml"), &parties).expect("the DDEX example parses");
+        let party = |id: &str, name: &str| Party {
+            id: id.into(),
+            kind: PartyKind::Label,
+            name: name.into(),
+            created_at: String::new(),
+        };
+        let parties = [
+            party("north-publishing", "North Publishing Ltd"),
+            party("indie-records", "Indie Records"),
+        ];
+        let xml = crate::parse_ddex(
+            include_bytes!("../../../examples/release-ern43.xml"),
+            &parties,
+        )
+        .expect("the DDEX example parses");
         assert_eq!(xml.len(), 2);
-        assert_eq!(xml[0].shares.iter().map(|s| s.basis_points).sum::<u32>(), 10_000);
+        assert_eq!(
+            xml[0].shares.iter().map(|s| s.basis_points).sum::<u32>(),
+            10_000
+        );
         assert_eq!(xml[0].credits.len(), 2);
     }
 

@@ -1,15 +1,15 @@
 //! Catalogue import: parse, check against the registry, fingerprint, register.
 
-use crate::{io, ClearanceError, Home};
-use fermata_catalog::{parse_ddex, read_csv, CatalogRecord, Parsed, Problem, MAX_CATALOGUE_BYTES};
-use fermata_engine::{add_files, AddEvent, AddOptions, FileStatus, InputFile};
+use crate::{ClearanceError, Home, io};
+use fermata_catalog::{CatalogRecord, MAX_CATALOGUE_BYTES, Parsed, Problem, parse_ddex, read_csv};
+use fermata_engine::{AddEvent, AddOptions, FileStatus, InputFile, add_files};
 use fermata_index::IndexWriter;
 use fermata_registry::{ImportReport, Registry, Share, Territory, Work, WorkConflict};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use rayon::prelude::*;
 use std::sync::atomic::AtomicBool;
 
 /// The catalogue formats read.
@@ -25,10 +25,17 @@ pub enum CatalogFormat {
 impl CatalogFormat {
     /// Decides by extension (`.csv`, `.xml`), else by the first non-blank byte (`<` is XML).
     pub fn detect(path: &Path, bytes: &[u8]) -> CatalogFormat {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("xml") => CatalogFormat::Ddex,
             Some("csv") => CatalogFormat::Csv,
-            _ if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') => CatalogFormat::Ddex,
+            _ if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<') => {
+                CatalogFormat::Ddex
+            }
             _ => CatalogFormat::Csv,
         }
     }
@@ -114,7 +121,10 @@ pub fn import_catalog(
 ) -> Result<ImportOutcome, ClearanceError> {
     let holder_party = registry.party(holder)?;
     if !holder_party.kind.holds_rights() {
-        return Err(ClearanceError::Invalid(format!("'{holder}' is a {}, not a rights holder", holder_party.kind)));
+        return Err(ClearanceError::Invalid(format!(
+            "'{holder}' is a {}, not a rights holder",
+            holder_party.kind
+        )));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(file)
@@ -126,7 +136,10 @@ pub fn import_catalog(
     let parties = registry.parties()?;
     let parsed = match format {
         CatalogFormat::Csv => read_csv(&bytes),
-        CatalogFormat::Ddex => parse_ddex(&bytes, &parties).map(|records| Parsed { records, notes: Vec::new() }),
+        CatalogFormat::Ddex => parse_ddex(&bytes, &parties).map(|records| Parsed {
+            records,
+            notes: Vec::new(),
+        }),
     };
     let Parsed { records, notes } = match parsed {
         Ok(r) => r,
@@ -134,18 +147,27 @@ pub fn import_catalog(
     };
     // Every audio path is resolved inside this directory (see `confine_audio`).
     let audio_root = audio_dir.canonicalize().map_err(|e| {
-        ClearanceError::Invalid(format!("--audio {}: {e}; give the directory the catalogue's audio paths are relative to", audio_dir.display()))
+        ClearanceError::Invalid(format!(
+            "--audio {}: {e}; give the directory the catalogue's audio paths are relative to",
+            audio_dir.display()
+        ))
     })?;
     let mut audio_of: HashMap<&str, PathBuf> = HashMap::new();
     let mut problems = Vec::new();
-    let known: HashMap<&str, bool> = parties.iter().map(|p| (p.id.as_str(), p.kind.holds_rights())).collect();
+    let known: HashMap<&str, bool> = parties
+        .iter()
+        .map(|p| (p.id.as_str(), p.kind.holds_rights()))
+        .collect();
     for r in &records {
         for s in &r.shares {
             match known.get(s.holder.as_str()) {
                 None => problems.push(Problem {
                     line: r.line,
                     field: "shares".into(),
-                    reason: format!("'{}' is not a registered party: add it with `fermata party add`", s.holder),
+                    reason: format!(
+                        "'{}' is not a registered party: add it with `fermata party add`",
+                        s.holder
+                    ),
                 }),
                 Some(false) => problems.push(Problem {
                     line: r.line,
@@ -159,7 +181,11 @@ pub fn import_catalog(
             Ok(path) => {
                 audio_of.insert(r.isrc.as_str(), path);
             }
-            Err(reason) => problems.push(Problem { line: r.line, field: "audio".into(), reason }),
+            Err(reason) => problems.push(Problem {
+                line: r.line,
+                field: "audio".into(),
+                reason,
+            }),
         }
     }
     if !problems.is_empty() {
@@ -189,7 +215,10 @@ pub fn import_catalog(
     // time) a recording another holder registered under another ISRC is set aside and the
     // clash recorded for both. (A short excerpt inside new music is a sample, not the same
     // recording: a scan then needs both holders, as for any mix.)
-    let index_exists = home.index_dir().join(fermata_index::MANIFEST_FILE).is_file();
+    let index_exists = home
+        .index_dir()
+        .join(fermata_index::MANIFEST_FILE)
+        .is_file();
     if index_exists && !todo.is_empty() {
         let index = fermata_index::Index::open(&home.index_dir())?;
         let identified: Vec<Result<(usize, Vec<fermata_index::Match>, f64), Problem>> = todo
@@ -199,10 +228,20 @@ pub fn import_catalog(
                 let path = audio_of.get(r.isrc.as_str())?;
                 // A file that cannot be identified cannot be shown not to be someone else's
                 // recording: the row is refused, never registered unchecked.
-                Some(match fermata_engine::identify_file(&index, path, &fermata_index::MatchOptions::default()) {
-                    Ok(id) => Ok((i, id.matches, id.duration_s)),
-                    Err(e) => Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: {e}", path.display()) }),
-                })
+                Some(
+                    match fermata_engine::identify_file(
+                        &index,
+                        path,
+                        &fermata_index::MatchOptions::default(),
+                    ) {
+                        Ok(id) => Ok((i, id.matches, id.duration_s)),
+                        Err(e) => Err(Problem {
+                            line: r.line,
+                            field: "audio".into(),
+                            reason: format!("{}: {e}", path.display()),
+                        }),
+                    },
+                )
             })
             .collect();
         let mut found = Vec::new();
@@ -215,7 +254,10 @@ pub fn import_catalog(
         }
         if !unreadable.is_empty() {
             unreadable.sort_by_key(|p| p.line);
-            return Ok(ImportOutcome::Rejected { format, problems: unreadable });
+            return Ok(ImportOutcome::Rejected {
+                format,
+                problems: unreadable,
+            });
         }
         let mut clashing = std::collections::BTreeSet::new();
         for (i, matches, duration_s) in found {
@@ -232,7 +274,8 @@ pub fn import_catalog(
                     let existing = registry.work(&other)?;
                     // Another holder's say is at stake when it registered the recording or holds
                     // any share of it: the importer's own co-owned work counts too.
-                    let others_hold = existing.registrant != holder || existing.shares.iter().any(|s| s.holder != holder);
+                    let others_hold = existing.registrant != holder
+                        || existing.shares.iter().any(|s| s.holder != holder);
                     if others_hold && clashing.insert(i) {
                         conflicts.push(WorkConflict {
                             isrc: r.isrc.clone(),
@@ -245,11 +288,20 @@ pub fn import_catalog(
                 }
             }
         }
-        let same_audio: Vec<WorkConflict> = conflicts.iter().filter(|c| c.same_audio_as.is_some()).cloned().collect();
+        let same_audio: Vec<WorkConflict> = conflicts
+            .iter()
+            .filter(|c| c.same_audio_as.is_some())
+            .cloned()
+            .collect();
         if !same_audio.is_empty() {
             registry.record_audio_conflicts(holder, &same_audio, holder)?;
         }
-        todo = todo.into_iter().enumerate().filter(|(i, _)| !clashing.contains(i)).map(|(_, r)| r).collect();
+        todo = todo
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !clashing.contains(i))
+            .map(|(_, r)| r)
+            .collect();
     }
 
     // A track's id is the ISRC and the start of the audio file's SHA-256: the same file is the
@@ -259,11 +311,19 @@ pub fn import_catalog(
         .par_iter()
         .map(|r| {
             let Some(path) = audio_of.get(r.isrc.as_str()).cloned() else {
-                return Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: not checked", r.audio) });
+                return Err(Problem {
+                    line: r.line,
+                    field: "audio".into(),
+                    reason: format!("{}: not checked", r.audio),
+                });
             };
             match crate::scan::sha256_file(&path) {
                 Ok(h) => Ok((r.isrc.to_string(), format!("{}#{}", r.isrc, &h[..16]), path)),
-                Err(e) => Err(Problem { line: r.line, field: "audio".into(), reason: format!("{}: {e}", path.display()) }),
+                Err(e) => Err(Problem {
+                    line: r.line,
+                    field: "audio".into(),
+                    reason: format!("{}: {e}", path.display()),
+                }),
             }
         })
         .collect();
@@ -272,9 +332,13 @@ pub fn import_catalog(
     let mut failures = Vec::new();
     // The same audio file under two ISRCs of one catalogue is one recording registered twice.
     let mut first_with_audio: HashMap<String, (String, u64)> = HashMap::new();
-    let line_of_isrc: HashMap<String, u64> = todo.iter().map(|r| (r.isrc.to_string(), r.line)).collect();
+    let line_of_isrc: HashMap<String, u64> =
+        todo.iter().map(|r| (r.isrc.to_string(), r.line)).collect();
     for (isrc, id, _) in hashed.iter().flatten() {
-        let digest = id.split_once('#').map_or(id.as_str(), |(_, d)| d).to_string();
+        let digest = id
+            .split_once('#')
+            .map_or(id.as_str(), |(_, d)| d)
+            .to_string();
         let line = line_of_isrc.get(isrc).copied().unwrap_or(0);
         match first_with_audio.get(&digest) {
             Some((other, other_line)) => failures.push(Problem {
@@ -297,44 +361,68 @@ pub fn import_catalog(
         }
     }
     if !failures.is_empty() {
-        return Ok(ImportOutcome::Rejected { format, problems: failures });
+        return Ok(ImportOutcome::Rejected {
+            format,
+            problems: failures,
+        });
     }
-    let mut writer = IndexWriter::open_or_create(&home.index_dir(), &fermata_fp::Params::default())?;
+    let mut writer =
+        IndexWriter::open_or_create(&home.index_dir(), &fermata_fp::Params::default())?;
     let mut track_of: HashMap<String, String> = HashMap::new();
     let line_of: HashMap<String, u64> = todo.iter().map(|r| (r.isrc.to_string(), r.line)).collect();
-    let summary = add_files(&mut writer, inputs, &AddOptions::default(), cancel, &mut |event| match event {
-        AddEvent::Planned { to_decode, .. } => on_event(ImportEvent::Fingerprinting { files: to_decode }),
-        AddEvent::File { input, status } => {
-            let isrc = isrc_of_track.get(&input.id).cloned().unwrap_or_default();
-            let failed = matches!(status, FileStatus::Failed(_) | FileStatus::IdConflict);
-            match status {
-                FileStatus::DuplicateOf(other) => {
-                    track_of.insert(isrc.clone(), other.clone());
-                }
-                FileStatus::Failed(e) => failures.push(Problem {
-                    line: line_of.get(&isrc).copied().unwrap_or(0),
-                    field: "audio".into(),
-                    reason: e.to_string(),
-                }),
-                FileStatus::IdConflict => failures.push(Problem {
-                    line: line_of.get(&isrc).copied().unwrap_or(0),
-                    field: "audio".into(),
-                    reason: format!("{}: the index holds other audio under track id {}; rebuild the index", input.path.display(), input.id),
-                }),
-                _ => {
-                    track_of.insert(isrc.clone(), input.id.clone());
-                }
+    let summary = add_files(
+        &mut writer,
+        inputs,
+        &AddOptions::default(),
+        cancel,
+        &mut |event| match event {
+            AddEvent::Planned { to_decode, .. } => {
+                on_event(ImportEvent::Fingerprinting { files: to_decode })
             }
-            on_event(ImportEvent::Fingerprinted { isrc: &isrc, failed });
-        }
-    })?;
+            AddEvent::File { input, status } => {
+                let isrc = isrc_of_track.get(&input.id).cloned().unwrap_or_default();
+                let failed = matches!(status, FileStatus::Failed(_) | FileStatus::IdConflict);
+                match status {
+                    FileStatus::DuplicateOf(other) => {
+                        track_of.insert(isrc.clone(), other.clone());
+                    }
+                    FileStatus::Failed(e) => failures.push(Problem {
+                        line: line_of.get(&isrc).copied().unwrap_or(0),
+                        field: "audio".into(),
+                        reason: e.to_string(),
+                    }),
+                    FileStatus::IdConflict => failures.push(Problem {
+                        line: line_of.get(&isrc).copied().unwrap_or(0),
+                        field: "audio".into(),
+                        reason: format!(
+                            "{}: the index holds other audio under track id {}; rebuild the index",
+                            input.path.display(),
+                            input.id
+                        ),
+                    }),
+                    _ => {
+                        track_of.insert(isrc.clone(), input.id.clone());
+                    }
+                }
+                on_event(ImportEvent::Fingerprinted {
+                    isrc: &isrc,
+                    failed,
+                });
+            }
+        },
+    )?;
     drop(writer);
     if summary.not_started > 0 {
-        return Ok(ImportOutcome::Interrupted { fingerprinted: summary.added + summary.already_indexed });
+        return Ok(ImportOutcome::Interrupted {
+            fingerprinted: summary.added + summary.already_indexed,
+        });
     }
     if !failures.is_empty() {
         failures.sort_by_key(|p| p.line);
-        return Ok(ImportOutcome::Rejected { format, problems: failures });
+        return Ok(ImportOutcome::Rejected {
+            format,
+            problems: failures,
+        });
     }
 
     let works: Vec<Work> = todo
@@ -348,7 +436,11 @@ pub fn import_catalog(
             registrant: holder.to_string(),
             credits: r.credits.clone(),
             shares: if r.shares.is_empty() {
-                vec![Share { territory: Territory::world(), holder: holder.to_string(), basis_points: 10_000 }]
+                vec![Share {
+                    territory: Territory::world(),
+                    holder: holder.to_string(),
+                    basis_points: 10_000,
+                }]
             } else {
                 r.shares.clone()
             },
@@ -377,15 +469,23 @@ pub fn import_catalog(
 fn confine_audio(root: &Path, audio_dir: &Path, name: &str) -> Result<PathBuf, String> {
     let dir = audio_dir.display();
     let relative = Path::new(name);
-    if relative.has_root() || relative.components().any(|c| matches!(c, Component::Prefix(_))) {
-        return Err(format!("'{name}' is an absolute path: write it relative to --audio {dir}"));
+    if relative.has_root()
+        || relative
+            .components()
+            .any(|c| matches!(c, Component::Prefix(_)))
+    {
+        return Err(format!(
+            "'{name}' is an absolute path: write it relative to --audio {dir}"
+        ));
     }
     // `..` past the top is refused before looking at the disk, whether or not the file exists.
     let mut depth = 0usize;
     for component in relative.components() {
         match component {
             Component::ParentDir if depth == 0 => {
-                return Err(format!("'{name}' goes outside --audio {dir}: audio files must be inside that directory"));
+                return Err(format!(
+                    "'{name}' goes outside --audio {dir}: audio files must be inside that directory"
+                ));
             }
             Component::ParentDir => depth -= 1,
             Component::Normal(_) => depth += 1,
@@ -394,7 +494,10 @@ fn confine_audio(root: &Path, audio_dir: &Path, name: &str) -> Result<PathBuf, S
     }
     let path = root.join(relative);
     let resolved = path.canonicalize().map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => format!("{} does not exist (audio paths are relative to --audio {dir})", path.display()),
+        std::io::ErrorKind::NotFound => format!(
+            "{} does not exist (audio paths are relative to --audio {dir})",
+            path.display()
+        ),
         _ => format!("{}: {e}", path.display()),
     })?;
     if !resolved.starts_with(root) {
@@ -404,7 +507,10 @@ fn confine_audio(root: &Path, audio_dir: &Path, name: &str) -> Result<PathBuf, S
         ));
     }
     if !resolved.is_file() {
-        return Err(format!("{} is not a file (audio paths are relative to --audio {dir})", path.display()));
+        return Err(format!(
+            "{} is not a file (audio paths are relative to --audio {dir})",
+            path.display()
+        ));
     }
     Ok(resolved)
 }

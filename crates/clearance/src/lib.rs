@@ -50,9 +50,12 @@ mod output;
 mod scan;
 pub mod sources;
 
-pub use output::{check_outputs, OutputCheck, OutputMatch};
-pub use import::{import_catalog, CatalogFormat, ImportEvent, ImportOutcome, ImportSummary};
-pub use scan::{build_manifest, run_scan, summarise, HolderSummary, DEFAULT_SAVE_EVERY, ScanEvent, ScanOutcome, ScanRequest, ScanSummary, VerdictCount};
+pub use import::{CatalogFormat, ImportEvent, ImportOutcome, ImportSummary, import_catalog};
+pub use output::{OutputCheck, OutputMatch, check_outputs};
+pub use scan::{
+    DEFAULT_SAVE_EVERY, HolderSummary, ScanEvent, ScanOutcome, ScanRequest, ScanSummary,
+    VerdictCount, build_manifest, run_scan, summarise,
+};
 
 use fermata_registry::{Registry, RegistryError};
 use std::path::{Path, PathBuf};
@@ -85,7 +88,10 @@ pub enum ClearanceError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ClearanceError + '_ {
-    move |source| ClearanceError::Io { path: path.to_path_buf(), source }
+    move |source| ClearanceError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// A registry home directory:
@@ -107,17 +113,27 @@ impl Home {
     /// Creates the home (or completes a partial one) and returns it. Safe to run again.
     pub fn init(dir: &Path) -> Result<Home, ClearanceError> {
         std::fs::create_dir_all(dir.join("manifests")).map_err(io(dir))?;
-        let home = Home { dir: dir.to_path_buf() };
+        let home = Home {
+            dir: dir.to_path_buf(),
+        };
         Registry::create(&home.registry_path())?;
-        fermata_index::IndexWriter::open_or_create(&home.index_dir(), &fermata_fp::Params::default())?;
+        fermata_index::IndexWriter::open_or_create(
+            &home.index_dir(),
+            &fermata_fp::Params::default(),
+        )?;
         Ok(home)
     }
 
     /// Opens an existing home; a missing one is an error that says to run `fermata init`.
     pub fn open(dir: &Path) -> Result<Home, ClearanceError> {
-        let home = Home { dir: dir.to_path_buf() };
+        let home = Home {
+            dir: dir.to_path_buf(),
+        };
         if !home.registry_path().exists() {
-            return Err(RegistryError::NotInitialised { path: home.registry_path() }.into());
+            return Err(RegistryError::NotInitialised {
+                path: home.registry_path(),
+            }
+            .into());
         }
         Ok(home)
     }

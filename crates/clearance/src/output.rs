@@ -45,7 +45,11 @@ pub struct OutputCheck {
 /// Identifies registered recordings inside each file (e.g. a model's generated audio) and names
 /// the works and their holders. A match to an indexed track that no registered work links to is
 /// left out: it has no holder to report.
-pub fn check_outputs(home: &Home, registry: &mut Registry, files: &[PathBuf]) -> Result<Vec<OutputCheck>, ClearanceError> {
+pub fn check_outputs(
+    home: &Home,
+    registry: &mut Registry,
+    files: &[PathBuf],
+) -> Result<Vec<OutputCheck>, ClearanceError> {
     let index = Index::open(&home.index_dir())?;
     let mut out = Vec::new();
     for file in files {
@@ -54,16 +58,31 @@ pub fn check_outputs(home: &Home, registry: &mut Registry, files: &[PathBuf]) ->
     Ok(out)
 }
 
-fn check_one(index: &Index, registry: &mut Registry, file: &Path) -> Result<OutputCheck, ClearanceError> {
+fn check_one(
+    index: &Index,
+    registry: &mut Registry,
+    file: &Path,
+) -> Result<OutputCheck, ClearanceError> {
     let found = match identify_file(index, file, &MatchOptions::default()) {
         Ok(f) => f,
-        Err(e) => return Ok(OutputCheck { file: file.to_path_buf(), duration_s: 0.0, matches: vec![], error: Some(e.to_string()) }),
+        Err(e) => {
+            return Ok(OutputCheck {
+                file: file.to_path_buf(),
+                duration_s: 0.0,
+                matches: vec![],
+                error: Some(e.to_string()),
+            });
+        }
     };
     let mut matches = Vec::new();
     for m in found.matches {
         for isrc in registry.works_for_track(&m.track_id)? {
             let work = registry.work(&isrc)?;
-            let mut holders: Vec<String> = work.shares_in(&Territory::world()).iter().map(|s| s.holder.clone()).collect();
+            let mut holders: Vec<String> = work
+                .shares_in(&Territory::world())
+                .iter()
+                .map(|s| s.holder.clone())
+                .collect();
             holders.sort();
             matches.push(OutputMatch {
                 isrc: isrc.to_string(),
@@ -77,5 +96,10 @@ fn check_one(index: &Index, registry: &mut Registry, file: &Path) -> Result<Outp
             });
         }
     }
-    Ok(OutputCheck { file: file.to_path_buf(), duration_s: found.duration_s, matches, error: None })
+    Ok(OutputCheck {
+        file: file.to_path_buf(),
+        duration_s: found.duration_s,
+        matches,
+        error: None,
+    })
 }

@@ -1,10 +1,12 @@
 //! Clearance scans of training datasets, and the manifests built from them.
 
-use crate::{io, ClearanceError, Home};
-use fermata_engine::{collect_inputs, identify_file, InputFile};
+use crate::{ClearanceError, Home, io};
+use fermata_engine::{InputFile, collect_inputs, identify_file};
 use fermata_index::{Index, MatchOptions};
 use fermata_manifest::{Entry, Manifest, ScanInfo};
-use fermata_registry::{FileError, FileMatch, ManifestRecord, Registry, Scan, ScanFile, Territory, Use, Verdict};
+use fermata_registry::{
+    FileError, FileMatch, ManifestRecord, Registry, Scan, ScanFile, Territory, Use, Verdict,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -152,7 +154,12 @@ fn scan_one(index: &Index, input: &InputFile) -> ScanFile {
         verdict: None,
         source: None,
     };
-    let fail = |kind: &str, message: String| Some(FileError { kind: kind.into(), message });
+    let fail = |kind: &str, message: String| {
+        Some(FileError {
+            kind: kind.into(),
+            message,
+        })
+    };
     match std::fs::metadata(&input.path) {
         Ok(meta) => {
             file.size = meta.len();
@@ -232,7 +239,9 @@ pub fn run_scan(
     let todo: Vec<InputFile> = inputs
         .into_par_iter()
         .filter(|i| {
-            let Some((size, sha256)) = done.get(&i.id) else { return true };
+            let Some((size, sha256)) = done.get(&i.id) else {
+                return true;
+            };
             let same_size = std::fs::metadata(&i.path).is_ok_and(|m| m.len() == *size);
             !(same_size && sha256_file(&i.path).is_ok_and(|h| &h == sha256))
         })
@@ -244,13 +253,26 @@ pub fn run_scan(
     for input in &todo {
         if let Some(url) = request.sources.get(&input.id) {
             let check = match fetcher.reserved(url) {
-                Ok(reserved) => fermata_registry::SourceCheck { url: url.clone(), reserved, error: None },
-                Err(e) => fermata_registry::SourceCheck { url: url.clone(), reserved: None, error: Some(e) },
+                Ok(reserved) => fermata_registry::SourceCheck {
+                    url: url.clone(),
+                    reserved,
+                    error: None,
+                },
+                Err(e) => fermata_registry::SourceCheck {
+                    url: url.clone(),
+                    reserved: None,
+                    error: Some(e),
+                },
             };
             checked.insert(input.id.clone(), check);
         }
     }
-    on_event(ScanEvent::Planned { to_identify: todo.len(), already_done, resumed, scan_id: &scan.id });
+    on_event(ScanEvent::Planned {
+        to_identify: todo.len(),
+        already_done,
+        resumed,
+        scan_id: &scan.id,
+    });
 
     let started = std::sync::atomic::AtomicUsize::new(0);
     // Set when saving fails, so the workers stop too.
@@ -277,13 +299,22 @@ pub fn run_scan(
             let received = rx.recv_timeout(SAVE_EVERY.saturating_sub(last_save.elapsed()));
             let finished = matches!(received, Err(mpsc::RecvTimeoutError::Disconnected));
             if let Ok(file) = received {
-                on_event(ScanEvent::Identified { path: &file.path, duration_s: file.duration_s });
+                on_event(ScanEvent::Identified {
+                    path: &file.path,
+                    duration_s: file.duration_s,
+                });
                 identified_now += 1;
                 pending.push(file);
             }
-            if (finished || pending.len() >= request.save_every.max(1) || last_save.elapsed() >= SAVE_EVERY) && result.is_ok() {
+            if (finished
+                || pending.len() >= request.save_every.max(1)
+                || last_save.elapsed() >= SAVE_EVERY)
+                && result.is_ok()
+            {
                 if !pending.is_empty() {
-                    result = registry.record_scan_files(&scan.id, &pending).map_err(ClearanceError::from);
+                    result = registry
+                        .record_scan_files(&scan.id, &pending)
+                        .map_err(ClearanceError::from);
                     pending.clear();
                 }
                 last_save = Instant::now();
@@ -313,13 +344,27 @@ pub fn run_scan(
     }
     let (scan, files) = registry.finish_scan(&scan.id, Some(&current))?;
     let summary = summarise(&files);
-    Ok(ScanOutcome { scan, resumed, interrupted: false, identified_now, already_done, files, summary: Some(summary) })
+    Ok(ScanOutcome {
+        scan,
+        resumed,
+        interrupted: false,
+        identified_now,
+        already_done,
+        files,
+        summary: Some(summary),
+    })
 }
 
 /// Totals of a finished scan's files.
 pub fn summarise(files: &[ScanFile]) -> ScanSummary {
-    let mut verdicts: Vec<VerdictCount> =
-        Verdict::ALL.iter().map(|&verdict| VerdictCount { verdict, files: 0, hours: 0.0 }).collect();
+    let mut verdicts: Vec<VerdictCount> = Verdict::ALL
+        .iter()
+        .map(|&verdict| VerdictCount {
+            verdict,
+            files: 0,
+            hours: 0.0,
+        })
+        .collect();
     let mut holders: BTreeMap<String, (BTreeSet<String>, BTreeMap<String, u64>)> = BTreeMap::new();
     let mut hours = 0.0;
     for f in files {
@@ -346,7 +391,11 @@ pub fn summarise(files: &[ScanFile]) -> ScanSummary {
         verdicts,
         holders: holders
             .into_iter()
-            .map(|(holder, (works, files))| HolderSummary { holder, works: works.len() as u64, files })
+            .map(|(holder, (works, files))| HolderSummary {
+                holder,
+                works: works.len() as u64,
+                files,
+            })
             .collect(),
     }
 }
@@ -368,7 +417,9 @@ pub fn build_manifest(
     };
     let mut entries = Vec::new();
     for file in registry.scan_files(scan_id)? {
-        let (Some(verdict), Some(sha256)) = (&file.verdict, &file.sha256) else { continue };
+        let (Some(verdict), Some(sha256)) = (&file.verdict, &file.sha256) else {
+            continue;
+        };
         if verdict.verdict != Verdict::Cleared {
             continue;
         }
@@ -381,7 +432,11 @@ pub fn build_manifest(
                 clearance: work
                     .holders
                     .iter()
-                    .map(|h| h.licence.clone().unwrap_or_else(|| format!("policy:{}", h.holder)))
+                    .map(|h| {
+                        h.licence
+                            .clone()
+                            .unwrap_or_else(|| format!("policy:{}", h.holder))
+                    })
                     .collect(),
                 holders: work.holders.iter().map(|h| h.holder.clone()).collect(),
             });

@@ -14,10 +14,18 @@ pub const AGENT: &str = "fermata";
 /// Reads a sources file: CSV with a header row `path,url` (path relative to the dataset).
 pub fn read_sources(file: &Path) -> Result<HashMap<String, String>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| format!("{}: {e}", file.display()))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("{}: {e}", file.display()))?
+        .clone();
     if headers.iter().collect::<Vec<_>>() != ["path", "url"] {
-        return Err(format!("{}: the header row must be `path,url`", file.display()));
+        return Err(format!(
+            "{}: the header row must be `path,url`",
+            file.display()
+        ));
     }
     let mut out = HashMap::new();
     for row in reader.records() {
@@ -25,7 +33,10 @@ pub fn read_sources(file: &Path) -> Result<HashMap<String, String>, String> {
         let line = row.position().map_or(0, |p| p.line());
         let (path, url) = (row.get(0).unwrap_or(""), row.get(1).unwrap_or(""));
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(format!("{}: line {line}: '{url}' is not an http(s) URL", file.display()));
+            return Err(format!(
+                "{}: line {line}: '{url}' is not an http(s) URL",
+                file.display()
+            ));
         }
         out.insert(path.trim_start_matches("./").to_string(), url.to_string());
     }
@@ -43,7 +54,11 @@ impl Default for Fetcher {
         Fetcher {
             agent: ureq::AgentBuilder::new()
                 .timeout(Duration::from_secs(10))
-                .user_agent(concat!("fermata/", env!("CARGO_PKG_VERSION"), " (rights reservation check)"))
+                .user_agent(concat!(
+                    "fermata/",
+                    env!("CARGO_PKG_VERSION"),
+                    " (rights reservation check)"
+                ))
                 .build(),
             origins: HashMap::new(),
         }
@@ -55,7 +70,14 @@ fn origin_and_path(url: &str) -> Option<(String, String)> {
     let rest = &url[scheme_end..];
     let path_start = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let path = rest[path_start..].split(['?', '#']).next().unwrap_or("");
-    Some((url[..scheme_end + path_start].to_string(), if path.is_empty() { "/".into() } else { path.to_string() }))
+    Some((
+        url[..scheme_end + path_start].to_string(),
+        if path.is_empty() {
+            "/".into()
+        } else {
+            path.to_string()
+        },
+    ))
 }
 
 /// Does a TDMRep location pattern (`*` matches anything) cover `path`?
@@ -67,7 +89,9 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
     let mut rest = path;
     for (i, part) in parts.iter().enumerate() {
         if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else { return false };
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
             rest = r;
         } else if i == parts.len() - 1 {
             return part.is_empty() || rest.ends_with(part);
@@ -86,7 +110,9 @@ impl Fetcher {
         let response = match self.agent.get(url).call() {
             Ok(r) => r,
             Err(ureq::Error::Status(404, _)) => return Ok((Vec::new(), String::new())),
-            Err(ureq::Error::Status(code, r)) => return Ok((headers_of(&r), format!("\u{0}status {code}"))),
+            Err(ureq::Error::Status(code, r)) => {
+                return Ok((headers_of(&r), format!("\u{0}status {code}")));
+            }
             Err(e) => return Err(format!("{url}: {e}")),
         };
         let headers = headers_of(&response);
@@ -115,27 +141,48 @@ impl Fetcher {
     pub fn reserved(&mut self, url: &str) -> Result<Option<String>, String> {
         let (origin, path) = origin_and_path(url).ok_or(format!("'{url}' is not a URL"))?;
         if !self.origins.contains_key(&origin) {
-            let tdmrep = self.get(&format!("{origin}/.well-known/tdmrep.json")).and_then(|(_, body)| {
-                if body.is_empty() || body.starts_with('\u{0}') { Ok(Vec::new()) } else { reservations::parse_tdmrep_json(&body) }
-            });
-            let robots = self.get(&format!("{origin}/robots.txt")).and_then(|(_, body)| {
-                if body.starts_with('\u{0}') { Ok(Vec::new()) } else { reservations::parse_robots(&body, AGENT) }
-            });
+            let tdmrep = self
+                .get(&format!("{origin}/.well-known/tdmrep.json"))
+                .and_then(|(_, body)| {
+                    if body.is_empty() || body.starts_with('\u{0}') {
+                        Ok(Vec::new())
+                    } else {
+                        reservations::parse_tdmrep_json(&body)
+                    }
+                });
+            let robots = self
+                .get(&format!("{origin}/robots.txt"))
+                .and_then(|(_, body)| {
+                    if body.starts_with('\u{0}') {
+                        Ok(Vec::new())
+                    } else {
+                        reservations::parse_robots(&body, AGENT)
+                    }
+                });
             self.origins.insert(origin.clone(), (tdmrep, robots));
         }
         let (tdmrep, robots) = &self.origins[&origin];
         if let Ok(rules) = tdmrep {
             if let Some(rule) = rules.iter().find(|r| pattern_matches(&r.location, &path)) {
                 if rule.tdm_reserved == Some(true) {
-                    return Ok(Some(format!("{origin}/.well-known/tdmrep.json reserves {} (TDMRep)", rule.location)));
+                    return Ok(Some(format!(
+                        "{origin}/.well-known/tdmrep.json reserves {} (TDMRep)",
+                        rule.location
+                    )));
                 }
             }
         }
         if let Ok(rules) = robots {
-            let best = rules.iter().filter(|r| path.starts_with(&r.location)).max_by_key(|r| r.location.len());
+            let best = rules
+                .iter()
+                .filter(|r| path.starts_with(&r.location))
+                .max_by_key(|r| r.location.len());
             if let Some(rule) = best {
                 if rule.ai_training_reserved == Some(true) {
-                    return Ok(Some(format!("{origin}/robots.txt: Content-Usage train-ai=n for {}", rule.location)));
+                    return Ok(Some(format!(
+                        "{origin}/robots.txt: Content-Usage train-ai=n for {}",
+                        rule.location
+                    )));
                 }
             }
         }
@@ -143,7 +190,9 @@ impl Fetcher {
         let text: String = headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
         if let Ok(found) = reservations::parse_headers(&text) {
             if found.iter().any(Finding::reserves_training) {
-                return Ok(Some(format!("{url}: its response headers reserve AI training")));
+                return Ok(Some(format!(
+                    "{url}: its response headers reserve AI training"
+                )));
             }
         }
         Ok(None)
@@ -151,7 +200,10 @@ impl Fetcher {
 }
 
 fn headers_of(r: &ureq::Response) -> Vec<(String, String)> {
-    r.headers_names().into_iter().filter_map(|n| r.header(&n).map(|v| (n.clone(), v.to_string()))).collect()
+    r.headers_names()
+        .into_iter()
+        .filter_map(|n| r.header(&n).map(|v| (n.clone(), v.to_string())))
+        .collect()
 }
 
 #[cfg(test)]
@@ -160,8 +212,14 @@ mod tests {
 
     #[test]
     fn urls_split_into_origin_and_path() {
-        assert_eq!(origin_and_path("https://a.example/music/x.mp3?dl=1"), Some(("https://a.example".into(), "/music/x.mp3".into())));
-        assert_eq!(origin_and_path("http://a.example"), Some(("http://a.example".into(), "/".into())));
+        assert_eq!(
+            origin_and_path("https://a.example/music/x.mp3?dl=1"),
+            Some(("https://a.example".into(), "/music/x.mp3".into()))
+        );
+        assert_eq!(
+            origin_and_path("http://a.example"),
+            Some(("http://a.example".into(), "/".into()))
+        );
         assert_eq!(origin_and_path("nope"), None);
     }
 

@@ -1,7 +1,7 @@
 //! Catalogue imports end to end: the notes about the file reach the caller, and a catalogue
 //! opens no audio outside `--audio DIR`.
 
-use fermata_clearance::{import_catalog, Home, ImportOutcome};
+use fermata_clearance::{Home, ImportOutcome, import_catalog};
 use fermata_registry::PartyKind;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -9,17 +9,28 @@ use std::sync::atomic::AtomicBool;
 const RATE: u32 = 22_050;
 
 fn wav(path: &Path, seed: u64) {
-    fermata_audio::write_wav(path, &fermata_audio::synth::track(seed, 6.0, RATE), RATE).expect("write wav");
+    fermata_audio::write_wav(path, &fermata_audio::synth::track(seed, 6.0, RATE), RATE)
+        .expect("write wav");
 }
 
 fn import(dir: &Path, csv: &str) -> ImportOutcome {
     let home = Home::init(&dir.join("home")).expect("home");
     let mut registry = home.registry().expect("registry");
-    registry.add_party("indie-records", PartyKind::Label, "Indie Records", "test").expect("party");
+    registry
+        .add_party("indie-records", PartyKind::Label, "Indie Records", "test")
+        .expect("party");
     std::fs::write(dir.join("catalogue.csv"), csv).expect("write catalogue");
     let never = AtomicBool::new(false);
-    import_catalog(&home, &mut registry, "indie-records", &dir.join("catalogue.csv"), &dir.join("audio"), &never, &mut |_| {})
-        .expect("the import runs")
+    import_catalog(
+        &home,
+        &mut registry,
+        "indie-records",
+        &dir.join("catalogue.csv"),
+        &dir.join("audio"),
+        &never,
+        &mut |_| {},
+    )
+    .expect("the import runs")
 }
 
 #[test]
@@ -29,12 +40,24 @@ fn notes_about_the_file_reach_the_caller() {
     std::fs::create_dir_all(root.join("audio")).unwrap();
     wav(&root.join("audio/song.wav"), 1);
     let csv = "isrc;title;artist;audio;shares;Comment\r\nGBAYE2600001;Song;Band;song.wav;indie-records=100;other-label=0;master v2\r\n";
-    let csv = csv.replace("indie-records=100;other-label=0", "\"indie-records=100;other-label=0\"");
+    let csv = csv.replace(
+        "indie-records=100;other-label=0",
+        "\"indie-records=100;other-label=0\"",
+    );
     match import(root, &csv) {
         ImportOutcome::Imported(summary) => {
             assert_eq!(summary.registry.added.len(), 1);
-            let notes: Vec<(u64, &str)> = summary.notes.iter().map(|n| (n.line, n.field.as_str())).collect();
-            assert_eq!(notes, [(1, "Comment"), (2, "shares")], "{:?}", summary.notes);
+            let notes: Vec<(u64, &str)> = summary
+                .notes
+                .iter()
+                .map(|n| (n.line, n.field.as_str()))
+                .collect();
+            assert_eq!(
+                notes,
+                [(1, "Comment"), (2, "shares")],
+                "{:?}",
+                summary.notes
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -61,19 +84,41 @@ fn audio_paths_cannot_leave_the_audio_directory() {
     {
         std::os::unix::fs::symlink(&secret, root.join("audio/link.wav")).unwrap();
         std::os::unix::fs::symlink(root.join("outside"), root.join("audio/linked-dir")).unwrap();
-        csv.push_str("GBAYE2600005,Link,Band,link.wav\nGBAYE2600006,Linked dir,Band,linked-dir/secret.wav\n");
+        csv.push_str(
+            "GBAYE2600005,Link,Band,link.wav\nGBAYE2600006,Linked dir,Band,linked-dir/secret.wav\n",
+        );
     }
     let ImportOutcome::Rejected { problems, .. } = import(root, &csv) else {
         panic!("files outside --audio were imported");
     };
-    let expected_lines: Vec<u64> = if cfg!(unix) { vec![3, 4, 5, 6, 7] } else { vec![3, 4, 5] };
-    assert_eq!(problems.iter().map(|p| p.line).collect::<Vec<_>>(), expected_lines, "{problems:#?}");
+    let expected_lines: Vec<u64> = if cfg!(unix) {
+        vec![3, 4, 5, 6, 7]
+    } else {
+        vec![3, 4, 5]
+    };
+    assert_eq!(
+        problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+        expected_lines,
+        "{problems:#?}"
+    );
     for p in &problems {
         assert_eq!(p.field, "audio");
-        assert!(p.reason.contains("--audio"), "the reason says where audio must be: {}", p.reason);
+        assert!(
+            p.reason.contains("--audio"),
+            "the reason says where audio must be: {}",
+            p.reason
+        );
     }
-    assert!(problems[2].reason.contains("absolute"), "{}", problems[2].reason);
-    assert!(problems[0].reason.contains("outside"), "{}", problems[0].reason);
+    assert!(
+        problems[2].reason.contains("absolute"),
+        "{}",
+        problems[2].reason
+    );
+    assert!(
+        problems[0].reason.contains("outside"),
+        "{}",
+        problems[0].reason
+    );
 }
 
 #[test]
@@ -92,11 +137,17 @@ fn paths_that_stay_inside_are_imported() {
         // A link inside the directory to a file inside it is fine (a third recording: the same
         // file under two ISRCs would be one recording registered twice).
         wav(&root.join("audio/sub/third.wav"), 5);
-        std::os::unix::fs::symlink(root.join("audio/sub/third.wav"), root.join("audio/alias.wav")).unwrap();
+        std::os::unix::fs::symlink(
+            root.join("audio/sub/third.wav"),
+            root.join("audio/alias.wav"),
+        )
+        .unwrap();
         csv.push_str("GBAYE2600003,Alias,Band,alias.wav\n");
     }
     match import(root, &csv) {
-        ImportOutcome::Imported(summary) => assert_eq!(summary.records, if cfg!(unix) { 3 } else { 2 }),
+        ImportOutcome::Imported(summary) => {
+            assert_eq!(summary.records, if cfg!(unix) { 3 } else { 2 })
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -3,10 +3,13 @@
 
 use crate::registry_cmd::open_home;
 use crate::table::Table;
-use crate::{OutputArgs, INTERRUPTED};
-use anyhow::{bail, Context, Result};
+use crate::{INTERRUPTED, OutputArgs};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use fermata_clearance::{build_manifest, import_catalog, run_scan, summarise, ImportEvent, ImportOutcome, ScanEvent, ScanOutcome, ScanRequest};
+use fermata_clearance::{
+    ImportEvent, ImportOutcome, ScanEvent, ScanOutcome, ScanRequest, build_manifest,
+    import_catalog, run_scan, summarise,
+};
 use fermata_manifest::{Manifest, WorkProof};
 use fermata_registry::{ScanFile, Territory, Use, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -17,9 +20,11 @@ use std::process::ExitCode;
 fn bar(len: usize, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(len as u64);
     bar.set_style(
-        ProgressStyle::with_template(&format!("{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {what} ({{per_sec}}, eta {{eta}})"))
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {what} ({{per_sec}}, eta {{eta}})"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar
 }
@@ -27,14 +32,16 @@ fn bar(len: usize, what: &str) -> ProgressBar {
 #[derive(Subcommand)]
 pub(crate) enum CatalogCommand {
     /// Registers a holder's works from a CSV or DDEX ERN 4.x file and fingerprints their audio.
-    #[command(after_help = "CSV columns (header row, any order): isrc, title, artist, audio (required);\n\
+    #[command(
+        after_help = "CSV columns (header row, any order): isrc, title, artist, audio (required);\n\
         duration, iswc, shares ([TERRITORY:]HOLDER=PERCENT;...), credits (role=Name;...).\n\
         See docs/catalogue.md and examples/catalogue.csv.\n\n\
         A file with any malformed row is reported in full (line, field, reason) and nothing is\n\
         imported. Rerunning an import changes nothing. A work another holder registered is\n\
         reported as a conflict and left as it is.\n\nExamples:\n  \
         fermata catalog import --holder indie-records catalogue.csv --audio ./masters\n  \
-        fermata catalog import --holder indie-records release.xml --audio ./release --json")]
+        fermata catalog import --holder indie-records release.xml --audio ./release --json"
+    )]
     Import {
         /// The importing rights holder (the registrant of the works).
         #[arg(long, value_name = "ID")]
@@ -50,24 +57,40 @@ pub(crate) enum CatalogCommand {
 }
 
 pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<ExitCode> {
-    let CatalogCommand::Import { holder, file, audio, output } = cmd;
+    let CatalogCommand::Import {
+        holder,
+        file,
+        audio,
+        output,
+    } = cmd;
     let (home, mut registry) = open_home(home)?;
     let started = std::time::Instant::now();
     let mut progress: Option<ProgressBar> = None;
-    let outcome = import_catalog(&home, &mut registry, &holder, &file, &audio, &INTERRUPTED, &mut |event| match event {
-        ImportEvent::Fingerprinting { files } => progress = Some(bar(files, "audio files")),
-        ImportEvent::Fingerprinted { .. } => {
-            if let Some(b) = &progress {
-                b.inc(1);
+    let outcome = import_catalog(
+        &home,
+        &mut registry,
+        &holder,
+        &file,
+        &audio,
+        &INTERRUPTED,
+        &mut |event| match event {
+            ImportEvent::Fingerprinting { files } => progress = Some(bar(files, "audio files")),
+            ImportEvent::Fingerprinted { .. } => {
+                if let Some(b) = &progress {
+                    b.inc(1);
+                }
             }
-        }
-    })?;
+        },
+    )?;
     if let Some(b) = progress {
         b.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
     if output.json {
-        println!("{}", json!({"file": file, "outcome": outcome, "elapsed_s": elapsed}));
+        println!(
+            "{}",
+            json!({"file": file, "outcome": outcome, "elapsed_s": elapsed})
+        );
     }
     match outcome {
         ImportOutcome::Rejected { problems, .. } => {
@@ -77,12 +100,18 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
                     t.row(vec![p.line.to_string(), p.field.clone(), p.reason.clone()]);
                 }
                 print!("{}", t.render());
-                eprintln!("{}: {} problem(s); nothing was imported. Fix them and run the import again.", file.display(), problems.len());
+                eprintln!(
+                    "{}: {} problem(s); nothing was imported. Fix them and run the import again.",
+                    file.display(),
+                    problems.len()
+                );
             }
             Ok(ExitCode::from(1))
         }
         ImportOutcome::Interrupted { fingerprinted } => {
-            eprintln!("interrupted after fingerprinting {fingerprinted} file(s); nothing was registered yet. Run the same command to continue.");
+            eprintln!(
+                "interrupted after fingerprinting {fingerprinted} file(s); nothing was registered yet. Run the same command to continue."
+            );
             Ok(ExitCode::from(130))
         }
         ImportOutcome::Imported(summary) => {
@@ -113,15 +142,26 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
                     print!("{}", t.render());
                 }
                 if !r.conflicts.is_empty() {
-                    println!("\nconflicts (registered by another holder, or the same audio registered by another holder under another ISRC; not changed — resolve with that holder):");
-                    let mut t = Table::new(&["ISRC", "REGISTERED BY", "REGISTERED TITLE", "TITLE HERE", "SAME AUDIO AS"]);
+                    println!(
+                        "\nconflicts (registered by another holder, or the same audio registered by another holder under another ISRC; not changed — resolve with that holder):"
+                    );
+                    let mut t = Table::new(&[
+                        "ISRC",
+                        "REGISTERED BY",
+                        "REGISTERED TITLE",
+                        "TITLE HERE",
+                        "SAME AUDIO AS",
+                    ]);
                     for c in &r.conflicts {
                         t.row(vec![
                             c.isrc.to_string(),
                             c.registered_by.clone(),
                             c.registered_title.clone(),
                             c.imported_title.clone(),
-                            c.same_audio_as.as_ref().map(ToString::to_string).unwrap_or_default(),
+                            c.same_audio_as
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default(),
                         ]);
                     }
                     print!("{}", t.render());
@@ -131,10 +171,19 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
                         "\nnot changed: these remove or reduce another holder's share, which needs that holder's agreement \
                          (`fermata work agree ID --holder HOLDER`); until then the current shares stand:"
                     );
-                    print!("{}", crate::registry_cmd::share_change_table(&r.awaiting_agreement).render());
+                    print!(
+                        "{}",
+                        crate::registry_cmd::share_change_table(&r.awaiting_agreement).render()
+                    );
                 }
             }
-            Ok(if r.conflicts.is_empty() && r.awaiting_agreement.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(
+                if r.conflicts.is_empty() && r.awaiting_agreement.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                },
+            )
         }
     }
 }
@@ -184,7 +233,16 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
         if args.output.json {
             println!("{}", serde_json::to_string(&scans)?);
         } else {
-            let mut t = Table::new(&["ID", "DEVELOPER", "MODEL", "USE", "TERRITORY", "STARTED", "STATUS", "DATASET"]);
+            let mut t = Table::new(&[
+                "ID",
+                "DEVELOPER",
+                "MODEL",
+                "USE",
+                "TERRITORY",
+                "STARTED",
+                "STATUS",
+                "DATASET",
+            ]);
             for s in &scans {
                 t.row(vec![
                     s.id.clone(),
@@ -193,7 +251,11 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
                     s.use_.to_string(),
                     s.territory.to_string(),
                     s.started_at.clone(),
-                    if s.finished_at.is_some() { "finished".into() } else { "unfinished".into() },
+                    if s.finished_at.is_some() {
+                        "finished".into()
+                    } else {
+                        "unfinished".into()
+                    },
                     s.dataset.clone(),
                 ]);
             }
@@ -204,40 +266,75 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
     if let Some(id) = &args.show {
         let scan = registry.scan(id)?;
         if scan.finished_at.is_none() {
-            bail!("scan {id} is not finished: run the same `fermata scan` command again to complete it");
+            bail!(
+                "scan {id} is not finished: run the same `fermata scan` command again to complete it"
+            );
         }
         let files = registry.scan_files(id)?;
         let summary = summarise(&files);
-        let outcome = ScanOutcome { scan, resumed: false, interrupted: false, identified_now: 0, already_done: files.len(), files, summary: Some(summary) };
+        let outcome = ScanOutcome {
+            scan,
+            resumed: false,
+            interrupted: false,
+            identified_now: 0,
+            already_done: files.len(),
+            files,
+            summary: Some(summary),
+        };
         return print_scan(&outcome, &args, 0.0);
     }
-    let (Some(dataset), Some(developer), Some(model), Some(use_), Some(territory)) =
-        (args.dataset.clone(), args.developer.clone(), args.model.clone(), args.use_, args.territory.clone())
-    else {
+    let (Some(dataset), Some(developer), Some(model), Some(use_), Some(territory)) = (
+        args.dataset.clone(),
+        args.developer.clone(),
+        args.model.clone(),
+        args.use_,
+        args.territory.clone(),
+    ) else {
         bail!("give DATASET_DIR, --developer, --model, --use and --territory");
     };
     let sources = match &args.sources {
         Some(f) => fermata_clearance::sources::read_sources(f).map_err(anyhow::Error::msg)?,
         None => Default::default(),
     };
-    let request = ScanRequest { dataset, developer, model, use_, territory, save_every: args.save_every, sources };
+    let request = ScanRequest {
+        dataset,
+        developer,
+        model,
+        use_,
+        territory,
+        save_every: args.save_every,
+        sources,
+    };
     let started = std::time::Instant::now();
     let mut progress: Option<ProgressBar> = None;
-    let outcome = run_scan(&home, &mut registry, &request, &INTERRUPTED, &mut |event| match event {
-        ScanEvent::Planned { to_identify, already_done, resumed, scan_id } => {
-            if resumed {
-                eprintln!("resuming {scan_id}: {already_done} file(s) already identified, {to_identify} to go");
-            } else {
-                eprintln!("{scan_id}: {to_identify} file(s) to identify");
+    let outcome = run_scan(
+        &home,
+        &mut registry,
+        &request,
+        &INTERRUPTED,
+        &mut |event| match event {
+            ScanEvent::Planned {
+                to_identify,
+                already_done,
+                resumed,
+                scan_id,
+            } => {
+                if resumed {
+                    eprintln!(
+                        "resuming {scan_id}: {already_done} file(s) already identified, {to_identify} to go"
+                    );
+                } else {
+                    eprintln!("{scan_id}: {to_identify} file(s) to identify");
+                }
+                progress = Some(bar(to_identify, "files"));
             }
-            progress = Some(bar(to_identify, "files"));
-        }
-        ScanEvent::Identified { .. } => {
-            if let Some(b) = &progress {
-                b.inc(1);
+            ScanEvent::Identified { .. } => {
+                if let Some(b) = &progress {
+                    b.inc(1);
+                }
             }
-        }
-    })?;
+        },
+    )?;
     if let Some(b) = progress {
         b.finish_and_clear();
     }
@@ -253,7 +350,9 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
 }
 
 fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<ExitCode> {
-    let Some(summary) = &outcome.summary else { bail!("scan {} has no results", outcome.scan.id) };
+    let Some(summary) = &outcome.summary else {
+        bail!("scan {} has no results", outcome.scan.id)
+    };
     let any_error = outcome.files.iter().any(|f| f.error.is_some());
     if args.output.json {
         println!(
@@ -261,31 +360,62 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
             json!({"scan": outcome.scan, "resumed": outcome.resumed, "identified_now": outcome.identified_now,
                    "already_done": outcome.already_done, "elapsed_s": elapsed_s, "summary": summary, "files": outcome.files})
         );
-        return Ok(if any_error { ExitCode::from(1) } else { ExitCode::SUCCESS });
+        return Ok(if any_error {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     let s = &outcome.scan;
-    println!("{}: {} for model '{}' by {} in {} — {} file(s), {:.2} h", s.id, s.use_, s.model, s.developer, s.territory, summary.files, summary.hours);
+    println!(
+        "{}: {} for model '{}' by {} in {} — {} file(s), {:.2} h",
+        s.id, s.use_, s.model, s.developer, s.territory, summary.files, summary.hours
+    );
     let mut t = Table::new(&["VERDICT", ">FILES", ">HOURS"]);
     for v in &summary.verdicts {
-        t.row(vec![v.verdict.to_string(), v.files.to_string(), format!("{:.2}", v.hours)]);
+        t.row(vec![
+            v.verdict.to_string(),
+            v.files.to_string(),
+            format!("{:.2}", v.hours),
+        ]);
     }
     print!("{}", t.render());
     if !summary.holders.is_empty() {
         println!("\nper rights holder (files holding its works, by its answer):");
-        let mut t = Table::new(&["HOLDER", ">WORKS", ">CLEARED", ">LICENCE-REQUIRED", ">DENIED"]);
+        let mut t = Table::new(&[
+            "HOLDER",
+            ">WORKS",
+            ">CLEARED",
+            ">LICENCE-REQUIRED",
+            ">DENIED",
+        ]);
         for h in &summary.holders {
             let n = |k: &str| h.files.get(k).copied().unwrap_or(0).to_string();
-            t.row(vec![h.holder.clone(), h.works.to_string(), n("cleared"), n("licence-required"), n("denied")]);
+            t.row(vec![
+                h.holder.clone(),
+                h.works.to_string(),
+                n("cleared"),
+                n("licence-required"),
+                n("denied"),
+            ]);
         }
         print!("{}", t.render());
     }
     let listed: Vec<&ScanFile> = outcome
         .files
         .iter()
-        .filter(|f| args.all_files || f.verdict.as_ref().is_none_or(|v| v.verdict != Verdict::Cleared))
+        .filter(|f| {
+            args.all_files
+                || f.verdict
+                    .as_ref()
+                    .is_none_or(|v| v.verdict != Verdict::Cleared)
+        })
         .collect();
     for verdict in Verdict::ALL {
-        let files: Vec<&&ScanFile> = listed.iter().filter(|f| f.verdict.as_ref().is_some_and(|v| v.verdict == verdict)).collect();
+        let files: Vec<&&ScanFile> = listed
+            .iter()
+            .filter(|f| f.verdict.as_ref().is_some_and(|v| v.verdict == verdict))
+            .collect();
         if files.is_empty() {
             continue;
         }
@@ -293,7 +423,12 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
         let mut t = Table::new(&["FILE", "WORKS", "MATCHED (SCORE AT SPAN)", "WHY"]);
         for f in files {
             let Some(v) = &f.verdict else { continue };
-            let works = v.works.iter().map(|w| format!("{} ({})", w.isrc, w.verdict)).collect::<Vec<_>>().join(", ");
+            let works = v
+                .works
+                .iter()
+                .map(|w| format!("{} ({})", w.isrc, w.verdict))
+                .collect::<Vec<_>>()
+                .join(", ");
             let why = match verdict {
                 Verdict::LicenceRequired => {
                     let offers: Vec<String> = v
@@ -314,7 +449,14 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
             let matched = f
                 .matches
                 .iter()
-                .map(|m| format!("{} at {}–{}", m.score, crate::table::clock(m.start_s), crate::table::clock(m.end_s)))
+                .map(|m| {
+                    format!(
+                        "{} at {}–{}",
+                        m.score,
+                        crate::table::clock(m.start_s),
+                        crate::table::clock(m.end_s)
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             t.row(vec![f.path.clone(), works, matched, why]);
@@ -322,13 +464,19 @@ fn print_scan(outcome: &ScanOutcome, args: &ScanArgs, elapsed_s: f64) -> Result<
         print!("{}", t.render());
     }
     println!("\nnext: fermata manifest build --scan {}", s.id);
-    Ok(if any_error { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[derive(Subcommand)]
 pub(crate) enum ManifestCommand {
     /// Writes the cleared files of a finished scan as a manifest with a Merkle root.
-    #[command(after_help = "Example:\n  fermata manifest build --scan scan-000001 --out cleared.json")]
+    #[command(
+        after_help = "Example:\n  fermata manifest build --scan scan-000001 --out cleared.json"
+    )]
     Build {
         /// The scan.
         #[arg(long, value_name = "SCAN_ID")]
@@ -340,7 +488,9 @@ pub(crate) enum ManifestCommand {
         output: OutputArgs,
     },
     /// Writes a proof that a work is, or is not, in a manifest (needs only the manifest file).
-    #[command(after_help = "Example:\n  fermata manifest prove --manifest cleared.json --work GBAYE6900531 --out proof.json")]
+    #[command(
+        after_help = "Example:\n  fermata manifest prove --manifest cleared.json --work GBAYE6900531 --out proof.json"
+    )]
     Prove {
         /// The manifest file.
         #[arg(long, value_name = "FILE")]
@@ -353,8 +503,10 @@ pub(crate) enum ManifestCommand {
         out: Option<PathBuf>,
     },
     /// Checks a proof against a published root, with no database and no manifest.
-    #[command(after_help = "Exit status: 0 when the proof holds, 1 when it does not.\n\n\
-        Example:\n  fermata manifest verify-proof --proof proof.json --work GBAYE6900531 --root 3f5a...e1 --tree-size 1200")]
+    #[command(
+        after_help = "Exit status: 0 when the proof holds, 1 when it does not.\n\n\
+        Example:\n  fermata manifest verify-proof --proof proof.json --work GBAYE6900531 --root 3f5a...e1 --tree-size 1200"
+    )]
     VerifyProof {
         /// The proof file.
         #[arg(long, value_name = "FILE")]
@@ -378,29 +530,51 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
         ManifestCommand::Build { scan, out, output } => {
             let (home, mut registry) = open_home(home)?;
             let actor = registry.scan(&scan)?.developer;
-            let (manifest, path) = build_manifest(&home, &mut registry, &scan, out.as_deref(), &actor)?;
+            let (manifest, path) =
+                build_manifest(&home, &mut registry, &scan, out.as_deref(), &actor)?;
             if output.json {
                 println!(
                     "{}",
                     json!({"id": manifest.id, "path": path, "scan": scan, "tree_size": manifest.merkle.tree_size, "root": manifest.merkle.root})
                 );
             } else {
-                println!("{} from {scan}: {} cleared leaf/leaves", manifest.id, manifest.merkle.tree_size);
+                println!(
+                    "{} from {scan}: {} cleared leaf/leaves",
+                    manifest.id, manifest.merkle.tree_size
+                );
                 println!("  root  {}", manifest.merkle.root);
                 println!("  file  {}", path.display());
-                println!("publish the root and leaf count; `fermata manifest prove` makes proofs against them");
+                println!(
+                    "publish the root and leaf count; `fermata manifest prove` makes proofs against them"
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
-        ManifestCommand::Prove { manifest, work, out } => {
-            let text = std::fs::read_to_string(&manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
-            let m = Manifest::from_json(&text).with_context(|| format!("{} is not a usable manifest", manifest.display()))?;
+        ManifestCommand::Prove {
+            manifest,
+            work,
+            out,
+        } => {
+            let text = std::fs::read_to_string(&manifest)
+                .with_context(|| format!("cannot read {}", manifest.display()))?;
+            let m = Manifest::from_json(&text)
+                .with_context(|| format!("{} is not a usable manifest", manifest.display()))?;
             let proof = m.prove(&work)?;
-            let verdict = if proof.is_inclusion() { "is in" } else { "is NOT in" };
+            let verdict = if proof.is_inclusion() {
+                "is in"
+            } else {
+                "is NOT in"
+            };
             match out {
                 Some(path) => {
-                    std::fs::write(&path, proof.to_json()).with_context(|| format!("cannot write {}", path.display()))?;
-                    eprintln!("{work} {verdict} {} (root {}); proof written to {}", m.id, m.merkle.root, path.display());
+                    std::fs::write(&path, proof.to_json())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!(
+                        "{work} {verdict} {} (root {}); proof written to {}",
+                        m.id,
+                        m.merkle.root,
+                        path.display()
+                    );
                 }
                 None => {
                     println!("{}", proof.to_json());
@@ -409,18 +583,32 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
             }
             Ok(ExitCode::SUCCESS)
         }
-        ManifestCommand::VerifyProof { proof, root, tree_size, work, output } => {
-            let text = std::fs::read_to_string(&proof).with_context(|| format!("cannot read {}", proof.display()))?;
-            let p = WorkProof::from_json(&text).with_context(|| format!("{} is not a proof", proof.display()))?;
+        ManifestCommand::VerifyProof {
+            proof,
+            root,
+            tree_size,
+            work,
+            output,
+        } => {
+            let text = std::fs::read_to_string(&proof)
+                .with_context(|| format!("cannot read {}", proof.display()))?;
+            let p = WorkProof::from_json(&text)
+                .with_context(|| format!("{} is not a proof", proof.display()))?;
             let result = match (tree_size, &work) {
                 (Some(n), _) if n != p.tree_size() => p.verify_tree_head(&root, n),
                 (_, Some(w)) => p.verify_for(w, &root),
                 (_, None) => p.verify(&root),
             };
             let isrc = match &p {
-                WorkProof::Included { isrc, .. } | WorkProof::NotIncluded { isrc, .. } => isrc.clone(),
+                WorkProof::Included { isrc, .. } | WorkProof::NotIncluded { isrc, .. } => {
+                    isrc.clone()
+                }
             };
-            let claim = if p.is_inclusion() { "included" } else { "not-included" };
+            let claim = if p.is_inclusion() {
+                "included"
+            } else {
+                "not-included"
+            };
             // A version 2 proof carries the manifest's header, which the root commits to.
             let header = p.manifest_header().filter(|_| result.is_ok());
             if output.json {
@@ -430,15 +618,26 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
                 );
             } else {
                 let of = header
-                    .map(|h| format!(" {} (model {} of {}, {}, {})", h.id, h.scan.model, h.scan.developer, h.scan.use_, h.scan.territory))
+                    .map(|h| {
+                        format!(
+                            " {} (model {} of {}, {}, {})",
+                            h.id, h.scan.model, h.scan.developer, h.scan.use_, h.scan.territory
+                        )
+                    })
                     .unwrap_or_default();
                 match &result {
-                    Ok(()) if p.is_inclusion() => println!("valid: {isrc} is in the manifest{of} with root {root}"),
+                    Ok(()) if p.is_inclusion() => {
+                        println!("valid: {isrc} is in the manifest{of} with root {root}")
+                    }
                     Ok(()) => println!("valid: {isrc} is not in the manifest{of} with root {root}"),
                     Err(e) => println!("INVALID: {e}"),
                 }
             }
-            Ok(if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if result.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

@@ -3,11 +3,13 @@
 //! licence, an AI developer scans a dataset that mixes licensed, reserved, unregistered,
 //! degraded and re-encoded files, and builds a cleared manifest with proofs.
 
-use crate::table::Table;
 use crate::OutputArgs;
-use anyhow::{bail, Context, Result};
+use crate::table::Table;
+use anyhow::{Context, Result, bail};
 use fermata_audio::{degrade, synth, write_wav};
-use fermata_clearance::{build_manifest, import_catalog, run_scan, Home, ImportOutcome, ScanRequest};
+use fermata_clearance::{
+    Home, ImportOutcome, ScanRequest, build_manifest, import_catalog, run_scan,
+};
 use fermata_registry::{Decision, LicenceGrant, PartyKind, PolicyChange, Registry, Use, Verdict};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -57,20 +59,31 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
     }
 
     // 1. Recordings and the two catalogues that describe them.
-    let tracks: Vec<Vec<f32>> = (1..=8).map(|seed| synth::track(seed, TRACK_SECONDS, FILE_RATE)).collect();
+    let tracks: Vec<Vec<f32>> = (1..=8)
+        .map(|seed| synth::track(seed, TRACK_SECONDS, FILE_RATE))
+        .collect();
     for (i, audio) in tracks.iter().enumerate() {
-        write_wav(&audio_dir.join(format!("{}.wav", isrc(i + 1))), audio, FILE_RATE)?;
+        write_wav(
+            &audio_dir.join(format!("{}.wav", isrc(i + 1))),
+            audio,
+            FILE_RATE,
+        )?;
     }
     let csv = dir.join("catalogue/indie-records.csv");
     std::fs::write(&csv, label_csv()).with_context(|| format!("cannot write {}", csv.display()))?;
     let ddex = dir.join("catalogue/north-publishing.xml");
-    std::fs::write(&ddex, publisher_ddex()).with_context(|| format!("cannot write {}", ddex.display()))?;
-    say(format!("wrote 8 recordings and two catalogues (CSV, DDEX ERN 4.3) in {}", dir.join("catalogue").display()));
+    std::fs::write(&ddex, publisher_ddex())
+        .with_context(|| format!("cannot write {}", ddex.display()))?;
+    say(format!(
+        "wrote 8 recordings and two catalogues (CSV, DDEX ERN 4.3) in {}",
+        dir.join("catalogue").display()
+    ));
 
     // 2. A fresh registry with three parties.
     let home_dir = dir.join("home");
     if home_dir.exists() {
-        std::fs::remove_dir_all(&home_dir).with_context(|| format!("cannot clear {}", home_dir.display()))?;
+        std::fs::remove_dir_all(&home_dir)
+            .with_context(|| format!("cannot clear {}", home_dir.display()))?;
     }
     let home = Home::init(&home_dir)?;
     let mut registry = home.registry()?;
@@ -78,23 +91,55 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
     registry.add_party(PUBLISHER, PartyKind::Publisher, "North Publishing", "cli")?;
     registry.add_party(DEVELOPER, PartyKind::Developer, "Acme AI", "cli")?;
     for (holder, file) in [(LABEL, &csv), (PUBLISHER, &ddex)] {
-        match import_catalog(&home, &mut registry, holder, file, &audio_dir, &crate::INTERRUPTED, &mut |_| {})? {
-            ImportOutcome::Imported(s) => say(format!("{holder}: imported {} works from {}", s.registry.added.len(), file.display())),
-            other => bail!("the demo catalogue {} did not import: {}", file.display(), serde_json::to_string(&other)?),
+        match import_catalog(
+            &home,
+            &mut registry,
+            holder,
+            file,
+            &audio_dir,
+            &crate::INTERRUPTED,
+            &mut |_| {},
+        )? {
+            ImportOutcome::Imported(s) => say(format!(
+                "{holder}: imported {} works from {}",
+                s.registry.added.len(),
+                file.display()
+            )),
+            other => bail!(
+                "the demo catalogue {} did not import: {}",
+                file.display(),
+                serde_json::to_string(&other)?
+            ),
         }
     }
 
     // 3. What each holder says, and one licence.
     set_policies(&mut registry)?;
-    let mut grant = LicenceGrant::new(LABEL, DEVELOPER, Use::TrainGenai, &fermata_registry::audit::today());
-    grant.works = [1, 2, 6].iter().map(|&n| isrc(n).parse()).collect::<Result<_, _>>()?;
+    let mut grant = LicenceGrant::new(
+        LABEL,
+        DEVELOPER,
+        Use::TrainGenai,
+        &fermata_registry::audit::today(),
+    );
+    grant.works = [1, 2, 6]
+        .iter()
+        .map(|&n| isrc(n).parse())
+        .collect::<Result<_, _>>()?;
     grant.price = Some("per-work:250.00:EUR".parse()?);
     let licence = registry.grant_licence(grant, LABEL)?;
-    say(format!("{LABEL} reserves {} and asks a licence for the rest; {PUBLISHER} allows training; {} covers 3 works", isrc(3), licence.id));
+    say(format!(
+        "{LABEL} reserves {} and asks a licence for the rest; {PUBLISHER} allows training; {} covers 3 works",
+        isrc(3),
+        licence.id
+    ));
 
     // 4. The developer's dataset, and its scan.
     let expected = make_dataset(&tracks, &dataset)?;
-    say(format!("wrote a dataset of {} files in {}", expected.len(), dataset.display()));
+    say(format!(
+        "wrote a dataset of {} files in {}",
+        expected.len(),
+        dataset.display()
+    ));
     let request = ScanRequest {
         dataset: dataset.clone(),
         developer: DEVELOPER.into(),
@@ -104,19 +149,28 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
         save_every: fermata_clearance::DEFAULT_SAVE_EVERY,
         sources: Default::default(),
     };
-    let outcome = run_scan(&home, &mut registry, &request, &crate::INTERRUPTED, &mut |_| {})?;
+    let outcome = run_scan(
+        &home,
+        &mut registry,
+        &request,
+        &crate::INTERRUPTED,
+        &mut |_| {},
+    )?;
     if outcome.interrupted {
         eprintln!("interrupted");
         return Ok(ExitCode::from(130));
     }
 
     // 5. The cleared manifest, a proof of inclusion and one of absence, and the audit check.
-    let (manifest, manifest_path) = build_manifest(&home, &mut registry, &outcome.scan.id, None, DEVELOPER)?;
+    let (manifest, manifest_path) =
+        build_manifest(&home, &mut registry, &outcome.scan.id, None, DEVELOPER)?;
     let proofs: Vec<(String, bool, bool)> = [isrc(1), isrc(3)]
         .into_iter()
         .map(|w| {
             let proof = manifest.prove(&w)?;
-            let holds = proof.verify_tree_head(&manifest.merkle.root, manifest.merkle.tree_size).is_ok();
+            let holds = proof
+                .verify_tree_head(&manifest.merkle.root, manifest.merkle.tree_size)
+                .is_ok();
             Ok((w, proof.is_inclusion(), holds))
         })
         .collect::<Result<_>>()?;
@@ -126,7 +180,11 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
     let mut rows = Vec::new();
     let mut all_ok = audit.first_bad.is_none() && proofs.iter().all(|p| p.2);
     for want in &expected {
-        let got = outcome.files.iter().find(|f| f.path == want.file).and_then(|f| f.verdict.as_ref());
+        let got = outcome
+            .files
+            .iter()
+            .find(|f| f.path == want.file)
+            .and_then(|f| f.verdict.as_ref());
         let verdict = got.map(|v| v.verdict);
         let ok = verdict == Some(want.expected);
         all_ok &= ok;
@@ -135,7 +193,11 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
             want.file.clone(),
             want.contains.into(),
             verdict.map_or("missing".into(), |v| v.to_string()),
-            if ok { "ok".into() } else { format!("WRONG (want {})", want.expected) },
+            if ok {
+                "ok".into()
+            } else {
+                format!("WRONG (want {})", want.expected)
+            },
             why,
         ]);
         rows.push(json!({"file": want.file, "contains": want.contains, "verdict": verdict, "expected": want.expected, "ok": ok}));
@@ -149,33 +211,66 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
                    "audit": audit, "all_ok": all_ok})
         );
     } else {
-        println!("\n{} ({} for demo-model-1 in DE):", outcome.scan.id, Use::TrainGenai);
+        println!(
+            "\n{} ({} for demo-model-1 in DE):",
+            outcome.scan.id,
+            Use::TrainGenai
+        );
         print!("{}", table.render());
-        println!("\nmanifest {}: {} cleared leaves, root {}", manifest.id, manifest.merkle.tree_size, manifest.merkle.root);
+        println!(
+            "\nmanifest {}: {} cleared leaves, root {}",
+            manifest.id, manifest.merkle.tree_size, manifest.merkle.root
+        );
         for (w, inc, ok) in &proofs {
             let claim = if *inc { "is in it" } else { "is not in it" };
-            println!("  proof that {w} {claim}: {}", if *ok { "verifies" } else { "DOES NOT VERIFY" });
+            println!(
+                "  proof that {w} {claim}: {}",
+                if *ok { "verifies" } else { "DOES NOT VERIFY" }
+            );
         }
         match &audit.first_bad {
-            None => println!("audit log: {} events, chain intact, head {}", audit.events, &audit.head[..16]),
+            None => println!(
+                "audit log: {} events, chain intact, head {}",
+                audit.events,
+                &audit.head[..16]
+            ),
             Some(b) => println!("audit log: BROKEN at event {}: {}", b.seq, b.reason),
         }
         println!("\nEverything is in {}:", dir.display());
         println!("  catalogues  {}", dir.join("catalogue").display());
         println!("  dataset     {}", dataset.display());
-        println!("  registry    {}   (try: fermata --home {} work list)", home.registry_path().display(), home.dir().display());
+        println!(
+            "  registry    {}   (try: fermata --home {} work list)",
+            home.registry_path().display(),
+            home.dir().display()
+        );
         println!("  manifest    {}", manifest_path.display());
     }
-    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn label_csv() -> String {
     let mut csv = String::from("isrc,title,artist,duration,audio,shares,credits\n");
-    let titles = ["Morning Light", "Harbour Walls", "Quiet Hours", "Paper Kites", "Northbound", "Two Rivers"];
+    let titles = [
+        "Morning Light",
+        "Harbour Walls",
+        "Quiet Hours",
+        "Paper Kites",
+        "Northbound",
+        "Two Rivers",
+    ];
     for (i, title) in titles.iter().enumerate() {
         let n = i + 1;
         // Work 6 is co-owned with the publisher.
-        let shares = if n == 6 { format!("{LABEL}=50;{PUBLISHER}=50") } else { format!("{LABEL}=100") };
+        let shares = if n == 6 {
+            format!("{LABEL}=50;{PUBLISHER}=50")
+        } else {
+            format!("{LABEL}=100")
+        };
         csv.push_str(&format!(
             "{},{title},The Example Band,0:45,{}.wav,{shares},performer=Ada Example;composer=Ben Example\n",
             isrc(n),
@@ -235,7 +330,15 @@ fn set_policies(registry: &mut Registry) -> Result<()> {
     offer.price = Some("per-work:250.00:EUR".parse()?);
     offer.term_months = Some(12);
     registry.set_policy(offer, LABEL)?;
-    registry.set_policy(PolicyChange::new(LABEL, Some(isrc(3).parse()?), Use::TrainGenai, Decision::Deny), LABEL)?;
+    registry.set_policy(
+        PolicyChange::new(
+            LABEL,
+            Some(isrc(3).parse()?),
+            Use::TrainGenai,
+            Decision::Deny,
+        ),
+        LABEL,
+    )?;
     let mut allow = PolicyChange::new(PUBLISHER, None, Use::TrainGenai, Decision::Allow);
     allow.conditions = Some("credit the authors in the model card".into());
     registry.set_policy(allow, PUBLISHER)?;
@@ -247,25 +350,60 @@ fn make_dataset(tracks: &[Vec<f32>], out: &Path) -> Result<Vec<DatasetFile>> {
     let rate = FILE_RATE;
     let cut = |n: usize, start: f64, len: f64| degrade::excerpt(&tracks[n - 1], rate, start, len);
     let mut files = Vec::new();
-    let mut add = |file: &str, contains: &'static str, audio: Vec<f32>, expected: Verdict| -> Result<()> {
-        write_wav(&out.join(file), &audio, rate)?;
-        files.push(DatasetFile { file: file.into(), contains, expected });
-        Ok(())
-    };
-    add("licensed-excerpt.wav", "work 1, 20 s excerpt", cut(1, 10.0, 20.0), Verdict::Cleared)?;
-    add("licensed-noisy.wav", "work 2 under noise (5 dB SNR)", degrade::add_white_noise(&cut(2, 5.0, 20.0), 5.0, 2), Verdict::Cleared)?;
-    add("reserved-reverb.wav", "work 3 (reserved), reverb", degrade::reverb(&cut(3, 12.0, 20.0), rate, 0.6, 0.4, 4), Verdict::Denied)?;
+    let mut add =
+        |file: &str, contains: &'static str, audio: Vec<f32>, expected: Verdict| -> Result<()> {
+            write_wav(&out.join(file), &audio, rate)?;
+            files.push(DatasetFile {
+                file: file.into(),
+                contains,
+                expected,
+            });
+            Ok(())
+        };
+    add(
+        "licensed-excerpt.wav",
+        "work 1, 20 s excerpt",
+        cut(1, 10.0, 20.0),
+        Verdict::Cleared,
+    )?;
+    add(
+        "licensed-noisy.wav",
+        "work 2 under noise (5 dB SNR)",
+        degrade::add_white_noise(&cut(2, 5.0, 20.0), 5.0, 2),
+        Verdict::Cleared,
+    )?;
+    add(
+        "reserved-reverb.wav",
+        "work 3 (reserved), reverb",
+        degrade::reverb(&cut(3, 12.0, 20.0), rate, 0.6, 0.4, 4),
+        Verdict::Denied,
+    )?;
     add(
         "unlicensed-phone.wav",
         "work 4, telephone band",
         degrade::band_pass(&cut(4, 20.0, 15.0), rate, 300.0, 3400.0),
         Verdict::LicenceRequired,
     )?;
-    add("publisher-pink.wav", "work 7 (publisher allows), pink noise", degrade::add_pink_noise(&cut(7, 8.0, 20.0), 5.0, 5), Verdict::Cleared)?;
+    add(
+        "publisher-pink.wav",
+        "work 7 (publisher allows), pink noise",
+        degrade::add_pink_noise(&cut(7, 8.0, 20.0), 5.0, 5),
+        Verdict::Cleared,
+    )?;
     let mut mix = cut(1, 25.0, 12.0);
     mix.extend(cut(3, 2.0, 12.0));
-    add("mix-licensed-and-reserved.wav", "mix: work 1 then work 3", mix, Verdict::Denied)?;
-    add("unregistered.wav", "music nobody registered", synth::track(1000, 20.0, rate), Verdict::Unidentified)?;
+    add(
+        "mix-licensed-and-reserved.wav",
+        "mix: work 1 then work 3",
+        mix,
+        Verdict::Denied,
+    )?;
+    add(
+        "unregistered.wav",
+        "music nobody registered",
+        synth::track(1000, 20.0, rate),
+        Verdict::Unidentified,
+    )?;
     // A real codec when ffmpeg is there (the demo needs nothing but Rust, so it is optional);
     // otherwise the co-owned work is resampled and quietened instead.
     let source = out.join("co-owned-source.wav");
@@ -280,12 +418,28 @@ fn make_dataset(tracks: &[Vec<f32>], out: &Path) -> Result<Vec<DatasetFile>> {
         .is_ok_and(|s| s.success());
     std::fs::remove_file(&source).with_context(|| format!("cannot remove {}", source.display()))?;
     if encoded {
-        files.push(DatasetFile { file: "co-owned-reencoded.mp3".into(), contains: "work 6 (co-owned), MP3 96 kbit/s", expected: Verdict::Cleared });
+        files.push(DatasetFile {
+            file: "co-owned-reencoded.mp3".into(),
+            contains: "work 6 (co-owned), MP3 96 kbit/s",
+            expected: Verdict::Cleared,
+        });
     } else {
-        add("co-owned-quiet.wav", "work 6 (co-owned), -15 dB", degrade::gain_db(&cut(6, 15.0, 20.0), -15.0), Verdict::Cleared)?;
+        add(
+            "co-owned-quiet.wav",
+            "work 6 (co-owned), -15 dB",
+            degrade::gain_db(&cut(6, 15.0, 20.0), -15.0),
+            Verdict::Cleared,
+        )?;
     }
-    std::fs::write(out.join("broken.wav"), b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00garbage")
-        .with_context(|| format!("cannot write {}", out.join("broken.wav").display()))?;
-    files.push(DatasetFile { file: "broken.wav".into(), contains: "a corrupt file", expected: Verdict::Error });
+    std::fs::write(
+        out.join("broken.wav"),
+        b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00garbage",
+    )
+    .with_context(|| format!("cannot write {}", out.join("broken.wav").display()))?;
+    files.push(DatasetFile {
+        file: "broken.wav".into(),
+        contains: "a corrupt file",
+        expected: Verdict::Error,
+    });
     Ok(files)
 }

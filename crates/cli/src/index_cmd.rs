@@ -1,7 +1,7 @@
 //! `fermata index ...` and `fermata identify`.
 
-use crate::table::{clock, Table};
-use crate::{IndexDir, OutputArgs, INTERRUPTED};
+use crate::table::{Table, clock};
+use crate::{INTERRUPTED, IndexDir, OutputArgs};
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use fermata_engine::{AddEvent, AddOptions, FileStatus};
@@ -16,11 +16,13 @@ use std::time::{Duration, Instant};
 #[derive(Subcommand)]
 pub(crate) enum IndexCommand {
     /// Fingerprints audio files and adds them to an index (created if missing).
-    #[command(after_help = "Directories are walked recursively (following symbolic links) for audio \
+    #[command(
+        after_help = "Directories are walked recursively (following symbolic links) for audio \
         files; a track's id is its path relative to the directory given.\n\
         Interrupt with Ctrl-C at any time: finished files are kept and a rerun resumes,\n\
         skipping files already indexed.\n\nExamples:\n  fermata index add --index ./idx ~/catalogue\n  \
-        fermata index add --index ./idx --id ISRC-USRC17607839 master.flac")]
+        fermata index add --index ./idx --id ISRC-USRC17607839 master.flac"
+    )]
     Add(AddArgs),
     /// Shows tracks, hours of audio, landmarks and bytes on disk.
     #[command(after_help = "Example:\n  fermata index stats --index ./idx --verify")]
@@ -103,7 +105,9 @@ pub(crate) fn run_index(cmd: IndexCommand) -> Result<ExitCode> {
 pub(crate) fn open_writer(dir: &std::path::Path, create: bool) -> Result<IndexWriter> {
     let params = match Index::open(dir) {
         Ok(existing) => existing.params().clone(),
-        Err(fermata_index::IndexError::NotAnIndex { .. }) if create => fermata_fp::Params::default(),
+        Err(fermata_index::IndexError::NotAnIndex { .. }) if create => {
+            fermata_fp::Params::default()
+        }
         Err(e) => return Err(e.into()),
     };
     Ok(IndexWriter::open_or_create(dir, &params)?)
@@ -119,33 +123,55 @@ fn add(args: AddArgs) -> Result<ExitCode> {
     let json = args.output.json;
     let bar = ProgressBar::new(inputs.len() as u64);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files, eta {eta} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files, eta {eta} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
     let stdout = std::io::stdout();
-    let summary = fermata_engine::add_files(&mut writer, inputs, &options, &INTERRUPTED, &mut |event| {
-        let AddEvent::File { input, status } = event else { return };
-        bar.inc(1);
-        let (word, detail) = match status {
-            FileStatus::Added { duration_s, landmarks } => ("added", format!("{} landmarks, {}", landmarks, clock(*duration_s))),
-            FileStatus::Unchanged => ("unchanged", String::new()),
-            FileStatus::AlreadyIndexed => ("already-indexed", String::new()),
-            FileStatus::DuplicateOf(other) => ("duplicate", format!("same audio as {other}")),
-            FileStatus::IdConflict => ("id-conflict", "the id is taken by other audio; use --id".into()),
-            FileStatus::Failed(e) => ("failed", e.to_string()),
-        };
-        if json {
-            let error = match status {
-                FileStatus::Failed(e) => json!({"kind": e.kind(), "message": e.to_string()}),
-                _ => serde_json::Value::Null,
+    let summary = fermata_engine::add_files(
+        &mut writer,
+        inputs,
+        &options,
+        &INTERRUPTED,
+        &mut |event| {
+            let AddEvent::File { input, status } = event else {
+                return;
             };
-            let line = json!({"file": input.path, "track_id": input.id, "status": word, "detail": detail, "error": error});
-            let _ = writeln!(stdout.lock(), "{line}");
-        } else if matches!(status, FileStatus::Failed(_) | FileStatus::IdConflict | FileStatus::DuplicateOf(_)) {
-            bar.suspend(|| eprintln!("{word}: {}: {detail}", input.path.display()));
-        }
-    })?;
+            bar.inc(1);
+            let (word, detail) = match status {
+                FileStatus::Added {
+                    duration_s,
+                    landmarks,
+                } => (
+                    "added",
+                    format!("{} landmarks, {}", landmarks, clock(*duration_s)),
+                ),
+                FileStatus::Unchanged => ("unchanged", String::new()),
+                FileStatus::AlreadyIndexed => ("already-indexed", String::new()),
+                FileStatus::DuplicateOf(other) => ("duplicate", format!("same audio as {other}")),
+                FileStatus::IdConflict => (
+                    "id-conflict",
+                    "the id is taken by other audio; use --id".into(),
+                ),
+                FileStatus::Failed(e) => ("failed", e.to_string()),
+            };
+            if json {
+                let error = match status {
+                    FileStatus::Failed(e) => json!({"kind": e.kind(), "message": e.to_string()}),
+                    _ => serde_json::Value::Null,
+                };
+                let line = json!({"file": input.path, "track_id": input.id, "status": word, "detail": detail, "error": error});
+                let _ = writeln!(stdout.lock(), "{line}");
+            } else if matches!(
+                status,
+                FileStatus::Failed(_) | FileStatus::IdConflict | FileStatus::DuplicateOf(_)
+            ) {
+                bar.suspend(|| eprintln!("{word}: {}: {detail}", input.path.display()));
+            }
+        },
+    )?;
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
     if json {
@@ -158,25 +184,42 @@ fn add(args: AddArgs) -> Result<ExitCode> {
             summary.duplicates,
             summary.conflicts,
             summary.failed,
-            if summary.not_started > 0 { format!(", not started {}", summary.not_started) } else { String::new() },
+            if summary.not_started > 0 {
+                format!(", not started {}", summary.not_started)
+            } else {
+                String::new()
+            },
             clock(summary.audio_seconds),
             elapsed,
             summary.audio_seconds / elapsed.max(1e-9),
         );
     }
     if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-        eprintln!("interrupted: the finished files are saved; run the same command again to resume");
+        eprintln!(
+            "interrupted: the finished files are saved; run the same command again to resume"
+        );
         return Ok(ExitCode::from(130));
     }
-    Ok(if summary.failed > 0 || summary.conflicts > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.failed > 0 || summary.conflicts > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn stats(args: StatsArgs) -> Result<ExitCode> {
     let index = Index::open(&args.index.index)?;
     let stats = index.stats();
-    let damaged = if args.verify { Some(index.verify()) } else { None };
+    let damaged = if args.verify {
+        Some(index.verify())
+    } else {
+        None
+    };
     if args.output.json {
-        println!("{}", json!({"stats": stats, "params": index.params(), "damaged_segments": damaged}));
+        println!(
+            "{}",
+            json!({"stats": stats, "params": index.params(), "damaged_segments": damaged})
+        );
     } else {
         let mut t = Table::new(&["MEASURE", ">VALUE"]);
         t.row(vec!["tracks".into(), stats.tracks.to_string()]);
@@ -184,35 +227,72 @@ fn stats(args: StatsArgs) -> Result<ExitCode> {
         t.row(vec!["landmarks".into(), stats.landmarks.to_string()]);
         t.row(vec!["segments".into(), stats.segments.to_string()]);
         t.row(vec!["bytes on disk".into(), stats.bytes.to_string()]);
-        t.row(vec!["bytes per hour".into(), format!("{:.0}", stats.bytes_per_hour)]);
-        t.row(vec!["format version".into(), stats.format_version.to_string()]);
+        t.row(vec![
+            "bytes per hour".into(),
+            format!("{:.0}", stats.bytes_per_hour),
+        ]);
+        t.row(vec![
+            "format version".into(),
+            stats.format_version.to_string(),
+        ]);
         if let Some(d) = &damaged {
-            t.row(vec!["damaged segments".into(), if d.is_empty() { "none".into() } else { d.join(", ") }]);
+            t.row(vec![
+                "damaged segments".into(),
+                if d.is_empty() {
+                    "none".into()
+                } else {
+                    d.join(", ")
+                },
+            ]);
         }
         print!("{}", t.render());
     }
-    Ok(if damaged.is_some_and(|d| !d.is_empty()) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if damaged.is_some_and(|d| !d.is_empty()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
-    let index = Index::open(&args.index.index).with_context(|| format!("cannot open index {}", args.index.index.display()))?;
-    let options = MatchOptions { min_aligned: args.min_score.max(1), ..MatchOptions::default() };
+    let index = Index::open(&args.index.index)
+        .with_context(|| format!("cannot open index {}", args.index.index.display()))?;
+    let options = MatchOptions {
+        min_aligned: args.min_score.max(1),
+        ..MatchOptions::default()
+    };
     let mut failed = 0;
-    let mut table = Table::new(&["FILE", "TRACK", ">SCORE", ">CONFIDENCE", "IN QUERY", "IN TRACK"]);
+    let mut table = Table::new(&[
+        "FILE",
+        "TRACK",
+        ">SCORE",
+        ">CONFIDENCE",
+        "IN QUERY",
+        "IN TRACK",
+    ]);
     let stdout = std::io::stdout();
     for path in &args.paths {
         let result = fermata_engine::identify_file(&index, path, &options);
         if args.output.json {
             let line = match &result {
                 Ok(found) => json!({"file": path, "matches": found.matches, "error": null}),
-                Err(e) => json!({"file": path, "matches": [], "error": {"kind": e.kind(), "message": e.to_string()}}),
+                Err(e) => {
+                    json!({"file": path, "matches": [], "error": {"kind": e.kind(), "message": e.to_string()}})
+                }
             };
             let _ = writeln!(stdout.lock(), "{line}");
         }
         let name = path.display().to_string();
         match result {
             Ok(found) if found.matches.is_empty() => {
-                table.row(vec![name, "no match".into(), String::new(), String::new(), String::new(), String::new()]);
+                table.row(vec![
+                    name,
+                    "no match".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
             }
             Ok(found) => {
                 for m in found.matches {
@@ -228,7 +308,14 @@ pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
             }
             Err(e) => {
                 failed += 1;
-                table.row(vec![name, format!("error: {}", e.kind()), String::new(), String::new(), String::new(), String::new()]);
+                table.row(vec![
+                    name,
+                    format!("error: {}", e.kind()),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
                 if !args.output.json {
                     eprintln!("error: {e}");
                 }
@@ -241,5 +328,9 @@ pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
     if !args.output.json {
         print!("{}", table.render());
     }
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -61,8 +61,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Runs the whole flow on generated music: registry, catalogue, policies, scan, manifest.
-    #[command(after_help = "Example:\n  fermata demo            # in a temporary directory\n  \
-                            fermata demo --dir ./demo --json")]
+    #[command(
+        after_help = "Example:\n  fermata demo            # in a temporary directory\n  \
+                            fermata demo --dir ./demo --json"
+    )]
     Demo(demo::DemoArgs),
     /// Creates the registry home (database and index).
     #[command(after_help = "Examples:\n  fermata init\n  fermata --home ./registry init")]
@@ -83,14 +85,16 @@ enum Command {
     #[command(subcommand, visible_alias = "license")]
     Licence(registry_cmd::LicenceCommand),
     /// Checks a training dataset: a verdict for every file (cleared, licence-required, denied, ...).
-    #[command(after_help = "Verdicts: cleared (licence or allow policy), licence-required (with the \
+    #[command(
+        after_help = "Verdicts: cleared (licence or allow policy), licence-required (with the \
         terms on offer),\ndenied (reserved, or nothing set), unidentified (no registered recording \
         found; never\ncounted as cleared), error (unreadable). A file holding several works is \
         cleared only if\nall of them are.\n\n\
         Interrupt with Ctrl-C at any time (or lose the process): the same command resumes the scan\n\
         without redoing finished files.\n\n\
         Examples:\n  fermata scan ./dataset --developer acme-ai --model my-model --use train-genai --territory DE\n  \
-        fermata scan --list\n  fermata scan --show scan-000001 --json")]
+        fermata scan --list\n  fermata scan --show scan-000001 --json"
+    )]
     Scan(clearance_cmd::ScanArgs),
     /// Builds cleared manifests and proves that a work is or is not in one.
     #[command(subcommand)]
@@ -99,8 +103,10 @@ enum Command {
     #[command(subcommand)]
     Audit(registry_cmd::AuditCommand),
     /// Runs the HTTP API (JSON under /v1, OpenAPI at /v1/openapi.json) on the registry home.
-    #[command(after_help = "Clients authenticate with keys from `fermata key create`.\n\nExamples:\n  \
-        fermata serve --listen 127.0.0.1:8080\n  fermata --home ./registry serve --listen 0.0.0.0:8443 --log-json")]
+    #[command(
+        after_help = "Clients authenticate with keys from `fermata key create`.\n\nExamples:\n  \
+        fermata serve --listen 127.0.0.1:8080\n  fermata --home ./registry serve --listen 0.0.0.0:8443 --log-json"
+    )]
     Serve(market_cmd::ServeArgs),
     /// Makes, lists and revokes API keys for the HTTP API.
     #[command(subcommand)]
@@ -112,10 +118,12 @@ enum Command {
     #[command(subcommand)]
     Request(market_cmd::RequestCommand),
     /// Approves or refuses one line of a licence request (approval makes the licence).
-    #[command(after_help = "Examples:\n  fermata decide req-000001 --line 2 --holder indie-records --approve\n  \
+    #[command(
+        after_help = "Examples:\n  fermata decide req-000001 --line 2 --holder indie-records --approve\n  \
         fermata decide req-000001 --line 3 --holder indie-records --refuse --reason \"not for voice models\"\n  \
         fermata decide req-000001 --line 4,5,7 --holder indie-records --approve\n  \
-        fermata decide req-000001 --all --holder indie-records --approve")]
+        fermata decide req-000001 --all --holder indie-records --approve"
+    )]
     Decide(market_cmd::DecideArgs),
     /// Reports what a training run used, and lists reports.
     #[command(subcommand)]
@@ -136,10 +144,12 @@ enum Command {
     #[command(subcommand)]
     Index(index_cmd::IndexCommand),
     /// Finds registered recordings in audio files, with where they occur.
-    #[command(after_help = "Examples:\n  fermata identify --index ./idx clip.mp3 mix.ogg\n  \
+    #[command(
+        after_help = "Examples:\n  fermata identify --index ./idx clip.mp3 mix.ogg\n  \
                             fermata identify --index ./idx --json clips/*.wav > matches.ndjson\n\n\
                             Exit status: 0 when every file was read (matched or not), 1 when any \
-                            file could not be read.")]
+                            file could not be read."
+    )]
     Identify(index_cmd::IdentifyArgs),
 }
 
@@ -164,7 +174,9 @@ const CLOSED_PIPE_EXIT: i32 = 141;
 
 /// True for the panic `println!` raises when stdout is a pipe whose reader has gone.
 fn is_closed_stdout_panic(message: &str) -> bool {
-    let Some(error) = message.strip_prefix("failed printing to stdout: ") else { return false };
+    let Some(error) = message.strip_prefix("failed printing to stdout: ") else {
+        return false;
+    };
     // The message ends with the OS error's text; compare with the broken-pipe errors' own.
     #[cfg(unix)]
     const BROKEN_PIPE_CODES: &[i32] = &[32]; // EPIPE on Linux, macOS and the BSDs
@@ -172,7 +184,9 @@ fn is_closed_stdout_panic(message: &str) -> bool {
     const BROKEN_PIPE_CODES: &[i32] = &[109, 232]; // ERROR_BROKEN_PIPE, ERROR_NO_DATA
     #[cfg(not(any(unix, windows)))]
     const BROKEN_PIPE_CODES: &[i32] = &[];
-    BROKEN_PIPE_CODES.iter().any(|&code| error == std::io::Error::from_raw_os_error(code).to_string())
+    BROKEN_PIPE_CODES
+        .iter()
+        .any(|&code| error == std::io::Error::from_raw_os_error(code).to_string())
 }
 
 /// Rust ignores SIGPIPE, so a write to a closed stdout fails with EPIPE and `println!` panics:
@@ -182,7 +196,10 @@ fn exit_quietly_on_closed_stdout() {
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let payload = info.payload();
-        let message = payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied());
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied());
         if message.is_some_and(is_closed_stdout_panic) {
             std::process::exit(CLOSED_PIPE_EXIT);
         }
@@ -198,7 +215,9 @@ fn main() -> ExitCode {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("\ninterrupted: finishing the files in progress and saving; press Ctrl-C again to abort");
+        eprintln!(
+            "\ninterrupted: finishing the files in progress and saving; press Ctrl-C again to abort"
+        );
     });
     let home = cli.home.as_deref();
     let result = match cli.command {

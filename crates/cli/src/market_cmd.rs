@@ -3,12 +3,12 @@
 
 use crate::registry_cmd::open_home;
 use crate::table::Table;
-use crate::{OutputArgs, INTERRUPTED};
-use anyhow::{bail, Context, Result};
+use crate::{INTERRUPTED, OutputArgs};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use fermata_registry::{
-    parse_territories, territories_to_string, Isrc, LicenceRequest, Money, OfferDraft, Price, RequestDraft, Role,
-    Statement, Territory, UsageDraft, Use,
+    Isrc, LicenceRequest, Money, OfferDraft, Price, RequestDraft, Role, Statement, Territory,
+    UsageDraft, Use, parse_territories, territories_to_string,
 };
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -42,17 +42,23 @@ pub(crate) struct ServeArgs {
 
 pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
     let (home, _registry) = open_home(home)?;
-    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false);
     if args.log_json {
         builder.json().init();
     } else {
         builder.init();
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let shutdown = async {
             #[cfg(unix)]
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
             loop {
                 #[cfg(unix)]
                 if let Some(t) = term.as_mut() {
@@ -77,7 +83,10 @@ pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode
             body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
             ..Default::default()
         };
-        fermata_server::serve(&home, args.listen, &config, shutdown, |addr| eprintln!("listening on http://{addr}")).await
+        fermata_server::serve(&home, args.listen, &config, shutdown, |addr| {
+            eprintln!("listening on http://{addr}")
+        })
+        .await
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -85,10 +94,12 @@ pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode
 #[derive(Subcommand)]
 pub(crate) enum KeyCommand {
     /// Makes an API key for a party and prints its secret once (it is stored only hashed).
-    #[command(after_help = "Roles: holder-admin (publish offers, decide requests, revoke licences), holder-viewer \
+    #[command(
+        after_help = "Roles: holder-admin (publish offers, decide requests, revoke licences), holder-viewer \
         (read only), developer (request licences, report usage, issue statements), auditor (read the audit log \
         and published records).\n\nExamples:\n  fermata key create --party indie-records --role holder-admin\n  \
-        fermata key create --party acme-ai --role developer --json")]
+        fermata key create --party acme-ai --role developer --json"
+    )]
     Create {
         /// The party the key acts for.
         #[arg(long, value_name = "ID")]
@@ -118,13 +129,20 @@ pub(crate) enum KeyCommand {
 pub(crate) fn run_key(home: Option<&Path>, cmd: KeyCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        KeyCommand::Create { party, role, output } => {
+        KeyCommand::Create {
+            party,
+            role,
+            output,
+        } => {
             let made = registry.create_key(&party, role, "cli")?;
             if output.json {
                 print_json(&made)?;
             } else {
                 println!("{}", made.secret);
-                eprintln!("{} for {party} ({role}). This secret is shown once; send it as `Authorization: Bearer SECRET`.", made.key.id);
+                eprintln!(
+                    "{} for {party} ({role}). This secret is shown once; send it as `Authorization: Bearer SECRET`.",
+                    made.key.id
+                );
             }
         }
         KeyCommand::List { output } => {
@@ -134,8 +152,18 @@ pub(crate) fn run_key(home: Option<&Path>, cmd: KeyCommand) -> Result<ExitCode> 
             } else {
                 let mut t = Table::new(&["ID", "PARTY", "ROLE", "CREATED", "STATUS"]);
                 for k in &keys {
-                    let status = if k.revoked_at.is_some() { "revoked" } else { "active" };
-                    t.row(vec![k.id.clone(), k.party.clone(), k.role.to_string(), k.created_at.clone(), status.into()]);
+                    let status = if k.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    t.row(vec![
+                        k.id.clone(),
+                        k.party.clone(),
+                        k.role.to_string(),
+                        k.created_at.clone(),
+                        status.into(),
+                    ]);
                 }
                 print!("{}", t.render());
             }
@@ -155,11 +183,13 @@ pub(crate) fn run_key(home: Option<&Path>, cmd: KeyCommand) -> Result<ExitCode> 
 #[derive(Subcommand)]
 pub(crate) enum OfferCommand {
     /// Publishes standing terms for some works (or the whole catalogue), one use and territories.
-    #[command(after_help = "Price: MODEL:AMOUNT:CURRENCY with MODEL per-work, per-hour or pool-share \
+    #[command(
+        after_help = "Price: MODEL:AMOUNT:CURRENCY with MODEL per-work, per-hour or pool-share \
         (pool-share:0:EUR: paid from statement pools).\nWith --auto-accept, requests under the offer are approved \
         at once; otherwise a person decides each (fermata decide).\n\nExamples:\n  \
         fermata offer publish --holder indie-records --use train-genai --price per-work:250.00:EUR --term-months 12\n  \
-        fermata offer publish --holder indie-records --work GBAYE6900531 --use train-ai --price pool-share:0:EUR --auto-accept")]
+        fermata offer publish --holder indie-records --work GBAYE6900531 --use train-ai --price pool-share:0:EUR --auto-accept"
+    )]
     Publish {
         /// The holder.
         #[arg(long, value_name = "ID")]
@@ -211,9 +241,27 @@ pub(crate) enum OfferCommand {
 }
 
 fn offer_table(offers: &[fermata_registry::Offer]) -> Table {
-    let mut t = Table::new(&["ID", "HOLDER", "WORKS", "USE", "TERRITORIES", "PRICE", "TERM", "AUTO", "STATUS"]);
+    let mut t = Table::new(&[
+        "ID",
+        "HOLDER",
+        "WORKS",
+        "USE",
+        "TERRITORIES",
+        "PRICE",
+        "TERM",
+        "AUTO",
+        "STATUS",
+    ]);
     for o in offers {
-        let works = if o.works.is_empty() { "catalogue".into() } else { o.works.iter().map(ToString::to_string).collect::<Vec<_>>().join(",") };
+        let works = if o.works.is_empty() {
+            "catalogue".into()
+        } else {
+            o.works
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         t.row(vec![
             o.id.clone(),
             o.holder.clone(),
@@ -222,8 +270,16 @@ fn offer_table(offers: &[fermata_registry::Offer]) -> Table {
             territories_to_string(&o.territories),
             o.price.to_string(),
             o.term_months.map_or("-".into(), |m| format!("{m} months")),
-            if o.auto_accept { "yes".into() } else { "no".into() },
-            if o.withdrawn_at.is_some() { "withdrawn".into() } else { "standing".into() },
+            if o.auto_accept {
+                "yes".into()
+            } else {
+                "no".into()
+            },
+            if o.withdrawn_at.is_some() {
+                "withdrawn".into()
+            } else {
+                "standing".into()
+            },
         ]);
     }
     t
@@ -232,9 +288,30 @@ fn offer_table(offers: &[fermata_registry::Offer]) -> Table {
 pub(crate) fn run_offer(home: Option<&Path>, cmd: OfferCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        OfferCommand::Publish { holder, works, use_, territories, price, term_months, auto_accept, output } => {
-            let territories = territories.as_deref().map(parse_territories).transpose()?.unwrap_or_default();
-            let draft = OfferDraft { holder: holder.clone(), works, use_, territories, price, term_months, auto_accept };
+        OfferCommand::Publish {
+            holder,
+            works,
+            use_,
+            territories,
+            price,
+            term_months,
+            auto_accept,
+            output,
+        } => {
+            let territories = territories
+                .as_deref()
+                .map(parse_territories)
+                .transpose()?
+                .unwrap_or_default();
+            let draft = OfferDraft {
+                holder: holder.clone(),
+                works,
+                use_,
+                territories,
+                price,
+                term_months,
+                auto_accept,
+            };
             let offer = registry.publish_offer(draft, &holder)?;
             if output.json {
                 print_json(&offer)?;
@@ -242,7 +319,11 @@ pub(crate) fn run_offer(home: Option<&Path>, cmd: OfferCommand) -> Result<ExitCo
                 print!("{}", offer_table(std::slice::from_ref(&offer)).render());
             }
         }
-        OfferCommand::List { holder, all, output } => {
+        OfferCommand::List {
+            holder,
+            all,
+            output,
+        } => {
             let offers = registry.offers(holder.as_deref(), all)?;
             if output.json {
                 print_json(&offers)?;
@@ -265,9 +346,11 @@ pub(crate) fn run_offer(home: Option<&Path>, cmd: OfferCommand) -> Result<ExitCo
 #[derive(Subcommand)]
 pub(crate) enum RequestCommand {
     /// Asks holders for licences: for named works, or for a scan's licence-required results.
-    #[command(after_help = "Examples:\n  fermata request create --developer acme-ai --scan scan-000001 --use train-genai \\\n      \
+    #[command(
+        after_help = "Examples:\n  fermata request create --developer acme-ai --scan scan-000001 --use train-genai \\\n      \
         --model my-model --territories DE --from 2026-01-01 --term-months 12\n  \
-        fermata request create --developer acme-ai --work GBAYE6900531 --use train-ai --model tagger --from 2026-01-01")]
+        fermata request create --developer acme-ai --work GBAYE6900531 --use train-ai --model tagger --from 2026-01-01"
+    )]
     Create {
         /// The developer.
         #[arg(long, value_name = "ID")]
@@ -300,7 +383,9 @@ pub(crate) enum RequestCommand {
         output: OutputArgs,
     },
     /// Lists requests (all, or those of one party: its own, or the lines it decides).
-    #[command(after_help = "Examples:\n  fermata request list --party indie-records\n  fermata request list --party indie-records --status pending")]
+    #[command(
+        after_help = "Examples:\n  fermata request list --party indie-records\n  fermata request list --party indie-records --status pending"
+    )]
     List {
         /// Only this party's.
         #[arg(long, value_name = "ID")]
@@ -315,10 +400,27 @@ pub(crate) enum RequestCommand {
 
 fn request_table(requests: &[LicenceRequest]) -> Table {
     let mut t = Table::new(&[
-        "REQUEST", ">LINE", "DEVELOPER", "MODEL", "WORK", "HOLDER", "USE", "WHERE", "FROM", "TO", "OFFER", "STATUS", "LICENCE", "REASON",
+        "REQUEST",
+        ">LINE",
+        "DEVELOPER",
+        "MODEL",
+        "WORK",
+        "HOLDER",
+        "USE",
+        "WHERE",
+        "FROM",
+        "TO",
+        "OFFER",
+        "STATUS",
+        "LICENCE",
+        "REASON",
     ]);
     for r in requests {
-        let territories = if r.territories.is_empty() { "everywhere".to_string() } else { territories_to_string(&r.territories) };
+        let territories = if r.territories.is_empty() {
+            "everywhere".to_string()
+        } else {
+            territories_to_string(&r.territories)
+        };
         for l in &r.lines {
             t.row(vec![
                 r.id.clone(),
@@ -350,7 +452,18 @@ fn left_out_notes(request: &LicenceRequest) {
 pub(crate) fn run_request(home: Option<&Path>, cmd: RequestCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        RequestCommand::Create { developer, works, scan, use_, model, territories, from, to, term_months, output } => {
+        RequestCommand::Create {
+            developer,
+            works,
+            scan,
+            use_,
+            model,
+            territories,
+            from,
+            to,
+            term_months,
+            output,
+        } => {
             if works.is_empty() && scan.is_none() {
                 bail!("name works with --work ISRC (repeatable) or a scan with --scan SCAN_ID");
             }
@@ -358,7 +471,11 @@ pub(crate) fn run_request(home: Option<&Path>, cmd: RequestCommand) -> Result<Ex
                 developer: developer.clone(),
                 use_,
                 model,
-                territories: territories.as_deref().map(parse_territories).transpose()?.unwrap_or_default(),
+                territories: territories
+                    .as_deref()
+                    .map(parse_territories)
+                    .transpose()?
+                    .unwrap_or_default(),
                 valid_from: from.unwrap_or_else(fermata_registry::audit::today),
                 valid_to: to,
                 term_months,
@@ -371,7 +488,9 @@ pub(crate) fn run_request(home: Option<&Path>, cmd: RequestCommand) -> Result<Ex
             } else {
                 print!("{}", request_table(std::slice::from_ref(&request)).render());
                 left_out_notes(&request);
-                let count = |st: fermata_registry::LineStatus| request.lines.iter().filter(|l| l.status == st).count();
+                let count = |st: fermata_registry::LineStatus| {
+                    request.lines.iter().filter(|l| l.status == st).count()
+                };
                 eprintln!(
                     "{}: {} line(s): {} waiting for the holders, {} approved, {} refused",
                     request.id,
@@ -382,7 +501,11 @@ pub(crate) fn run_request(home: Option<&Path>, cmd: RequestCommand) -> Result<Ex
                 );
             }
         }
-        RequestCommand::List { party, status, output } => {
+        RequestCommand::List {
+            party,
+            status,
+            output,
+        } => {
             let requests = registry.requests_visible_to(party.as_deref(), status)?;
             if output.json {
                 print_json(&requests)?;
@@ -399,7 +522,13 @@ pub(crate) struct DecideArgs {
     /// The request.
     request: String,
     /// A line to decide (repeatable, or N,M,...).
-    #[arg(long, value_name = "N", value_delimiter = ',', required_unless_present = "all", conflicts_with = "all")]
+    #[arg(
+        long,
+        value_name = "N",
+        value_delimiter = ',',
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
     line: Vec<u32>,
     /// Every line of the request still pending for this holder.
     #[arg(long)]
@@ -422,12 +551,21 @@ pub(crate) struct DecideArgs {
 
 pub(crate) fn run_decide(home: Option<&Path>, args: DecideArgs) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
-    let request = registry.decide_lines(&args.request, &args.line, &args.holder, args.approve, args.reason.as_deref(), &args.holder)?;
+    let request = registry.decide_lines(
+        &args.request,
+        &args.line,
+        &args.holder,
+        args.approve,
+        args.reason.as_deref(),
+        &args.holder,
+    )?;
     if args.output.json {
         print_json(&request)?;
     } else {
         let mut shown = request.clone();
-        shown.lines.retain(|l| l.holder == args.holder && (args.line.is_empty() || args.line.contains(&l.line)));
+        shown.lines.retain(|l| {
+            l.holder == args.holder && (args.line.is_empty() || args.line.contains(&l.line))
+        });
         print!("{}", request_table(&[shown]).render());
     }
     Ok(ExitCode::SUCCESS)
@@ -436,8 +574,10 @@ pub(crate) fn run_decide(home: Option<&Path>, args: DecideArgs) -> Result<ExitCo
 #[derive(Subcommand)]
 pub(crate) enum UsageCommand {
     /// Reports what a training run used: works and seconds of each.
-    #[command(after_help = "Examples:\n  fermata usage report --developer acme-ai --model my-model --run run-7 --territory DE \\\n      \
-        --scan scan-000001 --manifest manifest-000001 --work GBAYE6900531=3600 --work GBAYE6900532=1800.5")]
+    #[command(
+        after_help = "Examples:\n  fermata usage report --developer acme-ai --model my-model --run run-7 --territory DE \\\n      \
+        --scan scan-000001 --manifest manifest-000001 --work GBAYE6900531=3600 --work GBAYE6900532=1800.5"
+    )]
     Report {
         /// The developer.
         #[arg(long, value_name = "ID")]
@@ -483,20 +623,56 @@ pub(crate) enum UsageCommand {
 pub(crate) fn run_usage(home: Option<&Path>, cmd: UsageCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        UsageCommand::Report { developer, model, run, territory, scan, manifest, use_, date, works, output } => {
+        UsageCommand::Report {
+            developer,
+            model,
+            run,
+            territory,
+            scan,
+            manifest,
+            use_,
+            date,
+            works,
+            output,
+        } => {
             let mut used = Vec::new();
             for w in &works {
-                let (isrc, seconds) = w.split_once('=').with_context(|| format!("'{w}' is not ISRC=SECONDS"))?;
-                let seconds: f64 = seconds.trim().parse().with_context(|| format!("'{w}': the seconds are not a number"))?;
+                let (isrc, seconds) = w
+                    .split_once('=')
+                    .with_context(|| format!("'{w}' is not ISRC=SECONDS"))?;
+                let seconds: f64 = seconds
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("'{w}': the seconds are not a number"))?;
                 used.push((isrc.parse()?, seconds));
             }
-            let draft = UsageDraft { developer: developer.clone(), model, run, scan, manifest, use_, territory, date, works: used };
+            let draft = UsageDraft {
+                developer: developer.clone(),
+                model,
+                run,
+                scan,
+                manifest,
+                use_,
+                territory,
+                date,
+                works: used,
+            };
             let report = registry.report_usage(draft, &developer)?;
             if output.json {
                 print_json(&report)?;
             } else {
-                let hours: f64 = report.lines.iter().map(|l| l.milliseconds as f64 / 3.6e6).sum();
-                println!("{}: {} work(s), {hours:.3} h reported for {} run {}", report.id, report.lines.len(), report.model, report.run);
+                let hours: f64 = report
+                    .lines
+                    .iter()
+                    .map(|l| l.milliseconds as f64 / 3.6e6)
+                    .sum();
+                println!(
+                    "{}: {} work(s), {hours:.3} h reported for {} run {}",
+                    report.id,
+                    report.lines.len(),
+                    report.model,
+                    report.run
+                );
             }
         }
         UsageCommand::List { developer, output } => {
@@ -504,10 +680,26 @@ pub(crate) fn run_usage(home: Option<&Path>, cmd: UsageCommand) -> Result<ExitCo
             if output.json {
                 print_json(&reports)?;
             } else {
-                let mut t = Table::new(&["ID", "DEVELOPER", "MODEL", "RUN", "DATE", ">WORKS", ">HOURS"]);
+                let mut t = Table::new(&[
+                    "ID",
+                    "DEVELOPER",
+                    "MODEL",
+                    "RUN",
+                    "DATE",
+                    ">WORKS",
+                    ">HOURS",
+                ]);
                 for r in &reports {
                     let hours: f64 = r.lines.iter().map(|l| l.milliseconds as f64 / 3.6e6).sum();
-                    t.row(vec![r.id.clone(), r.developer.clone(), r.model.clone(), r.run.clone(), r.date.clone(), r.lines.len().to_string(), format!("{hours:.3}")]);
+                    t.row(vec![
+                        r.id.clone(),
+                        r.developer.clone(),
+                        r.model.clone(),
+                        r.run.clone(),
+                        r.date.clone(),
+                        r.lines.len().to_string(),
+                        format!("{hours:.3}"),
+                    ]);
                 }
                 print!("{}", t.render());
             }
@@ -519,10 +711,12 @@ pub(crate) fn run_usage(home: Option<&Path>, cmd: UsageCommand) -> Result<ExitCo
 #[derive(Subcommand)]
 pub(crate) enum StatementCommand {
     /// Splits a pool over a developer's reported usage in a period: what each holder is owed.
-    #[command(after_help = "The pool is split pro rata by seconds used, then by each work's shares, in integer \
+    #[command(
+        after_help = "The pool is split pro rata by seconds used, then by each work's shares, in integer \
         minor units with largest-remainder rounding: the amounts sum exactly to the pool.\n\nExamples:\n  \
         fermata statement issue --developer acme-ai --from 2026-01-01 --to 2026-12-31 --pool 100000.00:EUR\n  \
-        fermata statement issue --developer acme-ai --from 2026-01-01 --to 2026-03-31 --pool 999.99:EUR --csv out.csv")]
+        fermata statement issue --developer acme-ai --from 2026-01-01 --to 2026-03-31 --pool 999.99:EUR --csv out.csv"
+    )]
     Issue {
         /// The developer whose usage and pool it is.
         #[arg(long, value_name = "ID")]
@@ -566,10 +760,21 @@ fn money(minor: i64, currency: &str) -> String {
 }
 
 fn print_statement(s: &Statement) {
-    println!("{}: {} pool {} over {} to {} ({} usage report(s))", s.id, s.developer, s.pool, s.from, s.to, s.reports.len());
+    println!(
+        "{}: {} pool {} over {} to {} ({} usage report(s))",
+        s.id,
+        s.developer,
+        s.pool,
+        s.from,
+        s.to,
+        s.reports.len()
+    );
     let mut t = Table::new(&["HOLDER", ">OWED"]);
     for total in &s.totals {
-        t.row(vec![total.holder.clone(), money(total.amount_minor, &s.pool.currency)]);
+        t.row(vec![
+            total.holder.clone(),
+            money(total.amount_minor, &s.pool.currency),
+        ]);
     }
     print!("{}", t.render());
 }
@@ -578,12 +783,20 @@ pub(crate) fn run_statement(home: Option<&Path>, cmd: StatementCommand) -> Resul
     let (_home, mut registry) = open_home(home)?;
     let write_csv = |s: &Statement, path: &Option<PathBuf>| -> Result<()> {
         if let Some(p) = path {
-            std::fs::write(p, s.to_csv()).with_context(|| format!("cannot write {}", p.display()))?;
+            std::fs::write(p, s.to_csv())
+                .with_context(|| format!("cannot write {}", p.display()))?;
         }
         Ok(())
     };
     match cmd {
-        StatementCommand::Issue { developer, from, to, pool, csv, output } => {
+        StatementCommand::Issue {
+            developer,
+            from,
+            to,
+            pool,
+            csv,
+            output,
+        } => {
             let s = registry.issue_statement(&developer, &from, &to, pool, &developer)?;
             write_csv(&s, &csv)?;
             if output.json {
@@ -600,7 +813,10 @@ pub(crate) fn run_statement(home: Option<&Path>, cmd: StatementCommand) -> Resul
                 print_json(&json!({"statement": s, "reproduced_from_log": reproduced}))?;
             } else {
                 print_statement(&s);
-                println!("recomputed from the audit log: {}", if reproduced { "identical" } else { "DIFFERENT" });
+                println!(
+                    "recomputed from the audit log: {}",
+                    if reproduced { "identical" } else { "DIFFERENT" }
+                );
             }
             if !reproduced {
                 return Ok(ExitCode::from(1));
@@ -613,7 +829,14 @@ pub(crate) fn run_statement(home: Option<&Path>, cmd: StatementCommand) -> Resul
             } else {
                 let mut t = Table::new(&["ID", "DEVELOPER", "FROM", "TO", ">POOL", ">HOLDERS"]);
                 for s in &all {
-                    t.row(vec![s.id.clone(), s.developer.clone(), s.from.clone(), s.to.clone(), s.pool.to_string(), s.totals.len().to_string()]);
+                    t.row(vec![
+                        s.id.clone(),
+                        s.developer.clone(),
+                        s.from.clone(),
+                        s.to.clone(),
+                        s.pool.to_string(),
+                        s.totals.len().to_string(),
+                    ]);
                 }
                 print!("{}", t.render());
             }

@@ -1,14 +1,14 @@
 //! `fermata init`, `party`, `work`, `policy`, `licence` and `audit`: the registry from the
 //! command line. Each command is one call into `fermata-registry` (one transaction).
 
-use crate::table::Table;
 use crate::OutputArgs;
-use anyhow::{bail, Context, Result};
+use crate::table::Table;
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use fermata_clearance::Home;
 use fermata_registry::{
-    parse_territories, percent, shares_to_string, territories_to_string, Decision, Isrc, LicenceGrant, Party, PartyKind,
-    Policy, PolicyChange, Price, Registry, Territory, Use,
+    Decision, Isrc, LicenceGrant, Party, PartyKind, Policy, PolicyChange, Price, Registry,
+    Territory, Use, parse_territories, percent, shares_to_string, territories_to_string,
 };
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -47,9 +47,15 @@ pub(crate) fn run_init(home: Option<&Path>, args: InitArgs) -> Result<ExitCode> 
     let existed = dir.join(Home::REGISTRY_FILE).exists();
     let home = Home::init(&dir)?;
     if args.output.json {
-        print_json(&json!({"home": home.dir(), "registry": home.registry_path(), "index": home.index_dir(), "created": !existed}))?;
+        print_json(
+            &json!({"home": home.dir(), "registry": home.registry_path(), "index": home.index_dir(), "created": !existed}),
+        )?;
     } else {
-        let verb = if existed { "already initialised" } else { "initialised" };
+        let verb = if existed {
+            "already initialised"
+        } else {
+            "initialised"
+        };
         println!("{verb}: {}", home.dir().display());
         println!("  registry  {}", home.registry_path().display());
         println!("  index     {}", home.index_dir().display());
@@ -61,8 +67,10 @@ pub(crate) fn run_init(home: Option<&Path>, args: InitArgs) -> Result<ExitCode> 
 #[derive(Subcommand)]
 pub(crate) enum PartyCommand {
     /// Adds a rights holder (label, publisher, artist, society) or an AI developer.
-    #[command(after_help = "Examples:\n  fermata party add indie-records --kind label --name \"Indie Records\"\n  \
-                            fermata party add acme-ai --kind developer --name \"Acme AI\"")]
+    #[command(
+        after_help = "Examples:\n  fermata party add indie-records --kind label --name \"Indie Records\"\n  \
+                            fermata party add acme-ai --kind developer --name \"Acme AI\""
+    )]
     Add {
         /// Its id: lower-case letters, digits and '-' (used in every other command).
         id: String,
@@ -85,7 +93,12 @@ pub(crate) enum PartyCommand {
 pub(crate) fn run_party(home: Option<&Path>, cmd: PartyCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        PartyCommand::Add { id, kind, name, output } => {
+        PartyCommand::Add {
+            id,
+            kind,
+            name,
+            output,
+        } => {
             let party = registry.add_party(&id, kind, &name, "cli")?;
             if output.json {
                 print_json(&party)?;
@@ -108,7 +121,12 @@ pub(crate) fn run_party(home: Option<&Path>, cmd: PartyCommand) -> Result<ExitCo
 fn party_table(parties: &[Party]) -> Table {
     let mut t = Table::new(&["ID", "KIND", "NAME", "ADDED"]);
     for p in parties {
-        t.row(vec![p.id.clone(), p.kind.to_string(), p.name.clone(), p.created_at.clone()]);
+        t.row(vec![
+            p.id.clone(),
+            p.kind.to_string(),
+            p.name.clone(),
+            p.created_at.clone(),
+        ]);
     }
     t
 }
@@ -116,7 +134,9 @@ fn party_table(parties: &[Party]) -> Table {
 #[derive(Subcommand)]
 pub(crate) enum WorkCommand {
     /// Lists registered works (all, or those of one holder).
-    #[command(after_help = "Examples:\n  fermata work list\n  fermata work list --holder indie-records --json")]
+    #[command(
+        after_help = "Examples:\n  fermata work list\n  fermata work list --holder indie-records --json"
+    )]
     List {
         /// Only works registered by or shared with this holder.
         #[arg(long, value_name = "ID")]
@@ -134,7 +154,9 @@ pub(crate) enum WorkCommand {
     },
     /// Lists proposed share changes: a re-import that removes or reduces another holder's
     /// share changes nothing until that holder agrees.
-    #[command(after_help = "Examples:\n  fermata work changes\n  fermata work changes --party north-publishing --json")]
+    #[command(
+        after_help = "Examples:\n  fermata work changes\n  fermata work changes --party north-publishing --json"
+    )]
     Changes {
         /// Only those this party proposed or must agree to.
         #[arg(long, value_name = "ID")]
@@ -143,8 +165,10 @@ pub(crate) enum WorkCommand {
         output: OutputArgs,
     },
     /// Agrees to (or refuses) a proposed share change that reduces your share.
-    #[command(after_help = "Examples:\n  fermata work agree shc-000001 --holder north-publishing\n  \
-                            fermata work agree shc-000001 --holder north-publishing --refuse --reason \"we hold 50 % by contract\"")]
+    #[command(
+        after_help = "Examples:\n  fermata work agree shc-000001 --holder north-publishing\n  \
+                            fermata work agree shc-000001 --holder north-publishing --refuse --reason \"we hold 50 % by contract\""
+    )]
     Agree {
         /// The change's id.
         id: String,
@@ -163,7 +187,16 @@ pub(crate) enum WorkCommand {
 }
 
 pub(crate) fn share_change_table(changes: &[fermata_registry::ShareChange]) -> Table {
-    let mut t = Table::new(&["CHANGE", "WORK", "NOW", "PROPOSED", "BY", "MUST AGREE", "AGREED", "STATUS"]);
+    let mut t = Table::new(&[
+        "CHANGE",
+        "WORK",
+        "NOW",
+        "PROPOSED",
+        "BY",
+        "MUST AGREE",
+        "AGREED",
+        "STATUS",
+    ]);
     for c in changes {
         t.row(vec![
             c.id.clone(),
@@ -187,7 +220,8 @@ pub(crate) fn run_work(home: Option<&Path>, cmd: WorkCommand) -> Result<ExitCode
             if output.json {
                 print_json(&works)?;
             } else {
-                let mut t = Table::new(&["ISRC", "TITLE", "ARTIST", ">DURATION", "SHARES", ">TRACKS"]);
+                let mut t =
+                    Table::new(&["ISRC", "TITLE", "ARTIST", ">DURATION", "SHARES", ">TRACKS"]);
                 for w in &works {
                     t.row(vec![
                         w.isrc.to_string(),
@@ -211,20 +245,36 @@ pub(crate) fn run_work(home: Option<&Path>, cmd: WorkCommand) -> Result<ExitCode
                 eprintln!("{} change(s)", changes.len());
             }
         }
-        WorkCommand::Agree { id, holder, refuse, reason, output } => {
-            let change = registry.agree_share_change(&id, &holder, !refuse, reason.as_deref(), &holder)?;
+        WorkCommand::Agree {
+            id,
+            holder,
+            refuse,
+            reason,
+            output,
+        } => {
+            let change =
+                registry.agree_share_change(&id, &holder, !refuse, reason.as_deref(), &holder)?;
             if output.json {
                 print_json(&change)?;
             } else {
-                print!("{}", share_change_table(std::slice::from_ref(&change)).render());
+                print!(
+                    "{}",
+                    share_change_table(std::slice::from_ref(&change)).render()
+                );
             }
         }
         WorkCommand::Show { isrc, output } => {
             let work = registry.work(&isrc)?;
             let mut policies: Vec<Policy> = Vec::new();
-            let holders: std::collections::BTreeSet<&str> = work.shares.iter().map(|s| s.holder.as_str()).collect();
+            let holders: std::collections::BTreeSet<&str> =
+                work.shares.iter().map(|s| s.holder.as_str()).collect();
             for h in holders {
-                policies.extend(registry.policies(h)?.into_iter().filter(|p| p.isrc.is_none() || p.isrc.as_ref() == Some(&isrc)));
+                policies.extend(
+                    registry
+                        .policies(h)?
+                        .into_iter()
+                        .filter(|p| p.isrc.is_none() || p.isrc.as_ref() == Some(&isrc)),
+                );
             }
             if output.json {
                 print_json(&json!({"work": work, "policies": policies}))?;
@@ -244,10 +294,16 @@ pub(crate) fn run_work(home: Option<&Path>, cmd: WorkCommand) -> Result<ExitCode
                 println!("\nshares:");
                 let mut t = Table::new(&["TERRITORY", "HOLDER", ">SHARE"]);
                 for s in &work.shares {
-                    t.row(vec![s.territory.to_string(), s.holder.clone(), percent(s.basis_points)]);
+                    t.row(vec![
+                        s.territory.to_string(),
+                        s.holder.clone(),
+                        percent(s.basis_points),
+                    ]);
                 }
                 print!("{}", t.render());
-                println!("\npolicies (a work's own policy overrides its holder's catalogue policy; none means deny):");
+                println!(
+                    "\npolicies (a work's own policy overrides its holder's catalogue policy; none means deny):"
+                );
                 print!("{}", policy_table(&policies).render());
             }
         }
@@ -256,17 +312,29 @@ pub(crate) fn run_work(home: Option<&Path>, cmd: WorkCommand) -> Result<ExitCode
 }
 
 fn policy_table(policies: &[Policy]) -> Table {
-    let mut t = Table::new(&["HOLDER", "SCOPE", "USE", "DECISION", "TERRITORIES", "OFFER / CONDITIONS"]);
+    let mut t = Table::new(&[
+        "HOLDER",
+        "SCOPE",
+        "USE",
+        "DECISION",
+        "TERRITORIES",
+        "OFFER / CONDITIONS",
+    ]);
     for p in policies {
         let offer = match (&p.price, p.term_months, &p.conditions) {
-            (Some(price), term, _) => format!("{price}{}", term.map_or(String::new(), |m| format!(", {m} months"))),
+            (Some(price), term, _) => format!(
+                "{price}{}",
+                term.map_or(String::new(), |m| format!(", {m} months"))
+            ),
             (None, Some(m), _) => format!("{m} months"),
             (None, None, Some(c)) => c.clone(),
             _ => String::new(),
         };
         t.row(vec![
             p.holder.clone(),
-            p.isrc.as_ref().map_or("catalogue".into(), ToString::to_string),
+            p.isrc
+                .as_ref()
+                .map_or("catalogue".into(), ToString::to_string),
             p.use_.to_string(),
             p.decision.to_string(),
             territories_to_string(&p.territories),
@@ -279,13 +347,15 @@ fn policy_table(policies: &[Policy]) -> Table {
 #[derive(Subcommand)]
 pub(crate) enum PolicyCommand {
     /// Sets what a holder says to one use, for one work or (without --work) its whole catalogue.
-    #[command(after_help = "Uses: train-genai, train-ai, tdm-research, voice-likeness, inference-input.\n\
+    #[command(
+        after_help = "Uses: train-genai, train-ai, tdm-research, voice-likeness, inference-input.\n\
         Decisions: deny, licence-required (with an offer), allow (with conditions).\n\
         With no policy the answer is deny; no use implies another.\n\nExamples:\n  \
         fermata policy set --holder indie-records --use train-genai --decision licence-required \\\n      \
         --price per-work:250.00:EUR --term-months 12 --territories WORLD\n  \
         fermata policy set --holder indie-records --work GBAYE6900531 --use train-genai --decision deny\n  \
-        fermata policy set --holder indie-records --use tdm-research --decision allow --conditions \"attribution\"")]
+        fermata policy set --holder indie-records --use tdm-research --decision allow --conditions \"attribution\""
+    )]
     Set {
         /// The holder.
         #[arg(long, value_name = "ID")]
@@ -315,8 +385,10 @@ pub(crate) enum PolicyCommand {
         output: OutputArgs,
     },
     /// Shows a holder's policies, and what each use comes to for its catalogue or one work.
-    #[command(after_help = "Examples:\n  fermata policy show --holder indie-records\n  \
-                            fermata policy show --holder indie-records --work GBAYE6900531 --json")]
+    #[command(
+        after_help = "Examples:\n  fermata policy show --holder indie-records\n  \
+                            fermata policy show --holder indie-records --work GBAYE6900531 --json"
+    )]
     Show {
         /// The holder.
         #[arg(long, value_name = "ID")]
@@ -341,13 +413,27 @@ pub(crate) enum PolicyCommand {
 pub(crate) fn run_policy(home: Option<&Path>, cmd: PolicyCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        PolicyCommand::Set { holder, work, use_, decision, territories, price, term_months, conditions, output } => {
+        PolicyCommand::Set {
+            holder,
+            work,
+            use_,
+            decision,
+            territories,
+            price,
+            term_months,
+            conditions,
+            output,
+        } => {
             let change = PolicyChange {
                 holder: holder.clone(),
                 isrc: work,
                 use_,
                 decision,
-                territories: territories.as_deref().map(parse_territories).transpose()?.unwrap_or_default(),
+                territories: territories
+                    .as_deref()
+                    .map(parse_territories)
+                    .transpose()?
+                    .unwrap_or_default(),
                 price,
                 term_months,
                 conditions,
@@ -356,10 +442,16 @@ pub(crate) fn run_policy(home: Option<&Path>, cmd: PolicyCommand) -> Result<Exit
             // Silence of a co-owner is a no: say so, so nobody expects this policy to clear those works.
             let silent = registry.silent_co_owners(&holder, policy.isrc.as_ref(), policy.use_)?;
             for (isrc, other) in silent.iter().take(20) {
-                eprintln!("note: {isrc} is co-owned by {other}, which has not answered for {} (no policy): the work stays denied until it does", policy.use_);
+                eprintln!(
+                    "note: {isrc} is co-owned by {other}, which has not answered for {} (no policy): the work stays denied until it does",
+                    policy.use_
+                );
             }
             if silent.len() > 20 {
-                eprintln!("note: … and {} more co-owned work(s) whose co-owner has not answered (see `fermata policy show`)", silent.len() - 20);
+                eprintln!(
+                    "note: … and {} more co-owned work(s) whose co-owner has not answered (see `fermata policy show`)",
+                    silent.len() - 20
+                );
             }
             if output.json {
                 print_json(&policy)?;
@@ -367,21 +459,44 @@ pub(crate) fn run_policy(home: Option<&Path>, cmd: PolicyCommand) -> Result<Exit
                 print!("{}", policy_table(std::slice::from_ref(&policy)).render());
             }
         }
-        PolicyCommand::Show { holder, work, developer, territory, date, output } => {
+        PolicyCommand::Show {
+            holder,
+            work,
+            developer,
+            territory,
+            date,
+            output,
+        } => {
             let date = date.unwrap_or_else(fermata_registry::audit::today);
             // The same answer a scan and a licence request get: offers and licences included.
-            let effective = registry.holder_answers(&holder, work.as_ref(), developer.as_deref(), &territory, &date)?;
+            let effective = registry.holder_answers(
+                &holder,
+                work.as_ref(),
+                developer.as_deref(),
+                &territory,
+                &date,
+            )?;
             let policies = registry.policies(&holder)?;
             if output.json {
-                print_json(&json!({"holder": holder, "work": work, "developer": developer, "territory": territory, "date": date,
-                                   "effective": effective, "policies": policies}))?;
+                print_json(
+                    &json!({"holder": holder, "work": work, "developer": developer, "territory": territory, "date": date,
+                                   "effective": effective, "policies": policies}),
+                )?;
             } else {
-                let scope = work.as_ref().map_or("its catalogue".to_string(), |w| w.to_string());
-                let to = developer.as_deref().map_or(String::new(), |d| format!(" to {d}"));
+                let scope = work
+                    .as_ref()
+                    .map_or("its catalogue".to_string(), |w| w.to_string());
+                let to = developer
+                    .as_deref()
+                    .map_or(String::new(), |d| format!(" to {d}"));
                 println!("what {holder} says{to} to each use of {scope} in {territory} on {date}:");
                 let mut t = Table::new(&["USE", "ANSWER", "WHY"]);
                 for e in &effective {
-                    t.row(vec![e.use_.to_string(), e.answer.verdict.to_string(), e.answer.reason.clone()]);
+                    t.row(vec![
+                        e.use_.to_string(),
+                        e.answer.verdict.to_string(),
+                        e.answer.reason.clone(),
+                    ]);
                 }
                 print!("{}", t.render());
                 println!("\npolicies set:");
@@ -395,10 +510,12 @@ pub(crate) fn run_policy(home: Option<&Path>, cmd: PolicyCommand) -> Result<Exit
 #[derive(Subcommand)]
 pub(crate) enum LicenceCommand {
     /// Grants a developer a licence for some works (or the whole catalogue) and one use.
-    #[command(after_help = "Examples:\n  fermata licence grant --holder indie-records --developer acme-ai --use train-genai \\\n      \
+    #[command(
+        after_help = "Examples:\n  fermata licence grant --holder indie-records --developer acme-ai --use train-genai \\\n      \
         --work GBAYE6900531 --work GBAYE6900532 --territories DE,FR --from 2026-01-01 --to 2026-12-31 \\\n      \
         --price per-work:250.00:EUR\n  \
-        fermata licence grant --holder indie-records --developer acme-ai --use train-ai --all-works --from 2026-01-01")]
+        fermata licence grant --holder indie-records --developer acme-ai --use train-ai --all-works --from 2026-01-01"
+    )]
     Grant {
         /// The holder granting it.
         #[arg(long, value_name = "ID")]
@@ -410,7 +527,11 @@ pub(crate) enum LicenceCommand {
         #[arg(long = "use", value_name = "USE")]
         use_: Use,
         /// A work it covers (repeat for several).
-        #[arg(long = "work", value_name = "ISRC", required_unless_present = "all_works")]
+        #[arg(
+            long = "work",
+            value_name = "ISRC",
+            required_unless_present = "all_works"
+        )]
         works: Vec<Isrc>,
         /// Cover every work the holder has a share in, now and later.
         #[arg(long, conflicts_with = "works")]
@@ -434,7 +555,9 @@ pub(crate) enum LicenceCommand {
         output: OutputArgs,
     },
     /// Revokes a licence from now on (scans after this no longer count it).
-    #[command(after_help = "Example:\n  fermata licence revoke lic-000001 --reason \"contract ended\"")]
+    #[command(
+        after_help = "Example:\n  fermata licence revoke lic-000001 --reason \"contract ended\""
+    )]
     Revoke {
         /// The licence id.
         id: String,
@@ -458,7 +581,19 @@ pub(crate) enum LicenceCommand {
 pub(crate) fn run_licence(home: Option<&Path>, cmd: LicenceCommand) -> Result<ExitCode> {
     let (_home, mut registry) = open_home(home)?;
     match cmd {
-        LicenceCommand::Grant { holder, developer, use_, works, all_works, territories, from, to, price, terms, output } => {
+        LicenceCommand::Grant {
+            holder,
+            developer,
+            use_,
+            works,
+            all_works,
+            territories,
+            from,
+            to,
+            price,
+            terms,
+            output,
+        } => {
             if works.is_empty() && !all_works {
                 bail!("name the works with --work ISRC (repeatable) or pass --all-works");
             }
@@ -467,7 +602,11 @@ pub(crate) fn run_licence(home: Option<&Path>, cmd: LicenceCommand) -> Result<Ex
                 developer,
                 use_,
                 works,
-                territories: territories.as_deref().map(parse_territories).transpose()?.unwrap_or_default(),
+                territories: territories
+                    .as_deref()
+                    .map(parse_territories)
+                    .transpose()?
+                    .unwrap_or_default(),
                 valid_from: from.unwrap_or_else(fermata_registry::audit::today),
                 valid_to: to,
                 price,
@@ -488,7 +627,11 @@ pub(crate) fn run_licence(home: Option<&Path>, cmd: LicenceCommand) -> Result<Ex
             if output.json {
                 print_json(&licence)?;
             } else {
-                println!("revoked {} at {}", licence.id, licence.revoked_at.as_deref().unwrap_or_default());
+                println!(
+                    "revoked {} at {}",
+                    licence.id,
+                    licence.revoked_at.as_deref().unwrap_or_default()
+                );
             }
         }
         LicenceCommand::List { party, output } => {
@@ -505,12 +648,26 @@ pub(crate) fn run_licence(home: Option<&Path>, cmd: LicenceCommand) -> Result<Ex
 
 fn licence_table(licences: &[fermata_registry::Licence]) -> Table {
     let today = fermata_registry::audit::today();
-    let mut t = Table::new(&["ID", "HOLDER", "DEVELOPER", "USE", "WORKS", "TERRITORIES", "FROM", "TO", "STATUS"]);
+    let mut t = Table::new(&[
+        "ID",
+        "HOLDER",
+        "DEVELOPER",
+        "USE",
+        "WORKS",
+        "TERRITORIES",
+        "FROM",
+        "TO",
+        "STATUS",
+    ]);
     for l in licences {
         let works = if l.works.is_empty() {
             "all".to_string()
         } else if l.works.len() <= 2 {
-            l.works.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+            l.works
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
         } else {
             format!("{} works", l.works.len())
         };
@@ -537,15 +694,19 @@ pub(crate) enum AuditCommand {
     /// Checks the hash chain of the whole audit log, and that every record (parties, works and
     /// their shares, policies, licences, offers, requests, usage, statements, keys, manifests) is
     /// exactly what the chain's events recorded; names the first bad event or record.
-    #[command(after_help = "Exit status: 0 when the chain and the records are intact, 1 when either is not.\n\n\
+    #[command(
+        after_help = "Exit status: 0 when the chain and the records are intact, 1 when either is not.\n\n\
         Publish the head hash it prints: a later verify that ends in the same head proves\n\
-        nothing before it was changed.\n\nExample:\n  fermata audit verify")]
+        nothing before it was changed.\n\nExample:\n  fermata audit verify"
+    )]
     Verify {
         #[command(flatten)]
         output: OutputArgs,
     },
     /// Shows the history of a work, a party, a licence or a scan (or everything).
-    #[command(after_help = "Examples:\n  fermata audit log --work GBAYE6900531\n  fermata audit log --party acme-ai --json")]
+    #[command(
+        after_help = "Examples:\n  fermata audit log --work GBAYE6900531\n  fermata audit log --party acme-ai --json"
+    )]
     Log {
         /// Events about this work.
         #[arg(long, value_name = "ISRC")]
@@ -577,9 +738,19 @@ pub(crate) fn run_audit(home: Option<&Path>, cmd: AuditCommand) -> Result<ExitCo
             } else {
                 println!("intact: {} events, head {}", report.events, report.head);
             }
-            Ok(if report.first_bad.is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if report.first_bad.is_some() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        AuditCommand::Log { work, party, licence, scan, output } => {
+        AuditCommand::Log {
+            work,
+            party,
+            licence,
+            scan,
+            output,
+        } => {
             let subject = match (work, party, licence, scan) {
                 (Some(w), ..) => Some(format!("work:{w}")),
                 (_, Some(p), ..) => Some(format!("party:{p}")),
@@ -600,14 +771,36 @@ pub(crate) fn run_audit(home: Option<&Path>, cmd: AuditCommand) -> Result<ExitCo
             } else {
                 let mut t = Table::new(&[">SEQ", "AT", "ACTOR", "ACTION", "ABOUT"]);
                 for e in &events {
-                    let about: Vec<&str> = e.subjects.split(' ').filter(|s| subject.as_deref() != Some(*s)).take(4).collect();
-                    let more = e.subjects.split(' ').count().saturating_sub(about.len() + usize::from(subject.is_some()));
-                    let about = if more > 0 { format!("{} (+{more})", about.join(" ")) } else { about.join(" ") };
-                    t.row(vec![e.seq.to_string(), e.at.clone(), e.actor.clone(), e.action.clone(), about]);
+                    let about: Vec<&str> = e
+                        .subjects
+                        .split(' ')
+                        .filter(|s| subject.as_deref() != Some(*s))
+                        .take(4)
+                        .collect();
+                    let more = e
+                        .subjects
+                        .split(' ')
+                        .count()
+                        .saturating_sub(about.len() + usize::from(subject.is_some()));
+                    let about = if more > 0 {
+                        format!("{} (+{more})", about.join(" "))
+                    } else {
+                        about.join(" ")
+                    };
+                    t.row(vec![
+                        e.seq.to_string(),
+                        e.at.clone(),
+                        e.actor.clone(),
+                        e.action.clone(),
+                        about,
+                    ]);
                 }
                 print!("{}", t.render());
                 if events.is_empty() {
-                    eprintln!("no events{}", subject.map_or(String::new(), |s| format!(" about {s}")));
+                    eprintln!(
+                        "no events{}",
+                        subject.map_or(String::new(), |s| format!(" about {s}"))
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)

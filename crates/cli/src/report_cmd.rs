@@ -1,7 +1,7 @@
 //! `fermata report`: transparency reports made from the registry's records.
 
 use crate::registry_cmd::open_home;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use fermata_manifest::Manifest;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,10 @@ use std::process::ExitCode;
 pub(crate) enum ReportCommand {
     /// The public summary of a model's training content (EU AI Act Art. 53(1)(d)), in the AI
     /// Office template's structure, from fermata's records and the provider's declarations.
-    #[command(name = "eu-summary", after_help = "INPUT is a JSON file with what fermata cannot know: provider_name,         provider_contact, authorised_representative, model_version, placed_on_market, model_dependencies,         other_modalities, public_datasets [{name, link}], other_private_datasets, crawled_data, user_data,         synthetic_data, other_sources, illegal_content_measures, and optionally other_information. Every field         is required: write \"none\" where a source was not used. See docs/eu-summary-input.json.\n\nExample:\n          fermata report eu-summary --model my-model --input provider.json --format html --out summary.html")]
+    #[command(
+        name = "eu-summary",
+        after_help = "INPUT is a JSON file with what fermata cannot know: provider_name,         provider_contact, authorised_representative, model_version, placed_on_market, model_dependencies,         other_modalities, public_datasets [{name, link}], other_private_datasets, crawled_data, user_data,         synthetic_data, other_sources, illegal_content_measures, and optionally other_information. Every field         is required: write \"none\" where a source was not used. See docs/eu-summary-input.json.\n\nExample:\n          fermata report eu-summary --model my-model --input provider.json --format html --out summary.html"
+    )]
     EuSummary {
         /// The model.
         #[arg(long, value_name = "NAME")]
@@ -28,10 +31,12 @@ pub(crate) enum ReportCommand {
     },
     /// For a rights holder: a proof for each of its works that it is, or is not, in a model's
     /// latest cleared manifest, in one file, with how to verify them.
-    #[command(after_help = "Writes DIR/proofs.json (every proof) and DIR/HOW-TO-VERIFY.md; without --out, \
+    #[command(
+        after_help = "Writes DIR/proofs.json (every proof) and DIR/HOW-TO-VERIFY.md; without --out, \
         prints the JSON.\nEach proof can be checked with `fermata manifest verify-proof` or with \
         docs/verify_proof.py (Python 3, standard library only).\n\nExample:\n  \
-        fermata report proof --holder indie-records --model demo-model-1 --out ./proofs")]
+        fermata report proof --holder indie-records --model demo-model-1 --out ./proofs"
+    )]
     Proof {
         /// The rights holder.
         #[arg(long, value_name = "ID")]
@@ -48,7 +53,12 @@ pub(crate) enum ReportCommand {
 pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<ExitCode> {
     let (holder, model, out) = match cmd {
         ReportCommand::Proof { holder, model, out } => (holder, model, out),
-        ReportCommand::EuSummary { model, input, format, out } => return run_eu_summary(home, &model, &input, &format, out.as_deref()),
+        ReportCommand::EuSummary {
+            model,
+            input,
+            format,
+            out,
+        } => return run_eu_summary(home, &model, &input, &format, out.as_deref()),
     };
     let (_home, mut registry) = open_home(home)?;
     registry.party(&holder)?;
@@ -59,7 +69,9 @@ pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<Exit
         }
     }
     let Some(record) = latest else {
-        bail!("no cleared manifest for model '{model}': the developer builds one with `fermata manifest build --scan SCAN_ID`");
+        bail!(
+            "no cleared manifest for model '{model}': the developer builds one with `fermata manifest build --scan SCAN_ID`"
+        );
     };
     let text = std::fs::read_to_string(&record.path).with_context(|| {
         if Path::new(&record.path).is_relative() {
@@ -72,20 +84,36 @@ pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<Exit
             format!("cannot read the manifest {}", record.path)
         }
     })?;
-    let manifest = Manifest::from_json(&text).with_context(|| format!("{} is not a usable manifest", record.path))?;
+    let manifest = Manifest::from_json(&text)
+        .with_context(|| format!("{} is not a usable manifest", record.path))?;
     if manifest.merkle.root != record.root {
-        bail!("{} has root {}, but the registry recorded {} for {}: the file was replaced", record.path, manifest.merkle.root, record.root, record.id);
+        bail!(
+            "{} has root {}, but the registry recorded {} for {}: the file was replaced",
+            record.path,
+            manifest.merkle.root,
+            record.root,
+            record.id
+        );
     }
-    let works: Vec<String> = registry.works(Some(&holder))?.into_iter().map(|w| w.isrc.to_string()).collect();
+    let works: Vec<String> = registry
+        .works(Some(&holder))?
+        .into_iter()
+        .map(|w| w.isrc.to_string())
+        .collect();
     let bundle = fermata_report::holder_proofs(&manifest, &holder, &works)?;
     let json = serde_json::to_string_pretty(&bundle)?;
     match out {
         None => println!("{json}"),
         Some(dir) => {
-            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            std::fs::write(dir.join("proofs.json"), &json).with_context(|| format!("cannot write into {}", dir.display()))?;
-            std::fs::write(dir.join("HOW-TO-VERIFY.md"), bundle.explanation("proofs.json"))
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::write(dir.join("proofs.json"), &json)
                 .with_context(|| format!("cannot write into {}", dir.display()))?;
+            std::fs::write(
+                dir.join("HOW-TO-VERIFY.md"),
+                bundle.explanation("proofs.json"),
+            )
+            .with_context(|| format!("cannot write into {}", dir.display()))?;
             eprintln!(
                 "{holder}: {} work(s) in {} of model {model}, {} not; wrote {} and HOW-TO-VERIFY.md",
                 bundle.included,
@@ -103,9 +131,11 @@ pub(crate) enum OutputCommand {
     /// Writes a signed C2PA manifest into generated audio (WAV, MP3, FLAC, M4A): created by an
     /// AI model (trainedAlgorithmicMedia), which model, and its training manifest's root.
     #[cfg(feature = "c2pa")]
-    #[command(after_help = "The certificate file holds the signing certificate then its CA (PEM); the key is         its ES256 private key (PEM, PKCS#8). C2PA refuses self-signed signing certificates; the \
+    #[command(
+        after_help = "The certificate file holds the signing certificate then its CA (PEM); the key is         its ES256 private key (PEM, PKCS#8). C2PA refuses self-signed signing certificates; the \
         signing certificate needs CA:false, keyUsage digitalSignature, an EKU such as emailProtection, \
-        and an authority key identifier.\n\nExample:\n          fermata output label song.wav --model acme-music-1 --training-manifest cleared.json \\\n              --cert chain.pem --key key.pem --out song-labelled.wav")]
+        and an authority key identifier.\n\nExample:\n          fermata output label song.wav --model acme-music-1 --training-manifest cleared.json \\\n              --cert chain.pem --key key.pem --out song-labelled.wav"
+    )]
     Label {
         /// The generated file.
         file: PathBuf,
@@ -130,7 +160,9 @@ pub(crate) enum OutputCommand {
     },
     /// Reads back and checks the C2PA label of audio files.
     #[cfg(feature = "c2pa")]
-    #[command(after_help = "Exit status: 0 when every file carries a valid label, 1 otherwise (missing,         tampered, or unreadable).\n\nExample:\n  fermata output verify song-labelled.wav --json")]
+    #[command(
+        after_help = "Exit status: 0 when every file carries a valid label, 1 otherwise (missing,         tampered, or unreadable).\n\nExample:\n  fermata output verify song-labelled.wav --json"
+    )]
     Verify {
         /// Labelled files.
         #[arg(required = true, value_name = "FILE")]
@@ -139,9 +171,11 @@ pub(crate) enum OutputCommand {
         output: crate::OutputArgs,
     },
     /// Finds registered recordings inside generated audio: which work, where, whose.
-    #[command(after_help = "Exit status: 0 when no registered recording was found in any file, 1 when one \
+    #[command(
+        after_help = "Exit status: 0 when no registered recording was found in any file, 1 when one \
         was (or a file could not be read), 2 when the command could not run.\n\nExamples:\n  \
-        fermata output check generated/*.wav\n  fermata output check --json song.mp3")]
+        fermata output check generated/*.wav\n  fermata output check --json song.mp3"
+    )]
     Check {
         /// Generated audio files.
         #[arg(required = true, value_name = "FILE")]
@@ -155,25 +189,58 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
     let (files, output) = match cmd {
         OutputCommand::Check { files, output } => (files, output),
         #[cfg(feature = "c2pa")]
-        OutputCommand::Label { file, model, out, cert, key, training_manifest, generator } => {
+        OutputCommand::Label {
+            file,
+            model,
+            out,
+            cert,
+            key,
+            training_manifest,
+            generator,
+        } => {
             let training_root = match &training_manifest {
                 Some(path) => {
-                    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-                    Some(Manifest::from_json(&text).with_context(|| format!("{} is not a usable manifest", path.display()))?.merkle.root)
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    Some(
+                        Manifest::from_json(&text)
+                            .with_context(|| {
+                                format!("{} is not a usable manifest", path.display())
+                            })?
+                            .merkle
+                            .root,
+                    )
                 }
                 None => None,
             };
-            let chain = std::fs::read(&cert).with_context(|| format!("cannot read {}", cert.display()))?;
-            let key = std::fs::read(&key).with_context(|| format!("cannot read {}", key.display()))?;
-            let label = fermata_label::Label { model: model.clone(), training_root, generator };
+            let chain =
+                std::fs::read(&cert).with_context(|| format!("cannot read {}", cert.display()))?;
+            let key =
+                std::fs::read(&key).with_context(|| format!("cannot read {}", key.display()))?;
+            let label = fermata_label::Label {
+                model: model.clone(),
+                training_root,
+                generator,
+            };
             fermata_label::label_file(&file, &out, &label, &chain, &key)?;
-            eprintln!("labelled {} as generated by {model}: {}", file.display(), out.display());
+            eprintln!(
+                "labelled {} as generated by {model}: {}",
+                file.display(),
+                out.display()
+            );
             return Ok(ExitCode::SUCCESS);
         }
         #[cfg(feature = "c2pa")]
         OutputCommand::Verify { files, output } => {
             let mut all_ok = true;
-            let mut t = crate::table::Table::new(&["FILE", "LABEL", "AI-GENERATED", "MODEL", "TRAINING ROOT", "SIGNER"]);
+            let mut t = crate::table::Table::new(&[
+                "FILE",
+                "LABEL",
+                "AI-GENERATED",
+                "MODEL",
+                "TRAINING ROOT",
+                "SIGNER",
+            ]);
             for f in &files {
                 match fermata_label::verify_file(f) {
                     Ok(r) => {
@@ -183,43 +250,95 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
                         }
                         t.row(vec![
                             r.file.clone(),
-                            if r.valid { "valid".into() } else { format!("INVALID: {}", r.failures.join("; ")) },
-                            if r.ai_generated { "yes".into() } else { "no".into() },
+                            if r.valid {
+                                "valid".into()
+                            } else {
+                                format!("INVALID: {}", r.failures.join("; "))
+                            },
+                            if r.ai_generated {
+                                "yes".into()
+                            } else {
+                                "no".into()
+                            },
                             r.model.clone().unwrap_or_default(),
                             r.training_root.clone().unwrap_or_default(),
-                            if r.trusted { "trusted".into() } else { "not on a trust list".into() },
+                            if r.trusted {
+                                "trusted".into()
+                            } else {
+                                "not on a trust list".into()
+                            },
                         ]);
                     }
                     Err(e) => {
                         all_ok = false;
                         if output.json {
-                            println!("{}", serde_json::json!({"file": f, "valid": false, "error": e.to_string()}));
+                            println!(
+                                "{}",
+                                serde_json::json!({"file": f, "valid": false, "error": e.to_string()})
+                            );
                         }
-                        t.row(vec![f.display().to_string(), format!("none: {e}"), String::new(), String::new(), String::new(), String::new()]);
+                        t.row(vec![
+                            f.display().to_string(),
+                            format!("none: {e}"),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ]);
                     }
                 }
             }
             if !output.json {
                 print!("{}", t.render());
             }
-            return Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
+            return Ok(if all_ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
         }
     };
     let (home, mut registry) = open_home(home)?;
     let checks = fermata_clearance::check_outputs(&home, &mut registry, &files)?;
-    let flagged = checks.iter().any(|c| !c.matches.is_empty() || c.error.is_some());
+    let flagged = checks
+        .iter()
+        .any(|c| !c.matches.is_empty() || c.error.is_some());
     if output.json {
         for c in &checks {
             println!("{}", serde_json::to_string(c)?);
         }
     } else {
-        let mut t = crate::table::Table::new(&["FILE", "WORK", "TITLE", "HOLDERS", "IN FILE", "IN RECORDING", ">SCORE"]);
+        let mut t = crate::table::Table::new(&[
+            "FILE",
+            "WORK",
+            "TITLE",
+            "HOLDERS",
+            "IN FILE",
+            "IN RECORDING",
+            ">SCORE",
+        ]);
         for c in &checks {
             let file = c.file.display().to_string();
             if let Some(e) = &c.error {
-                t.row(vec![file.clone(), "error".into(), e.clone(), String::new(), String::new(), String::new(), String::new()]);
+                t.row(vec![
+                    file.clone(),
+                    "error".into(),
+                    e.clone(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
             } else if c.matches.is_empty() {
-                t.row(vec![file.clone(), "no registered recording".into(), String::new(), String::new(), String::new(), String::new(), String::new()]);
+                t.row(vec![
+                    file.clone(),
+                    "no registered recording".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]);
             }
             for m in &c.matches {
                 t.row(vec![
@@ -227,7 +346,11 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
                     m.isrc.clone(),
                     format!("{} — {}", m.title, m.artist),
                     m.holders.join(", "),
-                    format!("{}-{}", crate::table::clock(m.start_s), crate::table::clock(m.end_s)),
+                    format!(
+                        "{}-{}",
+                        crate::table::clock(m.start_s),
+                        crate::table::clock(m.end_s)
+                    ),
                     crate::table::clock(m.reference_start_s),
                     m.score.to_string(),
                 ]);
@@ -235,18 +358,24 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
         }
         print!("{}", t.render());
     }
-    Ok(if flagged { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if flagged {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[derive(Subcommand)]
 pub(crate) enum ReservationsCommand {
     /// Writes a holder's reservations as TDMRep and IETF AI-preferences files, from its
     /// catalogue policies and standing offers.
-    #[command(after_help = "Writes tdmrep.json (for /.well-known/), headers.txt (HTTP response headers), \
+    #[command(
+        after_help = "Writes tdmrep.json (for /.well-known/), headers.txt (HTTP response headers), \
         robots.txt (lines to add), content-usage.txt and, when a licence is on offer and --policy-url is \
         given, tdm-policy.json (ODRL, TDMRep profile).\n\nExample:\n  \
         fermata reservations export --holder indie-records --location '/music/*' \\\n      \
-        --policy-url https://indie.example/tdm-policy.json --out ./well-known")]
+        --policy-url https://indie.example/tdm-policy.json --out ./well-known"
+    )]
     Export {
         /// The holder.
         #[arg(long, value_name = "ID")]
@@ -265,10 +394,12 @@ pub(crate) enum ReservationsCommand {
     },
     /// Reads reservation signals as a crawler would: tdmrep.json, HTTP header dumps, HTML pages
     /// and robots.txt files; reports per location whether mining and AI training are reserved.
-    #[command(after_help = "Exit status: 0 when nothing read reserves AI training, 1 when something does \
+    #[command(
+        after_help = "Exit status: 0 when nothing read reserves AI training, 1 when something does \
         (or a file is malformed), 2 when the command could not run.\n\nExamples:\n  \
         fermata reservations check tdmrep.json robots.txt\n  curl -sI https://example.org/song.mp3 > h.txt && \
-        fermata reservations check h.txt --json")]
+        fermata reservations check h.txt --json"
+    )]
     Check {
         /// Files (tdmrep.json, robots.txt, *.html, or anything else as header lines) or http(s)
         /// URLs (their origin's tdmrep.json and robots.txt, and their own headers, are fetched).
@@ -285,15 +416,26 @@ pub(crate) enum ReservationsCommand {
 pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) -> Result<ExitCode> {
     use fermata_report::reservations;
     match cmd {
-        ReservationsCommand::Export { holder, location, policy_url, out, output } => {
+        ReservationsCommand::Export {
+            holder,
+            location,
+            policy_url,
+            out,
+            output,
+        } => {
             let (_home, mut registry) = open_home(home)?;
             let party = registry.party(&holder)?;
             let policies = registry.policies(&holder)?;
             let offers = registry.offers(Some(&holder), false)?;
-            let files = reservations::export(&party, &policies, &offers, &location, policy_url.as_deref());
+            let files =
+                reservations::export(&party, &policies, &offers, &location, policy_url.as_deref());
             if let Some(dir) = &out {
-                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-                let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).with_context(|| format!("cannot write {}", dir.join(name).display()));
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                let write = |name: &str, text: &str| {
+                    std::fs::write(dir.join(name), text)
+                        .with_context(|| format!("cannot write {}", dir.join(name).display()))
+                };
                 write("tdmrep.json", &files.tdmrep_json)?;
                 write("headers.txt", &files.http_headers)?;
                 write("robots.txt", &files.robots_txt)?;
@@ -305,19 +447,41 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
             if output.json {
                 println!("{}", serde_json::to_string(&files)?);
             } else if out.is_none() {
-                println!("== /.well-known/tdmrep.json\n{}\n\n== HTTP headers\n{}\n== robots.txt\n{}", files.tdmrep_json, files.http_headers, files.robots_txt);
+                println!(
+                    "== /.well-known/tdmrep.json\n{}\n\n== HTTP headers\n{}\n== robots.txt\n{}",
+                    files.tdmrep_json, files.http_headers, files.robots_txt
+                );
                 if let Some(p) = &files.odrl_policy {
                     println!("== TDMRep policy (ODRL)\n{p}");
                 }
             } else {
-                eprintln!("wrote tdmrep.json, headers.txt, robots.txt, content-usage.txt{} (AI preferences: {})", if files.odrl_policy.is_some() { ", tdm-policy.json" } else { "" }, reservations::AIPREF_DRAFTS);
+                eprintln!(
+                    "wrote tdmrep.json, headers.txt, robots.txt, content-usage.txt{} (AI preferences: {})",
+                    if files.odrl_policy.is_some() {
+                        ", tdm-policy.json"
+                    } else {
+                        ""
+                    },
+                    reservations::AIPREF_DRAFTS
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
-        ReservationsCommand::Check { files, agent, output } => {
+        ReservationsCommand::Check {
+            files,
+            agent,
+            output,
+        } => {
             let mut any_reserved = false;
             let mut any_error = false;
-            let mut table = crate::table::Table::new(&["FILE", "SOURCE", "LOCATION", "TDM RESERVED", "AI TRAINING", "POLICY"]);
+            let mut table = crate::table::Table::new(&[
+                "FILE",
+                "SOURCE",
+                "LOCATION",
+                "TDM RESERVED",
+                "AI TRAINING",
+                "POLICY",
+            ]);
             let mut fetcher = fermata_clearance::sources::Fetcher::default();
             for file in &files {
                 let name = file.to_string_lossy().to_string();
@@ -327,89 +491,189 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                         Ok(reason) => {
                             any_reserved |= reason.is_some();
                             if output.json {
-                                println!("{}", serde_json::json!({"url": name, "reserved": reason.is_some(), "reason": reason, "error": null}));
+                                println!(
+                                    "{}",
+                                    serde_json::json!({"url": name, "reserved": reason.is_some(), "reason": reason, "error": null})
+                                );
                             }
-                            let verdict = if reason.is_some() { "reserved" } else { "not reserved" };
-                            table.row(vec![name.clone(), "url".into(), "-".into(), verdict.into(), verdict.into(), reason.unwrap_or_default()]);
+                            let verdict = if reason.is_some() {
+                                "reserved"
+                            } else {
+                                "not reserved"
+                            };
+                            table.row(vec![
+                                name.clone(),
+                                "url".into(),
+                                "-".into(),
+                                verdict.into(),
+                                verdict.into(),
+                                reason.unwrap_or_default(),
+                            ]);
                         }
                         Err(e) => {
                             any_error = true;
                             if output.json {
-                                println!("{}", serde_json::json!({"url": name, "reserved": null, "reason": null, "error": e}));
+                                println!(
+                                    "{}",
+                                    serde_json::json!({"url": name, "reserved": null, "reason": null, "error": e})
+                                );
                             }
-                            table.row(vec![name.clone(), "error".into(), e, String::new(), String::new(), String::new()]);
+                            table.row(vec![
+                                name.clone(),
+                                "error".into(),
+                                e,
+                                String::new(),
+                                String::new(),
+                                String::new(),
+                            ]);
                         }
                     }
                     continue;
                 }
                 let result = std::fs::read(file)
                     .map_err(|e| e.to_string())
-                    .and_then(|bytes| if bytes.len() > reservations::MAX_DOCUMENT { Err("file too large".to_string()) } else { Ok(String::from_utf8_lossy(&bytes).into_owned()) })
-                    .and_then(|text| if name.to_ascii_lowercase().ends_with("robots.txt") { reservations::parse_robots(&text, &agent) } else { reservations::parse_any(&name, &text) });
+                    .and_then(|bytes| {
+                        if bytes.len() > reservations::MAX_DOCUMENT {
+                            Err("file too large".to_string())
+                        } else {
+                            Ok(String::from_utf8_lossy(&bytes).into_owned())
+                        }
+                    })
+                    .and_then(|text| {
+                        if name.to_ascii_lowercase().ends_with("robots.txt") {
+                            reservations::parse_robots(&text, &agent)
+                        } else {
+                            reservations::parse_any(&name, &text)
+                        }
+                    });
                 match result {
                     Ok(findings) => {
                         any_reserved |= findings.iter().any(|f| f.reserves_training());
                         if output.json {
-                            println!("{}", serde_json::json!({"file": name, "findings": findings, "error": null}));
+                            println!(
+                                "{}",
+                                serde_json::json!({"file": name, "findings": findings, "error": null})
+                            );
                         }
-                        let yn = |v: Option<bool>| v.map_or("not stated", |r| if r { "reserved" } else { "allowed" }).to_string();
+                        let yn = |v: Option<bool>| {
+                            v.map_or("not stated", |r| if r { "reserved" } else { "allowed" })
+                                .to_string()
+                        };
                         for f in &findings {
-                            table.row(vec![name.clone(), format!("{:?}", f.source), f.location.clone(), yn(f.tdm_reserved), yn(f.ai_training_reserved), f.tdm_policy.clone().unwrap_or_default()]);
+                            table.row(vec![
+                                name.clone(),
+                                format!("{:?}", f.source),
+                                f.location.clone(),
+                                yn(f.tdm_reserved),
+                                yn(f.ai_training_reserved),
+                                f.tdm_policy.clone().unwrap_or_default(),
+                            ]);
                         }
                         if findings.is_empty() {
-                            table.row(vec![name.clone(), "-".into(), "-".into(), "not stated".into(), "not stated".into(), String::new()]);
+                            table.row(vec![
+                                name.clone(),
+                                "-".into(),
+                                "-".into(),
+                                "not stated".into(),
+                                "not stated".into(),
+                                String::new(),
+                            ]);
                         }
                     }
                     Err(e) => {
                         any_error = true;
                         if output.json {
-                            println!("{}", serde_json::json!({"file": name, "findings": [], "error": e}));
+                            println!(
+                                "{}",
+                                serde_json::json!({"file": name, "findings": [], "error": e})
+                            );
                         }
-                        table.row(vec![name.clone(), "error".into(), e, String::new(), String::new(), String::new()]);
+                        table.row(vec![
+                            name.clone(),
+                            "error".into(),
+                            e,
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ]);
                     }
                 }
             }
             if !output.json {
                 print!("{}", table.render());
             }
-            Ok(if any_reserved || any_error { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if any_reserved || any_error {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }
 
-fn run_eu_summary(home: Option<&Path>, model: &str, input: &Path, format: &str, out: Option<&Path>) -> Result<ExitCode> {
+fn run_eu_summary(
+    home: Option<&Path>,
+    model: &str,
+    input: &Path,
+    format: &str,
+    out: Option<&Path>,
+) -> Result<ExitCode> {
     use fermata_registry::Verdict;
-    use fermata_report::eu_summary::{summary, LicensedSource, ProviderInput, RecordedFacts};
+    use fermata_report::eu_summary::{LicensedSource, ProviderInput, RecordedFacts, summary};
     use std::collections::{BTreeMap, BTreeSet};
-    let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {}", input.display()))?;
-    let provider = ProviderInput::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let text = std::fs::read_to_string(input)
+        .with_context(|| format!("cannot read {}", input.display()))?;
+    let provider =
+        ProviderInput::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
     let (_home, mut registry) = open_home(home)?;
     // The latest finished scan of each dataset for this model is what was cleared for training.
     let mut latest: BTreeMap<String, fermata_registry::Scan> = BTreeMap::new();
-    for scan in registry.scans()?.into_iter().filter(|s| s.model == model && s.finished_at.is_some()) {
+    for scan in registry
+        .scans()?
+        .into_iter()
+        .filter(|s| s.model == model && s.finished_at.is_some())
+    {
         latest.insert(scan.dataset.clone(), scan);
     }
     if latest.is_empty() {
-        bail!("no finished scan for model '{model}': the summary is made from the scans of its training data");
+        bail!(
+            "no finished scan for model '{model}': the summary is made from the scans of its training data"
+        );
     }
-    let mut facts = RecordedFacts { model: model.into(), ..Default::default() };
+    let mut facts = RecordedFacts {
+        model: model.into(),
+        ..Default::default()
+    };
     let mut per_holder: BTreeMap<String, (BTreeSet<String>, f64)> = BTreeMap::new();
     let manifests = registry.manifests()?;
     for scan in latest.values() {
         facts.developer = scan.developer.clone();
         facts.scans.push(scan.id.clone());
-        let day = scan.finished_at.as_deref().map(|t| t[..10.min(t.len())].to_string());
+        let day = scan
+            .finished_at
+            .as_deref()
+            .map(|t| t[..10.min(t.len())].to_string());
         if day > facts.latest_acquisition {
             facts.latest_acquisition = day;
         }
-        if let Some(m) = manifests.iter().filter(|m| m.scan_id == scan.id).next_back() {
+        if let Some(m) = manifests
+            .iter()
+            .filter(|m| m.scan_id == scan.id)
+            .next_back()
+        {
             facts.manifests.push((m.id.clone(), m.root.clone()));
         }
         for file in registry.scan_files(&scan.id)? {
             let Some(v) = file.verdict else { continue };
             let hours = file.duration_s / 3600.0;
-            *facts.files_by_verdict.entry(v.verdict.as_str().to_string()).or_default() += 1;
-            *facts.hours_by_verdict.entry(v.verdict.as_str().to_string()).or_default() += hours;
+            *facts
+                .files_by_verdict
+                .entry(v.verdict.as_str().to_string())
+                .or_default() += 1;
+            *facts
+                .hours_by_verdict
+                .entry(v.verdict.as_str().to_string())
+                .or_default() += hours;
             if v.verdict == Verdict::Cleared {
                 facts.cleared_hours += hours;
                 // A file holding several works counts its duration in equal parts to each.
@@ -424,7 +688,14 @@ fn run_eu_summary(home: Option<&Path>, model: &str, input: &Path, format: &str, 
             }
         }
     }
-    facts.licensed = per_holder.into_iter().map(|(holder, (works, hours))| LicensedSource { holder, works: works.len() as u64, hours }).collect();
+    facts.licensed = per_holder
+        .into_iter()
+        .map(|(holder, (works, hours))| LicensedSource {
+            holder,
+            works: works.len() as u64,
+            hours,
+        })
+        .collect();
     facts.reported_hours = registry
         .usage_reports(None)?
         .iter()
@@ -438,7 +709,8 @@ fn run_eu_summary(home: Option<&Path>, model: &str, input: &Path, format: &str, 
         _ => summary.to_markdown(),
     };
     match out {
-        Some(path) => std::fs::write(path, rendered).with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => std::fs::write(path, rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
         None => print!("{rendered}"),
     }
     Ok(ExitCode::SUCCESS)

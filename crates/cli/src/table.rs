@@ -11,7 +11,10 @@ impl Table {
     /// A table with these column names; names starting with '>' are right-aligned (numbers).
     pub(crate) fn new(columns: &[&str]) -> Table {
         Table {
-            header: columns.iter().map(|c| c.trim_start_matches('>').to_string()).collect(),
+            header: columns
+                .iter()
+                .map(|c| c.trim_start_matches('>').to_string())
+                .collect(),
             right_aligned: columns.iter().map(|c| c.starts_with('>')).collect(),
             rows: Vec::new(),
         }
@@ -60,7 +63,10 @@ impl Table {
 /// and paragraph separators (U+2028, U+2029) are written as visible escapes: `\n`, `\r`, `\t`,
 /// `\x1b`, `\u{202e}`. Only tables get this; `--json` output carries the text as it is.
 pub(crate) fn printable(cell: String) -> String {
-    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}');
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    };
     if !cell.chars().any(unsafe_char) {
         return cell;
     }
@@ -70,7 +76,9 @@ pub(crate) fn printable(cell: String) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if unsafe_char(c) && c.is_ascii() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c if unsafe_char(c) && c.is_ascii() => {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)))
+            }
             c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
             c => out.push(c),
         }
@@ -93,25 +101,49 @@ mod tests {
         let mut t = Table::new(&["NAME", ">N"]);
         t.row(vec!["a".into(), "1".into()]);
         t.row(vec!["long name".into(), "100".into()]);
-        assert_eq!(t.render(), "NAME         N\na            1\nlong name  100\n");
+        assert_eq!(
+            t.render(),
+            "NAME         N\na            1\nlong name  100\n"
+        );
         assert_eq!(clock(75.25), "1:15.2");
     }
 
     #[test]
     fn control_characters_in_cells_are_escaped() {
         let mut t = Table::new(&["MODEL", ">N"]);
-        t.row(vec!["evil\u{1b}[2J\rname\u{7f}\u{9b}31m".into(), "1".into()]);
-        t.row(vec!["abc\u{202e}gpj.exe\u{2066}x\u{2069}\n\t".into(), "2".into()]);
+        t.row(vec![
+            "evil\u{1b}[2J\rname\u{7f}\u{9b}31m".into(),
+            "1".into(),
+        ]);
+        t.row(vec![
+            "abc\u{202e}gpj.exe\u{2066}x\u{2069}\n\t".into(),
+            "2".into(),
+        ]);
         t.row(vec!["Ünïcode 音楽".into(), "3".into()]);
         let out = t.render();
-        let bad = |c: char| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c);
+        let bad = |c: char| {
+            c.is_control() && c != '\n'
+                || ('\u{202a}'..='\u{202e}').contains(&c)
+                || ('\u{2066}'..='\u{2069}').contains(&c)
+        };
         assert!(!out.chars().any(bad), "{out:?}");
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 4, "a cell cannot add lines: {out:?}");
-        assert!(lines[1].starts_with("evil\\x1b[2J\\rname\\x7f\\u{9b}31m "), "{out}");
-        assert!(lines[2].starts_with("abc\\u{202e}gpj.exe\\u{2066}x\\u{2069}\\n\\t "), "{out}");
+        assert!(
+            lines[1].starts_with("evil\\x1b[2J\\rname\\x7f\\u{9b}31m "),
+            "{out}"
+        );
+        assert!(
+            lines[2].starts_with("abc\\u{202e}gpj.exe\\u{2066}x\\u{2069}\\n\\t "),
+            "{out}"
+        );
         assert!(lines[3].starts_with("Ünïcode 音楽 "), "{out}");
         // The escapes are counted in the widths: the numbers stay aligned.
-        assert!(lines.iter().all(|l| l.chars().count() == lines[0].chars().count()), "{out}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() == lines[0].chars().count()),
+            "{out}"
+        );
     }
 }

@@ -12,7 +12,12 @@ use std::process::Stdio;
 fn run_into_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
     let (reader, writer) = std::io::pipe().expect("a pipe");
     drop(reader);
-    let out = fermata().args(args).stdout(writer).stderr(Stdio::piped()).output().expect("the fermata binary runs");
+    let out = fermata()
+        .args(args)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the fermata binary runs");
     (out.status.code(), stderr(&out))
 }
 
@@ -22,7 +27,11 @@ fn a_closed_stdout_ends_the_program_quietly() {
     let home = dir.path().join("home");
     let home = path_str(&home);
     // Plain text (println!), JSON (println! behind `?`), and a table.
-    for args in [vec!["--home", home, "init"], vec!["--home", home, "init", "--json"], vec!["--home", home, "party", "list"]] {
+    for args in [
+        vec!["--home", home, "init"],
+        vec!["--home", home, "init", "--json"],
+        vec!["--home", home, "party", "list"],
+    ] {
         let (code, stderr) = run_into_closed_pipe(&args);
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         assert_eq!(stderr, "", "{args:?}");

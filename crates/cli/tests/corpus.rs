@@ -34,7 +34,11 @@ fn corpus() -> Option<Vec<Track>> {
         })
         .filter(|t| t.seconds >= 40.0)
         .collect();
-    assert!(tracks.len() >= 20, "the corpus lists only {} tracks of 40 s or more", tracks.len());
+    assert!(
+        tracks.len() >= 20,
+        "the corpus lists only {} tracks of 40 s or more",
+        tracks.len()
+    );
     Some(tracks)
 }
 
@@ -47,7 +51,17 @@ fn offset(i: usize, max: f64) -> f64 {
 /// Cuts 10 s of `source` from `at` seconds, re-encoded to MP3 at 128 kbit/s, into `out`.
 fn excerpt_mp3(source: &Path, at: f64, out: &Path) {
     let status = std::process::Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-y", "-ss", &at.to_string(), "-t", "10", "-i"])
+        .args([
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-ss",
+            &at.to_string(),
+            "-t",
+            "10",
+            "-i",
+        ])
         .arg(source)
         .args(["-b:a", "128k"])
         .arg(out)
@@ -81,7 +95,13 @@ fn real_music_excerpts_reencoded_unregistered_and_concatenated() {
     let music = dir.path().join("music");
     let ids = link_dir(&music, &registered);
     let index = dir.path().join("idx");
-    let out = run(&["index", "add", "--index", path_str(&index), path_str(&music)]);
+    let out = run(&[
+        "index",
+        "add",
+        "--index",
+        path_str(&index),
+        path_str(&music),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     let q = dir.path().join("q");
@@ -101,7 +121,12 @@ fn real_music_excerpts_reencoded_unregistered_and_concatenated() {
             queries.push((file, None));
         }
     }
-    let mut args = vec!["identify".to_string(), "--index".into(), path_str(&index).into(), "--json".into()];
+    let mut args = vec![
+        "identify".to_string(),
+        "--index".into(),
+        path_str(&index).into(),
+        "--json".into(),
+    ];
     args.extend(queries.iter().map(|(f, _)| path_str(f).to_string()));
     let out = fermata().args(&args).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -110,10 +135,23 @@ fn real_music_excerpts_reencoded_unregistered_and_concatenated() {
     for ((file, expected), result) in queries.iter().zip(&results) {
         match expected {
             Some((id, at)) => {
-                assert!(has_match(&result["matches"], id, *at), "{} should be {id} at {at} s: {result}", file.display());
-                assert_eq!(result["matches"].as_array().unwrap().len(), 1, "only the right track: {result}");
+                assert!(
+                    has_match(&result["matches"], id, *at),
+                    "{} should be {id} at {at} s: {result}",
+                    file.display()
+                );
+                assert_eq!(
+                    result["matches"].as_array().unwrap().len(),
+                    1,
+                    "only the right track: {result}"
+                );
             }
-            None => assert_eq!(result["matches"], serde_json::json!([]), "{} is unregistered: {result}", file.display()),
+            None => assert_eq!(
+                result["matches"],
+                serde_json::json!([]),
+                "{} is unregistered: {result}",
+                file.display()
+            ),
         }
     }
 
@@ -121,21 +159,45 @@ fn real_music_excerpts_reencoded_unregistered_and_concatenated() {
     let rate = 22_050;
     let (a, _) = fermata_audio::decode_to_vec(&registered[1].path, rate).unwrap();
     let (b, _) = fermata_audio::decode_to_vec(&registered[2].path, rate).unwrap();
-    let (at_a, at_b) = (offset(7, registered[1].seconds - 13.0), offset(8, registered[2].seconds - 13.0));
+    let (at_a, at_b) = (
+        offset(7, registered[1].seconds - 13.0),
+        offset(8, registered[2].seconds - 13.0),
+    );
     let mut joined = fermata_audio::degrade::excerpt(&a, rate, at_a, 12.0);
     joined.extend(fermata_audio::degrade::excerpt(&b, rate, at_b, 12.0));
     let wav = q.join("joined.wav");
     fermata_audio::write_wav(&wav, &joined, rate).unwrap();
     let mp3 = q.join("joined.mp3");
     encode(&wav, &mp3, &["-b:a", "128k"]);
-    let out = run(&["identify", "--index", path_str(&index), "--json", path_str(&mp3)]);
+    let out = run(&[
+        "identify",
+        "--index",
+        path_str(&index),
+        "--json",
+        path_str(&mp3),
+    ]);
     let result = &ndjson(&out)[0];
     let matches = result["matches"].as_array().unwrap();
     assert_eq!(matches.len(), 2, "{result}");
     assert!(has_match(&result["matches"], &ids[1], at_a), "{result}");
-    assert!(has_match(&result["matches"], &ids[2], at_b - 12.0), "{result}");
-    assert!(matches[0]["query_start_s"].as_f64().unwrap() < 1.5, "{result}");
-    assert!((matches[0]["query_end_s"].as_f64().unwrap() - 12.0).abs() < 1.5, "{result}");
-    assert!((matches[1]["query_start_s"].as_f64().unwrap() - 12.0).abs() < 1.5, "{result}");
-    assert!((matches[1]["query_end_s"].as_f64().unwrap() - 24.0).abs() < 1.0, "{result}");
+    assert!(
+        has_match(&result["matches"], &ids[2], at_b - 12.0),
+        "{result}"
+    );
+    assert!(
+        matches[0]["query_start_s"].as_f64().unwrap() < 1.5,
+        "{result}"
+    );
+    assert!(
+        (matches[0]["query_end_s"].as_f64().unwrap() - 12.0).abs() < 1.5,
+        "{result}"
+    );
+    assert!(
+        (matches[1]["query_start_s"].as_f64().unwrap() - 12.0).abs() < 1.5,
+        "{result}"
+    );
+    assert!(
+        (matches[1]["query_end_s"].as_f64().unwrap() - 24.0).abs() < 1.0,
+        "{result}"
+    );
 }

@@ -9,7 +9,10 @@ use serde_json::Value;
 
 fn verdict_of<'a>(scan: &'a Value, file: &str) -> &'a str {
     let files = scan["files"].as_array().expect("files");
-    let f = files.iter().find(|f| f["path"] == file).unwrap_or_else(|| panic!("{file} is in the scan: {scan}"));
+    let f = files
+        .iter()
+        .find(|f| f["path"] == file)
+        .unwrap_or_else(|| panic!("{file} is in the scan: {scan}"));
     f["verdict"]["verdict"].as_str().expect("a verdict")
 }
 
@@ -17,24 +20,88 @@ fn verdict_of<'a>(scan: &'a Value, file: &str) -> &'a str {
 fn the_whole_flow_from_import_to_verified_proofs() {
     let (env, tracks) = registered(7);
     // label-a: train-genai needs a licence, except work 3 which it reserves; pub-b allows.
-    env.ok(&["policy", "set", "--holder", "label-a", "--use", "train-genai", "--decision", "licence-required", "--price", "per-work:100:EUR"]);
-    env.ok(&["policy", "set", "--holder", "label-a", "--work", &isrc(3), "--use", "train-genai", "--decision", "deny"]);
-    env.ok(&["policy", "set", "--holder", "pub-b", "--use", "train-genai", "--decision", "allow", "--conditions", "credit"]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "label-a",
+        "--use",
+        "train-genai",
+        "--decision",
+        "licence-required",
+        "--price",
+        "per-work:100:EUR",
+    ]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "label-a",
+        "--work",
+        &isrc(3),
+        "--use",
+        "train-genai",
+        "--decision",
+        "deny",
+    ]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "pub-b",
+        "--use",
+        "train-genai",
+        "--decision",
+        "allow",
+        "--conditions",
+        "credit",
+    ]);
     // Allowing training says nothing about voice likeness.
     let shown = env.json(&["policy", "show", "--holder", "pub-b"]);
-    let voice = shown["effective"].as_array().unwrap().iter().find(|e| e["use"] == "voice-likeness").unwrap();
+    let voice = shown["effective"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["use"] == "voice-likeness")
+        .unwrap();
     assert_eq!(voice["verdict"], "denied");
     assert_eq!(voice["source"], "no-policy");
     // The work-level deny is what `policy show` reports for work 3, whatever the catalogue says.
     let shown = env.json(&["policy", "show", "--holder", "label-a", "--work", &isrc(3)]);
-    let genai = shown["effective"].as_array().unwrap().iter().find(|e| e["use"] == "train-genai").unwrap();
-    assert_eq!((genai["verdict"].as_str(), genai["source"].as_str()), (Some("denied"), Some("work-policy")), "{shown}");
-    let lic = env.json(&["licence", "grant", "--holder", "label-a", "--developer", "dev-x", "--use", "train-genai", "--work", &isrc(1), "--work", &isrc(5), "--from", "2020-01-01"]);
+    let genai = shown["effective"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["use"] == "train-genai")
+        .unwrap();
+    assert_eq!(
+        (genai["verdict"].as_str(), genai["source"].as_str()),
+        (Some("denied"), Some("work-policy")),
+        "{shown}"
+    );
+    let lic = env.json(&[
+        "licence",
+        "grant",
+        "--holder",
+        "label-a",
+        "--developer",
+        "dev-x",
+        "--use",
+        "train-genai",
+        "--work",
+        &isrc(1),
+        "--work",
+        &isrc(5),
+        "--from",
+        "2020-01-01",
+    ]);
     assert_eq!(lic["id"], "lic-000001");
 
     let data = env.path("dataset");
     std::fs::create_dir_all(data.join("sub")).unwrap();
-    let cut = |t: usize, start: f64, len: f64| fermata_audio::degrade::excerpt(&tracks[t], RATE, start, len);
+    let cut = |t: usize, start: f64, len: f64| {
+        fermata_audio::degrade::excerpt(&tracks[t], RATE, start, len)
+    };
     fermata_audio::write_wav(&data.join("w1.wav"), &cut(0, 10.0, 15.0), RATE).unwrap(); // licensed
     fermata_audio::write_wav(&data.join("w2.wav"), &cut(1, 5.0, 15.0), RATE).unwrap(); // licence required
     fermata_audio::write_wav(&data.join("sub/w3.wav"), &cut(2, 5.0, 15.0), RATE).unwrap(); // reserved
@@ -47,15 +114,40 @@ fn the_whole_flow_from_import_to_verified_proofs() {
     mix.extend(cut(6, 2.0, 10.0));
     fermata_audio::write_wav(&data.join("mix-1-7.wav"), &mix, RATE).unwrap(); // cleared + cleared
     write_track(&data.join("unknown.wav"), 999, 15.0);
-    std::fs::write(data.join("broken.mp3"), b"ID3\x04\x00\x00\x00\x00\x00\x00not really mp3").unwrap();
+    std::fs::write(
+        data.join("broken.mp3"),
+        b"ID3\x04\x00\x00\x00\x00\x00\x00not really mp3",
+    )
+    .unwrap();
     let reencoded = ffmpeg().is_some();
     if reencoded {
         fermata_audio::write_wav(&env.path("w7-src.wav"), &cut(6, 12.0, 12.0), RATE).unwrap();
-        encode(&env.path("w7-src.wav"), &data.join("w7.mp3"), &["-b:a", "96k"]);
+        encode(
+            &env.path("w7-src.wav"),
+            &data.join("w7.mp3"),
+            &["-b:a", "96k"],
+        );
     }
 
-    let out = env.run(&["scan", path_str(&data), "--developer", "dev-x", "--model", "m1", "--use", "train-genai", "--territory", "DE", "--json"]);
-    assert_eq!(out.status.code(), Some(1), "a file could not be read, so the exit status is 1: {}", stderr(&out));
+    let out = env.run(&[
+        "scan",
+        path_str(&data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m1",
+        "--use",
+        "train-genai",
+        "--territory",
+        "DE",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a file could not be read, so the exit status is 1: {}",
+        stderr(&out)
+    );
     let scan: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(verdict_of(&scan, "w1.wav"), "cleared");
     assert_eq!(verdict_of(&scan, "w2.wav"), "licence-required");
@@ -70,59 +162,155 @@ fn the_whole_flow_from_import_to_verified_proofs() {
         assert_eq!(verdict_of(&scan, "w7.mp3"), "cleared");
     }
     // The licence-required verdict names the holder and its offer.
-    let w2 = scan["files"].as_array().unwrap().iter().find(|f| f["path"] == "w2.wav").unwrap();
+    let w2 = scan["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "w2.wav")
+        .unwrap();
     let holder = &w2["verdict"]["works"][0]["holders"][0];
     assert_eq!(holder["holder"], "label-a");
     assert_eq!(holder["offer"]["price"]["amount_minor"], 10_000);
     // The mix reports both works.
-    let mix = scan["files"].as_array().unwrap().iter().find(|f| f["path"] == "mix-1-3.wav").unwrap();
+    let mix = scan["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "mix-1-3.wav")
+        .unwrap();
     assert_eq!(mix["verdict"]["works"].as_array().unwrap().len(), 2);
     let scan_id = scan["scan"]["id"].as_str().unwrap().to_string();
     let table = env.run(&["scan", "--show", &scan_id]);
-    assert_eq!(table.status.code(), Some(1), "the unreadable file sets the exit status");
-    assert!(stdout(&table).contains("unidentified"), "{}", stdout(&table));
+    assert_eq!(
+        table.status.code(),
+        Some(1),
+        "the unreadable file sets the exit status"
+    );
+    assert!(
+        stdout(&table).contains("unidentified"),
+        "{}",
+        stdout(&table)
+    );
 
     let manifest_path = env.path("cleared.json");
-    let built = env.json(&["manifest", "build", "--scan", &scan_id, "--out", path_str(&manifest_path)]);
+    let built = env.json(&[
+        "manifest",
+        "build",
+        "--scan",
+        &scan_id,
+        "--out",
+        path_str(&manifest_path),
+    ]);
     let root = built["root"].as_str().unwrap().to_string();
     let tree_size = built["tree_size"].as_u64().unwrap();
     // Leaves: w1, w5, w6, both works of mix-1-7, and w7.mp3 when re-encoding was possible.
     assert_eq!(tree_size, if reencoded { 6 } else { 5 });
 
-    for (work, included) in [(isrc(1), true), (isrc(3), false), (isrc(2), false), ("AAAAA0000000".to_string(), false), ("ZZZZZ9999999".to_string(), false)] {
+    for (work, included) in [
+        (isrc(1), true),
+        (isrc(3), false),
+        (isrc(2), false),
+        ("AAAAA0000000".to_string(), false),
+        ("ZZZZZ9999999".to_string(), false),
+    ] {
         let proof_path = env.path(&format!("proof-{work}.json"));
-        env.ok(&["manifest", "prove", "--manifest", path_str(&manifest_path), "--work", &work, "--out", path_str(&proof_path)]);
-        let proof: Value = serde_json::from_str(&std::fs::read_to_string(&proof_path).unwrap()).unwrap();
+        env.ok(&[
+            "manifest",
+            "prove",
+            "--manifest",
+            path_str(&manifest_path),
+            "--work",
+            &work,
+            "--out",
+            path_str(&proof_path),
+        ]);
+        let proof: Value =
+            serde_json::from_str(&std::fs::read_to_string(&proof_path).unwrap()).unwrap();
         assert_eq!(proof["result"] == "included", included, "{work}: {proof}");
         // The binary's verifier ...
-        let checked = env.json(&["manifest", "verify-proof", "--proof", path_str(&proof_path), "--work", &work, "--root", &root, "--tree-size", &tree_size.to_string()]);
+        let checked = env.json(&[
+            "manifest",
+            "verify-proof",
+            "--proof",
+            path_str(&proof_path),
+            "--work",
+            &work,
+            "--root",
+            &root,
+            "--tree-size",
+            &tree_size.to_string(),
+        ]);
         assert_eq!(checked["valid"], true, "{work}: {checked}");
         // ... which says whose manifest it is: the root commits to that too.
-        assert_eq!((checked["manifest"]["scan"]["developer"].as_str(), checked["manifest"]["scan"]["model"].as_str()), (Some("dev-x"), Some("m1")), "{checked}");
+        assert_eq!(
+            (
+                checked["manifest"]["scan"]["developer"].as_str(),
+                checked["manifest"]["scan"]["model"].as_str()
+            ),
+            (Some("dev-x"), Some("m1")),
+            "{checked}"
+        );
         // ... and an independent one written from the documented encoding.
-        assert!(independent::verify(&proof, &root), "{work}: the independent verifier rejects {proof}");
+        assert!(
+            independent::verify(&proof, &root),
+            "{work}: the independent verifier rejects {proof}"
+        );
         // A wrong root fails both.
         let wrong = "ab".repeat(32);
-        let out = env.run(&["manifest", "verify-proof", "--proof", path_str(&proof_path), "--root", &wrong]);
+        let out = env.run(&[
+            "manifest",
+            "verify-proof",
+            "--proof",
+            path_str(&proof_path),
+            "--root",
+            &wrong,
+        ]);
         assert_eq!(out.status.code(), Some(1));
         assert!(!independent::verify(&proof, &wrong));
     }
 
     // A genuine proof of absence with the ISRC respelt must not pass for the present work 1.
-    let mut forged: Value = serde_json::from_str(&std::fs::read_to_string(env.path(&format!("proof-{}.json", isrc(3)))).unwrap()).unwrap();
+    let mut forged: Value = serde_json::from_str(
+        &std::fs::read_to_string(env.path(&format!("proof-{}.json", isrc(3)))).unwrap(),
+    )
+    .unwrap();
     forged["isrc"] = Value::String(isrc(1).to_lowercase());
     std::fs::write(env.path("forged.json"), forged.to_string()).unwrap();
-    let out = env.run(&["manifest", "verify-proof", "--proof", path_str(&env.path("forged.json")), "--root", &root]);
+    let out = env.run(&[
+        "manifest",
+        "verify-proof",
+        "--proof",
+        path_str(&env.path("forged.json")),
+        "--root",
+        &root,
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(!independent::verify(&forged, &root));
 
     // A tampered manifest is refused, whichever field was changed, and the part is named.
-    let original: Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let original: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
     for (pointer, value, part) in [
-        ("/entries/0/clearance", serde_json::json!(["lic-999999"]), "entries"),
-        ("/entries/0/title", serde_json::json!("Another title"), "entries"),
-        ("/entries/0/path", serde_json::json!("elsewhere.wav"), "entries"),
-        ("/entries/0/holders", serde_json::json!(["someone-else"]), "entries"),
+        (
+            "/entries/0/clearance",
+            serde_json::json!(["lic-999999"]),
+            "entries",
+        ),
+        (
+            "/entries/0/title",
+            serde_json::json!("Another title"),
+            "entries",
+        ),
+        (
+            "/entries/0/path",
+            serde_json::json!("elsewhere.wav"),
+            "entries",
+        ),
+        (
+            "/entries/0/holders",
+            serde_json::json!(["someone-else"]),
+            "entries",
+        ),
         ("/scan/developer", serde_json::json!("dev-y"), "header"),
         ("/scan/model", serde_json::json!("m2"), "header"),
         ("/scan/use", serde_json::json!("voice-likeness"), "header"),
@@ -131,22 +319,55 @@ fn the_whole_flow_from_import_to_verified_proofs() {
         let mut m = original.clone();
         *m.pointer_mut(pointer).unwrap() = value;
         std::fs::write(env.path("tampered.json"), m.to_string()).unwrap();
-        let out = env.run(&["manifest", "prove", "--manifest", path_str(&env.path("tampered.json")), "--work", &isrc(1)]);
+        let out = env.run(&[
+            "manifest",
+            "prove",
+            "--manifest",
+            path_str(&env.path("tampered.json")),
+            "--work",
+            &isrc(1),
+        ]);
         assert_eq!(out.status.code(), Some(2), "{pointer}");
-        assert!(stderr(&out).contains("changed after it was built") && stderr(&out).contains(part), "{pointer}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("changed after it was built") && stderr(&out).contains(part),
+            "{pointer}: {}",
+            stderr(&out)
+        );
     }
 
     // Revoking the licence: a new scan no longer clears w1.
     env.ok(&["licence", "revoke", "lic-000001", "--reason", "ended"]);
-    let out = env.run(&["scan", path_str(&data), "--developer", "dev-x", "--model", "m1", "--use", "train-genai", "--territory", "DE", "--json"]);
+    let out = env.run(&[
+        "scan",
+        path_str(&data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m1",
+        "--use",
+        "train-genai",
+        "--territory",
+        "DE",
+        "--json",
+    ]);
     let rescan: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_ne!(rescan["scan"]["id"], scan_id);
     assert_eq!(verdict_of(&rescan, "w1.wav"), "licence-required");
 
     // The history of work 1 tells the story; the chain is intact.
     let log = env.json(&["audit", "log", "--work", &isrc(1)]);
-    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    for a in ["work.registered", "licence.granted", "scan.finished", "licence.revoked"] {
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "work.registered",
+        "licence.granted",
+        "scan.finished",
+        "licence.revoked",
+    ] {
         assert!(actions.contains(&a), "{a} in {actions:?}");
     }
     let verified = env.json(&["audit", "verify"]);
@@ -157,18 +378,58 @@ fn the_whole_flow_from_import_to_verified_proofs() {
 fn import_is_idempotent_and_conflicts_are_reported() {
     let (env, _) = registered(7);
     let before = env.json(&["audit", "verify"])["events"].as_u64().unwrap();
-    let again = env.json(&["catalog", "import", "--holder", "label-a", path_str(&label_csv(&env)), "--audio", path_str(&env.path("audio"))]);
-    assert_eq!(again["outcome"]["registry"]["added"].as_array().unwrap().len(), 0);
+    let again = env.json(&[
+        "catalog",
+        "import",
+        "--holder",
+        "label-a",
+        path_str(&label_csv(&env)),
+        "--audio",
+        path_str(&env.path("audio")),
+    ]);
+    assert_eq!(
+        again["outcome"]["registry"]["added"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
     assert_eq!(again["outcome"]["registry"]["unchanged"], 5);
     assert_eq!(again["outcome"]["tracks_added"], 0);
-    assert_eq!(env.json(&["audit", "verify"])["events"].as_u64().unwrap(), before, "a rerun records nothing");
+    assert_eq!(
+        env.json(&["audit", "verify"])["events"].as_u64().unwrap(),
+        before,
+        "a rerun records nothing"
+    );
 
     // Another label claims work 1: reported, not merged.
-    env.ok(&["party", "add", "label-c", "--kind", "label", "--name", "Label C"]);
-    std::fs::write(env.path("c.csv"), format!("isrc,title,artist,audio\n{},Other Title,Other,{}.wav\n", isrc(1), isrc(1))).unwrap();
-    let out = env.run(&["catalog", "import", "--holder", "label-c", path_str(&env.path("c.csv")), "--audio", path_str(&env.path("audio"))]);
+    env.ok(&[
+        "party", "add", "label-c", "--kind", "label", "--name", "Label C",
+    ]);
+    std::fs::write(
+        env.path("c.csv"),
+        format!(
+            "isrc,title,artist,audio\n{},Other Title,Other,{}.wav\n",
+            isrc(1),
+            isrc(1)
+        ),
+    )
+    .unwrap();
+    let out = env.run(&[
+        "catalog",
+        "import",
+        "--holder",
+        "label-c",
+        path_str(&env.path("c.csv")),
+        "--audio",
+        path_str(&env.path("audio")),
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("label-a") && stdout(&out).contains("conflict"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("label-a") && stdout(&out).contains("conflict"),
+        "{}",
+        stdout(&out)
+    );
     let work = env.json(&["work", "show", &isrc(1)]);
     assert_eq!(work["work"]["registrant"], "label-a");
     assert_eq!(work["work"]["title"], "Song 1");
@@ -176,7 +437,12 @@ fn import_is_idempotent_and_conflicts_are_reported() {
     assert_eq!(listed.as_array().unwrap().len(), 0);
     // The co-owned work is listed for both holders.
     let pub_works = env.json(&["work", "list", "--holder", "pub-b"]);
-    let isrcs: Vec<&str> = pub_works.as_array().unwrap().iter().map(|w| w["isrc"].as_str().unwrap()).collect();
+    let isrcs: Vec<&str> = pub_works
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["isrc"].as_str().unwrap())
+        .collect();
     assert_eq!(isrcs, vec![isrc(5), isrc(6), isrc(7)]);
 }
 
@@ -195,7 +461,16 @@ fn malformed_catalogues_are_rejected_with_line_numbers_and_nothing_imported() {
         isrc(3)
     );
     std::fs::write(env.path("bad.csv"), csv).unwrap();
-    let out = env.run(&["catalog", "import", "--holder", "label-a", path_str(&env.path("bad.csv")), "--audio", path_str(&audio), "--json"]);
+    let out = env.run(&[
+        "catalog",
+        "import",
+        "--holder",
+        "label-a",
+        path_str(&env.path("bad.csv")),
+        "--audio",
+        path_str(&audio),
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(report["outcome"]["result"], "rejected");
@@ -203,31 +478,95 @@ fn malformed_catalogues_are_rejected_with_line_numbers_and_nothing_imported() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["line"].as_u64().unwrap(), p["field"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["field"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert_eq!(problems, vec![(3, "isrc".into()), (4, "title".into()), (4, "shares".into())]);
+    assert_eq!(
+        problems,
+        vec![
+            (3, "isrc".into()),
+            (4, "title".into()),
+            (4, "shares".into())
+        ]
+    );
     assert_eq!(env.json(&["work", "list"]).as_array().unwrap().len(), 0);
 
     // Once the rows parse, a missing audio file is reported by line too.
-    let csv = format!("isrc,title,artist,audio\n{},One,Band,{}.wav\n{},Four,Band,missing.wav\n", isrc(1), isrc(1), isrc(3));
+    let csv = format!(
+        "isrc,title,artist,audio\n{},One,Band,{}.wav\n{},Four,Band,missing.wav\n",
+        isrc(1),
+        isrc(1),
+        isrc(3)
+    );
     std::fs::write(env.path("bad2.csv"), csv).unwrap();
-    let out = env.run(&["catalog", "import", "--holder", "label-a", path_str(&env.path("bad2.csv")), "--audio", path_str(&audio)]);
+    let out = env.run(&[
+        "catalog",
+        "import",
+        "--holder",
+        "label-a",
+        path_str(&env.path("bad2.csv")),
+        "--audio",
+        path_str(&audio),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("missing.wav"), "{}", stdout(&out));
-    assert!(stderr(&out).contains("nothing was imported"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was imported"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(env.json(&["work", "list"]).as_array().unwrap().len(), 0);
 
     // DDEX: bad elements are reported with their lines; unknown controllers name the fix.
-    let xml = std::fs::read_to_string(publisher_ddex(&env)).unwrap().replace(&isrc(6), "ZZTST2600X06").replace("Publisher B", "Nobody");
+    let xml = std::fs::read_to_string(publisher_ddex(&env))
+        .unwrap()
+        .replace(&isrc(6), "ZZTST2600X06")
+        .replace("Publisher B", "Nobody");
     std::fs::write(env.path("bad.xml"), xml).unwrap();
-    let out = env.run(&["catalog", "import", "--holder", "pub-b", path_str(&env.path("bad.xml")), "--audio", path_str(&audio), "--json"]);
+    let out = env.run(&[
+        "catalog",
+        "import",
+        "--holder",
+        "pub-b",
+        path_str(&env.path("bad.xml")),
+        "--audio",
+        path_str(&audio),
+        "--json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let problems = report["outcome"]["problems"].as_array().unwrap();
-    assert!(problems.iter().any(|p| p["field"] == "ISRC" && p["line"] == 5), "{report}");
-    assert!(problems.iter().any(|p| p["reason"].as_str().unwrap().contains("fermata party add")), "{report}");
-    std::fs::write(env.path("broken.xml"), "<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/43\">\n<ResourceList>\n</Oops>").unwrap();
-    let out = env.run(&["catalog", "import", "--holder", "pub-b", path_str(&env.path("broken.xml")), "--audio", path_str(&audio), "--json"]);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["field"] == "ISRC" && p["line"] == 5),
+        "{report}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["reason"].as_str().unwrap().contains("fermata party add")),
+        "{report}"
+    );
+    std::fs::write(
+        env.path("broken.xml"),
+        "<ern:NewReleaseMessage xmlns:ern=\"http://ddex.net/xml/ern/43\">\n<ResourceList>\n</Oops>",
+    )
+    .unwrap();
+    let out = env.run(&[
+        "catalog",
+        "import",
+        "--holder",
+        "pub-b",
+        path_str(&env.path("broken.xml")),
+        "--audio",
+        path_str(&audio),
+        "--json",
+    ]);
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(report["outcome"]["problems"][0]["line"], 3, "{report}");
     assert_eq!(env.json(&["work", "list"]).as_array().unwrap().len(), 0);
@@ -238,14 +577,106 @@ fn registry_commands_refuse_bad_input_with_a_clear_message() {
     let env = Env::new();
     parties(&env);
     let cases: &[(&[&str], &str)] = &[
-        (&["party", "add", "label-a", "--kind", "label", "--name", "Again"], "already exists"),
-        (&["party", "add", "Bad Id", "--kind", "label", "--name", "X"], "lower-case"),
-        (&["policy", "set", "--holder", "dev-x", "--use", "train-genai", "--decision", "allow"], "not a rights holder"),
-        (&["policy", "set", "--holder", "label-a", "--use", "train-genai", "--decision", "deny", "--price", "per-work:1:EUR"], "licence-required"),
-        (&["policy", "set", "--holder", "label-a", "--use", "train-genai", "--decision", "allow", "--territories", "XX"], "ISO 3166"),
-        (&["licence", "grant", "--holder", "label-a", "--developer", "pub-b", "--use", "train-genai", "--all-works"], "not an AI developer"),
-        (&["licence", "grant", "--holder", "label-a", "--developer", "dev-x", "--use", "train-genai", "--work", "ZZTST2600001"], "no work"),
-        (&["licence", "grant", "--holder", "label-a", "--developer", "dev-x", "--use", "train-genai", "--all-works", "--from", "2026-02-01", "--to", "2026-01-01"], "end before it starts"),
+        (
+            &[
+                "party", "add", "label-a", "--kind", "label", "--name", "Again",
+            ],
+            "already exists",
+        ),
+        (
+            &["party", "add", "Bad Id", "--kind", "label", "--name", "X"],
+            "lower-case",
+        ),
+        (
+            &[
+                "policy",
+                "set",
+                "--holder",
+                "dev-x",
+                "--use",
+                "train-genai",
+                "--decision",
+                "allow",
+            ],
+            "not a rights holder",
+        ),
+        (
+            &[
+                "policy",
+                "set",
+                "--holder",
+                "label-a",
+                "--use",
+                "train-genai",
+                "--decision",
+                "deny",
+                "--price",
+                "per-work:1:EUR",
+            ],
+            "licence-required",
+        ),
+        (
+            &[
+                "policy",
+                "set",
+                "--holder",
+                "label-a",
+                "--use",
+                "train-genai",
+                "--decision",
+                "allow",
+                "--territories",
+                "XX",
+            ],
+            "ISO 3166",
+        ),
+        (
+            &[
+                "licence",
+                "grant",
+                "--holder",
+                "label-a",
+                "--developer",
+                "pub-b",
+                "--use",
+                "train-genai",
+                "--all-works",
+            ],
+            "not an AI developer",
+        ),
+        (
+            &[
+                "licence",
+                "grant",
+                "--holder",
+                "label-a",
+                "--developer",
+                "dev-x",
+                "--use",
+                "train-genai",
+                "--work",
+                "ZZTST2600001",
+            ],
+            "no work",
+        ),
+        (
+            &[
+                "licence",
+                "grant",
+                "--holder",
+                "label-a",
+                "--developer",
+                "dev-x",
+                "--use",
+                "train-genai",
+                "--all-works",
+                "--from",
+                "2026-02-01",
+                "--to",
+                "2026-01-01",
+            ],
+            "end before it starts",
+        ),
         (&["licence", "revoke", "lic-000042"], "no licence"),
         (&["work", "show", "ZZTST2600001"], "fermata catalog import"),
         (&["scan", "--show", "scan-000009"], "no scan"),
@@ -256,16 +687,39 @@ fn registry_commands_refuse_bad_input_with_a_clear_message() {
         assert!(stderr(&out).contains(wanted), "{args:?}: {}", stderr(&out));
     }
     // Bad values are refused by the parser with the accepted ones listed.
-    let out = env.run(&["policy", "set", "--holder", "label-a", "--use", "train-everything", "--decision", "allow"]);
+    let out = env.run(&[
+        "policy",
+        "set",
+        "--holder",
+        "label-a",
+        "--use",
+        "train-everything",
+        "--decision",
+        "allow",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("train-genai"), "{}", stderr(&out));
     // A home that does not exist says to run init.
-    let out = fermata().args(["--home", path_str(&env.path("nowhere")), "party", "list"]).output().unwrap();
+    let out = fermata()
+        .args(["--home", path_str(&env.path("nowhere")), "party", "list"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("fermata init"), "{}", stderr(&out));
     // FERMATA_HOME works as --home does.
-    let out = fermata().env("FERMATA_HOME", env.home()).args(["party", "list", "--json"]).output().unwrap();
-    assert_eq!(serde_json::from_str::<Value>(&stdout(&out)).unwrap().as_array().unwrap().len(), 3);
+    let out = fermata()
+        .env("FERMATA_HOME", env.home())
+        .args(["party", "list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&out))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 /// Copies the home, applies `tamper` to the copy's database, and returns `audit verify`.
@@ -273,37 +727,85 @@ fn verify_after(env: &Env, name: &str, tamper: &str) -> (Option<i32>, Value) {
     let copy = env.path(name);
     std::fs::create_dir_all(&copy).unwrap();
     // Checkpoint so that the copy holds everything (the WAL is folded into the main file).
-    env.db().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
-    std::fs::copy(env.home().join("registry.sqlite"), copy.join("registry.sqlite")).unwrap();
+    env.db()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+        .unwrap();
+    std::fs::copy(
+        env.home().join("registry.sqlite"),
+        copy.join("registry.sqlite"),
+    )
+    .unwrap();
     let db = rusqlite::Connection::open(copy.join("registry.sqlite")).unwrap();
     db.execute_batch(tamper).unwrap();
     drop(db);
-    let out = fermata().args(["--home", path_str(&copy), "audit", "verify", "--json"]).output().unwrap();
-    (out.status.code(), serde_json::from_str(&stdout(&out)).unwrap())
+    let out = fermata()
+        .args(["--home", path_str(&copy), "audit", "verify", "--json"])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        serde_json::from_str(&stdout(&out)).unwrap(),
+    )
 }
 
 #[test]
 fn audit_tampering_is_caught_and_the_first_bad_event_named() {
     let env = Env::new();
     parties(&env);
-    env.ok(&["party", "add", "label-d", "--kind", "label", "--name", "Label D"]);
-    env.ok(&["policy", "set", "--holder", "label-a", "--use", "train-genai", "--decision", "deny"]);
-    env.ok(&["policy", "set", "--holder", "pub-b", "--use", "train-ai", "--decision", "allow"]);
+    env.ok(&[
+        "party", "add", "label-d", "--kind", "label", "--name", "Label D",
+    ]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "label-a",
+        "--use",
+        "train-genai",
+        "--decision",
+        "deny",
+    ]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "pub-b",
+        "--use",
+        "train-ai",
+        "--decision",
+        "allow",
+    ]);
     let intact = env.json(&["audit", "verify"]);
     assert_eq!(intact["events"], 6);
     assert!(intact["first_bad"].is_null());
 
     // Edited: event 3's payload changed.
-    let (code, r) = verify_after(&env, "edited", "UPDATE audit SET payload = replace(payload, 'Developer X', 'Someone') WHERE seq = 3;");
+    let (code, r) = verify_after(
+        &env,
+        "edited",
+        "UPDATE audit SET payload = replace(payload, 'Developer X', 'Someone') WHERE seq = 3;",
+    );
     assert_eq!(code, Some(1));
     assert_eq!(r["first_bad"]["seq"], 3);
-    assert!(r["first_bad"]["reason"].as_str().unwrap().contains("edited"), "{r}");
+    assert!(
+        r["first_bad"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("edited"),
+        "{r}"
+    );
 
     // Deleted: event 3 removed.
     let (code, r) = verify_after(&env, "deleted", "DELETE FROM audit WHERE seq = 3;");
     assert_eq!(code, Some(1));
     assert_eq!(r["first_bad"]["seq"], 4);
-    assert!(r["first_bad"]["reason"].as_str().unwrap().contains("deleted"), "{r}");
+    assert!(
+        r["first_bad"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("deleted"),
+        "{r}"
+    );
 
     // Inserted: a forged event squeezed in as 3, the rest renumbered.
     let (code, r) = verify_after(
@@ -317,19 +819,35 @@ fn audit_tampering_is_caught_and_the_first_bad_event_named() {
     assert_eq!(r["first_bad"]["seq"], 3, "{r}");
 
     // Reordered: events 4 and 5 swapped.
-    let (code, r) = verify_after(&env, "reordered", "UPDATE audit SET seq = 100 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 100;");
+    let (code, r) = verify_after(
+        &env,
+        "reordered",
+        "UPDATE audit SET seq = 100 WHERE seq = 4; UPDATE audit SET seq = 4 WHERE seq = 5; UPDATE audit SET seq = 5 WHERE seq = 100;",
+    );
     assert_eq!(code, Some(1));
     assert_eq!(r["first_bad"]["seq"], 4, "{r}");
 
     // A row edited, not an event: label-a's deny flipped to allow. Event 5 recorded the policy.
-    let (code, r) = verify_after(&env, "flipped", "UPDATE policies SET decision = 'allow' WHERE holder = 'label-a';");
+    let (code, r) = verify_after(
+        &env,
+        "flipped",
+        "UPDATE policies SET decision = 'allow' WHERE holder = 'label-a';",
+    );
     assert_eq!(code, Some(1));
     assert_eq!(r["first_bad"]["seq"], 5, "{r}");
-    assert_eq!(r["first_bad"]["record"], "policy:label-a/*/train-genai", "{r}");
-    let out = fermata().args(["--home", path_str(&env.path("flipped")), "audit", "verify"]).output().unwrap();
+    assert_eq!(
+        r["first_bad"]["record"], "policy:label-a/*/train-genai",
+        "{r}"
+    );
+    let out = fermata()
+        .args(["--home", path_str(&env.path("flipped")), "audit", "verify"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("BROKEN at event 5: policy label-a/*/train-genai differs from what event #5 recorded"),
+        stdout(&out).contains(
+            "BROKEN at event 5: policy label-a/*/train-genai differs from what event #5 recorded"
+        ),
         "{}",
         stdout(&out)
     );
@@ -342,14 +860,33 @@ fn audit_tampering_is_caught_and_the_first_bad_event_named() {
          VALUES ('label-d', '', 'train-genai', 'allow', '', '2026-01-01T00:00:00Z');",
     );
     assert_eq!(code, Some(1));
-    assert_eq!(r["first_bad"]["record"], "policy:label-d/*/train-genai", "{r}");
-    assert!(r["first_bad"]["reason"].as_str().unwrap().contains("not recorded by any event"), "{r}");
+    assert_eq!(
+        r["first_bad"]["record"], "policy:label-d/*/train-genai",
+        "{r}"
+    );
+    assert!(
+        r["first_bad"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not recorded by any event"),
+        "{r}"
+    );
 
     // A party's row deleted (the foreign keys of the file do not stop a direct edit).
-    let (code, r) = verify_after(&env, "party-gone", "PRAGMA foreign_keys = OFF; DELETE FROM parties WHERE id = 'label-d';");
+    let (code, r) = verify_after(
+        &env,
+        "party-gone",
+        "PRAGMA foreign_keys = OFF; DELETE FROM parties WHERE id = 'label-d';",
+    );
     assert_eq!(code, Some(1));
     assert_eq!(r["first_bad"]["seq"], 4, "{r}");
-    assert!(r["first_bad"]["reason"].as_str().unwrap().contains("party label-d is missing"), "{r}");
+    assert!(
+        r["first_bad"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("party label-d is missing"),
+        "{r}"
+    );
 
     // The original is untouched.
     assert!(env.json(&["audit", "verify"])["first_bad"].is_null());
@@ -358,7 +895,16 @@ fn audit_tampering_is_caught_and_the_first_bad_event_named() {
 #[test]
 fn a_killed_scan_resumes_without_redoing_finished_files() {
     let (env, tracks) = registered(7);
-    env.ok(&["policy", "set", "--holder", "label-a", "--use", "train-genai", "--decision", "allow"]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "label-a",
+        "--use",
+        "train-genai",
+        "--decision",
+        "allow",
+    ]);
     let data = env.path("big-dataset");
     std::fs::create_dir_all(&data).unwrap();
     let files = 90;
@@ -367,22 +913,55 @@ fn a_killed_scan_resumes_without_redoing_finished_files() {
         let clip = fermata_audio::degrade::excerpt(&tracks[t], RATE, (i % 20) as f64, 20.0);
         fermata_audio::write_wav(&data.join(format!("clip-{i:03}.wav")), &clip, RATE).unwrap();
     }
-    let args = ["scan", path_str(&data), "--developer", "dev-x", "--model", "m", "--use", "train-genai", "--territory", "FR", "--save-every", "1"];
-    let mut child = fermata().arg("--home").arg(env.home()).args(args).arg("--json").stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let args = [
+        "scan",
+        path_str(&data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m",
+        "--use",
+        "train-genai",
+        "--territory",
+        "FR",
+        "--save-every",
+        "1",
+    ];
+    let mut child = fermata()
+        .arg("--home")
+        .arg(env.home())
+        .args(args)
+        .arg("--json")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     // Kill it as soon as a few files are saved.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
-        let saved: i64 = env.db().query_row("SELECT count(*) FROM scan_files", [], |r| r.get(0)).unwrap_or(0);
+        let saved: i64 = env
+            .db()
+            .query_row("SELECT count(*) FROM scan_files", [], |r| r.get(0))
+            .unwrap_or(0);
         if saved >= 5 || child.try_wait().unwrap().is_some() {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "the scan saved nothing in time");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scan saved nothing in time"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let saved: i64 = env.db().query_row("SELECT count(*) FROM scan_files", [], |r| r.get(0)).unwrap();
-    assert!(saved >= 5 && saved < files as i64, "killed mid-scan with {saved} of {files} saved");
+    let saved: i64 = env
+        .db()
+        .query_row("SELECT count(*) FROM scan_files", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        saved >= 5 && saved < files as i64,
+        "killed mid-scan with {saved} of {files} saved"
+    );
 
     let out = env.run(&[&args[..], &["--json"]].concat());
     assert!(out.status.success(), "{}", stderr(&out));
@@ -390,13 +969,26 @@ fn a_killed_scan_resumes_without_redoing_finished_files() {
     let scan: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(scan["resumed"], true);
     assert_eq!(scan["already_done"].as_i64().unwrap(), saved);
-    assert_eq!(scan["identified_now"].as_i64().unwrap(), files as i64 - saved);
+    assert_eq!(
+        scan["identified_now"].as_i64().unwrap(),
+        files as i64 - saved
+    );
     assert_eq!(scan["files"].as_array().unwrap().len(), files);
-    let cleared = scan["summary"]["verdicts"].as_array().unwrap().iter().find(|v| v["verdict"] == "cleared").unwrap();
+    let cleared = scan["summary"]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["verdict"] == "cleared")
+        .unwrap();
     // Works 1-4 belong to label-a alone (allowed); work 5 is co-owned with pub-b (no policy: denied);
     // works 6 and 7 are pub-b's (denied).
     let expected_cleared = (0..files).filter(|i| i % tracks.len() < 4).count();
-    assert_eq!(cleared["files"].as_u64().unwrap() as usize, expected_cleared, "{}", scan["summary"]);
+    assert_eq!(
+        cleared["files"].as_u64().unwrap() as usize,
+        expected_cleared,
+        "{}",
+        scan["summary"]
+    );
     // Only one scan was made.
     assert_eq!(env.json(&["scan", "--list"]).as_array().unwrap().len(), 1);
 }
@@ -410,19 +1002,56 @@ fn ctrl_c_during_a_scan_saves_and_the_rerun_finishes() {
         let clip = fermata_audio::degrade::excerpt(&tracks[i % 7], RATE, 3.0, 25.0);
         fermata_audio::write_wav(&data.join(format!("c{i:02}.wav")), &clip, RATE).unwrap();
     }
-    let args = ["scan", path_str(&data), "--developer", "dev-x", "--model", "m", "--use", "train-ai", "--territory", "US", "--save-every", "1"];
-    let child = fermata().arg("--home").arg(env.home()).args(args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let args = [
+        "scan",
+        path_str(&data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m",
+        "--use",
+        "train-ai",
+        "--territory",
+        "US",
+        "--save-every",
+        "1",
+    ];
+    let child = fermata()
+        .arg("--home")
+        .arg(env.home())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while env.db().query_row("SELECT count(*) FROM scan_files", [], |r| r.get::<_, i64>(0)).unwrap_or(0) < 3 {
-        assert!(std::time::Instant::now() < deadline, "the scan saved nothing in time");
+    while env
+        .db()
+        .query_row("SELECT count(*) FROM scan_files", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap_or(0)
+        < 3
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scan saved nothing in time"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     // SAFETY: sending SIGINT to our own child process.
-    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     if out.status.code() == Some(130) {
-        assert!(stderr(&out).contains("run the same command to resume"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("run the same command to resume"),
+            "{}",
+            stderr(&out)
+        );
         let rerun = env.run(&[&args[..], &["--json"]].concat());
         assert!(rerun.status.success(), "{}", stderr(&rerun));
         let scan: Value = serde_json::from_str(&stdout(&rerun)).unwrap();
@@ -468,8 +1097,20 @@ mod independent {
 
     fn leaf_data(leaf: &Value, version: u64) -> Option<Vec<u8>> {
         if version == 1 {
-            let clearance: Vec<&str> = leaf["clearance"].as_array()?.iter().filter_map(Value::as_str).collect();
-            return Some(format!("{}|{}|{}", leaf["isrc"].as_str()?, leaf["sha256"].as_str()?, clearance.join(",")).into_bytes());
+            let clearance: Vec<&str> = leaf["clearance"]
+                .as_array()?
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            return Some(
+                format!(
+                    "{}|{}|{}",
+                    leaf["isrc"].as_str()?,
+                    leaf["sha256"].as_str()?,
+                    clearance.join(",")
+                )
+                .into_bytes(),
+            );
         }
         let e = &leaf["entry"];
         let mut out = Vec::new();
@@ -483,7 +1124,11 @@ mod independent {
     }
 
     fn leaf_isrc(leaf: &Value, version: u64) -> Option<&str> {
-        if version == 1 { leaf["isrc"].as_str() } else { leaf["entry"]["isrc"].as_str() }
+        if version == 1 {
+            leaf["isrc"].as_str()
+        } else {
+            leaf["entry"]["isrc"].as_str()
+        }
     }
 
     fn leaf_root(leaf: &Value, size: u64, version: u64) -> Option<[u8; 32]> {
@@ -525,7 +1170,15 @@ mod independent {
         for f in [&m["id"], &m["created_at"]] {
             put_str(&mut header, f)?;
         }
-        for f in ["id", "developer", "model", "use", "territory", "dataset", "finished_at"] {
+        for f in [
+            "id",
+            "developer",
+            "model",
+            "use",
+            "territory",
+            "dataset",
+            "finished_at",
+        ] {
             put_str(&mut header, &m["scan"][f])?;
         }
         let tree_root = hex::decode(proof["tree_root"].as_str()?).ok()?;
@@ -535,32 +1188,51 @@ mod independent {
     }
 
     pub fn verify(proof: &Value, root_hex: &str) -> bool {
-        let Ok(published) = hex::decode(root_hex) else { return false };
+        let Ok(published) = hex::decode(root_hex) else {
+            return false;
+        };
         let size = proof["tree_size"].as_u64().unwrap_or(0);
         let isrc = proof["isrc"].as_str().unwrap_or_default();
         let version = proof["version"].as_u64().unwrap_or(0);
         // Leaves are ordered by the canonical ISRC; any other spelling proves nothing.
-        if isrc.len() != 12 || !isrc.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) || !(1..=2).contains(&version) {
+        if isrc.len() != 12
+            || !isrc
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            || !(1..=2).contains(&version)
+        {
             return false;
         }
-        let Some(root) = tree_root(proof, &published, version) else { return false };
+        let Some(root) = tree_root(proof, &published, version) else {
+            return false;
+        };
         let ok_leaf = |l: &Value| leaf_root(l, size, version).is_some_and(|r| r[..] == root[..]);
         match proof["result"].as_str() {
             Some("included") => {
                 let leaves = proof["leaves"].as_array().cloned().unwrap_or_default();
-                !leaves.is_empty() && leaves.iter().all(|l| leaf_isrc(l, version) == Some(isrc) && ok_leaf(l))
+                !leaves.is_empty()
+                    && leaves
+                        .iter()
+                        .all(|l| leaf_isrc(l, version) == Some(isrc) && ok_leaf(l))
             }
             Some("not-included") => {
                 let (b, a) = (&proof["before"], &proof["after"]);
-                let below = b.is_null() || (ok_leaf(b) && leaf_isrc(b, version).unwrap_or("~") < isrc);
-                let above = a.is_null() || (ok_leaf(a) && leaf_isrc(a, version).unwrap_or("") > isrc);
+                let below =
+                    b.is_null() || (ok_leaf(b) && leaf_isrc(b, version).unwrap_or("~") < isrc);
+                let above =
+                    a.is_null() || (ok_leaf(a) && leaf_isrc(a, version).unwrap_or("") > isrc);
                 let idx = |v: &Value| v["leaf_index"].as_u64();
-                let adjacent = match (b.is_null(), a.is_null()) {
-                    (false, false) => idx(a) == idx(b).map(|i| i + 1),
-                    (true, false) => idx(a) == Some(0),
-                    (false, true) => idx(b) == Some(size.saturating_sub(1)),
-                    (true, true) => size == 0 && root == hex::decode("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").unwrap_or_default(),
-                };
+                let adjacent =
+                    match (b.is_null(), a.is_null()) {
+                        (false, false) => idx(a) == idx(b).map(|i| i + 1),
+                        (true, false) => idx(a) == Some(0),
+                        (false, true) => idx(b) == Some(size.saturating_sub(1)),
+                        (true, true) => size == 0
+                            && root == hex::decode(
+                                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                            )
+                            .unwrap_or_default(),
+                    };
                 below && above && adjacent
             }
             _ => false,
@@ -570,11 +1242,17 @@ mod independent {
 
 /// python3, or None; under CI=true a missing python3 fails the test instead of skipping.
 fn python() -> Option<&'static str> {
-    let ok = std::process::Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if ok {
         return Some("python3");
     }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "python3 is required under CI=true");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "python3 is required under CI=true"
+    );
     eprintln!("skipping: python3 is not installed");
     None
 }
@@ -585,26 +1263,70 @@ fn a_holders_proof_report_verifies_with_the_python_script_in_docs() {
     let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
     assert!(demo.status.success(), "{}", stderr(&demo));
     let report: Value = serde_json::from_str(&stdout(&demo)).unwrap();
-    let (root, size) = (report["manifest"]["root"].as_str().unwrap().to_string(), report["manifest"]["tree_size"].to_string());
+    let (root, size) = (
+        report["manifest"]["root"].as_str().unwrap().to_string(),
+        report["manifest"]["tree_size"].to_string(),
+    );
     let home = dir.path().join("home");
     let out = dir.path().join("proofs");
     let made = fermata()
-        .args(["--home", path_str(&home), "report", "proof", "--holder", "indie-records", "--model", "demo-model-1", "--out", path_str(&out)])
+        .args([
+            "--home",
+            path_str(&home),
+            "report",
+            "proof",
+            "--holder",
+            "indie-records",
+            "--model",
+            "demo-model-1",
+            "--out",
+            path_str(&out),
+        ])
         .output()
         .unwrap();
     assert!(made.status.success(), "{}", stderr(&made));
-    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(out.join("proofs.json")).unwrap()).unwrap();
+    let bundle: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("proofs.json")).unwrap()).unwrap();
     // indie-records holds works 1-6; 1, 2 and 6 were cleared (6 co-owned with the publisher).
-    assert_eq!((bundle["included"].as_u64(), bundle["not_included"].as_u64()), (Some(3), Some(3)), "{bundle}");
+    assert_eq!(
+        (bundle["included"].as_u64(), bundle["not_included"].as_u64()),
+        (Some(3), Some(3)),
+        "{bundle}"
+    );
     let explanation = std::fs::read_to_string(out.join("HOW-TO-VERIFY.md")).unwrap();
     assert!(explanation.contains(&root) && explanation.contains("RFC 9162"));
     let Some(python) = python() else { return };
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/verify_proof.py");
-    let checked = std::process::Command::new(python).arg(&script).arg(out.join("proofs.json")).args([&root, &size]).output().unwrap();
-    assert!(checked.status.success(), "{}\n{}", stdout(&checked), stderr(&checked));
-    assert_eq!(stdout(&checked).lines().filter(|l| l.starts_with("valid")).count(), 6, "{}", stdout(&checked));
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/verify_proof.py");
+    let checked = std::process::Command::new(python)
+        .arg(&script)
+        .arg(out.join("proofs.json"))
+        .args([&root, &size])
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{}\n{}",
+        stdout(&checked),
+        stderr(&checked)
+    );
+    assert_eq!(
+        stdout(&checked)
+            .lines()
+            .filter(|l| l.starts_with("valid"))
+            .count(),
+        6,
+        "{}",
+        stdout(&checked)
+    );
     // The script says whose manifest each proof is about.
-    assert!(stdout(&checked).lines().all(|l| l.contains("model demo-model-1 of acme-ai, train-genai, DE")), "{}", stdout(&checked));
+    assert!(
+        stdout(&checked)
+            .lines()
+            .all(|l| l.contains("model demo-model-1 of acme-ai, train-genai, DE")),
+        "{}",
+        stdout(&checked)
+    );
     // A proof with an altered leaf or header, a wrong root and a wrong size all fail.
     let mut tampered = bundle.clone();
     tampered["proofs"][0]["leaves"][0]["entry"]["clearance"] = serde_json::json!(["lic-999999"]);
@@ -618,8 +1340,18 @@ fn a_holders_proof_report_verifies_with_the_python_script_in_docs() {
         ("proofs/proofs.json", "00".repeat(32), size.clone()),
         ("proofs/proofs.json", root.clone(), "99".into()),
     ] {
-        let bad = std::process::Command::new(python).arg(&script).arg(dir.path().join(file)).args([&r, &n]).output().unwrap();
-        assert_eq!(bad.status.code(), Some(1), "{file} {r} {n}: {}", stdout(&bad));
+        let bad = std::process::Command::new(python)
+            .arg(&script)
+            .arg(dir.path().join(file))
+            .args([&r, &n])
+            .output()
+            .unwrap();
+        assert_eq!(
+            bad.status.code(),
+            Some(1),
+            "{file} {r} {n}: {}",
+            stdout(&bad)
+        );
     }
 }
 
@@ -628,7 +1360,10 @@ fn report_proof_finds_a_manifest_built_with_a_relative_path_from_another_directo
     let dir = tempdir();
     let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
     assert!(demo.status.success(), "{}", stderr(&demo));
-    let scan_id = serde_json::from_str::<Value>(&stdout(&demo)).unwrap()["scan"]["id"].as_str().unwrap().to_string();
+    let scan_id = serde_json::from_str::<Value>(&stdout(&demo)).unwrap()["scan"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let home = dir.path().join("home");
     let (developer_dir, elsewhere) = (dir.path().join("developer"), dir.path().join("elsewhere"));
     std::fs::create_dir_all(&developer_dir).unwrap();
@@ -636,7 +1371,17 @@ fn report_proof_finds_a_manifest_built_with_a_relative_path_from_another_directo
     // The developer builds the manifest into its working directory, by a relative path ...
     let built = fermata()
         .current_dir(&developer_dir)
-        .args(["--home", path_str(&home), "manifest", "build", "--scan", &scan_id, "--out", "cleared.json", "--json"])
+        .args([
+            "--home",
+            path_str(&home),
+            "manifest",
+            "build",
+            "--scan",
+            &scan_id,
+            "--out",
+            "cleared.json",
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(built.status.success(), "{}", stderr(&built));
@@ -645,12 +1390,25 @@ fn report_proof_finds_a_manifest_built_with_a_relative_path_from_another_directo
     // ... and a holder's report, run from elsewhere, finds it.
     let made = fermata()
         .current_dir(&elsewhere)
-        .args(["--home", path_str(&home), "report", "proof", "--holder", "indie-records", "--model", "demo-model-1"])
+        .args([
+            "--home",
+            path_str(&home),
+            "report",
+            "proof",
+            "--holder",
+            "indie-records",
+            "--model",
+            "demo-model-1",
+        ])
         .output()
         .unwrap();
     assert!(made.status.success(), "{}", stderr(&made));
     let bundle: Value = serde_json::from_str(&stdout(&made)).unwrap();
-    assert_eq!((&bundle["manifest"], &bundle["root"]), (&built["id"], &built["root"]), "{bundle}");
+    assert_eq!(
+        (&bundle["manifest"], &bundle["root"]),
+        (&built["id"], &built["root"]),
+        "{bundle}"
+    );
 }
 
 #[test]
@@ -669,16 +1427,37 @@ fn output_check_catches_a_registered_recording_mixed_into_generated_audio() {
     fermata_audio::write_wav(&generated.join("copycat.wav"), &mixed, RATE).unwrap();
     write_track(&generated.join("original.wav"), 4343, 20.0);
 
-    let out = env.run(&["output", "check", "--json", path_str(&generated.join("copycat.wav")), path_str(&generated.join("original.wav"))]);
-    assert_eq!(out.status.code(), Some(1), "a copy was found: {}", stderr(&out));
+    let out = env.run(&[
+        "output",
+        "check",
+        "--json",
+        path_str(&generated.join("copycat.wav")),
+        path_str(&generated.join("original.wav")),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a copy was found: {}",
+        stderr(&out)
+    );
     let results = ndjson(&out);
     let m = &results[0]["matches"];
     assert_eq!(m.as_array().unwrap().len(), 1, "{}", results[0]);
     assert_eq!(m[0]["isrc"], isrc(2));
     assert_eq!(m[0]["holders"], serde_json::json!(["label-a"]));
-    let (start, ref_start) = (m[0]["start_s"].as_f64().unwrap(), m[0]["reference_start_s"].as_f64().unwrap());
-    assert!((ref_start - start - 2.0).abs() < 1.0, "aligned: file 8 s = recording 10 s ({start}, {ref_start})");
-    assert!(results[1]["matches"].as_array().unwrap().is_empty(), "{}", results[1]);
+    let (start, ref_start) = (
+        m[0]["start_s"].as_f64().unwrap(),
+        m[0]["reference_start_s"].as_f64().unwrap(),
+    );
+    assert!(
+        (ref_start - start - 2.0).abs() < 1.0,
+        "aligned: file 8 s = recording 10 s ({start}, {ref_start})"
+    );
+    assert!(
+        results[1]["matches"].as_array().unwrap().is_empty(),
+        "{}",
+        results[1]
+    );
     let clean = env.run(&["output", "check", path_str(&generated.join("original.wav"))]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
     assert!(stdout(&clean).contains("no registered recording"));
@@ -688,29 +1467,110 @@ fn output_check_catches_a_registered_recording_mixed_into_generated_audio() {
 fn reservations_export_and_read_back_through_the_binary() {
     let env = Env::new();
     parties(&env);
-    env.ok(&["offer", "publish", "--holder", "label-a", "--use", "train-genai", "--price", "per-work:250.00:EUR"]);
+    env.ok(&[
+        "offer",
+        "publish",
+        "--holder",
+        "label-a",
+        "--use",
+        "train-genai",
+        "--price",
+        "per-work:250.00:EUR",
+    ]);
     let out = env.path("well-known");
-    env.ok(&["reservations", "export", "--holder", "label-a", "--location", "/music/*", "--policy-url", "https://a.example/p.json", "--out", path_str(&out)]);
-    for f in ["tdmrep.json", "headers.txt", "robots.txt", "content-usage.txt", "tdm-policy.json"] {
+    env.ok(&[
+        "reservations",
+        "export",
+        "--holder",
+        "label-a",
+        "--location",
+        "/music/*",
+        "--policy-url",
+        "https://a.example/p.json",
+        "--out",
+        path_str(&out),
+    ]);
+    for f in [
+        "tdmrep.json",
+        "headers.txt",
+        "robots.txt",
+        "content-usage.txt",
+        "tdm-policy.json",
+    ] {
         assert!(out.join(f).is_file(), "{f}");
     }
-    let check = env.run(&["reservations", "check", "--json", path_str(&out.join("tdmrep.json")), path_str(&out.join("robots.txt")), path_str(&out.join("headers.txt"))]);
-    assert_eq!(check.status.code(), Some(1), "training is reserved: {}", stderr(&check));
+    let check = env.run(&[
+        "reservations",
+        "check",
+        "--json",
+        path_str(&out.join("tdmrep.json")),
+        path_str(&out.join("robots.txt")),
+        path_str(&out.join("headers.txt")),
+    ]);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "training is reserved: {}",
+        stderr(&check)
+    );
     let lines = ndjson(&check);
     assert_eq!(lines[0]["findings"][0]["tdm_reserved"], true);
-    assert_eq!(lines[0]["findings"][0]["tdm_policy"], "https://a.example/p.json");
+    assert_eq!(
+        lines[0]["findings"][0]["tdm_policy"],
+        "https://a.example/p.json"
+    );
     assert_eq!(lines[1]["findings"][0]["ai_training_reserved"], true);
     // Malformed input is an error naming the file, not a guess.
     std::fs::write(env.path("bad-tdmrep.json"), "[{\"location\": 3}]").unwrap();
-    let bad = env.run(&["reservations", "check", "--json", path_str(&env.path("bad-tdmrep.json"))]);
+    let bad = env.run(&[
+        "reservations",
+        "check",
+        "--json",
+        path_str(&env.path("bad-tdmrep.json")),
+    ]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(ndjson(&bad)[0]["error"].as_str().unwrap().contains("location"));
+    assert!(
+        ndjson(&bad)[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("location")
+    );
     // A holder that allows training publishes no reservation.
-    env.ok(&["policy", "set", "--holder", "pub-b", "--use", "train-genai", "--decision", "allow"]);
-    env.ok(&["policy", "set", "--holder", "pub-b", "--use", "train-ai", "--decision", "allow"]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "pub-b",
+        "--use",
+        "train-genai",
+        "--decision",
+        "allow",
+    ]);
+    env.ok(&[
+        "policy",
+        "set",
+        "--holder",
+        "pub-b",
+        "--use",
+        "train-ai",
+        "--decision",
+        "allow",
+    ]);
     let open = env.path("open");
-    env.ok(&["reservations", "export", "--holder", "pub-b", "--out", path_str(&open)]);
-    let check = env.run(&["reservations", "check", path_str(&open.join("tdmrep.json")), path_str(&open.join("robots.txt"))]);
+    env.ok(&[
+        "reservations",
+        "export",
+        "--holder",
+        "pub-b",
+        "--out",
+        path_str(&open),
+    ]);
+    let check = env.run(&[
+        "reservations",
+        "check",
+        path_str(&open.join("tdmrep.json")),
+        path_str(&open.join("robots.txt")),
+    ]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
 
@@ -719,27 +1579,78 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
     let dir = tempdir();
     let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
     assert!(demo.status.success(), "{}", stderr(&demo));
-    let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/eu-summary-input.json");
+    let input =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/eu-summary-input.json");
     let home = dir.path().join("home");
-    let md = fermata().args(["--home", path_str(&home), "report", "eu-summary", "--model", "demo-model-1", "--input"]).arg(&input).output().unwrap();
+    let md = fermata()
+        .args([
+            "--home",
+            path_str(&home),
+            "report",
+            "eu-summary",
+            "--model",
+            "demo-model-1",
+            "--input",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
     assert!(md.status.success(), "{}", stderr(&md));
     let md = stdout(&md);
-    for n in ["1.1", "1.2", "1.3", "2.1", "2.2", "2.2.1", "2.2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"] {
+    for n in [
+        "1.1", "1.2", "1.3", "2.1", "2.2", "2.2.1", "2.2.2", "2.3", "2.4", "2.5", "2.6", "3.1",
+        "3.2", "3.3",
+    ] {
         assert!(md.contains(&format!(" {n} ")), "section {n}:\n{md}");
     }
     // The demo's scan: 4 cleared, 1 licence-required, 2 denied, 1 unidentified, 1 unreadable;
     // cleared works: 1, 2, 6 of indie-records, 6 and 7 of north-publishing.
-    for wanted in ["indie-records: 3 work(s)", "north-publishing: 2 work(s)", "2 file(s) whose rights holders reserved", "1 file(s) needing a licence", "1 file(s) with no registered recording", "1 unreadable"] {
+    for wanted in [
+        "indie-records: 3 work(s)",
+        "north-publishing: 2 work(s)",
+        "2 file(s) whose rights holders reserved",
+        "1 file(s) needing a licence",
+        "1 file(s) with no registered recording",
+        "1 unreadable",
+    ] {
         assert!(md.contains(wanted), "{wanted}:\n{md}");
     }
-    let json = fermata().args(["--home", path_str(&home), "report", "eu-summary", "--model", "demo-model-1", "--format", "json", "--input"]).arg(&input).output().unwrap();
+    let json = fermata()
+        .args([
+            "--home",
+            path_str(&home),
+            "report",
+            "eu-summary",
+            "--model",
+            "demo-model-1",
+            "--format",
+            "json",
+            "--input",
+        ])
+        .arg(&input)
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(v["records"]["files_by_verdict"]["cleared"], 4);
     // A provider file with a field missing is refused, naming it.
     let partial = dir.path().join("partial.json");
-    let text = std::fs::read_to_string(&input).unwrap().replace("\"user_data\": \"none\",", "");
+    let text = std::fs::read_to_string(&input)
+        .unwrap()
+        .replace("\"user_data\": \"none\",", "");
     std::fs::write(&partial, text).unwrap();
-    let bad = fermata().args(["--home", path_str(&home), "report", "eu-summary", "--model", "demo-model-1", "--input"]).arg(&partial).output().unwrap();
+    let bad = fermata()
+        .args([
+            "--home",
+            path_str(&home),
+            "report",
+            "eu-summary",
+            "--model",
+            "demo-model-1",
+            "--input",
+        ])
+        .arg(&partial)
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("user_data"), "{}", stderr(&bad));
 }
@@ -763,8 +1674,12 @@ fn static_site(pages: Vec<(&'static str, &'static str, &'static str)>) -> String
             }
             let path = request_line.split(' ').nth(1).unwrap_or("/").to_string();
             let answer = match pages.iter().find(|(p, _, _)| *p == path) {
-                Some((_, headers, body)) => format!("HTTP/1.1 200 OK\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()),
-                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string(),
+                Some((_, headers, body)) => format!(
+                    "HTTP/1.1 200 OK\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                ),
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_string(),
             };
             let _ = stream.write_all(answer.as_bytes());
         }
@@ -776,14 +1691,25 @@ fn static_site(pages: Vec<(&'static str, &'static str, &'static str)>) -> String
 fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
     let (env, _) = registered(7);
     let site = static_site(vec![
-        ("/.well-known/tdmrep.json", "Content-Type: application/json\r\n", r#"[{"location": "/reserved/*", "tdm-reservation": 1}, {"location": "/*", "tdm-reservation": 0}]"#),
-        ("/robots.txt", "", "User-Agent: *\nAllow: /\nContent-Usage: /ai-no/ train-ai=n\n"),
+        (
+            "/.well-known/tdmrep.json",
+            "Content-Type: application/json\r\n",
+            r#"[{"location": "/reserved/*", "tdm-reservation": 1}, {"location": "/*", "tdm-reservation": 0}]"#,
+        ),
+        (
+            "/robots.txt",
+            "",
+            "User-Agent: *\nAllow: /\nContent-Usage: /ai-no/ train-ai=n\n",
+        ),
         ("/hdr/c.wav", "tdm-reservation: 1\r\n", "RIFF"),
         ("/free/d.wav", "", "RIFF"),
     ]);
     let data = env.path("crawled");
     std::fs::create_dir_all(&data).unwrap();
-    for (i, name) in ["a.wav", "b.wav", "c.wav", "d.wav", "e.wav"].iter().enumerate() {
+    for (i, name) in ["a.wav", "b.wav", "c.wav", "d.wav", "e.wav"]
+        .iter()
+        .enumerate()
+    {
         write_track(&data.join(name), 7000 + i as u64, 12.0);
     }
     let sources = env.path("sources.csv");
@@ -792,7 +1718,21 @@ fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
         format!("path,url\na.wav,{site}/reserved/a.wav\nb.wav,{site}/ai-no/b.wav\nc.wav,{site}/hdr/c.wav\nd.wav,{site}/free/d.wav\n"),
     )
     .unwrap();
-    let out = env.run(&["scan", path_str(&data), "--developer", "dev-x", "--model", "m", "--use", "train-genai", "--territory", "DE", "--sources", path_str(&sources), "--json"]);
+    let out = env.run(&[
+        "scan",
+        path_str(&data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m",
+        "--use",
+        "train-genai",
+        "--territory",
+        "DE",
+        "--sources",
+        path_str(&sources),
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let scan: Value = serde_json::from_str(&stdout(&out)).unwrap();
     for (file, verdict, why) in [
@@ -802,41 +1742,88 @@ fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
         ("d.wav", "unidentified", ""),
         ("e.wav", "unidentified", ""),
     ] {
-        let f = scan["files"].as_array().unwrap().iter().find(|f| f["path"] == file).unwrap();
+        let f = scan["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == file)
+            .unwrap();
         assert_eq!(f["verdict"]["verdict"], verdict, "{file}: {f}");
-        assert!(f["verdict"]["reason"].as_str().unwrap().contains(why), "{file}: {f}");
+        assert!(
+            f["verdict"]["reason"].as_str().unwrap().contains(why),
+            "{file}: {f}"
+        );
     }
     // The same signals, read directly for a URL.
-    let url_check = env.run(&["reservations", "check", "--json", &format!("{site}/reserved/a.wav"), &format!("{site}/free/d.wav")]);
+    let url_check = env.run(&[
+        "reservations",
+        "check",
+        "--json",
+        &format!("{site}/reserved/a.wav"),
+        &format!("{site}/free/d.wav"),
+    ]);
     assert_eq!(url_check.status.code(), Some(1));
     let lines = ndjson(&url_check);
-    assert_eq!((lines[0]["reserved"].as_bool(), lines[1]["reserved"].as_bool()), (Some(true), Some(false)), "{lines:?}");
+    assert_eq!(
+        (
+            lines[0]["reserved"].as_bool(),
+            lines[1]["reserved"].as_bool()
+        ),
+        (Some(true), Some(false)),
+        "{lines:?}"
+    );
     // A sources file that is not `path,url` is refused before scanning.
     std::fs::write(env.path("bad.csv"), "file,link\na.wav,x\n").unwrap();
-    let bad = env.run(&["scan", path_str(&data), "--developer", "dev-x", "--model", "m2", "--use", "train-genai", "--territory", "DE", "--sources", path_str(&env.path("bad.csv"))]);
+    let bad = env.run(&[
+        "scan",
+        path_str(&data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m2",
+        "--use",
+        "train-genai",
+        "--territory",
+        "DE",
+        "--sources",
+        path_str(&env.path("bad.csv")),
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("path,url"), "{}", stderr(&bad));
 }
 
 /// A throwaway CA and C2PA-conformant signing certificate; writes chain.pem and key.pem.
 fn throwaway_signer(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256};
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
+    };
     let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.distinguished_name.push(DnType::CommonName, "fermata e2e CA");
-    ca.distinguished_name.push(DnType::OrganizationName, "fermata tests");
+    ca.distinguished_name
+        .push(DnType::CommonName, "fermata e2e CA");
+    ca.distinguished_name
+        .push(DnType::OrganizationName, "fermata tests");
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let ca_cert = ca.self_signed(&ca_key).unwrap();
     let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
     let mut leaf = CertificateParams::new(Vec::<String>::new()).unwrap();
-    leaf.distinguished_name.push(DnType::CommonName, "fermata e2e signer");
-    leaf.distinguished_name.push(DnType::OrganizationName, "fermata tests");
+    leaf.distinguished_name
+        .push(DnType::CommonName, "fermata e2e signer");
+    leaf.distinguished_name
+        .push(DnType::OrganizationName, "fermata tests");
     leaf.is_ca = IsCa::ExplicitNoCa;
     leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
     leaf.use_authority_key_identifier_extension = true;
-    let cert = leaf.signed_by(&key, &rcgen::Issuer::from_params(&ca, &ca_key)).unwrap();
+    let cert = leaf
+        .signed_by(&key, &rcgen::Issuer::from_params(&ca, &ca_key))
+        .unwrap();
     let (chain, pem) = (dir.join("chain.pem"), dir.join("key.pem"));
     std::fs::write(&chain, format!("{}{}", cert.pem(), ca_cert.pem())).unwrap();
     std::fs::write(&pem, key.serialize_pem()).unwrap();
@@ -848,22 +1835,47 @@ fn generated_audio_is_labelled_and_the_label_checked() {
     let dir = tempdir();
     let demo = run(&["demo", "--dir", path_str(dir.path()), "--json"]);
     assert!(demo.status.success(), "{}", stderr(&demo));
-    let root = serde_json::from_str::<Value>(&stdout(&demo)).unwrap()["manifest"]["root"].as_str().unwrap().to_string();
+    let root = serde_json::from_str::<Value>(&stdout(&demo)).unwrap()["manifest"]["root"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let manifest = dir.path().join("home/manifests/manifest-000001.json");
     let (chain, key) = throwaway_signer(dir.path());
     let generated = dir.path().join("generated.wav");
     write_track(&generated, 777, 10.0);
     let labelled = dir.path().join("labelled.wav");
     let out = fermata()
-        .args(["output", "label", path_str(&generated), "--model", "demo-model-1", "--out", path_str(&labelled)])
-        .args(["--cert", path_str(&chain), "--key", path_str(&key), "--training-manifest", path_str(&manifest)])
+        .args([
+            "output",
+            "label",
+            path_str(&generated),
+            "--model",
+            "demo-model-1",
+            "--out",
+            path_str(&labelled),
+        ])
+        .args([
+            "--cert",
+            path_str(&chain),
+            "--key",
+            path_str(&key),
+            "--training-manifest",
+            path_str(&manifest),
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let verified = fermata().args(["output", "verify", "--json", path_str(&labelled)]).output().unwrap();
+    let verified = fermata()
+        .args(["output", "verify", "--json", path_str(&labelled)])
+        .output()
+        .unwrap();
     assert!(verified.status.success(), "{}", stdout(&verified));
     let report = &ndjson(&verified)[0];
-    assert_eq!((report["valid"].as_bool(), report["ai_generated"].as_bool()), (Some(true), Some(true)), "{report}");
+    assert_eq!(
+        (report["valid"].as_bool(), report["ai_generated"].as_bool()),
+        (Some(true), Some(true)),
+        "{report}"
+    );
     assert_eq!(report["model"], "demo-model-1");
     assert_eq!(report["training_root"], root.as_str());
     // Tampered audio, and a file with no label, fail.
@@ -874,7 +1886,16 @@ fn generated_audio_is_labelled_and_the_label_checked() {
     let tampered = dir.path().join("tampered.wav");
     std::fs::write(&tampered, bytes).unwrap();
     for f in [&tampered, &generated] {
-        let bad = fermata().args(["output", "verify", path_str(f)]).output().unwrap();
-        assert_eq!(bad.status.code(), Some(1), "{}: {}", f.display(), stdout(&bad));
+        let bad = fermata()
+            .args(["output", "verify", path_str(f)])
+            .output()
+            .unwrap();
+        assert_eq!(
+            bad.status.code(),
+            Some(1),
+            "{}: {}",
+            f.display(),
+            stdout(&bad)
+        );
     }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::env::*;
 use common::*;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Stdio};
 
@@ -28,7 +28,10 @@ impl Server {
         let stderr = child.stderr.take().unwrap();
         let mut lines = BufReader::new(stderr).lines();
         let base = loop {
-            let line = lines.next().expect("the server says where it listens").unwrap();
+            let line = lines
+                .next()
+                .expect("the server says where it listens")
+                .unwrap();
             if let Some(addr) = line.strip_prefix("listening on ") {
                 break addr.trim().to_string();
             }
@@ -44,7 +47,9 @@ impl Server {
             req = req.set("Authorization", &format!("Bearer {key}"));
         }
         let result = match body {
-            Some(b) => req.set("Content-Type", "application/json").send_string(&b.to_string()),
+            Some(b) => req
+                .set("Content-Type", "application/json")
+                .send_string(&b.to_string()),
             None => req.call(),
         };
         let (status, text) = match result {
@@ -52,7 +57,10 @@ impl Server {
             Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
             Err(e) => panic!("{method} {path}: {e}"),
         };
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     fn addr(&self) -> &str {
@@ -61,14 +69,20 @@ impl Server {
 
     /// Sends SIGINT and waits for a clean exit.
     fn stop(mut self) -> std::process::ExitStatus {
-        let status = std::process::Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
         assert!(status.success());
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
                 return s;
             }
-            assert!(std::time::Instant::now() < deadline, "the server did not stop on SIGINT");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not stop on SIGINT"
+            );
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
@@ -82,17 +96,42 @@ impl Drop for Server {
 }
 
 fn key(env: &Env, party: &str, role: &str) -> String {
-    env.json(&["key", "create", "--party", party, "--role", role])["secret"].as_str().unwrap().to_string()
+    env.json(&["key", "create", "--party", party, "--role", role])["secret"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn scan(env: &Env, data: &std::path::Path) -> Value {
-    let out = env.run(&["scan", path_str(data), "--developer", "dev-x", "--model", "m1", "--use", "train-genai", "--territory", "DE", "--json"]);
+    let out = env.run(&[
+        "scan",
+        path_str(data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m1",
+        "--use",
+        "train-genai",
+        "--territory",
+        "DE",
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     serde_json::from_str(&stdout(&out)).unwrap()
 }
 
 fn verdicts(scan: &Value) -> Vec<(String, String)> {
-    scan["files"].as_array().unwrap().iter().map(|f| (f["path"].as_str().unwrap().to_string(), f["verdict"]["verdict"].as_str().unwrap().to_string())).collect()
+    scan["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["verdict"]["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -114,10 +153,21 @@ fn the_marketplace_flow_over_http() {
     let data = env.path("dataset");
     std::fs::create_dir_all(&data).unwrap();
     for (i, t) in tracks.iter().enumerate().take(7) {
-        fermata_audio::write_wav(&data.join(format!("w{}.wav", i + 1)), &fermata_audio::degrade::excerpt(t, RATE, 8.0, 15.0), RATE).unwrap();
+        fermata_audio::write_wav(
+            &data.join(format!("w{}.wav", i + 1)),
+            &fermata_audio::degrade::excerpt(t, RATE, 8.0, 15.0),
+            RATE,
+        )
+        .unwrap();
     }
     let first = scan(&env, &data);
-    assert!(verdicts(&first).iter().all(|(_, v)| v == "licence-required"), "{:?}", verdicts(&first));
+    assert!(
+        verdicts(&first)
+            .iter()
+            .all(|(_, v)| v == "licence-required"),
+        "{:?}",
+        verdicts(&first)
+    );
     let scan_id = first["scan"]["id"].as_str().unwrap().to_string();
 
     // ... and asks for all of them in one call.
@@ -127,13 +177,32 @@ fn the_marketplace_flow_over_http() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|l| (l["line"].as_u64().unwrap(), l["isrc"].as_str().unwrap().to_string(), l["holder"].as_str().unwrap().to_string()))
+        .map(|l| {
+            (
+                l["line"].as_u64().unwrap(),
+                l["isrc"].as_str().unwrap().to_string(),
+                l["holder"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
-    assert_eq!(lines.len(), 8, "works 1-5 from label-a, 5-7 from pub-b: {lines:?}");
+    assert_eq!(
+        lines.len(),
+        8,
+        "works 1-5 from label-a, 5-7 from pub-b: {lines:?}"
+    );
     let rid = request["id"].as_str().unwrap().to_string();
-    let line_of = |work: u32, holder: &str| lines.iter().find(|(_, i, h)| i == &isrc(work) && h == holder).unwrap().0;
+    let line_of = |work: u32, holder: &str| {
+        lines
+            .iter()
+            .find(|(_, i, h)| i == &isrc(work) && h == holder)
+            .unwrap()
+            .0
+    };
     let decide = |k: &str, work: u32, holder: &str, approve: bool| {
-        let uri = format!("/v1/requests/{rid}/lines/{}/decision", line_of(work, holder));
+        let uri = format!(
+            "/v1/requests/{rid}/lines/{}/decision",
+            line_of(work, holder)
+        );
         let (s, body) = server.call("POST", &uri, k, Some(json!({"approve": approve, "reason": if approve { "ok" } else { "not for this model" }})));
         assert_eq!(s, 201, "{body}");
     };
@@ -141,7 +210,15 @@ fn the_marketplace_flow_over_http() {
     let (_, seen) = server.call("GET", &format!("/v1/requests/{rid}"), &publisher, None);
     assert_eq!(seen["lines"].as_array().unwrap().len(), 3);
     // A holder cannot decide another holder's line.
-    let (s, _) = server.call("POST", &format!("/v1/requests/{rid}/lines/{}/decision", line_of(1, "label-a")), &publisher, Some(json!({"approve": true})));
+    let (s, _) = server.call(
+        "POST",
+        &format!(
+            "/v1/requests/{rid}/lines/{}/decision",
+            line_of(1, "label-a")
+        ),
+        &publisher,
+        Some(json!({"approve": true})),
+    );
     assert_eq!(s, 404);
     decide(&label, 1, "label-a", true);
     decide(&label, 2, "label-a", true);
@@ -152,9 +229,20 @@ fn the_marketplace_flow_over_http() {
     decide(&publisher, 7, "pub-b", false);
     // Work 4 stays pending. The developer sees the outcome.
     let (_, outcome) = server.call("GET", &format!("/v1/requests/{rid}"), &dev, None);
-    let refused = outcome["lines"].as_array().unwrap().iter().filter(|l| l["status"] == "refused").count();
+    let refused = outcome["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["status"] == "refused")
+        .count();
     assert_eq!(refused, 2);
-    assert!(outcome["lines"].as_array().unwrap().iter().any(|l| l["reason"] == "not for this model"));
+    assert!(
+        outcome["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["reason"] == "not for this model")
+    );
 
     // Rescan: the approved works are cleared, the rest still need a licence.
     let second = scan(&env, &data);
@@ -189,40 +277,94 @@ fn the_marketplace_flow_over_http() {
     assert_eq!(s, 201, "{usage}");
 
     // Statements: label-a is owed 61.2/72 = 85 %, pub-b 15 %, to the cent, whatever the pool.
-    for (pool, want_label, want_pub) in [(10_000_000i64, 8_500_000i64, 1_500_000i64), (100_001, 85_001, 15_000), (7, 6, 1), (0, 0, 0)] {
+    for (pool, want_label, want_pub) in [
+        (10_000_000i64, 8_500_000i64, 1_500_000i64),
+        (100_001, 85_001, 15_000),
+        (7, 6, 1),
+        (0, 0, 0),
+    ] {
         let (s, st) = server.call("POST", "/v1/statements", &dev, Some(json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": pool, "currency": "EUR"}})));
         assert_eq!(s, 201, "{st}");
-        let total = |h: &str| st["totals"].as_array().unwrap().iter().find(|t| t["holder"] == h).unwrap()["amount_minor"].as_i64().unwrap();
-        assert_eq!((total("label-a"), total("pub-b")), (want_label, want_pub), "pool {pool}: {st}");
-        let sum: i64 = st["lines"].as_array().unwrap().iter().map(|l| l["amount_minor"].as_i64().unwrap()).sum();
+        let total = |h: &str| {
+            st["totals"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["holder"] == h)
+                .unwrap()["amount_minor"]
+                .as_i64()
+                .unwrap()
+        };
+        assert_eq!(
+            (total("label-a"), total("pub-b")),
+            (want_label, want_pub),
+            "pool {pool}: {st}"
+        );
+        let sum: i64 = st["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["amount_minor"].as_i64().unwrap())
+            .sum();
         assert_eq!(sum, pool);
     }
     // A holder sees its own part only, also as CSV.
     let (_, mine) = server.call("GET", "/v1/statements/stm-000001", &publisher, None);
     assert_eq!(mine["totals"].as_array().unwrap().len(), 1);
-    let csv = ureq::get(&format!("{}/v1/statements/stm-000001?format=csv", server.base)).set("Authorization", &format!("Bearer {label}")).call().unwrap();
+    let csv = ureq::get(&format!(
+        "{}/v1/statements/stm-000001?format=csv",
+        server.base
+    ))
+    .set("Authorization", &format!("Bearer {label}"))
+    .call()
+    .unwrap();
     assert!(csv.content_type().starts_with("text/csv"));
     let csv = csv.into_string().unwrap();
-    assert!(csv.contains("label-a,TOTAL,,,8500000,EUR") && !csv.contains("pub-b"), "{csv}");
+    assert!(
+        csv.contains("label-a,TOTAL,,,8500000,EUR") && !csv.contains("pub-b"),
+        "{csv}"
+    );
     // The CLI reproduces it from the log.
     let shown = env.json(&["statement", "show", "stm-000002"]);
     assert_eq!(shown["reproduced_from_log"], true);
 
     // Every step is in the audit log, and the chain holds.
     let log = env.json(&["audit", "log", "--party", "pub-b"]);
-    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    for a in ["offer.published", "request.made", "request.approved", "request.refused", "statement.issued"] {
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for a in [
+        "offer.published",
+        "request.made",
+        "request.approved",
+        "request.refused",
+        "statement.issued",
+    ] {
         assert!(actions.contains(&a), "{a} in {actions:?}");
     }
     assert!(env.json(&["audit", "verify"])["first_bad"].is_null());
 
     // A revoked key is refused at once.
     let keys = env.json(&["key", "list"]);
-    let dev_key = keys.as_array().unwrap().iter().find(|k| k["party"] == "dev-x").unwrap()["id"].as_str().unwrap().to_string();
+    let dev_key = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["party"] == "dev-x")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     env.ok(&["key", "revoke", &dev_key]);
     assert_eq!(server.call("GET", "/v1/me", &dev, None).0, 401);
 
-    assert!(server.stop().success(), "the server exits cleanly on SIGINT");
+    assert!(
+        server.stop().success(),
+        "the server exits cleanly on SIGINT"
+    );
 }
 
 #[test]
@@ -231,14 +373,20 @@ fn the_server_survives_malformed_and_slow_clients() {
     let server = Server::start(&env);
     // A client that sends half a request and waits.
     let mut slow = std::net::TcpStream::connect(server.addr()).unwrap();
-    slow.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n").unwrap();
+    slow.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
     // Garbage instead of HTTP gets a 400 and the connection closed.
     let mut junk = std::net::TcpStream::connect(server.addr()).unwrap();
     junk.write_all(b"\x00\x01NOT HTTP AT ALL\r\n\r\n").unwrap();
-    junk.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    junk.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
     let mut answer = Vec::new();
     let _ = junk.read_to_end(&mut answer);
-    assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 400"), "{}", String::from_utf8_lossy(&answer));
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 400"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
     // A request claiming a huge body is refused without reading it.
     let mut big = std::net::TcpStream::connect(server.addr()).unwrap();
     big.write_all(b"POST /v1/offers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\nContent-Length: 100000000\r\n\r\n").unwrap();

@@ -19,7 +19,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("fp") => fingerprint_speed(args[1..].iter().map(PathBuf::from).collect()),
-        Some("query") if args.len() > 2 => query_latency(PathBuf::from(&args[1]), args[2..].iter().map(PathBuf::from).collect()),
+        Some("query") if args.len() > 2 => query_latency(
+            PathBuf::from(&args[1]),
+            args[2..].iter().map(PathBuf::from).collect(),
+        ),
         _ => Err("usage: measure fp FILE... | measure query INDEX_DIR FILE...".into()),
     }
 }
@@ -38,10 +41,24 @@ fn fingerprint_speed(files: Vec<PathBuf>) -> Result<(), Box<dyn std::error::Erro
         fp_s += t.elapsed().as_secs_f64();
         audio_s += info.duration_s();
     }
-    println!("files {}  audio {:.1} h  landmarks/s {:.1}", files.len(), audio_s / 3600.0, landmarks as f64 / audio_s);
-    println!("decode+resample  {:8.0}x real time (one core)", audio_s / decode_s);
-    println!("fingerprint      {:8.0}x real time (one core)", audio_s / fp_s);
-    println!("both             {:8.0}x real time (one core)", audio_s / (decode_s + fp_s));
+    println!(
+        "files {}  audio {:.1} h  landmarks/s {:.1}",
+        files.len(),
+        audio_s / 3600.0,
+        landmarks as f64 / audio_s
+    );
+    println!(
+        "decode+resample  {:8.0}x real time (one core)",
+        audio_s / decode_s
+    );
+    println!(
+        "fingerprint      {:8.0}x real time (one core)",
+        audio_s / fp_s
+    );
+    println!(
+        "both             {:8.0}x real time (one core)",
+        audio_s / (decode_s + fp_s)
+    );
     Ok(())
 }
 
@@ -49,7 +66,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn query_latency(index_dir: PathBuf, files: Vec<PathBuf>) -> Result<(), Box<dyn std::error::Error>> {
+fn query_latency(
+    index_dir: PathBuf,
+    files: Vec<PathBuf>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let index = Index::open(&index_dir)?;
     let open_ms = t.elapsed().as_secs_f64() * 1e3;
@@ -67,7 +87,15 @@ fn query_latency(index_dir: PathBuf, files: Vec<PathBuf>) -> Result<(), Box<dyn 
     total.sort_by(f64::total_cmp);
     search.sort_by(f64::total_cmp);
     println!("index open {open_ms:.1} ms, {} queries", files.len());
-    println!("identify (decode+fingerprint+search)  median {:.2} ms  p99 {:.2} ms", percentile(&total, 0.5), percentile(&total, 0.99));
-    println!("search alone                          median {:.2} ms  p99 {:.2} ms", percentile(&search, 0.5), percentile(&search, 0.99));
+    println!(
+        "identify (decode+fingerprint+search)  median {:.2} ms  p99 {:.2} ms",
+        percentile(&total, 0.5),
+        percentile(&total, 0.99)
+    );
+    println!(
+        "search alone                          median {:.2} ms  p99 {:.2} ms",
+        percentile(&search, 0.5),
+        percentile(&search, 0.99)
+    );
     Ok(())
 }

@@ -28,8 +28,11 @@
 #![deny(missing_docs)]
 
 use fermata_audio::{AudioError, AudioInfo};
-use fermata_fp::{FpError, Fingerprinter, Landmark, Params};
-use fermata_index::{AddOutcome, ContentHasher, Index, IndexError, IndexWriter, Match, MatchOptions, NewTrack, SourceStamp};
+use fermata_fp::{Fingerprinter, FpError, Landmark, Params};
+use fermata_index::{
+    AddOutcome, ContentHasher, Index, IndexError, IndexWriter, Match, MatchOptions, NewTrack,
+    SourceStamp,
+};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -37,8 +40,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// File extensions taken when a directory is walked (explicitly named files are always tried).
-pub const AUDIO_EXTENSIONS: &[&str] =
-    &["wav", "wave", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "aifc", "caf", "mka", "webm"];
+pub const AUDIO_EXTENSIONS: &[&str] = &[
+    "wav", "wave", "flac", "mp3", "ogg", "oga", "opus", "m4a", "mp4", "aac", "aif", "aiff", "aifc",
+    "caf", "mka", "webm",
+];
 
 /// Errors of the engine.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +73,11 @@ impl EngineError {
     pub fn kind(&self) -> &'static str {
         match self {
             EngineError::Audio(a) => match a {
-                AudioError::Open { source, .. } if source.kind() == std::io::ErrorKind::NotFound => "not_found",
+                AudioError::Open { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    "not_found"
+                }
                 AudioError::Open { .. } => "unreadable",
                 AudioError::Empty { .. } => "empty",
                 AudioError::NotAudio { .. } => "not_audio",
@@ -104,7 +113,11 @@ pub fn fingerprint_file(path: &Path, params: &Params) -> Result<FileFingerprint,
         fingerprinter.push(chunk);
         content.update(chunk);
     })?;
-    Ok(FileFingerprint { landmarks: fingerprinter.finish().landmarks, content_hash: content.finish(), info })
+    Ok(FileFingerprint {
+        landmarks: fingerprinter.finish().landmarks,
+        content_hash: content.finish(),
+        info,
+    })
 }
 
 /// A file to add and the track id it gets.
@@ -129,30 +142,49 @@ pub fn collect_inputs(paths: &[PathBuf], id: Option<&str>) -> Result<Vec<InputFi
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            for entry in walkdir::WalkDir::new(arg).follow_links(true).sort_by_file_name() {
+            for entry in walkdir::WalkDir::new(arg)
+                .follow_links(true)
+                .sort_by_file_name()
+            {
                 let entry = entry.map_err(|e| EngineError::Input {
                     path: e.path().map_or_else(|| arg.clone(), Path::to_path_buf),
-                    why: format!("cannot be walked ({e}); check permissions and symbolic-link loops"),
+                    why: format!(
+                        "cannot be walked ({e}); check permissions and symbolic-link loops"
+                    ),
                 })?;
-                let is_audio = entry.path().extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                });
+                let is_audio = entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| AUDIO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
                 if entry.file_type().is_file() && is_audio {
                     let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
-                    found.push(InputFile { path: entry.path().to_path_buf(), id: id_from_path(rel) });
+                    found.push(InputFile {
+                        path: entry.path().to_path_buf(),
+                        id: id_from_path(rel),
+                    });
                 }
             }
             out.extend(found);
         } else {
-            let name = arg.file_name().map_or_else(|| arg.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned());
-            out.push(InputFile { path: arg.clone(), id: name });
+            let name = arg.file_name().map_or_else(
+                || arg.to_string_lossy().into_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            out.push(InputFile {
+                path: arg.clone(),
+                id: name,
+            });
         }
     }
     if let Some(id) = id {
         if out.len() != 1 {
             return Err(EngineError::Input {
                 path: paths.first().cloned().unwrap_or_default(),
-                why: format!("--id names one track but {} files were given; give exactly one file", out.len()),
+                why: format!(
+                    "--id names one track but {} files were given; give exactly one file",
+                    out.len()
+                ),
             });
         }
         out[0].id = id.to_string();
@@ -162,7 +194,10 @@ pub fn collect_inputs(paths: &[PathBuf], id: Option<&str>) -> Result<Vec<InputFi
 
 /// Track ids use forward slashes on every platform, so an index moves between systems.
 fn id_from_path(rel: &Path) -> String {
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// How `add_files` batches its work.
@@ -176,7 +211,10 @@ pub struct AddOptions {
 
 impl Default for AddOptions {
     fn default() -> Self {
-        AddOptions { batch_tracks: 256, commit_interval: Duration::from_secs(10) }
+        AddOptions {
+            batch_tracks: 256,
+            commit_interval: Duration::from_secs(10),
+        }
     }
 }
 
@@ -257,12 +295,18 @@ pub fn add_files(
         let stamp = source_stamp(&input.path);
         if stamp.is_some_and(|s| writer.is_unchanged(&input.id, s)) {
             summary.already_indexed += 1;
-            on_event(AddEvent::File { input: &input, status: &FileStatus::Unchanged });
+            on_event(AddEvent::File {
+                input: &input,
+                status: &FileStatus::Unchanged,
+            });
         } else {
             work.push((input, stamp));
         }
     }
-    on_event(AddEvent::Planned { to_decode: work.len(), unchanged: summary.already_indexed });
+    on_event(AddEvent::Planned {
+        to_decode: work.len(),
+        unchanged: summary.already_indexed,
+    });
     let params = writer.index().params().clone();
     let stop = AtomicBool::new(false);
     let started = std::sync::atomic::AtomicUsize::new(0);
@@ -283,28 +327,44 @@ pub fn add_files(
         let mut pending: Vec<(usize, NewTrack)> = Vec::new();
         let mut last_commit = Instant::now();
         let result = loop {
-            let received = rx.recv_timeout(options.commit_interval.saturating_sub(last_commit.elapsed()));
+            let received = rx.recv_timeout(
+                options
+                    .commit_interval
+                    .saturating_sub(last_commit.elapsed()),
+            );
             let finished = match received {
                 Ok((i, Ok(fp))) => {
                     let (input, stamp) = &work[i];
                     summary.audio_seconds += fp.info.duration_s();
-                    let track = NewTrack::new(input.id.clone(), fp.content_hash, fp.info.duration_s(), *stamp, fp.landmarks);
+                    let track = NewTrack::new(
+                        input.id.clone(),
+                        fp.content_hash,
+                        fp.info.duration_s(),
+                        *stamp,
+                        fp.landmarks,
+                    );
                     pending.push((i, track));
                     false
                 }
                 Ok((i, Err(e))) => {
                     summary.failed += 1;
-                    on_event(AddEvent::File { input: &work[i].0, status: &FileStatus::Failed(e) });
+                    on_event(AddEvent::File {
+                        input: &work[i].0,
+                        status: &FileStatus::Failed(e),
+                    });
                     false
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => false,
                 Err(mpsc::RecvTimeoutError::Disconnected) => true,
             };
-            let due = pending.len() >= options.batch_tracks || last_commit.elapsed() >= options.commit_interval;
-            if (due || finished) && !pending.is_empty()
-                && let Err(e) = commit(writer, &mut pending, work, &mut summary, on_event) {
-                    break Err(e);
-                }
+            let due = pending.len() >= options.batch_tracks
+                || last_commit.elapsed() >= options.commit_interval;
+            if (due || finished)
+                && !pending.is_empty()
+                && let Err(e) = commit(writer, &mut pending, work, &mut summary, on_event)
+            {
+                break Err(e);
+            }
             if due || finished {
                 last_commit = Instant::now();
             }
@@ -332,13 +392,19 @@ fn commit(
     on_event: &mut dyn FnMut(AddEvent<'_>),
 ) -> Result<(), EngineError> {
     let batch: Vec<(usize, NewTrack)> = std::mem::take(pending);
-    let sizes: Vec<(usize, f64, usize)> = batch.iter().map(|(i, t)| (*i, t.meta.duration_s, t.landmarks.len())).collect();
+    let sizes: Vec<(usize, f64, usize)> = batch
+        .iter()
+        .map(|(i, t)| (*i, t.meta.duration_s, t.landmarks.len()))
+        .collect();
     let outcomes = writer.add_batch(batch.into_iter().map(|(_, t)| t).collect())?;
     for ((i, duration_s, landmarks), outcome) in sizes.into_iter().zip(outcomes) {
         let status = match outcome {
             AddOutcome::Added => {
                 summary.added += 1;
-                FileStatus::Added { duration_s, landmarks }
+                FileStatus::Added {
+                    duration_s,
+                    landmarks,
+                }
             }
             AddOutcome::AlreadyIndexed => {
                 summary.already_indexed += 1;
@@ -353,7 +419,10 @@ fn commit(
                 FileStatus::IdConflict
             }
         };
-        on_event(AddEvent::File { input: &work[i].0, status: &status });
+        on_event(AddEvent::File {
+            input: &work[i].0,
+            status: &status,
+        });
     }
     Ok(())
 }
@@ -365,7 +434,10 @@ fn source_stamp(path: &Path) -> Option<SourceStamp> {
         Ok(d) => d.as_nanos() as i64,
         Err(e) => -(e.duration().as_nanos() as i64),
     };
-    Some(SourceStamp { size: meta.len(), mtime_ns })
+    Some(SourceStamp {
+        size: meta.len(),
+        mtime_ns,
+    })
 }
 
 /// The result of identifying one file.
@@ -383,8 +455,8 @@ pub struct Identification {
 /// 0.25 % of residual change, which keeps enough peaks on their bins to clear the threshold
 /// (1 % steps left 5 s and 20 s queries at ±5 % near it).
 pub const SPEED_SEARCH: &[f64] = &[
-    0.995, 1.005, 0.99, 1.01, 0.985, 1.015, 0.98, 1.02, 0.975, 1.025, 0.97, 1.03, 0.965, 1.035, 0.96, 1.04, 0.955,
-    1.045, 0.95, 1.05,
+    0.995, 1.005, 0.99, 1.01, 0.985, 1.015, 0.98, 1.02, 0.975, 1.025, 0.97, 1.03, 0.965, 1.035,
+    0.96, 1.04, 0.955, 1.045, 0.95, 1.05,
 ];
 
 /// Queries longer than this are not speed-searched: that would hold their samples in memory and
@@ -395,7 +467,11 @@ pub const SPEED_SEARCH_MAX_SECONDS: f64 = 60.0;
 /// query profile (denser than what is stored; see `Params::query_profile`). When nothing matches
 /// at the file's own speed and it is short, it is searched again at each of [`SPEED_SEARCH`]'s
 /// speeds.
-pub fn identify_file(index: &Index, path: &Path, options: &MatchOptions) -> Result<Identification, EngineError> {
+pub fn identify_file(
+    index: &Index,
+    path: &Path,
+    options: &MatchOptions,
+) -> Result<Identification, EngineError> {
     let query_params = index.params().query_profile();
     let params = &query_params;
     let mut fingerprinter = Fingerprinter::new(params.clone())?;
@@ -414,13 +490,18 @@ pub fn identify_file(index: &Index, path: &Path, options: &MatchOptions) -> Resu
     let duration_s = info.duration_s();
     let mut matches = index.search(&fingerprinter.finish().landmarks, options);
     if let (true, Some(samples)) = (matches.is_empty(), kept) {
-        let widened = MatchOptions { offset_tolerance_frames: options.offset_tolerance_frames.max(2), ..options.clone() };
+        let widened = MatchOptions {
+            offset_tolerance_frames: options.offset_tolerance_frames.max(2),
+            ..options.clone()
+        };
         // One spectrogram, reinterpolated for each speed; the speeds are tried in parallel and
         // the nearest one that matches wins.
         let spectrogram = fermata_fp::spectrogram(&samples, params)?;
         let found = SPEED_SEARCH.par_iter().find_map_first(|&factor| {
             // Played at `factor` times the speed, query time t becomes t / factor.
-            let landmarks = fermata_fp::fingerprint_at_speed(&spectrogram, params, factor).ok()?.landmarks;
+            let landmarks = fermata_fp::fingerprint_at_speed(&spectrogram, params, factor)
+                .ok()?
+                .landmarks;
             let mut found = index.search(&landmarks, &widened);
             for m in &mut found {
                 m.query_start_s *= factor;
@@ -434,7 +515,10 @@ pub fn identify_file(index: &Index, path: &Path, options: &MatchOptions) -> Resu
     for m in &mut matches {
         m.query_end_s = m.query_end_s.min(duration_s);
     }
-    Ok(Identification { matches, duration_s })
+    Ok(Identification {
+        matches,
+        duration_s,
+    })
 }
 
 #[cfg(test)]
@@ -457,7 +541,10 @@ mod tests {
         assert_eq!(ids, vec!["a.MP3", "album/b.ogg", "linked/b.ogg"]);
         let one = collect_inputs(&[music.join("a.MP3")], Some("my-id")).unwrap();
         assert_eq!(one[0].id, "my-id");
-        assert!(matches!(collect_inputs(&[music.clone()], Some("x")), Err(EngineError::Input { .. })));
+        assert!(matches!(
+            collect_inputs(&[music.clone()], Some("x")),
+            Err(EngineError::Input { .. })
+        ));
         let missing = collect_inputs(&[dir.path().join("nope")], None).unwrap_err();
         assert!(missing.to_string().contains("nope"));
     }

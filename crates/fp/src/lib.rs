@@ -38,7 +38,7 @@ mod params;
 mod peaks;
 mod stft;
 
-pub use params::{Params, ALGORITHM_VERSION};
+pub use params::{ALGORITHM_VERSION, Params};
 pub use peaks::Peak;
 
 use peaks::{PairMaker, PeakPicker, RankFilter};
@@ -116,7 +116,8 @@ impl Fingerprinter {
             let mut frames = std::mem::take(&mut self.scratch_frames);
             self.stft.push(chunk, &mut frames);
             for (time, spectrum) in frames.drain(..) {
-                self.picker.push_frame(time, spectrum, &mut self.scratch_peaks);
+                self.picker
+                    .push_frame(time, spectrum, &mut self.scratch_peaks);
             }
             self.scratch_frames = frames;
             self.forward_peaks(false);
@@ -128,16 +129,27 @@ impl Fingerprinter {
         self.picker.finish(&mut self.scratch_peaks);
         self.forward_peaks(true);
         let frames = self.stft.frames().max(self.spectral_frames);
-        Fingerprint { landmarks: self.landmarks, frames, peaks: self.kept_peaks }
+        Fingerprint {
+            landmarks: self.landmarks,
+            frames,
+            peaks: self.kept_peaks,
+        }
     }
 
     /// Moves peaks through density control and pairing, as far as the watermarks allow; at the
     /// end everything is final.
     fn forward_peaks(&mut self, at_end: bool) {
-        let watermark = if at_end { u32::MAX } else { self.picker.watermark() };
-        let kept_watermark = self.ranker.push(&mut self.scratch_peaks, watermark, &mut self.scratch_kept);
+        let watermark = if at_end {
+            u32::MAX
+        } else {
+            self.picker.watermark()
+        };
+        let kept_watermark =
+            self.ranker
+                .push(&mut self.scratch_peaks, watermark, &mut self.scratch_kept);
         self.kept_peaks += self.scratch_kept.len() as u32;
-        self.pairs.push(&mut self.scratch_kept, kept_watermark, &mut self.landmarks);
+        self.pairs
+            .push(&mut self.scratch_kept, kept_watermark, &mut self.landmarks);
     }
 }
 
@@ -175,7 +187,11 @@ pub fn spectrogram(samples: &[f32], params: &Params) -> Result<Spectrogram, FpEr
 /// by interpolating it along both axes instead of resampling the audio and transforming again.
 /// Within the ±6 % the spectrogram covers, it finds what resampling would, at a fraction of the
 /// cost; a speed search over twenty speeds does one FFT pass instead of twenty.
-pub fn fingerprint_at_speed(spectrogram: &Spectrogram, params: &Params, speed: f64) -> Result<Fingerprint, FpError> {
+pub fn fingerprint_at_speed(
+    spectrogram: &Spectrogram,
+    params: &Params,
+    speed: f64,
+) -> Result<Fingerprint, FpError> {
     let mut fp = Fingerprinter::new(params.clone())?;
     if !(speed.is_finite() && speed > 0.0) || spectrogram.frames.is_empty() {
         return Ok(fp.finish());
@@ -205,7 +221,8 @@ pub fn fingerprint_at_speed(spectrogram: &Spectrogram, params: &Params, speed: f
                 at(&source[i], src_bin) * (1.0 - w) + at(&source[j], src_bin) * w
             })
             .collect();
-        fp.picker.push_frame(k as u32, spectrum, &mut fp.scratch_peaks);
+        fp.picker
+            .push_frame(k as u32, spectrum, &mut fp.scratch_peaks);
         fp.spectral_frames = k as u32 + 1;
         fp.forward_peaks(false);
     }
@@ -262,7 +279,11 @@ mod tests {
             fp.push(chunk);
         }
         assert_eq!(fp.finish(), whole);
-        assert!(whole.landmarks.len() > 100, "{} landmarks", whole.landmarks.len());
+        assert!(
+            whole.landmarks.len() > 100,
+            "{} landmarks",
+            whole.landmarks.len()
+        );
     }
 
     #[test]
@@ -284,7 +305,11 @@ mod tests {
         let b = fingerprint(&quiet, &params).unwrap();
         let set: std::collections::HashSet<_> = a.landmarks.iter().collect();
         let shared = b.landmarks.iter().filter(|l| set.contains(l)).count();
-        assert!(shared * 10 >= a.landmarks.len() * 9, "{shared} of {}", a.landmarks.len());
+        assert!(
+            shared * 10 >= a.landmarks.len() * 9,
+            "{shared} of {}",
+            a.landmarks.len()
+        );
     }
 
     #[test]
@@ -293,7 +318,8 @@ mod tests {
         let signal = notes(11, 20.0, params.sample_rate);
         let hop = params.hop;
         let skip_frames = 250usize;
-        let excerpt = &signal[skip_frames * hop..skip_frames * hop + 8 * params.sample_rate as usize];
+        let excerpt =
+            &signal[skip_frames * hop..skip_frames * hop + 8 * params.sample_rate as usize];
         let a = fingerprint(&signal, &params).unwrap();
         let b = fingerprint(excerpt, &params).unwrap();
         let reference: std::collections::HashSet<(u32, u32)> =
@@ -303,7 +329,11 @@ mod tests {
             .iter()
             .filter(|l| reference.contains(&(l.hash, l.time + skip_frames as u32)))
             .count();
-        assert!(aligned * 2 > b.landmarks.len(), "{aligned} of {}", b.landmarks.len());
+        assert!(
+            aligned * 2 > b.landmarks.len(),
+            "{aligned} of {}",
+            b.landmarks.len()
+        );
     }
 
     #[test]
@@ -322,27 +352,57 @@ mod tests {
                 original[k] * (1.0 - w) + original.get(k + 1).copied().unwrap_or(0.0) * w
             })
             .collect();
-        let reference: std::collections::HashSet<u32> =
-            fingerprint(&original, &params).unwrap().landmarks.iter().map(|l| l.hash).collect();
-        let shared = |fp: &Fingerprint| fp.landmarks.iter().filter(|l| reference.contains(&l.hash)).count() as f64
-            / fp.landmarks.len().max(1) as f64;
+        let reference: std::collections::HashSet<u32> = fingerprint(&original, &params)
+            .unwrap()
+            .landmarks
+            .iter()
+            .map(|l| l.hash)
+            .collect();
+        let shared = |fp: &Fingerprint| {
+            fp.landmarks
+                .iter()
+                .filter(|l| reference.contains(&l.hash))
+                .count() as f64
+                / fp.landmarks.len().max(1) as f64
+        };
         let spec = spectrogram(&fast, &params).unwrap();
         let restored = fingerprint_at_speed(&spec, &params, 1.0 / 1.04).unwrap();
         let as_is = fingerprint(&fast, &params).unwrap();
-        assert!(shared(&restored) > 2.0 * shared(&as_is), "{} vs {}", shared(&restored), shared(&as_is));
+        assert!(
+            shared(&restored) > 2.0 * shared(&as_is),
+            "{} vs {}",
+            shared(&restored),
+            shared(&as_is)
+        );
         assert!(shared(&restored) > 0.3, "{}", shared(&restored));
         // Speed 1 reproduces the plain fingerprint's landmarks.
-        let same = fingerprint_at_speed(&spectrogram(&original, &params).unwrap(), &params, 1.0).unwrap();
-        assert_eq!(same.landmarks, fingerprint(&original, &params).unwrap().landmarks);
+        let same =
+            fingerprint_at_speed(&spectrogram(&original, &params).unwrap(), &params, 1.0).unwrap();
+        assert_eq!(
+            same.landmarks,
+            fingerprint(&original, &params).unwrap().landmarks
+        );
     }
 
     #[test]
     fn bad_params_are_refused() {
-        let params = Params { fft_size: 1000, ..Params::default() };
-        assert!(matches!(Fingerprinter::new(params), Err(FpError::InvalidParams(_))));
-        let params = Params { hop: 0, ..Params::default() };
+        let params = Params {
+            fft_size: 1000,
+            ..Params::default()
+        };
+        assert!(matches!(
+            Fingerprinter::new(params),
+            Err(FpError::InvalidParams(_))
+        ));
+        let params = Params {
+            hop: 0,
+            ..Params::default()
+        };
         assert!(Fingerprinter::new(params).is_err());
-        let params = Params { max_hz: 9000.0, ..Params::default() };
+        let params = Params {
+            max_hz: 9000.0,
+            ..Params::default()
+        };
         assert!(Fingerprinter::new(params).is_err());
     }
 

@@ -93,10 +93,16 @@ impl Params {
             ));
         }
         if !(1000..=96_000).contains(&self.sample_rate) {
-            return bad(format!("sample_rate {} is outside 1000..=96000 Hz", self.sample_rate));
+            return bad(format!(
+                "sample_rate {} is outside 1000..=96000 Hz",
+                self.sample_rate
+            ));
         }
         if !self.fft_size.is_power_of_two() || !(64..=16_384).contains(&self.fft_size) {
-            return bad(format!("fft_size {} is not a power of two in 64..=16384", self.fft_size));
+            return bad(format!(
+                "fft_size {} is not a power of two in 64..=16384",
+                self.fft_size
+            ));
         }
         if self.hop == 0 || self.hop > self.fft_size {
             return bad(format!("hop {} must be in 1..=fft_size", self.hop));
@@ -110,19 +116,31 @@ impl Params {
         }
         let (lo, hi) = self.bin_range();
         if hi - lo > 1 << FREQ_BITS {
-            return bad(format!("the band spans {} bins; at most {} fit the hash", hi - lo, 1 << FREQ_BITS));
+            return bad(format!(
+                "the band spans {} bins; at most {} fit the hash",
+                hi - lo,
+                1 << FREQ_BITS
+            ));
         }
         if hi - lo < 2 * self.peak_radius_bins + 1 {
             return bad("the band is narrower than one peak neighbourhood".into());
         }
         if self.min_pair_frames == 0 || self.max_pair_frames < self.min_pair_frames {
-            return bad("pair time range must satisfy 1 <= min_pair_frames <= max_pair_frames".into());
+            return bad(
+                "pair time range must satisfy 1 <= min_pair_frames <= max_pair_frames".into(),
+            );
         }
         if self.max_pair_frames - self.min_pair_frames >= 1 << DELTA_TIME_BITS {
-            return bad(format!("pair time range spans more than {} frames", 1 << DELTA_TIME_BITS));
+            return bad(format!(
+                "pair time range spans more than {} frames",
+                1 << DELTA_TIME_BITS
+            ));
         }
         if self.max_pair_bins >= 1 << (DELTA_FREQ_BITS - 1) {
-            return bad(format!("max_pair_bins must be below {}", 1 << (DELTA_FREQ_BITS - 1)));
+            return bad(format!(
+                "max_pair_bins must be below {}",
+                1 << (DELTA_FREQ_BITS - 1)
+            ));
         }
         if self.fan_out == 0 || self.peaks_per_window == 0 {
             return bad("fan_out and peaks_per_window must be at least 1".into());
@@ -155,7 +173,11 @@ impl Params {
     /// Measured on the development corpus: top-1 recall under 0 dB pink noise, reverb and their
     /// combinations rose from 76 % to 84 % with no false positive (BENCHMARKS.md).
     pub fn query_profile(&self) -> Params {
-        Params { peaks_per_window: self.peaks_per_window * 2, fan_out: self.fan_out * 3, ..self.clone() }
+        Params {
+            peaks_per_window: self.peaks_per_window * 2,
+            fan_out: self.fan_out * 3,
+            ..self.clone()
+        }
     }
 
     /// The time between a landmark's two peaks in frames, read back from its hash.
@@ -181,7 +203,11 @@ mod tests {
         p.validate().unwrap();
         let (lo, hi) = p.bin_range();
         assert!(hi - lo <= 512);
-        let top = p.pair_hash((hi - lo - 1) as u16, p.max_pair_bins as i32, p.max_pair_frames);
+        let top = p.pair_hash(
+            (hi - lo - 1) as u16,
+            p.max_pair_bins as i32,
+            p.max_pair_frames,
+        );
         assert!(top < 1 << p.hash_bits());
         let bottom = p.pair_hash(0, -(p.max_pair_bins as i32), p.min_pair_frames);
         assert!(bottom < top);

@@ -58,7 +58,12 @@ impl PeakPicker {
         let mut freq_max = vec![0.0; spectrum.len()];
         sliding_max(&spectrum, self.radius_bins, &mut freq_max);
         let mean = spectrum.iter().sum::<f32>() / spectrum.len().max(1) as f32;
-        self.frames.push_back(Frame { time, spectrum, freq_max, mean });
+        self.frames.push_back(Frame {
+            time,
+            spectrum,
+            freq_max,
+            mean,
+        });
         self.seen = time + 1;
         while self.next_eval + self.radius_frames <= time {
             self.evaluate(out);
@@ -74,7 +79,9 @@ impl PeakPicker {
     fn evaluate(&mut self, out: &mut Vec<Peak>) {
         let centre_time = self.next_eval;
         self.next_eval += 1;
-        let Some(first) = self.frames.front() else { return };
+        let Some(first) = self.frames.front() else {
+            return;
+        };
         let centre = (centre_time - first.time) as usize;
         let lo = centre.saturating_sub(self.radius_frames as usize);
         let hi = (centre + self.radius_frames as usize + 1).min(self.frames.len());
@@ -98,10 +105,18 @@ impl PeakPicker {
                     || (i > centre && self.frames[i].freq_max[bin] <= value)
             });
             if is_peak {
-                out.push(Peak { time: centre_time, bin: bin as u16, strength: value });
+                out.push(Peak {
+                    time: centre_time,
+                    bin: bin as u16,
+                    strength: value,
+                });
             }
         }
-        while self.frames.front().is_some_and(|f| f.time + self.radius_frames < self.next_eval) {
+        while self
+            .frames
+            .front()
+            .is_some_and(|f| f.time + self.radius_frames < self.next_eval)
+        {
             self.frames.pop_front();
         }
     }
@@ -160,7 +175,12 @@ impl RankFilter {
 
     /// Takes candidates (emptying `input`) whose frames are complete below `watermark`, emits
     /// kept peaks to `out`, and returns the watermark of its output.
-    pub(crate) fn push(&mut self, input: &mut Vec<Peak>, watermark: u32, out: &mut Vec<Peak>) -> u32 {
+    pub(crate) fn push(
+        &mut self,
+        input: &mut Vec<Peak>,
+        watermark: u32,
+        out: &mut Vec<Peak>,
+    ) -> u32 {
         self.candidates.extend(input.drain(..));
         while self.decided < self.candidates.len() {
             let p = self.candidates[self.decided];
@@ -168,8 +188,12 @@ impl RankFilter {
                 break;
             }
             // Candidates are in time order, so the window is found by two binary searches.
-            let lo = self.candidates.partition_point(|q| q.time + self.radius < p.time);
-            let hi = self.candidates.partition_point(|q| q.time <= p.time + self.radius);
+            let lo = self
+                .candidates
+                .partition_point(|q| q.time + self.radius < p.time);
+            let hi = self
+                .candidates
+                .partition_point(|q| q.time <= p.time + self.radius);
             let louder = self
                 .candidates
                 .range(lo..hi)
@@ -183,13 +207,24 @@ impl RankFilter {
                 out.push(p);
             }
             self.decided += 1;
-            let next_time = self.candidates.get(self.decided).map_or(u32::MAX, |q| q.time);
-            while self.candidates.front().is_some_and(|q| q.time.saturating_add(self.radius) < next_time) {
+            let next_time = self
+                .candidates
+                .get(self.decided)
+                .map_or(u32::MAX, |q| q.time);
+            while self
+                .candidates
+                .front()
+                .is_some_and(|q| q.time.saturating_add(self.radius) < next_time)
+            {
                 self.candidates.pop_front();
                 self.decided -= 1;
             }
         }
-        watermark.saturating_sub(if watermark == u32::MAX { 0 } else { self.radius })
+        watermark.saturating_sub(if watermark == u32::MAX {
+            0
+        } else {
+            self.radius
+        })
     }
 }
 
@@ -201,7 +236,10 @@ pub(crate) struct PairMaker {
 
 impl PairMaker {
     pub(crate) fn new(params: &Params) -> Self {
-        PairMaker { params: params.clone(), peaks: VecDeque::new() }
+        PairMaker {
+            params: params.clone(),
+            peaks: VecDeque::new(),
+        }
     }
 
     /// Takes kept peaks complete below `watermark` and emits the landmarks of every anchor whose
@@ -221,7 +259,10 @@ impl PairMaker {
                 }
                 let df = target.bin as i32 - anchor.bin as i32;
                 if dt >= p.min_pair_frames && df.unsigned_abs() <= p.max_pair_bins {
-                    out.push(Landmark { hash: p.pair_hash(anchor.bin, df, dt), time: anchor.time });
+                    out.push(Landmark {
+                        hash: p.pair_hash(anchor.bin, df, dt),
+                        time: anchor.time,
+                    });
                     paired += 1;
                 }
             }
@@ -236,7 +277,9 @@ mod tests {
 
     #[test]
     fn sliding_max_matches_naive() {
-        let input: Vec<f32> = (0..97).map(|i| ((i * 37) % 23) as f32 - (i % 5) as f32).collect();
+        let input: Vec<f32> = (0..97)
+            .map(|i| ((i * 37) % 23) as f32 - (i % 5) as f32)
+            .collect();
         for radius in [0, 1, 3, 10, 60] {
             let mut out = vec![0.0; input.len()];
             sliding_max(&input, radius, &mut out);
@@ -251,11 +294,19 @@ mod tests {
 
     #[test]
     fn rank_filter_keeps_the_loudest_in_each_window() {
-        let params = Params { rank_radius_frames: 2, peaks_per_window: 1, ..Params::default() };
+        let params = Params {
+            rank_radius_frames: 2,
+            peaks_per_window: 1,
+            ..Params::default()
+        };
         let mut filter = RankFilter::new(&params);
         let mut input: Vec<Peak> = [(0, 5.0), (1, 9.0), (2, 1.0), (10, 3.0)]
             .iter()
-            .map(|&(time, strength)| Peak { time, bin: 0, strength })
+            .map(|&(time, strength)| Peak {
+                time,
+                bin: 0,
+                strength,
+            })
             .collect();
         let mut out = Vec::new();
         filter.push(&mut input, u32::MAX, &mut out);

@@ -31,7 +31,10 @@ impl Stft {
     /// An STFT that keeps FFT bins `bins.0..bins.1` (clamped to the spectrum).
     pub(crate) fn with_bins(params: &Params, bins: (usize, usize)) -> Self {
         let n = params.fft_size;
-        let bins = (bins.0.min(n / 2 + 1), bins.1.clamp(bins.0.min(n / 2 + 1), n / 2 + 1));
+        let bins = (
+            bins.0.min(n / 2 + 1),
+            bins.1.clamp(bins.0.min(n / 2 + 1), n / 2 + 1),
+        );
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
         // Hann window: low side lobes keep a loud partial from creating false peaks nearby.
         let window: Vec<f32> = (0..n)
@@ -64,8 +67,14 @@ impl Stft {
         let n = self.window.len();
         let mut rest = samples;
         while !rest.is_empty() {
-            let take = rest.len().min(n.saturating_sub(self.pending.len()).max(self.hop));
-            self.pending.extend(rest[..take].iter().map(|s| if s.is_finite() { *s } else { 0.0 }));
+            let take = rest
+                .len()
+                .min(n.saturating_sub(self.pending.len()).max(self.hop));
+            self.pending.extend(
+                rest[..take]
+                    .iter()
+                    .map(|s| if s.is_finite() { *s } else { 0.0 }),
+            );
             rest = &rest[take..];
             while self.pending.len() >= n {
                 out.push((self.frames, self.frame()));

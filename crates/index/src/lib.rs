@@ -51,8 +51,10 @@ mod segment;
 mod writer;
 
 pub use manifest::{INDEX_FORMAT_VERSION, MANIFEST_FILE, OLDEST_READABLE_INDEX_VERSION};
-pub use matcher::{Match, MatchOptions, MIN_ALIGNED_LANDMARKS};
-pub use segment::{SourceStamp, TrackMeta, OLDEST_READABLE_SEGMENT_VERSION, SEGMENT_FORMAT_VERSION};
+pub use matcher::{MIN_ALIGNED_LANDMARKS, Match, MatchOptions};
+pub use segment::{
+    OLDEST_READABLE_SEGMENT_VERSION, SEGMENT_FORMAT_VERSION, SourceStamp, TrackMeta,
+};
 pub use writer::{AddOutcome, ContentHasher, IndexWriter, MergeReport, NewTrack};
 
 use fermata_fp::Params;
@@ -65,7 +67,9 @@ use std::path::{Path, PathBuf};
 #[non_exhaustive]
 pub enum IndexError {
     /// The directory holds no index manifest.
-    #[error("{path} is not a fermata index (no {MANIFEST_FILE}); create one with `fermata index add --index {path} FILES`")]
+    #[error(
+        "{path} is not a fermata index (no {MANIFEST_FILE}); create one with `fermata index add --index {path} FILES`"
+    )]
     NotAnIndex {
         /// The directory.
         path: PathBuf,
@@ -79,7 +83,9 @@ pub enum IndexError {
         source: std::io::Error,
     },
     /// The manifest cannot be parsed.
-    #[error("the index manifest {path} is damaged ({why}); restore it from a backup or rebuild the index")]
+    #[error(
+        "the index manifest {path} is damaged ({why}); restore it from a backup or rebuild the index"
+    )]
     CorruptManifest {
         /// The manifest file.
         path: PathBuf,
@@ -87,7 +93,9 @@ pub enum IndexError {
         why: String,
     },
     /// A segment file is damaged.
-    #[error("index segment {path} is damaged ({why}); restore it from a backup or rebuild the index")]
+    #[error(
+        "index segment {path} is damaged ({why}); restore it from a backup or rebuild the index"
+    )]
     CorruptSegment {
         /// The segment file.
         path: PathBuf,
@@ -95,7 +103,9 @@ pub enum IndexError {
         why: String,
     },
     /// The index or a segment was written in a format this build cannot read.
-    #[error("{path} has format version {found}, but this build reads versions {oldest} to {newest}; use a matching fermata release or rebuild the index")]
+    #[error(
+        "{path} has format version {found}, but this build reads versions {oldest} to {newest}; use a matching fermata release or rebuild the index"
+    )]
     UnsupportedVersion {
         /// The file.
         path: PathBuf,
@@ -107,7 +117,9 @@ pub enum IndexError {
         newest: u32,
     },
     /// The index was built with other fingerprint parameters.
-    #[error("the index at {path} was built with other fingerprint parameters ({differences}); its landmarks would never match: rebuild it into a new directory")]
+    #[error(
+        "the index at {path} was built with other fingerprint parameters ({differences}); its landmarks would never match: rebuild it into a new directory"
+    )]
     ParamsMismatch {
         /// The index directory.
         path: PathBuf,
@@ -115,13 +127,17 @@ pub enum IndexError {
         differences: String,
     },
     /// Another process is writing to the index.
-    #[error("the index at {path} is being written by another process (it holds {path}/LOCK); wait for it to finish and try again")]
+    #[error(
+        "the index at {path} is being written by another process (it holds {path}/LOCK); wait for it to finish and try again"
+    )]
     Locked {
         /// The index directory.
         path: PathBuf,
     },
     /// A segment would exceed the format's limits.
-    #[error("a segment of {entries} entries exceeds the format's limit of 2^32; add in smaller batches")]
+    #[error(
+        "a segment of {entries} entries exceeds the format's limit of 2^32; add in smaller batches"
+    )]
     SegmentTooLarge {
         /// Entries the segment would hold.
         entries: u64,
@@ -166,8 +182,16 @@ impl Index {
         loop {
             let manifest = Manifest::load(dir)?;
             match Self::open_segments(dir, &manifest) {
-                Ok(segments) => return Ok(Index { dir: dir.to_path_buf(), manifest, segments }),
-                Err(IndexError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound && attempts < 3 => {
+                Ok(segments) => {
+                    return Ok(Index {
+                        dir: dir.to_path_buf(),
+                        manifest,
+                        segments,
+                    });
+                }
+                Err(IndexError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::NotFound && attempts < 3 =>
+                {
                     attempts += 1;
                 }
                 Err(e) => return Err(e),
@@ -193,7 +217,11 @@ impl Index {
                 if seg.bytes() != s.bytes {
                     return Err(IndexError::CorruptSegment {
                         path,
-                        why: format!("it has {} bytes but the manifest says {}", seg.bytes(), s.bytes),
+                        why: format!(
+                            "it has {} bytes but the manifest says {}",
+                            seg.bytes(),
+                            s.bytes
+                        ),
                     });
                 }
                 Ok(seg)
@@ -213,7 +241,9 @@ impl Index {
 
     /// Every indexed track.
     pub fn tracks(&self) -> impl Iterator<Item = TrackMeta> + '_ {
-        self.segments.iter().flat_map(|s| (0..s.n_tracks()).map(|i| s.track(i)))
+        self.segments
+            .iter()
+            .flat_map(|s| (0..s.n_tracks()).map(|i| s.track(i)))
     }
 
     /// Counts and sizes.
@@ -228,14 +258,22 @@ impl Index {
             landmarks: self.segments.iter().map(|s| s.n_entries()).sum(),
             segments: self.segments.len(),
             bytes,
-            bytes_per_hour: if hours > 0.0 { bytes as f64 / hours } else { 0.0 },
+            bytes_per_hour: if hours > 0.0 {
+                bytes as f64 / hours
+            } else {
+                0.0
+            },
             format_version: self.manifest.format_version,
         }
     }
 
     /// Recomputes every segment's checksum; returns the names of damaged segments.
     pub fn verify(&self) -> Vec<String> {
-        self.segments.iter().filter(|s| !s.verify_checksum()).map(|s| s.name.clone()).collect()
+        self.segments
+            .iter()
+            .filter(|s| !s.verify_checksum())
+            .map(|s| s.name.clone())
+            .collect()
     }
 
     /// Finds the registered recordings in a query's landmarks (see [`MatchOptions`]).

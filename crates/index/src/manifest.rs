@@ -60,7 +60,9 @@ impl Manifest {
         let text = match std::fs::read(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(IndexError::NotAnIndex { path: dir.to_path_buf() });
+                return Err(IndexError::NotAnIndex {
+                    path: dir.to_path_buf(),
+                });
             }
             Err(source) => return Err(IndexError::Io { path, source }),
         };
@@ -71,12 +73,19 @@ impl Manifest {
             format: String,
             format_version: u32,
         }
-        let corrupt = |why: String| IndexError::CorruptManifest { path: path.clone(), why };
+        let corrupt = |why: String| IndexError::CorruptManifest {
+            path: path.clone(),
+            why,
+        };
         let version: Version = serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
         if version.format != FORMAT_NAME {
-            return Err(corrupt(format!("format is {:?}, not {FORMAT_NAME:?}", version.format)));
+            return Err(corrupt(format!(
+                "format is {:?}, not {FORMAT_NAME:?}",
+                version.format
+            )));
         }
-        if !(OLDEST_READABLE_INDEX_VERSION..=INDEX_FORMAT_VERSION).contains(&version.format_version) {
+        if !(OLDEST_READABLE_INDEX_VERSION..=INDEX_FORMAT_VERSION).contains(&version.format_version)
+        {
             return Err(IndexError::UnsupportedVersion {
                 path,
                 found: version.format_version,
@@ -84,7 +93,8 @@ impl Manifest {
                 newest: INDEX_FORMAT_VERSION,
             });
         }
-        let manifest: Manifest = serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
+        let manifest: Manifest =
+            serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
         if manifest.params.algorithm != fermata_fp::ALGORITHM_VERSION {
             return Err(IndexError::ParamsMismatch {
                 path: dir.to_path_buf(),
@@ -95,7 +105,10 @@ impl Manifest {
                 ),
             });
         }
-        manifest.params.validate().map_err(|e| corrupt(e.to_string()))?;
+        manifest
+            .params
+            .validate()
+            .map_err(|e| corrupt(e.to_string()))?;
         Ok(manifest)
     }
 
@@ -108,7 +121,8 @@ impl Manifest {
             let p = p.to_path_buf();
             move |source| IndexError::Io { path: p, source }
         };
-        let text = serde_json::to_vec_pretty(self).map_err(|e| IndexError::Internal(e.to_string()))?;
+        let text =
+            serde_json::to_vec_pretty(self).map_err(|e| IndexError::Internal(e.to_string()))?;
         let mut f = File::create(&tmp).map_err(io(&tmp))?;
         f.write_all(&text).map_err(io(&tmp))?;
         f.sync_all().map_err(io(&tmp))?;
@@ -119,11 +133,20 @@ impl Manifest {
 
 /// Makes a rename or creation inside `dir` durable.
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), IndexError> {
-    File::open(dir).and_then(|d| d.sync_all()).map_err(|source| IndexError::Io { path: dir.to_path_buf(), source })
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
 }
 
 /// Refuses parameters that differ from the stored ones, naming each difference.
-pub(crate) fn check_params(dir: &Path, stored: &Params, requested: &Params) -> Result<(), IndexError> {
+pub(crate) fn check_params(
+    dir: &Path,
+    stored: &Params,
+    requested: &Params,
+) -> Result<(), IndexError> {
     if stored == requested {
         return Ok(());
     }
@@ -135,9 +158,17 @@ pub(crate) fn check_params(dir: &Path, stored: &Params, requested: &Params) -> R
     let differences: Vec<String> = a
         .iter()
         .filter(|(k, v)| b.get(*k) != Some(*v))
-        .map(|(k, v)| format!("{k}: index has {v}, requested {}", b.get(k).cloned().unwrap_or_default()))
+        .map(|(k, v)| {
+            format!(
+                "{k}: index has {v}, requested {}",
+                b.get(k).cloned().unwrap_or_default()
+            )
+        })
         .collect();
-    Err(IndexError::ParamsMismatch { path: dir.to_path_buf(), differences: differences.join("; ") })
+    Err(IndexError::ParamsMismatch {
+        path: dir.to_path_buf(),
+        differences: differences.join("; "),
+    })
 }
 
 #[cfg(test)]
@@ -147,28 +178,53 @@ mod tests {
     #[test]
     fn round_trip_and_refusals() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(Manifest::load(dir.path()), Err(IndexError::NotAnIndex { .. })));
+        assert!(matches!(
+            Manifest::load(dir.path()),
+            Err(IndexError::NotAnIndex { .. })
+        ));
         let m = Manifest::new(Params::default());
         m.store(dir.path()).unwrap();
         assert_eq!(Manifest::load(dir.path()).unwrap(), m);
 
         let path = dir.path().join(MANIFEST_FILE);
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("\"format_version\": 1", "\"format_version\": 7")).unwrap();
-        assert!(matches!(Manifest::load(dir.path()), Err(IndexError::UnsupportedVersion { found: 7, .. })));
+        std::fs::write(
+            &path,
+            text.replace("\"format_version\": 1", "\"format_version\": 7"),
+        )
+        .unwrap();
+        assert!(matches!(
+            Manifest::load(dir.path()),
+            Err(IndexError::UnsupportedVersion { found: 7, .. })
+        ));
         std::fs::write(&path, &text[..text.len() / 2]).unwrap();
-        assert!(matches!(Manifest::load(dir.path()), Err(IndexError::CorruptManifest { .. })));
+        assert!(matches!(
+            Manifest::load(dir.path()),
+            Err(IndexError::CorruptManifest { .. })
+        ));
         std::fs::write(&path, text.replace("\"hop\": 128", "\"hop\": 0")).unwrap();
-        assert!(matches!(Manifest::load(dir.path()), Err(IndexError::CorruptManifest { .. })));
+        assert!(matches!(
+            Manifest::load(dir.path()),
+            Err(IndexError::CorruptManifest { .. })
+        ));
         std::fs::write(&path, text.replace("\"algorithm\": 1", "\"algorithm\": 0")).unwrap();
-        assert!(matches!(Manifest::load(dir.path()), Err(IndexError::ParamsMismatch { .. })));
+        assert!(matches!(
+            Manifest::load(dir.path()),
+            Err(IndexError::ParamsMismatch { .. })
+        ));
     }
 
     #[test]
     fn parameter_differences_are_named() {
         let a = Params::default();
-        let b = Params { hop: 256, fan_out: 3, ..Params::default() };
-        let err = check_params(Path::new("/x"), &a, &b).unwrap_err().to_string();
+        let b = Params {
+            hop: 256,
+            fan_out: 3,
+            ..Params::default()
+        };
+        let err = check_params(Path::new("/x"), &a, &b)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("hop: index has 128, requested 256"), "{err}");
         assert!(err.contains("fan_out"), "{err}");
         check_params(Path::new("/x"), &a, &a.clone()).unwrap();

@@ -77,7 +77,12 @@ struct Hit {
     query_landmark: u32,
 }
 
-pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], options: &MatchOptions) -> Vec<Match> {
+pub(crate) fn search(
+    segments: &[Segment],
+    params: &Params,
+    query: &[Landmark],
+    options: &MatchOptions,
+) -> Vec<Match> {
     // Plan: every (segment, landmark) lookup with its posting-list length, rarest first. Rare
     // hashes tell tracks apart; common ones cost the most and tell the least. Reading stops at
     // the posting budget, which bounds a query's cost however large the index grows.
@@ -126,7 +131,11 @@ pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], 
         hits.extend(
             postings
                 .iter()
-                .filter(|(p, _)| per_track.get(p.track as usize).is_some_and(|&c| c >= options.min_aligned))
+                .filter(|(p, _)| {
+                    per_track
+                        .get(p.track as usize)
+                        .is_some_and(|&c| c >= options.min_aligned)
+                })
                 .map(|&(p, qi)| Hit {
                     segment: si,
                     track: p.track,
@@ -175,7 +184,9 @@ pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], 
                 let candidate = Match {
                     track_id: track_id.clone(),
                     score,
-                    confidence: (score as f64 / (track_density * (end_frame - start as f64) * frame_s).max(1.0)).min(1.0),
+                    confidence: (score as f64
+                        / (track_density * (end_frame - start as f64) * frame_s).max(1.0))
+                    .min(1.0),
                     query_start_s: start as f64 * frame_s,
                     query_end_s: end_frame * frame_s,
                     reference_start_s: (start as i64 + offset).max(0) as f64 * frame_s,
@@ -190,7 +201,10 @@ pub(crate) fn search(segments: &[Segment], params: &Params, query: &[Landmark], 
         matches.extend(found);
     }
     matches.sort_by(|a, b| {
-        a.query_start_s.total_cmp(&b.query_start_s).then(b.score.cmp(&a.score)).then(a.track_id.cmp(&b.track_id))
+        a.query_start_s
+            .total_cmp(&b.query_start_s)
+            .then(b.score.cmp(&a.score))
+            .then(a.track_id.cmp(&b.track_id))
     });
     matches
 }
@@ -250,7 +264,11 @@ fn trim_isolated_ends(run: &[(u32, u32)], radius: u32, floor: usize) -> &[(u32, 
 fn overlap(a: &Match, b: &Match) -> f64 {
     let shared = a.query_end_s.min(b.query_end_s) - a.query_start_s.max(b.query_start_s);
     let shorter = (a.query_end_s - a.query_start_s).min(b.query_end_s - b.query_start_s);
-    if shorter <= 0.0 { 0.0 } else { (shared / shorter).max(0.0) }
+    if shorter <= 0.0 {
+        0.0
+    } else {
+        (shared / shorter).max(0.0)
+    }
 }
 
 #[cfg(test)]
@@ -258,7 +276,12 @@ mod tests {
     use super::*;
 
     fn hit(offset: i64, q: u32) -> Hit {
-        Hit { segment: 0, track: 0, offset, query_landmark: q }
+        Hit {
+            segment: 0,
+            track: 0,
+            offset,
+            query_landmark: q,
+        }
     }
 
     #[test]
@@ -269,7 +292,11 @@ mod tests {
         let trimmed = trim_isolated_ends(&run, 62, 16);
         assert_eq!(trimmed.first().unwrap().0, 100);
         assert_eq!(trimmed.last().unwrap().0, 245);
-        assert_eq!(trim_isolated_ends(&run, 62, 31).len(), 31, "never below the floor");
+        assert_eq!(
+            trim_isolated_ends(&run, 62, 31).len(),
+            31,
+            "never below the floor"
+        );
     }
 
     #[test]
@@ -278,7 +305,10 @@ mod tests {
         group.extend((0..13).map(|q| hit(500 + (q % 2) as i64, q)));
         group.extend((0..5).map(|q| hit(900, q)));
         group.sort_by_key(|h| (h.offset, h.query_landmark));
-        let options = MatchOptions { min_aligned: 10, ..MatchOptions::default() };
+        let options = MatchOptions {
+            min_aligned: 10,
+            ..MatchOptions::default()
+        };
         let windows = best_offsets(&group, &options);
         assert_eq!(windows.len(), 2);
         assert_eq!(windows[0].len(), 20);

@@ -88,7 +88,14 @@ impl Header {
     fn encode(&self) -> [u8; HEADER_LEN] {
         let mut b = [0u8; HEADER_LEN];
         b[0..8].copy_from_slice(MAGIC);
-        let u32s = [self.version, self.hash_bits, self.bucket_bits, self.track_bits, self.time_bits, self.n_tracks];
+        let u32s = [
+            self.version,
+            self.hash_bits,
+            self.bucket_bits,
+            self.track_bits,
+            self.time_bits,
+            self.n_tracks,
+        ];
         for (i, v) in u32s.iter().enumerate() {
             b[8 + 4 * i..12 + 4 * i].copy_from_slice(&v.to_le_bytes());
         }
@@ -130,7 +137,8 @@ impl Header {
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
-    b.get(at..at + 4).map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(at..at + 4)
+        .map_or(0, |s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
@@ -161,18 +169,33 @@ pub(crate) struct Segment {
 }
 
 impl Segment {
-    pub(crate) fn open(path: &Path, name: &str, expected_hash_bits: u32) -> Result<Segment, IndexError> {
-        let corrupt = |why: String| IndexError::CorruptSegment { path: path.to_path_buf(), why };
-        let file = File::open(path).map_err(|source| IndexError::Io { path: path.to_path_buf(), source })?;
+    pub(crate) fn open(
+        path: &Path,
+        name: &str,
+        expected_hash_bits: u32,
+    ) -> Result<Segment, IndexError> {
+        let corrupt = |why: String| IndexError::CorruptSegment {
+            path: path.to_path_buf(),
+            why,
+        };
+        let file = File::open(path).map_err(|source| IndexError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         // SAFETY: segments are immutable once published (written under a temporary name and
         // renamed into place); fermata never modifies or truncates a published segment, and
         // deletes it only by unlinking, which leaves existing mappings valid.
-        let map = unsafe { Mmap::map(&file) }.map_err(|source| IndexError::Io { path: path.to_path_buf(), source })?;
+        let map = unsafe { Mmap::map(&file) }.map_err(|source| IndexError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         // Lookups jump around the file: read-ahead would only pull in pages nobody asked for.
         #[cfg(unix)]
         let _ = map.advise(memmap2::Advice::Random);
         if map.len() < HEADER_LEN + FOOTER_LEN || &map[0..8] != MAGIC {
-            return Err(corrupt("not a fermata segment (bad magic or too short)".into()));
+            return Err(corrupt(
+                "not a fermata segment (bad magic or too short)".into(),
+            ));
         }
         let h = Header::decode(&map[..HEADER_LEN]);
         if !(OLDEST_READABLE_SEGMENT_VERSION..=SEGMENT_FORMAT_VERSION).contains(&h.version) {
@@ -185,10 +208,15 @@ impl Segment {
         }
         let footer = &map[map.len() - FOOTER_LEN..];
         if &footer[40..48] != FOOTER_MAGIC {
-            return Err(corrupt("the footer is missing: the file was cut short".into()));
+            return Err(corrupt(
+                "the footer is missing: the file was cut short".into(),
+            ));
         }
         if h.hash_bits != expected_hash_bits || h.bucket_bits > h.hash_bits || h.bucket_bits > 30 {
-            return Err(corrupt(format!("hash widths {}/{} do not match the index", h.hash_bits, h.bucket_bits)));
+            return Err(corrupt(format!(
+                "hash widths {}/{} do not match the index",
+                h.hash_bits, h.bucket_bits
+            )));
         }
         if h.track_bits > 32 || h.time_bits > 32 || h.n_entries > u32::MAX as u64 {
             return Err(corrupt("field widths out of range".into()));
@@ -201,11 +229,20 @@ impl Segment {
             (h.tracks_offset, h.tracks_len),
             (h.names_offset, h.names_len),
         ];
-        let in_bounds = sections.iter().all(|&(o, l)| o >= HEADER_LEN as u64 && o.checked_add(l).is_some_and(|e| e <= body));
-        if !in_bounds || h.entries_len < need_entries || h.tracks_len < h.n_tracks as u64 * TRACK_RECORD_LEN as u64 {
+        let in_bounds = sections
+            .iter()
+            .all(|&(o, l)| o >= HEADER_LEN as u64 && o.checked_add(l).is_some_and(|e| e <= body));
+        if !in_bounds
+            || h.entries_len < need_entries
+            || h.tracks_len < h.n_tracks as u64 * TRACK_RECORD_LEN as u64
+        {
             return Err(corrupt("a section lies outside the file".into()));
         }
-        Ok(Segment { name: name.to_string(), map, h })
+        Ok(Segment {
+            name: name.to_string(),
+            map,
+            h,
+        })
     }
 
     pub(crate) fn n_tracks(&self) -> u32 {
@@ -236,10 +273,16 @@ impl Segment {
         let bits = self.h.entry_bits() as u64;
         let bit = i * bits;
         let at = (self.h.entries_offset + bit / 8) as usize;
-        let Some(bytes) = self.map.get(at..at + 16) else { return 0 };
+        let Some(bytes) = self.map.get(at..at + 16) else {
+            return 0;
+        };
         let mut a = [0u8; 16];
         a.copy_from_slice(bytes);
-        let mask = if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 };
+        let mask = if bits >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << bits) - 1
+        };
         (u128::from_le_bytes(a) >> (bit % 8)) & mask
     }
 
@@ -309,7 +352,10 @@ impl Segment {
     /// The metadata of local track `i`.
     pub(crate) fn track(&self, i: u32) -> TrackMeta {
         let at = self.h.tracks_offset as usize + i as usize * TRACK_RECORD_LEN;
-        let rec = self.map.get(at..at + TRACK_RECORD_LEN).unwrap_or(&[0u8; TRACK_RECORD_LEN]);
+        let rec = self
+            .map
+            .get(at..at + TRACK_RECORD_LEN)
+            .unwrap_or(&[0u8; TRACK_RECORD_LEN]);
         let mut content_hash = [0u8; 32];
         content_hash.copy_from_slice(&rec[0..32]);
         let duration_s = f64::from_bits(u64_at(rec, 32));
@@ -390,9 +436,14 @@ pub(crate) fn write_segment(
     plan: &SegmentPlan<'_>,
     entries: impl Iterator<Item = (u32, u32, u32)>,
 ) -> Result<(u64, String), IndexError> {
-    let io = |source: std::io::Error| IndexError::Io { path: path.to_path_buf(), source };
+    let io = |source: std::io::Error| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     if plan.n_entries > u32::MAX as u64 || plan.tracks.len() > u32::MAX as usize {
-        return Err(IndexError::SegmentTooLarge { entries: plan.n_entries });
+        return Err(IndexError::SegmentTooLarge {
+            entries: plan.n_entries,
+        });
     }
     // 16 to 32 entries per bucket. Each directory word costs 32 bits per bucket, each bucket bit
     // moved into the entries costs one bit per entry: 32/E + log2(E) is smallest near E = 22.
@@ -404,7 +455,10 @@ pub(crate) fn write_segment(
         records.extend_from_slice(&t.content_hash);
         records.extend_from_slice(&t.duration_s.to_bits().to_le_bytes());
         records.extend_from_slice(&t.landmarks.to_le_bytes());
-        let s = t.source.unwrap_or(SourceStamp { size: 0, mtime_ns: 0 });
+        let s = t.source.unwrap_or(SourceStamp {
+            size: 0,
+            mtime_ns: 0,
+        });
         records.extend_from_slice(&s.size.to_le_bytes());
         records.extend_from_slice(&(s.mtime_ns as u64).to_le_bytes());
         records.extend_from_slice(&(t.source.is_some() as u32).to_le_bytes());
@@ -434,7 +488,10 @@ pub(crate) fn write_segment(
     h.names_offset = h.tracks_offset + h.tracks_len;
 
     let file = File::create(path).map_err(io)?;
-    let mut w = HashingWriter { inner: BufWriter::with_capacity(1 << 20, file), hasher: blake3::Hasher::new() };
+    let mut w = HashingWriter {
+        inner: BufWriter::with_capacity(1 << 20, file),
+        hasher: blake3::Hasher::new(),
+    };
     w.write_all(&h.encode()).map_err(io)?;
     let rest_bits = h.rest_bits();
     let mut packer = BitPacker { acc: 0, bits: 0 };
@@ -443,19 +500,26 @@ pub(crate) fn write_segment(
     let mut previous = None;
     for (hash, track, time) in entries {
         let key = (hash, track, time);
-        if previous.is_some_and(|p| p > key) || hash >> plan.hash_bits != 0 || time > plan.max_time {
-            return Err(IndexError::Internal(format!("segment entries out of order or range at {key:?}")));
+        if previous.is_some_and(|p| p > key) || hash >> plan.hash_bits != 0 || time > plan.max_time
+        {
+            return Err(IndexError::Internal(format!(
+                "segment entries out of order or range at {key:?}"
+            )));
         }
         previous = Some(key);
         let bucket = (hash >> rest_bits) as usize;
         dir[bucket + 1] += 1;
-        let value = ((((hash & ((1 << rest_bits) - 1)) as u128) << h.track_bits | track as u128) << h.time_bits)
+        let value = ((((hash & ((1 << rest_bits) - 1)) as u128) << h.track_bits | track as u128)
+            << h.time_bits)
             | time as u128;
         packer.push(value, h.entry_bits(), &mut w).map_err(io)?;
         written += 1;
     }
     if written != plan.n_entries {
-        return Err(IndexError::Internal(format!("planned {} entries, got {written}", plan.n_entries)));
+        return Err(IndexError::Internal(format!(
+            "planned {} entries, got {written}",
+            plan.n_entries
+        )));
     }
     packer.finish(&mut w).map_err(io)?;
     for i in 1..dir.len() {
@@ -499,7 +563,10 @@ mod tests {
             content_hash: *blake3::hash(id.as_bytes()).as_bytes(),
             duration_s: 12.5,
             landmarks: 3,
-            source: Some(SourceStamp { size: 99, mtime_ns: -5 }),
+            source: Some(SourceStamp {
+                size: 99,
+                mtime_ns: -5,
+            }),
         }
     }
 
@@ -507,7 +574,12 @@ mod tests {
         entries.sort();
         let path = dir.join("s.fseg");
         let max_time = entries.iter().map(|e| e.2).max().unwrap_or(0);
-        let plan = SegmentPlan { hash_bits: 23, tracks, n_entries: entries.len() as u64, max_time };
+        let plan = SegmentPlan {
+            hash_bits: 23,
+            tracks,
+            n_entries: entries.len() as u64,
+            max_time,
+        };
         write_segment(&path, &plan, entries.iter().copied()).unwrap();
         Segment::open(&path, "s", 23).unwrap()
     }
@@ -516,8 +588,9 @@ mod tests {
     fn round_trip_lookups_and_tracks() {
         let dir = tempfile::tempdir().unwrap();
         let tracks = vec![meta("a"), meta("b/ü.ogg"), meta("c")];
-        let mut entries: Vec<(u32, u32, u32)> =
-            (0..5000u32).map(|i| ((i * 7919) % (1 << 23), i % 3, i * 13 % 100_000)).collect();
+        let mut entries: Vec<(u32, u32, u32)> = (0..5000u32)
+            .map(|i| ((i * 7919) % (1 << 23), i % 3, i * 13 % 100_000))
+            .collect();
         entries.push((5, 1, 7));
         entries.push((5, 0, 9));
         let seg = write(&mut entries, &tracks, dir.path());
@@ -531,12 +604,21 @@ mod tests {
         for &(hash, _, _) in entries.iter().step_by(97) {
             out.clear();
             assert!(seg.postings(hash, 1000, &mut out));
-            let expected: Vec<Posting> =
-                entries.iter().filter(|e| e.0 == hash).map(|e| Posting { track: e.1, time: e.2 }).collect();
+            let expected: Vec<Posting> = entries
+                .iter()
+                .filter(|e| e.0 == hash)
+                .map(|e| Posting {
+                    track: e.1,
+                    time: e.2,
+                })
+                .collect();
             assert_eq!(out, expected);
         }
         out.clear();
-        assert!(!seg.postings(5, 1, &mut out), "a list longer than the cap is skipped");
+        assert!(
+            !seg.postings(5, 1, &mut out),
+            "a list longer than the cap is skipped"
+        );
         assert!(out.is_empty());
         out.clear();
         assert!(seg.postings(4, 10, &mut out) && out.is_empty());
@@ -560,7 +642,13 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         for cut in [0, 10, HEADER_LEN, bytes.len() / 2, bytes.len() - 1] {
             std::fs::write(&path, &bytes[..cut]).unwrap();
-            assert!(matches!(Segment::open(&path, "s", 23), Err(IndexError::CorruptSegment { .. })), "cut at {cut}");
+            assert!(
+                matches!(
+                    Segment::open(&path, "s", 23),
+                    Err(IndexError::CorruptSegment { .. })
+                ),
+                "cut at {cut}"
+            );
         }
         let mut flipped = bytes.clone();
         flipped[HEADER_LEN + 3] ^= 0x40;
@@ -570,9 +658,15 @@ mod tests {
         let mut version = bytes.clone();
         version[8] = 99;
         std::fs::write(&path, &version).unwrap();
-        assert!(matches!(Segment::open(&path, "s", 23), Err(IndexError::UnsupportedVersion { found: 99, .. })));
+        assert!(matches!(
+            Segment::open(&path, "s", 23),
+            Err(IndexError::UnsupportedVersion { found: 99, .. })
+        ));
         std::fs::write(&path, &bytes).unwrap();
-        assert!(matches!(Segment::open(&path, "s", 20), Err(IndexError::CorruptSegment { .. })));
+        assert!(matches!(
+            Segment::open(&path, "s", 20),
+            Err(IndexError::CorruptSegment { .. })
+        ));
     }
 
     proptest::proptest! {

@@ -57,7 +57,13 @@ impl NewTrack {
         source: Option<SourceStamp>,
         landmarks: Vec<Landmark>,
     ) -> NewTrack {
-        let meta = TrackMeta { id: id.into(), content_hash, duration_s, landmarks: landmarks.len() as u32, source };
+        let meta = TrackMeta {
+            id: id.into(),
+            content_hash,
+            duration_s,
+            landmarks: landmarks.len() as u32,
+            source,
+        };
         NewTrack { meta, landmarks }
     }
 }
@@ -101,25 +107,46 @@ impl IndexWriter {
     /// Opens the index in `dir` for writing, creating it with `params` if there is none. An
     /// existing index must have been built with the same `params`.
     pub fn open_or_create(dir: &Path, params: &Params) -> Result<IndexWriter, IndexError> {
-        params.validate().map_err(|e| IndexError::Internal(e.to_string()))?;
+        params
+            .validate()
+            .map_err(|e| IndexError::Internal(e.to_string()))?;
         let io = |p: &Path| {
             let p = p.to_path_buf();
             move |source| IndexError::Io { path: p, source }
         };
         std::fs::create_dir_all(manifest::segments_dir(dir)).map_err(io(dir))?;
         let lock_path = dir.join("LOCK");
-        let lock = File::options().create(true).truncate(false).write(true).open(&lock_path).map_err(io(&lock_path))?;
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io(&lock_path))?;
         match lock.try_lock() {
             Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(IndexError::Locked { path: dir.to_path_buf() }),
-            Err(std::fs::TryLockError::Error(source)) => return Err(IndexError::Io { path: lock_path, source }),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(IndexError::Locked {
+                    path: dir.to_path_buf(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(IndexError::Io {
+                    path: lock_path,
+                    source,
+                });
+            }
         }
         if !dir.join(manifest::MANIFEST_FILE).exists() {
             Manifest::new(params.clone()).store(dir)?;
         }
         let index = Index::open_with_params(dir, params)?;
         remove_unpublished(dir, &index.manifest)?;
-        let mut writer = IndexWriter { index, _lock: lock, by_id: HashMap::new(), by_content: HashMap::new() };
+        let mut writer = IndexWriter {
+            index,
+            _lock: lock,
+            by_id: HashMap::new(),
+            by_content: HashMap::new(),
+        };
         for t in writer.index.tracks().collect::<Vec<_>>() {
             writer.remember(&t);
         }
@@ -127,8 +154,16 @@ impl IndexWriter {
     }
 
     fn remember(&mut self, t: &TrackMeta) {
-        self.by_content.entry(t.content_hash).or_insert_with(|| t.id.clone());
-        self.by_id.insert(t.id.clone(), Known { content_hash: t.content_hash, source: t.source });
+        self.by_content
+            .entry(t.content_hash)
+            .or_insert_with(|| t.id.clone());
+        self.by_id.insert(
+            t.id.clone(),
+            Known {
+                content_hash: t.content_hash,
+                source: t.source,
+            },
+        );
     }
 
     /// The current state of the index (what readers opening it now would see).
@@ -164,7 +199,9 @@ impl IndexWriter {
         for mut track in batch {
             track.meta.landmarks = track.landmarks.len() as u32;
             let outcome = match (self.classify(&track.meta), ids_in_batch.get(&track.meta.id)) {
-                (AddOutcome::Added, Some(hash)) if *hash == track.meta.content_hash => AddOutcome::AlreadyIndexed,
+                (AddOutcome::Added, Some(hash)) if *hash == track.meta.content_hash => {
+                    AddOutcome::AlreadyIndexed
+                }
                 (AddOutcome::Added, Some(_)) => AddOutcome::IdConflict,
                 (AddOutcome::Added, None) => match in_batch.get(&track.meta.content_hash) {
                     Some(id) => AddOutcome::DuplicateOf(id.clone()),
@@ -183,7 +220,8 @@ impl IndexWriter {
             return Ok(outcomes);
         }
         let metas: Vec<TrackMeta> = accepted.iter().map(|t| t.meta.clone()).collect();
-        let mut entries: Vec<(u32, u32, u32)> = Vec::with_capacity(accepted.iter().map(|t| t.landmarks.len()).sum());
+        let mut entries: Vec<(u32, u32, u32)> =
+            Vec::with_capacity(accepted.iter().map(|t| t.landmarks.len()).sum());
         for (local, t) in accepted.iter().enumerate() {
             entries.extend(t.landmarks.iter().map(|l| (l.hash, local as u32, l.time)));
         }
@@ -213,7 +251,10 @@ impl IndexWriter {
         if before > 1 {
             self.merge(&(0..before).collect::<Vec<_>>())?;
         }
-        Ok(MergeReport { before, after: self.index.segments.len() })
+        Ok(MergeReport {
+            before,
+            after: self.index.segments.len(),
+        })
     }
 
     fn merge_smallest(&mut self, count: usize) -> Result<(), IndexError> {
@@ -222,7 +263,10 @@ impl IndexWriter {
         order.truncate(count);
         order.sort_unstable();
         // Entries of one segment are limited to 2^32: skip merging if the result would not fit.
-        let total: u64 = order.iter().map(|&i| self.index.segments[i].n_entries()).sum();
+        let total: u64 = order
+            .iter()
+            .map(|&i| self.index.segments[i].n_entries())
+            .sum();
         if total > u32::MAX as u64 {
             return Ok(());
         }
@@ -243,13 +287,24 @@ impl IndexWriter {
             // An upper bound of the anchor times from the track durations; the segment writer
             // refuses any entry beyond it.
             let frame_s = self.index.manifest.params.frame_seconds();
-            let max_time = metas.iter().map(|m| (m.duration_s / frame_s).ceil() as u64 + 1).max().unwrap_or(0);
+            let max_time = metas
+                .iter()
+                .map(|m| (m.duration_s / frame_s).ceil() as u64 + 1)
+                .max()
+                .unwrap_or(0);
             let max_time = max_time.min(u32::MAX as u64) as u32;
             let merged = KWayMerge::new(
-                segments.iter().zip(&bases).map(|(s, &base)| s.entries().map(move |(h, t, time)| (h, t + base, time))),
+                segments
+                    .iter()
+                    .zip(&bases)
+                    .map(|(s, &base)| s.entries().map(move |(h, t, time)| (h, t + base, time))),
             );
-            let plan =
-                SegmentPlan { hash_bits: self.index.manifest.params.hash_bits(), tracks: &metas, n_entries, max_time };
+            let plan = SegmentPlan {
+                hash_bits: self.index.manifest.params.hash_bits(),
+                tracks: &metas,
+                n_entries,
+                max_time,
+            };
             let written = self.write_new_segment(&plan, merged)?;
             let removed: Vec<String> = segments.iter().map(|s| s.name.clone()).collect();
             (written, metas.len(), n_entries, removed)
@@ -275,14 +330,28 @@ impl IndexWriter {
                 return Err(e);
             }
         };
-        std::fs::rename(&tmp, &path).map_err(|source| IndexError::Io { path: path.clone(), source })?;
+        std::fs::rename(&tmp, &path).map_err(|source| IndexError::Io {
+            path: path.clone(),
+            source,
+        })?;
         manifest::sync_dir(&seg_dir)?;
-        Ok(Written { name, path, bytes, checksum })
+        Ok(Written {
+            name,
+            path,
+            bytes,
+            checksum,
+        })
     }
 
     /// Publishes a manifest that adds the written segment and drops `removed`, then deletes the
     /// removed files.
-    fn commit(&mut self, written: Written, tracks: u32, entries: u64, removed: &[String]) -> Result<(), IndexError> {
+    fn commit(
+        &mut self,
+        written: Written,
+        tracks: u32,
+        entries: u64,
+        removed: &[String],
+    ) -> Result<(), IndexError> {
         let mut next = self.index.manifest.clone();
         next.next_segment += 1;
         next.generation += 1;
@@ -320,7 +389,10 @@ struct Written {
 /// publishing the manifest, or by a crash during a merge.
 fn remove_unpublished(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
     let seg_dir = manifest::segments_dir(dir);
-    let entries = std::fs::read_dir(&seg_dir).map_err(|source| IndexError::Io { path: seg_dir.clone(), source })?;
+    let entries = std::fs::read_dir(&seg_dir).map_err(|source| IndexError::Io {
+        path: seg_dir.clone(),
+        source,
+    })?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !manifest.segments.iter().any(|s| s.name == name) {
@@ -369,7 +441,10 @@ mod tests {
 
     fn track(id: &str, seed: u32, n: u32) -> NewTrack {
         let landmarks: Vec<Landmark> = (0..n)
-            .map(|i| Landmark { hash: (i.wrapping_mul(2_654_435_761) ^ seed.wrapping_mul(40503)) & ((1 << 23) - 1), time: i * 3 })
+            .map(|i| Landmark {
+                hash: (i.wrapping_mul(2_654_435_761) ^ seed.wrapping_mul(40503)) & ((1 << 23) - 1),
+                time: i * 3,
+            })
             .collect();
         let content = *blake3::hash(format!("{seed}").as_bytes()).as_bytes();
         NewTrack::new(id, content, n as f64 * 3.0 * 0.016 + 1.0, None, landmarks)
@@ -380,11 +455,41 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let params = Params::default();
         let mut w = IndexWriter::open_or_create(dir.path(), &params).unwrap();
-        let out = w.add_batch(vec![track("a", 1, 100), track("b", 2, 100), track("b2", 2, 100)]).unwrap();
-        assert_eq!(out, vec![AddOutcome::Added, AddOutcome::Added, AddOutcome::DuplicateOf("b".into())]);
-        let out = w.add_batch(vec![track("a", 1, 100), track("a", 9, 100), track("c", 1, 100)]).unwrap();
-        assert_eq!(out, vec![AddOutcome::AlreadyIndexed, AddOutcome::IdConflict, AddOutcome::DuplicateOf("a".into())]);
-        assert_eq!(w.index().stats().segments, 1, "a batch with nothing new writes no segment");
+        let out = w
+            .add_batch(vec![
+                track("a", 1, 100),
+                track("b", 2, 100),
+                track("b2", 2, 100),
+            ])
+            .unwrap();
+        assert_eq!(
+            out,
+            vec![
+                AddOutcome::Added,
+                AddOutcome::Added,
+                AddOutcome::DuplicateOf("b".into())
+            ]
+        );
+        let out = w
+            .add_batch(vec![
+                track("a", 1, 100),
+                track("a", 9, 100),
+                track("c", 1, 100),
+            ])
+            .unwrap();
+        assert_eq!(
+            out,
+            vec![
+                AddOutcome::AlreadyIndexed,
+                AddOutcome::IdConflict,
+                AddOutcome::DuplicateOf("a".into())
+            ]
+        );
+        assert_eq!(
+            w.index().stats().segments,
+            1,
+            "a batch with nothing new writes no segment"
+        );
         drop(w);
         let index = Index::open(dir.path()).unwrap();
         assert_eq!(index.stats().tracks, 2);
@@ -396,11 +501,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let params = Params::default();
         let w = IndexWriter::open_or_create(dir.path(), &params).unwrap();
-        assert!(matches!(IndexWriter::open_or_create(dir.path(), &params), Err(IndexError::Locked { .. })));
+        assert!(matches!(
+            IndexWriter::open_or_create(dir.path(), &params),
+            Err(IndexError::Locked { .. })
+        ));
         drop(w);
-        let other = Params { fan_out: 2, ..Params::default() };
-        assert!(matches!(IndexWriter::open_or_create(dir.path(), &other), Err(IndexError::ParamsMismatch { .. })));
-        assert!(matches!(Index::open_with_params(dir.path(), &other), Err(IndexError::ParamsMismatch { .. })));
+        let other = Params {
+            fan_out: 2,
+            ..Params::default()
+        };
+        assert!(matches!(
+            IndexWriter::open_or_create(dir.path(), &other),
+            Err(IndexError::ParamsMismatch { .. })
+        ));
+        assert!(matches!(
+            Index::open_with_params(dir.path(), &other),
+            Err(IndexError::ParamsMismatch { .. })
+        ));
     }
 
     #[test]
@@ -408,14 +525,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let params = Params::default();
         let mut w = IndexWriter::open_or_create(dir.path(), &params).unwrap();
-        let tracks: Vec<NewTrack> = (0..20).map(|i| track(&format!("t{i}"), i + 10, 50 + i * 7)).collect();
+        let tracks: Vec<NewTrack> = (0..20)
+            .map(|i| track(&format!("t{i}"), i + 10, 50 + i * 7))
+            .collect();
         for t in &tracks {
             w.add_batch(vec![t.clone()]).unwrap();
         }
-        assert!(w.index().stats().segments <= MAX_SEGMENTS, "automatic merges bound the segment count");
+        assert!(
+            w.index().stats().segments <= MAX_SEGMENTS,
+            "automatic merges bound the segment count"
+        );
         let report = w.merge_all().unwrap();
         assert_eq!(report.after, 1);
-        let files = std::fs::read_dir(dir.path().join("segments")).unwrap().count();
+        let files = std::fs::read_dir(dir.path().join("segments"))
+            .unwrap()
+            .count();
         assert_eq!(files, 1, "merged-away segments are deleted");
         drop(w);
         let index = Index::open(dir.path()).unwrap();
@@ -427,12 +551,17 @@ mod tests {
         assert_eq!(ids, expected);
         let seg = &index.segments[0];
         for t in &tracks {
-            let local = (0..seg.n_tracks()).find(|&i| seg.track(i).id == t.meta.id).unwrap();
+            let local = (0..seg.n_tracks())
+                .find(|&i| seg.track(i).id == t.meta.id)
+                .unwrap();
             let mut out = Vec::new();
             for l in &t.landmarks {
                 out.clear();
                 seg.postings(l.hash, usize::MAX, &mut out);
-                assert!(out.contains(&crate::segment::Posting { track: local, time: l.time }));
+                assert!(out.contains(&crate::segment::Posting {
+                    track: local,
+                    time: l.time
+                }));
             }
         }
     }

@@ -28,17 +28,22 @@ use std::path::Path;
 /// The label of fermata's own assertion in the manifest.
 pub const TRAINING_ASSERTION: &str = "org.fermata.training";
 /// IPTC digital source type for content made by a trained model.
-pub const TRAINED_ALGORITHMIC_MEDIA: &str = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
+pub const TRAINED_ALGORITHMIC_MEDIA: &str =
+    "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
 
 /// Everything that can go wrong labelling or reading a label.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LabelError {
     /// The file type cannot carry a C2PA manifest here.
-    #[error("{0}: C2PA labels are written into WAV, MP3, FLAC and M4A files; convert the file first")]
+    #[error(
+        "{0}: C2PA labels are written into WAV, MP3, FLAC and M4A files; convert the file first"
+    )]
     Unsupported(String),
     /// The certificate or key cannot sign.
-    #[error("cannot sign with the certificate and key given: {0} (they must be PEM: the end-entity certificate first, then its CA; an ES256 / P-256 key)")]
+    #[error(
+        "cannot sign with the certificate and key given: {0} (they must be PEM: the end-entity certificate first, then its CA; an ES256 / P-256 key)"
+    )]
     Signer(String),
     /// The C2PA library refused.
     #[error("{path}: {message}")]
@@ -84,11 +89,19 @@ pub struct LabelReport {
 }
 
 fn c2pa_err(path: &Path) -> impl FnOnce(c2pa::Error) -> LabelError + '_ {
-    move |e| LabelError::C2pa { path: path.display().to_string(), message: e.to_string() }
+    move |e| LabelError::C2pa {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 fn supported(path: &Path) -> Result<&'static str, LabelError> {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("wav") => Ok("audio/wav"),
         Some("mp3") => Ok("audio/mpeg"),
         Some("flac") => Ok("audio/flac"),
@@ -98,7 +111,13 @@ fn supported(path: &Path) -> Result<&'static str, LabelError> {
 }
 
 /// Writes `input` to `output` with a signed C2PA manifest carrying `label`.
-pub fn label_file(input: &Path, output: &Path, label: &Label, cert_chain_pem: &[u8], key_pem: &[u8]) -> Result<(), LabelError> {
+pub fn label_file(
+    input: &Path,
+    output: &Path,
+    label: &Label,
+    cert_chain_pem: &[u8],
+    key_pem: &[u8],
+) -> Result<(), LabelError> {
     let format = supported(input)?;
     supported(output)?;
     let signer = c2pa::create_signer::from_keys(cert_chain_pem, key_pem, SigningAlg::Es256, None)
@@ -120,23 +139,37 @@ pub fn label_file(input: &Path, output: &Path, label: &Label, cert_chain_pem: &[
             {"label": TRAINING_ASSERTION, "data": training},
         ],
     });
-    let mut builder = Builder::from_context(Context::new()).with_definition(definition.to_string()).map_err(c2pa_err(output))?;
+    let mut builder = Builder::from_context(Context::new())
+        .with_definition(definition.to_string())
+        .map_err(c2pa_err(output))?;
     if output.exists() {
-        std::fs::remove_file(output).map_err(|e| LabelError::C2pa { path: output.display().to_string(), message: e.to_string() })?;
+        std::fs::remove_file(output).map_err(|e| LabelError::C2pa {
+            path: output.display().to_string(),
+            message: e.to_string(),
+        })?;
     }
-    builder.sign_file(signer.as_ref(), input, output).map_err(c2pa_err(output))?;
+    builder
+        .sign_file(signer.as_ref(), input, output)
+        .map_err(c2pa_err(output))?;
     Ok(())
 }
 
 /// Reads and checks the label of `path`.
 pub fn verify_file(path: &Path) -> Result<LabelReport, LabelError> {
     supported(path)?;
-    let reader = Reader::from_context(Context::new()).with_file(path).map_err(c2pa_err(path))?;
+    let reader = Reader::from_context(Context::new())
+        .with_file(path)
+        .map_err(c2pa_err(path))?;
     let state = reader.validation_state();
     let failures: Vec<String> = reader
         .validation_results()
         .and_then(|r| r.active_manifest())
-        .map(|m| m.failure().iter().map(|s| format!("{}: {}", s.code(), s.explanation().unwrap_or_default())).collect())
+        .map(|m| {
+            m.failure()
+                .iter()
+                .map(|s| format!("{}: {}", s.code(), s.explanation().unwrap_or_default()))
+                .collect()
+        })
         .unwrap_or_default();
     let mut report = LabelReport {
         file: path.display().to_string(),
@@ -153,7 +186,10 @@ pub fn verify_file(path: &Path) -> Result<LabelReport, LabelError> {
             if a.label().starts_with("c2pa.actions") {
                 let v: serde_json::Value = a.value().cloned().unwrap_or_default();
                 report.ai_generated |= v["actions"].as_array().is_some_and(|acts| {
-                    acts.iter().any(|x| x["action"] == "c2pa.created" && x["digitalSourceType"] == TRAINED_ALGORITHMIC_MEDIA)
+                    acts.iter().any(|x| {
+                        x["action"] == "c2pa.created"
+                            && x["digitalSourceType"] == TRAINED_ALGORITHMIC_MEDIA
+                    })
                 });
             }
             if a.label() == TRAINING_ASSERTION {

@@ -83,7 +83,7 @@
 
 pub mod merkle;
 
-use merkle::{empty_root, leaf_hash, root_from_path, Hash, Tree};
+use merkle::{Hash, Tree, empty_root, leaf_hash, root_from_path};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -113,7 +113,9 @@ pub enum ManifestError {
         reason: String,
     },
     /// Made by a newer fermata, or older than this one reads.
-    #[error("{what} version {found} is not supported (this fermata reads {oldest} to {newest}): use a matching fermata")]
+    #[error(
+        "{what} version {found} is not supported (this fermata reads {oldest} to {newest}): use a matching fermata"
+    )]
     Version {
         /// `manifest` or `proof`.
         what: &'static str,
@@ -125,7 +127,9 @@ pub enum ManifestError {
         newest: u32,
     },
     /// A version 1 manifest's entries do not hash to its root: it was edited.
-    #[error("the manifest's entries hash to {computed}, not to its root {stated}: it was changed after it was built")]
+    #[error(
+        "the manifest's entries hash to {computed}, not to its root {stated}: it was changed after it was built"
+    )]
     RootMismatch {
         /// Root in the file.
         stated: String,
@@ -189,7 +193,17 @@ impl ManifestHeader {
         let mut out = Vec::new();
         put_str(&mut out, MANIFEST_FORMAT);
         put_u64(&mut out, 2);
-        for field in [&self.id, &self.created_at, &s.id, &s.developer, &s.model, &s.use_, &s.territory, &s.dataset, &s.finished_at] {
+        for field in [
+            &self.id,
+            &self.created_at,
+            &s.id,
+            &s.developer,
+            &s.model,
+            &s.use_,
+            &s.territory,
+            &s.dataset,
+            &s.finished_at,
+        ] {
             put_str(&mut out, field);
         }
         out
@@ -269,7 +283,9 @@ impl Entry {
 
     /// The leaf order of version 2: by ISRC, then by leaf data.
     fn order(&self, other: &Entry) -> std::cmp::Ordering {
-        self.isrc.cmp(&other.isrc).then_with(|| self.leaf_data().cmp(&other.leaf_data()))
+        self.isrc
+            .cmp(&other.isrc)
+            .then_with(|| self.leaf_data().cmp(&other.leaf_data()))
     }
 }
 
@@ -326,11 +342,15 @@ const LEAF_RULE: &str = "SHA-256(0x00 || str(isrc) || str(sha256) || list(cleara
 const NODE_RULE: &str = "SHA-256(0x01 || left || right); tree shape of RFC 9162 section 2.1.1";
 const HEADER_RULE: &str = "SHA-256(0x02 || str(format) || 8-byte big-endian version || str(id) || str(created_at) || str(scan.id) || \
     str(scan.developer) || str(scan.model) || str(scan.use) || str(scan.territory) || str(scan.dataset) || str(scan.finished_at))";
-const COMMITMENT_RULE: &str = "root = SHA-256(0x03 || header hash || 8-byte big-endian tree_size || tree_root)";
+const COMMITMENT_RULE: &str =
+    "root = SHA-256(0x03 || header hash || 8-byte big-endian tree_size || tree_root)";
 
 /// True for a canonical ISRC: 12 upper-case letters and digits.
 fn canonical_isrc(isrc: &str) -> bool {
-    isrc.len() == 12 && isrc.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    isrc.len() == 12
+        && isrc
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 impl Manifest {
@@ -345,7 +365,11 @@ impl Manifest {
         entries.sort_by_cached_key(|e| (e.isrc.clone(), e.leaf_data()));
         entries.dedup();
         let tree = Tree::new(entries.iter().map(|e| leaf_hash(&e.leaf_data())).collect());
-        let header = ManifestHeader { id: id.into(), created_at: created_at.into(), scan };
+        let header = ManifestHeader {
+            id: id.into(),
+            created_at: created_at.into(),
+            scan,
+        };
         let root = published_root(&header, tree.size(), &tree.root());
         Manifest {
             format: MANIFEST_FORMAT.into(),
@@ -369,13 +393,19 @@ impl Manifest {
 
     /// The header the published root commits to, besides the tree.
     pub fn header(&self) -> ManifestHeader {
-        ManifestHeader { id: self.id.clone(), created_at: self.created_at.clone(), scan: self.scan.clone() }
+        ManifestHeader {
+            id: self.id.clone(),
+            created_at: self.created_at.clone(),
+            scan: self.scan.clone(),
+        }
     }
 
     /// Reads a manifest and checks that it hashes to its root: for version 2, every field.
     pub fn from_json(text: &str) -> Result<Manifest, ManifestError> {
-        let m: Manifest = serde_json::from_str(text)
-            .map_err(|e| ManifestError::Malformed { what: "manifest", reason: e.to_string() })?;
+        let m: Manifest = serde_json::from_str(text).map_err(|e| ManifestError::Malformed {
+            what: "manifest",
+            reason: e.to_string(),
+        })?;
         if m.format != MANIFEST_FORMAT {
             return Err(ManifestError::Malformed {
                 what: "manifest",
@@ -391,7 +421,7 @@ impl Manifest {
                     found,
                     oldest: OLDEST_READABLE_MANIFEST_VERSION,
                     newest: MANIFEST_VERSION,
-                })
+                });
             }
         }
         Ok(m)
@@ -405,45 +435,85 @@ impl Manifest {
                 reason: "a version 1 manifest has no merkle.header, merkle.commitment or merkle.tree_root".into(),
             });
         }
-        let sorted = self.entries.windows(2).all(|w| w[0].leaf_data_v1() < w[1].leaf_data_v1());
+        let sorted = self
+            .entries
+            .windows(2)
+            .all(|w| w[0].leaf_data_v1() < w[1].leaf_data_v1());
         let tree = self.tree();
         let computed = hex::encode(tree.root());
         if !sorted || computed != g.root || tree.size() != g.tree_size {
-            return Err(ManifestError::RootMismatch { stated: g.root.clone(), computed });
+            return Err(ManifestError::RootMismatch {
+                stated: g.root.clone(),
+                computed,
+            });
         }
         Ok(())
     }
 
     fn check_v2(&self) -> Result<(), ManifestError> {
         let g = &self.merkle;
-        let changed = |part: &'static str, problem: String| Err(ManifestError::Changed { part, problem });
+        let changed =
+            |part: &'static str, problem: String| Err(ManifestError::Changed { part, problem });
         let described = g.hash == "sha256"
             && g.leaf == LEAF_RULE
             && g.node == NODE_RULE
             && g.header.as_deref() == Some(HEADER_RULE)
             && g.commitment.as_deref() == Some(COMMITMENT_RULE);
         if !described {
-            return changed("merkle description", "is not the one version 2 writes".into());
+            return changed(
+                "merkle description",
+                "is not the one version 2 writes".into(),
+            );
         }
-        if let Some((i, e)) = self.entries.iter().enumerate().find(|(_, e)| !canonical_isrc(&e.isrc)) {
-            return changed("entries", format!("include entry {i}, whose ISRC '{}' is not canonical", e.isrc));
+        if let Some((i, e)) = self
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| !canonical_isrc(&e.isrc))
+        {
+            return changed(
+                "entries",
+                format!(
+                    "include entry {i}, whose ISRC '{}' is not canonical",
+                    e.isrc
+                ),
+            );
         }
-        if let Some(i) = self.entries.windows(2).position(|w| w[0].order(&w[1]) != std::cmp::Ordering::Less) {
-            return changed("entries", format!("are not in leaf order, or repeat one, at entry {}", i + 1));
+        if let Some(i) = self
+            .entries
+            .windows(2)
+            .position(|w| w[0].order(&w[1]) != std::cmp::Ordering::Less)
+        {
+            return changed(
+                "entries",
+                format!("are not in leaf order, or repeat one, at entry {}", i + 1),
+            );
         }
         let tree = self.tree();
         if tree.size() != g.tree_size {
-            return changed("tree size", format!("is {}, but there are {} entries", g.tree_size, tree.size()));
+            return changed(
+                "tree size",
+                format!("is {}, but there are {} entries", g.tree_size, tree.size()),
+            );
         }
         let tree_root = hex::encode(tree.root());
         if g.tree_root.as_deref() != Some(tree_root.as_str()) {
-            return changed("entries", format!("hash to the tree root {tree_root}, not to {}", g.tree_root.as_deref().unwrap_or("(none)")));
+            return changed(
+                "entries",
+                format!(
+                    "hash to the tree root {tree_root}, not to {}",
+                    g.tree_root.as_deref().unwrap_or("(none)")
+                ),
+            );
         }
         let root = hex::encode(published_root(&self.header(), tree.size(), &tree.root()));
         if root != g.root {
             return changed(
                 "header (id, created_at, scan)",
-                format!("with its tree root and size gives the root {root}, not the stated {}", g.root),
+                format!(
+                    "with its tree root and size gives the root {root}, not the stated {}",
+                    g.root
+                ),
             );
         }
         Ok(())
@@ -458,7 +528,13 @@ impl Manifest {
         Tree::new(
             self.entries
                 .iter()
-                .map(|e| if self.version == 1 { leaf_hash(e.leaf_data_v1().as_bytes()) } else { leaf_hash(&e.leaf_data()) })
+                .map(|e| {
+                    if self.version == 1 {
+                        leaf_hash(e.leaf_data_v1().as_bytes())
+                    } else {
+                        leaf_hash(&e.leaf_data())
+                    }
+                })
                 .collect(),
         )
     }
@@ -474,7 +550,11 @@ impl Manifest {
             LeafProof {
                 leaf_index: i as u64,
                 leaf: if v1 {
-                    ProvedLeaf::V1 { isrc: e.isrc.clone(), sha256: e.sha256.clone(), clearance: e.clearance.clone() }
+                    ProvedLeaf::V1 {
+                        isrc: e.isrc.clone(),
+                        sha256: e.sha256.clone(),
+                        clearance: e.clearance.clone(),
+                    }
                 } else {
                     ProvedLeaf::Entry { entry: e.clone() }
                 },
@@ -482,14 +562,31 @@ impl Manifest {
             }
         };
         let (root, tree_size) = (self.merkle.root.clone(), tree.size());
-        let (version, manifest, tree_root) =
-            if v1 { (1, None, None) } else { (2, Some(self.header()), Some(hex::encode(tree.root()))) };
+        let (version, manifest, tree_root) = if v1 {
+            (1, None, None)
+        } else {
+            (2, Some(self.header()), Some(hex::encode(tree.root())))
+        };
         let format = PROOF_FORMAT.to_string();
-        let found: Vec<LeafProof> = (0..self.entries.len()).filter(|&i| self.entries[i].isrc == isrc).map(proof_of).collect();
+        let found: Vec<LeafProof> = (0..self.entries.len())
+            .filter(|&i| self.entries[i].isrc == isrc)
+            .map(proof_of)
+            .collect();
         if !found.is_empty() {
-            return Ok(WorkProof::Included { format, version, isrc, root, tree_size, manifest, tree_root, leaves: found });
+            return Ok(WorkProof::Included {
+                format,
+                version,
+                isrc,
+                root,
+                tree_size,
+                manifest,
+                tree_root,
+                leaves: found,
+            });
         }
-        let after = self.entries.partition_point(|e| e.isrc.as_str() < isrc.as_str());
+        let after = self
+            .entries
+            .partition_point(|e| e.isrc.as_str() < isrc.as_str());
         Ok(WorkProof::NotIncluded {
             format,
             version,
@@ -505,7 +602,12 @@ impl Manifest {
 }
 
 fn normalise_isrc(isrc: &str) -> Result<String, ManifestError> {
-    let compact: String = isrc.trim().chars().filter(|c| *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    let compact: String = isrc
+        .trim()
+        .chars()
+        .filter(|c| *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     if compact.len() != 12 || !compact.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ManifestError::BadIsrc(isrc.into()));
     }
@@ -554,15 +656,26 @@ impl LeafProof {
     }
 
     fn check(&self, version: u32, tree_size: u64, tree_root: &Hash) -> Result<(), ManifestError> {
-        let path: Vec<Hash> = self.path.iter().map(|h| parse_hash(h)).collect::<Result<_, _>>()?;
+        let path: Vec<Hash> = self
+            .path
+            .iter()
+            .map(|h| parse_hash(h))
+            .collect::<Result<_, _>>()?;
         let leaf = match (&self.leaf, version) {
-            (ProvedLeaf::V1 { isrc, sha256, clearance }, 1) => leaf_hash(leaf_data_v1(isrc, sha256, clearance).as_bytes()),
+            (
+                ProvedLeaf::V1 {
+                    isrc,
+                    sha256,
+                    clearance,
+                },
+                1,
+            ) => leaf_hash(leaf_data_v1(isrc, sha256, clearance).as_bytes()),
             (ProvedLeaf::Entry { entry }, 2) => leaf_hash(&entry.leaf_data()),
             _ => {
                 return Err(ManifestError::ProofInvalid(format!(
                     "leaf {} is not written as a version {version} proof's leaves are",
                     self.leaf_index
-                )))
+                )));
             }
         };
         match root_from_path(self.leaf_index, tree_size, leaf, &path) {
@@ -578,8 +691,11 @@ impl LeafProof {
 }
 
 fn parse_hash(h: &str) -> Result<Hash, ManifestError> {
-    let bytes = hex::decode(h).map_err(|_| ManifestError::ProofInvalid(format!("'{h}' is not a hex hash")))?;
-    bytes.try_into().map_err(|_| ManifestError::ProofInvalid(format!("'{h}' is not 32 bytes")))
+    let bytes = hex::decode(h)
+        .map_err(|_| ManifestError::ProofInvalid(format!("'{h}' is not a hex hash")))?;
+    bytes
+        .try_into()
+        .map_err(|_| ManifestError::ProofInvalid(format!("'{h}' is not 32 bytes")))
 }
 
 /// A proof about one work and one manifest root.
@@ -635,13 +751,18 @@ pub enum WorkProof {
 impl WorkProof {
     /// Reads a proof.
     pub fn from_json(text: &str) -> Result<WorkProof, ManifestError> {
-        let p: WorkProof =
-            serde_json::from_str(text).map_err(|e| ManifestError::Malformed { what: "proof", reason: e.to_string() })?;
+        let p: WorkProof = serde_json::from_str(text).map_err(|e| ManifestError::Malformed {
+            what: "proof",
+            reason: e.to_string(),
+        })?;
         let format = match &p {
             WorkProof::Included { format, .. } | WorkProof::NotIncluded { format, .. } => format,
         };
         if format != PROOF_FORMAT {
-            return Err(ManifestError::Malformed { what: "proof", reason: format!("format is '{format}', expected '{PROOF_FORMAT}'") });
+            return Err(ManifestError::Malformed {
+                what: "proof",
+                reason: format!("format is '{format}', expected '{PROOF_FORMAT}'"),
+            });
         }
         let version = p.version();
         if !(OLDEST_READABLE_PROOF_VERSION..=PROOF_VERSION).contains(&version) {
@@ -668,14 +789,18 @@ impl WorkProof {
     /// The proof's format version.
     pub fn version(&self) -> u32 {
         match self {
-            WorkProof::Included { version, .. } | WorkProof::NotIncluded { version, .. } => *version,
+            WorkProof::Included { version, .. } | WorkProof::NotIncluded { version, .. } => {
+                *version
+            }
         }
     }
 
     /// The manifest size the proof claims.
     pub fn tree_size(&self) -> u64 {
         match self {
-            WorkProof::Included { tree_size, .. } | WorkProof::NotIncluded { tree_size, .. } => *tree_size,
+            WorkProof::Included { tree_size, .. } | WorkProof::NotIncluded { tree_size, .. } => {
+                *tree_size
+            }
         }
     }
 
@@ -683,12 +808,18 @@ impl WorkProof {
     /// model, use, territory...). Proved only once [`WorkProof::verify`] succeeds.
     pub fn manifest_header(&self) -> Option<&ManifestHeader> {
         match self {
-            WorkProof::Included { manifest, .. } | WorkProof::NotIncluded { manifest, .. } => manifest.as_ref(),
+            WorkProof::Included { manifest, .. } | WorkProof::NotIncluded { manifest, .. } => {
+                manifest.as_ref()
+            }
         }
     }
 
     /// Checks the proof against a published tree head: the root and the number of leaves.
-    pub fn verify_tree_head(&self, published_root: &str, published_size: u64) -> Result<(), ManifestError> {
+    pub fn verify_tree_head(
+        &self,
+        published_root: &str,
+        published_size: u64,
+    ) -> Result<(), ManifestError> {
         if self.tree_size() != published_size {
             return Err(ManifestError::ProofInvalid(format!(
                 "the proof is for a manifest of {} leaves, the published one has {published_size}",
@@ -710,7 +841,10 @@ impl WorkProof {
     pub fn verify_for(&self, work: &str, published_root: &str) -> Result<(), ManifestError> {
         let wanted = normalise_isrc(work)?;
         if wanted != self.isrc() {
-            return Err(ManifestError::ProofInvalid(format!("the proof is about {}, not {wanted}", self.isrc())));
+            return Err(ManifestError::ProofInvalid(format!(
+                "the proof is about {}, not {wanted}",
+                self.isrc()
+            )));
         }
         self.verify(published_root)
     }
@@ -720,11 +854,22 @@ impl WorkProof {
     /// the published root itself.
     fn tree_root(&self, published: &Hash) -> Result<Hash, ManifestError> {
         let (manifest, tree_root) = match self {
-            WorkProof::Included { manifest, tree_root, .. } | WorkProof::NotIncluded { manifest, tree_root, .. } => (manifest, tree_root),
+            WorkProof::Included {
+                manifest,
+                tree_root,
+                ..
+            }
+            | WorkProof::NotIncluded {
+                manifest,
+                tree_root,
+                ..
+            } => (manifest, tree_root),
         };
         match (self.version(), manifest, tree_root) {
             (1, None, None) => Ok(*published),
-            (1, _, _) => Err(ManifestError::ProofInvalid("a version 1 proof carries no manifest header or tree root".into())),
+            (1, _, _) => Err(ManifestError::ProofInvalid(
+                "a version 1 proof carries no manifest header or tree root".into(),
+            )),
             (2, Some(header), Some(tree_root)) => {
                 let tree_root = parse_hash(tree_root)?;
                 let computed = published_root(header, self.tree_size(), &tree_root);
@@ -737,8 +882,15 @@ impl WorkProof {
                 }
                 Ok(tree_root)
             }
-            (2, _, _) => Err(ManifestError::ProofInvalid("a version 2 proof needs the manifest header and the tree root".into())),
-            (found, _, _) => Err(ManifestError::Version { what: "proof", found, oldest: OLDEST_READABLE_PROOF_VERSION, newest: PROOF_VERSION }),
+            (2, _, _) => Err(ManifestError::ProofInvalid(
+                "a version 2 proof needs the manifest header and the tree root".into(),
+            )),
+            (found, _, _) => Err(ManifestError::Version {
+                what: "proof",
+                found,
+                oldest: OLDEST_READABLE_PROOF_VERSION,
+                newest: PROOF_VERSION,
+            }),
         }
     }
 
@@ -757,36 +909,61 @@ impl WorkProof {
         let root = self.tree_root(&published)?;
         let version = self.version();
         match self {
-            WorkProof::Included { isrc, tree_size, leaves, .. } => {
+            WorkProof::Included {
+                isrc,
+                tree_size,
+                leaves,
+                ..
+            } => {
                 if leaves.is_empty() {
-                    return Err(ManifestError::ProofInvalid("an inclusion proof needs at least one leaf".into()));
+                    return Err(ManifestError::ProofInvalid(
+                        "an inclusion proof needs at least one leaf".into(),
+                    ));
                 }
                 for leaf in leaves {
                     if leaf.isrc() != isrc {
-                        return Err(ManifestError::ProofInvalid(format!("leaf {} is about {}, not {isrc}", leaf.leaf_index, leaf.isrc())));
+                        return Err(ManifestError::ProofInvalid(format!(
+                            "leaf {} is about {}, not {isrc}",
+                            leaf.leaf_index,
+                            leaf.isrc()
+                        )));
                     }
                     leaf.check(version, *tree_size, &root)?;
                 }
                 Ok(())
             }
-            WorkProof::NotIncluded { isrc, tree_size, before, after, .. } => {
+            WorkProof::NotIncluded {
+                isrc,
+                tree_size,
+                before,
+                after,
+                ..
+            } => {
                 if *tree_size == 0 {
                     return if root == empty_root() && before.is_none() && after.is_none() {
                         Ok(())
                     } else {
-                        Err(ManifestError::ProofInvalid("the root is not that of an empty manifest".into()))
+                        Err(ManifestError::ProofInvalid(
+                            "the root is not that of an empty manifest".into(),
+                        ))
                     };
                 }
                 if let Some(b) = before {
                     b.check(version, *tree_size, &root)?;
                     if b.isrc() >= isrc.as_str() {
-                        return Err(ManifestError::ProofInvalid(format!("the leaf before is {}, not below {isrc}", b.isrc())));
+                        return Err(ManifestError::ProofInvalid(format!(
+                            "the leaf before is {}, not below {isrc}",
+                            b.isrc()
+                        )));
                     }
                 }
                 if let Some(a) = after {
                     a.check(version, *tree_size, &root)?;
                     if a.isrc() <= isrc.as_str() {
-                        return Err(ManifestError::ProofInvalid(format!("the leaf after is {}, not above {isrc}", a.isrc())));
+                        return Err(ManifestError::ProofInvalid(format!(
+                            "the leaf after is {}, not above {isrc}",
+                            a.isrc()
+                        )));
                     }
                 }
                 let adjacent = match (before, after) {
@@ -839,33 +1016,77 @@ mod tests {
 
     #[test]
     fn an_edited_manifest_is_refused() {
-        let m = Manifest::build("manifest-000001", "t", scan(), (0..5).map(|n| entry(n * 2)).collect());
+        let m = Manifest::build(
+            "manifest-000001",
+            "t",
+            scan(),
+            (0..5).map(|n| entry(n * 2)).collect(),
+        );
         assert!(Manifest::from_json(&m.to_json()).is_ok());
         let mut edited = m.clone();
         edited.entries[1].clearance = vec!["lic-999999".into()];
-        assert!(matches!(Manifest::from_json(&edited.to_json()), Err(ManifestError::Changed { part: "entries", .. })));
+        assert!(matches!(
+            Manifest::from_json(&edited.to_json()),
+            Err(ManifestError::Changed {
+                part: "entries",
+                ..
+            })
+        ));
         let mut newer = m.clone();
         newer.version = 99;
-        assert!(matches!(Manifest::from_json(&newer.to_json()), Err(ManifestError::Version { .. })));
+        assert!(matches!(
+            Manifest::from_json(&newer.to_json()),
+            Err(ManifestError::Version { .. })
+        ));
         assert!(Manifest::from_json("{").is_err());
     }
 
     #[test]
     fn forged_non_inclusion_proofs_fail() {
-        let m = Manifest::build("manifest-000001", "t", scan(), (0..6).map(|n| entry(n * 2)).collect());
+        let m = Manifest::build(
+            "manifest-000001",
+            "t",
+            scan(),
+            (0..6).map(|n| entry(n * 2)).collect(),
+        );
         let root = m.merkle.root.clone();
         // Claim entry 4 is absent by bracketing it with leaves 1 and 3 (not adjacent).
-        let WorkProof::NotIncluded { before, .. } = m.prove("GBAAA2600003").unwrap() else { panic!() };
-        let WorkProof::NotIncluded { format, version, root: r, tree_size, manifest, tree_root, after, .. } = m.prove("GBAAA2600005").unwrap()
+        let WorkProof::NotIncluded { before, .. } = m.prove("GBAAA2600003").unwrap() else {
+            panic!()
+        };
+        let WorkProof::NotIncluded {
+            format,
+            version,
+            root: r,
+            tree_size,
+            manifest,
+            tree_root,
+            after,
+            ..
+        } = m.prove("GBAAA2600005").unwrap()
         else {
             panic!()
         };
-        let forged = WorkProof::NotIncluded { format, version, isrc: "GBAAA2600004".into(), root: r, tree_size, manifest, tree_root, before, after };
+        let forged = WorkProof::NotIncluded {
+            format,
+            version,
+            isrc: "GBAAA2600004".into(),
+            root: r,
+            tree_size,
+            manifest,
+            tree_root,
+            before,
+            after,
+        };
         assert!(forged.verify(&root).is_err());
         // An inclusion proof with its leaf altered fails.
         let mut altered = m.prove("GBAAA2600004").unwrap();
-        let WorkProof::Included { leaves, .. } = &mut altered else { panic!() };
-        let ProvedLeaf::Entry { entry } = &mut leaves[0].leaf else { panic!() };
+        let WorkProof::Included { leaves, .. } = &mut altered else {
+            panic!()
+        };
+        let ProvedLeaf::Entry { entry } = &mut leaves[0].leaf else {
+            panic!()
+        };
         entry.clearance = vec!["lic-000002".into()];
         assert!(altered.verify(&root).is_err());
     }
@@ -878,7 +1099,9 @@ mod tests {
         absent.verify(&root).unwrap();
         for spelling in ["gbaaa2600001", "GB-AAA-26-00001"] {
             let mut forged = absent.clone();
-            let WorkProof::NotIncluded { isrc, .. } = &mut forged else { panic!() };
+            let WorkProof::NotIncluded { isrc, .. } = &mut forged else {
+                panic!()
+            };
             *isrc = spelling.into();
             assert!(forged.verify(&root).is_err(), "{spelling}");
         }
@@ -895,19 +1118,31 @@ mod tests {
         proof.verify(&root).unwrap();
         // Relabelled version 1: its leaves and header are not version 1's.
         let mut v1 = proof.clone();
-        let WorkProof::Included { version, .. } = &mut v1 else { panic!() };
+        let WorkProof::Included { version, .. } = &mut v1 else {
+            panic!()
+        };
         *version = 1;
         assert!(v1.verify(&root).is_err());
         // Without its header, or checked against the tree root as if that were published.
         let mut bare = proof.clone();
-        let WorkProof::Included { manifest, tree_root, .. } = &mut bare else { panic!() };
+        let WorkProof::Included {
+            manifest,
+            tree_root,
+            ..
+        } = &mut bare
+        else {
+            panic!()
+        };
         let tree = tree_root.clone().unwrap();
         *manifest = None;
         assert!(bare.verify(&root).is_err());
         assert!(proof.verify(&tree).is_err());
         // A version 3 proof is refused on reading.
         let newer = proof.to_json().replace("\"version\": 2", "\"version\": 3");
-        assert!(matches!(WorkProof::from_json(&newer), Err(ManifestError::Version { .. })));
+        assert!(matches!(
+            WorkProof::from_json(&newer),
+            Err(ManifestError::Version { .. })
+        ));
     }
 
     #[test]

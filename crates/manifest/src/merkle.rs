@@ -48,8 +48,16 @@ impl Tree {
         let mut levels = vec![leaves];
         while levels.last().is_some_and(|l| l.len() > 1) {
             let below = levels.last().map(Vec::as_slice).unwrap_or_default();
-            let above: Vec<Hash> =
-                below.chunks(2).map(|pair| if pair.len() == 2 { node_hash(&pair[0], &pair[1]) } else { pair[0] }).collect();
+            let above: Vec<Hash> = below
+                .chunks(2)
+                .map(|pair| {
+                    if pair.len() == 2 {
+                        node_hash(&pair[0], &pair[1])
+                    } else {
+                        pair[0]
+                    }
+                })
+                .collect();
             levels.push(above);
         }
         Tree { levels }
@@ -128,12 +136,17 @@ mod tests {
     }
 
     fn leaves(n: usize) -> Vec<Hash> {
-        (0..n).map(|i| leaf_hash(format!("leaf {i}").as_bytes())).collect()
+        (0..n)
+            .map(|i| leaf_hash(format!("leaf {i}").as_bytes()))
+            .collect()
     }
 
     #[test]
     fn empty_tree_root_is_the_hash_of_nothing() {
-        assert_eq!(hex::encode(empty_root()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(
+            hex::encode(empty_root()),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
         assert_eq!(Tree::new(vec![]).root(), empty_root());
     }
 

@@ -4,7 +4,7 @@
 //! `manifest-v1.json` and its proofs were written by format version 1. `manifest-v2.json` and
 //! its proofs were written by format version 2 from the same scan and entries.
 
-use fermata_manifest::{Manifest, WorkProof, MANIFEST_VERSION, OLDEST_READABLE_MANIFEST_VERSION};
+use fermata_manifest::{MANIFEST_VERSION, Manifest, OLDEST_READABLE_MANIFEST_VERSION, WorkProof};
 
 // Version 1 manifests are published: they must stay readable.
 const _: () = assert!(OLDEST_READABLE_MANIFEST_VERSION <= 1);
@@ -15,11 +15,19 @@ const TREE_ROOT_V2: &str = "65d2ab210ef54db3972d082a57ee4393594785f5cbdd09128805
 
 #[test]
 fn a_version_1_manifest_still_reads_and_proves() {
-    let m = Manifest::from_json(include_str!("fixtures/manifest-v1.json")).expect("the v1 manifest reads");
-    assert_eq!((m.version, m.merkle.tree_size, m.merkle.root.as_str()), (1, 4, ROOT));
+    let m = Manifest::from_json(include_str!("fixtures/manifest-v1.json"))
+        .expect("the v1 manifest reads");
+    assert_eq!(
+        (m.version, m.merkle.tree_size, m.merkle.root.as_str()),
+        (1, 4, ROOT)
+    );
     // Proofs made now from the old manifest and proofs made then both verify.
     let now = m.prove("ZZDEM2600001").unwrap();
-    assert_eq!(now.version(), 1, "a version 1 manifest gives version 1 proofs");
+    assert_eq!(
+        now.version(),
+        1,
+        "a version 1 manifest gives version 1 proofs"
+    );
     now.verify_tree_head(ROOT, 4).unwrap();
     for (file, included) in [
         (include_str!("fixtures/proof-v1-included.json"), true),
@@ -38,12 +46,19 @@ fn a_version_2_manifest_still_reads_and_proves() {
     const _: () = assert!(OLDEST_READABLE_MANIFEST_VERSION <= 2 && MANIFEST_VERSION >= 2);
     let text = include_str!("fixtures/manifest-v2.json");
     let m = Manifest::from_json(text).expect("the v2 manifest reads");
-    assert_eq!((m.version, m.merkle.tree_size, m.merkle.root.as_str()), (2, 4, ROOT_V2));
+    assert_eq!(
+        (m.version, m.merkle.tree_size, m.merkle.root.as_str()),
+        (2, 4, ROOT_V2)
+    );
     assert_eq!(m.merkle.tree_root.as_deref(), Some(TREE_ROOT_V2));
     // The encoding has not moved: the same scan and entries build the same file today.
     let v1 = Manifest::from_json(include_str!("fixtures/manifest-v1.json")).unwrap();
     let rebuilt = Manifest::build(&v1.id, &v1.created_at, v1.scan, v1.entries);
-    assert_eq!(rebuilt.to_json(), text, "Manifest::build no longer writes what version 2 wrote");
+    assert_eq!(
+        rebuilt.to_json(),
+        text,
+        "Manifest::build no longer writes what version 2 wrote"
+    );
     let now = m.prove("ZZDEM2600001").unwrap();
     assert_eq!(now.version(), 2);
     now.verify_tree_head(ROOT_V2, 4).unwrap();
@@ -54,7 +69,11 @@ fn a_version_2_manifest_still_reads_and_proves() {
         let p = WorkProof::from_json(file).expect("the v2 proof reads");
         assert_eq!(p.is_inclusion(), included);
         p.verify_tree_head(ROOT_V2, 4).unwrap();
-        assert_eq!(p.manifest_header().map(|h| (h.scan.developer.as_str(), h.scan.model.as_str())), Some(("acme-ai", "demo-model-1")));
+        assert_eq!(
+            p.manifest_header()
+                .map(|h| (h.scan.developer.as_str(), h.scan.model.as_str())),
+            Some(("acme-ai", "demo-model-1"))
+        );
         // Neither the version 1 root nor the bare tree root will do.
         assert!(p.verify(ROOT).is_err() && p.verify(TREE_ROOT_V2).is_err());
     }

@@ -10,11 +10,17 @@ const ROOT_V2: &str = "a7499e3768e4f8d11f827f527b61cfe5b72d18cb9607a9cd95b45d516
 
 /// python3, or None; under CI=true a missing python3 fails the test instead of skipping.
 fn python() -> Option<&'static str> {
-    let ok = Command::new("python3").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if ok {
         return Some("python3");
     }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "python3 is required under CI=true");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "python3 is required under CI=true"
+    );
     eprintln!("skipping: python3 is not installed");
     None
 }
@@ -26,10 +32,20 @@ fn script_says(python: &str, dir: &Path, proofs: &[Value], root: &str) -> Vec<bo
     let bundle = serde_json::json!({"format": "fermata-holder-proofs", "proofs": proofs});
     std::fs::write(&file, bundle.to_string()).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/verify_proof.py");
-    let out = Command::new(python).arg(&script).arg(&file).args([root, "4"]).output().unwrap();
+    let out = Command::new(python)
+        .arg(&script)
+        .arg(&file)
+        .args([root, "4"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let said: Vec<bool> = text.lines().map(|l| l.starts_with("valid")).collect();
-    assert_eq!(said.len(), proofs.len(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        said.len(),
+        proofs.len(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(out.status.success(), said.iter().all(|&v| v), "{text}");
     said
 }
@@ -40,11 +56,22 @@ fn the_python_verifier_checks_version_1_and_2_proofs() {
     let dir = std::env::temp_dir().join(format!("fermata-manifest-py-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let fixture = |name: &str| -> Value {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).unwrap();
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name),
+        )
+        .unwrap();
         serde_json::from_str(&text).unwrap()
     };
-    let v1 = [fixture("proof-v1-included.json"), fixture("proof-v1-not-included.json")];
-    let v2 = [fixture("proof-v2-included.json"), fixture("proof-v2-not-included.json")];
+    let v1 = [
+        fixture("proof-v1-included.json"),
+        fixture("proof-v1-not-included.json"),
+    ];
+    let v2 = [
+        fixture("proof-v2-included.json"),
+        fixture("proof-v2-not-included.json"),
+    ];
     // Each version's proofs hold against its own root only.
     assert_eq!(script_says(python, &dir, &v1, ROOT_V1), [true, true]);
     assert_eq!(script_says(python, &dir, &v2, ROOT_V2), [true, true]);
@@ -54,12 +81,30 @@ fn the_python_verifier_checks_version_1_and_2_proofs() {
     let mut edited = Vec::new();
     let mut what = Vec::new();
     for proof in &v2 {
-        let leaf = if proof["result"] == "included" { "/leaves/0/entry" } else { "/after/entry" };
-        let header = ["id", "created_at", "scan/id", "scan/developer", "scan/model", "scan/use", "scan/territory", "scan/dataset", "scan/finished_at"];
+        let leaf = if proof["result"] == "included" {
+            "/leaves/0/entry"
+        } else {
+            "/after/entry"
+        };
+        let header = [
+            "id",
+            "created_at",
+            "scan/id",
+            "scan/developer",
+            "scan/model",
+            "scan/use",
+            "scan/territory",
+            "scan/dataset",
+            "scan/finished_at",
+        ];
         let pointers = header
             .iter()
             .map(|f| format!("/manifest/{f}"))
-            .chain(["isrc", "sha256", "path", "title", "clearance", "holders"].iter().map(|f| format!("{leaf}/{f}")))
+            .chain(
+                ["isrc", "sha256", "path", "title", "clearance", "holders"]
+                    .iter()
+                    .map(|f| format!("{leaf}/{f}")),
+            )
             .chain(["/tree_root".to_string()]);
         for pointer in pointers {
             let mut p = proof.clone();

@@ -46,10 +46,25 @@ fn manifest() -> Manifest {
 }
 
 /// The header fields, as JSON pointers into the manifest.
-const HEADER: [&str; 9] =
-    ["/scan/developer", "/scan/model", "/scan/use", "/scan/territory", "/scan/id", "/scan/dataset", "/scan/finished_at", "/id", "/created_at"];
+const HEADER: [&str; 9] = [
+    "/scan/developer",
+    "/scan/model",
+    "/scan/use",
+    "/scan/territory",
+    "/scan/id",
+    "/scan/dataset",
+    "/scan/finished_at",
+    "/id",
+    "/created_at",
+];
 /// The fields of entry 1 (the work EDITED_WORK).
-const ENTRY: [&str; 5] = ["/entries/1/path", "/entries/1/title", "/entries/1/holders", "/entries/1/sha256", "/entries/1/clearance"];
+const ENTRY: [&str; 5] = [
+    "/entries/1/path",
+    "/entries/1/title",
+    "/entries/1/holders",
+    "/entries/1/sha256",
+    "/entries/1/clearance",
+];
 
 /// Changes the value at `pointer`: a string gets a suffix, a list one more item.
 fn edit(doc: &mut Value, pointer: &str) {
@@ -74,7 +89,10 @@ fn an_edit_to_any_field_makes_the_manifest_refused_and_names_the_part() {
             edit(&mut doc, pointer);
             match Manifest::from_json(&doc.to_string()) {
                 Ok(_) => panic!("a manifest with {pointer} edited was read"),
-                Err(e) => assert!(e.to_string().contains(part), "{pointer}: the error should name the {part}: {e}"),
+                Err(e) => assert!(
+                    e.to_string().contains(part),
+                    "{pointer}: the error should name the {part}: {e}"
+                ),
             }
         }
     }
@@ -92,13 +110,22 @@ fn the_published_root_commits_to_every_field() {
         let rebuilt = Manifest::build(&e.id, &e.created_at, e.scan, e.entries);
         Manifest::from_json(&rebuilt.to_json()).expect("a rebuilt manifest reads");
         // ... but not keep its published root.
-        assert_ne!(rebuilt.merkle.root, root, "{pointer} is not committed to by the root");
+        assert_ne!(
+            rebuilt.merkle.root, root,
+            "{pointer} is not committed to by the root"
+        );
         for work in [EDITED_WORK, "GBAAA2600003"] {
             let before = m.prove(work).unwrap();
             before.verify(&root).unwrap();
-            assert!(before.verify(&rebuilt.merkle.root).is_err(), "{pointer}: a proof made before the edit holds after it");
+            assert!(
+                before.verify(&rebuilt.merkle.root).is_err(),
+                "{pointer}: a proof made before the edit holds after it"
+            );
             let after = rebuilt.prove(work).unwrap();
-            assert!(after.verify(&root).is_err(), "{pointer}: a proof from the edited manifest holds against the published root");
+            assert!(
+                after.verify(&root).is_err(),
+                "{pointer}: a proof from the edited manifest holds against the published root"
+            );
         }
     }
 }
@@ -109,18 +136,32 @@ fn a_proof_with_an_edited_header_or_leaf_does_not_verify() {
     let root = m.merkle.root.clone();
     for work in [EDITED_WORK, "GBAAA2600003"] {
         let proof: Value = serde_json::from_str(&m.prove(work).unwrap().to_json()).unwrap();
-        WorkProof::from_json(&proof.to_string()).unwrap().verify(&root).unwrap();
-        let leaf = if proof["result"] == "included" { "/leaves/0" } else { "/before" };
+        WorkProof::from_json(&proof.to_string())
+            .unwrap()
+            .verify(&root)
+            .unwrap();
+        let leaf = if proof["result"] == "included" {
+            "/leaves/0"
+        } else {
+            "/before"
+        };
         let pointers: Vec<String> = HEADER
             .iter()
             .map(|p| format!("/manifest{p}"))
-            .chain(["path", "title", "holders", "sha256", "clearance"].iter().map(|f| format!("{leaf}/entry/{f}")))
+            .chain(
+                ["path", "title", "holders", "sha256", "clearance"]
+                    .iter()
+                    .map(|f| format!("{leaf}/entry/{f}")),
+            )
             .collect();
         for pointer in &pointers {
             let mut edited = proof.clone();
             edit(&mut edited, pointer);
             let read = WorkProof::from_json(&edited.to_string()).unwrap();
-            assert!(read.verify(&root).is_err(), "{work}: a proof with {pointer} edited verifies");
+            assert!(
+                read.verify(&root).is_err(),
+                "{work}: a proof with {pointer} edited verifies"
+            );
         }
     }
 }

@@ -123,14 +123,29 @@ fn hash_fields(prev_hash: &str, seq: u64, fields: &[&str]) -> String {
 }
 
 /// Computes a layout-1 event's hash from its fields and the previous hash.
-pub fn event_hash(prev_hash: &str, seq: u64, at: &str, actor: &str, action: &str, subjects: &str, payload: &str) -> String {
+pub fn event_hash(
+    prev_hash: &str,
+    seq: u64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    subjects: &str,
+    payload: &str,
+) -> String {
     hash_fields(prev_hash, seq, &[at, actor, action, subjects, payload])
 }
 
 impl Event {
     /// The event that follows `prev` (or starts the log), with no record digests yet, hashed in
     /// this build's layout.
-    pub fn next(prev: Option<&Event>, at: String, actor: &str, action: &str, subjects: String, payload: String) -> Event {
+    pub fn next(
+        prev: Option<&Event>,
+        at: String,
+        actor: &str,
+        action: &str,
+        subjects: String,
+        payload: String,
+    ) -> Event {
         let (seq, prev_hash) = match prev {
             Some(p) => (p.seq + 1, p.hash.clone()),
             None => (1, GENESIS_HASH.to_string()),
@@ -160,12 +175,22 @@ impl Event {
 
     /// The hash the event's fields give in its layout; None for a layout this build does not know.
     pub fn compute_hash(&self) -> Option<String> {
-        let common = [self.at.as_str(), &self.actor, &self.action, &self.subjects, &self.payload];
+        let common = [
+            self.at.as_str(),
+            &self.actor,
+            &self.action,
+            &self.subjects,
+            &self.payload,
+        ];
         match self.layout {
             1 => Some(hash_fields(&self.prev_hash, self.seq, &common)),
             2 => {
                 let [a, b, c, d, e] = common;
-                Some(hash_fields(&self.prev_hash, self.seq, &[a, b, c, d, e, &self.records]))
+                Some(hash_fields(
+                    &self.prev_hash,
+                    self.seq,
+                    &[a, b, c, d, e, &self.records],
+                ))
             }
             _ => None,
         }
@@ -193,7 +218,10 @@ pub fn encode_records(digests: &Digests) -> Result<String, RegistryError> {
     if digests.is_empty() {
         return Ok(String::new());
     }
-    let list: Vec<(&str, &str, Option<&str>)> = digests.iter().map(|((k, i), h)| (k.as_str(), i.as_str(), h.as_deref())).collect();
+    let list: Vec<(&str, &str, Option<&str>)> = digests
+        .iter()
+        .map(|((k, i), h)| (k.as_str(), i.as_str(), h.as_deref()))
+        .collect();
     payload(&list)
 }
 
@@ -231,7 +259,11 @@ pub fn verify(events: &[Event]) -> AuditReport {
         let bad = |reason: String| AuditReport {
             events: events.len() as u64,
             head: events.last().map(|e| e.hash.clone()).unwrap_or_default(),
-            first_bad: Some(BadEvent { seq: event.seq, reason, record: None }),
+            first_bad: Some(BadEvent {
+                seq: event.seq,
+                reason,
+                record: None,
+            }),
         };
         if event.seq != expected_seq {
             return bad(format!(
@@ -247,8 +279,15 @@ pub fn verify(events: &[Event]) -> AuditReport {
             ));
         }
         match event.compute_hash() {
-            None => return bad(format!("it has hash layout {}, which this fermata does not know: it was edited", event.layout)),
-            Some(h) if h != event.hash => return bad("its content does not match its hash: it was edited".to_string()),
+            None => {
+                return bad(format!(
+                    "it has hash layout {}, which this fermata does not know: it was edited",
+                    event.layout
+                ));
+            }
+            Some(h) if h != event.hash => {
+                return bad("its content does not match its hash: it was edited".to_string());
+            }
             Some(_) => {}
         }
         if event.layout < layout {
@@ -263,7 +302,11 @@ pub fn verify(events: &[Event]) -> AuditReport {
         layout = event.layout;
         prev_hash = event.hash.clone();
     }
-    AuditReport { events: events.len() as u64, head: prev_hash, first_bad: None }
+    AuditReport {
+        events: events.len() as u64,
+        head: prev_hash,
+        first_bad: None,
+    }
 }
 
 /// How a record is named in a report: `licence lic-000003`, `the shares of work GB…`.
@@ -286,7 +329,13 @@ pub fn verify_state(events: &[Event], current: &BTreeMap<(String, String), Strin
         return report;
     }
     let head = events.last().map_or(0, |e| e.seq);
-    let bad = |seq: u64, reason: String, record: Option<String>| Some(BadEvent { seq, reason, record });
+    let bad = |seq: u64, reason: String, record: Option<String>| {
+        Some(BadEvent {
+            seq,
+            reason,
+            record,
+        })
+    };
     if events.last().is_some_and(|e| e.layout < 2) {
         report.first_bad = bad(
             head,
@@ -305,7 +354,11 @@ pub fn verify_state(events: &[Event], current: &BTreeMap<(String, String), Strin
                 }
             }
             Err(e) => {
-                report.first_bad = bad(event.seq, format!("its record digests do not read ({e}): it was edited"), None);
+                report.first_bad = bad(
+                    event.seq,
+                    format!("its record digests do not read ({e}): it was edited"),
+                    None,
+                );
                 return report;
             }
         }
@@ -322,14 +375,21 @@ pub fn verify_state(events: &[Event], current: &BTreeMap<(String, String), Strin
                 if plural { "differ" } else { "differs" },
                 if plural { "they were" } else { "it was" }
             ),
-            (Some(_), None) => format!("{what} is missing, though event #{seq} recorded it: it was deleted outside fermata"),
-            (None, Some(_)) => format!("{what} is present, though event #{seq} recorded its removal: it was written outside fermata"),
+            (Some(_), None) => format!(
+                "{what} is missing, though event #{seq} recorded it: it was deleted outside fermata"
+            ),
+            (None, Some(_)) => format!(
+                "{what} is present, though event #{seq} recorded its removal: it was written outside fermata"
+            ),
         };
         problems.push((*seq, kind.clone(), id.clone(), reason));
     }
     for (kind, id) in current.keys() {
         if !expected.contains_key(&(kind.clone(), id.clone())) {
-            let reason = format!("{} is not recorded by any event: it was written outside fermata", describe(kind, id));
+            let reason = format!(
+                "{} is not recorded by any event: it was written outside fermata",
+                describe(kind, id)
+            );
             problems.push((head, kind.clone(), id.clone(), reason));
         }
     }
@@ -341,8 +401,11 @@ pub fn verify_state(events: &[Event], current: &BTreeMap<(String, String), Strin
 
 /// Current time as RFC 3339 UTC with seconds.
 pub fn now() -> String {
-    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| now.unix_timestamp().to_string())
+    let now = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| now.unix_timestamp().to_string())
 }
 
 /// Today as YYYY-MM-DD (UTC).
@@ -353,7 +416,8 @@ pub fn today() -> String {
 
 /// Makes sure a JSON payload is well-formed before it is hashed into the log.
 pub(crate) fn payload(value: &impl Serialize) -> Result<String, RegistryError> {
-    serde_json::to_string(value).map_err(|e| RegistryError::Internal(format!("cannot encode an audit payload: {e}")))
+    serde_json::to_string(value)
+        .map_err(|e| RegistryError::Internal(format!("cannot encode an audit payload: {e}")))
 }
 
 #[cfg(test)]
@@ -363,7 +427,14 @@ mod tests {
     fn chain(n: u64) -> Vec<Event> {
         let mut out: Vec<Event> = Vec::new();
         for i in 0..n {
-            let e = Event::next(out.last(), format!("2026-01-01T00:00:0{i}Z"), "cli", "test", format!("work:W{i}"), format!("{{\"i\":{i}}}"));
+            let e = Event::next(
+                out.last(),
+                format!("2026-01-01T00:00:0{i}Z"),
+                "cli",
+                "test",
+                format!("work:W{i}"),
+                format!("{{\"i\":{i}}}"),
+            );
             out.push(e);
         }
         out
@@ -403,12 +474,17 @@ mod tests {
     }
 
     fn digests(list: &[(&str, &str, Option<&str>)]) -> String {
-        let map: Digests = list.iter().map(|(k, i, d)| ((k.to_string(), i.to_string()), d.map(str::to_string))).collect();
+        let map: Digests = list
+            .iter()
+            .map(|(k, i, d)| ((k.to_string(), i.to_string()), d.map(str::to_string)))
+            .collect();
         encode_records(&map).unwrap()
     }
 
     fn state(list: &[(&str, &str, &str)]) -> BTreeMap<(String, String), String> {
-        list.iter().map(|(k, i, d)| ((k.to_string(), i.to_string()), d.to_string())).collect()
+        list.iter()
+            .map(|(k, i, d)| ((k.to_string(), i.to_string()), d.to_string()))
+            .collect()
     }
 
     /// A log of layout-1 events (as written before record digests), then a checkpoint and two
@@ -416,33 +492,99 @@ mod tests {
     fn mixed() -> Vec<Event> {
         let mut out: Vec<Event> = Vec::new();
         for i in 0..3 {
-            let mut e = Event::next(out.last(), format!("2026-01-01T00:00:0{i}Z"), "cli", "old", String::new(), "{}".into());
+            let mut e = Event::next(
+                out.last(),
+                format!("2026-01-01T00:00:0{i}Z"),
+                "cli",
+                "old",
+                String::new(),
+                "{}".into(),
+            );
             e.layout = 1;
-            e.hash = event_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.subjects, &e.payload);
+            e.hash = event_hash(
+                &e.prev_hash,
+                e.seq,
+                &e.at,
+                &e.actor,
+                &e.action,
+                &e.subjects,
+                &e.payload,
+            );
             out.push(e);
         }
         let add = |out: &mut Vec<Event>, action: &str, records: String| {
-            let e = Event::next(out.last(), "2026-01-02T00:00:00Z".into(), "cli", action, String::new(), "{}".into()).with_records(records);
+            let e = Event::next(
+                out.last(),
+                "2026-01-02T00:00:00Z".into(),
+                "cli",
+                action,
+                String::new(),
+                "{}".into(),
+            )
+            .with_records(records);
             out.push(e);
         };
-        add(&mut out, "audit.checkpoint", digests(&[("licence", "lic-1", Some("aa")), ("party", "p", Some("bb"))]));
-        add(&mut out, "licence.revoked", digests(&[("licence", "lic-1", Some("cc"))]));
-        add(&mut out, "policy.set", digests(&[("policy", "p/*/train-ai", Some("dd")), ("party", "q", None)]));
+        add(
+            &mut out,
+            "audit.checkpoint",
+            digests(&[("licence", "lic-1", Some("aa")), ("party", "p", Some("bb"))]),
+        );
+        add(
+            &mut out,
+            "licence.revoked",
+            digests(&[("licence", "lic-1", Some("cc"))]),
+        );
+        add(
+            &mut out,
+            "policy.set",
+            digests(&[("policy", "p/*/train-ai", Some("dd")), ("party", "q", None)]),
+        );
         out
     }
 
     #[test]
     fn the_two_layouts_hash_as_documented() {
         // Layout 1 is the hash of version 1, unchanged; layout 2 appends the records.
-        let mut e = Event::next(None, "2026-01-01T00:00:00Z".into(), "cli", "party.added", "party:p".into(), "{}".into());
+        let mut e = Event::next(
+            None,
+            "2026-01-01T00:00:00Z".into(),
+            "cli",
+            "party.added",
+            "party:p".into(),
+            "{}".into(),
+        );
         e.layout = 1;
-        assert_eq!(e.compute_hash().unwrap(), event_hash(GENESIS_HASH, 1, "2026-01-01T00:00:00Z", "cli", "party.added", "party:p", "{}"));
-        assert_eq!(e.compute_hash().unwrap(), "2f40a0d18ea71f2268ceae888236b6beada9c14b2aee00214f99f62be4d215b8");
-        let e = Event::next(None, "2026-01-01T00:00:00Z".into(), "cli", "party.added", "party:p".into(), "{}".into())
-            .with_records(digests(&[("party", "p", Some("ab"))]));
+        assert_eq!(
+            e.compute_hash().unwrap(),
+            event_hash(
+                GENESIS_HASH,
+                1,
+                "2026-01-01T00:00:00Z",
+                "cli",
+                "party.added",
+                "party:p",
+                "{}"
+            )
+        );
+        assert_eq!(
+            e.compute_hash().unwrap(),
+            "2f40a0d18ea71f2268ceae888236b6beada9c14b2aee00214f99f62be4d215b8"
+        );
+        let e = Event::next(
+            None,
+            "2026-01-01T00:00:00Z".into(),
+            "cli",
+            "party.added",
+            "party:p".into(),
+            "{}".into(),
+        )
+        .with_records(digests(&[("party", "p", Some("ab"))]));
         assert_eq!(e.records, r#"[["party","p","ab"]]"#);
         // Both computed independently from the module documentation's description.
-        assert_eq!(e.hash, "0492a02cc92ac2b8b25c4188322ed5b4671a6c1d78cdf92a2f39b4b9d40c8b2b");
+        assert_eq!(
+            e.hash,
+            "0492a02cc92ac2b8b25c4188322ed5b4671a6c1d78cdf92a2f39b4b9d40c8b2b"
+        );
         let mut unknown = e.clone();
         unknown.layout = 3;
         assert_eq!(unknown.compute_hash(), None);
@@ -460,7 +602,11 @@ mod tests {
         downgraded[last].hash = downgraded[last].compute_hash().unwrap();
         let bad = verify(&downgraded).first_bad.unwrap();
         assert_eq!(bad.seq, 6);
-        assert!(bad.reason.contains("layout 1 after events of layout 2"), "{}", bad.reason);
+        assert!(
+            bad.reason.contains("layout 1 after events of layout 2"),
+            "{}",
+            bad.reason
+        );
         // Digests slipped into a layout-1 event (whose hash does not cover them).
         let mut slipped = mixed();
         slipped[1].records = digests(&[("licence", "lic-9", Some("ee"))]);
@@ -468,36 +614,96 @@ mod tests {
         // A layout that does not exist.
         let mut unknown = mixed();
         unknown[4].layout = 7;
-        assert!(verify(&unknown).first_bad.unwrap().reason.contains("layout 7"));
+        assert!(
+            verify(&unknown)
+                .first_bad
+                .unwrap()
+                .reason
+                .contains("layout 7")
+        );
     }
 
     #[test]
     fn the_state_must_be_what_the_events_recorded() {
         let events = mixed();
-        let good = state(&[("licence", "lic-1", "cc"), ("party", "p", "bb"), ("policy", "p/*/train-ai", "dd")]);
+        let good = state(&[
+            ("licence", "lic-1", "cc"),
+            ("party", "p", "bb"),
+            ("policy", "p/*/train-ai", "dd"),
+        ]);
         assert_eq!(verify_state(&events, &good).first_bad, None);
 
         let check = |current: &[(&str, &str, &str)], seq: u64, record: &str, words: &str| {
             let bad = verify_state(&events, &state(current)).first_bad.unwrap();
-            assert_eq!((bad.seq, bad.record.as_deref()), (seq, Some(record)), "{bad:?}");
+            assert_eq!(
+                (bad.seq, bad.record.as_deref()),
+                (seq, Some(record)),
+                "{bad:?}"
+            );
             assert!(bad.reason.contains(words), "{}", bad.reason);
         };
         // Changed: the licence as the checkpoint had it, not as the revocation left it.
-        check(&[("licence", "lic-1", "aa"), ("party", "p", "bb"), ("policy", "p/*/train-ai", "dd")], 5, "licence:lic-1", "licence lic-1 differs from what event #5 recorded");
+        check(
+            &[
+                ("licence", "lic-1", "aa"),
+                ("party", "p", "bb"),
+                ("policy", "p/*/train-ai", "dd"),
+            ],
+            5,
+            "licence:lic-1",
+            "licence lic-1 differs from what event #5 recorded",
+        );
         // Missing.
-        check(&[("licence", "lic-1", "cc"), ("party", "p", "bb")], 6, "policy:p/*/train-ai", "missing");
+        check(
+            &[("licence", "lic-1", "cc"), ("party", "p", "bb")],
+            6,
+            "policy:p/*/train-ai",
+            "missing",
+        );
         // Present though recorded as removed.
-        check(&[("licence", "lic-1", "cc"), ("party", "p", "bb"), ("party", "q", "ff"), ("policy", "p/*/train-ai", "dd")], 6, "party:q", "recorded its removal");
+        check(
+            &[
+                ("licence", "lic-1", "cc"),
+                ("party", "p", "bb"),
+                ("party", "q", "ff"),
+                ("policy", "p/*/train-ai", "dd"),
+            ],
+            6,
+            "party:q",
+            "recorded its removal",
+        );
         // Recorded by no event: named at the head.
-        check(&[("licence", "lic-1", "cc"), ("party", "p", "bb"), ("policy", "p/*/train-ai", "dd"), ("shares", "GB1", "00")], 6, "shares:GB1", "the shares of work GB1 is not recorded");
+        check(
+            &[
+                ("licence", "lic-1", "cc"),
+                ("party", "p", "bb"),
+                ("policy", "p/*/train-ai", "dd"),
+                ("shares", "GB1", "00"),
+            ],
+            6,
+            "shares:GB1",
+            "the shares of work GB1 is not recorded",
+        );
         // Several problems: the one recorded earliest comes first.
-        check(&[("licence", "lic-1", "cc"), ("party", "p", "xx")], 4, "party:p", "party p differs");
+        check(
+            &[("licence", "lic-1", "cc"), ("party", "p", "xx")],
+            4,
+            "party:p",
+            "party p differs",
+        );
 
         // A log that ends before digests began is not taken as proof of anything.
         let bad = verify_state(&events[..3], &good).first_bad.unwrap();
         assert!(bad.reason.contains("checkpoint"), "{}", bad.reason);
         // An empty log with records: none of them is recorded.
-        assert_eq!(verify_state(&[], &good).first_bad.unwrap().record.as_deref(), Some("licence:lic-1"));
+        assert_eq!(
+            verify_state(&[], &good)
+                .first_bad
+                .unwrap()
+                .record
+                .as_deref(),
+            Some("licence:lic-1")
+        );
         // A chain problem comes before any record problem.
         let mut edited = mixed();
         edited[4].records = digests(&[("licence", "lic-1", Some("aa"))]);
@@ -535,7 +741,14 @@ mod tests {
 
         // An inserted event with a valid hash of its own still breaks the next link.
         let mut inserted = chain(5);
-        let forged = Event::next(Some(&inserted[1]), "2026-01-01T00:00:09Z".into(), "x", "forged", String::new(), "{}".into());
+        let forged = Event::next(
+            Some(&inserted[1]),
+            "2026-01-01T00:00:09Z".into(),
+            "x",
+            "forged",
+            String::new(),
+            "{}".into(),
+        );
         inserted.insert(2, forged);
         for (i, e) in inserted.iter_mut().enumerate() {
             e.seq = i as u64 + 1;

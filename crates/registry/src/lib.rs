@@ -54,21 +54,30 @@ mod state;
 mod store;
 
 pub use audit::{AuditReport, BadEvent, Event};
-pub use model::{
-    bounded, parse_percent, parse_shares, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, parse_territories, percent, shares_to_string, territories_to_string, validate_date, validate_shares, validate_party_id,
-    validate_currency, currency_decimals, format_money, Credit, Decision, Isrc, Iswc, Licence, Money, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use, Work,
-};
-pub use registry::{reduced_holders, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange, ShareChangeStatus, UseAnswer, WorkConflict};
-pub use scan::{
-    clear_work, holder_answer, AnswerSource, Question, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms, Scan, ScanFile, SourceCheck, Verdict,
-    WorkClearance,
-};
-pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 pub use market::{
-    compute_statement, overlapping, seconds_to_ms, split_largest_remainder, ApiKey, HolderTotal, LeftOut, LicenceRequest, LineStatus,
-    NewKey, Offer, RequestLine, Role, Statement, StatementLine, UsageLine, UsageReport,
+    ApiKey, HolderTotal, LeftOut, LicenceRequest, LineStatus, NewKey, Offer, RequestLine, Role,
+    Statement, StatementLine, UsageLine, UsageReport, compute_statement, overlapping,
+    seconds_to_ms, split_largest_remainder,
 };
-pub use market_ops::{term_end, validate_term_months, MAX_TERM_MONTHS, OfferDraft, RequestDraft, UsageDraft};
+pub use market_ops::{
+    MAX_TERM_MONTHS, OfferDraft, RequestDraft, UsageDraft, term_end, validate_term_months,
+};
+pub use model::{
+    Credit, Decision, Isrc, Iswc, Licence, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS, Money, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use,
+    Work, bounded, currency_decimals, format_money, parse_percent, parse_shares, parse_territories,
+    percent, shares_to_string, territories_to_string, validate_currency, validate_date,
+    validate_party_id, validate_shares,
+};
+pub use registry::{
+    ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange, ShareChangeStatus, UseAnswer,
+    WorkConflict, reduced_holders,
+};
+pub use scan::{
+    AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
+    Question, Scan, ScanFile, SourceCheck, Verdict, WorkClearance, clear_work, holder_answer,
+};
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 
 use std::path::PathBuf;
@@ -113,13 +122,17 @@ pub enum RegistryError {
     #[error("{0}")]
     Conflict(String),
     /// There is no registry at this path.
-    #[error("no registry at {path}: run `fermata init` first (or pass --home / set FERMATA_HOME to the right directory)")]
+    #[error(
+        "no registry at {path}: run `fermata init` first (or pass --home / set FERMATA_HOME to the right directory)"
+    )]
     NotInitialised {
         /// The database path looked for.
         path: PathBuf,
     },
     /// The database was written by a newer fermata.
-    #[error("{path} has schema version {found}, newer than the {supported} this fermata reads: upgrade fermata")]
+    #[error(
+        "{path} has schema version {found}, newer than the {supported} this fermata reads: upgrade fermata"
+    )]
     NewerSchema {
         /// The database.
         path: PathBuf,

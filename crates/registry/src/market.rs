@@ -1,8 +1,8 @@
 //! The licensing marketplace's records and its pure rules: API keys and roles, offers, licence
 //! requests and their lines, usage reports, and remuneration statements split to the cent.
 
-use crate::model::{invalid, string_enum, Isrc, Licence, Money, Price, Share, Territory, Use};
 use crate::RegistryError;
+use crate::model::{Isrc, Licence, Money, Price, Share, Territory, Use, invalid, string_enum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -283,15 +283,25 @@ pub struct Statement {
 impl Statement {
     /// The statement as CSV: one row per (holder, work), then one total row per holder.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("statement,holder,isrc,milliseconds,basis_points,amount_minor,currency\n");
+        let mut out =
+            String::from("statement,holder,isrc,milliseconds,basis_points,amount_minor,currency\n");
         for l in &self.lines {
             out.push_str(&format!(
                 "{},{},{},{},{},{},{}\n",
-                self.id, l.holder, l.isrc, l.milliseconds, l.basis_points, l.amount_minor, self.pool.currency
+                self.id,
+                l.holder,
+                l.isrc,
+                l.milliseconds,
+                l.basis_points,
+                l.amount_minor,
+                self.pool.currency
             ));
         }
         for t in &self.totals {
-            out.push_str(&format!("{},{},TOTAL,,,{},{}\n", self.id, t.holder, t.amount_minor, self.pool.currency));
+            out.push_str(&format!(
+                "{},{},TOTAL,,,{},{}\n",
+                self.id, t.holder, t.amount_minor, self.pool.currency
+            ));
         }
         out
     }
@@ -363,7 +373,10 @@ fn mul_div_small(a: u128, r: u128, c: u128) -> (u128, u128) {
 /// Computes a statement's lines and totals from usage reports: each (holder, work) weighs
 /// milliseconds × basis points of the shares recorded with the report, the pool is split over
 /// those weights by largest remainder, and each holder's total is the sum of its lines.
-pub fn compute_statement(pool: &Money, reports: &[UsageReport]) -> Result<(Vec<StatementLine>, Vec<HolderTotal>), RegistryError> {
+pub fn compute_statement(
+    pool: &Money,
+    reports: &[UsageReport],
+) -> Result<(Vec<StatementLine>, Vec<HolderTotal>), RegistryError> {
     // Per (holder, work): milliseconds used and the weight ms × basis points, summed report by
     // report, so that a work whose shares differ between territories (or changed between
     // reports) weighs each report with the shares recorded in it.
@@ -371,7 +384,9 @@ pub fn compute_statement(pool: &Money, reports: &[UsageReport]) -> Result<(Vec<S
     for report in reports {
         for line in &report.lines {
             for share in &line.shares {
-                let entry = weights.entry((share.holder.clone(), line.isrc.clone())).or_insert((0, 0));
+                let entry = weights
+                    .entry((share.holder.clone(), line.isrc.clone()))
+                    .or_insert((0, 0));
                 entry.0 = entry.0.saturating_add(line.milliseconds);
                 entry.1 += u128::from(line.milliseconds) * u128::from(share.basis_points);
             }
@@ -384,29 +399,58 @@ pub fn compute_statement(pool: &Money, reports: &[UsageReport]) -> Result<(Vec<S
             "no usage was reported in that period, so there is nothing to split the pool by".into(),
         ));
     }
-    let amount = u64::try_from(pool.amount_minor)
-        .map_err(|_| invalid("pool", &pool.amount_minor.to_string(), "money is never negative"))?;
+    let amount = u64::try_from(pool.amount_minor).map_err(|_| {
+        invalid(
+            "pool",
+            &pool.amount_minor.to_string(),
+            "money is never negative",
+        )
+    })?;
     let parts = split_largest_remainder(amount, &w);
     let mut lines = Vec::new();
     let mut totals: BTreeMap<String, i64> = BTreeMap::new();
-    for (((holder, isrc), (ms, weight)), part) in keys.into_iter().zip(weights.values()).zip(parts) {
+    for (((holder, isrc), (ms, weight)), part) in keys.into_iter().zip(weights.values()).zip(parts)
+    {
         *totals.entry(holder.clone()).or_default() += part as i64;
         // The holder's share averaged over the usage (exact when it did not vary).
-        let basis_points = if *ms == 0 { 0 } else { (weight / u128::from(*ms)) as u32 };
-        lines.push(StatementLine { holder, isrc, milliseconds: *ms, basis_points, amount_minor: part as i64 });
+        let basis_points = if *ms == 0 {
+            0
+        } else {
+            (weight / u128::from(*ms)) as u32
+        };
+        lines.push(StatementLine {
+            holder,
+            isrc,
+            milliseconds: *ms,
+            basis_points,
+            amount_minor: part as i64,
+        });
     }
-    Ok((lines, totals.into_iter().map(|(holder, amount_minor)| HolderTotal { holder, amount_minor }).collect()))
+    Ok((
+        lines,
+        totals
+            .into_iter()
+            .map(|(holder, amount_minor)| HolderTotal {
+                holder,
+                amount_minor,
+            })
+            .collect(),
+    ))
 }
 
 /// The active licence that `new` would overlap: same holder, developer and use, a work in
 /// common (an all-works licence has every work in common), a territory in common and dates that
 /// intersect.
 pub fn overlapping<'a>(existing: &'a [Licence], new: &Licence) -> Option<&'a Licence> {
-    let works_meet = |a: &Licence| a.works.is_empty() || new.works.is_empty() || a.works.iter().any(|w| new.works.contains(w));
+    let works_meet = |a: &Licence| {
+        a.works.is_empty() || new.works.is_empty() || a.works.iter().any(|w| new.works.contains(w))
+    };
     let territories_meet = |a: &Licence| {
         a.territories.is_empty()
             || new.territories.is_empty()
-            || a.territories.iter().any(|t| t.is_world() || new.territories.contains(t))
+            || a.territories
+                .iter()
+                .any(|t| t.is_world() || new.territories.contains(t))
             || new.territories.iter().any(Territory::is_world)
     };
     let dates_meet = |a: &Licence| {
@@ -427,14 +471,22 @@ pub fn overlapping<'a>(existing: &'a [Licence], new: &Licence) -> Option<&'a Lic
 
 /// Decodes a stored document; one that does not decode was changed outside fermata.
 pub(crate) fn decode_doc<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, RegistryError> {
-    serde_json::from_str(json).map_err(|e| RegistryError::Internal(format!("a stored record does not decode ({e}); was the database edited by hand?")))
+    serde_json::from_str(json).map_err(|e| {
+        RegistryError::Internal(format!(
+            "a stored record does not decode ({e}); was the database edited by hand?"
+        ))
+    })
 }
 
 /// Seconds (up to three decimals) as whole milliseconds; negative, non-finite or absurd values
 /// (more than 100 years) are refused.
 pub fn seconds_to_ms(seconds: f64) -> Result<u64, RegistryError> {
     if !seconds.is_finite() || seconds < 0.0 || seconds > 100.0 * 365.25 * 86_400.0 {
-        return Err(invalid("seconds", &seconds.to_string(), "usage is a non-negative number of seconds"));
+        return Err(invalid(
+            "seconds",
+            &seconds.to_string(),
+            "usage is a non-negative number of seconds",
+        ));
     }
     Ok((seconds * 1000.0).round() as u64)
 }
@@ -482,7 +534,11 @@ mod tests {
     }
 
     fn share(holder: &str, bp: u32) -> Share {
-        Share { territory: Territory::world(), holder: holder.into(), basis_points: bp }
+        Share {
+            territory: Territory::world(),
+            holder: holder.into(),
+            basis_points: bp,
+        }
     }
 
     fn report(lines: Vec<(&str, u64, Vec<Share>)>) -> UsageReport {
@@ -496,7 +552,14 @@ mod tests {
             territory: Territory::world(),
             date: "2026-06-01".into(),
             reported_at: String::new(),
-            lines: lines.into_iter().map(|(i, ms, shares)| UsageLine { isrc: i.parse().unwrap(), milliseconds: ms, shares }).collect(),
+            lines: lines
+                .into_iter()
+                .map(|(i, ms, shares)| UsageLine {
+                    isrc: i.parse().unwrap(),
+                    milliseconds: ms,
+                    shares,
+                })
+                .collect(),
         }
     }
 
@@ -504,21 +567,46 @@ mod tests {
     fn co_owned_works_split_by_usage_then_by_shares() {
         // Work A: 2 h, held 60/40 by a and b; work B: 1 h, held by b alone. Pool 1000.00.
         let r = report(vec![
-            ("GBAAA2600001", 7_200_000, vec![share("aa", 6000), share("bb", 4000)]),
+            (
+                "GBAAA2600001",
+                7_200_000,
+                vec![share("aa", 6000), share("bb", 4000)],
+            ),
             ("GBAAA2600002", 3_600_000, vec![share("bb", 10_000)]),
         ]);
-        let pool = Money { amount_minor: 100_000, currency: "EUR".into() };
+        let pool = Money {
+            amount_minor: 100_000,
+            currency: "EUR".into(),
+        };
         let (lines, totals) = compute_statement(&pool, &[r]).unwrap();
         assert_eq!(lines.iter().map(|l| l.amount_minor).sum::<i64>(), 100_000);
         // a: 2/3 × 60 % = 40 %; b: 2/3 × 40 % + 1/3 = 60 %.
-        assert_eq!(totals, vec![
-            HolderTotal { holder: "aa".into(), amount_minor: 40_000 },
-            HolderTotal { holder: "bb".into(), amount_minor: 60_000 },
-        ]);
-        let odd = Money { amount_minor: 100_001, currency: "EUR".into() };
-        let (_, totals) = compute_statement(&odd, &[report(vec![
-            ("GBAAA2600001", 1000, vec![share("aa", 3333), share("bb", 3333), share("cc", 3334)]),
-        ])]).unwrap();
+        assert_eq!(
+            totals,
+            vec![
+                HolderTotal {
+                    holder: "aa".into(),
+                    amount_minor: 40_000
+                },
+                HolderTotal {
+                    holder: "bb".into(),
+                    amount_minor: 60_000
+                },
+            ]
+        );
+        let odd = Money {
+            amount_minor: 100_001,
+            currency: "EUR".into(),
+        };
+        let (_, totals) = compute_statement(
+            &odd,
+            &[report(vec![(
+                "GBAAA2600001",
+                1000,
+                vec![share("aa", 3333), share("bb", 3333), share("cc", 3334)],
+            )])],
+        )
+        .unwrap();
         assert_eq!(totals.iter().map(|t| t.amount_minor).sum::<i64>(), 100_001);
         assert!(compute_statement(&pool, &[]).is_err());
     }
@@ -528,11 +616,21 @@ mod tests {
         // One hour in DE (aa 100 %), one hour elsewhere (aa 50 %, bb 50 %): aa 75 %, bb 25 %,
         // whatever the order of the reports.
         let de = report(vec![("GBAAA2600001", 3_600_000, vec![share("aa", 10_000)])]);
-        let world = report(vec![("GBAAA2600001", 3_600_000, vec![share("aa", 5000), share("bb", 5000)])]);
-        let pool = Money { amount_minor: 10_000, currency: "EUR".into() };
+        let world = report(vec![(
+            "GBAAA2600001",
+            3_600_000,
+            vec![share("aa", 5000), share("bb", 5000)],
+        )]);
+        let pool = Money {
+            amount_minor: 10_000,
+            currency: "EUR".into(),
+        };
         for reports in [vec![de.clone(), world.clone()], vec![world, de]] {
             let (_, totals) = compute_statement(&pool, &reports).unwrap();
-            assert_eq!(totals.iter().map(|t| t.amount_minor).collect::<Vec<_>>(), vec![7500, 2500]);
+            assert_eq!(
+                totals.iter().map(|t| t.amount_minor).collect::<Vec<_>>(),
+                vec![7500, 2500]
+            );
         }
     }
 

@@ -1,13 +1,19 @@
 //! The marketplace's operations on the registry: keys, offers, requests and decisions, usage
 //! reports and statements. Each is one transaction with its audit event, like the rest.
 
+use crate::RegistryError;
 use crate::audit;
 use crate::market::*;
-use crate::model::{bounded, validate_date, MAX_NAME_CHARS, MAX_REASON_CHARS, Isrc, Money, PartyKind, Price, PriceModel, Territory, Use};
-use crate::registry::{append, cache_holder_policies, grant_in, load_offers, need_developer, need_holder, need_party, need_work, LicenceGrant, Registry};
-use crate::scan::{clear_work, AnswerSource, HolderClearance, Verdict};
+use crate::model::{
+    Isrc, MAX_NAME_CHARS, MAX_REASON_CHARS, Money, PartyKind, Price, PriceModel, Territory, Use,
+    bounded, validate_date,
+};
+use crate::registry::{
+    LicenceGrant, Registry, append, cache_holder_policies, grant_in, load_offers, need_developer,
+    need_holder, need_party, need_work,
+};
+use crate::scan::{AnswerSource, HolderClearance, Verdict, clear_work};
 use crate::store::{DocKind, IdempotentResponse, Tx};
-use crate::RegistryError;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
@@ -83,15 +89,22 @@ pub const MAX_REQUEST_WORKS: usize = 1_000;
 pub const MAX_USAGE_WORKS: usize = 10_000;
 
 fn not_found(what: &'static str, id: &str, hint: &'static str) -> RegistryError {
-    RegistryError::NotFound { what, id: id.to_string(), hint }
+    RegistryError::NotFound {
+        what,
+        id: id.to_string(),
+        hint,
+    }
 }
 
 fn encode<T: serde::Serialize>(v: &T) -> Result<String, RegistryError> {
-    serde_json::to_string(v).map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))
+    serde_json::to_string(v)
+        .map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))
 }
 
 fn load_request(tx: &mut dyn Tx, id: &str) -> Result<LicenceRequest, RegistryError> {
-    let json = tx.doc(DocKind::Request, id)?.ok_or_else(|| not_found("request", id, "see `fermata request list`"))?;
+    let json = tx
+        .doc(DocKind::Request, id)?
+        .ok_or_else(|| not_found("request", id, "see `fermata request list`"))?;
     decode_doc(&json)
 }
 
@@ -99,8 +112,11 @@ fn load_request(tx: &mut dyn Tx, id: &str) -> Result<LicenceRequest, RegistryErr
 pub fn term_end(from: &str, months: u32) -> Result<String, RegistryError> {
     validate_term_months(months)?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let start = time::Date::parse(from, &format)
-        .map_err(|_| RegistryError::Invalid { field: "valid-from", value: from.into(), reason: "write a date as YYYY-MM-DD".into() })?;
+    let start = time::Date::parse(from, &format).map_err(|_| RegistryError::Invalid {
+        field: "valid-from",
+        value: from.into(),
+        reason: "write a date as YYYY-MM-DD".into(),
+    })?;
     let total = start.year() * 12 + i32::from(u8::from(start.month())) - 1 + months as i32;
     let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
     let month = time::Month::try_from(month).map_err(|e| RegistryError::Internal(e.to_string()))?;
@@ -108,8 +124,17 @@ pub fn term_end(from: &str, months: u32) -> Result<String, RegistryError> {
     let end = time::Date::from_calendar_date(year, month, day)
         .ok()
         .and_then(|d| d.previous_day())
-        .ok_or_else(|| RegistryError::Invalid { field: "term", value: months.to_string(), reason: "the term ends out of range".into() })?;
-    Ok(format!("{:04}-{:02}-{:02}", end.year(), u8::from(end.month()), end.day()))
+        .ok_or_else(|| RegistryError::Invalid {
+            field: "term",
+            value: months.to_string(),
+            reason: "the term ends out of range".into(),
+        })?;
+    Ok(format!(
+        "{:04}-{:02}-{:02}",
+        end.year(),
+        u8::from(end.month()),
+        end.day()
+    ))
 }
 
 /// Longest term, in months, that an offer, a policy or a request may name (100 years).
@@ -137,7 +162,10 @@ fn approve_line(
     actor: &str,
 ) -> Result<(), RegistryError> {
     let line = request.lines[index].clone();
-    let offer = line.offer.as_ref().and_then(|id| offers.iter().find(|o| &o.id == id));
+    let offer = line
+        .offer
+        .as_ref()
+        .and_then(|id| offers.iter().find(|o| &o.id == id));
     // The licence covers only the territories asked where this holder holds a share of the work
     // (where it was asked): never a territory where it said nothing, which a later share there
     // would otherwise turn into a yes.
@@ -145,9 +173,17 @@ fn approve_line(
     let territories: Vec<Territory> = if request.territories.is_empty() {
         Vec::new()
     } else {
-        let held: Vec<Territory> =
-            request.territories.iter().filter(|t| work.shares_in(t).iter().any(|s| s.holder == line.holder)).cloned().collect();
-        if held.is_empty() { request.territories.clone() } else { held }
+        let held: Vec<Territory> = request
+            .territories
+            .iter()
+            .filter(|t| work.shares_in(t).iter().any(|s| s.holder == line.holder))
+            .cloned()
+            .collect();
+        if held.is_empty() {
+            request.territories.clone()
+        } else {
+            held
+        }
     };
     let grant = LicenceGrant {
         holder: line.holder.clone(),
@@ -158,7 +194,10 @@ fn approve_line(
         valid_from: request.valid_from.clone(),
         valid_to: request.valid_to.clone(),
         price: offer.map(|o| o.price.clone()),
-        terms: Some(format!("request {} line {} for model {}", request.id, line.line, request.model)),
+        terms: Some(format!(
+            "request {} line {} for model {}",
+            request.id, line.line, request.model
+        )),
     };
     let licence = grant_in(tx, &grant, actor)?;
     let l = &mut request.lines[index];
@@ -172,9 +211,15 @@ fn approve_line(
 impl Registry {
     /// Makes an API key for `party` with `role`; the secret is in the result and nowhere else.
     /// Holder roles go to rights holders, `developer` to developers, `auditor` to auditors.
-    pub fn create_key(&mut self, party: &str, role: Role, actor: &str) -> Result<NewKey, RegistryError> {
+    pub fn create_key(
+        &mut self,
+        party: &str,
+        role: Role,
+        actor: &str,
+    ) -> Result<NewKey, RegistryError> {
         let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| RegistryError::Internal(format!("no randomness for a key: {e}")))?;
+        getrandom::fill(&mut bytes)
+            .map_err(|e| RegistryError::Internal(format!("no randomness for a key: {e}")))?;
         let secret = format!("fmk_{}", hex::encode(bytes));
         let digest = hex::encode(Sha256::digest(secret.as_bytes()));
         self.write(|tx| {
@@ -185,11 +230,26 @@ impl Registry {
                 Role::Auditor => p.kind == PartyKind::Auditor,
             };
             if !fits {
-                return Err(RegistryError::NotAllowed(format!("a {} party cannot have a {role} key", p.kind)));
+                return Err(RegistryError::NotAllowed(format!(
+                    "a {} party cannot have a {role} key",
+                    p.kind
+                )));
             }
-            let key = ApiKey { id: format!("key-{:06}", tx.next_number("key")?), party: party.into(), role, created_at: audit::now(), revoked_at: None };
+            let key = ApiKey {
+                id: format!("key-{:06}", tx.next_number("key")?),
+                party: party.into(),
+                role,
+                created_at: audit::now(),
+                revoked_at: None,
+            };
             tx.put_key(&key, &digest)?;
-            append(tx, actor, "key.created", format!("key:{} party:{party}", key.id), encode(&key)?)?;
+            append(
+                tx,
+                actor,
+                "key.created",
+                format!("key:{} party:{party}", key.id),
+                encode(&key)?,
+            )?;
             Ok(NewKey { key, secret })
         })
     }
@@ -197,13 +257,28 @@ impl Registry {
     /// Revokes a key at once.
     pub fn revoke_key(&mut self, id: &str, actor: &str) -> Result<ApiKey, RegistryError> {
         self.write(|tx| {
-            let key = tx.keys()?.into_iter().find(|k| k.id == id).ok_or_else(|| not_found("key", id, "see `fermata key list`"))?;
+            let key = tx
+                .keys()?
+                .into_iter()
+                .find(|k| k.id == id)
+                .ok_or_else(|| not_found("key", id, "see `fermata key list`"))?;
             let at = audit::now();
             if !tx.revoke_key(id, &at)? {
-                return Err(RegistryError::Conflict(format!("key {id} is already revoked")));
+                return Err(RegistryError::Conflict(format!(
+                    "key {id} is already revoked"
+                )));
             }
-            append(tx, actor, "key.revoked", format!("key:{id} party:{}", key.party), encode(&serde_json::json!({"id": id, "at": at}))?)?;
-            Ok(ApiKey { revoked_at: Some(at), ..key })
+            append(
+                tx,
+                actor,
+                "key.revoked",
+                format!("key:{id} party:{}", key.party),
+                encode(&serde_json::json!({"id": id, "at": at}))?,
+            )?;
+            Ok(ApiKey {
+                revoked_at: Some(at),
+                ..key
+            })
         })
     }
 
@@ -219,7 +294,11 @@ impl Registry {
     }
 
     /// Publishes an offer. The holder must hold a share in every work named.
-    pub fn publish_offer(&mut self, draft: OfferDraft, actor: &str) -> Result<Offer, RegistryError> {
+    pub fn publish_offer(
+        &mut self,
+        draft: OfferDraft,
+        actor: &str,
+    ) -> Result<Offer, RegistryError> {
         if let Some(m) = draft.term_months {
             validate_term_months(m)?;
         }
@@ -227,7 +306,9 @@ impl Registry {
             return Err(RegistryError::Invalid {
                 field: "works",
                 value: draft.works.len().to_string(),
-                reason: format!("name at most {MAX_REQUEST_WORKS} works in one offer, or none for the whole catalogue"),
+                reason: format!(
+                    "name at most {MAX_REQUEST_WORKS} works in one offer, or none for the whole catalogue"
+                ),
             });
         }
         self.write(|tx| {
@@ -268,29 +349,51 @@ impl Registry {
     }
 
     /// Withdraws `holder`'s offer (requests already made keep their lines).
-    pub fn withdraw_offer(&mut self, id: &str, holder: &str, actor: &str) -> Result<Offer, RegistryError> {
+    pub fn withdraw_offer(
+        &mut self,
+        id: &str,
+        holder: &str,
+        actor: &str,
+    ) -> Result<Offer, RegistryError> {
         self.write(|tx| {
-            let json = tx.doc(DocKind::Offer, id)?.ok_or_else(|| not_found("offer", id, "see `fermata offer list`"))?;
+            let json = tx
+                .doc(DocKind::Offer, id)?
+                .ok_or_else(|| not_found("offer", id, "see `fermata offer list`"))?;
             let mut offer: Offer = decode_doc(&json)?;
             if offer.holder != holder {
                 return Err(not_found("offer", id, "see `fermata offer list`"));
             }
             if offer.withdrawn_at.is_some() {
-                return Err(RegistryError::Conflict(format!("offer {id} is already withdrawn")));
+                return Err(RegistryError::Conflict(format!(
+                    "offer {id} is already withdrawn"
+                )));
             }
             offer.withdrawn_at = Some(audit::now());
             tx.put_doc(DocKind::Offer, id, holder, &encode(&offer)?)?;
-            append(tx, actor, "offer.withdrawn", format!("offer:{id} party:{holder}"), encode(&offer)?)?;
+            append(
+                tx,
+                actor,
+                "offer.withdrawn",
+                format!("offer:{id} party:{holder}"),
+                encode(&offer)?,
+            )?;
             Ok(offer)
         })
     }
 
     /// Offers, of one holder or all; withdrawn ones only when asked.
-    pub fn offers(&mut self, holder: Option<&str>, include_withdrawn: bool) -> Result<Vec<Offer>, RegistryError> {
+    pub fn offers(
+        &mut self,
+        holder: Option<&str>,
+        include_withdrawn: bool,
+    ) -> Result<Vec<Offer>, RegistryError> {
         self.read(|tx| {
             Ok(load_offers(tx)?
                 .into_iter()
-                .filter(|o| holder.is_none_or(|h| o.holder == h) && (include_withdrawn || o.withdrawn_at.is_none()))
+                .filter(|o| {
+                    holder.is_none_or(|h| o.holder == h)
+                        && (include_withdrawn || o.withdrawn_at.is_none())
+                })
                 .collect())
         })
     }
@@ -302,7 +405,11 @@ impl Registry {
     /// who has not answered gets a pending line; lines under an auto-accept offer that answers
     /// for every territory are approved at once; the others wait for the holder. Works already
     /// cleared are left out, with why.
-    pub fn request_licences(&mut self, draft: RequestDraft, actor: &str) -> Result<LicenceRequest, RegistryError> {
+    pub fn request_licences(
+        &mut self,
+        draft: RequestDraft,
+        actor: &str,
+    ) -> Result<LicenceRequest, RegistryError> {
         let mut draft = draft;
         draft.valid_from = validate_date("valid-from", &draft.valid_from)?;
         let valid_to = match (&draft.valid_to, draft.term_months) {
@@ -310,7 +417,10 @@ impl Registry {
             (None, Some(m)) => Some(term_end(&draft.valid_from, m)?),
             (None, None) => None,
         };
-        if valid_to.as_deref().is_some_and(|to| to < draft.valid_from.as_str()) {
+        if valid_to
+            .as_deref()
+            .is_some_and(|to| to < draft.valid_from.as_str())
+        {
             return Err(RegistryError::Invalid {
                 field: "valid-to",
                 value: valid_to.unwrap_or_default(),
@@ -318,7 +428,11 @@ impl Registry {
             });
         }
         if draft.model.trim().is_empty() {
-            return Err(RegistryError::Invalid { field: "model", value: String::new(), reason: "name the model".into() });
+            return Err(RegistryError::Invalid {
+                field: "model",
+                value: String::new(),
+                reason: "name the model".into(),
+            });
         }
         bounded("model", &draft.model, MAX_NAME_CHARS)?;
         draft.works.sort();
@@ -329,7 +443,9 @@ impl Registry {
             return Err(RegistryError::Invalid {
                 field: "works",
                 value: draft.works.len().to_string(),
-                reason: format!("ask for at most {MAX_REQUEST_WORKS} works in one request; split it"),
+                reason: format!(
+                    "ask for at most {MAX_REQUEST_WORKS} works in one request; split it"
+                ),
             });
         }
         let today = audit::today();
@@ -489,19 +605,39 @@ impl Registry {
 
     /// The holder decides one line of a request: approval grants the licence. A line is decided
     /// once; a second decision (even at the same moment) is refused.
-    pub fn decide(&mut self, request_id: &str, line: u32, holder: &str, approve: bool, reason: Option<&str>, actor: &str) -> Result<LicenceRequest, RegistryError> {
+    pub fn decide(
+        &mut self,
+        request_id: &str,
+        line: u32,
+        holder: &str,
+        approve: bool,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<LicenceRequest, RegistryError> {
         self.decide_lines(request_id, &[line], holder, approve, reason, actor)
     }
 
     /// The holder decides several lines of a request at once (`lines` empty: every line of the
     /// request still pending for it), in one transaction: all are decided or none. A line
     /// already decided is refused, naming it.
-    pub fn decide_lines(&mut self, request_id: &str, lines: &[u32], holder: &str, approve: bool, reason: Option<&str>, actor: &str) -> Result<LicenceRequest, RegistryError> {
+    pub fn decide_lines(
+        &mut self,
+        request_id: &str,
+        lines: &[u32],
+        holder: &str,
+        approve: bool,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<LicenceRequest, RegistryError> {
         if let Some(r) = reason {
             bounded("reason", r, MAX_REASON_CHARS)?;
         }
         if lines.len() > MAX_REQUEST_WORKS * 10 {
-            return Err(RegistryError::Invalid { field: "lines", value: lines.len().to_string(), reason: "too many lines named".into() });
+            return Err(RegistryError::Invalid {
+                field: "lines",
+                value: lines.len().to_string(),
+                reason: "too many lines named".into(),
+            });
         }
         self.write(|tx| {
             let mut request = load_request(tx, request_id)?;
@@ -583,7 +719,11 @@ impl Registry {
     /// The requests `party` may see, as it may see them: a developer its own requests whole; a
     /// holder the requests with lines it decides, with only those lines. `status` keeps only
     /// lines in that state (and requests with any left). None: every request, whole.
-    pub fn requests_visible_to(&mut self, party: Option<&str>, status: Option<LineStatus>) -> Result<Vec<LicenceRequest>, RegistryError> {
+    pub fn requests_visible_to(
+        &mut self,
+        party: Option<&str>,
+        status: Option<LineStatus>,
+    ) -> Result<Vec<LicenceRequest>, RegistryError> {
         let mut requests = self.requests()?;
         if let Some(p) = party {
             requests = requests.into_iter().filter_map(|r| r.seen_by(p)).collect();
@@ -604,7 +744,12 @@ impl Registry {
 
     /// Every request, by id.
     pub fn requests(&mut self) -> Result<Vec<LicenceRequest>, RegistryError> {
-        self.read(|tx| tx.docs(DocKind::Request, None)?.iter().map(|j| decode_doc(j)).collect())
+        self.read(|tx| {
+            tx.docs(DocKind::Request, None)?
+                .iter()
+                .map(|j| decode_doc(j))
+                .collect()
+        })
     }
 
     /// Records what a training run used. Each work's shares in the report's territory are kept
@@ -615,16 +760,28 @@ impl Registry {
     /// cited, be among the works that scan cleared for the same model. Otherwise nothing is
     /// recorded as used, the attempt is appended to the audit log under the holders of the works
     /// (`usage.refused`), and the error names each work and why.
-    pub fn report_usage(&mut self, draft: UsageDraft, actor: &str) -> Result<UsageReport, RegistryError> {
+    pub fn report_usage(
+        &mut self,
+        draft: UsageDraft,
+        actor: &str,
+    ) -> Result<UsageReport, RegistryError> {
         let date = match &draft.date {
             Some(d) => validate_date("date", d)?,
             None => audit::today(),
         };
         if draft.works.is_empty() {
-            return Err(RegistryError::Invalid { field: "works", value: String::new(), reason: "list the works used and the seconds of each".into() });
+            return Err(RegistryError::Invalid {
+                field: "works",
+                value: String::new(),
+                reason: "list the works used and the seconds of each".into(),
+            });
         }
         if draft.model.trim().is_empty() || draft.run.trim().is_empty() {
-            return Err(RegistryError::Invalid { field: "model/run", value: String::new(), reason: "name the model and the training run".into() });
+            return Err(RegistryError::Invalid {
+                field: "model/run",
+                value: String::new(),
+                reason: "name the model and the training run".into(),
+            });
         }
         bounded("model", &draft.model, MAX_NAME_CHARS)?;
         bounded("run", &draft.run, MAX_NAME_CHARS)?;
@@ -771,18 +928,37 @@ impl Registry {
     }
 
     /// Usage reports of one developer, or all.
-    pub fn usage_reports(&mut self, developer: Option<&str>) -> Result<Vec<UsageReport>, RegistryError> {
-        self.read(|tx| tx.docs(DocKind::Usage, developer)?.iter().map(|j| decode_doc(j)).collect())
+    pub fn usage_reports(
+        &mut self,
+        developer: Option<&str>,
+    ) -> Result<Vec<UsageReport>, RegistryError> {
+        self.read(|tx| {
+            tx.docs(DocKind::Usage, developer)?
+                .iter()
+                .map(|j| decode_doc(j))
+                .collect()
+        })
     }
 
     /// Splits `pool` over `developer`'s usage reported for days `from`..=`to`: pro rata by
     /// milliseconds used, then by each work's shares; largest-remainder rounding, so the lines sum
     /// exactly to the pool.
-    pub fn issue_statement(&mut self, developer: &str, from: &str, to: &str, pool: Money, actor: &str) -> Result<Statement, RegistryError> {
+    pub fn issue_statement(
+        &mut self,
+        developer: &str,
+        from: &str,
+        to: &str,
+        pool: Money,
+        actor: &str,
+    ) -> Result<Statement, RegistryError> {
         let from = &validate_date("from", from)?;
         let to = &validate_date("to", to)?;
         if to < from {
-            return Err(RegistryError::Invalid { field: "to", value: to.into(), reason: format!("the period ends before it starts ({from})") });
+            return Err(RegistryError::Invalid {
+                field: "to",
+                value: to.into(),
+                reason: format!("the period ends before it starts ({from})"),
+            });
         }
         self.write(|tx| {
             need_developer(tx, developer)?;
@@ -806,7 +982,12 @@ impl Registry {
                 totals,
                 issued_at: audit::now(),
             };
-            tx.put_doc(DocKind::Statement, &statement.id, developer, &encode(&statement)?)?;
+            tx.put_doc(
+                DocKind::Statement,
+                &statement.id,
+                developer,
+                &encode(&statement)?,
+            )?;
             let mut subjects = format!("statement:{} party:{developer}", statement.id);
             for t in &statement.totals {
                 subjects.push_str(&format!(" party:{}", t.holder));
@@ -819,14 +1000,21 @@ impl Registry {
     /// One statement.
     pub fn statement(&mut self, id: &str) -> Result<Statement, RegistryError> {
         self.read(|tx| {
-            let json = tx.doc(DocKind::Statement, id)?.ok_or_else(|| not_found("statement", id, "see `fermata statement list`"))?;
+            let json = tx
+                .doc(DocKind::Statement, id)?
+                .ok_or_else(|| not_found("statement", id, "see `fermata statement list`"))?;
             decode_doc(&json)
         })
     }
 
     /// Every statement, by id.
     pub fn statements(&mut self) -> Result<Vec<Statement>, RegistryError> {
-        self.read(|tx| tx.docs(DocKind::Statement, None)?.iter().map(|j| decode_doc(j)).collect())
+        self.read(|tx| {
+            tx.docs(DocKind::Statement, None)?
+                .iter()
+                .map(|j| decode_doc(j))
+                .collect()
+        })
     }
 
     /// Recomputes a statement from the usage reports in the audit log (not from the stored
@@ -847,12 +1035,21 @@ impl Registry {
     }
 
     /// The stored response for a repeated `Idempotency-Key`.
-    pub fn idempotent_response(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError> {
+    pub fn idempotent_response(
+        &mut self,
+        party: &str,
+        key: &str,
+    ) -> Result<Option<IdempotentResponse>, RegistryError> {
         self.read(|tx| tx.idempotent(party, key))
     }
 
     /// Stores the response to a create request under its `Idempotency-Key` (first one wins).
-    pub fn store_idempotent_response(&mut self, party: &str, key: &str, response: &IdempotentResponse) -> Result<(), RegistryError> {
+    pub fn store_idempotent_response(
+        &mut self,
+        party: &str,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> Result<(), RegistryError> {
         self.write(|tx| {
             if tx.idempotent(party, key)?.is_none() {
                 tx.put_idempotent(party, key, response)?;
@@ -865,14 +1062,17 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{parse_shares, Decision, Work};
+    use crate::model::{Decision, Work, parse_shares};
     use crate::registry::PolicyChange;
 
     #[test]
     fn term_end_is_the_day_before_the_anniversary() {
         assert_eq!(term_end("2026-01-01", 12).unwrap(), "2026-12-31");
         assert_eq!(term_end("2026-01-31", 1).unwrap(), "2026-02-27");
-        assert_eq!(term_end("2026-03-15", MAX_TERM_MONTHS).unwrap(), "2126-03-14");
+        assert_eq!(
+            term_end("2026-03-15", MAX_TERM_MONTHS).unwrap(),
+            "2126-03-14"
+        );
         // No term of nothing, and no term so long that the month count wraps.
         assert!(term_end("2026-03-15", 0).is_err());
         assert!(term_end("2026-03-15", u32::MAX).is_err());
@@ -882,9 +1082,12 @@ mod tests {
     fn setup() -> (tempfile::TempDir, Registry) {
         let dir = tempfile::tempdir().unwrap();
         let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
-        r.add_party("label-a", PartyKind::Label, "Label A", "cli").unwrap();
-        r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli").unwrap();
-        r.add_party("dev", PartyKind::Developer, "Dev", "cli").unwrap();
+        r.add_party("label-a", PartyKind::Label, "Label A", "cli")
+            .unwrap();
+        r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli")
+            .unwrap();
+        r.add_party("dev", PartyKind::Developer, "Dev", "cli")
+            .unwrap();
         let work = |n: u32, shares: &str| Work {
             isrc: format!("GBAAA26{n:05}").parse().unwrap(),
             title: format!("Song {n}"),
@@ -896,7 +1099,12 @@ mod tests {
             shares: parse_shares(shares).unwrap(),
             tracks: vec![],
         };
-        r.register_works("label-a", vec![work(1, "label-a=100"), work(2, "label-a=50;pub-b=50")], "cli").unwrap();
+        r.register_works(
+            "label-a",
+            vec![work(1, "label-a=100"), work(2, "label-a=50;pub-b=50")],
+            "cli",
+        )
+        .unwrap();
         (dir, r)
     }
 
@@ -908,7 +1116,12 @@ mod tests {
     fn offers_make_works_licence_required_and_auto_accept_grants_at_once() {
         let (_d, mut r) = setup();
         let de: Territory = "DE".parse().unwrap();
-        assert_eq!(r.clear(&isrc(1), "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
+        assert_eq!(
+            r.clear(&isrc(1), "dev", Use::TrainGenai, &de)
+                .unwrap()
+                .verdict,
+            Verdict::Denied
+        );
         let offer = r
             .publish_offer(
                 OfferDraft {
@@ -925,10 +1138,22 @@ mod tests {
             .unwrap();
         let c = r.clear(&isrc(1), "dev", Use::TrainGenai, &de).unwrap();
         assert_eq!(c.verdict, Verdict::LicenceRequired);
-        assert_eq!(c.holders[0].offer.as_ref().unwrap().offer.as_deref(), Some(offer.id.as_str()));
+        assert_eq!(
+            c.holders[0].offer.as_ref().unwrap().offer.as_deref(),
+            Some(offer.id.as_str())
+        );
         // A work-level deny beats a catalogue offer.
-        r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny), "label-a").unwrap();
-        assert_eq!(r.clear(&isrc(1), "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
+        r.set_policy(
+            PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny),
+            "label-a",
+        )
+        .unwrap();
+        assert_eq!(
+            r.clear(&isrc(1), "dev", Use::TrainGenai, &de)
+                .unwrap()
+                .verdict,
+            Verdict::Denied
+        );
 
         r.publish_offer(
             OfferDraft {
@@ -956,20 +1181,52 @@ mod tests {
             scan: None,
         };
         // Beyond the offer (back-dated, longer than its term, or outside its territory): a person decides.
-        for draft in [ask("2020-01-01", 12, vec![de.clone()]), ask(&today, 24, vec![de.clone()]), ask(&today, 12, vec!["FR".parse().unwrap()])] {
+        for draft in [
+            ask("2020-01-01", 12, vec![de.clone()]),
+            ask(&today, 24, vec![de.clone()]),
+            ask(&today, 12, vec!["FR".parse().unwrap()]),
+        ] {
             let req = r.request_licences(draft, "dev").unwrap();
-            assert!(req.lines.iter().all(|l| l.status == LineStatus::Pending), "{req:?}");
+            assert!(
+                req.lines.iter().all(|l| l.status == LineStatus::Pending),
+                "{req:?}"
+            );
         }
-        let req = r.request_licences(ask(&today, 12, vec![de.clone()]), "dev").unwrap();
+        let req = r
+            .request_licences(ask(&today, 12, vec![de.clone()]), "dev")
+            .unwrap();
         assert_eq!(req.valid_to, Some(term_end(&today, 12).unwrap()));
-        let status: Vec<(&str, LineStatus)> = req.lines.iter().map(|l| (l.holder.as_str(), l.status)).collect();
-        assert_eq!(status, vec![("label-a", LineStatus::Pending), ("pub-b", LineStatus::Approved)]);
+        let status: Vec<(&str, LineStatus)> = req
+            .lines
+            .iter()
+            .map(|l| (l.holder.as_str(), l.status))
+            .collect();
+        assert_eq!(
+            status,
+            vec![
+                ("label-a", LineStatus::Pending),
+                ("pub-b", LineStatus::Approved)
+            ]
+        );
         // Only the line's holder decides it, and only once.
-        assert!(matches!(r.decide(&req.id, 1, "pub-b", true, None, "pub-b"), Err(RegistryError::NotFound { .. })));
-        let decided = r.decide(&req.id, 1, "label-a", true, Some("welcome"), "label-a").unwrap();
+        assert!(matches!(
+            r.decide(&req.id, 1, "pub-b", true, None, "pub-b"),
+            Err(RegistryError::NotFound { .. })
+        ));
+        let decided = r
+            .decide(&req.id, 1, "label-a", true, Some("welcome"), "label-a")
+            .unwrap();
         assert_eq!(decided.lines[0].status, LineStatus::Approved);
-        assert!(matches!(r.decide(&req.id, 1, "label-a", false, None, "label-a"), Err(RegistryError::Conflict(_))));
-        assert_eq!(r.clear(&isrc(2), "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Cleared);
+        assert!(matches!(
+            r.decide(&req.id, 1, "label-a", false, None, "label-a"),
+            Err(RegistryError::Conflict(_))
+        ));
+        assert_eq!(
+            r.clear(&isrc(2), "dev", Use::TrainGenai, &de)
+                .unwrap()
+                .verdict,
+            Verdict::Cleared
+        );
         assert!(r.verify_audit().unwrap().first_bad.is_none());
     }
 
@@ -978,8 +1235,16 @@ mod tests {
         let (_d, mut r) = setup();
         let de: Territory = "DE".parse().unwrap();
         let today = audit::today();
-        r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny), "label-a").unwrap();
-        r.set_policy(PolicyChange::new("pub-b", Some(isrc(2)), Use::TrainGenai, Decision::Deny), "pub-b").unwrap();
+        r.set_policy(
+            PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny),
+            "label-a",
+        )
+        .unwrap();
+        r.set_policy(
+            PolicyChange::new("pub-b", Some(isrc(2)), Use::TrainGenai, Decision::Deny),
+            "pub-b",
+        )
+        .unwrap();
         r.publish_offer(
             OfferDraft {
                 holder: "label-a".into(),
@@ -1008,24 +1273,70 @@ mod tests {
         let req = r.request_licences(ask(vec![isrc(1)]), "dev").unwrap();
         assert_eq!(req.lines.len(), 1);
         let line = &req.lines[0];
-        assert_eq!((line.status, line.decided_by.as_deref(), line.licence.as_deref()), (LineStatus::Refused, Some("policy"), None));
-        assert!(line.reason.as_deref().unwrap_or_default().contains("reserves train-genai"), "{line:?}");
-        assert_eq!(r.clear(&isrc(1), "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
+        assert_eq!(
+            (
+                line.status,
+                line.decided_by.as_deref(),
+                line.licence.as_deref()
+            ),
+            (LineStatus::Refused, Some("policy"), None)
+        );
+        assert!(
+            line.reason
+                .as_deref()
+                .unwrap_or_default()
+                .contains("reserves train-genai"),
+            "{line:?}"
+        );
+        assert_eq!(
+            r.clear(&isrc(1), "dev", Use::TrainGenai, &de)
+                .unwrap()
+                .verdict,
+            Verdict::Denied
+        );
         assert!(r.licences(Some("dev")).unwrap().is_empty());
         // Work 2: pub-b reserves it, so label-a's auto-accept grants nothing and is left out, saying why.
         let req = r.request_licences(ask(vec![isrc(2)]), "dev").unwrap();
-        assert_eq!(req.lines.iter().map(|l| (l.holder.as_str(), l.status)).collect::<Vec<_>>(), vec![("pub-b", LineStatus::Refused)]);
+        assert_eq!(
+            req.lines
+                .iter()
+                .map(|l| (l.holder.as_str(), l.status))
+                .collect::<Vec<_>>(),
+            vec![("pub-b", LineStatus::Refused)]
+        );
         assert_eq!(req.left_out.len(), 1, "{req:?}");
         assert_eq!(req.left_out[0].holder, "label-a");
-        assert!(req.left_out[0].reason.contains("pub-b"), "{:?}", req.left_out);
+        assert!(
+            req.left_out[0].reason.contains("pub-b"),
+            "{:?}",
+            req.left_out
+        );
         assert!(r.licences(Some("dev")).unwrap().is_empty());
         // The refusals are in the holders' history.
-        assert!(r.history(Some("party:label-a")).unwrap().iter().any(|e| e.action == "request.refused"));
+        assert!(
+            r.history(Some("party:label-a"))
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "request.refused")
+        );
         // Once label-a turns its reservation into licence-required, the work's own policy still
         // speaks before the catalogue offer: a person decides, nothing is auto-accepted.
-        r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::LicenceRequired), "label-a").unwrap();
+        r.set_policy(
+            PolicyChange::new(
+                "label-a",
+                Some(isrc(1)),
+                Use::TrainGenai,
+                Decision::LicenceRequired,
+            ),
+            "label-a",
+        )
+        .unwrap();
         let req = r.request_licences(ask(vec![isrc(1)]), "dev").unwrap();
-        assert_eq!(req.lines[0].status, LineStatus::Pending, "the work's own policy still speaks first: a person decides");
+        assert_eq!(
+            req.lines[0].status,
+            LineStatus::Pending,
+            "the work's own policy still speaks first: a person decides"
+        );
     }
 
     #[test]
@@ -1048,14 +1359,34 @@ mod tests {
                 "dev",
             )
             .unwrap();
-        assert_eq!(req.lines[0].status, LineStatus::Pending, "label-a has not answered: a person decides");
+        assert_eq!(
+            req.lines[0].status,
+            LineStatus::Pending,
+            "label-a has not answered: a person decides"
+        );
         // label-a then reserves the work; "approve all" refuses, naming the line.
-        r.set_policy(PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny), "label-a").unwrap();
-        let err = r.decide_lines(&req.id, &[], "label-a", true, None, "label-a").unwrap_err().to_string();
+        r.set_policy(
+            PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny),
+            "label-a",
+        )
+        .unwrap();
+        let err = r
+            .decide_lines(&req.id, &[], "label-a", true, None, "label-a")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 1") && err.contains("reserves"), "{err}");
         assert!(r.licences(Some("dev")).unwrap().is_empty());
         // Refusing all is always possible; naming the line approves it as a deliberate choice.
-        let done = r.decide_lines(&req.id, &[1], "label-a", true, Some("an exception"), "label-a").unwrap();
+        let done = r
+            .decide_lines(
+                &req.id,
+                &[1],
+                "label-a",
+                true,
+                Some("an exception"),
+                "label-a",
+            )
+            .unwrap();
         assert_eq!(done.lines[0].status, LineStatus::Approved);
     }
 
@@ -1104,16 +1435,33 @@ mod tests {
                 "dev",
             )
             .unwrap();
-        let pub_line = req.lines.iter().find(|l| l.holder == "pub-b").expect("pub-b is asked in DE");
+        let pub_line = req
+            .lines
+            .iter()
+            .find(|l| l.holder == "pub-b")
+            .expect("pub-b is asked in DE");
         assert_eq!(pub_line.status, LineStatus::Approved, "{req:?}");
-        let licence = r.licences(Some("pub-b")).unwrap().into_iter().find(|l| Some(&l.id) == pub_line.licence.as_ref()).unwrap();
-        assert_eq!(licence.territories, vec!["DE".parse::<Territory>().unwrap()], "pub-b said nothing about FR");
+        let licence = r
+            .licences(Some("pub-b"))
+            .unwrap()
+            .into_iter()
+            .find(|l| Some(&l.id) == pub_line.licence.as_ref())
+            .unwrap();
+        assert_eq!(
+            licence.territories,
+            vec!["DE".parse::<Territory>().unwrap()],
+            "pub-b said nothing about FR"
+        );
     }
 
     #[test]
     fn usage_of_works_not_cleared_is_refused_and_recorded_for_the_holders() {
         let (_d, mut r) = setup();
-        r.set_policy(PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow), "label-a").unwrap();
+        r.set_policy(
+            PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow),
+            "label-a",
+        )
+        .unwrap();
         let usage = |works: Vec<(Isrc, f64)>, use_: Option<Use>| UsageDraft {
             developer: "dev".into(),
             model: "m".into(),
@@ -1126,18 +1474,36 @@ mod tests {
             works,
         };
         // Work 2 is co-owned by pub-b, which has not answered: not cleared, so not payable.
-        let err = r.report_usage(usage(vec![(isrc(1), 60.0), (isrc(2), 60.0)], Some(Use::TrainGenai)), "dev").unwrap_err();
+        let err = r
+            .report_usage(
+                usage(
+                    vec![(isrc(1), 60.0), (isrc(2), 60.0)],
+                    Some(Use::TrainGenai),
+                ),
+                "dev",
+            )
+            .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains(&isrc(2).to_string()) && msg.contains("pub-b has not answered"), "{msg}");
+        assert!(
+            msg.contains(&isrc(2).to_string()) && msg.contains("pub-b has not answered"),
+            "{msg}"
+        );
         assert!(!msg.contains(&format!("{}:", isrc(1))), "{msg}");
         assert!(r.usage_reports(Some("dev")).unwrap().is_empty());
         let seen = r.history(Some("party:pub-b")).unwrap();
         assert!(seen.iter().any(|e| e.action == "usage.refused"), "{seen:?}");
         // Another use is not cleared either; and the use must be said.
-        assert!(r.report_usage(usage(vec![(isrc(1), 60.0)], Some(Use::TrainAi)), "dev").is_err());
-        assert!(matches!(r.report_usage(usage(vec![(isrc(1), 60.0)], None), "dev"), Err(RegistryError::Invalid { field: "use", .. })));
+        assert!(
+            r.report_usage(usage(vec![(isrc(1), 60.0)], Some(Use::TrainAi)), "dev")
+                .is_err()
+        );
+        assert!(matches!(
+            r.report_usage(usage(vec![(isrc(1), 60.0)], None), "dev"),
+            Err(RegistryError::Invalid { field: "use", .. })
+        ));
         // What is cleared is accepted.
-        r.report_usage(usage(vec![(isrc(1), 60.0)], Some(Use::TrainGenai)), "dev").unwrap();
+        r.report_usage(usage(vec![(isrc(1), 60.0)], Some(Use::TrainGenai)), "dev")
+            .unwrap();
         assert!(r.verify_audit().unwrap().first_bad.is_none());
     }
 
@@ -1145,7 +1511,11 @@ mod tests {
     fn statements_sum_to_the_pool_and_reproduce_from_the_log() {
         let (_d, mut r) = setup();
         for holder in ["label-a", "pub-b"] {
-            r.set_policy(PolicyChange::new(holder, None, Use::TrainGenai, Decision::Allow), holder).unwrap();
+            r.set_policy(
+                PolicyChange::new(holder, None, Use::TrainGenai, Decision::Allow),
+                holder,
+            )
+            .unwrap();
         }
         let usage = |works: Vec<(Isrc, f64)>| UsageDraft {
             developer: "dev".into(),
@@ -1158,16 +1528,38 @@ mod tests {
             date: Some("2026-03-01".into()),
             works,
         };
-        r.report_usage(usage(vec![(isrc(1), 3600.0), (isrc(2), 1800.0)]), "dev").unwrap();
-        r.report_usage(usage(vec![(isrc(2), 1800.5)]), "dev").unwrap();
+        r.report_usage(usage(vec![(isrc(1), 3600.0), (isrc(2), 1800.0)]), "dev")
+            .unwrap();
+        r.report_usage(usage(vec![(isrc(2), 1800.5)]), "dev")
+            .unwrap();
         assert!(r.report_usage(usage(vec![(isrc(1), -1.0)]), "dev").is_err());
         for pool in [100_000, 99_999, 1, 7, 123_457] {
-            let s = r.issue_statement("dev", "2026-01-01", "2026-12-31", Money { amount_minor: pool, currency: "EUR".into() }, "dev").unwrap();
+            let s = r
+                .issue_statement(
+                    "dev",
+                    "2026-01-01",
+                    "2026-12-31",
+                    Money {
+                        amount_minor: pool,
+                        currency: "EUR".into(),
+                    },
+                    "dev",
+                )
+                .unwrap();
             assert_eq!(s.totals.iter().map(|t| t.amount_minor).sum::<i64>(), pool);
             assert_eq!(s.lines.iter().map(|t| t.amount_minor).sum::<i64>(), pool);
             assert!(r.recompute_statement(&s.id).unwrap());
         }
-        assert!(r.issue_statement("dev", "2025-01-01", "2025-12-31", "10:EUR".parse().unwrap(), "dev").is_err());
+        assert!(
+            r.issue_statement(
+                "dev",
+                "2025-01-01",
+                "2025-12-31",
+                "10:EUR".parse().unwrap(),
+                "dev"
+            )
+            .is_err()
+        );
     }
 
     #[test]

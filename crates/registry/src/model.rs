@@ -5,8 +5,16 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-pub(crate) fn invalid(field: &'static str, value: &str, reason: impl Into<String>) -> RegistryError {
-    RegistryError::Invalid { field, value: value.to_string(), reason: reason.into() }
+pub(crate) fn invalid(
+    field: &'static str,
+    value: &str,
+    reason: impl Into<String>,
+) -> RegistryError {
+    RegistryError::Invalid {
+        field,
+        value: value.to_string(),
+        reason: reason.into(),
+    }
 }
 
 /// An International Standard Recording Code, stored in its compact form (`CCXXXYYNNNNN`).
@@ -29,7 +37,12 @@ impl Isrc {
 impl FromStr for Isrc {
     type Err = RegistryError;
     fn from_str(s: &str) -> Result<Self, RegistryError> {
-        let compact: String = s.trim().chars().filter(|c| *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+        let compact: String = s
+            .trim()
+            .chars()
+            .filter(|c| *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
         let b = compact.as_bytes();
         let ok = b.len() == 12
             && b[..2].iter().all(u8::is_ascii_uppercase)
@@ -83,15 +96,36 @@ impl Iswc {
 impl FromStr for Iswc {
     type Err = RegistryError;
     fn from_str(s: &str) -> Result<Self, RegistryError> {
-        let compact: String = s.trim().chars().filter(|c| !matches!(c, '-' | '.' | ' ')).collect::<String>().to_uppercase();
-        let digits: Vec<u32> = compact.chars().skip(1).filter_map(|c| c.to_digit(10)).collect();
+        let compact: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '.' | ' '))
+            .collect::<String>()
+            .to_uppercase();
+        let digits: Vec<u32> = compact
+            .chars()
+            .skip(1)
+            .filter_map(|c| c.to_digit(10))
+            .collect();
         if !compact.starts_with('T') || compact.len() != 11 || digits.len() != 10 {
-            return Err(invalid("iswc", s, "an ISWC is T followed by 10 digits (e.g. T-034.524.680-1)"));
+            return Err(invalid(
+                "iswc",
+                s,
+                "an ISWC is T followed by 10 digits (e.g. T-034.524.680-1)",
+            ));
         }
-        let weighted: u32 = 1 + digits[..9].iter().enumerate().map(|(i, d)| (i as u32 + 1) * d).sum::<u32>();
+        let weighted: u32 = 1 + digits[..9]
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i as u32 + 1) * d)
+            .sum::<u32>();
         let check = (10 - weighted % 10) % 10;
         if check != digits[9] {
-            return Err(invalid("iswc", s, format!("the check digit should be {check}")));
+            return Err(invalid(
+                "iswc",
+                s,
+                format!("the check digit should be {check}"),
+            ));
         }
         Ok(Iswc(compact))
     }
@@ -151,7 +185,11 @@ impl FromStr for Territory {
         if code == "WORLD" || isocountry::CountryCode::for_alpha2(&code).is_ok() {
             Ok(Territory(code))
         } else {
-            Err(invalid("territory", s, "use an ISO 3166-1 alpha-2 country code (DE, FR, US, ...) or WORLD"))
+            Err(invalid(
+                "territory",
+                s,
+                "use an ISO 3166-1 alpha-2 country code (DE, FR, US, ...) or WORLD",
+            ))
         }
     }
 }
@@ -177,7 +215,11 @@ impl fmt::Display for Territory {
 
 /// Parses a comma-separated territory list (`DE,FR` or `WORLD`).
 pub fn parse_territories(s: &str) -> Result<Vec<Territory>, RegistryError> {
-    let mut out: Vec<Territory> = s.split(',').filter(|p| !p.trim().is_empty()).map(str::parse).collect::<Result<_, _>>()?;
+    let mut out: Vec<Territory> = s
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
     out.sort();
     out.dedup();
     Ok(out)
@@ -188,18 +230,27 @@ pub fn territories_to_string(list: &[Territory]) -> String {
     if list.is_empty() {
         return "WORLD".into();
     }
-    list.iter().map(Territory::as_str).collect::<Vec<_>>().join(",")
+    list.iter()
+        .map(Territory::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A party's id: lower-case letters, digits and `-`, 2 to 64 characters (e.g. `indie-records`).
 pub fn validate_party_id(id: &str) -> Result<(), RegistryError> {
     let ok = (2..=64).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-');
     if ok {
         Ok(())
     } else {
-        Err(invalid("party id", id, "use 2-64 lower-case letters, digits and '-', e.g. indie-records"))
+        Err(invalid(
+            "party id",
+            id,
+            "use 2-64 lower-case letters, digits and '-', e.g. indie-records",
+        ))
     }
 }
 
@@ -338,9 +389,17 @@ impl TryFrom<PriceFields> for Price {
     type Error = RegistryError;
     fn try_from(f: PriceFields) -> Result<Price, RegistryError> {
         if f.amount_minor < 0 {
-            return Err(invalid("amount_minor", &f.amount_minor.to_string(), "money is never negative"));
+            return Err(invalid(
+                "amount_minor",
+                &f.amount_minor.to_string(),
+                "money is never negative",
+            ));
         }
-        Ok(Price { model: f.model, amount_minor: f.amount_minor, currency: validate_currency(&f.currency)? })
+        Ok(Price {
+            model: f.model,
+            amount_minor: f.amount_minor,
+            currency: validate_currency(&f.currency)?,
+        })
     }
 }
 
@@ -350,11 +409,17 @@ pub fn validate_currency(code: &str) -> Result<String, RegistryError> {
     match iso_currency::Currency::from_code(&c) {
         // Codes with no minor unit are not money: XXX (no currency), XTS (testing), precious
         // metals (XAU, XAG, XPT, XPD), SDRs and bond units.
-        Some(cur) if cur.exponent().is_none() => {
-            Err(invalid("currency", code, "not a currency money is paid in (XXX, XTS, metals and units of account are not); use e.g. EUR, USD, JPY"))
-        }
+        Some(cur) if cur.exponent().is_none() => Err(invalid(
+            "currency",
+            code,
+            "not a currency money is paid in (XXX, XTS, metals and units of account are not); use e.g. EUR, USD, JPY",
+        )),
         Some(_) => Ok(c),
-        None => Err(invalid("currency", code, "not an ISO 4217 currency code (e.g. EUR, USD, JPY)")),
+        None => Err(invalid(
+            "currency",
+            code,
+            "not an ISO 4217 currency code (e.g. EUR, USD, JPY)",
+        )),
     }
 }
 
@@ -373,14 +438,20 @@ pub fn bounded(field: &'static str, value: &str, max: usize) -> Result<(), Regis
     let n = value.chars().count();
     if n > max {
         let head: String = value.chars().take(40).collect();
-        return Err(RegistryError::Invalid { field, value: format!("{head}…"), reason: format!("{n} characters; at most {max} are kept") });
+        return Err(RegistryError::Invalid {
+            field,
+            value: format!("{head}…"),
+            reason: format!("{n} characters; at most {max} are kept"),
+        });
     }
     Ok(())
 }
 
 /// How many decimals a currency's minor unit has (EUR 2, JPY 0, KWD 3).
 pub fn currency_decimals(code: &str) -> u32 {
-    iso_currency::Currency::from_code(code).and_then(|c| c.exponent()).map_or(2, u32::from)
+    iso_currency::Currency::from_code(code)
+        .and_then(|c| c.exponent())
+        .map_or(2, u32::from)
 }
 
 /// An amount written in major units (`1000`, `1000.5`) as minor units of `currency`.
@@ -388,12 +459,22 @@ fn parse_amount(amount: &str, currency: &str) -> Option<i64> {
     let decimals = currency_decimals(currency) as usize;
     let s = amount.trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > decimals || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > decimals
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = if decimals == 0 { 0 } else { format!("{frac:0<decimals$}").parse().ok()? };
-    whole.checked_mul(10i64.checked_pow(decimals as u32)?)?.checked_add(frac)
+    let frac: i64 = if decimals == 0 {
+        0
+    } else {
+        format!("{frac:0<decimals$}").parse().ok()?
+    };
+    whole
+        .checked_mul(10i64.checked_pow(decimals as u32)?)?
+        .checked_add(frac)
 }
 
 /// Minor units as major units with the currency's decimals (`250.00 EUR`, `1000 JPY`).
@@ -403,7 +484,12 @@ pub fn format_money(amount_minor: i64, currency: &str) -> String {
         return format!("{amount_minor} {currency}");
     }
     let unit = 10i64.pow(d);
-    format!("{}.{:0width$} {currency}", amount_minor / unit, amount_minor % unit, width = d as usize)
+    format!(
+        "{}.{:0width$} {currency}",
+        amount_minor / unit,
+        amount_minor % unit,
+        width = d as usize
+    )
 }
 
 /// An amount of money: integer minor units of an ISO 4217 currency.
@@ -428,9 +514,16 @@ impl TryFrom<MoneyFields> for Money {
     type Error = RegistryError;
     fn try_from(f: MoneyFields) -> Result<Money, RegistryError> {
         if f.amount_minor < 0 {
-            return Err(invalid("amount_minor", &f.amount_minor.to_string(), "money is never negative"));
+            return Err(invalid(
+                "amount_minor",
+                &f.amount_minor.to_string(),
+                "money is never negative",
+            ));
         }
-        Ok(Money { amount_minor: f.amount_minor, currency: validate_currency(&f.currency)? })
+        Ok(Money {
+            amount_minor: f.amount_minor,
+            currency: validate_currency(&f.currency)?,
+        })
     }
 }
 
@@ -438,13 +531,24 @@ impl FromStr for Money {
     type Err = RegistryError;
     /// Parses `1000.00:EUR`.
     fn from_str(s: &str) -> Result<Money, RegistryError> {
-        let (amount, currency) =
-            s.split_once(':').ok_or_else(|| invalid("money", s, "write AMOUNT:CURRENCY, e.g. 1000.00:EUR"))?;
+        let (amount, currency) = s
+            .split_once(':')
+            .ok_or_else(|| invalid("money", s, "write AMOUNT:CURRENCY, e.g. 1000.00:EUR"))?;
         let currency = validate_currency(currency)?;
         let amount_minor = parse_amount(amount, &currency).ok_or_else(|| {
-            invalid("money", s, format!("the amount is a non-negative number with at most {} decimals in {currency}", currency_decimals(&currency)))
+            invalid(
+                "money",
+                s,
+                format!(
+                    "the amount is a non-negative number with at most {} decimals in {currency}",
+                    currency_decimals(&currency)
+                ),
+            )
         })?;
-        Ok(Money { amount_minor, currency })
+        Ok(Money {
+            amount_minor,
+            currency,
+        })
     }
 }
 
@@ -460,34 +564,60 @@ impl FromStr for Price {
     fn from_str(s: &str) -> Result<Self, RegistryError> {
         let parts: Vec<&str> = s.split(':').collect();
         let [model, amount, currency] = parts[..] else {
-            return Err(invalid("price", s, "write MODEL:AMOUNT:CURRENCY, e.g. per-work:250.00:EUR"));
+            return Err(invalid(
+                "price",
+                s,
+                "write MODEL:AMOUNT:CURRENCY, e.g. per-work:250.00:EUR",
+            ));
         };
         let model: PriceModel = model.parse()?;
         let currency = validate_currency(currency)
             .map_err(|_| invalid("price", s, "the currency is an ISO 4217 code, e.g. EUR"))?;
         let amount_minor = parse_amount(amount, &currency).ok_or_else(|| {
-            invalid("price", s, format!("the amount is a non-negative number with at most {} decimals in {currency}", currency_decimals(&currency)))
+            invalid(
+                "price",
+                s,
+                format!(
+                    "the amount is a non-negative number with at most {} decimals in {currency}",
+                    currency_decimals(&currency)
+                ),
+            )
         })?;
-        Ok(Price { model, amount_minor, currency })
+        Ok(Price {
+            model,
+            amount_minor,
+            currency,
+        })
     }
 }
 
 impl fmt::Display for Price {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.model, format_money(self.amount_minor, &self.currency))
+        write!(
+            f,
+            "{} {}",
+            self.model,
+            format_money(self.amount_minor, &self.currency)
+        )
     }
 }
 
 /// A percentage with at most two decimals (`8.7`, `33.33`, `100`) as basis points, 1 to 10,000.
 pub fn parse_percent(s: &str) -> Option<u32> {
-    parse_minor_units(s.trim().trim_end_matches('%')).filter(|bp| (1..=10_000).contains(bp)).map(|bp| bp as u32)
+    parse_minor_units(s.trim().trim_end_matches('%'))
+        .filter(|bp| (1..=10_000).contains(bp))
+        .map(|bp| bp as u32)
 }
 
 /// `12`, `12.5`, `12.50` → 1250; negative, more than two decimals or junk → None.
 fn parse_minor_units(s: &str) -> Option<i64> {
     let s = s.trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let whole: i64 = whole.parse().ok()?;
@@ -563,7 +693,11 @@ impl Work {
             return Err(invalid("title", &self.title, "a work needs a title"));
         }
         if self.artist.trim().is_empty() {
-            return Err(invalid("artist", &self.artist, "a work needs a display artist"));
+            return Err(invalid(
+                "artist",
+                &self.artist,
+                "a work needs a display artist",
+            ));
         }
         bounded("title", &self.title, MAX_TITLE_CHARS)?;
         bounded("artist", &self.artist, MAX_TITLE_CHARS)?;
@@ -572,12 +706,21 @@ impl Work {
             bounded("credits", &c.role, MAX_TITLE_CHARS)?;
         }
         if self.credits.len() > 1_000 || self.tracks.len() > 10_000 || self.shares.len() > 10_000 {
-            return Err(invalid("credits/tracks/shares", &self.isrc.to_string(), "too many for one work (at most 1,000 credits, 10,000 tracks and shares)"));
+            return Err(invalid(
+                "credits/tracks/shares",
+                &self.isrc.to_string(),
+                "too many for one work (at most 1,000 credits, 10,000 tracks and shares)",
+            ));
         }
         if let Some(d) = self.duration_s
-            && !(d.is_finite() && d > 0.0) {
-                return Err(invalid("duration", &d.to_string(), "a duration is a positive number of seconds"));
-            }
+            && !(d.is_finite() && d > 0.0)
+        {
+            return Err(invalid(
+                "duration",
+                &d.to_string(),
+                "a duration is a positive number of seconds",
+            ));
+        }
         validate_shares(&self.shares)
     }
 
@@ -603,7 +746,10 @@ pub fn shares_in<'a>(shares: &'a [Share], territory: &Territory) -> Vec<&'a Shar
             }
             return all;
         }
-        let own: Vec<&Share> = shares.iter().filter(|s| &s.territory == territory).collect();
+        let own: Vec<&Share> = shares
+            .iter()
+            .filter(|s| &s.territory == territory)
+            .collect();
         if !own.is_empty() {
             return own;
         }
@@ -621,19 +767,29 @@ pub fn validate_shares(shares: &[Share]) -> Result<(), RegistryError> {
     territories.sort();
     territories.dedup();
     for territory in territories {
-        let in_territory: Vec<&Share> = shares.iter().filter(|s| &s.territory == territory).collect();
+        let in_territory: Vec<&Share> = shares
+            .iter()
+            .filter(|s| &s.territory == territory)
+            .collect();
         let sum: u32 = in_territory.iter().map(|s| s.basis_points).sum();
         if sum != 10_000 {
             return Err(invalid(
                 "shares",
                 &shares_to_string(shares),
-                format!("the shares in {territory} sum to {}, not 100%", percent(sum)),
+                format!(
+                    "the shares in {territory} sum to {}, not 100%",
+                    percent(sum)
+                ),
             ));
         }
         let mut holders: Vec<&str> = in_territory.iter().map(|s| s.holder.as_str()).collect();
         holders.sort();
         if holders.windows(2).any(|w| w[0] == w[1]) {
-            return Err(invalid("shares", &shares_to_string(shares), format!("a holder appears twice in {territory}")));
+            return Err(invalid(
+                "shares",
+                &shares_to_string(shares),
+                format!("a holder appears twice in {territory}"),
+            ));
         }
     }
     Ok(())
@@ -652,17 +808,30 @@ pub fn percent(basis_points: u32) -> String {
 pub fn parse_shares(s: &str) -> Result<Vec<Share>, RegistryError> {
     let mut out = Vec::new();
     for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (left, pct) = part
-            .split_once('=')
-            .ok_or_else(|| invalid("shares", s, "write [TERRITORY:]HOLDER=PERCENT;..., e.g. WORLD:indie-records=100"))?;
+        let (left, pct) = part.split_once('=').ok_or_else(|| {
+            invalid(
+                "shares",
+                s,
+                "write [TERRITORY:]HOLDER=PERCENT;..., e.g. WORLD:indie-records=100",
+            )
+        })?;
         let (territory, holder) = match left.split_once(':') {
             Some((t, h)) => (t.parse()?, h.trim()),
             None => (Territory::world(), left.trim()),
         };
         validate_party_id(holder)?;
-        let basis_points =
-            parse_percent(pct).ok_or_else(|| invalid("shares", s, format!("'{pct}' is not a percentage between 0.01 and 100")))?;
-        out.push(Share { territory, holder: holder.to_string(), basis_points });
+        let basis_points = parse_percent(pct).ok_or_else(|| {
+            invalid(
+                "shares",
+                s,
+                format!("'{pct}' is not a percentage between 0.01 and 100"),
+            )
+        })?;
+        out.push(Share {
+            territory,
+            holder: holder.to_string(),
+            basis_points,
+        });
     }
     out.sort();
     Ok(out)
@@ -672,7 +841,14 @@ pub fn parse_shares(s: &str) -> Result<Vec<Share>, RegistryError> {
 pub fn shares_to_string(shares: &[Share]) -> String {
     shares
         .iter()
-        .map(|s| format!("{}:{}={}", s.territory, s.holder, percent(s.basis_points).trim_end_matches('%')))
+        .map(|s| {
+            format!(
+                "{}:{}={}",
+                s.territory,
+                s.holder,
+                percent(s.basis_points).trim_end_matches('%')
+            )
+        })
         .collect::<Vec<_>>()
         .join(";")
 }
@@ -752,7 +928,14 @@ impl Licence {
 
     /// True when the licence covers `isrc` for `developer`'s `use_` in `territory` on `date`
     /// (YYYY-MM-DD) and is not revoked.
-    pub fn covers(&self, developer: &str, use_: Use, isrc: &Isrc, territory: &Territory, date: &str) -> bool {
+    pub fn covers(
+        &self,
+        developer: &str,
+        use_: Use,
+        isrc: &Isrc,
+        territory: &Territory,
+        date: &str,
+    ) -> bool {
         self.revoked_at.is_none()
             && self.developer == developer
             && self.use_ == use_
@@ -773,7 +956,9 @@ pub fn validate_date(field: &'static str, s: &str) -> Result<String, RegistryErr
     let shaped = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     let format = time::macros::format_description!("[year]-[month]-[day]");
     match time::Date::parse(d, &format) {
         Ok(_) if shaped => Ok(d.to_string()),
@@ -787,8 +972,18 @@ mod tests {
 
     #[test]
     fn isrcs_are_normalised_and_checked() {
-        assert_eq!("gb-aye-69-00531".parse::<Isrc>().unwrap().as_str(), "GBAYE6900531");
-        for bad in ["", "GBAYE690053", "GBAYE69005311", "1BAYE6900531", "GBAYE6A00531", "GB_YE6900531"] {
+        assert_eq!(
+            "gb-aye-69-00531".parse::<Isrc>().unwrap().as_str(),
+            "GBAYE6900531"
+        );
+        for bad in [
+            "",
+            "GBAYE690053",
+            "GBAYE69005311",
+            "1BAYE6900531",
+            "GBAYE6A00531",
+            "GB_YE6900531",
+        ] {
             let e = bad.parse::<Isrc>().unwrap_err().to_string();
             assert!(e.contains("12 characters"), "{bad}: {e}");
         }
@@ -796,8 +991,17 @@ mod tests {
 
     #[test]
     fn iswc_check_digit() {
-        assert_eq!("T-034.524.680-1".parse::<Iswc>().unwrap().as_str(), "T0345246801");
-        assert!("T-034.524.680-2".parse::<Iswc>().unwrap_err().to_string().contains("check digit should be 1"));
+        assert_eq!(
+            "T-034.524.680-1".parse::<Iswc>().unwrap().as_str(),
+            "T0345246801"
+        );
+        assert!(
+            "T-034.524.680-2"
+                .parse::<Iswc>()
+                .unwrap_err()
+                .to_string()
+                .contains("check digit should be 1")
+        );
         assert!("034524680".parse::<Iswc>().is_err());
     }
 
@@ -830,17 +1034,32 @@ mod tests {
         assert_eq!(work.shares_in(&de).len(), 1);
         assert_eq!(work.shares_in(&"FR".parse().unwrap()).len(), 2);
         work.shares = parse_shares("a-label=60;b-pub=33.33").unwrap();
-        assert!(work.validate().unwrap_err().to_string().contains("sum to 93.33%"));
+        assert!(
+            work.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("sum to 93.33%")
+        );
         assert!(parse_shares("a-label=0").is_err());
         assert!(parse_shares("a-label=100.001").is_err());
         assert!(parse_shares("a-label").is_err());
-        assert_eq!(shares_to_string(&parse_shares("bb=33.33;aa=66.67").unwrap()), "WORLD:aa=66.67;WORLD:bb=33.33");
+        assert_eq!(
+            shares_to_string(&parse_shares("bb=33.33;aa=66.67").unwrap()),
+            "WORLD:aa=66.67;WORLD:bb=33.33"
+        );
     }
 
     #[test]
     fn dates_are_exactly_yyyy_mm_dd() {
         assert_eq!(validate_date("d", " 2030-01-01 ").unwrap(), "2030-01-01");
-        for bad in ["+2030-01-01", "2030-1-01", "20300-01-01", "2030-02-30", "2030/01/01", ""] {
+        for bad in [
+            "+2030-01-01",
+            "2030-1-01",
+            "20300-01-01",
+            "2030-02-30",
+            "2030/01/01",
+            "",
+        ] {
             assert!(validate_date("d", bad).is_err(), "{bad}");
         }
     }
@@ -858,7 +1077,11 @@ mod tests {
             shares: parse_shares("aa=100;DE:dd=100").unwrap(),
             tracks: vec![],
         };
-        let holders: Vec<&str> = work.shares_in(&Territory::world()).iter().map(|s| s.holder.as_str()).collect();
+        let holders: Vec<&str> = work
+            .shares_in(&Territory::world())
+            .iter()
+            .map(|s| s.holder.as_str())
+            .collect();
         assert_eq!(holders, vec!["dd", "aa"]);
         assert_eq!(parse_percent("8.7"), Some(870));
         assert_eq!(parse_percent("0"), None);
@@ -869,19 +1092,42 @@ mod tests {
         let p: Price = "per-work:250.5:eur".parse().unwrap();
         assert_eq!((p.amount_minor, p.currency.as_str()), (25050, "EUR"));
         assert_eq!(p.to_string(), "per-work 250.50 EUR");
-        for bad in ["per-work:-1:EUR", "per-work:1.234:EUR", "per-song:1:EUR", "per-work:1:EURO", "1:EUR", "per-work:1:ABC", "per-work:1.5:JPY"] {
+        for bad in [
+            "per-work:-1:EUR",
+            "per-work:1.234:EUR",
+            "per-song:1:EUR",
+            "per-work:1:EURO",
+            "1:EUR",
+            "per-work:1:ABC",
+            "per-work:1.5:JPY",
+        ] {
             assert!(bad.parse::<Price>().is_err(), "{bad}");
         }
         let yen: Money = "1000:jpy".parse().unwrap();
-        assert_eq!((yen.amount_minor, yen.to_string().as_str()), (1000, "1000 JPY"));
+        assert_eq!(
+            (yen.amount_minor, yen.to_string().as_str()),
+            (1000, "1000 JPY")
+        );
         let dinar: Money = "1.5:KWD".parse().unwrap();
-        assert_eq!((dinar.amount_minor, dinar.to_string().as_str()), (1500, "1.500 KWD"));
+        assert_eq!(
+            (dinar.amount_minor, dinar.to_string().as_str()),
+            (1500, "1.500 KWD")
+        );
     }
 
     #[test]
     fn enums_accept_both_spellings_of_licence() {
-        assert_eq!("license-required".parse::<Decision>().unwrap(), Decision::LicenceRequired);
-        assert!("maybe".parse::<Decision>().unwrap_err().to_string().contains("deny, licence-required, allow"));
+        assert_eq!(
+            "license-required".parse::<Decision>().unwrap(),
+            Decision::LicenceRequired
+        );
+        assert!(
+            "maybe"
+                .parse::<Decision>()
+                .unwrap_err()
+                .to_string()
+                .contains("deny, licence-required, allow")
+        );
     }
 
     #[test]
@@ -897,8 +1143,13 @@ mod tests {
     #[test]
     fn outside_text_is_bounded() {
         assert!(bounded("model", &"m".repeat(MAX_NAME_CHARS), MAX_NAME_CHARS).is_ok());
-        let err = bounded("model", &"m".repeat(255_000), MAX_NAME_CHARS).unwrap_err().to_string();
-        assert!(err.contains("255000 characters") && err.len() < 400, "{err}");
+        let err = bounded("model", &"m".repeat(255_000), MAX_NAME_CHARS)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("255000 characters") && err.len() < 400,
+            "{err}"
+        );
         let mut w = Work {
             isrc: "GBAYE6900531".parse().unwrap(),
             title: "t".repeat(MAX_TITLE_CHARS + 1),

@@ -1,12 +1,14 @@
 //! The registry's operations: each checks its rules, changes records and appends its audit
 //! event in one transaction.
 
+use crate::RegistryError;
 use crate::audit::{self, AuditReport, Event};
 use crate::model::*;
-use crate::scan::{clear_work, FileVerdict, ManifestRecord, Scan, ScanFile, Verdict, WorkClearance};
+use crate::scan::{
+    FileVerdict, ManifestRecord, Scan, ScanFile, Verdict, WorkClearance, clear_work,
+};
 use crate::sqlite::SqliteStore;
 use crate::store::{DocKind, Store, Tx};
-use crate::RegistryError;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -181,15 +183,24 @@ pub struct ShareChange {
 /// territory either list names, and WORLD, the shares that apply there (a country's own shares
 /// replace WORLD's, so adding country shares can cut a holder out of that country) are compared.
 pub fn reduced_holders(old: &[Share], new: &[Share], registrant: &str) -> Vec<String> {
-    let mut territories: BTreeSet<Territory> = old.iter().chain(new).map(|s| s.territory.clone()).collect();
+    let mut territories: BTreeSet<Territory> =
+        old.iter().chain(new).map(|s| s.territory.clone()).collect();
     territories.insert(Territory::world());
     let mut out = BTreeSet::new();
     for t in &territories {
         let before = crate::model::shares_in(old, t);
         let after = crate::model::shares_in(new, t);
         for s in before.iter().filter(|s| s.holder != registrant) {
-            let now: u32 = after.iter().filter(|n| n.holder == s.holder).map(|n| n.basis_points).sum();
-            let then: u32 = before.iter().filter(|b| b.holder == s.holder).map(|b| b.basis_points).sum();
+            let now: u32 = after
+                .iter()
+                .filter(|n| n.holder == s.holder)
+                .map(|n| n.basis_points)
+                .sum();
+            let then: u32 = before
+                .iter()
+                .filter(|b| b.holder == s.holder)
+                .map(|b| b.basis_points)
+                .sum();
             if now < then {
                 out.insert(s.holder.clone());
             }
@@ -200,7 +211,13 @@ pub fn reduced_holders(old: &[Share], new: &[Share], registrant: &str) -> Vec<St
 
 fn work_subjects(work: &Work, also: &[Share], holder: &str) -> String {
     let mut subjects = format!("work:{} party:{holder}", work.isrc);
-    for h in work.shares.iter().chain(also).map(|s| &s.holder).collect::<BTreeSet<_>>() {
+    for h in work
+        .shares
+        .iter()
+        .chain(also)
+        .map(|s| &s.holder)
+        .collect::<BTreeSet<_>>()
+    {
         if h != holder {
             subjects.push_str(&format!(" party:{h}"));
         }
@@ -210,12 +227,19 @@ fn work_subjects(work: &Work, also: &[Share], holder: &str) -> String {
 
 /// Every offer (withdrawn ones included; `Offer::covers` skips those).
 pub(crate) fn load_offers(tx: &mut dyn Tx) -> Result<Vec<crate::market::Offer>, RegistryError> {
-    tx.docs(crate::store::DocKind::Offer, None)?.iter().map(|j| crate::market::decode_doc(j)).collect()
+    tx.docs(crate::store::DocKind::Offer, None)?
+        .iter()
+        .map(|j| crate::market::decode_doc(j))
+        .collect()
 }
 
 /// Loads, into `cache`, the policies of every holder of `work` not already there: the
 /// `policies_of` lookup that [`clear_work`] takes.
-pub(crate) fn cache_holder_policies(tx: &mut dyn Tx, work: &Work, cache: &mut BTreeMap<String, Vec<Policy>>) -> Result<(), RegistryError> {
+pub(crate) fn cache_holder_policies(
+    tx: &mut dyn Tx,
+    work: &Work,
+    cache: &mut BTreeMap<String, Vec<Policy>>,
+) -> Result<(), RegistryError> {
     for share in &work.shares {
         if !cache.contains_key(&share.holder) {
             cache.insert(share.holder.clone(), tx.policies(&share.holder)?);
@@ -224,9 +248,22 @@ pub(crate) fn cache_holder_policies(tx: &mut dyn Tx, work: &Work, cache: &mut BT
     Ok(())
 }
 
-pub(crate) fn append(tx: &mut dyn Tx, actor: &str, action: &str, subjects: String, payload: String) -> Result<(), RegistryError> {
+pub(crate) fn append(
+    tx: &mut dyn Tx,
+    actor: &str,
+    action: &str,
+    subjects: String,
+    payload: String,
+) -> Result<(), RegistryError> {
     let prev = tx.last_event()?;
-    let event = Event::next(prev.as_ref(), audit::now(), actor, action, subjects, payload);
+    let event = Event::next(
+        prev.as_ref(),
+        audit::now(),
+        actor,
+        action,
+        subjects,
+        payload,
+    );
     tx.append_event(&event)
 }
 
@@ -241,7 +278,10 @@ pub(crate) fn need_party(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryErr
 pub(crate) fn need_holder(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     let p = need_party(tx, id)?;
     if !p.kind.holds_rights() {
-        return Err(RegistryError::NotAllowed(format!("'{id}' is a {}, not a rights holder", p.kind)));
+        return Err(RegistryError::NotAllowed(format!(
+            "'{id}' is a {}, not a rights holder",
+            p.kind
+        )));
     }
     Ok(p)
 }
@@ -249,7 +289,10 @@ pub(crate) fn need_holder(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryEr
 pub(crate) fn need_developer(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     let p = need_party(tx, id)?;
     if p.kind != PartyKind::Developer {
-        return Err(RegistryError::NotAllowed(format!("'{id}' is a {}, not an AI developer", p.kind)));
+        return Err(RegistryError::NotAllowed(format!(
+            "'{id}' is a {}, not an AI developer",
+            p.kind
+        )));
     }
     Ok(p)
 }
@@ -267,12 +310,20 @@ fn holds_share(work: &Work, holder: &str) -> bool {
 }
 
 /// Grants a licence inside a transaction (used by `grant_licence` and by request approvals).
-pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Result<Licence, RegistryError> {
+pub(crate) fn grant_in(
+    tx: &mut dyn Tx,
+    grant: &LicenceGrant,
+    actor: &str,
+) -> Result<Licence, RegistryError> {
     if let Some(t) = &grant.terms {
         bounded("terms", t, MAX_TEXT_CHARS)?;
     }
     let valid_from = validate_date("valid-from", &grant.valid_from)?;
-    let valid_to = grant.valid_to.as_deref().map(|to| validate_date("valid-to", to)).transpose()?;
+    let valid_to = grant
+        .valid_to
+        .as_deref()
+        .map(|to| validate_date("valid-to", to))
+        .transpose()?;
     if let Some(to) = &valid_to {
         if to < &valid_from {
             return Err(RegistryError::Invalid {
@@ -327,11 +378,20 @@ pub(crate) fn grant_in(tx: &mut dyn Tx, grant: &LicenceGrant, actor: &str) -> Re
         )));
     }
     tx.put_licence(&licence)?;
-    let mut subjects = format!("licence:{id} party:{} party:{}", licence.holder, licence.developer);
+    let mut subjects = format!(
+        "licence:{id} party:{} party:{}",
+        licence.holder, licence.developer
+    );
     for isrc in &licence.works {
         subjects.push_str(&format!(" work:{isrc}"));
     }
-    append(tx, actor, "licence.granted", subjects, audit::payload(&licence)?)?;
+    append(
+        tx,
+        actor,
+        "licence.granted",
+        subjects,
+        audit::payload(&licence)?,
+    )?;
     Ok(licence)
 }
 
@@ -340,14 +400,18 @@ impl Registry {
     pub fn create(path: &Path) -> Result<Registry, RegistryError> {
         let mut store = SqliteStore::open(path, true)?;
         crate::state::checkpoint_if_needed(&mut store)?;
-        Ok(Registry { store: Box::new(store) })
+        Ok(Registry {
+            store: Box::new(store),
+        })
     }
 
     /// Opens an existing SQLite registry.
     pub fn open(path: &Path) -> Result<Registry, RegistryError> {
         let mut store = SqliteStore::open(path, false)?;
         crate::state::checkpoint_if_needed(&mut store)?;
-        Ok(Registry { store: Box::new(store) })
+        Ok(Registry {
+            store: Box::new(store),
+        })
     }
 
     /// A registry over any store.
@@ -355,7 +419,10 @@ impl Registry {
         Registry { store }
     }
 
-    pub(crate) fn read<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
+    pub(crate) fn read<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
         let mut tx = self.store.begin_read()?;
         let out = f(tx.as_mut())?;
         drop(tx);
@@ -364,7 +431,10 @@ impl Registry {
 
     /// Runs `f` in one transaction whose audit events carry the digests of the records it
     /// wrote (see `state::Recorder`).
-    pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>) -> Result<R, RegistryError> {
+    pub(crate) fn write<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
         let mut tx = crate::state::Recorder::new(self.store.begin()?);
         let out = f(&mut tx)?;
         tx.finish()?;
@@ -372,19 +442,43 @@ impl Registry {
     }
 
     /// Adds a party.
-    pub fn add_party(&mut self, id: &str, kind: PartyKind, name: &str, actor: &str) -> Result<Party, RegistryError> {
+    pub fn add_party(
+        &mut self,
+        id: &str,
+        kind: PartyKind,
+        name: &str,
+        actor: &str,
+    ) -> Result<Party, RegistryError> {
         validate_party_id(id)?;
         if name.trim().is_empty() {
-            return Err(RegistryError::Invalid { field: "name", value: name.into(), reason: "a party needs a name".into() });
+            return Err(RegistryError::Invalid {
+                field: "name",
+                value: name.into(),
+                reason: "a party needs a name".into(),
+            });
         }
         bounded("name", name, MAX_NAME_CHARS)?;
         self.write(|tx| {
             if tx.party(id)?.is_some() {
-                return Err(RegistryError::AlreadyExists { what: "party", id: id.into() });
+                return Err(RegistryError::AlreadyExists {
+                    what: "party",
+                    id: id.into(),
+                });
             }
-            let party = Party { id: id.into(), kind, name: name.trim().into(), created_at: audit::now() };
+            let party = Party {
+                id: id.into(),
+                kind,
+                name: name.trim().into(),
+                created_at: audit::now(),
+            };
             tx.insert_party(&party)?;
-            append(tx, actor, "party.added", format!("party:{id}"), audit::payload(&party)?)?;
+            append(
+                tx,
+                actor,
+                "party.added",
+                format!("party:{id}"),
+                audit::payload(&party)?,
+            )?;
             Ok(party)
         })
     }
@@ -402,7 +496,12 @@ impl Registry {
     /// Registers `holder`'s works, or updates them when they changed. A work that another
     /// holder registered is not touched and comes back as a conflict. Tracks accumulate: a
     /// work keeps the tracks it had and gains new ones.
-    pub fn register_works(&mut self, holder: &str, works: Vec<Work>, actor: &str) -> Result<ImportReport, RegistryError> {
+    pub fn register_works(
+        &mut self,
+        holder: &str,
+        works: Vec<Work>,
+        actor: &str,
+    ) -> Result<ImportReport, RegistryError> {
         self.write(|tx| {
             need_holder(tx, holder)?;
             let mut known_holders = BTreeSet::new();
@@ -433,7 +532,8 @@ impl Registry {
                         continue;
                     }
                     Some(existing) => {
-                        let mut tracks: BTreeSet<String> = existing.tracks.iter().cloned().collect();
+                        let mut tracks: BTreeSet<String> =
+                            existing.tracks.iter().cloned().collect();
                         tracks.extend(work.tracks.iter().cloned());
                         work.tracks = tracks.into_iter().collect();
                         work.shares.sort();
@@ -444,17 +544,33 @@ impl Registry {
                         let affected = reduced_holders(&existing.shares, &work.shares, holder);
                         if !affected.is_empty() {
                             // Another holder's share would shrink: propose, change nothing.
-                            let docs: Vec<ShareChange> =
-                                tx.docs(DocKind::ShareChange, Some(holder))?.iter().map(|j| crate::market::decode_doc(j)).collect::<Result<_, _>>()?;
+                            let docs: Vec<ShareChange> = tx
+                                .docs(DocKind::ShareChange, Some(holder))?
+                                .iter()
+                                .map(|j| crate::market::decode_doc(j))
+                                .collect::<Result<_, _>>()?;
                             let mut same = None;
-                            for mut old in docs.into_iter().filter(|c| c.isrc == work.isrc && c.status == ShareChangeStatus::Pending) {
+                            for mut old in docs.into_iter().filter(|c| {
+                                c.isrc == work.isrc && c.status == ShareChangeStatus::Pending
+                            }) {
                                 if old.proposed == work {
                                     same = Some(old);
                                     continue;
                                 }
                                 old.status = ShareChangeStatus::Superseded;
-                                tx.put_doc(DocKind::ShareChange, &old.id, holder, &audit::payload(&old)?)?;
-                                append(tx, actor, "work.share-change-superseded", work_subjects(&old.proposed, &old.current, holder), audit::payload(&old)?)?;
+                                tx.put_doc(
+                                    DocKind::ShareChange,
+                                    &old.id,
+                                    holder,
+                                    &audit::payload(&old)?,
+                                )?;
+                                append(
+                                    tx,
+                                    actor,
+                                    "work.share-change-superseded",
+                                    work_subjects(&old.proposed, &old.current, holder),
+                                    audit::payload(&old)?,
+                                )?;
                             }
                             if let Some(c) = same {
                                 report.awaiting_agreement.push(c);
@@ -472,8 +588,19 @@ impl Registry {
                                 created_at: audit::now(),
                                 refusal: None,
                             };
-                            tx.put_doc(DocKind::ShareChange, &change.id, holder, &audit::payload(&change)?)?;
-                            append(tx, actor, "work.share-change-proposed", work_subjects(&work, &existing.shares, holder), audit::payload(&change)?)?;
+                            tx.put_doc(
+                                DocKind::ShareChange,
+                                &change.id,
+                                holder,
+                                &audit::payload(&change)?,
+                            )?;
+                            append(
+                                tx,
+                                actor,
+                                "work.share-change-proposed",
+                                work_subjects(&work, &existing.shares, holder),
+                                audit::payload(&change)?,
+                            )?;
                             report.awaiting_agreement.push(change);
                             continue;
                         }
@@ -489,23 +616,48 @@ impl Registry {
                 work.shares.sort();
                 tx.put_work(&work)?;
                 // Every holder the change touches, before or after, sees it in its history.
-                append(tx, actor, action, work_subjects(&work, &previous_shares, holder), audit::payload(&work)?)?;
+                append(
+                    tx,
+                    actor,
+                    action,
+                    work_subjects(&work, &previous_shares, holder),
+                    audit::payload(&work)?,
+                )?;
             }
             Ok(report)
         })
     }
 
     /// Proposed share changes: those `party` proposed or must agree to (every one when None).
-    pub fn share_changes(&mut self, party: Option<&str>) -> Result<Vec<ShareChange>, RegistryError> {
+    pub fn share_changes(
+        &mut self,
+        party: Option<&str>,
+    ) -> Result<Vec<ShareChange>, RegistryError> {
         self.read(|tx| {
-            let all: Vec<ShareChange> = tx.docs(DocKind::ShareChange, None)?.iter().map(|j| crate::market::decode_doc(j)).collect::<Result<_, _>>()?;
-            Ok(all.into_iter().filter(|c| party.is_none_or(|p| c.proposed_by == p || c.affected.iter().any(|a| a == p))).collect())
+            let all: Vec<ShareChange> = tx
+                .docs(DocKind::ShareChange, None)?
+                .iter()
+                .map(|j| crate::market::decode_doc(j))
+                .collect::<Result<_, _>>()?;
+            Ok(all
+                .into_iter()
+                .filter(|c| {
+                    party.is_none_or(|p| c.proposed_by == p || c.affected.iter().any(|a| a == p))
+                })
+                .collect())
         })
     }
 
     /// `holder`, whose share a proposed change removes or reduces, agrees to it (or refuses it).
     /// When the last such holder agrees, the work takes the proposed shares.
-    pub fn agree_share_change(&mut self, id: &str, holder: &str, agree: bool, reason: Option<&str>, actor: &str) -> Result<ShareChange, RegistryError> {
+    pub fn agree_share_change(
+        &mut self,
+        id: &str,
+        holder: &str,
+        agree: bool,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<ShareChange, RegistryError> {
         if let Some(r) = reason {
             bounded("reason", r, MAX_REASON_CHARS)?;
         }
@@ -563,12 +715,28 @@ impl Registry {
     /// Records, for both holders, that `holder` tried to register audio that is already
     /// registered by another holder under another ISRC (see [`WorkConflict::same_audio_as`]). The
     /// import sets such works aside; this puts the clash in both holders' history.
-    pub fn record_audio_conflicts(&mut self, holder: &str, conflicts: &[WorkConflict], actor: &str) -> Result<(), RegistryError> {
+    pub fn record_audio_conflicts(
+        &mut self,
+        holder: &str,
+        conflicts: &[WorkConflict],
+        actor: &str,
+    ) -> Result<(), RegistryError> {
         self.write(|tx| {
             for c in conflicts {
-                let Some(existing) = &c.same_audio_as else { continue };
-                let subjects = format!("work:{} work:{existing} party:{holder} party:{}", c.isrc, c.registered_by);
-                append(tx, actor, "work.audio-conflict", subjects, audit::payload(c)?)?;
+                let Some(existing) = &c.same_audio_as else {
+                    continue;
+                };
+                let subjects = format!(
+                    "work:{} work:{existing} party:{holder} party:{}",
+                    c.isrc, c.registered_by
+                );
+                append(
+                    tx,
+                    actor,
+                    "work.audio-conflict",
+                    subjects,
+                    audit::payload(c)?,
+                )?;
             }
             Ok(())
         })
@@ -590,14 +758,20 @@ impl Registry {
     }
 
     /// Sets (or replaces) a policy. A holder sets policies only for works it holds a share in.
-    pub fn set_policy(&mut self, change: PolicyChange, actor: &str) -> Result<Policy, RegistryError> {
+    pub fn set_policy(
+        &mut self,
+        change: PolicyChange,
+        actor: &str,
+    ) -> Result<Policy, RegistryError> {
         if let Some(c) = &change.conditions {
             bounded("conditions", c, MAX_TEXT_CHARS)?;
         }
         if let Some(m) = change.term_months {
             crate::market_ops::validate_term_months(m)?;
         }
-        if change.decision != Decision::LicenceRequired && (change.price.is_some() || change.term_months.is_some()) {
+        if change.decision != Decision::LicenceRequired
+            && (change.price.is_some() || change.term_months.is_some())
+        {
             return Err(RegistryError::NotAllowed(format!(
                 "a price or term is an offer, which only a licence-required policy makes (this one is {})",
                 change.decision
@@ -638,7 +812,12 @@ impl Registry {
     /// The co-owners of `holder`'s works (of `work` alone, if given) that have said nothing
     /// about `use_`, with the work: their silence is a no, whatever `holder` says, so a holder
     /// setting a policy is told who else must answer.
-    pub fn silent_co_owners(&mut self, holder: &str, work: Option<&Isrc>, use_: Use) -> Result<Vec<(Isrc, String)>, RegistryError> {
+    pub fn silent_co_owners(
+        &mut self,
+        holder: &str,
+        work: Option<&Isrc>,
+        use_: Use,
+    ) -> Result<Vec<(Isrc, String)>, RegistryError> {
         self.read(|tx| {
             let works = match work {
                 Some(isrc) => vec![need_work(tx, isrc)?],
@@ -649,13 +828,32 @@ impl Registry {
             let mut out = Vec::new();
             let world = Territory::world();
             for w in works.iter().filter(|w| holds_share(w, holder)) {
-                for other in w.shares.iter().map(|s| s.holder.as_str()).filter(|h| *h != holder).collect::<BTreeSet<_>>() {
+                for other in w
+                    .shares
+                    .iter()
+                    .map(|s| s.holder.as_str())
+                    .filter(|h| *h != holder)
+                    .collect::<BTreeSet<_>>()
+                {
                     if !policies.contains_key(other) {
                         policies.insert(other.to_string(), tx.policies(other)?);
                     }
-                    let q = crate::scan::Question { developer: None, use_, territory: &world, date: "0000-01-01" };
+                    let q = crate::scan::Question {
+                        developer: None,
+                        use_,
+                        territory: &world,
+                        date: "0000-01-01",
+                    };
                     let theirs = policies.get(other).map(Vec::as_slice).unwrap_or_default();
-                    let a = crate::scan::holder_answer(other, 0, Some(&w.isrc), &q, theirs, &[], &offers);
+                    let a = crate::scan::holder_answer(
+                        other,
+                        0,
+                        Some(&w.isrc),
+                        &q,
+                        theirs,
+                        &[],
+                        &offers,
+                    );
                     if a.source == Some(crate::scan::AnswerSource::NoPolicy) {
                         out.push((w.isrc.clone(), other.to_string()));
                     }
@@ -675,12 +873,21 @@ impl Registry {
 
     /// Grants a licence. The holder must hold a share in every work named, and the licence must
     /// not overlap an active one for the same parties, use, work, territory and dates.
-    pub fn grant_licence(&mut self, grant: LicenceGrant, actor: &str) -> Result<Licence, RegistryError> {
+    pub fn grant_licence(
+        &mut self,
+        grant: LicenceGrant,
+        actor: &str,
+    ) -> Result<Licence, RegistryError> {
         self.write(|tx| grant_in(tx, &grant, actor))
     }
 
     /// Revokes a licence from now on.
-    pub fn revoke_licence(&mut self, id: &str, reason: Option<&str>, actor: &str) -> Result<Licence, RegistryError> {
+    pub fn revoke_licence(
+        &mut self,
+        id: &str,
+        reason: Option<&str>,
+        actor: &str,
+    ) -> Result<Licence, RegistryError> {
         if let Some(r) = reason {
             bounded("reason", r, MAX_REASON_CHARS)?;
         }
@@ -691,16 +898,23 @@ impl Registry {
                 hint: "see `fermata licence list`",
             })?;
             if licence.revoked_at.is_some() {
-                return Err(RegistryError::NotAllowed(format!("licence {id} is already revoked")));
+                return Err(RegistryError::NotAllowed(format!(
+                    "licence {id} is already revoked"
+                )));
             }
             licence.revoked_at = Some(audit::now());
             licence.revoke_reason = reason.map(Into::into);
             tx.put_licence(&licence)?;
-            let mut subjects = format!("licence:{id} party:{} party:{}", licence.holder, licence.developer);
+            let mut subjects = format!(
+                "licence:{id} party:{} party:{}",
+                licence.holder, licence.developer
+            );
             for isrc in &licence.works {
                 subjects.push_str(&format!(" work:{isrc}"));
             }
-            let payload = audit::payload(&serde_json::json!({"id": id, "reason": reason, "revoked_at": licence.revoked_at}))?;
+            let payload = audit::payload(
+                &serde_json::json!({"id": id, "reason": reason, "revoked_at": licence.revoked_at}),
+            )?;
             append(tx, actor, "licence.revoked", subjects, payload)?;
             Ok(licence)
         })
@@ -713,12 +927,21 @@ impl Registry {
                 need_party(tx, p)?;
             }
             let all = tx.licences()?;
-            Ok(all.into_iter().filter(|l| party.is_none_or(|p| l.holder == p || l.developer == p)).collect())
+            Ok(all
+                .into_iter()
+                .filter(|l| party.is_none_or(|p| l.holder == p || l.developer == p))
+                .collect())
         })
     }
 
     /// What the registry says today to `developer` making `use_` of a work in `territory`.
-    pub fn clear(&mut self, isrc: &Isrc, developer: &str, use_: Use, territory: &Territory) -> Result<WorkClearance, RegistryError> {
+    pub fn clear(
+        &mut self,
+        isrc: &Isrc,
+        developer: &str,
+        use_: Use,
+        territory: &Territory,
+    ) -> Result<WorkClearance, RegistryError> {
         let date = audit::today();
         self.read(|tx| {
             need_developer(tx, developer)?;
@@ -728,7 +951,16 @@ impl Registry {
             cache_holder_policies(tx, &work, &mut policies)?;
             let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
             let offers = load_offers(tx)?;
-            Ok(clear_work(&work, developer, use_, territory, &date, &mut policies_of, &licences, &offers))
+            Ok(clear_work(
+                &work,
+                developer,
+                use_,
+                territory,
+                &date,
+                &mut policies_of,
+                &licences,
+                &offers,
+            ))
         })
     }
 
@@ -749,8 +981,14 @@ impl Registry {
             let mut basis_points = 0;
             if let Some(isrc) = work {
                 let w = need_work(tx, isrc)?;
-                let Some(share) = w.shares_in(territory).into_iter().find(|s| s.holder == holder) else {
-                    return Err(RegistryError::NotAllowed(format!("'{holder}' holds no share in {isrc} in {territory}")));
+                let Some(share) = w
+                    .shares_in(territory)
+                    .into_iter()
+                    .find(|s| s.holder == holder)
+                else {
+                    return Err(RegistryError::NotAllowed(format!(
+                        "'{holder}' holds no share in {isrc} in {territory}"
+                    )));
                 };
                 basis_points = share.basis_points;
             }
@@ -763,8 +1001,24 @@ impl Registry {
             Ok(Use::ALL
                 .iter()
                 .map(|&use_| {
-                    let q = crate::scan::Question { developer, use_, territory, date: &date };
-                    UseAnswer { use_, answer: crate::scan::holder_answer(holder, basis_points, work, &q, &policies, &licences, &offers) }
+                    let q = crate::scan::Question {
+                        developer,
+                        use_,
+                        territory,
+                        date: &date,
+                    };
+                    UseAnswer {
+                        use_,
+                        answer: crate::scan::holder_answer(
+                            holder,
+                            basis_points,
+                            work,
+                            &q,
+                            &policies,
+                            &licences,
+                            &offers,
+                        ),
+                    }
                 })
                 .collect())
         })
@@ -781,7 +1035,11 @@ impl Registry {
         dataset: &str,
     ) -> Result<(Scan, bool), RegistryError> {
         if model.trim().is_empty() {
-            return Err(RegistryError::Invalid { field: "model", value: model.into(), reason: "name the model the data is for".into() });
+            return Err(RegistryError::Invalid {
+                field: "model",
+                value: model.into(),
+                reason: "name the model the data is for".into(),
+            });
         }
         self.write(|tx| {
             need_developer(tx, developer)?;
@@ -807,7 +1065,13 @@ impl Registry {
                 finished_at: None,
             };
             tx.put_scan(&scan)?;
-            append(tx, developer, "scan.started", format!("scan:{} party:{developer}", scan.id), audit::payload(&scan)?)?;
+            append(
+                tx,
+                developer,
+                "scan.started",
+                format!("scan:{} party:{developer}", scan.id),
+                audit::payload(&scan)?,
+            )?;
             Ok((scan, false))
         })
     }
@@ -815,7 +1079,11 @@ impl Registry {
     /// One scan.
     pub fn scan(&mut self, id: &str) -> Result<Scan, RegistryError> {
         self.read(|tx| {
-            tx.scan(id)?.ok_or_else(|| RegistryError::NotFound { what: "scan", id: id.into(), hint: "see `fermata scan --list`" })
+            tx.scan(id)?.ok_or_else(|| RegistryError::NotFound {
+                what: "scan",
+                id: id.into(),
+                hint: "see `fermata scan --list`",
+            })
         })
     }
 
@@ -835,7 +1103,11 @@ impl Registry {
     }
 
     /// Saves identified files of a running scan (one transaction for the batch).
-    pub fn record_scan_files(&mut self, scan_id: &str, files: &[ScanFile]) -> Result<(), RegistryError> {
+    pub fn record_scan_files(
+        &mut self,
+        scan_id: &str,
+        files: &[ScanFile],
+    ) -> Result<(), RegistryError> {
         self.write(|tx| {
             for f in files {
                 tx.put_scan_file(scan_id, f)?;
@@ -847,7 +1119,11 @@ impl Registry {
     /// Decides every file's verdict from today's policies and licences, marks the scan
     /// finished and records the outcome in the audit log. Files present in the scan but not in
     /// `keep` (files removed from the dataset since) are dropped first when `keep` is given.
-    pub fn finish_scan(&mut self, scan_id: &str, keep: Option<&BTreeSet<String>>) -> Result<(Scan, Vec<ScanFile>), RegistryError> {
+    pub fn finish_scan(
+        &mut self,
+        scan_id: &str,
+        keep: Option<&BTreeSet<String>>,
+    ) -> Result<(Scan, Vec<ScanFile>), RegistryError> {
         let date = audit::today();
         self.write(|tx| {
             let mut scan = tx.scan(scan_id)?.ok_or_else(|| RegistryError::NotFound {
@@ -921,7 +1197,11 @@ impl Registry {
     }
 
     /// Records a manifest built from a finished scan.
-    pub fn record_manifest(&mut self, record: &ManifestRecord, actor: &str) -> Result<(), RegistryError> {
+    pub fn record_manifest(
+        &mut self,
+        record: &ManifestRecord,
+        actor: &str,
+    ) -> Result<(), RegistryError> {
         self.write(|tx| {
             let scan = tx.scan(&record.scan_id)?.ok_or_else(|| RegistryError::NotFound {
                 what: "scan",
@@ -957,12 +1237,23 @@ impl Registry {
 
     /// Checks the whole audit chain, and that every record is what the chain's events recorded.
     pub fn verify_audit(&mut self) -> Result<AuditReport, RegistryError> {
-        self.read(|tx| Ok(audit::verify_state(&tx.events()?, &crate::state::current(tx)?)))
+        self.read(|tx| {
+            Ok(audit::verify_state(
+                &tx.events()?,
+                &crate::state::current(tx)?,
+            ))
+        })
     }
 
     /// Events about `subject` (e.g. `work:GBAYE6900531`), oldest first; every event when None.
     pub fn history(&mut self, subject: Option<&str>) -> Result<Vec<Event>, RegistryError> {
-        self.read(|tx| Ok(tx.events()?.into_iter().filter(|e| subject.is_none_or(|s| e.is_about(s))).collect()))
+        self.read(|tx| {
+            Ok(tx
+                .events()?
+                .into_iter()
+                .filter(|e| subject.is_none_or(|s| e.is_about(s)))
+                .collect())
+        })
     }
 }
 
@@ -973,9 +1264,12 @@ mod tests {
     fn registry() -> (tempfile::TempDir, Registry) {
         let dir = tempfile::tempdir().unwrap();
         let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
-        r.add_party("label-a", PartyKind::Label, "Label A", "cli").unwrap();
-        r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli").unwrap();
-        r.add_party("dev", PartyKind::Developer, "Dev", "cli").unwrap();
+        r.add_party("label-a", PartyKind::Label, "Label A", "cli")
+            .unwrap();
+        r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli")
+            .unwrap();
+        r.add_party("dev", PartyKind::Developer, "Dev", "cli")
+            .unwrap();
         (dir, r)
     }
 
@@ -987,7 +1281,10 @@ mod tests {
             duration_s: Some(180.0),
             iswc: None,
             registrant: registrant.into(),
-            credits: vec![Credit { role: "performer".into(), name: "Jane Doe".into() }],
+            credits: vec![Credit {
+                role: "performer".into(),
+                name: "Jane Doe".into(),
+            }],
             shares: parse_shares(shares).unwrap(),
             tracks: vec![isrc.into()],
         }
@@ -996,18 +1293,38 @@ mod tests {
     #[test]
     fn registering_is_idempotent_and_conflicts_are_reported() {
         let (_d, mut r) = registry();
-        let works = vec![work("GBAAA2600001", "label-a", "label-a=60;pub-b=40"), work("GBAAA2600002", "label-a", "label-a=100")];
+        let works = vec![
+            work("GBAAA2600001", "label-a", "label-a=60;pub-b=40"),
+            work("GBAAA2600002", "label-a", "label-a=100"),
+        ];
         let first = r.register_works("label-a", works.clone(), "cli").unwrap();
         assert_eq!(first.added.len(), 2);
         let again = r.register_works("label-a", works, "cli").unwrap();
-        assert_eq!((again.added.len(), again.updated.len(), again.unchanged), (0, 0, 2));
+        assert_eq!(
+            (again.added.len(), again.updated.len(), again.unchanged),
+            (0, 0, 2)
+        );
         let events = r.history(None).unwrap().len();
-        r.add_party("label-c", PartyKind::Label, "Label C", "cli").unwrap();
-        let clash = r.register_works("label-c", vec![work("GBAAA2600001", "label-c", "label-c=100")], "cli").unwrap();
+        r.add_party("label-c", PartyKind::Label, "Label C", "cli")
+            .unwrap();
+        let clash = r
+            .register_works(
+                "label-c",
+                vec![work("GBAAA2600001", "label-c", "label-c=100")],
+                "cli",
+            )
+            .unwrap();
         assert_eq!(clash.conflicts.len(), 1);
         assert_eq!(clash.conflicts[0].registered_by, "label-a");
-        assert_eq!(r.work(&"GBAAA2600001".parse().unwrap()).unwrap().registrant, "label-a");
-        assert_eq!(r.history(None).unwrap().len(), events + 1, "only the party was added");
+        assert_eq!(
+            r.work(&"GBAAA2600001".parse().unwrap()).unwrap().registrant,
+            "label-a"
+        );
+        assert_eq!(
+            r.history(None).unwrap().len(),
+            events + 1,
+            "only the party was added"
+        );
         // Both holders see the co-owned work.
         assert_eq!(r.works(Some("pub-b")).unwrap().len(), 1);
     }
@@ -1017,42 +1334,131 @@ mod tests {
         let (_d, mut r) = registry();
         let isrc: Isrc = "GBAAA2600006".parse().unwrap();
         let de: Territory = "DE".parse().unwrap();
-        r.register_works("label-a", vec![work("GBAAA2600006", "label-a", "label-a=50;pub-b=50")], "cli").unwrap();
-        r.set_policy(PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow), "label-a").unwrap();
-        r.set_policy(PolicyChange::new("pub-b", None, Use::TrainGenai, Decision::Deny), "pub-b").unwrap();
+        r.register_works(
+            "label-a",
+            vec![work("GBAAA2600006", "label-a", "label-a=50;pub-b=50")],
+            "cli",
+        )
+        .unwrap();
+        r.set_policy(
+            PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow),
+            "label-a",
+        )
+        .unwrap();
+        r.set_policy(
+            PolicyChange::new("pub-b", None, Use::TrainGenai, Decision::Deny),
+            "pub-b",
+        )
+        .unwrap();
         // label-a re-imports the work as its own alone: nothing changes, a proposal waits for pub-b.
-        let report = r.register_works("label-a", vec![work("GBAAA2600006", "label-a", "label-a=100")], "cli").unwrap();
+        let report = r
+            .register_works(
+                "label-a",
+                vec![work("GBAAA2600006", "label-a", "label-a=100")],
+                "cli",
+            )
+            .unwrap();
         assert!(report.updated.is_empty(), "{report:?}");
         assert_eq!(report.awaiting_agreement.len(), 1);
         let change = report.awaiting_agreement[0].clone();
         assert_eq!(change.affected, vec!["pub-b".to_string()]);
         assert_eq!(r.work(&isrc).unwrap().shares.len(), 2);
-        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
-        assert!(r.history(Some("party:pub-b")).unwrap().iter().any(|e| e.action == "work.share-change-proposed"));
+        assert_eq!(
+            r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict,
+            Verdict::Denied
+        );
+        assert!(
+            r.history(Some("party:pub-b"))
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "work.share-change-proposed")
+        );
         // The same re-import again makes no second proposal; a reduction to 30 % is one too.
-        let again = r.register_works("label-a", vec![work("GBAAA2600006", "label-a", "label-a=100")], "cli").unwrap();
+        let again = r
+            .register_works(
+                "label-a",
+                vec![work("GBAAA2600006", "label-a", "label-a=100")],
+                "cli",
+            )
+            .unwrap();
         assert_eq!(again.awaiting_agreement[0].id, change.id);
         assert_eq!(r.share_changes(Some("pub-b")).unwrap().len(), 1);
-        assert_eq!(reduced_holders(&parse_shares("label-a=50;pub-b=50").unwrap(), &parse_shares("label-a=70;pub-b=30").unwrap(), "label-a"), vec!["pub-b"]);
-        assert!(reduced_holders(&parse_shares("label-a=50;pub-b=50").unwrap(), &parse_shares("label-a=40;pub-b=60").unwrap(), "label-a").is_empty());
+        assert_eq!(
+            reduced_holders(
+                &parse_shares("label-a=50;pub-b=50").unwrap(),
+                &parse_shares("label-a=70;pub-b=30").unwrap(),
+                "label-a"
+            ),
+            vec!["pub-b"]
+        );
+        assert!(
+            reduced_holders(
+                &parse_shares("label-a=50;pub-b=50").unwrap(),
+                &parse_shares("label-a=40;pub-b=60").unwrap(),
+                "label-a"
+            )
+            .is_empty()
+        );
         // Country shares replace WORLD's there: adding DE shares without pub-b cuts it out of DE.
         let world = parse_shares("label-a=50;pub-b=50").unwrap();
         let mut with_de = world.clone();
-        with_de.push(Share { territory: "DE".parse().unwrap(), holder: "label-a".into(), basis_points: 10_000 });
+        with_de.push(Share {
+            territory: "DE".parse().unwrap(),
+            holder: "label-a".into(),
+            basis_points: 10_000,
+        });
         assert_eq!(reduced_holders(&world, &with_de, "label-a"), vec!["pub-b"]);
         // Only the affected holder may agree; once it does, the shares change.
-        assert!(r.agree_share_change(&change.id, "label-a", true, None, "label-a").is_err());
-        let done = r.agree_share_change(&change.id, "pub-b", true, None, "pub-b").unwrap();
+        assert!(
+            r.agree_share_change(&change.id, "label-a", true, None, "label-a")
+                .is_err()
+        );
+        let done = r
+            .agree_share_change(&change.id, "pub-b", true, None, "pub-b")
+            .unwrap();
         assert_eq!(done.status, ShareChangeStatus::Applied);
         assert_eq!(r.work(&isrc).unwrap().shares.len(), 1);
-        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Cleared);
-        assert!(r.history(Some("party:pub-b")).unwrap().iter().any(|e| e.action == "work.updated"));
+        assert_eq!(
+            r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict,
+            Verdict::Cleared
+        );
+        assert!(
+            r.history(Some("party:pub-b"))
+                .unwrap()
+                .iter()
+                .any(|e| e.action == "work.updated")
+        );
         // A refusal leaves the shares as they are.
-        r.register_works("label-a", vec![work("GBAAA2600007", "label-a", "label-a=50;pub-b=50")], "cli").unwrap();
-        let p = r.register_works("label-a", vec![work("GBAAA2600007", "label-a", "label-a=100")], "cli").unwrap();
-        let refused = r.agree_share_change(&p.awaiting_agreement[0].id, "pub-b", false, Some("we hold half"), "pub-b").unwrap();
+        r.register_works(
+            "label-a",
+            vec![work("GBAAA2600007", "label-a", "label-a=50;pub-b=50")],
+            "cli",
+        )
+        .unwrap();
+        let p = r
+            .register_works(
+                "label-a",
+                vec![work("GBAAA2600007", "label-a", "label-a=100")],
+                "cli",
+            )
+            .unwrap();
+        let refused = r
+            .agree_share_change(
+                &p.awaiting_agreement[0].id,
+                "pub-b",
+                false,
+                Some("we hold half"),
+                "pub-b",
+            )
+            .unwrap();
         assert_eq!(refused.status, ShareChangeStatus::Refused);
-        assert_eq!(r.work(&"GBAAA2600007".parse().unwrap()).unwrap().shares.len(), 2);
+        assert_eq!(
+            r.work(&"GBAAA2600007".parse().unwrap())
+                .unwrap()
+                .shares
+                .len(),
+            2
+        );
         assert!(r.verify_audit().unwrap().first_bad.is_none());
     }
 
@@ -1061,7 +1467,10 @@ mod tests {
         let (_d, mut r) = registry();
         let events = r.history(None).unwrap().len();
         // The second work names an unknown holder: the whole batch is refused.
-        let works = vec![work("GBAAA2600001", "label-a", "label-a=100"), work("GBAAA2600002", "label-a", "nobody=100")];
+        let works = vec![
+            work("GBAAA2600001", "label-a", "label-a=100"),
+            work("GBAAA2600002", "label-a", "nobody=100"),
+        ];
         assert!(r.register_works("label-a", works, "cli").is_err());
         assert!(r.works(None).unwrap().is_empty());
         assert_eq!(r.history(None).unwrap().len(), events);
@@ -1070,24 +1479,51 @@ mod tests {
     #[test]
     fn policies_and_licences_follow_their_rules() {
         let (_d, mut r) = registry();
-        r.register_works("label-a", vec![work("GBAAA2600001", "label-a", "label-a=100")], "cli").unwrap();
+        r.register_works(
+            "label-a",
+            vec![work("GBAAA2600001", "label-a", "label-a=100")],
+            "cli",
+        )
+        .unwrap();
         let isrc: Isrc = "GBAAA2600001".parse().unwrap();
-        let not_holder = r.set_policy(PolicyChange::new("pub-b", Some(isrc.clone()), Use::TrainGenai, Decision::Allow), "pub-b");
+        let not_holder = r.set_policy(
+            PolicyChange::new(
+                "pub-b",
+                Some(isrc.clone()),
+                Use::TrainGenai,
+                Decision::Allow,
+            ),
+            "pub-b",
+        );
         assert!(matches!(not_holder, Err(RegistryError::NotAllowed(_))));
         let mut priced = PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Deny);
         priced.price = Some("per-work:10:EUR".parse().unwrap());
         assert!(r.set_policy(priced, "label-a").is_err());
         let to_holder = LicenceGrant::new("label-a", "pub-b", Use::TrainGenai, "2026-01-01");
-        assert!(matches!(r.grant_licence(to_holder, "label-a"), Err(RegistryError::NotAllowed(_))));
+        assert!(matches!(
+            r.grant_licence(to_holder, "label-a"),
+            Err(RegistryError::NotAllowed(_))
+        ));
         let mut backwards = LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2026-01-01");
         backwards.valid_to = Some("2025-01-01".into());
         assert!(r.grant_licence(backwards, "label-a").is_err());
-        let l = r.grant_licence(LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2020-01-01"), "label-a").unwrap();
+        let l = r
+            .grant_licence(
+                LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2020-01-01"),
+                "label-a",
+            )
+            .unwrap();
         assert_eq!(l.id, "lic-000001");
         let de: Territory = "DE".parse().unwrap();
-        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Cleared);
+        assert_eq!(
+            r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict,
+            Verdict::Cleared
+        );
         r.revoke_licence(&l.id, Some("ended"), "label-a").unwrap();
-        assert_eq!(r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict, Verdict::Denied);
+        assert_eq!(
+            r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict,
+            Verdict::Denied
+        );
         assert!(r.revoke_licence(&l.id, None, "label-a").is_err());
         let history = r.history(Some("work:GBAAA2600001")).unwrap();
         let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
@@ -1099,13 +1535,19 @@ mod tests {
     fn scans_resume_until_finished() {
         let (_d, mut r) = registry();
         let de: Territory = "DE".parse().unwrap();
-        let (scan, resumed) = r.open_scan("dev", "m1", Use::TrainGenai, &de, "/data").unwrap();
+        let (scan, resumed) = r
+            .open_scan("dev", "m1", Use::TrainGenai, &de, "/data")
+            .unwrap();
         assert!(!resumed);
-        let (again, resumed) = r.open_scan("dev", "m1", Use::TrainGenai, &de, "/data").unwrap();
+        let (again, resumed) = r
+            .open_scan("dev", "m1", Use::TrainGenai, &de, "/data")
+            .unwrap();
         assert!(resumed);
         assert_eq!(scan.id, again.id);
         r.finish_scan(&scan.id, None).unwrap();
-        let (next, resumed) = r.open_scan("dev", "m1", Use::TrainGenai, &de, "/data").unwrap();
+        let (next, resumed) = r
+            .open_scan("dev", "m1", Use::TrainGenai, &de, "/data")
+            .unwrap();
         assert!(!resumed);
         assert_ne!(next.id, scan.id);
     }

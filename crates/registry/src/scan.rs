@@ -25,8 +25,13 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, in the order tables list them.
-    pub const ALL: [Verdict; 5] =
-        [Verdict::Cleared, Verdict::LicenceRequired, Verdict::Denied, Verdict::Unidentified, Verdict::Error];
+    pub const ALL: [Verdict; 5] = [
+        Verdict::Cleared,
+        Verdict::LicenceRequired,
+        Verdict::Denied,
+        Verdict::Unidentified,
+        Verdict::Error,
+    ];
 
     /// The kebab-case name.
     pub fn as_str(self) -> &'static str {
@@ -130,7 +135,13 @@ pub struct Question<'a> {
     pub date: &'a str,
 }
 
-fn licence_applies(l: &Licence, developer: &str, use_: Use, work: Option<&Isrc>, territory: &Territory) -> bool {
+fn licence_applies(
+    l: &Licence,
+    developer: &str,
+    use_: Use,
+    work: Option<&Isrc>,
+    territory: &Territory,
+) -> bool {
     l.revoked_at.is_none()
         && l.developer == developer
         && l.use_ == use_
@@ -174,9 +185,13 @@ pub fn holder_answer(
     };
     let mut licence_note = String::new();
     if let Some(developer) = q.developer {
-        let applicable: Vec<&Licence> =
-            licences.iter().filter(|l| l.holder == holder && licence_applies(l, developer, use_, work, territory)).collect();
-        if let Some(l) = applicable.iter().find(|l| l.valid_from.as_str() <= q.date && l.valid_to.as_deref().is_none_or(|to| q.date <= to)) {
+        let applicable: Vec<&Licence> = licences
+            .iter()
+            .filter(|l| l.holder == holder && licence_applies(l, developer, use_, work, territory))
+            .collect();
+        if let Some(l) = applicable.iter().find(|l| {
+            l.valid_from.as_str() <= q.date && l.valid_to.as_deref().is_none_or(|to| q.date <= to)
+        }) {
             answer.verdict = Verdict::Cleared;
             answer.licence = Some(l.id.clone());
             answer.reason = format!("licence {}", l.id);
@@ -184,17 +199,40 @@ pub fn holder_answer(
             return answer;
         }
         // A licence that does not hold today is worth saying, so nobody mistakes it for one that does.
-        if let Some(l) = applicable.iter().filter(|l| l.valid_from.as_str() > q.date).min_by(|a, b| a.valid_from.cmp(&b.valid_from)) {
+        if let Some(l) = applicable
+            .iter()
+            .filter(|l| l.valid_from.as_str() > q.date)
+            .min_by(|a, b| a.valid_from.cmp(&b.valid_from))
+        {
             licence_note = format!("; licence {} starts on {}", l.id, l.valid_from);
-        } else if let Some(l) = applicable.iter().filter(|l| l.valid_to.as_deref().is_some_and(|to| to < q.date)).max_by(|a, b| a.valid_to.cmp(&b.valid_to)) {
-            licence_note = format!("; licence {} ended on {}", l.id, l.valid_to.as_deref().unwrap_or_default());
+        } else if let Some(l) = applicable
+            .iter()
+            .filter(|l| l.valid_to.as_deref().is_some_and(|to| to < q.date))
+            .max_by(|a, b| a.valid_to.cmp(&b.valid_to))
+        {
+            licence_note = format!(
+                "; licence {} ended on {}",
+                l.id,
+                l.valid_to.as_deref().unwrap_or_default()
+            );
         }
     }
-    let standing = |o: &&Offer| o.holder == holder && o.withdrawn_at.is_none() && o.use_ == use_ && territory.covered_by(&o.territories);
-    let offer_for_work = work.and_then(|isrc| offers.iter().filter(standing).find(|o| o.names(isrc)));
+    let standing = |o: &&Offer| {
+        o.holder == holder
+            && o.withdrawn_at.is_none()
+            && o.use_ == use_
+            && territory.covered_by(&o.territories)
+    };
+    let offer_for_work =
+        work.and_then(|isrc| offers.iter().filter(standing).find(|o| o.names(isrc)));
     let offer_for_catalogue = offers.iter().filter(standing).find(|o| o.works.is_empty());
     let mine = |p: &&Policy| p.holder == holder && p.use_ == use_;
-    let for_work = work.and_then(|isrc| policies.iter().filter(mine).find(|p| p.isrc.as_ref() == Some(isrc)));
+    let for_work = work.and_then(|isrc| {
+        policies
+            .iter()
+            .filter(mine)
+            .find(|p| p.isrc.as_ref() == Some(isrc))
+    });
     let for_catalogue = policies.iter().filter(mine).find(|p| p.isrc.is_none());
     // A deny is never overridden by the holder's own offer at the same or a broader level, in
     // whatever order the two were made: a work's deny beats every offer; a catalogue deny beats
@@ -226,7 +264,9 @@ pub fn holder_answer(
         (None, Some(p)) => (p, "catalogue policy", AnswerSource::CataloguePolicy),
         (None, None) => {
             answer.source = Some(AnswerSource::NoPolicy);
-            answer.reason = format!("{holder} has not answered (no policy for {use_}): default deny{licence_note}");
+            answer.reason = format!(
+                "{holder} has not answered (no policy for {use_}): default deny{licence_note}"
+            );
             return answer;
         }
     };
@@ -239,7 +279,9 @@ pub fn holder_answer(
         return answer;
     }
     match policy.decision {
-        Decision::Deny => answer.reason = format!("{holder}'s {scope} reserves {use_}{licence_note}"),
+        Decision::Deny => {
+            answer.reason = format!("{holder}'s {scope} reserves {use_}{licence_note}")
+        }
         Decision::LicenceRequired => {
             answer.verdict = Verdict::LicenceRequired;
             answer.reason = format!("{holder}'s {scope} asks a licence for {use_}{licence_note}");
@@ -276,19 +318,43 @@ pub fn clear_work(
     licences: &[Licence],
     offers: &[Offer],
 ) -> WorkClearance {
-    let q = Question { developer: Some(developer), use_, territory, date };
+    let q = Question {
+        developer: Some(developer),
+        use_,
+        territory,
+        date,
+    };
     let holders: Vec<HolderClearance> = work
         .shares_in(territory)
         .into_iter()
-        .map(|share| holder_answer(&share.holder, share.basis_points, Some(&work.isrc), &q, &policies_of(&share.holder), licences, offers))
+        .map(|share| {
+            holder_answer(
+                &share.holder,
+                share.basis_points,
+                Some(&work.isrc),
+                &q,
+                &policies_of(&share.holder),
+                licences,
+                offers,
+            )
+        })
         .collect();
     let verdict = if holders.is_empty() {
         // A work always has shares; none in this territory means nobody there said yes.
         Verdict::Denied
     } else {
-        holders.iter().map(|h| h.verdict).max().unwrap_or(Verdict::Denied)
+        holders
+            .iter()
+            .map(|h| h.verdict)
+            .max()
+            .unwrap_or(Verdict::Denied)
     };
-    WorkClearance { isrc: work.isrc.clone(), title: work.title.clone(), verdict, holders }
+    WorkClearance {
+        isrc: work.isrc.clone(),
+        title: work.title.clone(),
+        verdict,
+        holders,
+    }
 }
 
 /// A registered recording found in a scanned file.
@@ -341,16 +407,32 @@ impl FileVerdict {
                 works,
             };
         };
-        let listed = |v: Verdict| works.iter().filter(|w| w.verdict == v).map(|w| w.isrc.to_string()).collect::<Vec<_>>().join(", ");
+        let listed = |v: Verdict| {
+            works
+                .iter()
+                .filter(|w| w.verdict == v)
+                .map(|w| w.isrc.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let reason = match verdict {
             Verdict::Cleared => {
                 let basis: Vec<String> = works
                     .iter()
-                    .flat_map(|w| w.holders.iter().map(|h| h.licence.clone().unwrap_or_else(|| format!("{} policy", h.holder))))
+                    .flat_map(|w| {
+                        w.holders.iter().map(|h| {
+                            h.licence
+                                .clone()
+                                .unwrap_or_else(|| format!("{} policy", h.holder))
+                        })
+                    })
                     .collect();
                 format!("cleared by {}", dedup(basis).join(", "))
             }
-            Verdict::LicenceRequired => format!("a licence is required for {}", listed(Verdict::LicenceRequired)),
+            Verdict::LicenceRequired => format!(
+                "a licence is required for {}",
+                listed(Verdict::LicenceRequired)
+            ),
             _ => {
                 // Name who said no, or who has not answered, for each work: "no policy" and an
                 // explicit reservation are both a no, but they ask different things of a developer.
@@ -358,7 +440,12 @@ impl FileVerdict {
                     .iter()
                     .filter(|w| w.verdict == Verdict::Denied)
                     .map(|w| {
-                        let holders: Vec<&str> = w.holders.iter().filter(|h| h.verdict == Verdict::Denied).map(|h| h.reason.as_str()).collect();
+                        let holders: Vec<&str> = w
+                            .holders
+                            .iter()
+                            .filter(|h| h.verdict == Verdict::Denied)
+                            .map(|h| h.reason.as_str())
+                            .collect();
                         if holders.is_empty() {
                             format!("{}: no holder of a share here", w.isrc)
                         } else {
@@ -369,12 +456,20 @@ impl FileVerdict {
                 format!("denied: {}", why.join(" | "))
             }
         };
-        FileVerdict { verdict, reason, works }
+        FileVerdict {
+            verdict,
+            reason,
+            works,
+        }
     }
 
     /// The verdict of a file that could not be read.
     pub fn error(error: &FileError) -> FileVerdict {
-        FileVerdict { verdict: Verdict::Error, reason: error.message.clone(), works: Vec::new() }
+        FileVerdict {
+            verdict: Verdict::Error,
+            reason: error.message.clone(),
+            works: Vec::new(),
+        }
     }
 }
 
@@ -465,7 +560,7 @@ pub struct ManifestRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{parse_shares, Decision};
+    use crate::model::{Decision, parse_shares};
 
     fn work(shares: &str) -> Work {
         Work {
@@ -481,7 +576,13 @@ mod tests {
         }
     }
 
-    fn policy(holder: &str, isrc: Option<&str>, use_: Use, decision: Decision, territories: &str) -> Policy {
+    fn policy(
+        holder: &str,
+        isrc: Option<&str>,
+        use_: Use,
+        decision: Decision,
+        territories: &str,
+    ) -> Policy {
         Policy {
             holder: holder.into(),
             isrc: isrc.map(|i| i.parse().unwrap()),
@@ -513,9 +614,24 @@ mod tests {
         }
     }
 
-    fn decide(w: &Work, policies: &[Policy], licences: &[Licence], use_: Use, territory: &str) -> WorkClearance {
+    fn decide(
+        w: &Work,
+        policies: &[Policy],
+        licences: &[Licence],
+        use_: Use,
+        territory: &str,
+    ) -> WorkClearance {
         let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();
-        clear_work(w, "dev", use_, &territory.parse().unwrap(), "2026-06-01", &mut lookup, licences, &[])
+        clear_work(
+            w,
+            "dev",
+            use_,
+            &territory.parse().unwrap(),
+            "2026-06-01",
+            &mut lookup,
+            licences,
+            &[],
+        )
     }
 
     #[test]
@@ -523,8 +639,16 @@ mod tests {
         let w = work("label-a=100");
         let c = decide(&w, &[], &[], Use::TrainGenai, "DE");
         assert_eq!(c.verdict, Verdict::Denied);
-        assert!(c.holders[0].reason.contains("label-a has not answered"), "{}", c.holders[0].reason);
-        assert!(c.holders[0].reason.contains("default deny"), "{}", c.holders[0].reason);
+        assert!(
+            c.holders[0].reason.contains("label-a has not answered"),
+            "{}",
+            c.holders[0].reason
+        );
+        assert!(
+            c.holders[0].reason.contains("default deny"),
+            "{}",
+            c.holders[0].reason
+        );
     }
 
     #[test]
@@ -532,20 +656,44 @@ mod tests {
         let w = work("label-a=100");
         let policies = [
             policy("label-a", None, Use::TrainGenai, Decision::Allow, ""),
-            policy("label-a", Some("GBAYE6900531"), Use::TrainGenai, Decision::LicenceRequired, ""),
+            policy(
+                "label-a",
+                Some("GBAYE6900531"),
+                Use::TrainGenai,
+                Decision::LicenceRequired,
+                "",
+            ),
             policy("label-a", None, Use::TrainAi, Decision::Allow, ""),
         ];
-        assert_eq!(decide(&w, &policies, &[], Use::TrainGenai, "DE").verdict, Verdict::LicenceRequired);
-        assert_eq!(decide(&w, &policies, &[], Use::TrainAi, "DE").verdict, Verdict::Cleared);
+        assert_eq!(
+            decide(&w, &policies, &[], Use::TrainGenai, "DE").verdict,
+            Verdict::LicenceRequired
+        );
+        assert_eq!(
+            decide(&w, &policies, &[], Use::TrainAi, "DE").verdict,
+            Verdict::Cleared
+        );
         // Allowing every kind of training still says nothing about voice likeness.
-        assert_eq!(decide(&w, &policies, &[], Use::VoiceLikeness, "DE").verdict, Verdict::Denied);
+        assert_eq!(
+            decide(&w, &policies, &[], Use::VoiceLikeness, "DE").verdict,
+            Verdict::Denied
+        );
     }
 
     #[test]
     fn policy_territories_limit_the_answer() {
         let w = work("label-a=100");
-        let policies = [policy("label-a", None, Use::TrainGenai, Decision::Allow, "FR")];
-        assert_eq!(decide(&w, &policies, &[], Use::TrainGenai, "FR").verdict, Verdict::Cleared);
+        let policies = [policy(
+            "label-a",
+            None,
+            Use::TrainGenai,
+            Decision::Allow,
+            "FR",
+        )];
+        assert_eq!(
+            decide(&w, &policies, &[], Use::TrainGenai, "FR").verdict,
+            Verdict::Cleared
+        );
         let c = decide(&w, &policies, &[], Use::TrainGenai, "DE");
         assert_eq!(c.verdict, Verdict::Denied);
         assert!(c.holders[0].reason.contains("only in FR"));
@@ -556,11 +704,22 @@ mod tests {
         let w = work("label-a=50;pub-b=50");
         let policies = [
             policy("label-a", None, Use::TrainGenai, Decision::Allow, ""),
-            policy("pub-b", None, Use::TrainGenai, Decision::LicenceRequired, ""),
+            policy(
+                "pub-b",
+                None,
+                Use::TrainGenai,
+                Decision::LicenceRequired,
+                "",
+            ),
         ];
         let c = decide(&w, &policies, &[], Use::TrainGenai, "DE");
         assert_eq!(c.verdict, Verdict::LicenceRequired);
-        let granted = [licence("pub-b", Use::TrainGenai, "2026-01-01", Some("2026-12-31"))];
+        let granted = [licence(
+            "pub-b",
+            Use::TrainGenai,
+            "2026-01-01",
+            Some("2026-12-31"),
+        )];
         let c = decide(&w, &policies, &granted, Use::TrainGenai, "DE");
         assert_eq!(c.verdict, Verdict::Cleared);
         assert_eq!(c.holders[1].licence.as_deref(), Some("lic-000001"));
@@ -569,13 +728,27 @@ mod tests {
     #[test]
     fn licences_apply_only_in_their_period_and_until_revoked() {
         let w = work("label-a=100");
-        let expired = [licence("label-a", Use::TrainGenai, "2025-01-01", Some("2025-12-31"))];
-        assert_eq!(decide(&w, &[], &expired, Use::TrainGenai, "DE").verdict, Verdict::Denied);
+        let expired = [licence(
+            "label-a",
+            Use::TrainGenai,
+            "2025-01-01",
+            Some("2025-12-31"),
+        )];
+        assert_eq!(
+            decide(&w, &[], &expired, Use::TrainGenai, "DE").verdict,
+            Verdict::Denied
+        );
         let mut revoked = licence("label-a", Use::TrainGenai, "2026-01-01", None);
         revoked.revoked_at = Some("2026-05-01T00:00:00Z".into());
-        assert_eq!(decide(&w, &[], &[revoked], Use::TrainGenai, "DE").verdict, Verdict::Denied);
+        assert_eq!(
+            decide(&w, &[], &[revoked], Use::TrainGenai, "DE").verdict,
+            Verdict::Denied
+        );
         let other_use = [licence("label-a", Use::TrainAi, "2026-01-01", None)];
-        assert_eq!(decide(&w, &[], &other_use, Use::TrainGenai, "DE").verdict, Verdict::Denied);
+        assert_eq!(
+            decide(&w, &[], &other_use, Use::TrainGenai, "DE").verdict,
+            Verdict::Denied
+        );
     }
 
     #[test]
@@ -584,20 +757,37 @@ mod tests {
         let later = [licence("label-a", Use::TrainGenai, "2026-12-01", None)];
         let c = decide(&w, &[], &later, Use::TrainGenai, "DE");
         assert_eq!(c.verdict, Verdict::Denied);
-        assert!(c.holders[0].reason.contains("starts on 2026-12-01"), "{}", c.holders[0].reason);
+        assert!(
+            c.holders[0].reason.contains("starts on 2026-12-01"),
+            "{}",
+            c.holders[0].reason
+        );
         assert_eq!(later[0].status_on("2026-06-01"), "scheduled");
-        let ended = [licence("label-a", Use::TrainGenai, "2025-01-01", Some("2025-12-31"))];
+        let ended = [licence(
+            "label-a",
+            Use::TrainGenai,
+            "2025-01-01",
+            Some("2025-12-31"),
+        )];
         let c = decide(&w, &[], &ended, Use::TrainGenai, "DE");
-        assert!(c.holders[0].reason.contains("ended on 2025-12-31"), "{}", c.holders[0].reason);
+        assert!(
+            c.holders[0].reason.contains("ended on 2025-12-31"),
+            "{}",
+            c.holders[0].reason
+        );
         assert_eq!(ended[0].status_on("2026-06-01"), "expired");
     }
 
     #[test]
     fn a_silent_holder_is_named_and_a_catalogue_offer_does_not_reach_a_reserved_work() {
         let w = work("label-a=50;pub-b=50");
-        let policies = [
-            policy("label-a", Some("GBAYE6900531"), Use::TrainGenai, Decision::Deny, ""),
-        ];
+        let policies = [policy(
+            "label-a",
+            Some("GBAYE6900531"),
+            Use::TrainGenai,
+            Decision::Deny,
+            "",
+        )];
         let offer = Offer {
             id: "off-000001".into(),
             holder: "label-a".into(),
@@ -611,17 +801,51 @@ mod tests {
             withdrawn_at: None,
         };
         let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();
-        let c = clear_work(&w, "dev", Use::TrainGenai, &"DE".parse().unwrap(), "2026-06-01", &mut lookup, &[], std::slice::from_ref(&offer));
+        let c = clear_work(
+            &w,
+            "dev",
+            Use::TrainGenai,
+            &"DE".parse().unwrap(),
+            "2026-06-01",
+            &mut lookup,
+            &[],
+            std::slice::from_ref(&offer),
+        );
         assert_eq!(c.holders[0].verdict, Verdict::Denied);
         assert_eq!(c.holders[0].source, Some(AnswerSource::WorkPolicy));
         assert_eq!(c.holders[1].source, Some(AnswerSource::NoPolicy));
         let file = FileVerdict::combine(vec![c]);
-        assert!(file.reason.contains("label-a's policy for this work reserves train-genai"), "{}", file.reason);
-        assert!(file.reason.contains("pub-b has not answered"), "{}", file.reason);
+        assert!(
+            file.reason
+                .contains("label-a's policy for this work reserves train-genai"),
+            "{}",
+            file.reason
+        );
+        assert!(
+            file.reason.contains("pub-b has not answered"),
+            "{}",
+            file.reason
+        );
         // For the catalogue as a whole, the offer answers.
-        let q = Question { developer: None, use_: Use::TrainGenai, territory: &"DE".parse().unwrap(), date: "2026-06-01" };
-        let a = holder_answer("label-a", 0, None, &q, &policies, &[], std::slice::from_ref(&offer));
-        assert_eq!((a.verdict, a.source), (Verdict::LicenceRequired, Some(AnswerSource::CatalogueOffer)));
+        let q = Question {
+            developer: None,
+            use_: Use::TrainGenai,
+            territory: &"DE".parse().unwrap(),
+            date: "2026-06-01",
+        };
+        let a = holder_answer(
+            "label-a",
+            0,
+            None,
+            &q,
+            &policies,
+            &[],
+            std::slice::from_ref(&offer),
+        );
+        assert_eq!(
+            (a.verdict, a.source),
+            (Verdict::LicenceRequired, Some(AnswerSource::CatalogueOffer))
+        );
     }
 
     #[test]
@@ -641,26 +865,75 @@ mod tests {
         };
         let ask = |policies: &[Policy], offers: &[Offer], t: &str| {
             let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();
-            clear_work(&w, "dev", Use::TrainGenai, &t.parse().unwrap(), "2026-06-01", &mut lookup, &[], offers).verdict
+            clear_work(
+                &w,
+                "dev",
+                Use::TrainGenai,
+                &t.parse().unwrap(),
+                "2026-06-01",
+                &mut lookup,
+                &[],
+                offers,
+            )
+            .verdict
         };
         // An offer naming the work, then a deny of that work: the deny holds.
-        let work_deny = [policy("label-a", Some("GBAYE6900531"), Use::TrainGenai, Decision::Deny, "")];
-        assert_eq!(ask(&work_deny, &[offer(vec![w.isrc.clone()])], "DE"), Verdict::Denied);
+        let work_deny = [policy(
+            "label-a",
+            Some("GBAYE6900531"),
+            Use::TrainGenai,
+            Decision::Deny,
+            "",
+        )];
+        assert_eq!(
+            ask(&work_deny, &[offer(vec![w.isrc.clone()])], "DE"),
+            Verdict::Denied
+        );
         // A catalogue offer everywhere, then a catalogue deny in DE: denied in DE, offered in FR.
-        let cat_deny_de = [policy("label-a", None, Use::TrainGenai, Decision::Deny, "DE")];
+        let cat_deny_de = [policy(
+            "label-a",
+            None,
+            Use::TrainGenai,
+            Decision::Deny,
+            "DE",
+        )];
         assert_eq!(ask(&cat_deny_de, &[offer(vec![])], "DE"), Verdict::Denied);
-        assert_eq!(ask(&cat_deny_de, &[offer(vec![])], "FR"), Verdict::LicenceRequired);
+        assert_eq!(
+            ask(&cat_deny_de, &[offer(vec![])], "FR"),
+            Verdict::LicenceRequired
+        );
         // An offer naming the work is more specific than a catalogue deny.
-        assert_eq!(ask(&cat_deny_de, &[offer(vec![w.isrc.clone()])], "DE"), Verdict::LicenceRequired);
+        assert_eq!(
+            ask(&cat_deny_de, &[offer(vec![w.isrc.clone()])], "DE"),
+            Verdict::LicenceRequired
+        );
     }
 
     #[test]
     fn a_mix_is_cleared_only_if_every_work_is() {
         let w = work("label-a=100");
-        let cleared = decide(&w, &[policy("label-a", None, Use::TrainGenai, Decision::Allow, "")], &[], Use::TrainGenai, "DE");
+        let cleared = decide(
+            &w,
+            &[policy(
+                "label-a",
+                None,
+                Use::TrainGenai,
+                Decision::Allow,
+                "",
+            )],
+            &[],
+            Use::TrainGenai,
+            "DE",
+        );
         let denied = decide(&w, &[], &[], Use::TrainGenai, "DE");
-        assert_eq!(FileVerdict::combine(vec![cleared.clone()]).verdict, Verdict::Cleared);
-        assert_eq!(FileVerdict::combine(vec![cleared, denied]).verdict, Verdict::Denied);
+        assert_eq!(
+            FileVerdict::combine(vec![cleared.clone()]).verdict,
+            Verdict::Cleared
+        );
+        assert_eq!(
+            FileVerdict::combine(vec![cleared, denied]).verdict,
+            Verdict::Denied
+        );
         assert_eq!(FileVerdict::combine(vec![]).verdict, Verdict::Unidentified);
     }
 }

@@ -1,18 +1,19 @@
 //! The embedded SQLite store: one file, WAL journal, schema versioned by `PRAGMA user_version`
 //! and migrated forward on open.
 
+use crate::RegistryError;
 use crate::audit::Event;
+use crate::market::ApiKey;
 use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work};
 use crate::scan::{ManifestRecord, Scan, ScanFile};
-use crate::market::ApiKey;
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
-use crate::RegistryError;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
 /// The schema, one migration per version; `MIGRATIONS[i]` takes the database from version `i`
 /// to `i + 1`. Never edit a released migration: add one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE parties (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL
 );
@@ -65,7 +66,8 @@ CREATE TABLE audit (
     seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
     subjects TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
 );
-"#, r#"
+"#,
+    r#"
 CREATE TABLE api_keys (
     id TEXT PRIMARY KEY, party TEXT NOT NULL REFERENCES parties(id), role TEXT NOT NULL,
     secret_sha256 TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT
@@ -79,12 +81,15 @@ CREATE TABLE idempotency (
     party TEXT NOT NULL, key TEXT NOT NULL, request_sha256 TEXT NOT NULL, status INTEGER NOT NULL,
     body TEXT NOT NULL, PRIMARY KEY (party, key)
 );
-"#, r#"
+"#,
+    r#"
 ALTER TABLE scan_files ADD COLUMN source TEXT;
-"#, r#"
+"#,
+    r#"
 ALTER TABLE audit ADD COLUMN layout INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE audit ADD COLUMN records TEXT NOT NULL DEFAULT '';
-"#];
+"#,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -96,7 +101,10 @@ pub struct SqliteStore {
 }
 
 fn db(path: &Path, e: rusqlite::Error) -> RegistryError {
-    RegistryError::Database { path: path.to_path_buf(), message: e.to_string() }
+    RegistryError::Database {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
 }
 
 impl SqliteStore {
@@ -104,7 +112,9 @@ impl SqliteStore {
     /// schema. A database written by a newer fermata is refused rather than misread.
     pub fn open(path: &Path, create: bool) -> Result<SqliteStore, RegistryError> {
         if !create && !path.exists() {
-            return Err(RegistryError::NotInitialised { path: path.to_path_buf() });
+            return Err(RegistryError::NotInitialised {
+                path: path.to_path_buf(),
+            });
         }
         let flags = if create {
             rusqlite::OpenFlags::default()
@@ -112,44 +122,74 @@ impl SqliteStore {
             rusqlite::OpenFlags::default() - rusqlite::OpenFlags::SQLITE_OPEN_CREATE
         };
         let mut conn = Connection::open_with_flags(path, flags).map_err(|e| db(path, e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| db(path, e))?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| db(path, e))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| db(path, e))?;
         // FULL: a commit is on disk before it returns, so a power cut cannot lose a decision
         // that was reported as made (NORMAL in WAL mode may lose the last commits).
-        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| db(path, e))?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| db(path, e))?;
-        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| db(path, e))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| db(path, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| db(path, e))?;
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| db(path, e))?;
         if version > SCHEMA_VERSION {
-            return Err(RegistryError::NewerSchema { path: path.to_path_buf(), found: version, supported: SCHEMA_VERSION });
+            return Err(RegistryError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
         if version < SCHEMA_VERSION {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(|e| db(path, e))?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Exclusive)
+                .map_err(|e| db(path, e))?;
             for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
                 tx.execute_batch(migration).map_err(|e| db(path, e))?;
-                tx.pragma_update(None, "user_version", i as u32 + 1).map_err(|e| db(path, e))?;
+                tx.pragma_update(None, "user_version", i as u32 + 1)
+                    .map_err(|e| db(path, e))?;
             }
             tx.commit().map_err(|e| db(path, e))?;
         }
-        Ok(SqliteStore { conn, path: path.to_path_buf() })
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The schema version of the open database.
     pub fn schema_version(&self) -> Result<u32, RegistryError> {
-        self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| db(&self.path, e))
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| db(&self.path, e))
     }
 }
 
 impl Store for SqliteStore {
     fn begin(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError> {
         // IMMEDIATE takes the write lock up front, so two writers queue instead of deadlocking.
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| db(&self.path, e))?;
-        Ok(Box::new(SqliteTx { tx, path: &self.path }))
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db(&self.path, e))?;
+        Ok(Box::new(SqliteTx {
+            tx,
+            path: &self.path,
+        }))
     }
 
     fn begin_read(&mut self) -> Result<Box<dyn Tx + '_>, RegistryError> {
         // DEFERRED: in WAL mode readers see a snapshot and never wait for a writer.
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(|e| db(&self.path, e))?;
-        Ok(Box::new(SqliteTx { tx, path: &self.path }))
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| db(&self.path, e))?;
+        Ok(Box::new(SqliteTx {
+            tx,
+            path: &self.path,
+        }))
     }
 }
 
@@ -166,7 +206,11 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 /// changed outside fermata.
 fn decode<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> rusqlite::Result<T> {
     serde_json::from_str(text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("{column}: {e}").into())
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("{column}: {e}").into(),
+        )
     })
 }
 
@@ -175,7 +219,11 @@ where
     T::Err: std::fmt::Display,
 {
     text.parse().map_err(|e: T::Err| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("{column}: {e}").into())
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("{column}: {e}").into(),
+        )
     })
 }
 
@@ -183,26 +231,39 @@ fn list<T: std::str::FromStr>(column: &str, text: &str) -> rusqlite::Result<Vec<
 where
     T::Err: std::fmt::Display,
 {
-    text.split(',').filter(|s| !s.is_empty()).map(|s| parse(column, s)).collect()
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| parse(column, s))
+        .collect()
 }
 
 fn join<T: std::fmt::Display>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The columns of a `works` row, before its credits, shares and tracks are loaded.
 type WorkHead = (String, String, String, Option<f64>, Option<String>, String);
 
 const WORK_COLUMNS: &str = "isrc, title, artist, duration_s, iswc, registrant";
-const POLICY_COLUMNS: &str = "holder, isrc, use, decision, territories, price, term_months, conditions, updated_at";
-const LICENCE_COLUMNS: &str =
-    "id, holder, developer, use, works, territories, valid_from, valid_to, price, terms, granted_at, revoked_at, revoke_reason";
+const POLICY_COLUMNS: &str =
+    "holder, isrc, use, decision, territories, price, term_months, conditions, updated_at";
+const LICENCE_COLUMNS: &str = "id, holder, developer, use, works, territories, valid_from, valid_to, price, terms, granted_at, revoked_at, revoke_reason";
 const SCAN_COLUMNS: &str = "id, developer, model, use, territory, dataset, started_at, finished_at";
-const EVENT_COLUMNS: &str = "seq, at, actor, action, subjects, payload, layout, records, prev_hash, hash";
+const EVENT_COLUMNS: &str =
+    "seq, at, actor, action, subjects, payload, layout, records, prev_hash, hash";
 const MANIFEST_COLUMNS: &str = "id, scan_id, root, leaves, path, created_at";
 
 fn party_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Party> {
-    Ok(Party { id: r.get(0)?, kind: parse("kind", &r.get::<_, String>(1)?)?, name: r.get(2)?, created_at: r.get(3)? })
+    Ok(Party {
+        id: r.get(0)?,
+        kind: parse("kind", &r.get::<_, String>(1)?)?,
+        name: r.get(2)?,
+        created_at: r.get(3)?,
+    })
 }
 
 fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Policy> {
@@ -210,7 +271,11 @@ fn policy_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Policy> {
     let price: Option<String> = r.get(5)?;
     Ok(Policy {
         holder: r.get(0)?,
-        isrc: if isrc.is_empty() { None } else { Some(parse("isrc", &isrc)?) },
+        isrc: if isrc.is_empty() {
+            None
+        } else {
+            Some(parse("isrc", &isrc)?)
+        },
         use_: parse("use", &r.get::<_, String>(2)?)?,
         decision: parse("decision", &r.get::<_, String>(3)?)?,
         territories: list("territories", &r.get::<_, String>(4)?)?,
@@ -291,7 +356,11 @@ fn manifest_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ManifestRecord> {
 }
 
 fn stored_doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDoc> {
-    Ok(StoredDoc { id: r.get(0)?, owner: r.get(1)?, json: r.get(2)? })
+    Ok(StoredDoc {
+        id: r.get(0)?,
+        owner: r.get(1)?,
+        json: r.get(2)?,
+    })
 }
 
 fn stored_key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ApiKey, String)> {
@@ -303,18 +372,43 @@ impl SqliteTx<'_> {
         db(self.path, e)
     }
 
-    fn load_work(&self, isrc: String, title: String, artist: String, duration_s: Option<f64>, iswc: Option<String>, registrant: String) -> rusqlite::Result<Work> {
-        let mut credits_q = self.tx.prepare_cached("SELECT role, name FROM credits WHERE isrc = ?1 ORDER BY position")?;
-        let credits = credits_q.query_map([&isrc], |r| Ok(Credit { role: r.get(0)?, name: r.get(1)? }))?.collect::<Result<_, _>>()?;
+    fn load_work(
+        &self,
+        isrc: String,
+        title: String,
+        artist: String,
+        duration_s: Option<f64>,
+        iswc: Option<String>,
+        registrant: String,
+    ) -> rusqlite::Result<Work> {
+        let mut credits_q = self
+            .tx
+            .prepare_cached("SELECT role, name FROM credits WHERE isrc = ?1 ORDER BY position")?;
+        let credits = credits_q
+            .query_map([&isrc], |r| {
+                Ok(Credit {
+                    role: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
         let mut shares_q =
             self.tx.prepare_cached("SELECT territory, holder, basis_points FROM shares WHERE isrc = ?1 ORDER BY territory, holder")?;
         let shares = shares_q
             .query_map([&isrc], |r| {
-                Ok(Share { territory: parse("territory", &r.get::<_, String>(0)?)?, holder: r.get(1)?, basis_points: r.get(2)? })
+                Ok(Share {
+                    territory: parse("territory", &r.get::<_, String>(0)?)?,
+                    holder: r.get(1)?,
+                    basis_points: r.get(2)?,
+                })
             })?
             .collect::<Result<_, _>>()?;
-        let mut tracks_q = self.tx.prepare_cached("SELECT track_id FROM work_tracks WHERE isrc = ?1 ORDER BY track_id")?;
-        let tracks = tracks_q.query_map([&isrc], |r| r.get(0))?.collect::<Result<_, _>>()?;
+        let mut tracks_q = self
+            .tx
+            .prepare_cached("SELECT track_id FROM work_tracks WHERE isrc = ?1 ORDER BY track_id")?;
+        let tracks = tracks_q
+            .query_map([&isrc], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         Ok(Work {
             isrc: parse("isrc", &isrc)?,
             title,
@@ -330,9 +424,22 @@ impl SqliteTx<'_> {
 
     fn query_works(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<Vec<Work>> {
         let mut q = self.tx.prepare(sql)?;
-        let heads: Vec<WorkHead> =
-            q.query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect::<Result<_, _>>()?;
-        heads.into_iter().map(|(a, b, c, d, e, f)| self.load_work(a, b, c, d, e, f)).collect()
+        let heads: Vec<WorkHead> = q
+            .query_map(args, |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        heads
+            .into_iter()
+            .map(|(a, b, c, d, e, f)| self.load_work(a, b, c, d, e, f))
+            .collect()
     }
 }
 
@@ -354,15 +461,21 @@ impl Tx for SqliteTx<'_> {
 
     fn party(&mut self, id: &str) -> Result<Option<Party>, RegistryError> {
         self.tx
-            .query_row("SELECT id, kind, name, created_at FROM parties WHERE id = ?1", [id], party_row)
+            .query_row(
+                "SELECT id, kind, name, created_at FROM parties WHERE id = ?1",
+                [id],
+                party_row,
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
 
     fn parties(&mut self) -> Result<Vec<Party>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Party>> {
-            let mut q = self.tx.prepare("SELECT id, kind, name, created_at FROM parties ORDER BY id")?;
-            
+            let mut q = self
+                .tx
+                .prepare("SELECT id, kind, name, created_at FROM parties ORDER BY id")?;
+
             q.query_map([], party_row)?.collect()
         };
         run().map_err(|e| self.err(e))
@@ -370,7 +483,9 @@ impl Tx for SqliteTx<'_> {
 
     fn work(&mut self, isrc: &Isrc) -> Result<Option<Work>, RegistryError> {
         let sql = format!("SELECT {WORK_COLUMNS} FROM works WHERE isrc = ?1");
-        self.query_works(&sql, &[&isrc.as_str()]).map(|mut v| v.pop()).map_err(|e| self.err(e))
+        self.query_works(&sql, &[&isrc.as_str()])
+            .map(|mut v| v.pop())
+            .map_err(|e| self.err(e))
     }
 
     fn put_work(&mut self, w: &Work) -> Result<(), RegistryError> {
@@ -382,18 +497,28 @@ impl Tx for SqliteTx<'_> {
                 params![isrc, w.title, w.artist, w.duration_s, w.iswc.as_ref().map(|i| i.as_str()), w.registrant],
             )?;
             for table in ["credits", "shares", "work_tracks"] {
-                self.tx.execute(&format!("DELETE FROM {table} WHERE isrc = ?1"), [isrc])?;
+                self.tx
+                    .execute(&format!("DELETE FROM {table} WHERE isrc = ?1"), [isrc])?;
             }
-            let mut credit = self.tx.prepare_cached("INSERT INTO credits (isrc, position, role, name) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut credit = self.tx.prepare_cached(
+                "INSERT INTO credits (isrc, position, role, name) VALUES (?1, ?2, ?3, ?4)",
+            )?;
             for (i, c) in w.credits.iter().enumerate() {
                 credit.execute(params![isrc, i as i64, c.role, c.name])?;
             }
             let mut share =
                 self.tx.prepare_cached("INSERT INTO shares (isrc, territory, holder, basis_points) VALUES (?1, ?2, ?3, ?4)")?;
             for s in &w.shares {
-                share.execute(params![isrc, s.territory.as_str(), s.holder, s.basis_points])?;
+                share.execute(params![
+                    isrc,
+                    s.territory.as_str(),
+                    s.holder,
+                    s.basis_points
+                ])?;
             }
-            let mut track = self.tx.prepare_cached("INSERT OR IGNORE INTO work_tracks (isrc, track_id) VALUES (?1, ?2)")?;
+            let mut track = self.tx.prepare_cached(
+                "INSERT OR IGNORE INTO work_tracks (isrc, track_id) VALUES (?1, ?2)",
+            )?;
             for t in &w.tracks {
                 track.execute(params![isrc, t])?;
             }
@@ -404,7 +529,10 @@ impl Tx for SqliteTx<'_> {
 
     fn works(&mut self, holder: Option<&str>) -> Result<Vec<Work>, RegistryError> {
         let result = match holder {
-            None => self.query_works(&format!("SELECT {WORK_COLUMNS} FROM works ORDER BY isrc"), &[]),
+            None => self.query_works(
+                &format!("SELECT {WORK_COLUMNS} FROM works ORDER BY isrc"),
+                &[],
+            ),
             Some(h) => self.query_works(
                 &format!(
                     "SELECT {WORK_COLUMNS} FROM works WHERE registrant = ?1
@@ -418,9 +546,12 @@ impl Tx for SqliteTx<'_> {
 
     fn works_for_track(&mut self, track_id: &str) -> Result<Vec<Isrc>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Isrc>> {
-            let mut q = self.tx.prepare_cached("SELECT isrc FROM work_tracks WHERE track_id = ?1 ORDER BY isrc")?;
-            
-            q.query_map([track_id], |r| parse("isrc", &r.get::<_, String>(0)?))?.collect()
+            let mut q = self
+                .tx
+                .prepare_cached("SELECT isrc FROM work_tracks WHERE track_id = ?1 ORDER BY isrc")?;
+
+            q.query_map([track_id], |r| parse("isrc", &r.get::<_, String>(0)?))?
+                .collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -447,15 +578,21 @@ impl Tx for SqliteTx<'_> {
 
     fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Policy>> {
-            let mut q =
-                self.tx.prepare_cached(&format!("SELECT {POLICY_COLUMNS} FROM policies WHERE holder = ?1 ORDER BY isrc, use"))?;
-            
+            let mut q = self.tx.prepare_cached(&format!(
+                "SELECT {POLICY_COLUMNS} FROM policies WHERE holder = ?1 ORDER BY isrc, use"
+            ))?;
+
             q.query_map([holder], policy_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
 
-    fn policy(&mut self, holder: &str, isrc: Option<&Isrc>, use_: Use) -> Result<Option<Policy>, RegistryError> {
+    fn policy(
+        &mut self,
+        holder: &str,
+        isrc: Option<&Isrc>,
+        use_: Use,
+    ) -> Result<Option<Policy>, RegistryError> {
         self.tx
             .query_row(
                 &format!("SELECT {POLICY_COLUMNS} FROM policies WHERE holder = ?1 AND isrc = ?2 AND use = ?3"),
@@ -468,7 +605,9 @@ impl Tx for SqliteTx<'_> {
 
     fn all_policies(&mut self) -> Result<Vec<Policy>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Policy>> {
-            let mut q = self.tx.prepare(&format!("SELECT {POLICY_COLUMNS} FROM policies ORDER BY holder, isrc, use"))?;
+            let mut q = self.tx.prepare(&format!(
+                "SELECT {POLICY_COLUMNS} FROM policies ORDER BY holder, isrc, use"
+            ))?;
             q.query_map([], policy_row)?.collect()
         };
         run().map_err(|e| self.err(e))
@@ -514,15 +653,21 @@ impl Tx for SqliteTx<'_> {
 
     fn licence(&mut self, id: &str) -> Result<Option<Licence>, RegistryError> {
         self.tx
-            .query_row(&format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = ?1"), [id], licence_row)
+            .query_row(
+                &format!("SELECT {LICENCE_COLUMNS} FROM licences WHERE id = ?1"),
+                [id],
+                licence_row,
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
 
     fn licences(&mut self) -> Result<Vec<Licence>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Licence>> {
-            let mut q = self.tx.prepare(&format!("SELECT {LICENCE_COLUMNS} FROM licences ORDER BY id"))?;
-            
+            let mut q = self.tx.prepare(&format!(
+                "SELECT {LICENCE_COLUMNS} FROM licences ORDER BY id"
+            ))?;
+
             q.query_map([], licence_row)?.collect()
         };
         run().map_err(|e| self.err(e))
@@ -540,15 +685,21 @@ impl Tx for SqliteTx<'_> {
 
     fn scan(&mut self, id: &str) -> Result<Option<Scan>, RegistryError> {
         self.tx
-            .query_row(&format!("SELECT {SCAN_COLUMNS} FROM scans WHERE id = ?1"), [id], scan_row)
+            .query_row(
+                &format!("SELECT {SCAN_COLUMNS} FROM scans WHERE id = ?1"),
+                [id],
+                scan_row,
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
 
     fn scans(&mut self) -> Result<Vec<Scan>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Scan>> {
-            let mut q = self.tx.prepare(&format!("SELECT {SCAN_COLUMNS} FROM scans ORDER BY id"))?;
-            
+            let mut q = self
+                .tx
+                .prepare(&format!("SELECT {SCAN_COLUMNS} FROM scans ORDER BY id"))?;
+
             q.query_map([], scan_row)?.collect()
         };
         run().map_err(|e| self.err(e))
@@ -583,25 +734,24 @@ impl Tx for SqliteTx<'_> {
                 "SELECT path, size, mtime_ns, sha256, duration_s, matches, error, verdict, source FROM scan_files
                  WHERE scan_id = ?1 ORDER BY path",
             )?;
-            
-            q
-                .query_map([scan_id], |r| {
-                    let error: Option<String> = r.get(6)?;
-                    let verdict: Option<String> = r.get(7)?;
-                    let source: Option<String> = r.get(8)?;
-                    Ok(ScanFile {
-                        path: r.get(0)?,
-                        size: r.get::<_, i64>(1)? as u64,
-                        mtime_ns: r.get(2)?,
-                        sha256: r.get(3)?,
-                        duration_s: r.get(4)?,
-                        matches: decode("matches", &r.get::<_, String>(5)?)?,
-                        error: error.map(|e| decode("error", &e)).transpose()?,
-                        verdict: verdict.map(|v| decode("verdict", &v)).transpose()?,
-                        source: source.map(|v| decode("source", &v)).transpose()?,
-                    })
-                })?
-                .collect()
+
+            q.query_map([scan_id], |r| {
+                let error: Option<String> = r.get(6)?;
+                let verdict: Option<String> = r.get(7)?;
+                let source: Option<String> = r.get(8)?;
+                Ok(ScanFile {
+                    path: r.get(0)?,
+                    size: r.get::<_, i64>(1)? as u64,
+                    mtime_ns: r.get(2)?,
+                    sha256: r.get(3)?,
+                    duration_s: r.get(4)?,
+                    matches: decode("matches", &r.get::<_, String>(5)?)?,
+                    error: error.map(|e| decode("error", &e)).transpose()?,
+                    verdict: verdict.map(|v| decode("verdict", &v)).transpose()?,
+                    source: source.map(|v| decode("source", &v)).transpose()?,
+                })
+            })?
+            .collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -618,20 +768,32 @@ impl Tx for SqliteTx<'_> {
 
     fn manifest(&mut self, id: &str) -> Result<Option<ManifestRecord>, RegistryError> {
         self.tx
-            .query_row(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests WHERE id = ?1"), [id], manifest_row)
+            .query_row(
+                &format!("SELECT {MANIFEST_COLUMNS} FROM manifests WHERE id = ?1"),
+                [id],
+                manifest_row,
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
 
     fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<ManifestRecord>> {
-            let mut q = self.tx.prepare(&format!("SELECT {MANIFEST_COLUMNS} FROM manifests ORDER BY id"))?;
+            let mut q = self.tx.prepare(&format!(
+                "SELECT {MANIFEST_COLUMNS} FROM manifests ORDER BY id"
+            ))?;
             q.query_map([], manifest_row)?.collect()
         };
         run().map_err(|e| self.err(e))
     }
 
-    fn put_doc(&mut self, kind: DocKind, id: &str, owner: &str, json: &str) -> Result<(), RegistryError> {
+    fn put_doc(
+        &mut self,
+        kind: DocKind,
+        id: &str,
+        owner: &str,
+        json: &str,
+    ) -> Result<(), RegistryError> {
         self.tx
             .execute(
                 "INSERT OR REPLACE INTO documents (kind, id, owner, json) VALUES (?1, ?2, ?3, ?4)",
@@ -643,7 +805,11 @@ impl Tx for SqliteTx<'_> {
 
     fn doc(&mut self, kind: DocKind, id: &str) -> Result<Option<String>, RegistryError> {
         self.tx
-            .query_row("SELECT json FROM documents WHERE kind = ?1 AND id = ?2", params![kind.as_str(), id], |r| r.get(0))
+            .query_row(
+                "SELECT json FROM documents WHERE kind = ?1 AND id = ?2",
+                params![kind.as_str(), id],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -653,7 +819,8 @@ impl Tx for SqliteTx<'_> {
             let mut q = self.tx.prepare_cached(
                 "SELECT json FROM documents WHERE kind = ?1 AND (?2 IS NULL OR owner = ?2) ORDER BY id",
             )?;
-            q.query_map(params![kind.as_str(), owner], |r| r.get(0))?.collect()
+            q.query_map(params![kind.as_str(), owner], |r| r.get(0))?
+                .collect()
         };
         run().map_err(|e| self.err(e))
     }
@@ -671,7 +838,9 @@ impl Tx for SqliteTx<'_> {
 
     fn stored_docs(&mut self, kind: DocKind) -> Result<Vec<StoredDoc>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<StoredDoc>> {
-            let mut q = self.tx.prepare_cached("SELECT id, owner, json FROM documents WHERE kind = ?1 ORDER BY id")?;
+            let mut q = self.tx.prepare_cached(
+                "SELECT id, owner, json FROM documents WHERE kind = ?1 ORDER BY id",
+            )?;
             q.query_map([kind.as_str()], stored_doc_row)?.collect()
         };
         run().map_err(|e| self.err(e))
@@ -700,7 +869,9 @@ impl Tx for SqliteTx<'_> {
 
     fn keys(&mut self) -> Result<Vec<ApiKey>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<ApiKey>> {
-            let mut q = self.tx.prepare("SELECT id, party, role, created_at, revoked_at FROM api_keys ORDER BY id")?;
+            let mut q = self.tx.prepare(
+                "SELECT id, party, role, created_at, revoked_at FROM api_keys ORDER BY id",
+            )?;
             q.query_map([], key_row)?.collect()
         };
         run().map_err(|e| self.err(e))
@@ -708,7 +879,10 @@ impl Tx for SqliteTx<'_> {
 
     fn revoke_key(&mut self, id: &str, at: &str) -> Result<bool, RegistryError> {
         self.tx
-            .execute("UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, at])
+            .execute(
+                "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                params![id, at],
+            )
             .map(|n| n == 1)
             .map_err(|e| self.err(e))
     }
@@ -732,7 +906,11 @@ impl Tx for SqliteTx<'_> {
         run().map_err(|e| self.err(e))
     }
 
-    fn idempotent(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError> {
+    fn idempotent(
+        &mut self,
+        party: &str,
+        key: &str,
+    ) -> Result<Option<IdempotentResponse>, RegistryError> {
         self.tx
             .query_row(
                 "SELECT request_sha256, status, body FROM idempotency WHERE party = ?1 AND key = ?2",
@@ -743,7 +921,12 @@ impl Tx for SqliteTx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    fn put_idempotent(&mut self, party: &str, key: &str, response: &IdempotentResponse) -> Result<(), RegistryError> {
+    fn put_idempotent(
+        &mut self,
+        party: &str,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> Result<(), RegistryError> {
         self.tx
             .execute(
                 "INSERT INTO idempotency (party, key, request_sha256, status, body) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -765,15 +948,21 @@ impl Tx for SqliteTx<'_> {
 
     fn last_event(&mut self) -> Result<Option<Event>, RegistryError> {
         self.tx
-            .query_row(&format!("SELECT {EVENT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1"), [], event_row)
+            .query_row(
+                &format!("SELECT {EVENT_COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1"),
+                [],
+                event_row,
+            )
             .optional()
             .map_err(|e| self.err(e))
     }
 
     fn events(&mut self) -> Result<Vec<Event>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Event>> {
-            let mut q = self.tx.prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit ORDER BY seq"))?;
-            
+            let mut q = self
+                .tx
+                .prepare(&format!("SELECT {EVENT_COLUMNS} FROM audit ORDER BY seq"))?;
+
             q.query_map([], event_row)?.collect()
         };
         run().map_err(|e| self.err(e))
@@ -788,9 +977,15 @@ mod tests {
     fn commits_are_durable_against_power_loss() {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = SqliteStore::open(&dir.path().join("r.sqlite"), true).expect("open");
-        let mode: i64 = store.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).expect("pragma");
+        let mode: i64 = store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .expect("pragma");
         assert_eq!(mode, 2, "synchronous must be FULL (2)");
-        let journal: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("pragma");
+        let journal: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .expect("pragma");
         assert_eq!(journal, "wal");
     }
 }

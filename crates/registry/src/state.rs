@@ -5,12 +5,12 @@
 //!
 //! See the `audit` module for the kinds, the ids, the encoding and what is left out.
 
-use crate::audit::{self, encode_records, Digests, Event};
+use crate::RegistryError;
+use crate::audit::{self, Digests, Event, encode_records};
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Price, Territory, Use, Work};
 use crate::scan::{ManifestRecord, Scan, ScanFile};
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
-use crate::RegistryError;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,7 +59,11 @@ impl Encoder {
     }
 
     fn price(&mut self, price: Option<&Price>) -> &mut Self {
-        self.opt(price.map(|p| format!("{}:{}:{}", p.model.as_str(), p.amount_minor, p.currency)).as_deref())
+        self.opt(
+            price
+                .map(|p| format!("{}:{}:{}", p.model.as_str(), p.amount_minor, p.currency))
+                .as_deref(),
+        )
     }
 
     fn finish(&mut self) -> String {
@@ -70,7 +74,12 @@ impl Encoder {
 type Key = (String, String);
 
 fn party_digest(p: &Party) -> (Key, String) {
-    let d = Encoder::new("party").text(&p.id).text(p.kind.as_str()).text(&p.name).text(&p.created_at).finish();
+    let d = Encoder::new("party")
+        .text(&p.id)
+        .text(p.kind.as_str())
+        .text(&p.name)
+        .text(&p.created_at)
+        .finish();
     (("party".into(), p.id.clone()), d)
 }
 
@@ -95,14 +104,29 @@ fn work_digests(w: &Work) -> [(Key, String); 4] {
     let mut shares = Encoder::new("shares");
     shares.text(isrc).count(w.shares.len());
     for s in &w.shares {
-        shares.text(s.territory.as_str()).text(&s.holder).text(&s.basis_points.to_string());
+        shares
+            .text(s.territory.as_str())
+            .text(&s.holder)
+            .text(&s.basis_points.to_string());
     }
-    let tracks = Encoder::new("tracks").text(isrc).texts(w.tracks.iter().map(String::as_str)).finish();
-    [(key("work"), head), (key("credits"), credits.finish()), (key("shares"), shares.finish()), (key("tracks"), tracks)]
+    let tracks = Encoder::new("tracks")
+        .text(isrc)
+        .texts(w.tracks.iter().map(String::as_str))
+        .finish();
+    [
+        (key("work"), head),
+        (key("credits"), credits.finish()),
+        (key("shares"), shares.finish()),
+        (key("tracks"), tracks),
+    ]
 }
 
 fn policy_id(holder: &str, isrc: Option<&Isrc>, use_: Use) -> String {
-    format!("{holder}/{}/{}", isrc.map_or("*", |i| i.as_str()), use_.as_str())
+    format!(
+        "{holder}/{}/{}",
+        isrc.map_or("*", |i| i.as_str()),
+        use_.as_str()
+    )
 }
 
 fn policy_digest(p: &Policy) -> (Key, String) {
@@ -118,7 +142,13 @@ fn policy_digest(p: &Policy) -> (Key, String) {
         .opt(p.conditions.as_deref())
         .text(&p.updated_at)
         .finish();
-    (("policy".into(), policy_id(&p.holder, p.isrc.as_ref(), p.use_)), d)
+    (
+        (
+            "policy".into(),
+            policy_id(&p.holder, p.isrc.as_ref(), p.use_),
+        ),
+        d,
+    )
 }
 
 fn licence_digest(l: &Licence) -> (Key, String) {
@@ -168,7 +198,11 @@ fn manifest_digest(m: &ManifestRecord) -> (Key, String) {
 
 fn doc_digest(kind: DocKind, doc: &StoredDoc) -> (Key, String) {
     let kind = kind.as_str();
-    let d = Encoder::new(kind).text(&doc.id).text(&doc.owner).text(&doc.json).finish();
+    let d = Encoder::new(kind)
+        .text(&doc.id)
+        .text(&doc.owner)
+        .text(&doc.json)
+        .finish();
     ((kind.into(), doc.id.clone()), d)
 }
 
@@ -184,7 +218,13 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 5] = [DocKind::Offer, DocKind::Request, DocKind::Usage, DocKind::Statement, DocKind::ShareChange];
+const DOC_KINDS: [DocKind; 5] = [
+    DocKind::Offer,
+    DocKind::Request,
+    DocKind::Usage,
+    DocKind::Statement,
+    DocKind::ShareChange,
+];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.
 pub(crate) fn current(tx: &mut dyn Tx) -> Result<BTreeMap<Key, String>, RegistryError> {
@@ -232,7 +272,9 @@ fn read_back(tx: &mut dyn Tx, record: &Written, out: &mut Digests) -> Result<(),
         },
         Written::Work(isrc) => match tx.work(isrc)? {
             Some(w) => work_digests(&w).into_iter().for_each(|d| put(out, d)),
-            None => ["work", "credits", "shares", "tracks"].iter().for_each(|k| gone(out, k, isrc.as_str())),
+            None => ["work", "credits", "shares", "tracks"]
+                .iter()
+                .for_each(|k| gone(out, k, isrc.as_str())),
         },
         Written::Policy(holder, isrc, use_) => match tx.policy(holder, isrc.as_ref(), *use_)? {
             Some(p) => put(out, policy_digest(&p)),
@@ -279,7 +321,11 @@ pub(crate) struct Recorder<'a> {
 
 impl<'a> Recorder<'a> {
     pub(crate) fn new(inner: Box<dyn Tx + 'a>) -> Recorder<'a> {
-        Recorder { inner, written: BTreeSet::new(), events: Vec::new() }
+        Recorder {
+            inner,
+            written: BTreeSet::new(),
+            events: Vec::new(),
+        }
     }
 
     fn take_digests(&mut self) -> Result<Digests, RegistryError> {
@@ -305,10 +351,20 @@ impl<'a> Recorder<'a> {
                 }
             }
         }
-        let Recorder { mut inner, events, .. } = self;
+        let Recorder {
+            mut inner, events, ..
+        } = self;
         let mut prev = inner.last_event()?;
         for (e, digests) in events {
-            let event = Event::next(prev.as_ref(), e.at, &e.actor, &e.action, e.subjects, e.payload).with_records(encode_records(&digests)?);
+            let event = Event::next(
+                prev.as_ref(),
+                e.at,
+                &e.actor,
+                &e.action,
+                e.subjects,
+                e.payload,
+            )
+            .with_records(encode_records(&digests)?);
             inner.append_event(&event)?;
             prev = Some(event);
         }
@@ -354,13 +410,22 @@ impl Tx for Recorder<'_> {
 
     fn put_policy(&mut self, policy: &Policy) -> Result<(), RegistryError> {
         self.inner.put_policy(policy)?;
-        self.wrote(Written::Policy(policy.holder.clone(), policy.isrc.clone(), policy.use_));
+        self.wrote(Written::Policy(
+            policy.holder.clone(),
+            policy.isrc.clone(),
+            policy.use_,
+        ));
         Ok(())
     }
     fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError> {
         self.inner.policies(holder)
     }
-    fn policy(&mut self, holder: &str, isrc: Option<&Isrc>, use_: Use) -> Result<Option<Policy>, RegistryError> {
+    fn policy(
+        &mut self,
+        holder: &str,
+        isrc: Option<&Isrc>,
+        use_: Use,
+    ) -> Result<Option<Policy>, RegistryError> {
         self.inner.policy(holder, isrc, use_)
     }
     fn all_policies(&mut self) -> Result<Vec<Policy>, RegistryError> {
@@ -414,7 +479,13 @@ impl Tx for Recorder<'_> {
         self.inner.manifests()
     }
 
-    fn put_doc(&mut self, kind: DocKind, id: &str, owner: &str, json: &str) -> Result<(), RegistryError> {
+    fn put_doc(
+        &mut self,
+        kind: DocKind,
+        id: &str,
+        owner: &str,
+        json: &str,
+    ) -> Result<(), RegistryError> {
         self.inner.put_doc(kind, id, owner, json)?;
         self.wrote(Written::Doc(kind, id.to_string()));
         Ok(())
@@ -455,10 +526,19 @@ impl Tx for Recorder<'_> {
         self.inner.stored_keys()
     }
 
-    fn idempotent(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError> {
+    fn idempotent(
+        &mut self,
+        party: &str,
+        key: &str,
+    ) -> Result<Option<IdempotentResponse>, RegistryError> {
         self.inner.idempotent(party, key)
     }
-    fn put_idempotent(&mut self, party: &str, key: &str, response: &IdempotentResponse) -> Result<(), RegistryError> {
+    fn put_idempotent(
+        &mut self,
+        party: &str,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> Result<(), RegistryError> {
         // A replayable response, not a rights decision: not covered (see the audit module).
         self.inner.put_idempotent(party, key, response)
     }
@@ -507,13 +587,22 @@ pub(crate) fn checkpoint_if_needed(store: &mut dyn Store) -> Result<(), Registry
     }
     let mut tx = store.begin()?;
     // Checked again under the write lock: another process may have just done it.
-    let Some(last) = needed(tx.as_mut())? else { return Ok(()) };
+    let Some(last) = needed(tx.as_mut())? else {
+        return Ok(());
+    };
     let state = current(tx.as_mut())?;
     let count = state.len();
     let digests: Digests = state.into_iter().map(|(k, d)| (k, Some(d))).collect();
     let payload = audit::payload(&serde_json::json!({"note": CHECKPOINT_NOTE, "records": count}))?;
-    let event = Event::next(Some(&last), audit::now(), "fermata", "audit.checkpoint", String::new(), payload)
-        .with_records(encode_records(&digests)?);
+    let event = Event::next(
+        Some(&last),
+        audit::now(),
+        "fermata",
+        "audit.checkpoint",
+        String::new(),
+        payload,
+    )
+    .with_records(encode_records(&digests)?);
     tx.append_event(&event)?;
     tx.commit()
 }
@@ -525,11 +614,23 @@ mod tests {
     use crate::sqlite::SqliteStore;
 
     fn party(id: &str) -> Party {
-        Party { id: id.into(), kind: PartyKind::Label, name: "Label A".into(), created_at: "2026-01-01T00:00:00Z".into() }
+        Party {
+            id: id.into(),
+            kind: PartyKind::Label,
+            name: "Label A".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+        }
     }
 
     fn event(prev: Option<&Event>, action: &str) -> Event {
-        Event::next(prev, "2026-01-01T00:00:00Z".into(), "cli", action, String::new(), "{}".into())
+        Event::next(
+            prev,
+            "2026-01-01T00:00:00Z".into(),
+            "cli",
+            action,
+            String::new(),
+            "{}".into(),
+        )
     }
 
     #[test]
@@ -537,7 +638,10 @@ mod tests {
         // Computed independently: each field as 0x01, u32 big-endian length, UTF-8 bytes.
         let (key, digest) = party_digest(&party("label-a"));
         assert_eq!(key, ("party".to_string(), "label-a".to_string()));
-        assert_eq!(digest, "94f5b487b85cd6b056f78bf12ca90fa7bf4f1aefeec18e3d4006fd2f70979dda");
+        assert_eq!(
+            digest,
+            "94f5b487b85cd6b056f78bf12ca90fa7bf4f1aefeec18e3d4006fd2f70979dda"
+        );
         // An absent field and an empty one differ.
         let mut a = Policy {
             holder: "h".into(),
@@ -553,7 +657,7 @@ mod tests {
         let none = policy_digest(&a);
         a.conditions = Some(String::new());
         assert_ne!(none.1, policy_digest(&a).1);
-        assert_eq!(none.0 .1, "h/*/train-ai");
+        assert_eq!(none.0.1, "h/*/train-ai");
     }
 
     #[test]
@@ -568,15 +672,25 @@ mod tests {
         tx.insert_party(&party("label-b")).unwrap();
         tx.append_event(&second).unwrap();
         // Written after the last event (as a request is after its decision's event).
-        tx.put_doc(DocKind::Offer, "off-1", "label-a", "{}").unwrap();
+        tx.put_doc(DocKind::Offer, "off-1", "label-a", "{}")
+            .unwrap();
         tx.finish().unwrap();
 
         let mut tx = store.begin_read().unwrap();
         let events = tx.events().unwrap();
-        let kinds = |e: &Event| e.record_digests().unwrap().into_iter().map(|(k, i, _)| format!("{k}:{i}")).collect::<Vec<_>>();
+        let kinds = |e: &Event| {
+            e.record_digests()
+                .unwrap()
+                .into_iter()
+                .map(|(k, i, _)| format!("{k}:{i}"))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(kinds(&events[0]), vec!["party:label-a"]);
         assert_eq!(kinds(&events[1]), vec!["offer:off-1", "party:label-b"]);
-        assert_eq!(audit::verify_state(&events, &current(tx.as_mut()).unwrap()).first_bad, None);
+        assert_eq!(
+            audit::verify_state(&events, &current(tx.as_mut()).unwrap()).first_bad,
+            None
+        );
     }
 
     #[test]
@@ -586,7 +700,11 @@ mod tests {
         let mut tx = Recorder::new(store.begin().unwrap());
         tx.insert_party(&party("label-a")).unwrap();
         let err = tx.finish().unwrap_err();
-        assert!(err.to_string().contains("without an audit event: party:label-a"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("without an audit event: party:label-a"),
+            "{err}"
+        );
         assert!(store.begin_read().unwrap().parties().unwrap().is_empty());
         // Bookkeeping needs no event.
         let mut tx = Recorder::new(store.begin().unwrap());

@@ -2,11 +2,11 @@
 //! record digests it carries) live above it, so a PostgreSQL backend needs to implement only
 //! these record operations.
 
+use crate::RegistryError;
 use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Use, Work};
 use crate::scan::{ManifestRecord, Scan, ScanFile};
-use crate::RegistryError;
 
 /// A store of registry records.
 pub trait Store {
@@ -102,7 +102,12 @@ pub trait Tx {
     /// Every policy set by `holder`.
     fn policies(&mut self, holder: &str) -> Result<Vec<Policy>, RegistryError>;
     /// The policy of (holder, work or catalogue, use).
-    fn policy(&mut self, holder: &str, isrc: Option<&Isrc>, use_: Use) -> Result<Option<Policy>, RegistryError>;
+    fn policy(
+        &mut self,
+        holder: &str,
+        isrc: Option<&Isrc>,
+        use_: Use,
+    ) -> Result<Option<Policy>, RegistryError>;
     /// Every policy, by holder, work (catalogue first) and use.
     fn all_policies(&mut self) -> Result<Vec<Policy>, RegistryError>;
 
@@ -135,7 +140,13 @@ pub trait Tx {
     fn manifests(&mut self) -> Result<Vec<ManifestRecord>, RegistryError>;
 
     /// Inserts or replaces a document.
-    fn put_doc(&mut self, kind: DocKind, id: &str, owner: &str, json: &str) -> Result<(), RegistryError>;
+    fn put_doc(
+        &mut self,
+        kind: DocKind,
+        id: &str,
+        owner: &str,
+        json: &str,
+    ) -> Result<(), RegistryError>;
     /// One document's JSON.
     fn doc(&mut self, kind: DocKind, id: &str) -> Result<Option<String>, RegistryError>;
     /// Every document of a kind (optionally only one owner's), by id.
@@ -159,9 +170,18 @@ pub trait Tx {
     fn stored_keys(&mut self) -> Result<Vec<(ApiKey, String)>, RegistryError>;
 
     /// The stored response for (party, idempotency key).
-    fn idempotent(&mut self, party: &str, key: &str) -> Result<Option<IdempotentResponse>, RegistryError>;
+    fn idempotent(
+        &mut self,
+        party: &str,
+        key: &str,
+    ) -> Result<Option<IdempotentResponse>, RegistryError>;
     /// Stores the response for (party, idempotency key).
-    fn put_idempotent(&mut self, party: &str, key: &str, response: &IdempotentResponse) -> Result<(), RegistryError>;
+    fn put_idempotent(
+        &mut self,
+        party: &str,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> Result<(), RegistryError>;
 
     /// Appends an audit event (its sequence number must follow the last one).
     fn append_event(&mut self, event: &Event) -> Result<(), RegistryError>;

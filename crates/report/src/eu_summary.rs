@@ -67,11 +67,15 @@ impl ProviderInput {
     /// Reads and checks the provider's file: unknown or missing fields, and empty required
     /// text, are errors naming the field.
     pub fn from_json(text: &str) -> Result<ProviderInput, String> {
-        let input: ProviderInput = serde_json::from_str(text).map_err(|e| format!("provider input: {e}"))?;
+        let input: ProviderInput =
+            serde_json::from_str(text).map_err(|e| format!("provider input: {e}"))?;
         let required = [
             ("provider_name", &input.provider_name),
             ("provider_contact", &input.provider_contact),
-            ("authorised_representative", &input.authorised_representative),
+            (
+                "authorised_representative",
+                &input.authorised_representative,
+            ),
             ("model_version", &input.model_version),
             ("placed_on_market", &input.placed_on_market),
             ("model_dependencies", &input.model_dependencies),
@@ -85,13 +89,18 @@ impl ProviderInput {
         ];
         for (field, value) in required {
             if value.trim().is_empty() {
-                return Err(format!("provider input: \"{field}\" is empty; write what applies, or \"none\""));
+                return Err(format!(
+                    "provider input: \"{field}\" is empty; write what applies, or \"none\""
+                ));
             }
         }
-        fermata_registry::validate_date("placed_on_market", &input.placed_on_market).map_err(|e| format!("provider input: {e}"))?;
+        fermata_registry::validate_date("placed_on_market", &input.placed_on_market)
+            .map_err(|e| format!("provider input: {e}"))?;
         for (i, d) in input.public_datasets.iter().enumerate() {
             if d.name.trim().is_empty() || d.link.trim().is_empty() {
-                return Err(format!("provider input: public_datasets[{i}] needs a name and a link"));
+                return Err(format!(
+                    "provider input: public_datasets[{i}] needs a name and a link"
+                ));
             }
         }
         Ok(input)
@@ -163,18 +172,36 @@ pub const TEMPLATE: &str = "AI Office, Template for the Public Summary of Traini
 
 /// Puts the two together.
 pub fn summary(provider: ProviderInput, records: RecordedFacts) -> EuSummary {
-    let hours = if records.reported_hours > 0.0 { records.reported_hours } else { records.cleared_hours };
-    EuSummary { template: TEMPLATE, provider, audio_size_band: audio_size_band(hours), records }
+    let hours = if records.reported_hours > 0.0 {
+        records.reported_hours
+    } else {
+        records.cleared_hours
+    };
+    EuSummary {
+        template: TEMPLATE,
+        provider,
+        audio_size_band: audio_size_band(hours),
+        records,
+    }
 }
 
 /// Hours with the precision that matters at their size.
 fn hours(h: f64) -> String {
-    if h < 10.0 { format!("{h:.3}") } else { format!("{h:.1}") }
+    if h < 10.0 {
+        format!("{h:.3}")
+    } else {
+        format!("{h:.1}")
+    }
 }
 
 fn excluded(r: &RecordedFacts) -> (u64, u64, u64, u64) {
     let n = |k: &str| r.files_by_verdict.get(k).copied().unwrap_or(0);
-    (n("denied"), n("licence-required"), n("unidentified"), n("error"))
+    (
+        n("denied"),
+        n("licence-required"),
+        n("unidentified"),
+        n("error"),
+    )
 }
 
 impl EuSummary {
@@ -183,11 +210,22 @@ impl EuSummary {
         let p = &self.provider;
         let r = &self.records;
         let (denied, unlicensed, unidentified, errors) = excluded(r);
-        let hours_used = if r.reported_hours > 0.0 { r.reported_hours } else { r.cleared_hours };
+        let hours_used = if r.reported_hours > 0.0 {
+            r.reported_hours
+        } else {
+            r.cleared_hours
+        };
         let mut licensed: Vec<String> = r
             .licensed
             .iter()
-            .map(|l| format!("{}: {} work(s), {} hours of audio.", l.holder, l.works, hours(l.hours)))
+            .map(|l| {
+                format!(
+                    "{}: {} work(s), {} hours of audio.",
+                    l.holder,
+                    l.works,
+                    hours(l.hours)
+                )
+            })
             .collect();
         if licensed.is_empty() {
             licensed.push("No dataset licensed from rightsholders was used.".into());
@@ -195,65 +233,153 @@ impl EuSummary {
         let public: Vec<String> = if p.public_datasets.is_empty() {
             vec!["None.".into()]
         } else {
-            p.public_datasets.iter().map(|d| format!("{} ({})", d.name, d.link)).collect()
+            p.public_datasets
+                .iter()
+                .map(|d| format!("{} ({})", d.name, d.link))
+                .collect()
         };
         vec![
             ("1", "General information", vec![]),
-            ("1.1", "Provider identification", vec![
-                format!("Provider: {}. Contact: {}.", p.provider_name, p.provider_contact),
-                format!("Authorised representative: {}.", p.authorised_representative),
-            ]),
-            ("1.2", "Model identification", vec![
-                format!("Model: {} version {}; placed on the Union market on {}.", r.model, p.model_version, p.placed_on_market),
-                format!("Dependencies: {}.", p.model_dependencies),
-            ]),
-            ("1.3", "Modalities, overall training data size and other characteristics", vec![
-                format!(
-                    "Audio: {} ({} hours {}); content: sound recordings of music.",
-                    self.audio_size_band,
-                    hours(hours_used),
-                    if r.reported_hours > 0.0 { "reported as used in training runs" } else { "cleared for training" }
-                ),
-                format!("Other modalities: {}.", p.other_modalities),
-                format!("Latest date of acquisition of training data: {}.", r.latest_acquisition.as_deref().unwrap_or("no data acquired")),
-            ]),
+            (
+                "1.1",
+                "Provider identification",
+                vec![
+                    format!(
+                        "Provider: {}. Contact: {}.",
+                        p.provider_name, p.provider_contact
+                    ),
+                    format!(
+                        "Authorised representative: {}.",
+                        p.authorised_representative
+                    ),
+                ],
+            ),
+            (
+                "1.2",
+                "Model identification",
+                vec![
+                    format!(
+                        "Model: {} version {}; placed on the Union market on {}.",
+                        r.model, p.model_version, p.placed_on_market
+                    ),
+                    format!("Dependencies: {}.", p.model_dependencies),
+                ],
+            ),
+            (
+                "1.3",
+                "Modalities, overall training data size and other characteristics",
+                vec![
+                    format!(
+                        "Audio: {} ({} hours {}); content: sound recordings of music.",
+                        self.audio_size_band,
+                        hours(hours_used),
+                        if r.reported_hours > 0.0 {
+                            "reported as used in training runs"
+                        } else {
+                            "cleared for training"
+                        }
+                    ),
+                    format!("Other modalities: {}.", p.other_modalities),
+                    format!(
+                        "Latest date of acquisition of training data: {}.",
+                        r.latest_acquisition
+                            .as_deref()
+                            .unwrap_or("no data acquired")
+                    ),
+                ],
+            ),
             ("2", "List of data sources", vec![]),
             ("2.1", "Publicly available datasets", public),
-            ("2.2", "Private non-publicly available datasets obtained from third parties", vec![]),
-            ("2.2.1", "Datasets commercially licensed by rightsholders or their representatives", licensed),
-            ("2.2.2", "Private datasets obtained from other third parties", vec![format!("{}.", p.other_private_datasets)]),
-            ("2.3", "Data crawled and scraped from online sources", vec![format!("{}.", p.crawled_data)]),
+            (
+                "2.2",
+                "Private non-publicly available datasets obtained from third parties",
+                vec![],
+            ),
+            (
+                "2.2.1",
+                "Datasets commercially licensed by rightsholders or their representatives",
+                licensed,
+            ),
+            (
+                "2.2.2",
+                "Private datasets obtained from other third parties",
+                vec![format!("{}.", p.other_private_datasets)],
+            ),
+            (
+                "2.3",
+                "Data crawled and scraped from online sources",
+                vec![format!("{}.", p.crawled_data)],
+            ),
             ("2.4", "User data", vec![format!("{}.", p.user_data)]),
-            ("2.5", "Synthetic data", vec![format!("{}.", p.synthetic_data)]),
-            ("2.6", "Other sources of data", vec![format!("{}.", p.other_sources)]),
+            (
+                "2.5",
+                "Synthetic data",
+                vec![format!("{}.", p.synthetic_data)],
+            ),
+            (
+                "2.6",
+                "Other sources of data",
+                vec![format!("{}.", p.other_sources)],
+            ),
             ("3", "Data processing aspects", vec![]),
-            ("3.1", "Respect of reservation of rights from the text and data mining exception or limitation", vec![
-                format!(
-                    "Every audio file was identified by its sound against the fermata registry of rights holders' recordings \
+            (
+                "3.1",
+                "Respect of reservation of rights from the text and data mining exception or limitation",
+                vec![
+                    format!(
+                        "Every audio file was identified by its sound against the fermata registry of rights holders' recordings \
                      ({} scan(s): {}) and used only when each holder of each work in it had licensed or allowed the use; \
                      a file holding several works was used only if all were.",
-                    r.scans.len(),
-                    if r.scans.is_empty() { "none".to_string() } else { r.scans.join(", ") }
-                ),
-                format!(
-                    "Excluded: {denied} file(s) whose rights holders reserved the use, {unlicensed} file(s) needing a licence not \
+                        r.scans.len(),
+                        if r.scans.is_empty() {
+                            "none".to_string()
+                        } else {
+                            r.scans.join(", ")
+                        }
+                    ),
+                    format!(
+                        "Excluded: {denied} file(s) whose rights holders reserved the use, {unlicensed} file(s) needing a licence not \
                      granted, {unidentified} file(s) with no registered recording identified (never counted as cleared), and \
                      {errors} unreadable file(s)."
-                ),
-                format!(
-                    "The cleared data is committed to by Merkle root(s): {}. A rights holder can obtain a proof that each of its \
+                    ),
+                    format!(
+                        "The cleared data is committed to by Merkle root(s): {}. A rights holder can obtain a proof that each of its \
                      works is or is not included.",
-                    if r.manifests.is_empty() { "none".to_string() } else { r.manifests.iter().map(|(id, root)| format!("{id} {root}")).collect::<Vec<_>>().join("; ") }
-                ),
-            ]),
-            ("3.2", "Removal of illegal content", vec![format!("{}.", p.illegal_content_measures)]),
-            ("3.3", "Other information", vec![p.other_information.clone().unwrap_or_else(|| "None.".into())]),
+                        if r.manifests.is_empty() {
+                            "none".to_string()
+                        } else {
+                            r.manifests
+                                .iter()
+                                .map(|(id, root)| format!("{id} {root}"))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        }
+                    ),
+                ],
+            ),
+            (
+                "3.2",
+                "Removal of illegal content",
+                vec![format!("{}.", p.illegal_content_measures)],
+            ),
+            (
+                "3.3",
+                "Other information",
+                vec![
+                    p.other_information
+                        .clone()
+                        .unwrap_or_else(|| "None.".into()),
+                ],
+            ),
         ]
     }
 
     /// As Markdown.
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("# Public summary of training content: {}\n\nFollowing the {}.\n", self.records.model, self.template);
+        let mut out = format!(
+            "# Public summary of training content: {}\n\nFollowing the {}.\n",
+            self.records.model, self.template
+        );
         for (num, title, body) in self.sections() {
             let depth = num.matches('.').count() + 2;
             out.push_str(&format!("\n{} {num} {title}\n\n", "#".repeat(depth)));
@@ -267,7 +393,12 @@ impl EuSummary {
 
     /// As a standalone HTML page.
     pub fn to_html(&self) -> String {
-        let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
         let mut out = format!(
             "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Public summary of training content: {m}</title></head>\n<body>\n<h1>Public summary of training content: {m}</h1>\n<p>Following the {t}.</p>\n",
             m = esc(&self.records.model),
@@ -299,33 +430,67 @@ mod tests {
 
     #[test]
     fn every_template_section_is_present_with_the_records_figures() {
-        let mut records = RecordedFacts { model: "m1".into(), developer: "acme-ai".into(), cleared_hours: 12.5, ..Default::default() };
+        let mut records = RecordedFacts {
+            model: "m1".into(),
+            developer: "acme-ai".into(),
+            cleared_hours: 12.5,
+            ..Default::default()
+        };
         records.files_by_verdict.insert("denied".into(), 3);
         records.files_by_verdict.insert("unidentified".into(), 2);
-        records.licensed.push(LicensedSource { holder: "indie-records".into(), works: 4, hours: 10.0 });
+        records.licensed.push(LicensedSource {
+            holder: "indie-records".into(),
+            works: 4,
+            hours: 10.0,
+        });
         let s = summary(ProviderInput::from_json(INPUT).unwrap(), records);
         let md = s.to_markdown();
-        for n in ["1.1", "1.2", "1.3", "2.1", "2.2", "2.2.1", "2.2.2", "2.3", "2.4", "2.5", "2.6", "3.1", "3.2", "3.3"] {
+        for n in [
+            "1.1", "1.2", "1.3", "2.1", "2.2", "2.2.1", "2.2.2", "2.3", "2.4", "2.5", "2.6", "3.1",
+            "3.2", "3.3",
+        ] {
             assert!(md.contains(&format!(" {n} ")), "section {n} in:\n{md}");
         }
-        assert!(md.contains("less than 10,000 hours (12.5 hours cleared for training)"), "{md}");
+        assert!(
+            md.contains("less than 10,000 hours (12.5 hours cleared for training)"),
+            "{md}"
+        );
         assert!(md.contains("indie-records: 4 work(s), 10.0 hours"), "{md}");
         assert!(md.contains("3 file(s) whose rights holders reserved"));
         assert!(md.contains("2 file(s) with no registered recording"));
-        assert!(s.to_html().contains("<h4>2.2.1 Datasets commercially licensed"));
+        assert!(
+            s.to_html()
+                .contains("<h4>2.2.1 Datasets commercially licensed")
+        );
         assert_eq!(audio_size_band(2_000_000.0), "more than 1 million hours");
     }
 
     #[test]
     fn missing_or_blank_fields_are_errors() {
         let missing = INPUT.replace(r#""user_data": "none","#, "");
-        assert!(ProviderInput::from_json(&missing).unwrap_err().contains("user_data"));
+        assert!(
+            ProviderInput::from_json(&missing)
+                .unwrap_err()
+                .contains("user_data")
+        );
         let blank = INPUT.replace(r#""crawled_data": "none""#, r#""crawled_data": " ""#);
-        assert!(ProviderInput::from_json(&blank).unwrap_err().contains("crawled_data"));
+        assert!(
+            ProviderInput::from_json(&blank)
+                .unwrap_err()
+                .contains("crawled_data")
+        );
         let unknown = INPUT.replace(r#""user_data""#, r#""secret_terms": "x", "user_data""#);
-        assert!(ProviderInput::from_json(&unknown).unwrap_err().contains("secret_terms"));
+        assert!(
+            ProviderInput::from_json(&unknown)
+                .unwrap_err()
+                .contains("secret_terms")
+        );
         let date = INPUT.replace("2026-09-01", "September");
-        assert!(ProviderInput::from_json(&date).unwrap_err().contains("YYYY-MM-DD"));
+        assert!(
+            ProviderInput::from_json(&date)
+                .unwrap_err()
+                .contains("YYYY-MM-DD")
+        );
         assert!(ProviderInput::from_json("{").is_err());
     }
 }

@@ -79,14 +79,21 @@ pub struct HolderProofs {
 }
 
 /// Proves, for each of `works` (the holder's ISRCs), whether it is in `manifest`.
-pub fn holder_proofs(manifest: &Manifest, holder: &str, works: &[String]) -> Result<HolderProofs, ReportError> {
+pub fn holder_proofs(
+    manifest: &Manifest,
+    holder: &str,
+    works: &[String],
+) -> Result<HolderProofs, ReportError> {
     if works.is_empty() {
         return Err(ReportError::NoWorks(holder.into()));
     }
     let mut sorted = works.to_vec();
     sorted.sort();
     sorted.dedup();
-    let proofs: Vec<WorkProof> = sorted.iter().map(|w| manifest.prove(w)).collect::<Result<_, _>>()?;
+    let proofs: Vec<WorkProof> = sorted
+        .iter()
+        .map(|w| manifest.prove(w))
+        .collect::<Result<_, _>>()?;
     let included = proofs.iter().filter(|p| p.is_inclusion()).count();
     Ok(HolderProofs {
         format: HOLDER_PROOFS_FORMAT.into(),
@@ -146,7 +153,11 @@ impl HolderProofs {
             size = self.tree_size,
         );
         for p in &self.proofs {
-            out.push_str(&format!("| {} | {} |\n", p.isrc(), if p.is_inclusion() { "yes" } else { "no" }));
+            out.push_str(&format!(
+                "| {} | {} |\n",
+                p.isrc(),
+                if p.is_inclusion() { "yes" } else { "no" }
+            ));
         }
         out
     }

@@ -10,12 +10,13 @@
 //! In: the same signals parsed as a crawler reads them, strictly, reporting per location
 //! whether text-and-data mining and AI training are reserved.
 
-use crate::sfv::{parse_dictionary, Item};
+use crate::sfv::{Item, parse_dictionary};
 use fermata_registry::{Decision, Offer, Party, Policy, PriceModel, Use};
 use serde::Serialize;
 
 /// The AI-preferences drafts implemented.
-pub const AIPREF_DRAFTS: &str = "draft-ietf-aipref-vocab-08, draft-ietf-aipref-attach (WG copy 2026-08-19)";
+pub const AIPREF_DRAFTS: &str =
+    "draft-ietf-aipref-vocab-08, draft-ietf-aipref-attach (WG copy 2026-08-19)";
 /// Longest header line or robots.txt line read; longer ones are refused.
 pub const MAX_LINE: usize = 8 * 1024;
 /// Largest document read.
@@ -37,17 +38,30 @@ pub struct ReservationFiles {
 }
 
 fn catalogue_decision(policies: &[Policy], use_: Use) -> Decision {
-    policies.iter().find(|p| p.isrc.is_none() && p.use_ == use_ && p.territories.is_empty()).map_or(Decision::Deny, |p| p.decision)
+    policies
+        .iter()
+        .find(|p| p.isrc.is_none() && p.use_ == use_ && p.territories.is_empty())
+        .map_or(Decision::Deny, |p| p.decision)
 }
 
 /// Builds the files from the holder's catalogue-wide policies (nothing set: reserved) and its
 /// standing offers. `location` is the TDMRep path pattern they cover (e.g. `/music/*`);
 /// `policy_url` is where the ODRL policy will be published.
-pub fn export(holder: &Party, policies: &[Policy], offers: &[Offer], location: &str, policy_url: Option<&str>) -> ReservationFiles {
+pub fn export(
+    holder: &Party,
+    policies: &[Policy],
+    offers: &[Offer],
+    location: &str,
+    policy_url: Option<&str>,
+) -> ReservationFiles {
     let genai = catalogue_decision(policies, Use::TrainGenai);
     let ai = catalogue_decision(policies, Use::TrainAi);
-    let offers: Vec<&Offer> = offers.iter().filter(|o| o.withdrawn_at.is_none() && matches!(o.use_, Use::TrainGenai | Use::TrainAi)).collect();
-    let on_offer = !offers.is_empty() || genai == Decision::LicenceRequired || ai == Decision::LicenceRequired;
+    let offers: Vec<&Offer> = offers
+        .iter()
+        .filter(|o| o.withdrawn_at.is_none() && matches!(o.use_, Use::TrainGenai | Use::TrainAi))
+        .collect();
+    let on_offer =
+        !offers.is_empty() || genai == Decision::LicenceRequired || ai == Decision::LicenceRequired;
     // TDM for scientific research cannot be reserved under EU law; commercial mining and
     // training can, and are reserved unless the holder allows both.
     let reserved = !(genai == Decision::Allow && ai == Decision::Allow);
@@ -62,9 +76,16 @@ pub fn export(holder: &Party, policies: &[Policy], offers: &[Offer], location: &
         #[serde(rename = "tdm-policy", skip_serializing_if = "Option::is_none")]
         tdm_policy: Option<&'a str>,
     }
-    let rule = Rule { location, tdm_reservation: u8::from(reserved), tdm_policy: policy };
+    let rule = Rule {
+        location,
+        tdm_reservation: u8::from(reserved),
+        tdm_policy: policy,
+    };
     let tdmrep_json = serde_json::to_string_pretty(&[rule]).unwrap_or_default();
-    let content_usage = format!("train-ai={}", if genai == Decision::Allow { "y" } else { "n" });
+    let content_usage = format!(
+        "train-ai={}",
+        if genai == Decision::Allow { "y" } else { "n" }
+    );
     let mut http_headers = format!("tdm-reservation: {}\r\n", u8::from(reserved));
     if let Some(url) = policy {
         http_headers.push_str(&format!("tdm-policy: {url}\r\n"));
@@ -110,7 +131,13 @@ pub fn export(holder: &Party, policies: &[Policy], offers: &[Offer], location: &
         }))
         .unwrap_or_default()
     });
-    ReservationFiles { tdmrep_json, http_headers, content_usage, robots_txt, odrl_policy }
+    ReservationFiles {
+        tdmrep_json,
+        http_headers,
+        content_usage,
+        robots_txt,
+        odrl_policy,
+    }
 }
 
 /// Where a signal came from.
@@ -150,7 +177,13 @@ impl Finding {
 }
 
 fn finding(source: Source, location: &str) -> Finding {
-    Finding { source, location: location.into(), tdm_reserved: None, ai_training_reserved: None, tdm_policy: None }
+    Finding {
+        source,
+        location: location.into(),
+        tdm_reserved: None,
+        ai_training_reserved: None,
+        tdm_policy: None,
+    }
 }
 
 fn check_size(text: &str) -> Result<(), String> {
@@ -175,12 +208,20 @@ pub fn content_usage_reserves_training(value: &str) -> Option<bool> {
 /// (0 or 1) and, with a reservation, an optional `tdm-policy` URL.
 pub fn parse_tdmrep_json(text: &str) -> Result<Vec<Finding>, String> {
     check_size(text)?;
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let rules = value.as_array().ok_or("tdmrep.json must be a JSON array of rules")?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let rules = value
+        .as_array()
+        .ok_or("tdmrep.json must be a JSON array of rules")?;
     let mut out = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
-        let obj = rule.as_object().ok_or(format!("rule {i} is not an object"))?;
-        let location = obj.get("location").and_then(|l| l.as_str()).ok_or(format!("rule {i} has no \"location\" string"))?;
+        let obj = rule
+            .as_object()
+            .ok_or(format!("rule {i} is not an object"))?;
+        let location = obj
+            .get("location")
+            .and_then(|l| l.as_str())
+            .ok_or(format!("rule {i} has no \"location\" string"))?;
         let reserved = match obj.get("tdm-reservation").and_then(|r| r.as_u64()) {
             Some(0) => false,
             Some(1) => true,
@@ -188,10 +229,17 @@ pub fn parse_tdmrep_json(text: &str) -> Result<Vec<Finding>, String> {
         };
         let policy = match obj.get("tdm-policy") {
             None => None,
-            Some(serde_json::Value::String(u)) if u.starts_with("http://") || u.starts_with("https://") => Some(u.clone()),
+            Some(serde_json::Value::String(u))
+                if u.starts_with("http://") || u.starts_with("https://") =>
+            {
+                Some(u.clone())
+            }
             Some(_) => return Err(format!("rule {i}: \"tdm-policy\" must be an http(s) URL")),
         };
-        if let Some(k) = obj.keys().find(|k| !matches!(k.as_str(), "location" | "tdm-reservation" | "tdm-policy")) {
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !matches!(k.as_str(), "location" | "tdm-reservation" | "tdm-policy"))
+        {
             return Err(format!("rule {i}: unknown member \"{k}\""));
         }
         let mut f = finding(Source::TdmrepJson, location);
@@ -208,16 +256,26 @@ pub fn parse_headers(text: &str) -> Result<Vec<Finding>, String> {
     let mut f = finding(Source::Header, "*");
     for (n, line) in text.lines().enumerate() {
         if line.len() > MAX_LINE {
-            return Err(format!("line {}: a header longer than {MAX_LINE} bytes", n + 1));
+            return Err(format!(
+                "line {}: a header longer than {MAX_LINE} bytes",
+                n + 1
+            ));
         }
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         match name.trim().to_ascii_lowercase().as_str() {
             "tdm-reservation" => {
                 f.tdm_reserved = match value {
                     "1" => Some(true),
                     "0" => Some(false),
-                    other => return Err(format!("line {}: tdm-reservation must be 0 or 1, not '{other}'", n + 1)),
+                    other => {
+                        return Err(format!(
+                            "line {}: tdm-reservation must be 0 or 1, not '{other}'",
+                            n + 1
+                        ));
+                    }
                 }
             }
             "tdm-policy" => f.tdm_policy = Some(value.to_string()),
@@ -245,7 +303,11 @@ pub fn parse_html_meta(text: &str) -> Result<Vec<Finding>, String> {
                     f.tdm_reserved = match content.trim() {
                         "1" => Some(true),
                         "0" => Some(false),
-                        other => return Err(format!("meta tdm-reservation must be 0 or 1, not '{other}'")),
+                        other => {
+                            return Err(format!(
+                                "meta tdm-reservation must be 0 or 1, not '{other}'"
+                            ));
+                        }
                     }
                 }
                 "tdm-policy" => f.tdm_policy = Some(content.trim().to_string()),
@@ -273,7 +335,14 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
                 let inner = &value[1..];
                 return inner.find(quote).map(|e| inner[..e].to_string());
             }
-            return Some(value.split_whitespace().next().unwrap_or("").trim_end_matches('/').to_string());
+            return Some(
+                value
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches('/')
+                    .to_string(),
+            );
         }
         from = at + name.len();
     }
@@ -293,7 +362,9 @@ pub fn parse_robots(text: &str, agent: &str) -> Result<Vec<Finding>, String> {
             return Err(format!("line {}: longer than {MAX_LINE} bytes", n + 1));
         }
         let line = raw.split('#').next().unwrap_or("");
-        let Some((key, value)) = line.split_once(':') else { continue };
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
         let key = key.trim().to_ascii_lowercase();
         let value = value.trim_matches(|c| c == ' ' || c == '\t');
         match key.as_str() {
@@ -316,8 +387,13 @@ pub fn parse_robots(text: &str, agent: &str) -> Result<Vec<Finding>, String> {
         }
     }
     let agent = agent.to_ascii_lowercase();
-    let group = groups.iter().find(|g| g.0.iter().any(|a| a == &agent)).or_else(|| groups.iter().find(|g| g.0.iter().any(|a| a == "*")));
-    let Some((_, rules)) = group else { return Ok(Vec::new()) };
+    let group = groups
+        .iter()
+        .find(|g| g.0.iter().any(|a| a == &agent))
+        .or_else(|| groups.iter().find(|g| g.0.iter().any(|a| a == "*")));
+    let Some((_, rules)) = group else {
+        return Ok(Vec::new());
+    };
     Ok(rules
         .iter()
         .map(|value| {
@@ -344,7 +420,11 @@ pub fn parse_any(name: &str, text: &str) -> Result<Vec<Finding>, String> {
         parse_tdmrep_json(text)
     } else if lower.ends_with("robots.txt") {
         parse_robots(text, "*")
-    } else if lower.ends_with(".html") || lower.ends_with(".htm") || trimmed.to_ascii_lowercase().starts_with("<!doctype html") || trimmed.starts_with("<html") {
+    } else if lower.ends_with(".html")
+        || lower.ends_with(".htm")
+        || trimmed.to_ascii_lowercase().starts_with("<!doctype html")
+        || trimmed.starts_with("<html")
+    {
         parse_html_meta(text)
     } else {
         parse_headers(text)
@@ -357,11 +437,26 @@ mod tests {
     use fermata_registry::{Price, Territory};
 
     fn party() -> Party {
-        Party { id: "indie-records".into(), kind: fermata_registry::PartyKind::Label, name: "Indie Records".into(), created_at: String::new() }
+        Party {
+            id: "indie-records".into(),
+            kind: fermata_registry::PartyKind::Label,
+            name: "Indie Records".into(),
+            created_at: String::new(),
+        }
     }
 
     fn policy(use_: Use, decision: Decision) -> Policy {
-        Policy { holder: "indie-records".into(), isrc: None, use_, decision, territories: vec![], price: None, term_months: None, conditions: None, updated_at: String::new() }
+        Policy {
+            holder: "indie-records".into(),
+            isrc: None,
+            use_,
+            decision,
+            territories: vec![],
+            price: None,
+            term_months: None,
+            conditions: None,
+            updated_at: String::new(),
+        }
     }
 
     fn offer() -> Offer {
@@ -381,7 +476,13 @@ mod tests {
 
     #[test]
     fn nothing_set_exports_a_reservation_and_parses_back() {
-        let files = export(&party(), &[], &[], "/*", Some("https://indie.example/tdm-policy.json"));
+        let files = export(
+            &party(),
+            &[],
+            &[],
+            "/*",
+            Some("https://indie.example/tdm-policy.json"),
+        );
         assert_eq!(files.content_usage, "train-ai=n");
         let back = parse_tdmrep_json(&files.tdmrep_json).unwrap();
         assert_eq!(back[0].tdm_reserved, Some(true));
@@ -394,13 +495,30 @@ mod tests {
 
     #[test]
     fn an_offer_points_to_its_odrl_policy() {
-        let files = export(&party(), &[policy(Use::TrainGenai, Decision::LicenceRequired)], &[offer()], "/music/*", Some("https://indie.example/p.json"));
+        let files = export(
+            &party(),
+            &[policy(Use::TrainGenai, Decision::LicenceRequired)],
+            &[offer()],
+            "/music/*",
+            Some("https://indie.example/p.json"),
+        );
         let back = parse_tdmrep_json(&files.tdmrep_json).unwrap();
-        assert_eq!((back[0].location.as_str(), back[0].tdm_reserved, back[0].tdm_policy.as_deref()), ("/music/*", Some(true), Some("https://indie.example/p.json")));
-        let odrl: serde_json::Value = serde_json::from_str(files.odrl_policy.as_deref().unwrap()).unwrap();
+        assert_eq!(
+            (
+                back[0].location.as_str(),
+                back[0].tdm_reserved,
+                back[0].tdm_policy.as_deref()
+            ),
+            ("/music/*", Some(true), Some("https://indie.example/p.json"))
+        );
+        let odrl: serde_json::Value =
+            serde_json::from_str(files.odrl_policy.as_deref().unwrap()).unwrap();
         assert_eq!(odrl["profile"], "http://www.w3.org/ns/tdmrep");
         assert_eq!(odrl["permission"][0]["action"], "tdm:mine");
-        assert_eq!(odrl["permission"][0]["duty"][0]["constraint"][0]["rightOperand"]["@value"], "250.00");
+        assert_eq!(
+            odrl["permission"][0]["duty"][0]["constraint"][0]["rightOperand"]["@value"],
+            "250.00"
+        );
     }
 
     /// The exported files, byte for byte, against expected files written by hand from the
@@ -408,22 +526,45 @@ mod tests {
     /// `Content-Usage` header and robots.txt rule).
     #[test]
     fn exports_match_the_hand_written_expected_files() {
-        let files = export(&party(), &[policy(Use::TrainGenai, Decision::LicenceRequired)], &[offer()], "/music/*", Some("https://indie.example/p.json"));
+        let files = export(
+            &party(),
+            &[policy(Use::TrainGenai, Decision::LicenceRequired)],
+            &[offer()],
+            "/music/*",
+            Some("https://indie.example/p.json"),
+        );
         let expected_tdmrep = "[\n  {\n    \"location\": \"/music/*\",\n    \"tdm-reservation\": 1,\n    \"tdm-policy\": \"https://indie.example/p.json\"\n  }\n]";
         assert_eq!(files.tdmrep_json, expected_tdmrep);
-        assert_eq!(files.http_headers, "tdm-reservation: 1\r\ntdm-policy: https://indie.example/p.json\r\nContent-Usage: train-ai=n\r\n");
+        assert_eq!(
+            files.http_headers,
+            "tdm-reservation: 1\r\ntdm-policy: https://indie.example/p.json\r\nContent-Usage: train-ai=n\r\n"
+        );
         assert_eq!(
             files.robots_txt,
-            format!("# AI usage preferences of Indie Records ({AIPREF_DRAFTS})\nUser-Agent: *\nAllow: /\nContent-Usage: train-ai=n\n")
+            format!(
+                "# AI usage preferences of Indie Records ({AIPREF_DRAFTS})\nUser-Agent: *\nAllow: /\nContent-Usage: train-ai=n\n"
+            )
         );
         assert_eq!(files.content_usage, "train-ai=n");
     }
 
     #[test]
     fn allowing_training_lifts_both_reservations() {
-        let files = export(&party(), &[policy(Use::TrainGenai, Decision::Allow), policy(Use::TrainAi, Decision::Allow)], &[], "/*", None);
+        let files = export(
+            &party(),
+            &[
+                policy(Use::TrainGenai, Decision::Allow),
+                policy(Use::TrainAi, Decision::Allow),
+            ],
+            &[],
+            "/*",
+            None,
+        );
         assert_eq!(files.content_usage, "train-ai=y");
-        assert_eq!(parse_tdmrep_json(&files.tdmrep_json).unwrap()[0].tdm_reserved, Some(false));
+        assert_eq!(
+            parse_tdmrep_json(&files.tdmrep_json).unwrap()[0].tdm_reserved,
+            Some(false)
+        );
     }
 
     #[test]
@@ -432,32 +573,73 @@ mod tests {
         let tdmrep = r#"[{"location": "/*", "tdm-reservation": 1, "tdm-policy": "https://provider.com/policies/policy.json"},
                          {"location": "/research/*", "tdm-reservation": 0}]"#;
         let f = parse_tdmrep_json(tdmrep).unwrap();
-        assert_eq!((f[0].tdm_reserved, f[1].tdm_reserved), (Some(true), Some(false)));
+        assert_eq!(
+            (f[0].tdm_reserved, f[1].tdm_reserved),
+            (Some(true), Some(false))
+        );
         // draft-ietf-aipref-attach's robots.txt example.
         let robots = "User-Agent: *\nAllow: /\nDisallow: /never/\nContent-Usage: train-ai=n\nContent-Usage: /ai-ok/ train-ai=y\n\nUser-Agent: ExampleBot\nAllow: /\nContent-Usage: train-ai=y\n";
         let star = parse_robots(robots, "OtherBot").unwrap();
-        assert_eq!(star.iter().map(|f| (f.location.as_str(), f.ai_training_reserved)).collect::<Vec<_>>(), vec![("/", Some(true)), ("/ai-ok/", Some(false))]);
-        assert_eq!(parse_robots(robots, "ExampleBot").unwrap()[0].ai_training_reserved, Some(false));
+        assert_eq!(
+            star.iter()
+                .map(|f| (f.location.as_str(), f.ai_training_reserved))
+                .collect::<Vec<_>>(),
+            vec![("/", Some(true)), ("/ai-ok/", Some(false))]
+        );
+        assert_eq!(
+            parse_robots(robots, "ExampleBot").unwrap()[0].ai_training_reserved,
+            Some(false)
+        );
         // The vocabulary's duplicate-key example: the last value is not a token, so unknown.
-        assert_eq!(content_usage_reserves_training("train-ai=y, train-ai, search=n, search=\"n\""), None);
-        assert_eq!(content_usage_reserves_training("TRAIN-AI=n"), None, "case sensitive: fails to parse");
+        assert_eq!(
+            content_usage_reserves_training("train-ai=y, train-ai, search=n, search=\"n\""),
+            None
+        );
+        assert_eq!(
+            content_usage_reserves_training("TRAIN-AI=n"),
+            None,
+            "case sensitive: fails to parse"
+        );
         let html = r#"<html><head><META name="tdm-reservation" content="1"><meta content='https://x.example/p' name='tdm-policy'></head></html>"#;
         let m = parse_html_meta(html).unwrap();
-        assert_eq!((m[0].tdm_reserved, m[0].tdm_policy.as_deref()), (Some(true), Some("https://x.example/p")));
+        assert_eq!(
+            (m[0].tdm_reserved, m[0].tdm_policy.as_deref()),
+            (Some(true), Some("https://x.example/p"))
+        );
     }
 
     #[test]
     fn bad_inputs_get_clear_errors() {
         assert!(parse_tdmrep_json("{").unwrap_err().contains("not JSON"));
-        assert!(parse_tdmrep_json(r#"{"location": "/"}"#).unwrap_err().contains("array"));
-        assert!(parse_tdmrep_json(r#"[{"location": "/", "tdm-reservation": 2}]"#).unwrap_err().contains("0 or 1"));
-        assert!(parse_tdmrep_json(r#"[{"location": "/", "tdm-reservation": 1, "extra": true}]"#).unwrap_err().contains("unknown member"));
-        assert!(parse_headers("tdm-reservation: yes\n").unwrap_err().contains("0 or 1"));
+        assert!(
+            parse_tdmrep_json(r#"{"location": "/"}"#)
+                .unwrap_err()
+                .contains("array")
+        );
+        assert!(
+            parse_tdmrep_json(r#"[{"location": "/", "tdm-reservation": 2}]"#)
+                .unwrap_err()
+                .contains("0 or 1")
+        );
+        assert!(
+            parse_tdmrep_json(r#"[{"location": "/", "tdm-reservation": 1, "extra": true}]"#)
+                .unwrap_err()
+                .contains("unknown member")
+        );
+        assert!(
+            parse_headers("tdm-reservation: yes\n")
+                .unwrap_err()
+                .contains("0 or 1")
+        );
         let huge = format!("Content-Usage: {}\n", "a".repeat(MAX_LINE + 1));
         assert!(parse_headers(&huge).unwrap_err().contains("longer than"));
         // Garbage lines in robots.txt are skipped, as crawlers do.
-        let robots = "%%%garbage\n\u{0}\u{1}\nUser-Agent: *\nnonsense here\nContent-Usage: train-ai=n\n";
-        assert_eq!(parse_robots(robots, "x").unwrap()[0].ai_training_reserved, Some(true));
+        let robots =
+            "%%%garbage\n\u{0}\u{1}\nUser-Agent: *\nnonsense here\nContent-Usage: train-ai=n\n";
+        assert_eq!(
+            parse_robots(robots, "x").unwrap()[0].ai_training_reserved,
+            Some(true)
+        );
         assert!(parse_robots(&"x".repeat(MAX_DOCUMENT + 1), "x").is_err());
     }
 }

@@ -147,7 +147,9 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
             if digits > 15 || (b[start] == b'-' && *i == start + 1) {
                 return Err(format!("bad number at byte {start}"));
             }
-            Ok(Item::Number(String::from_utf8_lossy(&b[start..*i]).into_owned()))
+            Ok(Item::Number(
+                String::from_utf8_lossy(&b[start..*i]).into_owned(),
+            ))
         }
         Some(b'"') => {
             *i += 1;
@@ -186,7 +188,9 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                 return Err(format!("bad byte sequence at byte {start}"));
             }
             *i += 1;
-            Ok(Item::Bytes(String::from_utf8_lossy(&b[start..*i]).into_owned()))
+            Ok(Item::Bytes(
+                String::from_utf8_lossy(&b[start..*i]).into_owned(),
+            ))
         }
         Some(b'?') => match b.get(*i + 1) {
             Some(b'1') => {
@@ -208,7 +212,9 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                     break;
                 }
             }
-            Ok(Item::Token(String::from_utf8_lossy(&b[start..*i]).into_owned()))
+            Ok(Item::Token(
+                String::from_utf8_lossy(&b[start..*i]).into_owned(),
+            ))
         }
         _ => Err(format!("expected a value at byte {start}")),
     }
@@ -222,15 +228,35 @@ mod tests {
     fn the_drafts_examples() {
         assert_eq!(
             parse_dictionary("train-ai=y, search=n").unwrap(),
-            vec![("train-ai".into(), Item::Token("y".into())), ("search".into(), Item::Token("n".into()))]
+            vec![
+                ("train-ai".into(), Item::Token("y".into())),
+                ("search".into(), Item::Token("n".into()))
+            ]
         );
         // The last value of a repeated key wins (and then is not a token: unknown).
         let d = parse_dictionary("train-ai=y, train-ai, search=n, search=\"n\"").unwrap();
-        assert_eq!(d, vec![("train-ai".into(), Item::Boolean(true)), ("search".into(), Item::String("n".into()))]);
-        assert_eq!(parse_dictionary("train-ai;allow=n, train-ai=y").unwrap()[0].1, Item::Token("y".into()));
-        assert!(parse_dictionary("Train-AI=n").is_err(), "keys are lower case");
+        assert_eq!(
+            d,
+            vec![
+                ("train-ai".into(), Item::Boolean(true)),
+                ("search".into(), Item::String("n".into()))
+            ]
+        );
+        assert_eq!(
+            parse_dictionary("train-ai;allow=n, train-ai=y").unwrap()[0].1,
+            Item::Token("y".into())
+        );
+        assert!(
+            parse_dictionary("Train-AI=n").is_err(),
+            "keys are lower case"
+        );
         assert!(parse_dictionary("train-ai=y,").is_err());
         assert!(parse_dictionary("train-ai=\"unterminated").is_err());
-        assert_eq!(parse_dictionary("a=(1 2);x, b=:AQID:, c=?0, d=-1.5").unwrap().len(), 4);
+        assert_eq!(
+            parse_dictionary("a=(1 2);x, b=:AQID:, c=?0, d=-1.5")
+                .unwrap()
+                .len(),
+            4
+        );
     }
 }

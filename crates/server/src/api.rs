@@ -2,17 +2,17 @@
 //! party's records), one registry call.
 
 use crate::{
-    bounded, bounded_opt, idempotent_create, parse_body, ApiBody, ApiPath, ApiQuery, AppError, AppState, Bounded, Caller,
-    MAX_NAME_CHARS, MAX_TEXT_CHARS,
+    ApiBody, ApiPath, ApiQuery, AppError, AppState, Bounded, Caller, MAX_NAME_CHARS,
+    MAX_TEXT_CHARS, bounded, bounded_opt, idempotent_create, parse_body,
 };
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use fermata_registry::{
-    ApiKey, AuditReport, Event, Isrc, Licence, LicenceRequest, Money, Offer, OfferDraft, Price, RequestDraft, Role, Scan,
-    ScanFile, Statement, Territory, UsageDraft, UsageReport, Use, Work,
+    ApiKey, AuditReport, Event, Isrc, Licence, LicenceRequest, Money, Offer, OfferDraft, Price,
+    RequestDraft, Role, Scan, ScanFile, Statement, Territory, UsageDraft, UsageReport, Use, Work,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -37,7 +37,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("api_key", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -57,7 +60,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/licences/{id}/revoke", post(revoke_licence))
         .route("/v1/scans/{id}", get(get_scan))
         .route("/v1/usage", get(list_usage).post(create_usage))
-        .route("/v1/statements", get(list_statements).post(create_statement))
+        .route(
+            "/v1/statements",
+            get(list_statements).post(create_statement),
+        )
         .route("/v1/statements/{id}", get(get_statement))
         .route("/v1/audit", get(audit_log))
         .route("/v1/audit/verify", get(audit_verify))
@@ -93,7 +99,11 @@ struct Page<T> {
 impl<T: Serialize> IntoResponse for Page<T> {
     fn into_response(self) -> Response {
         match self.next {
-            Some(next) => ([(header::LINK, format!("<{next}>; rel=\"next\""))], Json(self.items)).into_response(),
+            Some(next) => (
+                [(header::LINK, format!("<{next}>; rel=\"next\""))],
+                Json(self.items),
+            )
+                .into_response(),
             None => Json(self.items).into_response(),
         }
     }
@@ -101,17 +111,28 @@ impl<T: Serialize> IntoResponse for Page<T> {
 
 /// The page of `all` that `limit` and `offset` ask for; `path` and `keep` (the other query
 /// parameters) make the link to the next page.
-fn paginate<T>(all: Vec<T>, limit: Option<usize>, offset: Option<usize>, path: &str, keep: &[(&str, &str)]) -> Result<Page<T>, AppError> {
+fn paginate<T>(
+    all: Vec<T>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    path: &str,
+    keep: &[(&str, &str)],
+) -> Result<Page<T>, AppError> {
     let limit = limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("limit must be 1 to {MAX_PAGE}") });
+        return Err(AppError::Invalid {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("limit must be 1 to {MAX_PAGE}"),
+        });
     }
     let offset = offset.unwrap_or(0);
     let more = all.len() > offset.saturating_add(limit);
     let items: Vec<T> = all.into_iter().skip(offset).take(limit).collect();
     let next = more.then(|| {
         let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("limit", &limit.to_string()).append_pair("offset", &(offset + limit).to_string());
+        query
+            .append_pair("limit", &limit.to_string())
+            .append_pair("offset", &(offset + limit).to_string());
         for (k, v) in keep {
             query.append_pair(k, v);
         }
@@ -130,7 +151,8 @@ fn hide(what: &'static str) -> impl Fn(AppError) -> AppError {
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(v).map_err(|e| AppError::Internal(format!("cannot encode a response: {e}")))
+    serde_json::to_value(v)
+        .map_err(|e| AppError::Internal(format!("cannot encode a response: {e}")))
 }
 
 /// Liveness: answers without a key.
@@ -154,19 +176,42 @@ async fn me(caller: Caller) -> Json<ApiKey> {
 /// Works: a holder sees its own; developers and auditors see the registry (works are published).
 #[utoipa::path(get, path = "/v1/works", tag = "works", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<Work>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
-async fn list_works(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Work>, AppError> {
-    let own = caller.role().is_holder().then(|| caller.party().to_string());
-    paginate(state.with(move |r| Ok(r.works(own.as_deref())?)).await?, q.limit, q.offset, "/v1/works", &[])
+async fn list_works(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<Work>, AppError> {
+    let own = caller
+        .role()
+        .is_holder()
+        .then(|| caller.party().to_string());
+    paginate(
+        state.with(move |r| Ok(r.works(own.as_deref())?)).await?,
+        q.limit,
+        q.offset,
+        "/v1/works",
+        &[],
+    )
 }
-
 
 /// One work.
 #[utoipa::path(get, path = "/v1/works/{isrc}", tag = "works", security(("api_key" = [])),
     params(("isrc" = String, Path, description = "The work's ISRC")), responses((status = 200, body = Work), (status = 404)))]
-async fn get_work(State(state): State<AppState>, caller: Caller, ApiPath(isrc): ApiPath<String>) -> Result<Json<Work>, AppError> {
-    let isrc: Isrc = isrc.parse().map_err(|e: fermata_registry::RegistryError| AppError::invalid(e.to_string()))?;
-    let work = state.with(move |r| Ok(r.work(&isrc)?)).await.map_err(hide("work"))?;
-    let visible = !caller.role().is_holder() || work.registrant == caller.party() || work.shares.iter().any(|s| s.holder == caller.party());
+async fn get_work(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(isrc): ApiPath<String>,
+) -> Result<Json<Work>, AppError> {
+    let isrc: Isrc = isrc
+        .parse()
+        .map_err(|e: fermata_registry::RegistryError| AppError::invalid(e.to_string()))?;
+    let work = state
+        .with(move |r| Ok(r.work(&isrc)?))
+        .await
+        .map_err(hide("work"))?;
+    let visible = !caller.role().is_holder()
+        || work.registrant == caller.party()
+        || work.shares.iter().any(|s| s.holder == caller.party());
     if !visible {
         return Err(AppError::not_found("work"));
     }
@@ -176,8 +221,18 @@ async fn get_work(State(state): State<AppState>, caller: Caller, ApiPath(isrc): 
 /// Standing offers (published to everyone with a key).
 #[utoipa::path(get, path = "/v1/offers", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<Offer>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
-async fn list_offers(State(state): State<AppState>, _caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Offer>, AppError> {
-    paginate(state.with(|r| Ok(r.offers(None, false)?)).await?, q.limit, q.offset, "/v1/offers", &[])
+async fn list_offers(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<Offer>, AppError> {
+    paginate(
+        state.with(|r| Ok(r.offers(None, false)?)).await?,
+        q.limit,
+        q.offset,
+        "/v1/offers",
+        &[],
+    )
 }
 
 /// An offer to publish.
@@ -221,28 +276,44 @@ async fn create_offer(
     caller.require(&[Role::HolderAdmin])?;
     let b: OfferBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, "POST /v1/offers", &bytes, move |r| {
-        let draft = OfferDraft {
-            holder: holder.clone(),
-            works: b.works,
-            use_: b.use_,
-            territories: b.territories,
-            price: b.price,
-            term_months: b.term_months,
-            auto_accept: b.auto_accept,
-        };
-        to_json(&r.publish_offer(draft, &holder)?)
-    })
+    idempotent_create(
+        &state,
+        &caller,
+        &headers,
+        "POST /v1/offers",
+        &bytes,
+        move |r| {
+            let draft = OfferDraft {
+                holder: holder.clone(),
+                works: b.works,
+                use_: b.use_,
+                territories: b.territories,
+                price: b.price,
+                term_months: b.term_months,
+                auto_accept: b.auto_accept,
+            };
+            to_json(&r.publish_offer(draft, &holder)?)
+        },
+    )
     .await
 }
 
 /// Withdraws one of the caller's offers (holder admin).
 #[utoipa::path(post, path = "/v1/offers/{id}/withdraw", tag = "marketplace", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = Offer), (status = 403), (status = 404)))]
-async fn withdraw_offer(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<Offer>, AppError> {
+async fn withdraw_offer(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Offer>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
     let holder = caller.party().to_string();
-    Ok(Json(state.with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?)).await.map_err(hide("offer"))?))
+    Ok(Json(
+        state
+            .with(move |r| Ok(r.withdraw_offer(&id, &holder, &holder)?))
+            .await
+            .map_err(hide("offer"))?,
+    ))
 }
 
 /// A licence request.
@@ -292,20 +363,27 @@ async fn create_request(
     caller.require(&[Role::Developer])?;
     let b: RequestBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, "POST /v1/requests", &bytes, move |r| {
-        let draft = RequestDraft {
-            developer: developer.clone(),
-            use_: b.use_,
-            model: b.model,
-            territories: b.territories,
-            valid_from: b.valid_from,
-            valid_to: b.valid_to,
-            term_months: b.term_months,
-            works: b.works,
-            scan: b.scan,
-        };
-        to_json(&r.request_licences(draft, &developer)?)
-    })
+    idempotent_create(
+        &state,
+        &caller,
+        &headers,
+        "POST /v1/requests",
+        &bytes,
+        move |r| {
+            let draft = RequestDraft {
+                developer: developer.clone(),
+                use_: b.use_,
+                model: b.model,
+                territories: b.territories,
+                valid_from: b.valid_from,
+                valid_to: b.valid_to,
+                term_months: b.term_months,
+                works: b.works,
+                scan: b.scan,
+            };
+            to_json(&r.request_licences(draft, &developer)?)
+        },
+    )
     .await
     .map_err(hide("scan"))
 }
@@ -322,18 +400,34 @@ fn visible_request(caller: &Caller, request: LicenceRequest) -> Option<LicenceRe
 /// Requests the caller may see.
 #[utoipa::path(get, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<LicenceRequest>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
-async fn list_requests(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<LicenceRequest>, AppError> {
+async fn list_requests(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<LicenceRequest>, AppError> {
     let all = state.with(|r| Ok(r.requests()?)).await?;
-    let visible: Vec<LicenceRequest> = all.into_iter().filter_map(|q| visible_request(&caller, q)).collect();
+    let visible: Vec<LicenceRequest> = all
+        .into_iter()
+        .filter_map(|q| visible_request(&caller, q))
+        .collect();
     paginate(visible, q.limit, q.offset, "/v1/requests", &[])
 }
 
 /// One request.
 #[utoipa::path(get, path = "/v1/requests/{id}", tag = "marketplace", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = LicenceRequest), (status = 404)))]
-async fn get_request(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<LicenceRequest>, AppError> {
-    let request = state.with(move |r| Ok(r.request(&id)?)).await.map_err(hide("request"))?;
-    visible_request(&caller, request).map(Json).ok_or_else(|| AppError::not_found("request"))
+async fn get_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<LicenceRequest>, AppError> {
+    let request = state
+        .with(move |r| Ok(r.request(&id)?))
+        .await
+        .map_err(hide("request"))?;
+    visible_request(&caller, request)
+        .map(Json)
+        .ok_or_else(|| AppError::not_found("request"))
 }
 
 /// A holder's decision on one request line.
@@ -380,9 +474,21 @@ async fn decide_line(
 /// Licences where the caller is the holder or the developer (all, for an auditor).
 #[utoipa::path(get, path = "/v1/licences", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<Licence>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
-async fn list_licences(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Licence>, AppError> {
+async fn list_licences(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<Licence>, AppError> {
     let party = (caller.role() != Role::Auditor).then(|| caller.party().to_string());
-    paginate(state.with(move |r| Ok(r.licences(party.as_deref())?)).await?, q.limit, q.offset, "/v1/licences", &[])
+    paginate(
+        state
+            .with(move |r| Ok(r.licences(party.as_deref())?))
+            .await?,
+        q.limit,
+        q.offset,
+        "/v1/licences",
+        &[],
+    )
 }
 
 /// Why a licence is revoked.
@@ -409,11 +515,18 @@ async fn revoke_licence(
     ApiBody(bytes): ApiBody,
 ) -> Result<Json<Licence>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let b: RevokeBody = if bytes.is_empty() { RevokeBody { reason: None } } else { parse_body(&bytes)? };
+    let b: RevokeBody = if bytes.is_empty() {
+        RevokeBody { reason: None }
+    } else {
+        parse_body(&bytes)?
+    };
     let holder = caller.party().to_string();
     let revoked = state
         .with(move |r| {
-            let own = r.licences(Some(&holder))?.into_iter().any(|l| l.id == id && l.holder == holder);
+            let own = r
+                .licences(Some(&holder))?
+                .into_iter()
+                .any(|l| l.id == id && l.holder == holder);
             if !own {
                 return Err(AppError::not_found("licence"));
             }
@@ -434,9 +547,16 @@ struct ScanResult {
 /// One of the caller's scans with its verdicts (developer; auditor).
 #[utoipa::path(get, path = "/v1/scans/{id}", tag = "clearance", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 200, body = ScanResult), (status = 403), (status = 404)))]
-async fn get_scan(State(state): State<AppState>, caller: Caller, ApiPath(id): ApiPath<String>) -> Result<Json<ScanResult>, AppError> {
+async fn get_scan(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<ScanResult>, AppError> {
     caller.require(&[Role::Developer, Role::Auditor])?;
-    let (scan, files) = state.with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?))).await.map_err(hide("scan"))?;
+    let (scan, files) = state
+        .with(move |r| Ok((r.scan(&id)?, r.scan_files(&id)?)))
+        .await
+        .map_err(hide("scan"))?;
     if caller.role() == Role::Developer && scan.developer != caller.party() {
         return Err(AppError::not_found("scan"));
     }
@@ -476,7 +596,9 @@ struct JsonObject<T>(T);
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for JsonObject<T> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = serde_json::Map::deserialize(d)?;
-        serde_json::from_value(serde_json::Value::Object(map)).map(JsonObject).map_err(serde::de::Error::custom)
+        serde_json::from_value(serde_json::Value::Object(map))
+            .map(JsonObject)
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -490,7 +612,10 @@ struct UsageWorkFields {
 
 impl From<JsonObject<UsageWorkFields>> for UsageWork {
     fn from(JsonObject(f): JsonObject<UsageWorkFields>) -> UsageWork {
-        UsageWork { isrc: f.isrc, seconds: f.seconds }
+        UsageWork {
+            isrc: f.isrc,
+            seconds: f.seconds,
+        }
     }
 }
 
@@ -516,20 +641,27 @@ async fn create_usage(
     caller.require(&[Role::Developer])?;
     let b: UsageBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, "POST /v1/usage", &bytes, move |r| {
-        let draft = UsageDraft {
-            developer: developer.clone(),
-            model: b.model,
-            run: b.run,
-            scan: b.scan,
-            manifest: b.manifest,
-            use_: b.use_,
-            territory: b.territory,
-            date: b.date,
-            works: b.works.into_iter().map(|w| (w.isrc, w.seconds)).collect(),
-        };
-        to_json(&r.report_usage(draft, &developer)?)
-    })
+    idempotent_create(
+        &state,
+        &caller,
+        &headers,
+        "POST /v1/usage",
+        &bytes,
+        move |r| {
+            let draft = UsageDraft {
+                developer: developer.clone(),
+                model: b.model,
+                run: b.run,
+                scan: b.scan,
+                manifest: b.manifest,
+                use_: b.use_,
+                territory: b.territory,
+                date: b.date,
+                works: b.works.into_iter().map(|w| (w.isrc, w.seconds)).collect(),
+            };
+            to_json(&r.report_usage(draft, &developer)?)
+        },
+    )
     .await
     .map_err(hide("scan or manifest"))
 }
@@ -537,10 +669,22 @@ async fn create_usage(
 /// Usage reports: a developer's own; all for an auditor.
 #[utoipa::path(get, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<UsageReport>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
-async fn list_usage(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<UsageReport>, AppError> {
+async fn list_usage(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<UsageReport>, AppError> {
     caller.require(&[Role::Developer, Role::Auditor])?;
     let own = (caller.role() == Role::Developer).then(|| caller.party().to_string());
-    paginate(state.with(move |r| Ok(r.usage_reports(own.as_deref())?)).await?, q.limit, q.offset, "/v1/usage", &[])
+    paginate(
+        state
+            .with(move |r| Ok(r.usage_reports(own.as_deref())?))
+            .await?,
+        q.limit,
+        q.offset,
+        "/v1/usage",
+        &[],
+    )
 }
 
 /// A statement to issue.
@@ -574,8 +718,15 @@ async fn create_statement(
     caller.require(&[Role::Developer])?;
     let b: StatementBody = parse_body(&bytes)?;
     let developer = caller.party().to_string();
-    idempotent_create(&state, &caller, &headers, "POST /v1/statements", &bytes, move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?))
-        .await
+    idempotent_create(
+        &state,
+        &caller,
+        &headers,
+        "POST /v1/statements",
+        &bytes,
+        move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?),
+    )
+    .await
 }
 
 /// What of a statement the caller may see: the developer all of its own, a holder only its own
@@ -595,9 +746,16 @@ fn visible_statement(caller: &Caller, mut s: Statement) -> Option<Statement> {
 /// Statements the caller may see.
 #[utoipa::path(get, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<Statement>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
-async fn list_statements(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<PageQuery>) -> Result<Page<Statement>, AppError> {
+async fn list_statements(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<Statement>, AppError> {
     let all = state.with(|r| Ok(r.statements()?)).await?;
-    let visible: Vec<Statement> = all.into_iter().filter_map(|s| visible_statement(&caller, s)).collect();
+    let visible: Vec<Statement> = all
+        .into_iter()
+        .filter_map(|s| visible_statement(&caller, s))
+        .collect();
     paginate(visible, q.limit, q.offset, "/v1/statements", &[])
 }
 
@@ -618,12 +776,21 @@ async fn get_statement(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, AppError> {
-    let s = state.with(move |r| Ok(r.statement(&id)?)).await.map_err(hide("statement"))?;
+    let s = state
+        .with(move |r| Ok(r.statement(&id)?))
+        .await
+        .map_err(hide("statement"))?;
     let s = visible_statement(&caller, s).ok_or_else(|| AppError::not_found("statement"))?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(s).into_response()),
-        Some("csv") => Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], s.to_csv()).into_response()),
-        Some(other) => Err(AppError::invalid(format!("format '{other}' is not json or csv"))),
+        Some("csv") => Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            s.to_csv(),
+        )
+            .into_response()),
+        Some(other) => Err(AppError::invalid(format!(
+            "format '{other}' is not json or csv"
+        ))),
     }
 }
 
@@ -643,18 +810,32 @@ struct AuditQuery {
 /// The audit log (auditor).
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", security(("api_key" = [])), params(AuditQuery),
     responses((status = 200, body = Vec<Event>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
-async fn audit_log(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Page<Event>, AppError> {
+async fn audit_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Page<Event>, AppError> {
     caller.require(&[Role::Auditor])?;
     bounded_opt("subject", q.subject.as_deref(), MAX_NAME_CHARS)?;
     let subject = q.subject.clone();
-    let events = state.with(move |r| Ok(r.history(subject.as_deref())?)).await?;
-    let keep: Vec<(&str, &str)> = q.subject.as_deref().map(|s| ("subject", s)).into_iter().collect();
+    let events = state
+        .with(move |r| Ok(r.history(subject.as_deref())?))
+        .await?;
+    let keep: Vec<(&str, &str)> = q
+        .subject
+        .as_deref()
+        .map(|s| ("subject", s))
+        .into_iter()
+        .collect();
     paginate(events, q.limit, q.offset, "/v1/audit", &keep)
 }
 
 /// Checks the audit chain (auditor).
 #[utoipa::path(get, path = "/v1/audit/verify", tag = "audit", security(("api_key" = [])), responses((status = 200, body = AuditReport), (status = 403)))]
-async fn audit_verify(State(state): State<AppState>, caller: Caller) -> Result<Json<AuditReport>, AppError> {
+async fn audit_verify(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<AuditReport>, AppError> {
     caller.require(&[Role::Auditor])?;
     Ok(Json(state.with(|r| Ok(r.verify_audit()?)).await?))
 }

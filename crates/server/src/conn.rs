@@ -23,8 +23,8 @@
 //!   closed.
 
 use crate::AppError;
-use axum::body::Body;
 use axum::Router;
+use axum::body::Body;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -39,7 +39,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Notify};
+use tokio::sync::{Notify, watch};
 use tower::ServiceExt;
 
 /// Default for [`ServeConfig::max_connections`]: well under the common limit of 1,024 open
@@ -123,7 +123,11 @@ impl Table {
     /// connection is busy.
     fn admit(&mut self) -> Option<(u64, Arc<Slot>)> {
         if self.live.len() >= self.cap {
-            let victim = self.live.iter().find(|(_, s)| s.idle()).map(|(id, _)| *id)?;
+            let victim = self
+                .live
+                .iter()
+                .find(|(_, s)| s.idle())
+                .map(|(id, _)| *id)?;
             if let Some(slot) = self.live.remove(&victim) {
                 slot.evict.notify_one();
             }
@@ -145,7 +149,12 @@ fn lock(table: &SharedTable) -> std::sync::MutexGuard<'_, Table> {
 
 /// Accepts connections on `listener` and serves `app` on each until `stop` turns true; then
 /// stops accepting and returns once every connection has finished.
-pub(crate) async fn run(listener: TcpListener, app: Router, config: ServeConfig, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn run(
+    listener: TcpListener,
+    app: Router,
+    config: ServeConfig,
+    mut stop: watch::Receiver<bool>,
+) {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(config.header_read_timeout)
@@ -155,7 +164,11 @@ pub(crate) async fn run(listener: TcpListener, app: Router, config: ServeConfig,
         // One write per response, so that the answers hyper writes itself can be recognised.
         .writev(false)
         .keep_alive(true);
-    let table: SharedTable = Arc::new(Mutex::new(Table { cap: config.max_connections.max(1), next_id: 0, live: BTreeMap::new() }));
+    let table: SharedTable = Arc::new(Mutex::new(Table {
+        cap: config.max_connections.max(1),
+        next_id: 0,
+        live: BTreeMap::new(),
+    }));
     // Every connection task holds a receiver; `closed()` tells when the last has ended.
     let (done_tx, done_rx) = watch::channel(());
     loop {
@@ -177,8 +190,19 @@ pub(crate) async fn run(listener: TcpListener, app: Router, config: ServeConfig,
             refuse(stream);
             continue;
         };
-        let conn = Connection { id, slot, table: table.clone(), _done: done_rx.clone() };
-        tokio::spawn(conn.serve(stream, app.clone(), http.clone(), config.write_timeout, stop.clone()));
+        let conn = Connection {
+            id,
+            slot,
+            table: table.clone(),
+            _done: done_rx.clone(),
+        };
+        tokio::spawn(conn.serve(
+            stream,
+            app.clone(),
+            http.clone(),
+            config.write_timeout,
+            stop.clone(),
+        ));
     }
     drop(listener);
     drop(done_rx);
@@ -189,7 +213,9 @@ pub(crate) async fn run(listener: TcpListener, app: Router, config: ServeConfig,
 /// the socket takes at once is sent, then it is closed.
 fn refuse(stream: TcpStream) {
     tracing::warn!("connection refused: every connection has a request in progress");
-    let answer = AppError::Unavailable("the server is at its connection limit: try again shortly".into()).to_http1();
+    let answer =
+        AppError::Unavailable("the server is at its connection limit: try again shortly".into())
+            .to_http1();
     let _ = stream.try_write(&answer);
 }
 
@@ -216,7 +242,13 @@ impl Connection {
         mut stop: watch::Receiver<bool>,
     ) {
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(Watched { inner: stream, slot: self.slot.clone(), write_timeout, stall: None, substitute: None });
+        let io = TokioIo::new(Watched {
+            inner: stream,
+            slot: self.slot.clone(),
+            write_timeout,
+            stall: None,
+            substitute: None,
+        });
         let slot = self.slot.clone();
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let app = app.clone();
@@ -291,14 +323,23 @@ struct Watched {
 impl Watched {
     fn stalled<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
         let timeout = self.write_timeout;
-        let stall = self.stall.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        let stall = self
+            .stall
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
         match stall.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client did not read the response in time"))),
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client did not read the response in time",
+            ))),
             Poll::Pending => Poll::Pending,
         }
     }
 
-    fn progress<T>(&mut self, result: Poll<io::Result<T>>, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+    fn progress<T>(
+        &mut self,
+        result: Poll<io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<T>> {
         match result {
             Poll::Pending => self.stalled(cx),
             ready => {
@@ -310,13 +351,21 @@ impl Watched {
 }
 
 impl AsyncRead for Watched {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for Watched {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         this.slot.writing.store(true, Ordering::SeqCst);
         if this.substitute.is_none()
@@ -371,10 +420,15 @@ fn automatic_answer(buf: &[u8]) -> Option<AppError> {
     if head.matches("\r\n\r\n").count() != 1 || !head.lines().any(|l| l == "content-length: 0") {
         return None;
     }
-    match head.strip_prefix("http/1.1 ").or_else(|| head.strip_prefix("http/1.0 "))?.get(..4)? {
+    match head
+        .strip_prefix("http/1.1 ")
+        .or_else(|| head.strip_prefix("http/1.0 "))?
+        .get(..4)?
+    {
         "400 " => Some(AppError::Invalid {
             status: axum::http::StatusCode::BAD_REQUEST,
-            message: "the request is not valid HTTP/1.1 (a malformed request line or header)".into(),
+            message: "the request is not valid HTTP/1.1 (a malformed request line or header)"
+                .into(),
         }),
         "414 " => Some(AppError::UriTooLong(MAX_URI_BYTES)),
         "431 " => Some(AppError::HeadersTooLarge),
@@ -389,22 +443,33 @@ mod tests {
     #[test]
     fn only_hyper_s_bare_answers_are_replaced() {
         let bare = b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\ndate: Thu, 01 Jan 2026 00:00:00 GMT\r\n\r\n";
-        assert!(matches!(automatic_answer(bare), Some(AppError::HeadersTooLarge)));
+        assert!(matches!(
+            automatic_answer(bare),
+            Some(AppError::HeadersTooLarge)
+        ));
         let bad = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
-        assert!(matches!(automatic_answer(bad), Some(AppError::Invalid { .. })));
+        assert!(matches!(
+            automatic_answer(bad),
+            Some(AppError::Invalid { .. })
+        ));
         // The API's own answers carry a body.
         let own = b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 12\r\n\r\n";
         assert!(automatic_answer(own).is_none());
         let ok = b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
         assert!(automatic_answer(ok).is_none());
         // Two responses in one write are left alone.
-        let two = b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
+        let two =
+            b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n";
         assert!(automatic_answer(two).is_none());
     }
 
     #[test]
     fn the_oldest_idle_connection_gives_way_and_busy_ones_never_do() {
-        let mut t = Table { cap: 2, next_id: 0, live: BTreeMap::new() };
+        let mut t = Table {
+            cap: 2,
+            next_id: 0,
+            live: BTreeMap::new(),
+        };
         let (a, sa) = t.admit().unwrap();
         let (_b, sb) = t.admit().unwrap();
         // At the cap: the oldest idle one (a) is displaced and told.

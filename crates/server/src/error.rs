@@ -45,7 +45,11 @@ pub enum AppError {
     #[error("the request URI is longer than {0} bytes")]
     UriTooLong(usize),
     /// The request line and headers are larger than the limits (431).
-    #[error("the request line and headers are larger than {} bytes, or there are more than {} headers", crate::MAX_HEADER_BYTES, crate::MAX_HEADERS)]
+    #[error(
+        "the request line and headers are larger than {} bytes, or there are more than {} headers",
+        crate::MAX_HEADER_BYTES,
+        crate::MAX_HEADERS
+    )]
     HeadersTooLarge,
     /// The server cannot take the request now (503).
     #[error("{0}")]
@@ -73,21 +77,29 @@ impl AppError {
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Invalid { status, .. } if *status == StatusCode::BAD_REQUEST => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Invalid { status, .. } if *status == StatusCode::BAD_REQUEST => {
+                (StatusCode::BAD_REQUEST, "bad_request")
+            }
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             AppError::UriTooLong(_) => (StatusCode::URI_TOO_LONG, "uri_too_long"),
-            AppError::HeadersTooLarge => (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large"),
+            AppError::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers_too_large",
+            ),
             AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> AppError {
-        AppError::Invalid { status: StatusCode::UNPROCESSABLE_ENTITY, message: message.into() }
+        AppError::Invalid {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: message.into(),
+        }
     }
 
     /// The one answer for a record that does not exist and for one the caller may not see:
@@ -106,8 +118,12 @@ impl AppError {
             }
             other => other.to_string(),
         };
-        let body = serde_json::to_string(&ErrorBody { error: ErrorDetail { code, message } })
-            .unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"internal error"}}"#.to_string());
+        let body = serde_json::to_string(&ErrorBody {
+            error: ErrorDetail { code, message },
+        })
+        .unwrap_or_else(|_| {
+            r#"{"error":{"code":"internal","message":"internal error"}}"#.to_string()
+        });
         (status, body)
     }
 
@@ -128,7 +144,12 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, body) = self.parts();
-        (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+        (
+            status,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
     }
 }
 
@@ -137,7 +158,9 @@ impl From<RegistryError> for AppError {
         match e {
             RegistryError::Invalid { .. } => AppError::invalid(e.to_string()),
             RegistryError::NotFound { what, .. } => AppError::not_found(what),
-            RegistryError::AlreadyExists { .. } | RegistryError::Conflict(_) => AppError::Conflict(e.to_string()),
+            RegistryError::AlreadyExists { .. } | RegistryError::Conflict(_) => {
+                AppError::Conflict(e.to_string())
+            }
             RegistryError::NotAllowed(m) => AppError::invalid(m),
             other => AppError::Internal(other.to_string()),
         }

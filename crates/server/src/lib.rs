@@ -49,18 +49,18 @@ mod error;
 
 pub use api::{ApiDoc, DEFAULT_PAGE, MAX_PAGE};
 pub use conn::{
-    ServeConfig, BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES,
-    WRITE_TIMEOUT,
+    BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_HEADERS,
+    MAX_URI_BYTES, ServeConfig, WRITE_TIMEOUT,
 };
 pub use error::AppError;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use fermata_clearance::Home;
 use fermata_registry::{ApiKey, IdempotentResponse, Registry, Role};
 use sha2::{Digest, Sha256};
@@ -91,7 +91,10 @@ pub struct AppState {
 impl AppState {
     /// Opens the home's registry.
     pub fn open(home: &Home) -> Result<AppState, fermata_clearance::ClearanceError> {
-        Ok(AppState { registry: Arc::new(Mutex::new(home.registry()?)), body_read_timeout: BODY_READ_TIMEOUT })
+        Ok(AppState {
+            registry: Arc::new(Mutex::new(home.registry()?)),
+            body_read_timeout: BODY_READ_TIMEOUT,
+        })
     }
 
     /// Sets how long a request body may take to arrive whole (default [`BODY_READ_TIMEOUT`]).
@@ -107,7 +110,9 @@ impl AppState {
     ) -> Result<R, AppError> {
         let registry = self.registry.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = registry.lock().map_err(|_| AppError::Internal("the registry lock is poisoned".into()))?;
+            let mut guard = registry
+                .lock()
+                .map_err(|_| AppError::Internal("the registry lock is poisoned".into()))?;
             f(&mut guard)
         })
         .await
@@ -136,7 +141,11 @@ impl Caller {
             Ok(())
         } else {
             let wanted: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(AppError::Forbidden(format!("this needs a key with role {}; this key is {}", wanted.join(" or "), self.0.role)))
+            Err(AppError::Forbidden(format!(
+                "this needs a key with role {}; this key is {}",
+                wanted.join(" or "),
+                self.0.role
+            )))
         }
     }
 }
@@ -148,17 +157,25 @@ impl FromRequestParts<AppState> for Caller {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| AppError::Unauthorized("send an API key as `Authorization: Bearer KEY` (made by `fermata key create`)".into()))?;
+            .ok_or_else(|| {
+                AppError::Unauthorized(
+                    "send an API key as `Authorization: Bearer KEY` (made by `fermata key create`)"
+                        .into(),
+                )
+            })?;
         let secret = header
             .to_str()
             .ok()
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|s| !s.is_empty() && s.len() <= 256)
-            .ok_or_else(|| AppError::Unauthorized("the Authorization header must be `Bearer KEY`".into()))?
+            .ok_or_else(|| {
+                AppError::Unauthorized("the Authorization header must be `Bearer KEY`".into())
+            })?
             .to_string();
         let key = state.with(move |r| Ok(r.authenticate(&secret)?)).await?;
-        key.map(Caller).ok_or_else(|| AppError::Unauthorized("unknown or revoked API key".into()))
+        key.map(Caller)
+            .ok_or_else(|| AppError::Unauthorized("unknown or revoked API key".into()))
     }
 }
 
@@ -172,7 +189,10 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiPa
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|p| ApiPath(p.0))
-            .map_err(|e| AppError::Invalid { status: axum::http::StatusCode::BAD_REQUEST, message: format!("path: {}", e.body_text()) })
+            .map_err(|e| AppError::Invalid {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                message: format!("path: {}", e.body_text()),
+            })
     }
 }
 
@@ -186,7 +206,10 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| ApiQuery(q.0))
-            .map_err(|e| AppError::Invalid { status: axum::http::StatusCode::BAD_REQUEST, message: format!("query: {}", e.body_text()) })
+            .map_err(|e| AppError::Invalid {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                message: format!("query: {}", e.body_text()),
+            })
     }
 }
 
@@ -201,10 +224,18 @@ impl FromRequest<AppState> for ApiBody {
     async fn from_request(req: Request, state: &AppState) -> Result<ApiBody, AppError> {
         let timeout = state.body_read_timeout;
         match tokio::time::timeout(timeout, Bytes::from_request(req, state)).await {
-            Err(_) => Err(AppError::Timeout(format!("the request body did not arrive within {:.1} s", timeout.as_secs_f64()))),
+            Err(_) => Err(AppError::Timeout(format!(
+                "the request body did not arrive within {:.1} s",
+                timeout.as_secs_f64()
+            ))),
             Ok(Ok(bytes)) => Ok(ApiBody(bytes)),
-            Ok(Err(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(MAX_BODY_BYTES)),
-            Ok(Err(e)) => Err(AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("cannot read the request body: {e}") }),
+            Ok(Err(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::TooLarge(MAX_BODY_BYTES))
+            }
+            Ok(Err(e)) => Err(AppError::Invalid {
+                status: StatusCode::BAD_REQUEST,
+                message: format!("cannot read the request body: {e}"),
+            }),
         }
     }
 }
@@ -214,7 +245,9 @@ impl FromRequest<AppState> for ApiBody {
 pub(crate) fn bounded(field: &str, value: &str, max: usize) -> Result<(), AppError> {
     let chars = value.chars().count();
     if chars > max {
-        return Err(AppError::invalid(format!("{field} is {chars} characters long; at most {max} are allowed")));
+        return Err(AppError::invalid(format!(
+            "{field} is {chars} characters long; at most {max} are allowed"
+        )));
     }
     Ok(())
 }
@@ -233,13 +266,19 @@ pub(crate) trait Bounded {
 /// Parses a JSON body strictly: it must be an object (serde would otherwise take an array as
 /// the fields in order), unknown fields are refused by the types' serde attributes, and text
 /// fields must be within their bounds.
-pub(crate) fn parse_body<T: serde::de::DeserializeOwned + Bounded>(bytes: &[u8]) -> Result<T, AppError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| AppError::Invalid { status: StatusCode::BAD_REQUEST, message: format!("request body: {e}") })?;
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned + Bounded>(
+    bytes: &[u8],
+) -> Result<T, AppError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| AppError::Invalid {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("request body: {e}"),
+        })?;
     if !value.is_object() {
         return Err(AppError::invalid("the request body must be a JSON object"));
     }
-    let parsed: T = serde_json::from_value(value).map_err(|e| AppError::invalid(format!("request body: {e}")))?;
+    let parsed: T = serde_json::from_value(value)
+        .map_err(|e| AppError::invalid(format!("request body: {e}")))?;
     parsed.check_bounds()?;
     Ok(parsed)
 }
@@ -270,9 +309,15 @@ pub(crate) async fn idempotent_create(
     let key = match headers.get("idempotency-key") {
         None => None,
         Some(v) => {
-            let k = v.to_str().map_err(|_| AppError::invalid("Idempotency-Key must be visible ASCII"))?.trim().to_string();
+            let k = v
+                .to_str()
+                .map_err(|_| AppError::invalid("Idempotency-Key must be visible ASCII"))?
+                .trim()
+                .to_string();
             if k.is_empty() || k.len() > 200 {
-                return Err(AppError::invalid("Idempotency-Key must be 1 to 200 characters"));
+                return Err(AppError::invalid(
+                    "Idempotency-Key must be 1 to 200 characters",
+                ));
             }
             Some(k)
         }
@@ -304,8 +349,14 @@ pub(crate) async fn idempotent_create(
             Ok((201, body))
         })
         .await?;
-    let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::CREATED);
-    Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+    let status =
+        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::CREATED);
+    Ok((
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 /// The router: every endpoint under `/v1`, with limits on the URI and the body, and request
@@ -347,9 +398,19 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let state = AppState::open(home).map_err(|e| ServeError::Open(e.to_string()))?.with_body_read_timeout(config.body_read_timeout);
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| ServeError::Bind { addr: listen, source: e })?;
-    let addr = listener.local_addr().map_err(|e| ServeError::Bind { addr: listen, source: e })?;
+    let state = AppState::open(home)
+        .map_err(|e| ServeError::Open(e.to_string()))?
+        .with_body_read_timeout(config.body_read_timeout);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| ServeError::Bind {
+            addr: listen,
+            source: e,
+        })?;
+    let addr = listener.local_addr().map_err(|e| ServeError::Bind {
+        addr: listen,
+        source: e,
+    })?;
     tracing::info!(%addr, home = %home.dir().display(), "listening");
     on_ready(addr);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -378,7 +439,9 @@ pub enum ServeError {
     #[error("{0}")]
     Open(String),
     /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source} (is another server using it? pick another with --listen)")]
+    #[error(
+        "cannot listen on {addr}: {source} (is another server using it? pick another with --listen)"
+    )]
     Bind {
         /// The address.
         addr: SocketAddr,

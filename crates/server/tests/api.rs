@@ -5,11 +5,12 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use fermata_clearance::Home;
 use fermata_registry::{
-    parse_shares, LicenceGrant, OfferDraft, PartyKind, Registry, RequestDraft, Role, Territory, UsageDraft, Use, Work,
+    LicenceGrant, OfferDraft, PartyKind, Registry, RequestDraft, Role, Territory, UsageDraft, Use,
+    Work, parse_shares,
 };
-use fermata_server::{app, AppState};
+use fermata_server::{AppState, app};
 use http_body_util::BodyExt;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tower::ServiceExt;
@@ -17,7 +18,16 @@ use tower::ServiceExt;
 const W1: &str = "ZZAPI2600001";
 
 /// The callers of every cell, in column order.
-const CALLERS: [&str; 8] = ["none", "revoked", "admin", "viewer", "developer", "auditor", "other-admin", "other-developer"];
+const CALLERS: [&str; 8] = [
+    "none",
+    "revoked",
+    "admin",
+    "viewer",
+    "developer",
+    "auditor",
+    "other-admin",
+    "other-developer",
+];
 
 struct Fixture {
     template: PathBuf,
@@ -81,11 +91,22 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     r.grant_licence(
-        LicenceGrant { works: vec![W1.parse().unwrap()], ..LicenceGrant::new("label-a", "dev-x", Use::TrainAi, "2026-01-01") },
+        LicenceGrant {
+            works: vec![W1.parse().unwrap()],
+            ..LicenceGrant::new("label-a", "dev-x", Use::TrainAi, "2026-01-01")
+        },
         "label-a",
     )
     .unwrap();
-    let (scan, _) = r.open_scan("dev-x", "m", Use::TrainGenai, &"DE".parse().unwrap(), "/data").unwrap();
+    let (scan, _) = r
+        .open_scan(
+            "dev-x",
+            "m",
+            Use::TrainGenai,
+            &"DE".parse().unwrap(),
+            "/data",
+        )
+        .unwrap();
     r.finish_scan(&scan.id, None).unwrap();
     let usage = UsageDraft {
         developer: "dev-x".into(),
@@ -99,7 +120,14 @@ fn fixture() -> Fixture {
         works: vec![(W1.parse().unwrap(), 60.0)],
     };
     r.report_usage(usage, "dev-x").unwrap();
-    r.issue_statement("dev-x", "2026-01-01", "2026-12-31", "10.00:EUR".parse().unwrap(), "dev-x").unwrap();
+    r.issue_statement(
+        "dev-x",
+        "2026-01-01",
+        "2026-12-31",
+        "10.00:EUR".parse().unwrap(),
+        "dev-x",
+    )
+    .unwrap();
     let mut secrets = vec![("none".to_string(), String::new())];
     let revoked = r.create_key("label-a", Role::HolderAdmin, "cli").unwrap();
     r.revoke_key(&revoked.key.id, "cli").unwrap();
@@ -112,12 +140,19 @@ fn fixture() -> Fixture {
         ("other-admin", "label-c", Role::HolderAdmin),
         ("other-developer", "dev-y", Role::Developer),
     ] {
-        secrets.push((name.into(), r.create_key(party, role, "cli").unwrap().secret));
+        secrets.push((
+            name.into(),
+            r.create_key(party, role, "cli").unwrap().secret,
+        ));
     }
     drop(r);
     // Fold the WAL into the file so that copies of it hold everything.
     rusqlite_checkpoint(&home.registry_path());
-    Fixture { template: home.dir().to_path_buf(), secrets, _dir: dir }
+    Fixture {
+        template: home.dir().to_path_buf(),
+        secrets,
+        _dir: dir,
+    }
 }
 
 fn rusqlite_checkpoint(path: &Path) {
@@ -138,7 +173,13 @@ fn fresh(f: &Fixture) -> (tempfile::TempDir, AppState) {
     (dir, AppState::open(&home).unwrap())
 }
 
-async fn call(state: &AppState, method: &str, uri: &str, secret: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn call(
+    state: &AppState,
+    method: &str,
+    uri: &str,
+    secret: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut req = Request::builder().method(method).uri(uri);
     if !secret.is_empty() {
         req = req.header("authorization", format!("Bearer {secret}"));
@@ -147,10 +188,18 @@ async fn call(state: &AppState, method: &str, uri: &str, secret: &str, body: Opt
         Some(b) => Body::from(b.to_string()),
         None => Body::empty(),
     };
-    let resp = app(state.clone()).oneshot(req.header("content-type", "application/json").body(body).unwrap()).await.unwrap();
+    let resp = app(state.clone())
+        .oneshot(
+            req.header("content-type", "application/json")
+                .body(body)
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     let status = resp.status();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let value = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    let value = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
     (status, value)
 }
 
@@ -165,33 +214,97 @@ struct Row {
 }
 
 fn matrix() -> Vec<Row> {
-    let row = |method, template, uri: &str, body: Option<Value>, expect| Row { method, template, uri: uri.into(), body, expect };
+    let row = |method, template, uri: &str, body: Option<Value>, expect| Row {
+        method,
+        template,
+        uri: uri.into(),
+        body,
+        expect,
+    };
     let w1 = format!("/v1/works/{W1}");
     vec![
         //                                                          none revoked admin viewer dev  aud  oadm odev
-        row("GET", "/v1/health", "/v1/health", None, [200, 200, 200, 200, 200, 200, 200, 200]),
-        row("GET", "/v1/openapi.json", "/v1/openapi.json", None, [200, 200, 200, 200, 200, 200, 200, 200]),
-        row("GET", "/v1/me", "/v1/me", None, [401, 401, 200, 200, 200, 200, 200, 200]),
-        row("GET", "/v1/works", "/v1/works", None, [401, 401, 200, 200, 200, 200, 200, 200]),
-        row("GET", "/v1/works/{isrc}", &w1, None, [401, 401, 200, 200, 200, 200, 404, 200]),
-        row("GET", "/v1/offers", "/v1/offers", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "GET",
+            "/v1/health",
+            "/v1/health",
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/v1/openapi.json",
+            "/v1/openapi.json",
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/v1/me",
+            "/v1/me",
+            None,
+            [401, 401, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/v1/works",
+            "/v1/works",
+            None,
+            [401, 401, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/v1/works/{isrc}",
+            &w1,
+            None,
+            [401, 401, 200, 200, 200, 200, 404, 200],
+        ),
+        row(
+            "GET",
+            "/v1/offers",
+            "/v1/offers",
+            None,
+            [401, 401, 200, 200, 200, 200, 200, 200],
+        ),
         row(
             "POST",
             "/v1/offers",
             "/v1/offers",
-            Some(json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": 100, "currency": "EUR"}})),
+            Some(
+                json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": 100, "currency": "EUR"}}),
+            ),
             [401, 401, 201, 403, 403, 403, 201, 403],
         ),
-        row("POST", "/v1/offers/{id}/withdraw", "/v1/offers/off-000001/withdraw", None, [401, 401, 200, 403, 403, 403, 404, 403]),
-        row("GET", "/v1/requests", "/v1/requests", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "POST",
+            "/v1/offers/{id}/withdraw",
+            "/v1/offers/off-000001/withdraw",
+            None,
+            [401, 401, 200, 403, 403, 403, 404, 403],
+        ),
+        row(
+            "GET",
+            "/v1/requests",
+            "/v1/requests",
+            None,
+            [401, 401, 200, 200, 200, 200, 200, 200],
+        ),
         row(
             "POST",
             "/v1/requests",
             "/v1/requests",
-            Some(json!({"use": "train-genai", "model": "m2", "valid_from": "2026-01-01", "works": [W1]})),
+            Some(
+                json!({"use": "train-genai", "model": "m2", "valid_from": "2026-01-01", "works": [W1]}),
+            ),
             [401, 401, 403, 403, 201, 403, 403, 201],
         ),
-        row("GET", "/v1/requests/{id}", "/v1/requests/req-000001", None, [401, 401, 200, 200, 200, 200, 404, 404]),
+        row(
+            "GET",
+            "/v1/requests/{id}",
+            "/v1/requests/req-000001",
+            None,
+            [401, 401, 200, 200, 200, 200, 404, 404],
+        ),
         row(
             "POST",
             "/v1/requests/{id}/lines/{line}/decision",
@@ -199,7 +312,13 @@ fn matrix() -> Vec<Row> {
             Some(json!({"approve": true, "reason": "welcome"})),
             [401, 401, 201, 403, 403, 403, 404, 403],
         ),
-        row("GET", "/v1/licences", "/v1/licences", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "GET",
+            "/v1/licences",
+            "/v1/licences",
+            None,
+            [401, 401, 200, 200, 200, 200, 200, 200],
+        ),
         row(
             "POST",
             "/v1/licences/{id}/revoke",
@@ -207,28 +326,68 @@ fn matrix() -> Vec<Row> {
             Some(json!({"reason": "ended"})),
             [401, 401, 200, 403, 403, 403, 404, 403],
         ),
-        row("GET", "/v1/scans/{id}", "/v1/scans/scan-000001", None, [401, 401, 403, 403, 200, 200, 403, 404]),
-        row("GET", "/v1/usage", "/v1/usage", None, [401, 401, 403, 403, 200, 200, 403, 200]),
+        row(
+            "GET",
+            "/v1/scans/{id}",
+            "/v1/scans/scan-000001",
+            None,
+            [401, 401, 403, 403, 200, 200, 403, 404],
+        ),
+        row(
+            "GET",
+            "/v1/usage",
+            "/v1/usage",
+            None,
+            [401, 401, 403, 403, 200, 200, 403, 200],
+        ),
         row(
             "POST",
             "/v1/usage",
             "/v1/usage",
-            Some(json!({"model": "m", "run": "r2", "use": "train-ai", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 30}]})),
+            Some(
+                json!({"model": "m", "run": "r2", "use": "train-ai", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 30}]}),
+            ),
             // Another developer holds no licence for W1: its usage is refused (422), not paid.
             [401, 401, 403, 403, 201, 403, 403, 422],
         ),
-        row("GET", "/v1/statements", "/v1/statements", None, [401, 401, 200, 200, 200, 200, 200, 200]),
+        row(
+            "GET",
+            "/v1/statements",
+            "/v1/statements",
+            None,
+            [401, 401, 200, 200, 200, 200, 200, 200],
+        ),
         row(
             "POST",
             "/v1/statements",
             "/v1/statements",
-            Some(json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": 1000, "currency": "EUR"}})),
+            Some(
+                json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": 1000, "currency": "EUR"}}),
+            ),
             // The other developer reported no usage: nothing to split (422).
             [401, 401, 403, 403, 201, 403, 403, 422],
         ),
-        row("GET", "/v1/statements/{id}", "/v1/statements/stm-000001", None, [401, 401, 200, 200, 200, 200, 404, 404]),
-        row("GET", "/v1/audit", "/v1/audit", None, [401, 401, 403, 403, 403, 200, 403, 403]),
-        row("GET", "/v1/audit/verify", "/v1/audit/verify", None, [401, 401, 403, 403, 403, 200, 403, 403]),
+        row(
+            "GET",
+            "/v1/statements/{id}",
+            "/v1/statements/stm-000001",
+            None,
+            [401, 401, 200, 200, 200, 200, 404, 404],
+        ),
+        row(
+            "GET",
+            "/v1/audit",
+            "/v1/audit",
+            None,
+            [401, 401, 403, 403, 403, 200, 403, 403],
+        ),
+        row(
+            "GET",
+            "/v1/audit/verify",
+            "/v1/audit/verify",
+            None,
+            [401, 401, 403, 403, 403, 200, 403, 403],
+        ),
     ]
 }
 
@@ -242,14 +401,29 @@ async fn authorisation_matrix_covers_every_documented_endpoint() {
         .as_object()
         .unwrap()
         .iter()
-        .flat_map(|(path, methods)| methods.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
+        .flat_map(|(path, methods)| {
+            methods
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
         .collect();
     let rows = matrix();
-    let tested: BTreeSet<(String, String)> = rows.iter().map(|r| (r.method.to_string(), r.template.to_string())).collect();
+    let tested: BTreeSet<(String, String)> = rows
+        .iter()
+        .map(|r| (r.method.to_string(), r.template.to_string()))
+        .collect();
     let missing: Vec<_> = documented.difference(&tested).collect();
-    assert!(missing.is_empty(), "endpoints in the OpenAPI document without a row in the matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "endpoints in the OpenAPI document without a row in the matrix: {missing:?}"
+    );
     let stale: Vec<_> = tested.difference(&documented).collect();
-    assert!(stale.is_empty(), "rows for endpoints the document does not list: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "rows for endpoints the document does not list: {stale:?}"
+    );
 
     let mut failures = Vec::new();
     for row in &rows {
@@ -258,15 +432,28 @@ async fn authorisation_matrix_covers_every_documented_endpoint() {
             let (_d, state) = fresh(&f);
             let (status, body) = call(&state, row.method, &row.uri, secret, row.body.clone()).await;
             if status.as_u16() != row.expect[i] {
-                failures.push(format!("{} {} as {caller}: got {status}, want {} — {body}", row.method, row.uri, row.expect[i]));
+                failures.push(format!(
+                    "{} {} as {caller}: got {status}, want {} — {body}",
+                    row.method, row.uri, row.expect[i]
+                ));
             }
             if !status.is_success() {
                 // Every error has the one shape.
-                assert!(body["error"]["code"].is_string() && body["error"]["message"].is_string(), "{} {}: {body}", row.method, row.uri);
+                assert!(
+                    body["error"]["code"].is_string() && body["error"]["message"].is_string(),
+                    "{} {}: {body}",
+                    row.method,
+                    row.uri
+                );
             }
         }
     }
-    assert!(failures.is_empty(), "{} cell(s) wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cell(s) wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn secret(f: &Fixture, name: &str) -> String {
@@ -282,7 +469,15 @@ async fn concurrent_approvals_of_one_line_make_one_licence() {
         .map(|_| {
             let (state, admin) = (state.clone(), admin.clone());
             tokio::spawn(async move {
-                call(&state, "POST", "/v1/requests/req-000001/lines/1/decision", &admin, Some(json!({"approve": true}))).await.0
+                call(
+                    &state,
+                    "POST",
+                    "/v1/requests/req-000001/lines/1/decision",
+                    &admin,
+                    Some(json!({"approve": true})),
+                )
+                .await
+                .0
             })
         })
         .collect();
@@ -293,7 +488,12 @@ async fn concurrent_approvals_of_one_line_make_one_licence() {
     assert_eq!(codes.iter().filter(|&&c| c == 201).count(), 1, "{codes:?}");
     assert_eq!(codes.iter().filter(|&&c| c == 409).count(), 15, "{codes:?}");
     let (_, licences) = call(&state, "GET", "/v1/licences", &admin, None).await;
-    let genai = licences.as_array().unwrap().iter().filter(|l| l["use"] == "train-genai").count();
+    let genai = licences
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["use"] == "train-genai")
+        .count();
     assert_eq!(genai, 1);
 }
 
@@ -321,12 +521,21 @@ async fn idempotency_keys_replay_and_refuse_reuse() {
     assert_eq!((s1, s2), (StatusCode::CREATED, StatusCode::CREATED));
     assert_eq!(b1, b2, "the repeat gets the first answer");
     let (_, offers) = call(&state, "GET", "/v1/offers", &admin, None).await;
-    assert_eq!(offers.as_array().unwrap().iter().filter(|o| o["use"] == "tdm-research").count(), 1);
+    assert_eq!(
+        offers
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["use"] == "tdm-research")
+            .count(),
+        1
+    );
     let (s3, _) = post(json!({"use": "train-ai", "price": {"model": "per-hour", "amount_minor": 5, "currency": "EUR"}}), "k-1").await;
     assert_eq!(s3, StatusCode::CONFLICT);
     // The same key and body on another path is another request, not a replay.
     let dev = secret(&f, "developer");
-    let ask = json!({"use": "tdm-research", "model": "m", "valid_from": "2026-01-01", "works": [W1]});
+    let ask =
+        json!({"use": "tdm-research", "model": "m", "valid_from": "2026-01-01", "works": [W1]});
     let req = |key: &'static str| {
         let (state, dev, ask) = (state.clone(), dev.clone(), ask.clone());
         async move {
@@ -338,7 +547,11 @@ async fn idempotency_keys_replay_and_refuse_reuse() {
             app(state).oneshot(r).await.unwrap().status()
         }
     };
-    assert_eq!(req("k-1").await, StatusCode::CREATED, "another party's key space");
+    assert_eq!(
+        req("k-1").await,
+        StatusCode::CREATED,
+        "another party's key space"
+    );
     let decide = |line: u32| {
         let (state, admin) = (state.clone(), admin.clone());
         async move {
@@ -351,7 +564,11 @@ async fn idempotency_keys_replay_and_refuse_reuse() {
         }
     };
     assert_eq!(decide(1).await, StatusCode::CREATED);
-    assert_eq!(decide(2).await, StatusCode::CONFLICT, "the key belongs to the decision on line 1: refused, not replayed");
+    assert_eq!(
+        decide(2).await,
+        StatusCode::CONFLICT,
+        "the key belongs to the decision on line 1: refused, not replayed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -361,37 +578,110 @@ async fn bad_bodies_get_clear_4xx_errors() {
     let admin = secret(&f, "admin");
     let dev = secret(&f, "developer");
     let cases = [
-        (&admin, "/v1/offers", json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": -1, "currency": "EUR"}}), 422, "never negative"),
-        (&admin, "/v1/offers", json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": 1, "currency": "EUR"}, "extra": 1}), 422, "unknown field"),
-        (&admin, "/v1/offers", json!({"use": "sing", "price": {"model": "per-work", "amount_minor": 1, "currency": "EUR"}}), 422, "train-genai"),
-        (&dev, "/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01", "works": ["NOT-AN-ISRC"]}), 422, "ISRC"),
-        (&dev, "/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-13-01", "works": [W1]}), 422, "YYYY-MM-DD"),
-        (&dev, "/v1/usage", json!({"model": "m", "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": -5}]}), 422, "non-negative"),
-        (&dev, "/v1/statements", json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": -100, "currency": "EUR"}}), 422, "never negative"),
-        (&dev, "/v1/statements", json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": 100, "currency": "ABC"}}), 422, "ISO 4217"),
+        (
+            &admin,
+            "/v1/offers",
+            json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": -1, "currency": "EUR"}}),
+            422,
+            "never negative",
+        ),
+        (
+            &admin,
+            "/v1/offers",
+            json!({"use": "train-ai", "price": {"model": "per-work", "amount_minor": 1, "currency": "EUR"}, "extra": 1}),
+            422,
+            "unknown field",
+        ),
+        (
+            &admin,
+            "/v1/offers",
+            json!({"use": "sing", "price": {"model": "per-work", "amount_minor": 1, "currency": "EUR"}}),
+            422,
+            "train-genai",
+        ),
+        (
+            &dev,
+            "/v1/requests",
+            json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01", "works": ["NOT-AN-ISRC"]}),
+            422,
+            "ISRC",
+        ),
+        (
+            &dev,
+            "/v1/requests",
+            json!({"use": "train-genai", "model": "m", "valid_from": "2026-13-01", "works": [W1]}),
+            422,
+            "YYYY-MM-DD",
+        ),
+        (
+            &dev,
+            "/v1/usage",
+            json!({"model": "m", "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": -5}]}),
+            422,
+            "non-negative",
+        ),
+        (
+            &dev,
+            "/v1/statements",
+            json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": -100, "currency": "EUR"}}),
+            422,
+            "never negative",
+        ),
+        (
+            &dev,
+            "/v1/statements",
+            json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": 100, "currency": "ABC"}}),
+            422,
+            "ISO 4217",
+        ),
     ];
     for (key, uri, body, status, wanted) in cases {
         let (s, b) = call(&state, "POST", uri, key, Some(body.clone())).await;
         assert_eq!(s.as_u16(), status, "{uri} {body}: {b}");
-        assert!(b["error"]["message"].as_str().unwrap().contains(wanted), "{uri} {body}: {b}");
+        assert!(
+            b["error"]["message"].as_str().unwrap().contains(wanted),
+            "{uri} {body}: {b}"
+        );
     }
     // Malformed JSON is a 400; a body over the limit is a 413; both in the error shape.
-    let req = Request::post("/v1/offers").header("authorization", format!("Bearer {admin}")).body(Body::from("{not json")).unwrap();
+    let req = Request::post("/v1/offers")
+        .header("authorization", format!("Bearer {admin}"))
+        .body(Body::from("{not json"))
+        .unwrap();
     let resp = app(state.clone()).oneshot(req).await.unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let big = vec![b'x'; fermata_server::MAX_BODY_BYTES + 1];
-    let req = Request::post("/v1/offers").header("authorization", format!("Bearer {admin}")).body(Body::from(big)).unwrap();
+    let req = Request::post("/v1/offers")
+        .header("authorization", format!("Bearer {admin}"))
+        .body(Body::from(big))
+        .unwrap();
     let resp = app(state.clone()).oneshot(req).await.unwrap();
     assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    let v: Value = serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let v: Value =
+        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
     assert_eq!(v["error"]["code"], "payload_too_large");
     // An unknown endpoint, a wrong method, a bad path parameter and an unknown query field all
     // answer in the same shape.
     for (method, uri, status, code) in [
         ("GET", "/v1/nothing", StatusCode::NOT_FOUND, "not_found"),
-        ("DELETE", "/v1/offers", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-        ("POST", "/v1/requests/req-000001/lines/abc/decision", StatusCode::BAD_REQUEST, "bad_request"),
-        ("GET", "/v1/statements/stm-000001?format=csv&x=1", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "DELETE",
+            "/v1/offers",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "POST",
+            "/v1/requests/req-000001/lines/abc/decision",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "GET",
+            "/v1/statements/stm-000001?format=csv&x=1",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
     ] {
         let (s, b) = call(&state, method, uri, &admin, None).await;
         assert_eq!(s, status, "{method} {uri}: {b}");
@@ -415,12 +705,28 @@ async fn an_overlapping_licence_is_a_conflict() {
     drop(r);
     let (s, req) = call(&state, "POST", "/v1/requests", &dev, Some(json!({"use": "train-genai", "model": "m", "valid_from": "2020-06-01", "valid_to": "2021-06-30", "works": [W1]}))).await;
     assert_eq!(s, StatusCode::CREATED, "{req}");
-    let uri = format!("/v1/requests/{}/lines/1/decision", req["id"].as_str().unwrap());
+    let uri = format!(
+        "/v1/requests/{}/lines/1/decision",
+        req["id"].as_str().unwrap()
+    );
     let (s, b) = call(&state, "POST", &uri, &admin, Some(json!({"approve": true}))).await;
     assert_eq!(s, StatusCode::CONFLICT, "{b}");
-    assert!(b["error"]["message"].as_str().unwrap().contains("overlapping period"), "{b}");
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("overlapping period"),
+        "{b}"
+    );
     // The line is still pending: it can be refused instead.
-    let (s, _) = call(&state, "POST", &uri, &admin, Some(json!({"approve": false, "reason": "already licensed"}))).await;
+    let (s, _) = call(
+        &state,
+        "POST",
+        &uri,
+        &admin,
+        Some(json!({"approve": false, "reason": "already licensed"})),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED);
 }
 
@@ -432,23 +738,61 @@ async fn a_body_that_is_not_an_object_is_refused() {
     let dev = secret(&f, "developer");
     let cases = [
         // The fields in order, as an array: serde would take them positionally.
-        (&admin, "/v1/requests/req-000001/lines/1/decision", json!([true, "ok"])),
-        (&admin, "/v1/offers", json!([[], "train-ai", [], {"model": "per-work", "amount_minor": 1, "currency": "EUR"}, null, false])),
+        (
+            &admin,
+            "/v1/requests/req-000001/lines/1/decision",
+            json!([true, "ok"]),
+        ),
+        (
+            &admin,
+            "/v1/offers",
+            json!([[], "train-ai", [], {"model": "per-work", "amount_minor": 1, "currency": "EUR"}, null, false]),
+        ),
         (&admin, "/v1/licences/lic-000001/revoke", json!(["ended"])),
-        (&dev, "/v1/requests", json!(["train-genai", "m", [], "2026-01-01", null, null, [W1], null])),
-        (&dev, "/v1/statements", json!(["2026-01-01", "2026-12-31", {"amount_minor": 1000, "currency": "EUR"}])),
-        (&dev, "/v1/usage", json!(["m", "r9", null, null, "DE", "2026-06-02", [{"isrc": W1, "seconds": 30}]])),
+        (
+            &dev,
+            "/v1/requests",
+            json!(["train-genai", "m", [], "2026-01-01", null, null, [W1], null]),
+        ),
+        (
+            &dev,
+            "/v1/statements",
+            json!(["2026-01-01", "2026-12-31", {"amount_minor": 1000, "currency": "EUR"}]),
+        ),
+        (
+            &dev,
+            "/v1/usage",
+            json!(["m", "r9", null, null, "DE", "2026-06-02", [{"isrc": W1, "seconds": 30}]]),
+        ),
         // An array where a nested object is expected.
-        (&dev, "/v1/usage", json!({"model": "m", "run": "r9", "territory": "DE", "date": "2026-06-02", "works": [[W1, 30]]})),
+        (
+            &dev,
+            "/v1/usage",
+            json!({"model": "m", "run": "r9", "territory": "DE", "date": "2026-06-02", "works": [[W1, 30]]}),
+        ),
         // Other JSON values where the body must be an object.
-        (&admin, "/v1/requests/req-000001/lines/1/decision", json!("approve")),
-        (&admin, "/v1/requests/req-000001/lines/1/decision", json!(null)),
+        (
+            &admin,
+            "/v1/requests/req-000001/lines/1/decision",
+            json!("approve"),
+        ),
+        (
+            &admin,
+            "/v1/requests/req-000001/lines/1/decision",
+            json!(null),
+        ),
         (&admin, "/v1/requests/req-000001/lines/1/decision", json!(1)),
     ];
     for (key, uri, body) in cases {
         let (s, b) = call(&state, "POST", uri, key, Some(body.clone())).await;
-        assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST, "{uri} {body}: {s} {b}");
-        assert!(b["error"]["code"].is_string() && b["error"]["message"].is_string(), "{uri} {body}: {b}");
+        assert!(
+            s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST,
+            "{uri} {body}: {s} {b}"
+        );
+        assert!(
+            b["error"]["code"].is_string() && b["error"]["message"].is_string(),
+            "{uri} {body}: {b}"
+        );
     }
     // Nothing was decided, granted or reported on the way.
     let (_, req) = call(&state, "GET", "/v1/requests/req-000001", &admin, None).await;
@@ -467,17 +811,83 @@ async fn missing_and_foreign_records_get_the_same_404() {
     let missing_work = "ZZAPI2600099";
     // (caller, method, URI of a record that does not exist, URI of one that is someone else's, body)
     let cases: Vec<(&String, &str, String, String, Option<Value>)> = vec![
-        (&other_admin, "GET", format!("/v1/works/{missing_work}"), format!("/v1/works/{W1}"), None),
-        (&other_admin, "POST", "/v1/offers/off-000099/withdraw".into(), "/v1/offers/off-000001/withdraw".into(), None),
-        (&other_dev, "GET", "/v1/requests/req-000099".into(), "/v1/requests/req-000001".into(), None),
-        (&other_admin, "GET", "/v1/requests/req-000099".into(), "/v1/requests/req-000001".into(), None),
-        (&other_admin, "POST", "/v1/requests/req-000099/lines/1/decision".into(), "/v1/requests/req-000001/lines/1/decision".into(), Some(json!({"approve": true}))),
-        (&admin, "POST", "/v1/requests/req-000001/lines/99/decision".into(), "/v1/requests/req-000001/lines/1/decision".into(), Some(json!({"approve": true}))),
-        (&other_admin, "POST", "/v1/licences/lic-000099/revoke".into(), "/v1/licences/lic-000001/revoke".into(), Some(json!({"reason": "x"}))),
-        (&other_dev, "GET", "/v1/scans/scan-000099".into(), "/v1/scans/scan-000001".into(), None),
-        (&other_dev, "GET", "/v1/statements/stm-000099".into(), "/v1/statements/stm-000001".into(), None),
-        (&other_admin, "GET", "/v1/statements/stm-000099".into(), "/v1/statements/stm-000001".into(), None),
-        (&other_dev, "GET", "/v1/statements/stm-000099?format=csv".into(), "/v1/statements/stm-000001?format=csv".into(), None),
+        (
+            &other_admin,
+            "GET",
+            format!("/v1/works/{missing_work}"),
+            format!("/v1/works/{W1}"),
+            None,
+        ),
+        (
+            &other_admin,
+            "POST",
+            "/v1/offers/off-000099/withdraw".into(),
+            "/v1/offers/off-000001/withdraw".into(),
+            None,
+        ),
+        (
+            &other_dev,
+            "GET",
+            "/v1/requests/req-000099".into(),
+            "/v1/requests/req-000001".into(),
+            None,
+        ),
+        (
+            &other_admin,
+            "GET",
+            "/v1/requests/req-000099".into(),
+            "/v1/requests/req-000001".into(),
+            None,
+        ),
+        (
+            &other_admin,
+            "POST",
+            "/v1/requests/req-000099/lines/1/decision".into(),
+            "/v1/requests/req-000001/lines/1/decision".into(),
+            Some(json!({"approve": true})),
+        ),
+        (
+            &admin,
+            "POST",
+            "/v1/requests/req-000001/lines/99/decision".into(),
+            "/v1/requests/req-000001/lines/1/decision".into(),
+            Some(json!({"approve": true})),
+        ),
+        (
+            &other_admin,
+            "POST",
+            "/v1/licences/lic-000099/revoke".into(),
+            "/v1/licences/lic-000001/revoke".into(),
+            Some(json!({"reason": "x"})),
+        ),
+        (
+            &other_dev,
+            "GET",
+            "/v1/scans/scan-000099".into(),
+            "/v1/scans/scan-000001".into(),
+            None,
+        ),
+        (
+            &other_dev,
+            "GET",
+            "/v1/statements/stm-000099".into(),
+            "/v1/statements/stm-000001".into(),
+            None,
+        ),
+        (
+            &other_admin,
+            "GET",
+            "/v1/statements/stm-000099".into(),
+            "/v1/statements/stm-000001".into(),
+            None,
+        ),
+        (
+            &other_dev,
+            "GET",
+            "/v1/statements/stm-000099?format=csv".into(),
+            "/v1/statements/stm-000001?format=csv".into(),
+            None,
+        ),
     ];
     for (key, method, missing, foreign, body) in cases {
         // The admin's own line 1 is theirs: compare its missing line 99 with the other admin's view.
@@ -485,12 +895,22 @@ async fn missing_and_foreign_records_get_the_same_404() {
         let (s1, b1) = call(&state, method, &missing, key, body.clone()).await;
         let (s2, b2) = call(&state, method, &foreign, foreign_key, body.clone()).await;
         assert_eq!(s1, StatusCode::NOT_FOUND, "{method} {missing}: {b1}");
-        assert_eq!((s1, &b1), (s2, &b2), "{method} {missing} and {foreign} must answer alike");
+        assert_eq!(
+            (s1, &b1),
+            (s2, &b2),
+            "{method} {missing} and {foreign} must answer alike"
+        );
     }
     // A scan named in a request or a usage report: someone else's is as unknown as a missing one.
     for (uri, with) in [
-        ("/v1/requests", json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01"})),
-        ("/v1/usage", json!({"model": "m", "run": "r5", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 1}]})),
+        (
+            "/v1/requests",
+            json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01"}),
+        ),
+        (
+            "/v1/usage",
+            json!({"model": "m", "run": "r5", "territory": "DE", "date": "2026-06-02", "works": [{"isrc": W1, "seconds": 1}]}),
+        ),
     ] {
         let mut missing = with.clone();
         missing["scan"] = json!("scan-000099");
@@ -499,7 +919,11 @@ async fn missing_and_foreign_records_get_the_same_404() {
         let (s1, b1) = call(&state, "POST", uri, &other_dev, Some(missing)).await;
         let (s2, b2) = call(&state, "POST", uri, &other_dev, Some(foreign)).await;
         assert_eq!(s1, StatusCode::NOT_FOUND, "{uri}: {b1}");
-        assert_eq!((s1, &b1), (s2, &b2), "{uri}: a missing and a foreign scan must answer alike");
+        assert_eq!(
+            (s1, &b1),
+            (s2, &b2),
+            "{uri}: a missing and a foreign scan must answer alike"
+        );
     }
 }
 
@@ -528,19 +952,32 @@ async fn lists_are_paginated() {
     let get = |uri: String| {
         let (state, dev) = (state.clone(), dev.clone());
         async move {
-            let req = Request::get(&uri).header("authorization", format!("Bearer {dev}")).body(Body::empty()).unwrap();
+            let req = Request::get(&uri)
+                .header("authorization", format!("Bearer {dev}"))
+                .body(Body::empty())
+                .unwrap();
             let resp = app(state).oneshot(req).await.unwrap();
             let status = resp.status();
-            let link = resp.headers().get("link").map(|v| v.to_str().unwrap().to_string());
+            let link = resp
+                .headers()
+                .get("link")
+                .map(|v| v.to_str().unwrap().to_string());
             let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-            (status, link, serde_json::from_slice::<Value>(&bytes).unwrap())
+            (
+                status,
+                link,
+                serde_json::from_slice::<Value>(&bytes).unwrap(),
+            )
         }
     };
     // The default page is 100, with a link to the next.
     let (s, link, first) = get("/v1/works".into()).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(first.as_array().unwrap().len(), 100);
-    assert_eq!(link.as_deref(), Some("</v1/works?limit=100&offset=100>; rel=\"next\""));
+    assert_eq!(
+        link.as_deref(),
+        Some("</v1/works?limit=100&offset=100>; rel=\"next\"")
+    );
     // Following the links walks every work once.
     let mut seen = Vec::new();
     let mut next = Some("/v1/works?limit=40".to_string());
@@ -550,8 +987,19 @@ async fn lists_are_paginated() {
         assert!(pages <= 10, "the links never end");
         let (s, link, page) = get(uri.clone()).await;
         assert_eq!(s, StatusCode::OK, "{uri}: {page}");
-        seen.extend(page.as_array().unwrap().iter().map(|w| w["isrc"].as_str().unwrap().to_string()));
-        next = link.map(|l| l.trim_start_matches('<').split('>').next().unwrap().to_string());
+        seen.extend(
+            page.as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w["isrc"].as_str().unwrap().to_string()),
+        );
+        next = link.map(|l| {
+            l.trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap()
+                .to_string()
+        });
     }
     assert_eq!(pages, 4);
     let unique: BTreeSet<&String> = seen.iter().collect();
@@ -560,7 +1008,12 @@ async fn lists_are_paginated() {
     let (s, link, page) = get("/v1/works?offset=500".into()).await;
     assert_eq!((s, link, page), (StatusCode::OK, None, json!([])));
     // The limit is 1 to 1000.
-    for bad in ["/v1/works?limit=0", "/v1/works?limit=1001", "/v1/works?limit=x", "/v1/works?offset=-1"] {
+    for bad in [
+        "/v1/works?limit=0",
+        "/v1/works?limit=1001",
+        "/v1/works?limit=x",
+        "/v1/works?offset=-1",
+    ] {
         let (s, _, b) = get(bad.into()).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {b}");
         assert_eq!(b["error"]["code"], "bad_request", "{bad}: {b}");
@@ -568,22 +1021,62 @@ async fn lists_are_paginated() {
     // Every list endpoint takes the same parameters, and the document says so.
     let (_, doc) = call(&state, "GET", "/v1/openapi.json", "", None).await;
     let auditor = secret(&f, "auditor");
-    for list in ["/v1/works", "/v1/offers", "/v1/requests", "/v1/licences", "/v1/usage", "/v1/statements", "/v1/audit"] {
-        let (s, page) = call(&state, "GET", &format!("{list}?limit=1&offset=0"), &auditor, None).await;
+    for list in [
+        "/v1/works",
+        "/v1/offers",
+        "/v1/requests",
+        "/v1/licences",
+        "/v1/usage",
+        "/v1/statements",
+        "/v1/audit",
+    ] {
+        let (s, page) = call(
+            &state,
+            "GET",
+            &format!("{list}?limit=1&offset=0"),
+            &auditor,
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{list}: {page}");
         assert!(page.as_array().unwrap().len() <= 1, "{list}: {page}");
         let op = &doc["paths"][list]["get"];
-        let params: Vec<&str> = op["parameters"].as_array().unwrap_or_else(|| panic!("{list}: {op}")).iter().map(|p| p["name"].as_str().unwrap()).collect();
-        assert!(params.contains(&"limit") && params.contains(&"offset"), "{list}: {params:?}");
-        assert!(op["responses"]["200"]["headers"]["link"].is_object(), "{list}: {}", op["responses"]["200"]);
+        let params: Vec<&str> = op["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{list}: {op}"))
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            params.contains(&"limit") && params.contains(&"offset"),
+            "{list}: {params:?}"
+        );
+        assert!(
+            op["responses"]["200"]["headers"]["link"].is_object(),
+            "{list}: {}",
+            op["responses"]["200"]
+        );
     }
     // The audit log's link keeps its filter.
-    let (_, events) = call(&state, "GET", "/v1/audit?subject=party%3Adev-x", &auditor, None).await;
+    let (_, events) = call(
+        &state,
+        "GET",
+        "/v1/audit?subject=party%3Adev-x",
+        &auditor,
+        None,
+    )
+    .await;
     let n = events.as_array().unwrap().len();
     assert!(n >= 2, "{events}");
-    let req = Request::get("/v1/audit?subject=party%3Adev-x&limit=1").header("authorization", format!("Bearer {auditor}")).body(Body::empty()).unwrap();
+    let req = Request::get("/v1/audit?subject=party%3Adev-x&limit=1")
+        .header("authorization", format!("Bearer {auditor}"))
+        .body(Body::empty())
+        .unwrap();
     let resp = app(state.clone()).oneshot(req).await.unwrap();
-    assert_eq!(resp.headers()["link"], "</v1/audit?limit=1&offset=1&subject=party%3Adev-x>; rel=\"next\"");
+    assert_eq!(
+        resp.headers()["link"],
+        "</v1/audit?limit=1&offset=1&subject=party%3Adev-x>; rel=\"next\""
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -596,28 +1089,117 @@ async fn over_long_text_is_refused() {
     let name = |n: usize| "m".repeat(n);
     let text = |n: usize| "é".repeat(n);
     let cases = [
-        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": name(201), "valid_from": "2026-01-01", "works": [W1]})), "model"),
-        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": "m", "valid_from": name(201), "works": [W1]})), "valid_from"),
-        (&dev, "POST", "/v1/requests", Some(json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01", "scan": name(201)})), "scan"),
-        (&dev, "POST", "/v1/usage", Some(json!({"model": name(201), "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "model"),
-        (&dev, "POST", "/v1/usage", Some(json!({"model": "m", "run": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "run"),
-        (&dev, "POST", "/v1/usage", Some(json!({"model": "m", "run": "r", "manifest": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]})), "manifest"),
-        (&dev, "POST", "/v1/statements", Some(json!({"from": name(201), "to": "2026-12-31", "pool": {"amount_minor": 1, "currency": "EUR"}})), "from"),
-        (&admin, "POST", "/v1/requests/req-000001/lines/1/decision", Some(json!({"approve": false, "reason": text(2001)})), "reason"),
-        (&admin, "POST", "/v1/licences/lic-000001/revoke", Some(json!({"reason": text(2001)})), "reason"),
-        (&auditor, "GET", "/v1/audit?subject=PLACEHOLDER", None, "subject"),
+        (
+            &dev,
+            "POST",
+            "/v1/requests",
+            Some(
+                json!({"use": "train-genai", "model": name(201), "valid_from": "2026-01-01", "works": [W1]}),
+            ),
+            "model",
+        ),
+        (
+            &dev,
+            "POST",
+            "/v1/requests",
+            Some(
+                json!({"use": "train-genai", "model": "m", "valid_from": name(201), "works": [W1]}),
+            ),
+            "valid_from",
+        ),
+        (
+            &dev,
+            "POST",
+            "/v1/requests",
+            Some(
+                json!({"use": "train-genai", "model": "m", "valid_from": "2026-01-01", "scan": name(201)}),
+            ),
+            "scan",
+        ),
+        (
+            &dev,
+            "POST",
+            "/v1/usage",
+            Some(
+                json!({"model": name(201), "run": "r", "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]}),
+            ),
+            "model",
+        ),
+        (
+            &dev,
+            "POST",
+            "/v1/usage",
+            Some(
+                json!({"model": "m", "run": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]}),
+            ),
+            "run",
+        ),
+        (
+            &dev,
+            "POST",
+            "/v1/usage",
+            Some(
+                json!({"model": "m", "run": "r", "manifest": name(201), "territory": "DE", "works": [{"isrc": W1, "seconds": 1}]}),
+            ),
+            "manifest",
+        ),
+        (
+            &dev,
+            "POST",
+            "/v1/statements",
+            Some(
+                json!({"from": name(201), "to": "2026-12-31", "pool": {"amount_minor": 1, "currency": "EUR"}}),
+            ),
+            "from",
+        ),
+        (
+            &admin,
+            "POST",
+            "/v1/requests/req-000001/lines/1/decision",
+            Some(json!({"approve": false, "reason": text(2001)})),
+            "reason",
+        ),
+        (
+            &admin,
+            "POST",
+            "/v1/licences/lic-000001/revoke",
+            Some(json!({"reason": text(2001)})),
+            "reason",
+        ),
+        (
+            &auditor,
+            "GET",
+            "/v1/audit?subject=PLACEHOLDER",
+            None,
+            "subject",
+        ),
     ];
     for (key, method, uri, body, field) in cases {
         let uri = uri.replace("PLACEHOLDER", &name(201));
         let (s, b) = call(&state, method, &uri, key, body.clone()).await;
-        assert!(s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST, "{method} {uri}: {s} {b}");
-        let message = b["error"]["message"].as_str().unwrap_or_else(|| panic!("{b}"));
-        assert!(message.contains(field) && (message.contains("200") || message.contains("2000")), "{method} {uri}: {message}");
+        assert!(
+            s == StatusCode::UNPROCESSABLE_ENTITY || s == StatusCode::BAD_REQUEST,
+            "{method} {uri}: {s} {b}"
+        );
+        let message = b["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{b}"));
+        assert!(
+            message.contains(field) && (message.contains("200") || message.contains("2000")),
+            "{method} {uri}: {message}"
+        );
     }
     // At the limits, text is taken (counted in characters, not bytes).
     let (s, b) = call(&state, "POST", "/v1/requests", &dev, Some(json!({"use": "train-genai", "model": name(200), "valid_from": "2026-01-01", "works": [W1]}))).await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
-    let (s, b) = call(&state, "POST", "/v1/requests/req-000001/lines/1/decision", &admin, Some(json!({"approve": false, "reason": text(2000)}))).await;
+    let (s, b) = call(
+        &state,
+        "POST",
+        "/v1/requests/req-000001/lines/1/decision",
+        &admin,
+        Some(json!({"approve": false, "reason": text(2000)})),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
 }
 
@@ -628,8 +1210,16 @@ async fn a_request_for_a_reserved_work_is_refused_at_once_despite_an_auto_accept
     let f = fixture();
     let (dir, state) = fresh(&f);
     let mut r = Home::open(dir.path()).unwrap().registry().unwrap();
-    r.set_policy(fermata_registry::PolicyChange::new("label-a", Some(W1.parse().unwrap()), Use::TrainGenai, fermata_registry::Decision::Deny), "label-a")
-        .unwrap();
+    r.set_policy(
+        fermata_registry::PolicyChange::new(
+            "label-a",
+            Some(W1.parse().unwrap()),
+            Use::TrainGenai,
+            fermata_registry::Decision::Deny,
+        ),
+        "label-a",
+    )
+    .unwrap();
     r.publish_offer(
         OfferDraft {
             holder: "label-a".into(),
@@ -645,12 +1235,34 @@ async fn a_request_for_a_reserved_work_is_refused_at_once_despite_an_auto_accept
     .unwrap();
     let dev = secret(&f, "developer");
     let today = fermata_registry::audit::today();
-    let (s, b) = call(&state, "POST", "/v1/requests", &dev, Some(json!({"use": "train-genai", "model": "m", "valid_from": today, "works": [W1]}))).await;
+    let (s, b) = call(
+        &state,
+        "POST",
+        "/v1/requests",
+        &dev,
+        Some(json!({"use": "train-genai", "model": "m", "valid_from": today, "works": [W1]})),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{b}");
     let line = &b["lines"][0];
-    assert_eq!((line["status"].as_str(), line["decided_by"].as_str()), (Some("refused"), Some("policy")), "{b}");
-    assert!(line["reason"].as_str().unwrap_or_default().contains("reserves train-genai"), "{b}");
+    assert_eq!(
+        (line["status"].as_str(), line["decided_by"].as_str()),
+        (Some("refused"), Some("policy")),
+        "{b}"
+    );
+    assert!(
+        line["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("reserves train-genai"),
+        "{b}"
+    );
     assert!(line["licence"].is_null(), "{b}");
-    let genai_licences = r.licences(Some("dev-x")).unwrap().into_iter().filter(|l| l.use_ == Use::TrainGenai).count();
+    let genai_licences = r
+        .licences(Some("dev-x"))
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.use_ == Use::TrainGenai)
+        .count();
     assert_eq!(genai_licences, 0);
 }

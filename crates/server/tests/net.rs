@@ -23,23 +23,43 @@ impl Server {
         let dir = tempfile::tempdir().unwrap();
         let home = Home::init(&dir.path().join("home")).unwrap();
         let mut r = home.registry().unwrap();
-        r.add_party("dev-x", PartyKind::Developer, "dev-x", "cli").unwrap();
-        let key = r.create_key("dev-x", Role::Developer, "cli").unwrap().secret;
+        r.add_party("dev-x", PartyKind::Developer, "dev-x", "cli")
+            .unwrap();
+        let key = r
+            .create_key("dev-x", Role::Developer, "cli")
+            .unwrap()
+            .secret;
         drop(r);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let shutdown = async move {
                     let _ = stop_rx.await;
                 };
                 let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
-                fermata_server::serve(&home, listen, &config, shutdown, move |a| addr_tx.send(a).unwrap()).await.unwrap();
+                fermata_server::serve(&home, listen, &config, shutdown, move |a| {
+                    addr_tx.send(a).unwrap()
+                })
+                .await
+                .unwrap();
             });
         });
-        let addr = addr_rx.recv_timeout(Duration::from_secs(20)).expect("the server starts");
-        Server { addr, stop: Some(stop_tx), thread: Some(thread), key, _dir: dir }
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the server starts");
+        Server {
+            addr,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+            key,
+            _dir: dir,
+        }
     }
 
     fn connect(&self) -> TcpStream {
@@ -91,7 +111,11 @@ fn read_response(s: &mut TcpStream) -> String {
         if let Some(end) = text.find("\r\n\r\n") {
             let len = text[..end]
                 .lines()
-                .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap())
+                })
                 .unwrap_or(0);
             if out.len() >= end + 4 + len {
                 return text;
@@ -105,15 +129,29 @@ fn read_response(s: &mut TcpStream) -> String {
 }
 
 fn status(response: &str) -> u16 {
-    response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0)
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
 }
 
 /// The status, and the body as JSON, of a response that must be in the API's error shape.
 fn error_shape(response: &str) -> (u16, serde_json::Value) {
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no head in {response:?}"));
-    assert!(head.to_ascii_lowercase().contains("content-type: application/json"), "not JSON: {head}");
-    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {response:?}"));
-    assert!(v["error"]["code"].is_string() && v["error"]["message"].is_string(), "{v}");
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head in {response:?}"));
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "not JSON: {head}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {response:?}"));
+    assert!(
+        v["error"]["code"].is_string() && v["error"]["message"].is_string(),
+        "{v}"
+    );
     (status(response), v)
 }
 
@@ -121,24 +159,58 @@ fn error_shape(response: &str) -> (u16, serde_json::Value) {
 fn malformed_requests_long_uris_and_huge_headers_get_the_error_shape() {
     let server = Server::start(Default::default());
     // A malformed request line, and a header line without a colon: 400.
-    for bad in [&b"GET /v1/health HTTX/1.1\r\nHost: x\r\n\r\n"[..], b"\x00\x01NOT HTTP AT ALL\r\n\r\n", b"GET /v1/health HTTP/1.1\r\nno colon here\r\n\r\n"] {
+    for bad in [
+        &b"GET /v1/health HTTX/1.1\r\nHost: x\r\n\r\n"[..],
+        b"\x00\x01NOT HTTP AT ALL\r\n\r\n",
+        b"GET /v1/health HTTP/1.1\r\nno colon here\r\n\r\n",
+    ] {
         let (code, v) = error_shape(&server.raw(bad));
-        assert_eq!((code, v["error"]["code"].as_str()), (400, Some("bad_request")), "{}: {v}", String::from_utf8_lossy(bad));
+        assert_eq!(
+            (code, v["error"]["code"].as_str()),
+            (400, Some("bad_request")),
+            "{}: {v}",
+            String::from_utf8_lossy(bad)
+        );
     }
     // A URI over the limit, but within the header limit: 414.
     let uri = format!("/v1/works?q={}", "a".repeat(10_000));
-    let (code, v) = error_shape(&server.raw(format!("GET {uri} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()));
-    assert_eq!((code, v["error"]["code"].as_str()), (414, Some("uri_too_long")), "{v}");
+    let (code, v) = error_shape(
+        &server
+            .raw(format!("GET {uri} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes()),
+    );
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (414, Some("uri_too_long")),
+        "{v}"
+    );
     // A huge header, many headers, and a URI beyond the header limit: 431.
-    let huge = format!("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "b".repeat(100_000));
-    let many = format!("GET /v1/health HTTP/1.1\r\nHost: x\r\n{}\r\n", (0..200).map(|i| format!("X-H{i}: v\r\n")).collect::<String>());
-    let longer = format!("GET /v1/works?q={} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
+    let huge = format!(
+        "GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(100_000)
+    );
+    let many = format!(
+        "GET /v1/health HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..200)
+            .map(|i| format!("X-H{i}: v\r\n"))
+            .collect::<String>()
+    );
+    let longer = format!(
+        "GET /v1/works?q={} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(100_000)
+    );
     for req in [huge, many, longer] {
         let (code, v) = error_shape(&server.raw(req.as_bytes()));
-        assert_eq!((code, v["error"]["code"].as_str()), (431, Some("headers_too_large")), "{v}");
+        assert_eq!(
+            (code, v["error"]["code"].as_str()),
+            (431, Some("headers_too_large")),
+            "{v}"
+        );
     }
     // The server is fine afterwards.
-    assert_eq!(status(&server.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 200);
+    assert_eq!(
+        status(&server.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+        200
+    );
 }
 
 /// How many of `clients` the server still holds open (a read would block rather than see
@@ -160,13 +232,18 @@ fn still_open(clients: &mut [TcpStream]) -> usize {
 fn slow_and_idle_clients_are_closed_and_others_still_served() {
     let header_timeout = Duration::from_secs(2);
     let cap = 32;
-    let server = Server::start(fermata_server::ServeConfig { max_connections: cap, header_read_timeout: header_timeout, ..Default::default() });
+    let server = Server::start(fermata_server::ServeConfig {
+        max_connections: cap,
+        header_read_timeout: header_timeout,
+        ..Default::default()
+    });
     // 300 clients send half a request head and stall.
     let started = Instant::now();
     let mut slow: Vec<TcpStream> = (0..300)
         .map(|i| {
             let mut s = server.connect();
-            s.write_all(format!("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow-{i}: ").as_bytes()).unwrap();
+            s.write_all(format!("GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Slow-{i}: ").as_bytes())
+                .unwrap();
             s
         })
         .collect();
@@ -180,9 +257,15 @@ fn slow_and_idle_clients_are_closed_and_others_still_served() {
     }
     std::thread::sleep(Duration::from_millis(300));
     let held_during = still_open(&mut slow);
-    eprintln!("flood of {}: normal requests took at most {slowest:?}; {held_during} stalled connections held", slow.len());
+    eprintln!(
+        "flood of {}: normal requests took at most {slowest:?}; {held_during} stalled connections held",
+        slow.len()
+    );
     assert!(slowest < Duration::from_secs(1), "{slowest:?}");
-    assert!(held_during <= cap, "{held_during} stalled connections held, over the cap of {cap}");
+    assert!(
+        held_during <= cap,
+        "{held_during} stalled connections held, over the cap of {cap}"
+    );
     // After the header timeout every stalled connection, and the idle one, is closed.
     let deadline = started + header_timeout + Duration::from_secs(3);
     let mut held_after = still_open(&mut slow);
@@ -190,26 +273,45 @@ fn slow_and_idle_clients_are_closed_and_others_still_served() {
         std::thread::sleep(Duration::from_millis(200));
         held_after = still_open(&mut slow);
     }
-    eprintln!("{held_after} stalled connections held {:?} after the flood began", started.elapsed());
+    eprintln!(
+        "{held_after} stalled connections held {:?} after the flood began",
+        started.elapsed()
+    );
     assert_eq!(held_after, 0);
     // A kept-alive client makes one request and then idles: it is closed after the same time.
     let mut idle = server.connect();
-    idle.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    idle.write_all(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     assert_eq!(status(&read_response(&mut idle)), 200);
     let t = Instant::now();
     let mut rest = [0u8; 16];
     let closed = idle.read(&mut rest);
     assert!(matches!(closed, Ok(0)), "{closed:?}");
-    eprintln!("the idle kept-alive connection was closed after {:?}", t.elapsed());
-    assert!(t.elapsed() >= header_timeout - Duration::from_millis(100) && t.elapsed() < header_timeout + Duration::from_secs(2), "{:?}", t.elapsed());
-    assert_eq!(status(&server.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 200);
+    eprintln!(
+        "the idle kept-alive connection was closed after {:?}",
+        t.elapsed()
+    );
+    assert!(
+        t.elapsed() >= header_timeout - Duration::from_millis(100)
+            && t.elapsed() < header_timeout + Duration::from_secs(2),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        status(&server.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+        200
+    );
 }
 
 #[test]
 fn a_stalled_body_gets_408_and_a_full_server_refuses_with_503() {
     let cap = 4;
     let body_timeout = Duration::from_secs(2);
-    let server = Server::start(fermata_server::ServeConfig { max_connections: cap, body_read_timeout: body_timeout, ..Default::default() });
+    let server = Server::start(fermata_server::ServeConfig {
+        max_connections: cap,
+        body_read_timeout: body_timeout,
+        ..Default::default()
+    });
     let post = |declared: usize, sent: &str| {
         let mut s = server.connect();
         let head = format!(
@@ -223,19 +325,38 @@ fn a_stalled_body_gets_408_and_a_full_server_refuses_with_503() {
     let t = Instant::now();
     let mut stalled = post(100, "{\"use\":");
     let (code, v) = error_shape(&read_all(&mut stalled));
-    assert_eq!((code, v["error"]["code"].as_str()), (408, Some("request_timeout")), "{v}");
-    assert!(t.elapsed() >= body_timeout && t.elapsed() < body_timeout + Duration::from_secs(3), "{:?}", t.elapsed());
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (408, Some("request_timeout")),
+        "{v}"
+    );
+    assert!(
+        t.elapsed() >= body_timeout && t.elapsed() < body_timeout + Duration::from_secs(3),
+        "{:?}",
+        t.elapsed()
+    );
     // With every connection busy reading a body, one more is refused at once with a 503.
     let t = Instant::now();
     let mut busy: Vec<TcpStream> = (0..cap).map(|_| post(100, "{")).collect();
     std::thread::sleep(Duration::from_millis(300));
     let mut extra = server.connect();
     let (code, v) = error_shape(&read_all(&mut extra));
-    assert_eq!((code, v["error"]["code"].as_str()), (503, Some("unavailable")), "{v}");
-    assert!(t.elapsed() < body_timeout, "refused at once, not after the busy ones time out: {:?}", t.elapsed());
+    assert_eq!(
+        (code, v["error"]["code"].as_str()),
+        (503, Some("unavailable")),
+        "{v}"
+    );
+    assert!(
+        t.elapsed() < body_timeout,
+        "refused at once, not after the busy ones time out: {:?}",
+        t.elapsed()
+    );
     // The busy ones get their 408, and then the server takes new connections again.
     for b in busy.iter_mut() {
         assert_eq!(status(&read_all(b)), 408);
     }
-    assert_eq!(status(&server.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")), 200);
+    assert_eq!(
+        status(&server.raw(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+        200
+    );
 }

@@ -27,13 +27,24 @@ impl Env {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        fermata().arg("--home").arg(self.home()).args(args).output().expect("fermata runs")
+        fermata()
+            .arg("--home")
+            .arg(self.home())
+            .args(args)
+            .output()
+            .expect("fermata runs")
     }
 
     /// Runs and insists on success.
     pub fn ok(&self, args: &[&str]) -> Output {
         let out = self.run(args);
-        assert!(out.status.success(), "fermata {args:?} failed ({:?}):\n{}\n{}", out.status.code(), stdout(&out), stderr(&out));
+        assert!(
+            out.status.success(),
+            "fermata {args:?} failed ({:?}):\n{}\n{}",
+            out.status.code(),
+            stdout(&out),
+            stderr(&out)
+        );
         out
     }
 
@@ -42,11 +53,13 @@ impl Env {
         let mut all = args.to_vec();
         all.push("--json");
         let out = self.run(&all);
-        serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{args:?}: {e}\n{}\n{}", stdout(&out), stderr(&out)))
+        serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}\n{}\n{}", stdout(&out), stderr(&out)))
     }
 
     pub fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.home().join("registry.sqlite")).expect("open the registry database")
+        rusqlite::Connection::open(self.home().join("registry.sqlite"))
+            .expect("open the registry database")
     }
 }
 
@@ -58,14 +71,40 @@ pub fn isrc(n: u32) -> String {
 pub fn recordings(env: &Env, n: u32) -> Vec<Vec<f32>> {
     let audio = env.path("audio");
     std::fs::create_dir_all(&audio).unwrap();
-    (1..=n).map(|i| write_track(&audio.join(format!("{}.wav", isrc(i))), 100 + u64::from(i), 40.0)).collect()
+    (1..=n)
+        .map(|i| {
+            write_track(
+                &audio.join(format!("{}.wav", isrc(i))),
+                100 + u64::from(i),
+                40.0,
+            )
+        })
+        .collect()
 }
 
 /// Parties: a label, a publisher and a developer.
 pub fn parties(env: &Env) {
-    env.ok(&["party", "add", "label-a", "--kind", "label", "--name", "Label A"]);
-    env.ok(&["party", "add", "pub-b", "--kind", "publisher", "--name", "Publisher B"]);
-    env.ok(&["party", "add", "dev-x", "--kind", "developer", "--name", "Developer X"]);
+    env.ok(&[
+        "party", "add", "label-a", "--kind", "label", "--name", "Label A",
+    ]);
+    env.ok(&[
+        "party",
+        "add",
+        "pub-b",
+        "--kind",
+        "publisher",
+        "--name",
+        "Publisher B",
+    ]);
+    env.ok(&[
+        "party",
+        "add",
+        "dev-x",
+        "--kind",
+        "developer",
+        "--name",
+        "Developer X",
+    ]);
 }
 
 /// A CSV of works 1..=5 for label-a; work 5 is co-owned with pub-b.
@@ -73,7 +112,11 @@ pub fn label_csv(env: &Env) -> PathBuf {
     let mut csv = String::from("isrc,title,artist,duration,iswc,audio,shares,credits\n");
     for i in 1..=5 {
         let shares = if i == 5 { "label-a=60;pub-b=40" } else { "" };
-        csv.push_str(&format!("{},Song {i},Band,0:40,,{}.wav,{shares},performer=Jane Doe\n", isrc(i), isrc(i)));
+        csv.push_str(&format!(
+            "{},Song {i},Band,0:40,,{}.wav,{shares},performer=Jane Doe\n",
+            isrc(i),
+            isrc(i)
+        ));
     }
     let path = env.path("label.csv");
     std::fs::write(&path, csv).unwrap();
@@ -111,13 +154,40 @@ pub fn registered(n_audio: u32) -> (Env, Vec<Vec<f32>>) {
     parties(&env);
     let audio = env.path("audio");
     let csv = label_csv(&env);
-    let report = env.json(&["catalog", "import", "--holder", "label-a", path_str(&csv), "--audio", path_str(&audio)]);
+    let report = env.json(&[
+        "catalog",
+        "import",
+        "--holder",
+        "label-a",
+        path_str(&csv),
+        "--audio",
+        path_str(&audio),
+    ]);
     assert_eq!(report["outcome"]["result"], "imported", "{report}");
-    assert_eq!(report["outcome"]["registry"]["added"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        report["outcome"]["registry"]["added"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
     let xml = publisher_ddex(&env);
-    let report = env.json(&["catalogue", "import", "--holder", "pub-b", path_str(&xml), "--audio", path_str(&audio)]);
+    let report = env.json(&[
+        "catalogue",
+        "import",
+        "--holder",
+        "pub-b",
+        path_str(&xml),
+        "--audio",
+        path_str(&audio),
+    ]);
     assert_eq!(report["outcome"]["result"], "imported", "{report}");
-    assert_eq!(report["outcome"]["registry"]["added"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        report["outcome"]["registry"]["added"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
     (env, tracks)
 }
-

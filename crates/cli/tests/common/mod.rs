@@ -15,7 +15,10 @@ pub fn fermata() -> Command {
 
 /// Runs `fermata ARGS` and returns its output.
 pub fn run(args: &[&str]) -> Output {
-    fermata().args(args).output().expect("the fermata binary runs")
+    fermata()
+        .args(args)
+        .output()
+        .expect("the fermata binary runs")
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -28,7 +31,10 @@ pub fn stderr(o: &Output) -> String {
 
 /// Parses NDJSON output.
 pub fn ndjson(o: &Output) -> Vec<serde_json::Value> {
-    stdout(o).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
 }
 
 /// Writes generated music for `seed` as a WAV file.
@@ -40,11 +46,17 @@ pub fn write_track(path: &Path, seed: u64, seconds: f32) -> Vec<f32> {
 
 /// ffmpeg on PATH, or None; under CI=true a missing ffmpeg fails the test instead of skipping.
 pub fn ffmpeg() -> Option<&'static str> {
-    let ok = Command::new("ffmpeg").arg("-version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("ffmpeg")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if ok {
         return Some("ffmpeg");
     }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "ffmpeg is required under CI=true (scripts/test.sh installs it)");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "ffmpeg is required under CI=true (scripts/test.sh installs it)"
+    );
     eprintln!("skipping: ffmpeg is not installed (scripts/test.sh installs it)");
     None
 }
@@ -67,7 +79,8 @@ pub fn has_match(matches: &serde_json::Value, track: &str, offset_s: f64) -> boo
     matches.as_array().is_some_and(|ms| {
         ms.iter().any(|m| {
             m["track_id"] == track
-                && ((m["reference_start_s"].as_f64().unwrap_or(-99.0) - m["query_start_s"].as_f64().unwrap_or(0.0))
+                && ((m["reference_start_s"].as_f64().unwrap_or(-99.0)
+                    - m["query_start_s"].as_f64().unwrap_or(0.0))
                     - offset_s)
                     .abs()
                     <= 1.0
