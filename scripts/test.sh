@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace on a fresh machine with only the Rust toolchain: installs what
-# the tests need when it is missing (ffmpeg and sox from Debian; the development music corpus from
-# ../shared/corpus/dev-corpus.sh into ./corpus), then runs `cargo test`.
+# the tests need when it is missing (ffmpeg and sox from Debian; the development music corpus with
+# scripts/fetch-corpus.sh into ./corpus), checks formatting and clippy, then runs
+# `cargo test`.
 #
 #   bash scripts/test.sh [extra cargo test arguments]
 #
@@ -30,14 +31,16 @@ fi
 
 corpus=${FERMATA_CORPUS:-$PWD/corpus}
 if [ ! -s "$corpus/tracks.tsv" ]; then
-  fetch=../shared/corpus/dev-corpus.sh
-  if [ -f "$fetch" ]; then
-    echo "test.sh: fetching the development corpus into $corpus"
-    as_root bash "$fetch" "$corpus" || echo "test.sh: could not fetch the corpus; real-music tests will skip (or fail under CI=true)"
-  else
-    echo "test.sh: $fetch not found; real-music tests will skip (or fail under CI=true)"
-  fi
+  echo "test.sh: fetching the development corpus into $corpus"
+  as_root bash scripts/fetch-corpus.sh "$corpus" || echo "test.sh: could not fetch the corpus; real-music tests will skip (or fail under CI=true)"
 fi
 export FERMATA_CORPUS=$corpus
+
+# The habits that keep the code readable: one format, no clippy warning (tests and benches too).
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  command -v rustup >/dev/null 2>&1 && rustup component add rustfmt clippy
+fi
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 cargo test --workspace --release --locked "$@"

@@ -65,20 +65,34 @@ fn children_cpu_s() -> Option<f64> {
 /// charge a peer its start-up (audfprint loads its whole table) on every query.
 const BATCH: usize = 100;
 
+/// What a run reports about the peer itself.
+struct PeerInfo<'a> {
+    name: &'a str,
+    version: String,
+    settings: String,
+    audio_seconds: f64,
+}
+
+/// Turns a peer's output for a batch of query files into one answer per file.
+type ParseAnswers = dyn Fn(&str, &[PathBuf]) -> Vec<Option<Answer>>;
+
 /// Runs `store` over the registered files and `query` over the query files in batches, times
 /// both, and turns `parse(stdout, batch)` into answers. Latency is each batch's wall time
 /// divided by its size (the same for every query of a batch).
 fn run_peer(
-    name: &str,
-    version: String,
-    settings: String,
-    audio_seconds: f64,
+    peer: PeerInfo<'_>,
     queries: &[Query],
     db: &Path,
     store: &mut dyn FnMut() -> Result<()>,
     query: &mut dyn FnMut(&[PathBuf]) -> Result<String>,
-    parse: &dyn Fn(&str, &[PathBuf]) -> Vec<Option<Answer>>,
+    parse: &ParseAnswers,
 ) -> Result<SystemRun> {
+    let PeerInfo {
+        name,
+        version,
+        settings,
+        audio_seconds,
+    } = peer;
     let cpu0 = children_cpu_s();
     let t = Instant::now();
     store()?;
@@ -131,15 +145,14 @@ fn git_commit_near(bin: &Path) -> String {
     // Peers built from a git checkout: name the commit, so BENCHMARKS.md can record it.
     let mut dir = bin.parent();
     while let Some(d) = dir {
-        if d.join(".git").exists() {
-            if let Ok(out) = std::process::Command::new("git")
+        if d.join(".git").exists()
+            && let Ok(out) = std::process::Command::new("git")
                 .arg("-C")
                 .arg(d)
                 .args(["rev-parse", "--short", "HEAD"])
                 .output()
-            {
-                return format!("commit {}", String::from_utf8_lossy(&out.stdout).trim());
-            }
+        {
+            return format!("commit {}", String::from_utf8_lossy(&out.stdout).trim());
         }
         dir = d.parent();
     }
@@ -175,10 +188,12 @@ impl Peer for Olaf {
         let env = [("HOME", home.as_path())];
         let bin = self.bin.to_string_lossy().into_owned();
         run_peer(
-            "Olaf",
-            git_commit_near(&self.bin),
-            "defaults (single thread)".into(),
-            audio_seconds,
+            PeerInfo {
+                name: "Olaf",
+                version: git_commit_near(&self.bin),
+                settings: "defaults (single thread)".into(),
+                audio_seconds,
+            },
             queries,
             &db,
             &mut || capture(&bin, &["store"], registered, &env).map(|_| ()),
@@ -253,10 +268,12 @@ impl Peer for Audfprint {
         };
         let store_list = list("store.txt", registered)?;
         run_peer(
-            "audfprint",
-            git_commit_near(&self.script),
-            "defaults (density 20, one core)".into(),
-            audio_seconds,
+            PeerInfo {
+                name: "audfprint",
+                version: git_commit_near(&self.script),
+                settings: "defaults (density 20, one core)".into(),
+                audio_seconds,
+            },
             queries,
             &db,
             &mut || {
@@ -319,15 +336,14 @@ fn parse_audfprint(out: &str, files: &[PathBuf]) -> Vec<Option<Answer>> {
                 offset_s,
                 score,
             }));
-        } else if let Some(body) = line.strip_prefix("NOMATCH ") {
-            if let Some(q) = files
+        } else if let Some(body) = line.strip_prefix("NOMATCH ")
+            && let Some(q) = files
                 .iter()
                 .map(|f| f.to_string_lossy())
                 .filter(|q| body.starts_with(&format!("{q} ")))
                 .max_by_key(|q| q.len())
-            {
-                by_query.entry(q.into_owned()).or_insert(None);
-            }
+        {
+            by_query.entry(q.into_owned()).or_insert(None);
         }
     }
     files

@@ -161,7 +161,8 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
             String::new()
         }
     };
-    let rows: Vec<(&str, Box<dyn Fn(&SystemSummary) -> String>)> = vec![
+    type Cell<'a> = Box<dyn Fn(&SystemSummary) -> String + 'a>;
+    let rows: Vec<(&str, Cell<'_>)> = vec![
         (
             "top-1 recall, all registered queries",
             Box::new(|s: &SystemSummary| pct(s.total.recall())),

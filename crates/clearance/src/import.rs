@@ -221,7 +221,9 @@ pub fn import_catalog(
         .is_file();
     if index_exists && !todo.is_empty() {
         let index = fermata_index::Index::open(&home.index_dir())?;
-        let identified: Vec<Result<(usize, Vec<fermata_index::Match>, f64), Problem>> = todo
+        // (row, matches, duration in seconds) per row with audio, or why it was refused.
+        type Identified = Result<(usize, Vec<fermata_index::Match>, f64), Problem>;
+        let identified: Vec<Identified> = todo
             .par_iter()
             .enumerate()
             .filter_map(|(i, r)| {

@@ -43,10 +43,14 @@ pub fn read_sources(file: &Path) -> Result<HashMap<String, String>, String> {
     Ok(out)
 }
 
+/// What an origin's `/.well-known/tdmrep.json` and `/robots.txt` said (or why they could not be
+/// read), fetched once per origin.
+type OriginFindings = (Result<Vec<Finding>, String>, Result<Vec<Finding>, String>);
+
 /// Fetches documents with limits: 10 s per request, 2 MiB per body, redirects followed.
 pub struct Fetcher {
     agent: ureq::Agent,
-    origins: HashMap<String, (Result<Vec<Finding>, String>, Result<Vec<Finding>, String>)>,
+    origins: HashMap<String, OriginFindings>,
 }
 
 impl Default for Fetcher {
@@ -162,38 +166,37 @@ impl Fetcher {
             self.origins.insert(origin.clone(), (tdmrep, robots));
         }
         let (tdmrep, robots) = &self.origins[&origin];
-        if let Ok(rules) = tdmrep {
-            if let Some(rule) = rules.iter().find(|r| pattern_matches(&r.location, &path)) {
-                if rule.tdm_reserved == Some(true) {
-                    return Ok(Some(format!(
-                        "{origin}/.well-known/tdmrep.json reserves {} (TDMRep)",
-                        rule.location
-                    )));
-                }
-            }
+        if let Ok(rules) = tdmrep
+            && let Some(rule) = rules.iter().find(|r| pattern_matches(&r.location, &path))
+            && rule.tdm_reserved == Some(true)
+        {
+            return Ok(Some(format!(
+                "{origin}/.well-known/tdmrep.json reserves {} (TDMRep)",
+                rule.location
+            )));
         }
         if let Ok(rules) = robots {
             let best = rules
                 .iter()
                 .filter(|r| path.starts_with(&r.location))
                 .max_by_key(|r| r.location.len());
-            if let Some(rule) = best {
-                if rule.ai_training_reserved == Some(true) {
-                    return Ok(Some(format!(
-                        "{origin}/robots.txt: Content-Usage train-ai=n for {}",
-                        rule.location
-                    )));
-                }
+            if let Some(rule) = best
+                && rule.ai_training_reserved == Some(true)
+            {
+                return Ok(Some(format!(
+                    "{origin}/robots.txt: Content-Usage train-ai=n for {}",
+                    rule.location
+                )));
             }
         }
         let headers = self.head(url)?;
         let text: String = headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
-        if let Ok(found) = reservations::parse_headers(&text) {
-            if found.iter().any(Finding::reserves_training) {
-                return Ok(Some(format!(
-                    "{url}: its response headers reserve AI training"
-                )));
-            }
+        if let Ok(found) = reservations::parse_headers(&text)
+            && found.iter().any(Finding::reserves_training)
+        {
+            return Ok(Some(format!(
+                "{url}: its response headers reserve AI training"
+            )));
         }
         Ok(None)
     }

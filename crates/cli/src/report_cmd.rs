@@ -656,11 +656,7 @@ fn run_eu_summary(
         if day > facts.latest_acquisition {
             facts.latest_acquisition = day;
         }
-        if let Some(m) = manifests
-            .iter()
-            .filter(|m| m.scan_id == scan.id)
-            .next_back()
-        {
+        if let Some(m) = manifests.iter().rfind(|m| m.scan_id == scan.id) {
             facts.manifests.push((m.id.clone(), m.root.clone()));
         }
         for file in registry.scan_files(&scan.id)? {

@@ -535,14 +535,14 @@ mod tests {
         std::fs::write(music.join("cover.jpg"), b"x").unwrap();
         #[cfg(unix)]
         std::os::unix::fs::symlink(music.join("album"), music.join("linked")).unwrap();
-        let found = collect_inputs(&[music.clone()], None).unwrap();
+        let found = collect_inputs(std::slice::from_ref(&music), None).unwrap();
         let ids: Vec<&str> = found.iter().map(|f| f.id.as_str()).collect();
         #[cfg(unix)]
         assert_eq!(ids, vec!["a.MP3", "album/b.ogg", "linked/b.ogg"]);
         let one = collect_inputs(&[music.join("a.MP3")], Some("my-id")).unwrap();
         assert_eq!(one[0].id, "my-id");
         assert!(matches!(
-            collect_inputs(&[music.clone()], Some("x")),
+            collect_inputs(std::slice::from_ref(&music), Some("x")),
             Err(EngineError::Input { .. })
         ));
         let missing = collect_inputs(&[dir.path().join("nope")], None).unwrap_err();

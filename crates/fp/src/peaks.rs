@@ -283,11 +283,11 @@ mod tests {
         for radius in [0, 1, 3, 10, 60] {
             let mut out = vec![0.0; input.len()];
             sliding_max(&input, radius, &mut out);
-            for i in 0..input.len() {
+            for (i, &got) in out.iter().enumerate() {
                 let a = i.saturating_sub(radius);
                 let b = (i + radius).min(input.len() - 1);
                 let naive = input[a..=b].iter().copied().fold(f32::MIN, f32::max);
-                assert_eq!(out[i], naive, "radius {radius} at {i}");
+                assert_eq!(got, naive, "radius {radius} at {i}");
             }
         }
     }

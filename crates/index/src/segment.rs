@@ -570,7 +570,7 @@ mod tests {
         }
     }
 
-    fn write(entries: &mut Vec<(u32, u32, u32)>, tracks: &[TrackMeta], dir: &Path) -> Segment {
+    fn write(entries: &mut [(u32, u32, u32)], tracks: &[TrackMeta], dir: &Path) -> Segment {
         entries.sort();
         let path = dir.join("s.fseg");
         let max_time = entries.iter().map(|e| e.2).max().unwrap_or(0);

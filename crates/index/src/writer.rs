@@ -404,10 +404,14 @@ fn remove_unpublished(dir: &Path, manifest: &Manifest) -> Result<(), IndexError>
     Ok(())
 }
 
+/// One posting (hash, track, time) tagged with the index of the source it came from; the heap
+/// is a min-heap on it.
+type HeapEntry = std::cmp::Reverse<((u32, u32, u32), usize)>;
+
 /// Merges sorted iterators into one sorted iterator.
 struct KWayMerge<I: Iterator<Item = (u32, u32, u32)>> {
     sources: Vec<I>,
-    heap: BinaryHeap<std::cmp::Reverse<((u32, u32, u32), usize)>>,
+    heap: BinaryHeap<HeapEntry>,
 }
 
 impl<I: Iterator<Item = (u32, u32, u32)>> KWayMerge<I> {

@@ -481,7 +481,7 @@ pub(crate) fn decode_doc<T: serde::de::DeserializeOwned>(json: &str) -> Result<T
 /// Seconds (up to three decimals) as whole milliseconds; negative, non-finite or absurd values
 /// (more than 100 years) are refused.
 pub fn seconds_to_ms(seconds: f64) -> Result<u64, RegistryError> {
-    if !seconds.is_finite() || seconds < 0.0 || seconds > 100.0 * 365.25 * 86_400.0 {
+    if !seconds.is_finite() || !(0.0..=100.0 * 365.25 * 86_400.0).contains(&seconds) {
         return Err(invalid(
             "seconds",
             &seconds.to_string(),
@@ -526,7 +526,7 @@ mod tests {
                 prop_assert_eq!(parts.iter().sum::<u64>(), pool);
                 for (p, w) in parts.iter().zip(&weights) {
                     let exact = u128::from(pool) * w;
-                    let floor = (exact / total) as u64;
+                    let floor = exact.checked_div(total).unwrap_or(0) as u64;
                     prop_assert!(*p == floor || *p == floor + 1, "part {} vs floor {}", p, floor);
                 }
             }

@@ -796,7 +796,8 @@ impl Registry {
         for (isrc, seconds) in &draft.works {
             lines.push((isrc.clone(), seconds_to_ms(*seconds)?));
         }
-        let outcome = self.write(|tx| {
+
+        self.write(|tx| {
             need_developer(tx, &draft.developer)?;
             let mut scan_id = None;
             if let Some(id) = &draft.scan {
@@ -830,11 +831,10 @@ impl Registry {
                     return Err(RegistryError::Invalid { field: "use", value: String::new(), reason: "name the use made of the works, or cite the scan or manifest that cleared them".into() });
                 }
             };
-            if let Some(s) = &scan {
-                if s.model != draft.model {
+            if let Some(s) = &scan
+                && s.model != draft.model {
                     return Err(RegistryError::NotAllowed(format!("scan {} cleared data for model {}, not {}", s.id, s.model, draft.model)));
                 }
-            }
             // The works the cited scan cleared (its manifest lists exactly these).
             let cleared_in_scan: Option<BTreeSet<Isrc>> = match &scan {
                 Some(s) => Some(
@@ -865,12 +865,11 @@ impl Registry {
                     refused.push((isrc.clone(), holders, format!("not cleared for {use_} in {} on {date}: {}", draft.territory, why.join("; "))));
                     continue;
                 }
-                if let (Some(set), Some(s)) = (&cleared_in_scan, &scan) {
-                    if !set.contains(&isrc) {
+                if let (Some(set), Some(s)) = (&cleared_in_scan, &scan)
+                    && !set.contains(&isrc) {
                         refused.push((isrc.clone(), holders, format!("not among the files scan {} cleared", s.id)));
                         continue;
                     }
-                }
                 let shares = work.shares_in(&draft.territory).into_iter().cloned().collect();
                 match usage.iter_mut().find(|l: &&mut UsageLine| l.isrc == isrc) {
                     Some(l) => {
@@ -923,8 +922,7 @@ impl Registry {
             }
             append(tx, actor, "usage.reported", subjects, encode(&report)?)?;
             Ok(Ok(report))
-        })?;
-        outcome
+        })?
     }
 
     /// Usage reports of one developer, or all.

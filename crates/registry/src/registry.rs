@@ -324,14 +324,14 @@ pub(crate) fn grant_in(
         .as_deref()
         .map(|to| validate_date("valid-to", to))
         .transpose()?;
-    if let Some(to) = &valid_to {
-        if to < &valid_from {
-            return Err(RegistryError::Invalid {
-                field: "valid-to",
-                value: to.clone(),
-                reason: format!("the licence would end before it starts ({valid_from})"),
-            });
-        }
+    if let Some(to) = &valid_to
+        && to < &valid_from
+    {
+        return Err(RegistryError::Invalid {
+            field: "valid-to",
+            value: to.clone(),
+            reason: format!("the licence would end before it starts ({valid_from})"),
+        });
     }
     need_holder(tx, &grant.holder)?;
     need_developer(tx, &grant.developer)?;
