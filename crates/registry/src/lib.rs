@@ -48,7 +48,7 @@ mod market;
 mod market_ops;
 mod model;
 mod registry;
-mod scan;
+mod answer;
 mod sqlite;
 mod state;
 mod store;
@@ -73,7 +73,7 @@ pub use registry::{
     ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange, ShareChangeStatus, UseAnswer,
     WorkConflict, reduced_holders,
 };
-pub use scan::{
+pub use answer::{
     AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
     Question, Scan, ScanFile, SourceCheck, Verdict, WorkClearance, clear_work, holder_answer,
 };

@@ -12,7 +12,7 @@ use crate::registry::{
     LicenceGrant, Registry, append, cache_holder_policies, grant_in, load_offers, need_developer,
     need_holder, need_party, need_work,
 };
-use crate::scan::{AnswerSource, HolderClearance, Verdict, clear_work};
+use crate::answer::{AnswerSource, HolderClearance, Verdict, clear_work};
 use crate::store::{DocKind, IdempotentResponse, Tx};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -674,8 +674,8 @@ impl Registry {
                 for &index in &indices {
                     let l = &request.lines[index];
                     for t in &territories {
-                        let q = crate::scan::Question { developer: None, use_: request.use_, territory: t, date: &today };
-                        let a = crate::scan::holder_answer(holder, 0, Some(&l.isrc), &q, &policies, &[], &offers);
+                        let q = crate::answer::Question { developer: None, use_: request.use_, territory: t, date: &today };
+                        let a = crate::answer::holder_answer(holder, 0, Some(&l.isrc), &q, &policies, &[], &offers);
                         if a.verdict == Verdict::Denied && a.source != Some(AnswerSource::NoPolicy) {
                             reserved.push(format!("line {} ({}): {}", l.line, l.isrc, a.reason));
                             break;

@@ -4,7 +4,7 @@
 use crate::RegistryError;
 use crate::audit::{self, AuditReport, Event};
 use crate::model::*;
-use crate::scan::{
+use crate::answer::{
     FileVerdict, ManifestRecord, Scan, ScanFile, Verdict, WorkClearance, clear_work,
 };
 use crate::sqlite::SqliteStore;
@@ -103,7 +103,7 @@ pub struct UseAnswer {
     pub use_: Use,
     /// The answer and why.
     #[serde(flatten)]
-    pub answer: crate::scan::HolderClearance,
+    pub answer: crate::answer::HolderClearance,
 }
 
 /// A work another holder already registered.
@@ -838,14 +838,14 @@ impl Registry {
                     if !policies.contains_key(other) {
                         policies.insert(other.to_string(), tx.policies(other)?);
                     }
-                    let q = crate::scan::Question {
+                    let q = crate::answer::Question {
                         developer: None,
                         use_,
                         territory: &world,
                         date: "0000-01-01",
                     };
                     let theirs = policies.get(other).map(Vec::as_slice).unwrap_or_default();
-                    let a = crate::scan::holder_answer(
+                    let a = crate::answer::holder_answer(
                         other,
                         0,
                         Some(&w.isrc),
@@ -854,7 +854,7 @@ impl Registry {
                         &[],
                         &offers,
                     );
-                    if a.source == Some(crate::scan::AnswerSource::NoPolicy) {
+                    if a.source == Some(crate::answer::AnswerSource::NoPolicy) {
                         out.push((w.isrc.clone(), other.to_string()));
                     }
                 }
@@ -1001,7 +1001,7 @@ impl Registry {
             Ok(Use::ALL
                 .iter()
                 .map(|&use_| {
-                    let q = crate::scan::Question {
+                    let q = crate::answer::Question {
                         developer,
                         use_,
                         territory,
@@ -1009,7 +1009,7 @@ impl Registry {
                     };
                     UseAnswer {
                         use_,
-                        answer: crate::scan::holder_answer(
+                        answer: crate::answer::holder_answer(
                             holder,
                             basis_points,
                             work,

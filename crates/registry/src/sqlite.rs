@@ -5,7 +5,7 @@ use crate::RegistryError;
 use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work};
-use crate::scan::{ManifestRecord, Scan, ScanFile};
+use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};

@@ -9,7 +9,7 @@ use crate::RegistryError;
 use crate::audit::{self, Digests, Event, encode_records};
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Price, Territory, Use, Work};
-use crate::scan::{ManifestRecord, Scan, ScanFile};
+use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,7 +6,7 @@ use crate::RegistryError;
 use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Use, Work};
-use crate::scan::{ManifestRecord, Scan, ScanFile};
+use crate::answer::{ManifestRecord, Scan, ScanFile};
 
 /// A store of registry records.
 pub trait Store {
