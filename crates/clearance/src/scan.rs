@@ -452,7 +452,7 @@ pub fn build_manifest(
         dataset: scan.dataset.clone(),
         finished_at,
     };
-    let manifest = Manifest::build(&id, &fermata_registry::audit::now(), info, entries);
+    let manifest = Manifest::build(&id, &registry.now().at, info, entries);
     let path = match out {
         Some(p) => p.to_path_buf(),
         None => home.manifests_dir().join(format!("{id}.json")),

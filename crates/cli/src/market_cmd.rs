@@ -747,9 +747,15 @@ pub(crate) enum StatementCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Lists statements.
-    #[command(after_help = "Example:\n  fermata statement list")]
+    /// Lists statements (all, or as one party sees them: a developer its own, a holder only its
+    /// own lines and total).
+    #[command(
+        after_help = "Examples:\n  fermata statement list\n  fermata statement list --party indie-records"
+    )]
     List {
+        /// As this party sees them.
+        #[arg(long, value_name = "ID")]
+        party: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -822,8 +828,11 @@ pub(crate) fn run_statement(home: Option<&Path>, cmd: StatementCommand) -> Resul
                 return Ok(ExitCode::from(1));
             }
         }
-        StatementCommand::List { output } => {
-            let all = registry.statements()?;
+        StatementCommand::List { party, output } => {
+            if let Some(p) = &party {
+                registry.party(p)?;
+            }
+            let all = registry.statements_visible_to(party.as_deref())?;
             if output.json {
                 print_json(&all)?;
             } else {

@@ -561,6 +561,10 @@ pub(crate) enum LicenceCommand {
     Revoke {
         /// The licence id.
         id: String,
+        /// The holder that granted it (only it may revoke it; default: the licence's own holder,
+        /// for the operator acting on its behalf).
+        #[arg(long, value_name = "ID")]
+        holder: Option<String>,
         /// Why.
         #[arg(long)]
         reason: Option<String>,
@@ -620,10 +624,21 @@ pub(crate) fn run_licence(home: Option<&Path>, cmd: LicenceCommand) -> Result<Ex
                 print!("{}", licence_table(std::slice::from_ref(&licence)).render());
             }
         }
-        LicenceCommand::Revoke { id, reason, output } => {
-            let current = registry.licences(None)?.into_iter().find(|l| l.id == id);
-            let actor = current.map_or_else(|| "cli".to_string(), |l| l.holder);
-            let licence = registry.revoke_licence(&id, reason.as_deref(), &actor)?;
+        LicenceCommand::Revoke {
+            id,
+            holder,
+            reason,
+            output,
+        } => {
+            let holder = match holder {
+                Some(h) => h,
+                None => registry
+                    .licences(None)?
+                    .into_iter()
+                    .find(|l| l.id == id)
+                    .map_or_else(String::new, |l| l.holder),
+            };
+            let licence = registry.revoke_licence(&id, reason.as_deref(), &holder)?;
             if output.json {
                 print_json(&licence)?;
             } else {

@@ -399,19 +399,73 @@ pub fn verify_state(events: &[Event], current: &BTreeMap<(String, String), Strin
     report
 }
 
-/// Current time as RFC 3339 UTC with seconds.
-pub fn now() -> String {
-    let now = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| now.unix_timestamp().to_string())
+/// The registry's clock: the system's, or one fixed instant (tests, and questions such as "what
+/// would this scan have said on that day"). Every operation reads it once, at its start, and
+/// hands that [`Now`] to the rules it runs, so one operation never sees two different times and
+/// every rule is a function of the time it is given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The system's UTC clock.
+    #[default]
+    System,
+    /// Always this instant (UTC).
+    Fixed(time::OffsetDateTime),
 }
 
-/// Today as YYYY-MM-DD (UTC).
+impl Clock {
+    /// A clock stopped at `at` (RFC 3339, e.g. `2027-01-31T12:00:00Z`).
+    pub fn fixed(at: &str) -> Result<Clock, RegistryError> {
+        time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+            .map(|t| Clock::Fixed(t.to_offset(time::UtcOffset::UTC)))
+            .map_err(|e| RegistryError::Invalid {
+                field: "clock",
+                value: at.chars().take(64).collect(),
+                reason: format!("not an RFC 3339 time ({e}), e.g. 2027-01-31T12:00:00Z"),
+            })
+    }
+
+    /// Reads the clock once.
+    pub fn read(&self) -> Now {
+        let t = match self {
+            Clock::System => time::OffsetDateTime::now_utc(),
+            Clock::Fixed(t) => *t,
+        };
+        Now::of(t)
+    }
+}
+
+/// One operation's "now": the instant (RFC 3339 UTC, whole seconds) that its records and audit
+/// events carry, and the day (YYYY-MM-DD, UTC) its rules ask about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Now {
+    /// RFC 3339 UTC with seconds, e.g. `2026-11-30T15:00:00Z`.
+    pub at: String,
+    /// The same instant's day, e.g. `2026-11-30`.
+    pub date: String,
+}
+
+impl Now {
+    fn of(t: time::OffsetDateTime) -> Now {
+        let t = t.replace_nanosecond(0).unwrap_or(t);
+        let d = t.date();
+        Now {
+            at: t
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_else(|_| t.unix_timestamp().to_string()),
+            date: format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+        }
+    }
+}
+
+/// The system's current time as RFC 3339 UTC with seconds (for the doors; operations use the
+/// registry's [`Clock`]).
+pub fn now() -> String {
+    Clock::System.read().at
+}
+
+/// The system's current day as YYYY-MM-DD (UTC), for the doors' defaults.
 pub fn today() -> String {
-    let d = time::OffsetDateTime::now_utc().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    Clock::System.read().date
 }
 
 /// Makes sure a JSON payload is well-formed before it is hashed into the log.

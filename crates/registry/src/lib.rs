@@ -43,17 +43,21 @@
 //! ```
 #![deny(missing_docs)]
 
+mod answer;
 pub mod audit;
 mod market;
 mod market_ops;
 mod model;
 mod registry;
-mod answer;
 mod sqlite;
 mod state;
 mod store;
 
-pub use audit::{AuditReport, BadEvent, Event};
+pub use answer::{
+    AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
+    Question, Scan, ScanFile, SourceCheck, Verdict, WorkClearance, clear_work, holder_answer,
+};
+pub use audit::{AuditReport, BadEvent, Clock, Event, Now};
 pub use market::{
     ApiKey, HolderTotal, LeftOut, LicenceRequest, LineStatus, NewKey, Offer, RequestLine, Role,
     Statement, StatementLine, UsageLine, UsageReport, compute_statement, overlapping,
@@ -72,10 +76,6 @@ pub use model::{
 pub use registry::{
     ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange, ShareChangeStatus, UseAnswer,
     WorkConflict, reduced_holders,
-};
-pub use answer::{
-    AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
-    Question, Scan, ScanFile, SourceCheck, Verdict, WorkClearance, clear_work, holder_answer,
 };
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};

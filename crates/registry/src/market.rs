@@ -45,6 +45,18 @@ pub struct ApiKey {
     pub revoked_at: Option<String>,
 }
 
+impl ApiKey {
+    /// Whose records this key reads: its own party's, or every party's (None) for an auditor.
+    /// What a party sees of a shared record is then the record's own rule
+    /// ([`LicenceRequest::seen_by`], [`Statement::seen_by`]).
+    pub fn reads_for(&self) -> Option<&str> {
+        match self.role {
+            Role::Auditor => None,
+            Role::Developer | Role::HolderAdmin | Role::HolderViewer => Some(&self.party),
+        }
+    }
+}
+
 /// A key just made: the record and the secret, shown once.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -281,6 +293,17 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// The statement as `party` may see it: its developer sees it whole; a holder sees only its
+    /// own lines and total, and nothing when it has none.
+    pub fn seen_by(mut self, party: &str) -> Option<Statement> {
+        if self.developer == party {
+            return Some(self);
+        }
+        self.lines.retain(|l| l.holder == party);
+        self.totals.retain(|t| t.holder == party);
+        (!self.totals.is_empty()).then_some(self)
+    }
+
     /// The statement as CSV: one row per (holder, work), then one total row per holder.
     pub fn to_csv(&self) -> String {
         let mut out =

@@ -2,7 +2,8 @@
 //! reports and statements. Each is one transaction with its audit event, like the rest.
 
 use crate::RegistryError;
-use crate::audit;
+use crate::answer::{AnswerSource, HolderClearance, Verdict, clear_work};
+use crate::audit::Now;
 use crate::market::*;
 use crate::model::{
     Isrc, MAX_NAME_CHARS, MAX_REASON_CHARS, Money, PartyKind, Price, PriceModel, Territory, Use,
@@ -12,7 +13,6 @@ use crate::registry::{
     LicenceGrant, Registry, append, cache_holder_policies, grant_in, load_offers, need_developer,
     need_holder, need_party, need_work,
 };
-use crate::answer::{AnswerSource, HolderClearance, Verdict, clear_work};
 use crate::store::{DocKind, IdempotentResponse, Tx};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -155,6 +155,7 @@ pub fn validate_term_months(months: u32) -> Result<(), RegistryError> {
 /// Approves one pending line inside a transaction: grants the licence and records the decision.
 fn approve_line(
     tx: &mut dyn Tx,
+    now: &Now,
     request: &mut LicenceRequest,
     index: usize,
     offers: &[Offer],
@@ -199,11 +200,11 @@ fn approve_line(
             request.id, line.line, request.model
         )),
     };
-    let licence = grant_in(tx, &grant, actor)?;
+    let licence = grant_in(tx, now, &grant, actor)?;
     let l = &mut request.lines[index];
     l.status = LineStatus::Approved;
     l.licence = Some(licence.id);
-    l.decided_at = Some(audit::now());
+    l.decided_at = Some(now.at.clone());
     l.decided_by = Some(decided_by.to_string());
     Ok(())
 }
@@ -222,7 +223,7 @@ impl Registry {
             .map_err(|e| RegistryError::Internal(format!("no randomness for a key: {e}")))?;
         let secret = format!("fmk_{}", hex::encode(bytes));
         let digest = hex::encode(Sha256::digest(secret.as_bytes()));
-        self.write(|tx| {
+        self.write(|tx, now| {
             let p = need_party(tx, party)?;
             let fits = match role {
                 Role::HolderAdmin | Role::HolderViewer => p.kind.holds_rights(),
@@ -239,12 +240,13 @@ impl Registry {
                 id: format!("key-{:06}", tx.next_number("key")?),
                 party: party.into(),
                 role,
-                created_at: audit::now(),
+                created_at: now.at.clone(),
                 revoked_at: None,
             };
             tx.put_key(&key, &digest)?;
             append(
                 tx,
+                now,
                 actor,
                 "key.created",
                 format!("key:{} party:{party}", key.id),
@@ -256,13 +258,13 @@ impl Registry {
 
     /// Revokes a key at once.
     pub fn revoke_key(&mut self, id: &str, actor: &str) -> Result<ApiKey, RegistryError> {
-        self.write(|tx| {
+        self.write(|tx, now| {
             let key = tx
                 .keys()?
                 .into_iter()
                 .find(|k| k.id == id)
                 .ok_or_else(|| not_found("key", id, "see `fermata key list`"))?;
-            let at = audit::now();
+            let at = now.at.clone();
             if !tx.revoke_key(id, &at)? {
                 return Err(RegistryError::Conflict(format!(
                     "key {id} is already revoked"
@@ -270,6 +272,7 @@ impl Registry {
             }
             append(
                 tx,
+                now,
                 actor,
                 "key.revoked",
                 format!("key:{id} party:{}", key.party),
@@ -311,7 +314,7 @@ impl Registry {
                 ),
             });
         }
-        self.write(|tx| {
+        self.write(|tx, now| {
             need_holder(tx, &draft.holder)?;
             for isrc in &draft.works {
                 let work = need_work(tx, isrc)?;
@@ -335,7 +338,7 @@ impl Registry {
                 price: draft.price.clone(),
                 term_months: draft.term_months,
                 auto_accept: draft.auto_accept,
-                created_at: audit::now(),
+                created_at: now.at.clone(),
                 withdrawn_at: None,
             };
             tx.put_doc(DocKind::Offer, &offer.id, &offer.holder, &encode(&offer)?)?;
@@ -343,7 +346,7 @@ impl Registry {
             for w in &offer.works {
                 subjects.push_str(&format!(" work:{w}"));
             }
-            append(tx, actor, "offer.published", subjects, encode(&offer)?)?;
+            append(tx, now, actor, "offer.published", subjects, encode(&offer)?)?;
             Ok(offer)
         })
     }
@@ -355,7 +358,7 @@ impl Registry {
         holder: &str,
         actor: &str,
     ) -> Result<Offer, RegistryError> {
-        self.write(|tx| {
+        self.write(|tx, now| {
             let json = tx
                 .doc(DocKind::Offer, id)?
                 .ok_or_else(|| not_found("offer", id, "see `fermata offer list`"))?;
@@ -368,10 +371,11 @@ impl Registry {
                     "offer {id} is already withdrawn"
                 )));
             }
-            offer.withdrawn_at = Some(audit::now());
+            offer.withdrawn_at = Some(now.at.clone());
             tx.put_doc(DocKind::Offer, id, holder, &encode(&offer)?)?;
             append(
                 tx,
+                now,
                 actor,
                 "offer.withdrawn",
                 format!("offer:{id} party:{holder}"),
@@ -448,8 +452,8 @@ impl Registry {
                 ),
             });
         }
-        let today = audit::today();
-        self.write(|tx| {
+        self.write(|tx, now| {
+            let today = now.date.clone();
             need_developer(tx, &draft.developer)?;
             // The works asked about: those named, and a scan's works that are not cleared.
             let mut asked: Vec<Isrc> = draft.works.clone();
@@ -546,7 +550,7 @@ impl Registry {
                 valid_from: draft.valid_from.clone(),
                 valid_to,
                 scan: draft.scan.clone(),
-                created_at: audit::now(),
+                created_at: now.at.clone(),
                 lines: lines
                     .into_iter()
                     .enumerate()
@@ -556,7 +560,7 @@ impl Registry {
                         holder,
                         offer,
                         status: if refusal.is_some() { LineStatus::Refused } else { LineStatus::Pending },
-                        decided_at: refusal.as_ref().map(|_| audit::now()),
+                        decided_at: refusal.as_ref().map(|_| now.at.clone()),
                         decided_by: refusal.as_ref().map(|_| "policy".to_string()),
                         reason: refusal,
                         licence: None,
@@ -571,9 +575,9 @@ impl Registry {
             for l in &request.lines {
                 subjects.push_str(&format!(" work:{}", l.isrc));
             }
-            append(tx, actor, "request.made", subjects, encode(&request)?)?;
+            append(tx, now, actor, "request.made", subjects, encode(&request)?)?;
             for l in request.lines.iter().filter(|l| l.status == LineStatus::Refused) {
-                append(tx, "policy", "request.refused", format!("request:{} party:{} party:{} work:{}", request.id, request.developer, l.holder, l.isrc), encode(l)?)?;
+                append(tx, now, "policy", "request.refused", format!("request:{} party:{} party:{} work:{}", request.id, request.developer, l.holder, l.isrc), encode(l)?)?;
             }
             for i in 0..request.lines.len() {
                 if request.lines[i].status != LineStatus::Pending {
@@ -593,9 +597,9 @@ impl Registry {
                 };
                 let auto = request.lines[i].offer.as_ref().and_then(|id| offers.iter().find(|o| &o.id == id)).is_some_and(within_offer);
                 if auto {
-                    approve_line(tx, &mut request, i, &offers, "auto-accept", actor)?;
+                    approve_line(tx, now, &mut request, i, &offers, "auto-accept", actor)?;
                     let l = &request.lines[i];
-                    append(tx, "auto-accept", "request.approved", format!("request:{} party:{} work:{}", request.id, l.holder, l.isrc), encode(l)?)?;
+                    append(tx, now, "auto-accept", "request.approved", format!("request:{} party:{} work:{}", request.id, l.holder, l.isrc), encode(l)?)?;
                 }
             }
             tx.put_doc(DocKind::Request, &request.id, &request.developer, &encode(&request)?)?;
@@ -639,7 +643,7 @@ impl Registry {
                 reason: "too many lines named".into(),
             });
         }
-        self.write(|tx| {
+        self.write(|tx, now| {
             let mut request = load_request(tx, request_id)?;
             let indices: Vec<usize> = if lines.is_empty() {
                 let pending: Vec<usize> =
@@ -667,7 +671,7 @@ impl Registry {
                 // "Approve all" must not grant what the holder's own policy now reserves (a line
                 // made before the policy changed): those are approved only when named.
                 let policies = tx.policies(holder)?;
-                let today = audit::today();
+                let today = now.date.clone();
                 let territories: Vec<Territory> =
                     if request.territories.is_empty() { vec![Territory::world()] } else { request.territories.clone() };
                 let mut reserved = Vec::new();
@@ -699,17 +703,17 @@ impl Registry {
                     )));
                 }
                 if approve {
-                    approve_line(tx, &mut request, index, &offers, holder, actor)?;
+                    approve_line(tx, now, &mut request, index, &offers, holder, actor)?;
                 } else {
                     let l = &mut request.lines[index];
                     l.status = LineStatus::Refused;
-                    l.decided_at = Some(audit::now());
+                    l.decided_at = Some(now.at.clone());
                     l.decided_by = Some(holder.to_string());
                 }
                 request.lines[index].reason = reason.map(Into::into);
                 let l = &request.lines[index];
                 let action = if approve { "request.approved" } else { "request.refused" };
-                append(tx, actor, action, format!("request:{request_id} party:{} party:{holder} work:{}", request.developer, l.isrc), encode(l)?)?;
+                append(tx, now, actor, action, format!("request:{request_id} party:{} party:{holder} work:{}", request.developer, l.isrc), encode(l)?)?;
             }
             tx.put_doc(DocKind::Request, &request.id, &request.developer, &encode(&request)?)?;
             Ok(request)
@@ -735,6 +739,22 @@ impl Registry {
             requests.retain(|r| !r.lines.is_empty());
         }
         Ok(requests)
+    }
+
+    /// One request as `party` may see it ([`LicenceRequest::seen_by`]; None: whole). A request
+    /// the party may not see is refused exactly as one that does not exist.
+    pub fn request_visible_to(
+        &mut self,
+        id: &str,
+        party: Option<&str>,
+    ) -> Result<LicenceRequest, RegistryError> {
+        let request = self.request(id)?;
+        match party {
+            None => Ok(request),
+            Some(p) => request.seen_by(p).ok_or_else(|| {
+                not_found("request", id, "see `fermata request list --party PARTY`")
+            }),
+        }
     }
 
     /// One request.
@@ -765,9 +785,10 @@ impl Registry {
         draft: UsageDraft,
         actor: &str,
     ) -> Result<UsageReport, RegistryError> {
+        let now = self.now();
         let date = match &draft.date {
             Some(d) => validate_date("date", d)?,
-            None => audit::today(),
+            None => now.date.clone(),
         };
         if draft.works.is_empty() {
             return Err(RegistryError::Invalid {
@@ -797,7 +818,7 @@ impl Registry {
             lines.push((isrc.clone(), seconds_to_ms(*seconds)?));
         }
 
-        self.write(|tx| {
+        self.write_at(&now, |tx, now| {
             need_developer(tx, &draft.developer)?;
             let mut scan_id = None;
             if let Some(id) = &draft.scan {
@@ -896,7 +917,7 @@ impl Registry {
                     "territory": draft.territory, "date": date,
                     "refused": refused.iter().map(|(i, _, why)| serde_json::json!({"isrc": i, "reason": why})).collect::<Vec<_>>(),
                 });
-                append(tx, actor, "usage.refused", subjects, encode(&payload)?)?;
+                append(tx, now, actor, "usage.refused", subjects, encode(&payload)?)?;
                 let why: Vec<String> = refused.iter().map(|(i, _, w)| format!("{i}: {w}")).collect();
                 return Ok(Err(RegistryError::NotAllowed(format!(
                     "usage refused, nothing recorded as used (the attempt is in the audit log): {}",
@@ -912,7 +933,7 @@ impl Registry {
                 manifest: draft.manifest.clone(),
                 territory: draft.territory.clone(),
                 date,
-                reported_at: audit::now(),
+                reported_at: now.at.clone(),
                 lines: usage,
             };
             tx.put_doc(DocKind::Usage, &report.id, &report.developer, &encode(&report)?)?;
@@ -920,7 +941,7 @@ impl Registry {
             for l in &report.lines {
                 subjects.push_str(&format!(" work:{}", l.isrc));
             }
-            append(tx, actor, "usage.reported", subjects, encode(&report)?)?;
+            append(tx, now, actor, "usage.reported", subjects, encode(&report)?)?;
             Ok(Ok(report))
         })?
     }
@@ -958,7 +979,7 @@ impl Registry {
                 reason: format!("the period ends before it starts ({from})"),
             });
         }
-        self.write(|tx| {
+        self.write(|tx, now| {
             need_developer(tx, developer)?;
             let reports: Vec<UsageReport> = tx
                 .docs(DocKind::Usage, Some(developer))?
@@ -978,7 +999,7 @@ impl Registry {
                 reports: reports.iter().map(|r| r.id.clone()).collect(),
                 lines,
                 totals,
-                issued_at: audit::now(),
+                issued_at: now.at.clone(),
             };
             tx.put_doc(
                 DocKind::Statement,
@@ -990,7 +1011,14 @@ impl Registry {
             for t in &statement.totals {
                 subjects.push_str(&format!(" party:{}", t.holder));
             }
-            append(tx, actor, "statement.issued", subjects, encode(&statement)?)?;
+            append(
+                tx,
+                now,
+                actor,
+                "statement.issued",
+                subjects,
+                encode(&statement)?,
+            )?;
             Ok(statement)
         })
     }
@@ -1007,6 +1035,39 @@ impl Registry {
 
     /// Every statement, by id.
     pub fn statements(&mut self) -> Result<Vec<Statement>, RegistryError> {
+        self.statements_visible_to(None)
+    }
+
+    /// The statements `party` may see, as it may see them ([`Statement::seen_by`]; None: every
+    /// statement, whole).
+    pub fn statements_visible_to(
+        &mut self,
+        party: Option<&str>,
+    ) -> Result<Vec<Statement>, RegistryError> {
+        let all = self.all_statements()?;
+        Ok(match party {
+            None => all,
+            Some(p) => all.into_iter().filter_map(|s| s.seen_by(p)).collect(),
+        })
+    }
+
+    /// One statement as `party` may see it (None: whole); one it may not see is refused exactly
+    /// as one that does not exist.
+    pub fn statement_visible_to(
+        &mut self,
+        id: &str,
+        party: Option<&str>,
+    ) -> Result<Statement, RegistryError> {
+        let s = self.statement(id)?;
+        match party {
+            None => Ok(s),
+            Some(p) => s
+                .seen_by(p)
+                .ok_or_else(|| not_found("statement", id, "see `fermata statement list`")),
+        }
+    }
+
+    fn all_statements(&mut self) -> Result<Vec<Statement>, RegistryError> {
         self.read(|tx| {
             tx.docs(DocKind::Statement, None)?
                 .iter()
@@ -1048,7 +1109,7 @@ impl Registry {
         key: &str,
         response: &IdempotentResponse,
     ) -> Result<(), RegistryError> {
-        self.write(|tx| {
+        self.write(|tx, _| {
             if tx.idempotent(party, key)?.is_none() {
                 tx.put_idempotent(party, key, response)?;
             }
@@ -1166,7 +1227,7 @@ mod tests {
             "pub-b",
         )
         .unwrap();
-        let today = audit::today();
+        let today = crate::audit::today();
         let ask = |from: &str, months: u32, territories: Vec<Territory>| RequestDraft {
             developer: "dev".into(),
             use_: Use::TrainGenai,
@@ -1232,7 +1293,7 @@ mod tests {
     fn a_work_level_deny_holds_against_an_auto_accept_catalogue_offer() {
         let (_d, mut r) = setup();
         let de: Territory = "DE".parse().unwrap();
-        let today = audit::today();
+        let today = crate::audit::today();
         r.set_policy(
             PolicyChange::new("label-a", Some(isrc(1)), Use::TrainGenai, Decision::Deny),
             "label-a",
@@ -1340,7 +1401,7 @@ mod tests {
     #[test]
     fn approving_all_does_not_grant_what_the_holders_policy_now_reserves() {
         let (_d, mut r) = setup();
-        let today = audit::today();
+        let today = crate::audit::today();
         let req = r
             .request_licences(
                 RequestDraft {
@@ -1424,7 +1485,7 @@ mod tests {
                     use_: Use::TrainGenai,
                     model: "m".into(),
                     territories: vec!["DE".parse().unwrap(), "FR".parse().unwrap()],
-                    valid_from: audit::today(),
+                    valid_from: crate::audit::today(),
                     valid_to: None,
                     term_months: Some(12),
                     works: vec![isrc(3)],
@@ -1547,7 +1608,19 @@ mod tests {
             assert_eq!(s.totals.iter().map(|t| t.amount_minor).sum::<i64>(), pool);
             assert_eq!(s.lines.iter().map(|t| t.amount_minor).sum::<i64>(), pool);
             assert!(r.recompute_statement(&s.id).unwrap());
+            // Each party sees what is its own, and every door asks the registry for it.
+            let whole = r.statement_visible_to(&s.id, Some("dev")).unwrap();
+            assert_eq!(whole, s);
+            let mine = r.statement_visible_to(&s.id, Some("pub-b")).unwrap();
+            assert!(!mine.lines.is_empty() && mine.lines.iter().all(|l| l.holder == "pub-b"));
+            assert_eq!(mine.totals.len(), 1);
+            assert!(matches!(
+                r.statement_visible_to(&s.id, Some("stranger")),
+                Err(RegistryError::NotFound { .. })
+            ));
         }
+        assert_eq!(r.statements_visible_to(Some("stranger")).unwrap(), vec![]);
+        assert_eq!(r.statements_visible_to(Some("dev")).unwrap().len(), 5);
         assert!(
             r.issue_statement(
                 "dev",

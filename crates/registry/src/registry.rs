@@ -2,11 +2,11 @@
 //! event in one transaction.
 
 use crate::RegistryError;
-use crate::audit::{self, AuditReport, Event};
-use crate::model::*;
 use crate::answer::{
     FileVerdict, ManifestRecord, Scan, ScanFile, Verdict, WorkClearance, clear_work,
 };
+use crate::audit::{self, AuditReport, Clock, Event, Now};
+use crate::model::*;
 use crate::sqlite::SqliteStore;
 use crate::store::{DocKind, Store, Tx};
 use serde::Serialize;
@@ -16,6 +16,7 @@ use std::path::Path;
 /// The registry: the rules over a store.
 pub struct Registry {
     store: Box<dyn Store + Send>,
+    clock: Clock,
 }
 
 /// A policy to set (see [`Policy`] for the fields).
@@ -250,6 +251,7 @@ pub(crate) fn cache_holder_policies(
 
 pub(crate) fn append(
     tx: &mut dyn Tx,
+    now: &Now,
     actor: &str,
     action: &str,
     subjects: String,
@@ -258,7 +260,7 @@ pub(crate) fn append(
     let prev = tx.last_event()?;
     let event = Event::next(
         prev.as_ref(),
-        audit::now(),
+        now.at.clone(),
         actor,
         action,
         subjects,
@@ -312,6 +314,7 @@ fn holds_share(work: &Work, holder: &str) -> bool {
 /// Grants a licence inside a transaction (used by `grant_licence` and by request approvals).
 pub(crate) fn grant_in(
     tx: &mut dyn Tx,
+    now: &Now,
     grant: &LicenceGrant,
     actor: &str,
 ) -> Result<Licence, RegistryError> {
@@ -362,7 +365,7 @@ pub(crate) fn grant_in(
         valid_to,
         price: grant.price.clone(),
         terms: grant.terms.clone(),
-        granted_at: audit::now(),
+        granted_at: now.at.clone(),
         revoked_at: None,
         revoke_reason: None,
     };
@@ -387,6 +390,7 @@ pub(crate) fn grant_in(
     }
     append(
         tx,
+        now,
         actor,
         "licence.granted",
         subjects,
@@ -402,6 +406,7 @@ impl Registry {
         crate::state::checkpoint_if_needed(&mut store)?;
         Ok(Registry {
             store: Box::new(store),
+            clock: Clock::System,
         })
     }
 
@@ -411,12 +416,26 @@ impl Registry {
         crate::state::checkpoint_if_needed(&mut store)?;
         Ok(Registry {
             store: Box::new(store),
+            clock: Clock::System,
         })
     }
 
     /// A registry over any store.
     pub fn with_store(store: Box<dyn Store + Send>) -> Registry {
-        Registry { store }
+        Registry {
+            store,
+            clock: Clock::System,
+        }
+    }
+
+    /// Sets the clock every following operation reads "now" from (the system's by default).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Reads the registry's clock: the "now" of one operation.
+    pub fn now(&self) -> Now {
+        self.clock.read()
     }
 
     pub(crate) fn read<R>(
@@ -433,10 +452,21 @@ impl Registry {
     /// wrote (see `state::Recorder`).
     pub(crate) fn write<R>(
         &mut self,
-        f: impl FnOnce(&mut dyn Tx) -> Result<R, RegistryError>,
+        f: impl FnOnce(&mut dyn Tx, &Now) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
+        let now = self.now();
+        self.write_at(&now, f)
+    }
+
+    /// [`Registry::write`] at a "now" the operation already read (for operations that check
+    /// dates before they write).
+    pub(crate) fn write_at<R>(
+        &mut self,
+        now: &Now,
+        f: impl FnOnce(&mut dyn Tx, &Now) -> Result<R, RegistryError>,
     ) -> Result<R, RegistryError> {
         let mut tx = crate::state::Recorder::new(self.store.begin()?);
-        let out = f(&mut tx)?;
+        let out = f(&mut tx, now)?;
         tx.finish()?;
         Ok(out)
     }
@@ -458,7 +488,7 @@ impl Registry {
             });
         }
         bounded("name", name, MAX_NAME_CHARS)?;
-        self.write(|tx| {
+        self.write(|tx, now| {
             if tx.party(id)?.is_some() {
                 return Err(RegistryError::AlreadyExists {
                     what: "party",
@@ -469,11 +499,12 @@ impl Registry {
                 id: id.into(),
                 kind,
                 name: name.trim().into(),
-                created_at: audit::now(),
+                created_at: now.at.clone(),
             };
             tx.insert_party(&party)?;
             append(
                 tx,
+                now,
                 actor,
                 "party.added",
                 format!("party:{id}"),
@@ -502,7 +533,7 @@ impl Registry {
         works: Vec<Work>,
         actor: &str,
     ) -> Result<ImportReport, RegistryError> {
-        self.write(|tx| {
+        self.write(|tx, now| {
             need_holder(tx, holder)?;
             let mut known_holders = BTreeSet::new();
             let mut report = ImportReport::default();
@@ -566,6 +597,7 @@ impl Registry {
                                 )?;
                                 append(
                                     tx,
+                                    now,
                                     actor,
                                     "work.share-change-superseded",
                                     work_subjects(&old.proposed, &old.current, holder),
@@ -585,7 +617,7 @@ impl Registry {
                                 affected,
                                 agreed: vec![],
                                 status: ShareChangeStatus::Pending,
-                                created_at: audit::now(),
+                                created_at: now.at.clone(),
                                 refusal: None,
                             };
                             tx.put_doc(
@@ -596,6 +628,7 @@ impl Registry {
                             )?;
                             append(
                                 tx,
+                                now,
                                 actor,
                                 "work.share-change-proposed",
                                 work_subjects(&work, &existing.shares, holder),
@@ -618,6 +651,7 @@ impl Registry {
                 // Every holder the change touches, before or after, sees it in its history.
                 append(
                     tx,
+                    now,
                     actor,
                     action,
                     work_subjects(&work, &previous_shares, holder),
@@ -661,7 +695,7 @@ impl Registry {
         if let Some(r) = reason {
             bounded("reason", r, MAX_REASON_CHARS)?;
         }
-        self.write(|tx| {
+        self.write(|tx, now| {
             let json = tx.doc(DocKind::ShareChange, id)?.ok_or_else(|| RegistryError::NotFound {
                 what: "share change",
                 id: id.into(),
@@ -679,7 +713,7 @@ impl Registry {
                 change.status = ShareChangeStatus::Refused;
                 change.refusal = Some(format!("{holder}: {}", reason.unwrap_or("no reason given")));
                 tx.put_doc(DocKind::ShareChange, &change.id, &change.proposed_by, &audit::payload(&change)?)?;
-                append(tx, actor, "work.share-change-refused", subjects, audit::payload(&change)?)?;
+                append(tx, now, actor, "work.share-change-refused", subjects, audit::payload(&change)?)?;
                 return Ok(change);
             }
             if !change.agreed.iter().any(|a| a == holder) {
@@ -702,11 +736,11 @@ impl Registry {
                 tx.put_work(&work)?;
                 change.status = ShareChangeStatus::Applied;
                 tx.put_doc(DocKind::ShareChange, &change.id, &change.proposed_by, &audit::payload(&change)?)?;
-                append(tx, actor, "work.share-change-agreed", subjects.clone(), audit::payload(&change)?)?;
-                append(tx, actor, "work.updated", subjects, audit::payload(&work)?)?;
+                append(tx, now, actor, "work.share-change-agreed", subjects.clone(), audit::payload(&change)?)?;
+                append(tx, now, actor, "work.updated", subjects, audit::payload(&work)?)?;
             } else {
                 tx.put_doc(DocKind::ShareChange, &change.id, &change.proposed_by, &audit::payload(&change)?)?;
-                append(tx, actor, "work.share-change-agreed", subjects, audit::payload(&change)?)?;
+                append(tx, now, actor, "work.share-change-agreed", subjects, audit::payload(&change)?)?;
             }
             Ok(change)
         })
@@ -721,7 +755,7 @@ impl Registry {
         conflicts: &[WorkConflict],
         actor: &str,
     ) -> Result<(), RegistryError> {
-        self.write(|tx| {
+        self.write(|tx, now| {
             for c in conflicts {
                 let Some(existing) = &c.same_audio_as else {
                     continue;
@@ -732,6 +766,7 @@ impl Registry {
                 );
                 append(
                     tx,
+                    now,
                     actor,
                     "work.audio-conflict",
                     subjects,
@@ -777,7 +812,7 @@ impl Registry {
                 change.decision
             )));
         }
-        self.write(|tx| {
+        self.write(|tx, now| {
             need_holder(tx, &change.holder)?;
             if let Some(isrc) = &change.isrc {
                 let work = need_work(tx, isrc)?;
@@ -797,14 +832,21 @@ impl Registry {
                 price: change.price.clone(),
                 term_months: change.term_months,
                 conditions: change.conditions.clone(),
-                updated_at: audit::now(),
+                updated_at: now.at.clone(),
             };
             tx.put_policy(&policy)?;
             let subjects = match &policy.isrc {
                 Some(i) => format!("party:{} work:{i}", policy.holder),
                 None => format!("party:{}", policy.holder),
             };
-            append(tx, actor, "policy.set", subjects, audit::payload(&policy)?)?;
+            append(
+                tx,
+                now,
+                actor,
+                "policy.set",
+                subjects,
+                audit::payload(&policy)?,
+            )?;
             Ok(policy)
         })
     }
@@ -878,31 +920,36 @@ impl Registry {
         grant: LicenceGrant,
         actor: &str,
     ) -> Result<Licence, RegistryError> {
-        self.write(|tx| grant_in(tx, &grant, actor))
+        self.write(|tx, now| grant_in(tx, now, &grant, actor))
     }
 
-    /// Revokes a licence from now on.
+    /// Revokes a licence from now on, for `holder`, the party that granted it. A licence that
+    /// `holder` does not hold is refused exactly as one that does not exist, so a caller learns
+    /// nothing about other parties' licences.
     pub fn revoke_licence(
         &mut self,
         id: &str,
         reason: Option<&str>,
-        actor: &str,
+        holder: &str,
     ) -> Result<Licence, RegistryError> {
         if let Some(r) = reason {
             bounded("reason", r, MAX_REASON_CHARS)?;
         }
-        self.write(|tx| {
-            let mut licence = tx.licence(id)?.ok_or_else(|| RegistryError::NotFound {
-                what: "licence",
-                id: id.into(),
-                hint: "see `fermata licence list`",
-            })?;
+        self.write(|tx, now| {
+            let mut licence = tx
+                .licence(id)?
+                .filter(|l| l.holder == holder)
+                .ok_or_else(|| RegistryError::NotFound {
+                    what: "licence",
+                    id: id.into(),
+                    hint: "see `fermata licence list --party HOLDER`: only the holder that granted a licence revokes it",
+                })?;
             if licence.revoked_at.is_some() {
                 return Err(RegistryError::NotAllowed(format!(
                     "licence {id} is already revoked"
                 )));
             }
-            licence.revoked_at = Some(audit::now());
+            licence.revoked_at = Some(now.at.clone());
             licence.revoke_reason = reason.map(Into::into);
             tx.put_licence(&licence)?;
             let mut subjects = format!(
@@ -915,7 +962,7 @@ impl Registry {
             let payload = audit::payload(
                 &serde_json::json!({"id": id, "reason": reason, "revoked_at": licence.revoked_at}),
             )?;
-            append(tx, actor, "licence.revoked", subjects, payload)?;
+            append(tx, now, holder, "licence.revoked", subjects, payload)?;
             Ok(licence)
         })
     }
@@ -942,7 +989,7 @@ impl Registry {
         use_: Use,
         territory: &Territory,
     ) -> Result<WorkClearance, RegistryError> {
-        let date = audit::today();
+        let date = self.now().date;
         self.read(|tx| {
             need_developer(tx, developer)?;
             let work = need_work(tx, isrc)?;
@@ -1041,7 +1088,7 @@ impl Registry {
                 reason: "name the model the data is for".into(),
             });
         }
-        self.write(|tx| {
+        self.write(|tx, now| {
             need_developer(tx, developer)?;
             let open = tx.scans()?.into_iter().find(|s| {
                 s.finished_at.is_none()
@@ -1061,12 +1108,13 @@ impl Registry {
                 use_,
                 territory: territory.clone(),
                 dataset: dataset.into(),
-                started_at: audit::now(),
+                started_at: now.at.clone(),
                 finished_at: None,
             };
             tx.put_scan(&scan)?;
             append(
                 tx,
+                now,
                 developer,
                 "scan.started",
                 format!("scan:{} party:{developer}", scan.id),
@@ -1108,7 +1156,7 @@ impl Registry {
         scan_id: &str,
         files: &[ScanFile],
     ) -> Result<(), RegistryError> {
-        self.write(|tx| {
+        self.write(|tx, _| {
             for f in files {
                 tx.put_scan_file(scan_id, f)?;
             }
@@ -1124,8 +1172,8 @@ impl Registry {
         scan_id: &str,
         keep: Option<&BTreeSet<String>>,
     ) -> Result<(Scan, Vec<ScanFile>), RegistryError> {
-        let date = audit::today();
-        self.write(|tx| {
+        self.write(|tx, now| {
+            let date = now.date.clone();
             let mut scan = tx.scan(scan_id)?.ok_or_else(|| RegistryError::NotFound {
                 what: "scan",
                 id: scan_id.into(),
@@ -1181,7 +1229,7 @@ impl Registry {
                 file.verdict = Some(verdict);
                 tx.put_scan_file(scan_id, file)?;
             }
-            scan.finished_at = Some(audit::now());
+            scan.finished_at = Some(now.at.clone());
             tx.put_scan(&scan)?;
             let mut subjects = format!("scan:{scan_id} party:{}", scan.developer);
             for isrc in &seen_works {
@@ -1191,7 +1239,7 @@ impl Registry {
                 "scan": scan_id, "model": scan.model, "use": scan.use_, "territory": scan.territory,
                 "files": files.len(), "verdicts": counts, "works_found": seen_works.len(),
             });
-            append(tx, &scan.developer.clone(), "scan.finished", subjects, audit::payload(&payload)?)?;
+            append(tx, now, &scan.developer.clone(), "scan.finished", subjects, audit::payload(&payload)?)?;
             Ok((scan, files))
         })
     }
@@ -1202,7 +1250,7 @@ impl Registry {
         record: &ManifestRecord,
         actor: &str,
     ) -> Result<(), RegistryError> {
-        self.write(|tx| {
+        self.write(|tx, now| {
             let scan = tx.scan(&record.scan_id)?.ok_or_else(|| RegistryError::NotFound {
                 what: "scan",
                 id: record.scan_id.clone(),
@@ -1215,8 +1263,7 @@ impl Registry {
                 )));
             }
             tx.put_manifest(record)?;
-            append(
-                tx,
+            append(tx, now,
                 actor,
                 "manifest.built",
                 format!("manifest:{} scan:{} party:{}", record.id, record.scan_id, scan.developer),
@@ -1227,7 +1274,7 @@ impl Registry {
 
     /// The next manifest id.
     pub fn next_manifest_id(&mut self) -> Result<String, RegistryError> {
-        self.write(|tx| Ok(format!("manifest-{:06}", tx.next_number("manifest")?)))
+        self.write(|tx, _| Ok(format!("manifest-{:06}", tx.next_number("manifest")?)))
     }
 
     /// Every manifest recorded.
@@ -1519,6 +1566,20 @@ mod tests {
             r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict,
             Verdict::Cleared
         );
+        // Only the holder that granted it revokes it; anyone else is told it does not exist.
+        for stranger in ["pub-b", "dev", "nobody"] {
+            assert!(matches!(
+                r.revoke_licence(&l.id, Some("mine now"), stranger),
+                Err(RegistryError::NotFound {
+                    what: "licence",
+                    ..
+                })
+            ));
+        }
+        assert_eq!(
+            r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict,
+            Verdict::Cleared
+        );
         r.revoke_licence(&l.id, Some("ended"), "label-a").unwrap();
         assert_eq!(
             r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict,
@@ -1528,6 +1589,50 @@ mod tests {
         let history = r.history(Some("work:GBAAA2600001")).unwrap();
         let actions: Vec<&str> = history.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(actions, vec!["work.registered"]);
+        assert!(r.verify_audit().unwrap().first_bad.is_none());
+    }
+
+    #[test]
+    fn operations_answer_at_the_registrys_clock() {
+        let (_d, mut r) = registry();
+        r.register_works(
+            "label-a",
+            vec![work("GBAAA2600001", "label-a", "label-a=100")],
+            "label-a",
+        )
+        .unwrap();
+        let isrc: Isrc = "GBAAA2600001".parse().unwrap();
+        let de: Territory = "DE".parse().unwrap();
+        let mut grant = LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2030-01-01");
+        grant.valid_to = Some("2030-12-31".into());
+        r.set_clock(Clock::fixed("2029-06-01T08:00:00Z").unwrap());
+        let l = r.grant_licence(grant, "label-a").unwrap();
+        // Records and events carry the clock's time, not the machine's.
+        assert_eq!(l.granted_at, "2029-06-01T08:00:00Z");
+        assert_eq!(
+            r.history(Some("licence:lic-000001")).unwrap()[0].at,
+            "2029-06-01T08:00:00Z"
+        );
+        let verdict_at = |r: &mut Registry, at: &str| {
+            r.set_clock(Clock::fixed(at).unwrap());
+            r.clear(&isrc, "dev", Use::TrainGenai, &de).unwrap().verdict
+        };
+        assert_eq!(verdict_at(&mut r, "2029-12-31T23:59:59Z"), Verdict::Denied);
+        assert_eq!(verdict_at(&mut r, "2030-01-01T00:00:00Z"), Verdict::Cleared);
+        assert_eq!(verdict_at(&mut r, "2030-12-31T23:59:59Z"), Verdict::Cleared);
+        assert_eq!(verdict_at(&mut r, "2031-01-01T00:00:00Z"), Verdict::Denied);
+        // An offset is read as the same instant in UTC; a non-time is refused with an example.
+        assert_eq!(
+            Clock::fixed("2030-01-01T01:30:00+02:00")
+                .unwrap()
+                .read()
+                .date,
+            "2029-12-31"
+        );
+        assert!(matches!(
+            Clock::fixed("tomorrow"),
+            Err(RegistryError::Invalid { field: "clock", .. })
+        ));
         assert!(r.verify_audit().unwrap().first_bad.is_none());
     }
 

@@ -2,10 +2,10 @@
 //! and migrated forward on open.
 
 use crate::RegistryError;
+use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work};
-use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};

@@ -6,10 +6,10 @@
 //! See the `audit` module for the kinds, the ids, the encoding and what is left out.
 
 use crate::RegistryError;
+use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::audit::{self, Digests, Event, encode_records};
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Price, Territory, Use, Work};
-use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,10 +3,10 @@
 //! these record operations.
 
 use crate::RegistryError;
+use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Use, Work};
-use crate::answer::{ManifestRecord, Scan, ScanFile};
 
 /// A store of registry records.
 pub trait Store {

@@ -388,15 +388,6 @@ async fn create_request(
     .map_err(hide("scan"))
 }
 
-/// What of a request the caller may see: a developer its own requests, a holder the lines it
-/// decides, an auditor everything.
-fn visible_request(caller: &Caller, request: LicenceRequest) -> Option<LicenceRequest> {
-    match caller.role() {
-        Role::Auditor => Some(request),
-        Role::Developer | Role::HolderAdmin | Role::HolderViewer => request.seen_by(caller.party()),
-    }
-}
-
 /// Requests the caller may see.
 #[utoipa::path(get, path = "/v1/requests", tag = "marketplace", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<LicenceRequest>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
@@ -405,11 +396,10 @@ async fn list_requests(
     caller: Caller,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Page<LicenceRequest>, AppError> {
-    let all = state.with(|r| Ok(r.requests()?)).await?;
-    let visible: Vec<LicenceRequest> = all
-        .into_iter()
-        .filter_map(|q| visible_request(&caller, q))
-        .collect();
+    let viewer = caller.reads_for();
+    let visible = state
+        .with(move |r| Ok(r.requests_visible_to(viewer.as_deref(), None)?))
+        .await?;
     paginate(visible, q.limit, q.offset, "/v1/requests", &[])
 }
 
@@ -421,13 +411,12 @@ async fn get_request(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<LicenceRequest>, AppError> {
+    let viewer = caller.reads_for();
     let request = state
-        .with(move |r| Ok(r.request(&id)?))
+        .with(move |r| Ok(r.request_visible_to(&id, viewer.as_deref())?))
         .await
         .map_err(hide("request"))?;
-    visible_request(&caller, request)
-        .map(Json)
-        .ok_or_else(|| AppError::not_found("request"))
+    Ok(Json(request))
 }
 
 /// A holder's decision on one request line.
@@ -461,11 +450,10 @@ async fn decide_line(
     caller.require(&[Role::HolderAdmin])?;
     let b: DecisionBody = parse_body(&bytes)?;
     let holder = caller.party().to_string();
-    let c = caller.clone();
     let scope = format!("POST /v1/requests/{id}/lines/{line}/decision");
     idempotent_create(&state, &caller, &headers, &scope, &bytes, move |r| {
         let request = r.decide(&id, line, &holder, b.approve, b.reason.as_deref(), &holder)?;
-        to_json(&visible_request(&c, request))
+        to_json(&request.seen_by(&holder))
     })
     .await
     .map_err(hide("request line"))
@@ -479,7 +467,7 @@ async fn list_licences(
     caller: Caller,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Page<Licence>, AppError> {
-    let party = (caller.role() != Role::Auditor).then(|| caller.party().to_string());
+    let party = caller.reads_for();
     paginate(
         state
             .with(move |r| Ok(r.licences(party.as_deref())?))
@@ -522,16 +510,7 @@ async fn revoke_licence(
     };
     let holder = caller.party().to_string();
     let revoked = state
-        .with(move |r| {
-            let own = r
-                .licences(Some(&holder))?
-                .into_iter()
-                .any(|l| l.id == id && l.holder == holder);
-            if !own {
-                return Err(AppError::not_found("licence"));
-            }
-            Ok(r.revoke_licence(&id, b.reason.as_deref(), &holder)?)
-        })
+        .with(move |r| Ok(r.revoke_licence(&id, b.reason.as_deref(), &holder)?))
         .await
         .map_err(hide("licence"))?;
     Ok(Json(revoked))
@@ -729,20 +708,6 @@ async fn create_statement(
     .await
 }
 
-/// What of a statement the caller may see: the developer all of its own, a holder only its own
-/// lines and total, an auditor everything.
-fn visible_statement(caller: &Caller, mut s: Statement) -> Option<Statement> {
-    match caller.role() {
-        Role::Auditor => Some(s),
-        Role::Developer => (s.developer == caller.party()).then_some(s),
-        Role::HolderAdmin | Role::HolderViewer => {
-            s.lines.retain(|l| l.holder == caller.party());
-            s.totals.retain(|t| t.holder == caller.party());
-            (!s.totals.is_empty()).then_some(s)
-        }
-    }
-}
-
 /// Statements the caller may see.
 #[utoipa::path(get, path = "/v1/statements", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
     responses((status = 200, body = Vec<Statement>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401)))]
@@ -751,11 +716,10 @@ async fn list_statements(
     caller: Caller,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Page<Statement>, AppError> {
-    let all = state.with(|r| Ok(r.statements()?)).await?;
-    let visible: Vec<Statement> = all
-        .into_iter()
-        .filter_map(|s| visible_statement(&caller, s))
-        .collect();
+    let viewer = caller.reads_for();
+    let visible = state
+        .with(move |r| Ok(r.statements_visible_to(viewer.as_deref())?))
+        .await?;
     paginate(visible, q.limit, q.offset, "/v1/statements", &[])
 }
 
@@ -776,11 +740,11 @@ async fn get_statement(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, AppError> {
+    let viewer = caller.reads_for();
     let s = state
-        .with(move |r| Ok(r.statement(&id)?))
+        .with(move |r| Ok(r.statement_visible_to(&id, viewer.as_deref())?))
         .await
         .map_err(hide("statement"))?;
-    let s = visible_statement(&caller, s).ok_or_else(|| AppError::not_found("statement"))?;
     match q.format.as_deref() {
         None | Some("json") => Ok(Json(s).into_response()),
         Some("csv") => Ok((

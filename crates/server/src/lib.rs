@@ -135,6 +135,12 @@ impl Caller {
         self.0.role
     }
 
+    /// Whose records the caller reads: its own party's, or every party's (None) for an auditor
+    /// ([`ApiKey::reads_for`]).
+    pub fn reads_for(&self) -> Option<String> {
+        self.0.reads_for().map(str::to_string)
+    }
+
     /// Refuses (403) unless the caller has one of `roles`.
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
         if roles.contains(&self.0.role) {
