@@ -85,6 +85,27 @@ pub enum ClearanceError {
     /// The request cannot be carried out as given.
     #[error("{0}")]
     Invalid(String),
+    /// A dataset's sources file (`path,url` CSV) is malformed.
+    #[error("{}{}: {reason}", path.display(), line.map(|l| format!(": line {l}")).unwrap_or_default())]
+    SourcesFile {
+        /// The file.
+        path: PathBuf,
+        /// The line, when one is at fault.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A source URL could not be fetched.
+    #[error("{url}: {reason}")]
+    Fetch {
+        /// The URL.
+        url: String,
+        /// Why (network, TLS, timeout).
+        reason: String,
+    },
+    /// A reservation document is malformed.
+    #[error(transparent)]
+    Report(#[from] fermata_report::ReportError),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ClearanceError + '_ {

@@ -261,7 +261,7 @@ pub fn run_scan(
                 Err(e) => fermata_registry::SourceCheck {
                     url: url.clone(),
                     reserved: None,
-                    error: Some(e),
+                    error: Some(e.to_string()),
                 },
             };
             checked.insert(input.id.clone(), check);

@@ -293,7 +293,7 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
         bail!("give DATASET_DIR, --developer, --model, --use and --territory");
     };
     let sources = match &args.sources {
-        Some(f) => fermata_clearance::sources::read_sources(f).map_err(anyhow::Error::msg)?,
+        Some(f) => fermata_clearance::sources::read_sources(f)?,
         None => Default::default(),
     };
     let request = ScanRequest {

@@ -1,7 +1,7 @@
 //! `fermata report`: transparency reports made from the registry's records.
 
 use crate::registry_cmd::open_home;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use fermata_manifest::Manifest;
 use std::path::{Path, PathBuf};
@@ -62,39 +62,7 @@ pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<Exit
     };
     let (_home, mut registry) = open_home(home)?;
     registry.party(&holder)?;
-    let mut latest = None;
-    for record in registry.manifests()? {
-        if registry.scan(&record.scan_id)?.model == model {
-            latest = Some(record);
-        }
-    }
-    let Some(record) = latest else {
-        bail!(
-            "no cleared manifest for model '{model}': the developer builds one with `fermata manifest build --scan SCAN_ID`"
-        );
-    };
-    let text = std::fs::read_to_string(&record.path).with_context(|| {
-        if Path::new(&record.path).is_relative() {
-            // Recorded by an older fermata, relative to where `manifest build` ran.
-            format!(
-                "cannot read the manifest {} (recorded relative to where it was built): run this from that directory, or rebuild it with `fermata manifest build --scan {}`",
-                record.path, record.scan_id
-            )
-        } else {
-            format!("cannot read the manifest {}", record.path)
-        }
-    })?;
-    let manifest = Manifest::from_json(&text)
-        .with_context(|| format!("{} is not a usable manifest", record.path))?;
-    if manifest.merkle.root != record.root {
-        bail!(
-            "{} has root {}, but the registry recorded {} for {}: the file was replaced",
-            record.path,
-            manifest.merkle.root,
-            record.root,
-            record.id
-        );
-    }
+    let (_record, manifest) = fermata_report::latest_manifest(&mut registry, &model)?;
     let works: Vec<String> = registry
         .works(Some(&holder))?
         .into_iter()
@@ -414,7 +382,9 @@ pub(crate) enum ReservationsCommand {
 }
 
 pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) -> Result<ExitCode> {
+    use fermata_clearance::sources::Checked;
     use fermata_report::reservations;
+    use serde_json::json;
     match cmd {
         ReservationsCommand::Export {
             holder,
@@ -485,117 +455,90 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
             let mut fetcher = fermata_clearance::sources::Fetcher::default();
             for file in &files {
                 let name = file.to_string_lossy().to_string();
-                if name.starts_with("http://") || name.starts_with("https://") {
-                    // A URL: its origin's tdmrep.json and robots.txt, and its own headers.
-                    match fetcher.reserved(&name) {
-                        Ok(reason) => {
-                            any_reserved |= reason.is_some();
-                            if output.json {
-                                println!(
-                                    "{}",
-                                    serde_json::json!({"url": name, "reserved": reason.is_some(), "reason": reason, "error": null})
-                                );
-                            }
-                            let verdict = if reason.is_some() {
-                                "reserved"
-                            } else {
-                                "not reserved"
-                            };
-                            table.row(vec![
-                                name.clone(),
-                                "url".into(),
-                                "-".into(),
-                                verdict.into(),
-                                verdict.into(),
-                                reason.unwrap_or_default(),
-                            ]);
-                        }
-                        Err(e) => {
-                            any_error = true;
-                            if output.json {
-                                println!(
-                                    "{}",
-                                    serde_json::json!({"url": name, "reserved": null, "reason": null, "error": e})
-                                );
-                            }
-                            table.row(vec![
-                                name.clone(),
-                                "error".into(),
-                                e,
-                                String::new(),
-                                String::new(),
-                                String::new(),
-                            ]);
-                        }
-                    }
-                    continue;
-                }
-                let result = std::fs::read(file)
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| {
-                        if bytes.len() > reservations::MAX_DOCUMENT {
-                            Err("file too large".to_string())
-                        } else {
-                            Ok(String::from_utf8_lossy(&bytes).into_owned())
-                        }
-                    })
-                    .and_then(|text| {
-                        if name.to_ascii_lowercase().ends_with("robots.txt") {
-                            reservations::parse_robots(&text, &agent)
-                        } else {
-                            reservations::parse_any(&name, &text)
-                        }
-                    });
-                match result {
-                    Ok(findings) => {
-                        any_reserved |= findings.iter().any(|f| f.reserves_training());
+                let checked = fermata_clearance::sources::check(&name, &agent, &mut fetcher);
+                let error_row = |e: String| {
+                    vec![
+                        name.clone(),
+                        "error".into(),
+                        e,
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ]
+                };
+                match checked {
+                    Ok(c) => {
+                        any_reserved |= c.reserves_training();
                         if output.json {
-                            println!(
-                                "{}",
-                                serde_json::json!({"file": name, "findings": findings, "error": null})
-                            );
+                            let mut v = serde_json::to_value(&c)?;
+                            if let (Checked::Url { .. }, Some(o)) = (&c, v.as_object_mut()) {
+                                o.insert("reserved".into(), c.reserves_training().into());
+                            }
+                            if let Some(o) = v.as_object_mut() {
+                                o.insert("error".into(), serde_json::Value::Null);
+                            }
+                            println!("{v}");
                         }
-                        let yn = |v: Option<bool>| {
-                            v.map_or("not stated", |r| if r { "reserved" } else { "allowed" })
-                                .to_string()
-                        };
-                        for f in &findings {
-                            table.row(vec![
-                                name.clone(),
-                                format!("{:?}", f.source),
-                                f.location.clone(),
-                                yn(f.tdm_reserved),
-                                yn(f.ai_training_reserved),
-                                f.tdm_policy.clone().unwrap_or_default(),
-                            ]);
-                        }
-                        if findings.is_empty() {
-                            table.row(vec![
-                                name.clone(),
-                                "-".into(),
-                                "-".into(),
-                                "not stated".into(),
-                                "not stated".into(),
-                                String::new(),
-                            ]);
+                        match c {
+                            Checked::Url { reason, .. } => {
+                                let verdict = if reason.is_some() {
+                                    "reserved"
+                                } else {
+                                    "not reserved"
+                                };
+                                table.row(vec![
+                                    name.clone(),
+                                    "url".into(),
+                                    "-".into(),
+                                    verdict.into(),
+                                    verdict.into(),
+                                    reason.unwrap_or_default(),
+                                ]);
+                            }
+                            Checked::File { findings, .. } => {
+                                let yn =
+                                    |v: Option<bool>| {
+                                        v.map_or("not stated", |r| {
+                                            if r { "reserved" } else { "allowed" }
+                                        })
+                                        .to_string()
+                                    };
+                                for f in &findings {
+                                    table.row(vec![
+                                        name.clone(),
+                                        format!("{:?}", f.source),
+                                        f.location.clone(),
+                                        yn(f.tdm_reserved),
+                                        yn(f.ai_training_reserved),
+                                        f.tdm_policy.clone().unwrap_or_default(),
+                                    ]);
+                                }
+                                if findings.is_empty() {
+                                    table.row(vec![
+                                        name.clone(),
+                                        "-".into(),
+                                        "-".into(),
+                                        "not stated".into(),
+                                        "not stated".into(),
+                                        String::new(),
+                                    ]);
+                                }
+                            }
                         }
                     }
                     Err(e) => {
                         any_error = true;
+                        let e = e.to_string();
                         if output.json {
-                            println!(
-                                "{}",
-                                serde_json::json!({"file": name, "findings": [], "error": e})
-                            );
+                            let key = if name.starts_with("http://") || name.starts_with("https://")
+                            {
+                                json!({"url": name, "reserved": null, "reason": null, "error": e})
+                            } else {
+                                json!({"file": name, "findings": [], "error": e})
+                            };
+                            println!("{key}");
                         }
-                        table.row(vec![
-                            name.clone(),
-                            "error".into(),
-                            e,
-                            String::new(),
-                            String::new(),
-                            String::new(),
-                        ]);
+                        table.row(error_row(e));
                     }
                 }
             }
@@ -618,86 +561,12 @@ fn run_eu_summary(
     format: &str,
     out: Option<&Path>,
 ) -> Result<ExitCode> {
-    use fermata_registry::Verdict;
-    use fermata_report::eu_summary::{LicensedSource, ProviderInput, RecordedFacts, summary};
-    use std::collections::{BTreeMap, BTreeSet};
+    use fermata_report::eu_summary::{ProviderInput, RecordedFacts, summary};
     let text = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read {}", input.display()))?;
-    let provider =
-        ProviderInput::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    let provider = ProviderInput::from_json(&text).with_context(|| input.display().to_string())?;
     let (_home, mut registry) = open_home(home)?;
-    // The latest finished scan of each dataset for this model is what was cleared for training.
-    let mut latest: BTreeMap<String, fermata_registry::Scan> = BTreeMap::new();
-    for scan in registry
-        .scans()?
-        .into_iter()
-        .filter(|s| s.model == model && s.finished_at.is_some())
-    {
-        latest.insert(scan.dataset.clone(), scan);
-    }
-    if latest.is_empty() {
-        bail!(
-            "no finished scan for model '{model}': the summary is made from the scans of its training data"
-        );
-    }
-    let mut facts = RecordedFacts {
-        model: model.into(),
-        ..Default::default()
-    };
-    let mut per_holder: BTreeMap<String, (BTreeSet<String>, f64)> = BTreeMap::new();
-    let manifests = registry.manifests()?;
-    for scan in latest.values() {
-        facts.developer = scan.developer.clone();
-        facts.scans.push(scan.id.clone());
-        let day = scan
-            .finished_at
-            .as_deref()
-            .map(|t| t[..10.min(t.len())].to_string());
-        if day > facts.latest_acquisition {
-            facts.latest_acquisition = day;
-        }
-        if let Some(m) = manifests.iter().rfind(|m| m.scan_id == scan.id) {
-            facts.manifests.push((m.id.clone(), m.root.clone()));
-        }
-        for file in registry.scan_files(&scan.id)? {
-            let Some(v) = file.verdict else { continue };
-            let hours = file.duration_s / 3600.0;
-            *facts
-                .files_by_verdict
-                .entry(v.verdict.as_str().to_string())
-                .or_default() += 1;
-            *facts
-                .hours_by_verdict
-                .entry(v.verdict.as_str().to_string())
-                .or_default() += hours;
-            if v.verdict == Verdict::Cleared {
-                facts.cleared_hours += hours;
-                // A file holding several works counts its duration in equal parts to each.
-                let share = hours / v.works.len().max(1) as f64;
-                for w in &v.works {
-                    for h in &w.holders {
-                        let entry = per_holder.entry(h.holder.clone()).or_default();
-                        entry.0.insert(w.isrc.to_string());
-                        entry.1 += share;
-                    }
-                }
-            }
-        }
-    }
-    facts.licensed = per_holder
-        .into_iter()
-        .map(|(holder, (works, hours))| LicensedSource {
-            holder,
-            works: works.len() as u64,
-            hours,
-        })
-        .collect();
-    facts.reported_hours = registry
-        .usage_reports(None)?
-        .iter()
-        .filter(|r| r.model == model)
-        .flat_map(|r| r.lines.iter().map(|l| l.milliseconds as f64 / 3.6e6))
-        .sum();
+    let facts = RecordedFacts::of_model(&mut registry, model)?;
     let summary = summary(provider, facts);
     let rendered = match format {
         "json" => serde_json::to_string_pretty(&summary)?,

@@ -10,8 +10,10 @@
 //! 1.3, 2.2.1 and 3.1 exactly; what it cannot know comes from a JSON file the provider fills in
 //! ([`ProviderInput`]), every field required.
 
+use crate::ReportError;
+use fermata_registry::{Registry, Verdict};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the provider declares (fermata cannot know it). Every field must be present; write
 /// `"none"` (or an empty list) where a source was not used, so that nothing is left blank by
@@ -66,9 +68,9 @@ pub struct PublicDataset {
 impl ProviderInput {
     /// Reads and checks the provider's file: unknown or missing fields, and empty required
     /// text, are errors naming the field.
-    pub fn from_json(text: &str) -> Result<ProviderInput, String> {
+    pub fn from_json(text: &str) -> Result<ProviderInput, ReportError> {
         let input: ProviderInput =
-            serde_json::from_str(text).map_err(|e| format!("provider input: {e}"))?;
+            serde_json::from_str(text).map_err(|e| ReportError::ProviderInput(e.to_string()))?;
         let required = [
             ("provider_name", &input.provider_name),
             ("provider_contact", &input.provider_contact),
@@ -89,18 +91,18 @@ impl ProviderInput {
         ];
         for (field, value) in required {
             if value.trim().is_empty() {
-                return Err(format!(
-                    "provider input: \"{field}\" is empty; write what applies, or \"none\""
-                ));
+                return Err(ReportError::ProviderInput(format!(
+                    "\"{field}\" is empty; write what applies, or \"none\""
+                )));
             }
         }
         fermata_registry::validate_date("placed_on_market", &input.placed_on_market)
-            .map_err(|e| format!("provider input: {e}"))?;
+            .map_err(|e| ReportError::ProviderInput(e.to_string()))?;
         for (i, d) in input.public_datasets.iter().enumerate() {
             if d.name.trim().is_empty() || d.link.trim().is_empty() {
-                return Err(format!(
-                    "provider input: public_datasets[{i}] needs a name and a link"
-                ));
+                return Err(ReportError::ProviderInput(format!(
+                    "public_datasets[{i}] needs a name and a link"
+                )));
             }
         }
         Ok(input)
@@ -141,6 +143,82 @@ pub struct RecordedFacts {
     pub latest_acquisition: Option<String>,
     /// Per rights holder, from cleared files.
     pub licensed: Vec<LicensedSource>,
+}
+
+impl RecordedFacts {
+    /// What fermata's records say about `model`'s training data: the latest finished scan of
+    /// each of its datasets (what was cleared for training), their files by verdict and hours,
+    /// the manifests built from them, the cleared hours per rights holder, and the hours
+    /// reported as used. A model with no finished scan is an error: the summary is made from
+    /// them.
+    pub fn of_model(registry: &mut Registry, model: &str) -> Result<RecordedFacts, ReportError> {
+        // The latest finished scan of each dataset for this model is what was cleared.
+        let mut latest: BTreeMap<String, fermata_registry::Scan> = BTreeMap::new();
+        for scan in registry
+            .scans()?
+            .into_iter()
+            .filter(|s| s.model == model && s.finished_at.is_some())
+        {
+            latest.insert(scan.dataset.clone(), scan);
+        }
+        if latest.is_empty() {
+            return Err(ReportError::NoScans(model.into()));
+        }
+        let mut facts = RecordedFacts {
+            model: model.into(),
+            ..Default::default()
+        };
+        let mut per_holder: BTreeMap<String, (BTreeSet<String>, f64)> = BTreeMap::new();
+        let manifests = registry.manifests()?;
+        for scan in latest.values() {
+            facts.developer = scan.developer.clone();
+            facts.scans.push(scan.id.clone());
+            let day = scan
+                .finished_at
+                .as_deref()
+                .map(|t| t[..10.min(t.len())].to_string());
+            if day > facts.latest_acquisition {
+                facts.latest_acquisition = day;
+            }
+            if let Some(m) = manifests.iter().rfind(|m| m.scan_id == scan.id) {
+                facts.manifests.push((m.id.clone(), m.root.clone()));
+            }
+            for file in registry.scan_files(&scan.id)? {
+                let Some(v) = file.verdict else { continue };
+                let hours = file.duration_s / 3600.0;
+                let verdict = v.verdict.as_str().to_string();
+                *facts.files_by_verdict.entry(verdict.clone()).or_default() += 1;
+                *facts.hours_by_verdict.entry(verdict).or_default() += hours;
+                if v.verdict == Verdict::Cleared {
+                    facts.cleared_hours += hours;
+                    // A file holding several works counts its duration in equal parts to each.
+                    let share = hours / v.works.len().max(1) as f64;
+                    for w in &v.works {
+                        for h in &w.holders {
+                            let entry = per_holder.entry(h.holder.clone()).or_default();
+                            entry.0.insert(w.isrc.to_string());
+                            entry.1 += share;
+                        }
+                    }
+                }
+            }
+        }
+        facts.licensed = per_holder
+            .into_iter()
+            .map(|(holder, (works, hours))| LicensedSource {
+                holder,
+                works: works.len() as u64,
+                hours,
+            })
+            .collect();
+        facts.reported_hours = registry
+            .usage_reports(None)?
+            .iter()
+            .filter(|r| r.model == model)
+            .flat_map(|r| r.lines.iter().map(|l| l.milliseconds as f64 / 3.6e6))
+            .sum();
+        Ok(facts)
+    }
 }
 
 /// The audio size band of the template (1.3).
@@ -471,24 +549,28 @@ mod tests {
         assert!(
             ProviderInput::from_json(&missing)
                 .unwrap_err()
+                .to_string()
                 .contains("user_data")
         );
         let blank = INPUT.replace(r#""crawled_data": "none""#, r#""crawled_data": " ""#);
         assert!(
             ProviderInput::from_json(&blank)
                 .unwrap_err()
+                .to_string()
                 .contains("crawled_data")
         );
         let unknown = INPUT.replace(r#""user_data""#, r#""secret_terms": "x", "user_data""#);
         assert!(
             ProviderInput::from_json(&unknown)
                 .unwrap_err()
+                .to_string()
                 .contains("secret_terms")
         );
         let date = INPUT.replace("2026-09-01", "September");
         assert!(
             ProviderInput::from_json(&date)
                 .unwrap_err()
+                .to_string()
                 .contains("YYYY-MM-DD")
         );
         assert!(ProviderInput::from_json("{").is_err());

@@ -51,6 +51,106 @@ pub enum ReportError {
     /// The holder has no works to report on.
     #[error("'{0}' holds no registered works: there is nothing to prove")]
     NoWorks(String),
+    /// A reservation signal (tdmrep.json, robots.txt, HTTP headers, HTML) is malformed.
+    #[error("{reason}")]
+    Reservation {
+        /// Which kind of document: `tdmrep.json`, `robots.txt`, `headers`, `html`,
+        /// `structured field`.
+        document: &'static str,
+        /// What is wrong, and where.
+        reason: String,
+    },
+    /// The provider's declarations for the EU summary are incomplete or malformed.
+    #[error("provider input: {0}")]
+    ProviderInput(String),
+    /// The registry refused or failed.
+    #[error(transparent)]
+    Registry(#[from] fermata_registry::RegistryError),
+    /// The model has no finished scan to report on.
+    #[error(
+        "no finished scan for model '{0}': the summary is made from the scans of its training data"
+    )]
+    NoScans(String),
+    /// The model has no cleared manifest.
+    #[error(
+        "no cleared manifest for model '{0}': the developer builds one with `fermata manifest build --scan SCAN_ID`"
+    )]
+    NoManifest(String),
+    /// A recorded manifest file cannot be read.
+    #[error("cannot read the manifest {path}{hint}: {source}")]
+    ManifestUnreadable {
+        /// The path the registry recorded.
+        path: String,
+        /// What to do about it.
+        hint: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A recorded manifest file is not a manifest.
+    #[error("{path} is not a usable manifest: {source}")]
+    ManifestInvalid {
+        /// The file.
+        path: String,
+        /// Why.
+        source: fermata_manifest::ManifestError,
+    },
+    /// A recorded manifest file is not the manifest the registry recorded.
+    #[error(
+        "{path} has root {found}, but the registry recorded {recorded} for {id}: the file was replaced"
+    )]
+    ManifestReplaced {
+        /// The file.
+        path: String,
+        /// The root it has.
+        found: String,
+        /// The root the registry recorded.
+        recorded: String,
+        /// The manifest's id.
+        id: String,
+    },
+}
+
+/// The latest cleared manifest of `model` (the last one built from one of its scans), read from
+/// the file the registry recorded and checked against the recorded Merkle root, so a replaced
+/// file is refused, never reported on.
+pub fn latest_manifest(
+    registry: &mut fermata_registry::Registry,
+    model: &str,
+) -> Result<(fermata_registry::ManifestRecord, Manifest), ReportError> {
+    let mut latest = None;
+    for record in registry.manifests()? {
+        if registry.scan(&record.scan_id)?.model == model {
+            latest = Some(record);
+        }
+    }
+    let record = latest.ok_or_else(|| ReportError::NoManifest(model.into()))?;
+    let text =
+        std::fs::read_to_string(&record.path).map_err(|source| ReportError::ManifestUnreadable {
+            hint: if std::path::Path::new(&record.path).is_relative() {
+                // Recorded by an older fermata, relative to where `manifest build` ran.
+                format!(
+                    " (recorded relative to where it was built: run this from that directory, or rebuild it with `fermata manifest build --scan {}`)",
+                    record.scan_id
+                )
+            } else {
+                String::new()
+            },
+            path: record.path.clone(),
+            source,
+        })?;
+    let manifest = Manifest::from_json(&text).map_err(|source| ReportError::ManifestInvalid {
+        path: record.path.clone(),
+        source,
+    })?;
+    if manifest.merkle.root != record.root {
+        return Err(ReportError::ManifestReplaced {
+            path: record.path.clone(),
+            found: manifest.merkle.root.clone(),
+            recorded: record.root.clone(),
+            id: record.id.clone(),
+        });
+    }
+    Ok((record, manifest))
 }
 
 /// One file for a rights holder: every one of its works, in or not in a model's manifest.

@@ -10,6 +10,7 @@
 //! In: the same signals parsed as a crawler reads them, strictly, reporting per location
 //! whether text-and-data mining and AI training are reserved.
 
+use crate::ReportError;
 use crate::sfv::{Item, parse_dictionary};
 use fermata_registry::{Decision, Offer, Party, Policy, PriceModel, Use};
 use serde::Serialize;
@@ -186,11 +187,18 @@ fn finding(source: Source, location: &str) -> Finding {
     }
 }
 
-fn check_size(text: &str) -> Result<(), String> {
+fn check_size(document: &'static str, text: &str) -> Result<(), ReportError> {
     if text.len() > MAX_DOCUMENT {
-        return Err(format!("larger than {} KiB", MAX_DOCUMENT >> 10));
+        return Err(bad(
+            document,
+            format!("larger than {} KiB", MAX_DOCUMENT >> 10),
+        ));
     }
     Ok(())
+}
+
+fn bad(document: &'static str, reason: String) -> ReportError {
+    ReportError::Reservation { document, reason }
 }
 
 /// The `train-ai` preference of a `Content-Usage` value: a dictionary that does not parse, or a
@@ -204,28 +212,38 @@ pub fn content_usage_reserves_training(value: &str) -> Option<bool> {
     }
 }
 
+const TDMREP: &str = "tdmrep.json";
+const HEADERS: &str = "headers";
+const HTML: &str = "html";
+const ROBOTS: &str = "robots.txt";
+
 /// Reads a TDMRep `tdmrep.json`: an array of rules with `location` (string), `tdm-reservation`
 /// (0 or 1) and, with a reservation, an optional `tdm-policy` URL.
-pub fn parse_tdmrep_json(text: &str) -> Result<Vec<Finding>, String> {
-    check_size(text)?;
+pub fn parse_tdmrep_json(text: &str) -> Result<Vec<Finding>, ReportError> {
+    check_size(TDMREP, text)?;
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        serde_json::from_str(text).map_err(|e| bad(TDMREP, format!("not JSON: {e}")))?;
     let rules = value
         .as_array()
-        .ok_or("tdmrep.json must be a JSON array of rules")?;
+        .ok_or_else(|| bad(TDMREP, "tdmrep.json must be a JSON array of rules".into()))?;
     let mut out = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         let obj = rule
             .as_object()
-            .ok_or(format!("rule {i} is not an object"))?;
+            .ok_or_else(|| bad(TDMREP, format!("rule {i} is not an object")))?;
         let location = obj
             .get("location")
             .and_then(|l| l.as_str())
-            .ok_or(format!("rule {i} has no \"location\" string"))?;
+            .ok_or_else(|| bad(TDMREP, format!("rule {i} has no \"location\" string")))?;
         let reserved = match obj.get("tdm-reservation").and_then(|r| r.as_u64()) {
             Some(0) => false,
             Some(1) => true,
-            _ => return Err(format!("rule {i}: \"tdm-reservation\" must be 0 or 1")),
+            _ => {
+                return Err(bad(
+                    TDMREP,
+                    format!("rule {i}: \"tdm-reservation\" must be 0 or 1"),
+                ));
+            }
         };
         let policy = match obj.get("tdm-policy") {
             None => None,
@@ -234,13 +252,18 @@ pub fn parse_tdmrep_json(text: &str) -> Result<Vec<Finding>, String> {
             {
                 Some(u.clone())
             }
-            Some(_) => return Err(format!("rule {i}: \"tdm-policy\" must be an http(s) URL")),
+            Some(_) => {
+                return Err(bad(
+                    TDMREP,
+                    format!("rule {i}: \"tdm-policy\" must be an http(s) URL"),
+                ));
+            }
         };
         if let Some(k) = obj
             .keys()
             .find(|k| !matches!(k.as_str(), "location" | "tdm-reservation" | "tdm-policy"))
         {
-            return Err(format!("rule {i}: unknown member \"{k}\""));
+            return Err(bad(TDMREP, format!("rule {i}: unknown member \"{k}\"")));
         }
         let mut f = finding(Source::TdmrepJson, location);
         f.tdm_reserved = Some(reserved);
@@ -251,14 +274,14 @@ pub fn parse_tdmrep_json(text: &str) -> Result<Vec<Finding>, String> {
 }
 
 /// Reads HTTP header lines (`Name: value`, one per line, e.g. from `curl -I`).
-pub fn parse_headers(text: &str) -> Result<Vec<Finding>, String> {
-    check_size(text)?;
+pub fn parse_headers(text: &str) -> Result<Vec<Finding>, ReportError> {
+    check_size(HEADERS, text)?;
     let mut f = finding(Source::Header, "*");
     for (n, line) in text.lines().enumerate() {
         if line.len() > MAX_LINE {
-            return Err(format!(
-                "line {}: a header longer than {MAX_LINE} bytes",
-                n + 1
+            return Err(bad(
+                HEADERS,
+                format!("line {}: a header longer than {MAX_LINE} bytes", n + 1),
             ));
         }
         let Some((name, value)) = line.split_once(':') else {
@@ -271,9 +294,12 @@ pub fn parse_headers(text: &str) -> Result<Vec<Finding>, String> {
                     "1" => Some(true),
                     "0" => Some(false),
                     other => {
-                        return Err(format!(
-                            "line {}: tdm-reservation must be 0 or 1, not '{other}'",
-                            n + 1
+                        return Err(bad(
+                            HEADERS,
+                            format!(
+                                "line {}: tdm-reservation must be 0 or 1, not '{other}'",
+                                n + 1
+                            ),
                         ));
                     }
                 }
@@ -287,8 +313,8 @@ pub fn parse_headers(text: &str) -> Result<Vec<Finding>, String> {
 }
 
 /// Reads `<meta name="tdm-reservation" content="1">` and `<meta name="tdm-policy" ...>` from HTML.
-pub fn parse_html_meta(text: &str) -> Result<Vec<Finding>, String> {
-    check_size(text)?;
+pub fn parse_html_meta(text: &str) -> Result<Vec<Finding>, ReportError> {
+    check_size(HTML, text)?;
     let mut f = finding(Source::HtmlMeta, "*");
     let lower = text.to_ascii_lowercase();
     let mut from = 0;
@@ -304,8 +330,9 @@ pub fn parse_html_meta(text: &str) -> Result<Vec<Finding>, String> {
                         "1" => Some(true),
                         "0" => Some(false),
                         other => {
-                            return Err(format!(
-                                "meta tdm-reservation must be 0 or 1, not '{other}'"
+                            return Err(bad(
+                                HTML,
+                                format!("meta tdm-reservation must be 0 or 1, not '{other}'"),
                             ));
                         }
                     }
@@ -352,14 +379,17 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
 /// Reads robots.txt as a crawler named `agent` would: the group for `agent` (else `*`), and its
 /// `Content-Usage` rules, one finding per rule. Unknown lines are ignored, as the Robots
 /// Exclusion Protocol (RFC 9309) requires; over-long lines are an error.
-pub fn parse_robots(text: &str, agent: &str) -> Result<Vec<Finding>, String> {
-    check_size(text)?;
+pub fn parse_robots(text: &str, agent: &str) -> Result<Vec<Finding>, ReportError> {
+    check_size(ROBOTS, text)?;
     // Groups: (user agents, Content-Usage rule values).
     let mut groups: Vec<(Vec<String>, Vec<String>)> = Vec::new();
     let mut in_agents = false;
     for (n, raw) in text.lines().enumerate() {
         if raw.len() > MAX_LINE {
-            return Err(format!("line {}: longer than {MAX_LINE} bytes", n + 1));
+            return Err(bad(
+                ROBOTS,
+                format!("line {}: longer than {MAX_LINE} bytes", n + 1),
+            ));
         }
         let line = raw.split('#').next().unwrap_or("");
         let Some((key, value)) = line.split_once(':') else {
@@ -413,7 +443,7 @@ pub fn parse_robots(text: &str, agent: &str) -> Result<Vec<Finding>, String> {
 }
 
 /// Reads any of the four, chosen by file name or content.
-pub fn parse_any(name: &str, text: &str) -> Result<Vec<Finding>, String> {
+pub fn parse_any(name: &str, text: &str) -> Result<Vec<Finding>, ReportError> {
     let lower = name.to_ascii_lowercase();
     let trimmed = text.trim_start();
     if lower.ends_with("tdmrep.json") || (lower.ends_with(".json") && trimmed.starts_with('[')) {
@@ -610,29 +640,43 @@ mod tests {
 
     #[test]
     fn bad_inputs_get_clear_errors() {
-        assert!(parse_tdmrep_json("{").unwrap_err().contains("not JSON"));
+        assert!(
+            parse_tdmrep_json("{")
+                .unwrap_err()
+                .to_string()
+                .contains("not JSON")
+        );
         assert!(
             parse_tdmrep_json(r#"{"location": "/"}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("array")
         );
         assert!(
             parse_tdmrep_json(r#"[{"location": "/", "tdm-reservation": 2}]"#)
                 .unwrap_err()
+                .to_string()
                 .contains("0 or 1")
         );
         assert!(
             parse_tdmrep_json(r#"[{"location": "/", "tdm-reservation": 1, "extra": true}]"#)
                 .unwrap_err()
+                .to_string()
                 .contains("unknown member")
         );
         assert!(
             parse_headers("tdm-reservation: yes\n")
                 .unwrap_err()
+                .to_string()
                 .contains("0 or 1")
         );
         let huge = format!("Content-Usage: {}\n", "a".repeat(MAX_LINE + 1));
-        assert!(parse_headers(&huge).unwrap_err().contains("longer than"));
+        assert!(
+            parse_headers(&huge)
+                .unwrap_err()
+                .to_string()
+                .contains("longer than")
+        );
         // Garbage lines in robots.txt are skipped, as crawlers do.
         let robots =
             "%%%garbage\n\u{0}\u{1}\nUser-Agent: *\nnonsense here\nContent-Usage: train-ai=n\n";

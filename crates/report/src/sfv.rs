@@ -3,6 +3,15 @@
 //! (token, string, integer, decimal, boolean, byte sequence) or inner list, each with
 //! parameters. Any syntax error fails the whole dictionary, as the RFC requires.
 
+use crate::ReportError;
+
+fn bad(reason: String) -> ReportError {
+    ReportError::Reservation {
+        document: "structured field",
+        reason,
+    }
+}
+
 /// A bare item's value, as far as preferences need it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
@@ -22,7 +31,7 @@ pub enum Item {
 
 /// Parses a dictionary into (key, value) in order; a repeated key keeps its last value
 /// (RFC 9651: the later member replaces the earlier one, in its original position).
-pub fn parse_dictionary(input: &str) -> Result<Vec<(String, Item)>, String> {
+pub fn parse_dictionary(input: &str) -> Result<Vec<(String, Item)>, ReportError> {
     let b = input.as_bytes();
     let mut i = 0;
     let mut out: Vec<(String, Item)> = Vec::new();
@@ -53,12 +62,12 @@ pub fn parse_dictionary(input: &str) -> Result<Vec<(String, Item)>, String> {
             return Ok(out);
         }
         if b[i] != b',' {
-            return Err(format!("expected ',' at byte {i}"));
+            return Err(bad(format!("expected ',' at byte {i}")));
         }
         i += 1;
         skip_ows(b, &mut i);
         if i == b.len() {
-            return Err("trailing ','".into());
+            return Err(bad("trailing ','".into()));
         }
     }
 }
@@ -75,11 +84,15 @@ fn skip_ows(b: &[u8], i: &mut usize) {
     }
 }
 
-fn parse_key(b: &[u8], i: &mut usize) -> Result<String, String> {
+fn parse_key(b: &[u8], i: &mut usize) -> Result<String, ReportError> {
     let start = *i;
     match b.get(*i) {
         Some(c) if c.is_ascii_lowercase() || *c == b'*' => *i += 1,
-        _ => return Err(format!("a key must start with a-z or '*' at byte {start}")),
+        _ => {
+            return Err(bad(format!(
+                "a key must start with a-z or '*' at byte {start}"
+            )));
+        }
     }
     while let Some(c) = b.get(*i) {
         if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-' | b'.' | b'*') {
@@ -91,7 +104,7 @@ fn parse_key(b: &[u8], i: &mut usize) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&b[start..*i]).into_owned())
 }
 
-fn parse_parameters(b: &[u8], i: &mut usize) -> Result<(), String> {
+fn parse_parameters(b: &[u8], i: &mut usize) -> Result<(), ReportError> {
     while b.get(*i) == Some(&b';') {
         *i += 1;
         skip_sp(b, i);
@@ -104,7 +117,7 @@ fn parse_parameters(b: &[u8], i: &mut usize) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_inner_list(b: &[u8], i: &mut usize) -> Result<(), String> {
+fn parse_inner_list(b: &[u8], i: &mut usize) -> Result<(), ReportError> {
     *i += 1; // '('
     loop {
         skip_sp(b, i);
@@ -118,15 +131,15 @@ fn parse_inner_list(b: &[u8], i: &mut usize) -> Result<(), String> {
                 parse_parameters(b, i)?;
                 match b.get(*i) {
                     Some(b' ') | Some(b')') => {}
-                    _ => return Err(format!("bad inner list at byte {i}")),
+                    _ => return Err(bad(format!("bad inner list at byte {i}"))),
                 }
             }
-            None => return Err("unterminated inner list".into()),
+            None => return Err(bad("unterminated inner list".into())),
         }
     }
 }
 
-fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
+fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, ReportError> {
     let start = *i;
     match b.get(*i) {
         Some(b'-') | Some(b'0'..=b'9') => {
@@ -145,7 +158,7 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                 }
             }
             if digits > 15 || (b[start] == b'-' && *i == start + 1) {
-                return Err(format!("bad number at byte {start}"));
+                return Err(bad(format!("bad number at byte {start}")));
             }
             Ok(Item::Number(
                 String::from_utf8_lossy(&b[start..*i]).into_owned(),
@@ -159,7 +172,7 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                     Some(b'\\') => {
                         match b.get(*i + 1) {
                             Some(c @ (b'"' | b'\\')) => s.push(*c as char),
-                            _ => return Err(format!("bad escape at byte {i}")),
+                            _ => return Err(bad(format!("bad escape at byte {i}"))),
                         }
                         *i += 2;
                     }
@@ -171,7 +184,7 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                         s.push(*c as char);
                         *i += 1;
                     }
-                    _ => return Err(format!("bad string at byte {start}")),
+                    _ => return Err(bad(format!("bad string at byte {start}"))),
                 }
             }
         }
@@ -185,7 +198,7 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                 }
             }
             if b.get(*i) != Some(&b':') {
-                return Err(format!("bad byte sequence at byte {start}"));
+                return Err(bad(format!("bad byte sequence at byte {start}")));
             }
             *i += 1;
             Ok(Item::Bytes(
@@ -201,7 +214,7 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                 *i += 2;
                 Ok(Item::Boolean(false))
             }
-            _ => Err(format!("bad boolean at byte {start}")),
+            _ => Err(bad(format!("bad boolean at byte {start}"))),
         },
         Some(c) if c.is_ascii_alphabetic() || *c == b'*' => {
             *i += 1;
@@ -216,7 +229,7 @@ fn parse_bare_item(b: &[u8], i: &mut usize) -> Result<Item, String> {
                 String::from_utf8_lossy(&b[start..*i]).into_owned(),
             ))
         }
-        _ => Err(format!("expected a value at byte {start}")),
+        _ => Err(bad(format!("expected a value at byte {start}"))),
     }
 }
 
