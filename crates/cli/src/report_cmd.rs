@@ -13,7 +13,7 @@ pub(crate) enum ReportCommand {
     /// Office template's structure, from fermata's records and the provider's declarations.
     #[command(
         name = "eu-summary",
-        after_help = "INPUT is a JSON file with what fermata cannot know: provider_name,         provider_contact, authorised_representative, model_version, placed_on_market, model_dependencies,         other_modalities, public_datasets [{name, link}], other_private_datasets, crawled_data, user_data,         synthetic_data, other_sources, illegal_content_measures, and optionally other_information. Every field         is required: write \"none\" where a source was not used. See docs/eu-summary-input.json.\n\nExample:\n          fermata report eu-summary --model my-model --input provider.json --format html --out summary.html"
+        after_help = "INPUT is a JSON file with what fermata cannot know: provider_name, provider_contact, authorised_representative, model_version, placed_on_market, model_dependencies, other_modalities, public_datasets [{name, link}], other_private_datasets, crawled_data, user_data, synthetic_data, other_sources, illegal_content_measures, and optionally other_information. Every field is required: write \"none\" where a source was not used. See docs/eu-summary-input.json.\n\nExample:\n  fermata report eu-summary --model my-model --input provider.json --format html --out summary.html"
     )]
     EuSummary {
         /// The model.
@@ -100,7 +100,7 @@ pub(crate) enum OutputCommand {
     /// AI model (trainedAlgorithmicMedia), which model, and its training manifest's root.
     #[cfg(feature = "c2pa")]
     #[command(
-        after_help = "The certificate file holds the signing certificate then its CA (PEM); the key is         its ES256 private key (PEM, PKCS#8). C2PA refuses self-signed signing certificates; the \
+        after_help = "The certificate file holds the signing certificate then its CA (PEM); the key is its ES256 private key (PEM, PKCS#8). C2PA refuses self-signed signing certificates; the \
         signing certificate needs CA:false, keyUsage digitalSignature, an EKU such as emailProtection, \
         and an authority key identifier.\n\nExample:\n          fermata output label song.wav --model acme-music-1 --training-manifest cleared.json \\\n              --cert chain.pem --key key.pem --out song-labelled.wav"
     )]
@@ -129,7 +129,7 @@ pub(crate) enum OutputCommand {
     /// Reads back and checks the C2PA label of audio files.
     #[cfg(feature = "c2pa")]
     #[command(
-        after_help = "Exit status: 0 when every file carries a valid label, 1 otherwise (missing,         tampered, or unreadable).\n\nExample:\n  fermata output verify song-labelled.wav --json"
+        after_help = "Exit status: 0 when every file carries a valid label, 1 otherwise (missing, tampered, or unreadable).\n\nExample:\n  fermata output verify song-labelled.wav --json"
     )]
     Verify {
         /// Labelled files.
