@@ -337,7 +337,7 @@ fn catalogue(works: std::ops::Range<usize>, seconds: f32, out: &std::path::Path)
         .try_for_each(|i| -> Result<()> {
             let path = audio.join(format!("{}.wav", isrc(i)));
             if !path.exists() {
-                let music = fermata_audio::synth::track(1_000_000 + i as u64, seconds, rate);
+                let music = fermata_synth::synth::track(1_000_000 + i as u64, seconds, rate);
                 fermata_audio::write_wav(&path, &music, rate)?;
             }
             Ok(())

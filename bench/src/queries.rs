@@ -3,7 +3,7 @@
 
 use crate::corpus::{Rng, Split, Track};
 use anyhow::{Context, Result, bail};
-use fermata_audio::degrade;
+use fermata_synth::degrade;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

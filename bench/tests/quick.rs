@@ -4,30 +4,24 @@
 
 use std::process::Command;
 
-fn have(tool: &str, version_flag: &str) -> bool {
-    let ok = Command::new(tool)
-        .arg(version_flag)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok || std::env::var("CI").as_deref() != Ok("true"),
-        "{tool} is required under CI=true (scripts/test.sh installs it)"
-    );
-    ok
-}
+use fermata_testkit::{have_ffmpeg, have_tool, write_track};
 
 #[test]
 fn quick_benchmark_runs_end_to_end() {
-    if !have("ffmpeg", "-version") || !have("sox", "--version") {
-        eprintln!("skipping: the benchmark needs ffmpeg and sox (scripts/test.sh installs them)");
+    // The benchmark needs ffmpeg and sox.
+    if !have_ffmpeg() || !have_tool("sox", "--version") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let music = dir.path().join("music");
     std::fs::create_dir_all(&music).unwrap();
     for seed in 0..6 {
-        let audio = fermata_audio::synth::track(300 + seed, 25.0, 22_050);
-        fermata_audio::write_wav(&music.join(format!("song{seed}.wav")), &audio, 22_050).unwrap();
+        write_track(
+            &music.join(format!("song{seed}.wav")),
+            300 + seed,
+            25.0,
+            22_050,
+        );
     }
     let out = dir.path().join("out");
     let run = Command::new(env!("CARGO_BIN_EXE_fermata-bench"))

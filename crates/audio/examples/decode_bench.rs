@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use fermata_audio::{ANALYSIS_RATE, decode_stream, synth, write_wav};
+use fermata_audio::{ANALYSIS_RATE, decode_stream, write_wav};
+use fermata_synth::synth;
 
 fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {

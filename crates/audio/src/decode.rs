@@ -1098,16 +1098,12 @@ mod tests {
     #[test]
     fn real_opus_with_and_without_ffmpeg() {
         let Some(ff) = ffmpeg::find_ffmpeg() else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true needs ffmpeg"
-            );
-            eprintln!("SKIPPED real_opus_with_and_without_ffmpeg: no ffmpeg on PATH");
+            fermata_testkit::missing("ffmpeg", "scripts/test.sh installs it");
             return;
         };
         let dir = tempfile::tempdir().unwrap();
         let wav = dir.path().join("s.wav");
-        crate::write_wav(&wav, &crate::synth::track(5, 6.0, 48_000), 48_000).unwrap();
+        crate::write_wav(&wav, &fermata_synth::synth::track(5, 6.0, 48_000), 48_000).unwrap();
         let opus = dir.path().join("s.ogg"); // Ogg extension: detection must use the content
         let st = std::process::Command::new(&ff)
             .args(["-nostdin", "-v", "error", "-y", "-i"])

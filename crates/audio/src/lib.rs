@@ -1,5 +1,5 @@
 //! Audio input and output for fermata: decode any common music file to mono at the analysis
-//! rate, resample, write WAV, and generate deterministic test music and degradations.
+//! rate, resample, write WAV. (Generated music and degradations live in `fermata-synth`.)
 //!
 //! Decoding uses [symphonia](https://docs.rs/symphonia) (WAV, AIFF, FLAC, MP3, Ogg Vorbis, AAC
 //! and ALAC in MP4/M4A) and falls back to an `ffmpeg` binary on `PATH` for everything else
@@ -21,7 +21,8 @@
 //! - demuxer errors: at most 16 in a row; chained Ogg streams: at most 256.
 //!
 //! ```
-//! use fermata_audio::{ANALYSIS_RATE, decode_stream, degrade, synth, write_wav};
+//! use fermata_audio::{ANALYSIS_RATE, decode_stream, write_wav};
+//! use fermata_synth::{degrade, synth};
 //!
 //! let dir = tempfile::tempdir()?;
 //! let path = dir.path().join("song.wav");
@@ -45,14 +46,10 @@
 #![deny(missing_docs)]
 
 mod decode;
-pub mod degrade;
 mod error;
 mod ffmpeg;
-mod fftconv;
 mod resample;
-mod rng;
 mod sniff;
-pub mod synth;
 
 use std::path::Path;
 

@@ -6,30 +6,8 @@
 use std::path::PathBuf;
 
 fn corpus_files() -> Option<Vec<PathBuf>> {
-    let root = std::env::var_os("FERMATA_CORPUS").map(PathBuf::from);
-    let text = root
-        .as_ref()
-        .and_then(|r| std::fs::read_to_string(r.join("tracks.tsv")).ok());
-    let Some(text) = text else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the development corpus is required under CI=true: set FERMATA_CORPUS \
-             (scripts/test.sh fetches it)"
-        );
-        eprintln!(
-            "SKIPPED every_corpus_file_decodes: no development corpus (run scripts/test.sh, or \
-             set FERMATA_CORPUS)"
-        );
-        return None;
-    };
-    let files: Vec<PathBuf> = text
-        .lines()
-        .filter_map(|l| l.split('\t').next())
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .collect();
-    assert!(!files.is_empty(), "the corpus lists no tracks");
-    Some(files)
+    let tracks = fermata_testkit::corpus()?;
+    Some(tracks.into_iter().map(|t| t.path).collect())
 }
 
 #[test]

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use fermata_audio::{AudioError, decode_stream, decode_to_vec, resample, synth, write_wav};
+use fermata_audio::{AudioError, decode_stream, decode_to_vec, resample, write_wav};
+use fermata_synth::synth;
 
 fn correlation(a: &[f32], b: &[f32]) -> f64 {
     let n = a.len().min(b.len());

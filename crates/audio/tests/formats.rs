@@ -6,23 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use fermata_audio::{AudioError, decode_to_vec, synth, write_wav};
+use fermata_audio::{AudioError, decode_to_vec, write_wav};
+use fermata_synth::synth;
+use fermata_testkit::{ffmpeg_encode, have_ffmpeg};
 
 const SECONDS: f32 = 12.0;
-
-fn ffmpeg_or_skip(test: &str) -> bool {
-    let ok = Command::new("ffmpeg")
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{test}: ffmpeg is required under CI=true but is not on PATH");
-        }
-        eprintln!("SKIPPED {test}: ffmpeg not on PATH (install ffmpeg to run it)");
-    }
-    ok
-}
 
 /// Encodes a synth track (stereo-ised, 44.1 kHz) to `name` with the given ffmpeg codec args.
 fn encode(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
@@ -31,15 +19,7 @@ fn encode(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
         write_wav(&wav, &synth::track(77, SECONDS, 44_100), 44_100).expect("write source");
     }
     let out = dir.join(name);
-    let st = Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-y", "-i"])
-        .arg(&wav)
-        .args(["-ac", "2"])
-        .args(args)
-        .arg(&out)
-        .status()
-        .expect("run ffmpeg");
-    assert!(st.success(), "ffmpeg failed to make {name}");
+    ffmpeg_encode(&wav, &out, &[&["-ac", "2"], args].concat());
     out
 }
 
@@ -72,7 +52,7 @@ fn assert_duration(path: &Path, secs: f64, tol: f64) -> fermata_audio::AudioInfo
 
 #[test]
 fn symphonia_codecs_decode_with_right_duration() {
-    if !ffmpeg_or_skip("symphonia_codecs_decode_with_right_duration") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -103,7 +83,7 @@ fn symphonia_codecs_decode_with_right_duration() {
 
 #[test]
 fn opus_goes_through_ffmpeg() {
-    if !ffmpeg_or_skip("opus_goes_through_ffmpeg") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -115,7 +95,7 @@ fn opus_goes_through_ffmpeg() {
 
 #[test]
 fn wavpack_goes_through_ffmpeg() {
-    if !ffmpeg_or_skip("wavpack_goes_through_ffmpeg") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -126,7 +106,7 @@ fn wavpack_goes_through_ffmpeg() {
 
 #[test]
 fn garbage_appended_still_decodes() {
-    if !ffmpeg_or_skip("garbage_appended_still_decodes") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -153,7 +133,7 @@ fn garbage_appended_still_decodes() {
 
 #[test]
 fn cut_mid_frame_decodes_the_part_present() {
-    if !ffmpeg_or_skip("cut_mid_frame_decodes_the_part_present") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -180,7 +160,7 @@ fn cut_mid_frame_decodes_the_part_present() {
 
 #[test]
 fn m4a_truncated_without_index_is_an_error_not_a_panic() {
-    if !ffmpeg_or_skip("m4a_truncated_without_index_is_an_error_not_a_panic") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -265,7 +245,7 @@ fn assert_two_tones(path: &Path, secs: f64) -> fermata_audio::AudioInfo {
 
 #[test]
 fn concatenated_mp3s_decode_every_frame() {
-    if !ffmpeg_or_skip("concatenated_mp3s_decode_every_frame") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -286,7 +266,7 @@ fn concatenated_mp3s_decode_every_frame() {
 
 #[test]
 fn chained_ogg_vorbis_decodes_every_stream() {
-    if !ffmpeg_or_skip("chained_ogg_vorbis_decodes_every_stream") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -325,7 +305,7 @@ fn chained_ogg_vorbis_decodes_every_stream() {
 
 #[test]
 fn chained_ogg_with_a_codec_change_is_never_half_read() {
-    if !ffmpeg_or_skip("chained_ogg_with_a_codec_change_is_never_half_read") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -351,7 +331,7 @@ fn chained_ogg_with_a_codec_change_is_never_half_read() {
 
 #[test]
 fn large_undecodable_tail_is_flagged() {
-    if !ffmpeg_or_skip("large_undecodable_tail_is_flagged") {
+    if !have_ffmpeg() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -215,10 +215,7 @@ pub fn import_catalog(
     // time) a recording another holder registered under another ISRC is set aside and the
     // clash recorded for both. (A short excerpt inside new music is a sample, not the same
     // recording: a scan then needs both holders, as for any mix.)
-    let index_exists = home
-        .index_dir()
-        .join(fermata_index::MANIFEST_FILE)
-        .is_file();
+    let index_exists = home.index_dir().join(fermata_index::INDEX_FILE).is_file();
     if index_exists && !todo.is_empty() {
         let index = fermata_index::Index::open(&home.index_dir())?;
         // (row, matches, duration in seconds) per row with audio, or why it was refused.

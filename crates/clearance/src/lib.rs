@@ -21,7 +21,7 @@
 //! let rate = 22_050;
 //! std::fs::create_dir_all(dir.path().join("audio"))?;
 //! std::fs::create_dir_all(dir.path().join("dataset"))?;
-//! let song = fermata_audio::synth::track(7, 30.0, rate);
+//! let song = fermata_synth::synth::track(7, 30.0, rate);
 //! fermata_audio::write_wav(&dir.path().join("audio/song.wav"), &song, rate)?;
 //! fermata_audio::write_wav(&dir.path().join("dataset/copy.wav"), &song[rate as usize * 5..rate as usize * 20], rate)?;
 //! std::fs::write(dir.path().join("catalogue.csv"), "isrc,title,artist,audio\nGBAYE2600001,Song,Band,song.wav\n")?;

@@ -9,8 +9,7 @@ use std::sync::atomic::AtomicBool;
 const RATE: u32 = 22_050;
 
 fn wav(path: &Path, seed: u64) {
-    fermata_audio::write_wav(path, &fermata_audio::synth::track(seed, 6.0, RATE), RATE)
-        .expect("write wav");
+    fermata_testkit::write_track(path, seed, 6.0, RATE);
 }
 
 fn import(dir: &Path, csv: &str) -> ImportOutcome {

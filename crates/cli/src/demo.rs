@@ -6,11 +6,12 @@
 use crate::OutputArgs;
 use crate::table::Table;
 use anyhow::{Context, Result, bail};
-use fermata_audio::{degrade, synth, write_wav};
+use fermata_audio::write_wav;
 use fermata_clearance::{
     Home, ImportOutcome, ScanRequest, build_manifest, import_catalog, run_scan,
 };
 use fermata_registry::{Decision, LicenceGrant, PartyKind, PolicyChange, Registry, Use, Verdict};
+use fermata_synth::{degrade, synth};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

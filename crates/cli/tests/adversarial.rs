@@ -103,7 +103,7 @@ fn an_auto_accept_catalogue_offer_does_not_override_a_work_level_deny() {
     let data = env.path("dataset");
     std::fs::create_dir_all(&data).unwrap();
     for (name, t) in [("w1.wav", 0usize), ("w3.wav", 2)] {
-        let clip = fermata_audio::degrade::excerpt(&tracks[t], RATE, 5.0, 20.0);
+        let clip = fermata_synth::degrade::excerpt(&tracks[t], RATE, 5.0, 20.0);
         fermata_audio::write_wav(&data.join(name), &clip, RATE).unwrap();
     }
     let scan = env.json(&[
@@ -160,7 +160,7 @@ fn a_silent_co_owner_is_named_in_the_verdict() {
     ]);
     let data = env.path("dataset");
     std::fs::create_dir_all(&data).unwrap();
-    let clip = fermata_audio::degrade::excerpt(&tracks[4], RATE, 5.0, 20.0);
+    let clip = fermata_synth::degrade::excerpt(&tracks[4], RATE, 5.0, 20.0);
     fermata_audio::write_wav(&data.join("w5.wav"), &clip, RATE).unwrap();
     let scan = env.json(&[
         "scan",
@@ -205,7 +205,7 @@ fn a_resumed_scan_notices_changed_content_behind_an_unchanged_size_and_mtime() {
     let files = 40;
     for i in 0..files {
         // Works 1-4 only: label-a's alone, all allowed.
-        let clip = fermata_audio::degrade::excerpt(&tracks[i % 4], RATE, (i % 10) as f64, 20.0);
+        let clip = fermata_synth::degrade::excerpt(&tracks[i % 4], RATE, (i % 10) as f64, 20.0);
         fermata_audio::write_wav(&data.join(format!("clip-{i:03}.wav")), &clip, RATE).unwrap();
     }
     let args = [
@@ -268,7 +268,7 @@ fn a_resumed_scan_notices_changed_content_behind_an_unchanged_size_and_mtime() {
     // Swap in work 6 (pub-b's, which said nothing: denied): same length, same size, same mtime.
     let path = data.join(&done);
     let before = std::fs::metadata(&path).unwrap();
-    let swapped = fermata_audio::degrade::excerpt(&tracks[5], RATE, 3.0, 20.0);
+    let swapped = fermata_synth::degrade::excerpt(&tracks[5], RATE, 3.0, 20.0);
     fermata_audio::write_wav(&path, &swapped, RATE).unwrap();
     std::fs::File::options()
         .write(true)
@@ -301,8 +301,8 @@ fn the_same_audio_under_a_second_isrc_from_another_holder_is_a_conflict() {
     let audio = env.path("copies");
     std::fs::create_dir_all(&audio).unwrap();
     // Work 1 (label-a's) under noise and at a lower level, and a fresh recording.
-    let copy = fermata_audio::degrade::add_white_noise(
-        &fermata_audio::degrade::gain_db(&tracks[0], -6.0),
+    let copy = fermata_synth::degrade::add_white_noise(
+        &fermata_synth::degrade::gain_db(&tracks[0], -6.0),
         20.0,
         9,
     );
@@ -444,7 +444,7 @@ fn a_co_owned_recording_cannot_be_registered_again_alone() {
     // Work 5 is label-a's and pub-b's (60/40).
     fermata_audio::write_wav(
         &audio.join("w5-again.wav"),
-        &fermata_audio::degrade::gain_db(&tracks[4], -3.0),
+        &fermata_synth::degrade::gain_db(&tracks[4], -3.0),
         RATE,
     )
     .unwrap();

@@ -85,13 +85,13 @@ fn excerpts_mixes_and_unknown_audio() {
     let q = dir.path().join("q");
     std::fs::create_dir_all(&q).unwrap();
     let excerpt = |t: usize, start: f64, len: f64| {
-        fermata_audio::degrade::excerpt(&tracks[t], RATE, start, len)
+        fermata_synth::degrade::excerpt(&tracks[t], RATE, start, len)
     };
     fermata_audio::write_wav(&q.join("clean.wav"), &excerpt(1, 17.3, 10.0), RATE).unwrap();
     let mut mix = excerpt(0, 4.0, 9.0);
     mix.extend(excerpt(2, 25.0, 9.0));
     fermata_audio::write_wav(&q.join("mix.wav"), &mix, RATE).unwrap();
-    let unknown = fermata_audio::synth::track(999, 15.0, RATE);
+    let unknown = fermata_synth::synth::track(999, 15.0, RATE);
     fermata_audio::write_wav(&q.join("unknown.wav"), &unknown, RATE).unwrap();
     let mut files = vec![
         q.join("clean.wav"),
@@ -190,7 +190,7 @@ fn bad_inputs_get_typed_errors_and_the_run_goes_on() {
     let good = q.join("good.wav");
     fermata_audio::write_wav(
         &good,
-        &fermata_audio::degrade::excerpt(&tracks[0], RATE, 3.0, 10.0),
+        &fermata_synth::degrade::excerpt(&tracks[0], RATE, 3.0, 10.0),
         RATE,
     )
     .unwrap();

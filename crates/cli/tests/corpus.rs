@@ -13,24 +13,13 @@ struct Track {
 }
 
 fn corpus() -> Option<Vec<Track>> {
-    let root = std::env::var_os("FERMATA_CORPUS").map(PathBuf::from);
-    let list = root.as_ref().map(|r| r.join("tracks.tsv"));
-    let text = list.as_ref().and_then(|l| std::fs::read_to_string(l).ok());
-    let Some(text) = text else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "the development corpus is required under CI=true: set FERMATA_CORPUS (scripts/test.sh fetches it)"
-        );
-        eprintln!("skipping: no development corpus (run scripts/test.sh, or set FERMATA_CORPUS)");
-        return None;
-    };
-    let tracks: Vec<Track> = text
-        .lines()
-        .filter_map(|l| {
-            let mut cols = l.split('\t');
-            let path = PathBuf::from(cols.next()?);
-            let seconds = cols.nth(1)?.trim().parse().ok()?;
-            Some(Track { path, seconds })
+    let tracks: Vec<Track> = fermata_testkit::corpus()?
+        .into_iter()
+        .filter_map(|t| {
+            Some(Track {
+                path: t.path,
+                seconds: t.seconds?,
+            })
         })
         .filter(|t| t.seconds >= 40.0)
         .collect();
@@ -163,8 +152,8 @@ fn real_music_excerpts_reencoded_unregistered_and_concatenated() {
         offset(7, registered[1].seconds - 13.0),
         offset(8, registered[2].seconds - 13.0),
     );
-    let mut joined = fermata_audio::degrade::excerpt(&a, rate, at_a, 12.0);
-    joined.extend(fermata_audio::degrade::excerpt(&b, rate, at_b, 12.0));
+    let mut joined = fermata_synth::degrade::excerpt(&a, rate, at_a, 12.0);
+    joined.extend(fermata_synth::degrade::excerpt(&b, rate, at_b, 12.0));
     let wav = q.join("joined.wav");
     fermata_audio::write_wav(&wav, &joined, rate).unwrap();
     let mp3 = q.join("joined.mp3");

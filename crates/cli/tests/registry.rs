@@ -5,6 +5,7 @@ mod common;
 
 use common::env::*;
 use common::*;
+use fermata_testkit::python3 as python;
 use serde_json::Value;
 
 fn verdict_of<'a>(scan: &'a Value, file: &str) -> &'a str {
@@ -100,7 +101,7 @@ fn the_whole_flow_from_import_to_verified_proofs() {
     let data = env.path("dataset");
     std::fs::create_dir_all(data.join("sub")).unwrap();
     let cut = |t: usize, start: f64, len: f64| {
-        fermata_audio::degrade::excerpt(&tracks[t], RATE, start, len)
+        fermata_synth::degrade::excerpt(&tracks[t], RATE, start, len)
     };
     fermata_audio::write_wav(&data.join("w1.wav"), &cut(0, 10.0, 15.0), RATE).unwrap(); // licensed
     fermata_audio::write_wav(&data.join("w2.wav"), &cut(1, 5.0, 15.0), RATE).unwrap(); // licence required
@@ -910,7 +911,7 @@ fn a_killed_scan_resumes_without_redoing_finished_files() {
     let files = 90;
     for i in 0..files {
         let t = i % tracks.len();
-        let clip = fermata_audio::degrade::excerpt(&tracks[t], RATE, (i % 20) as f64, 20.0);
+        let clip = fermata_synth::degrade::excerpt(&tracks[t], RATE, (i % 20) as f64, 20.0);
         fermata_audio::write_wav(&data.join(format!("clip-{i:03}.wav")), &clip, RATE).unwrap();
     }
     let args = [
@@ -999,7 +1000,7 @@ fn ctrl_c_during_a_scan_saves_and_the_rerun_finishes() {
     let data = env.path("dataset");
     std::fs::create_dir_all(&data).unwrap();
     for i in 0..60 {
-        let clip = fermata_audio::degrade::excerpt(&tracks[i % 7], RATE, 3.0, 25.0);
+        let clip = fermata_synth::degrade::excerpt(&tracks[i % 7], RATE, 3.0, 25.0);
         fermata_audio::write_wav(&data.join(format!("c{i:02}.wav")), &clip, RATE).unwrap();
     }
     let args = [
@@ -1240,23 +1241,6 @@ mod independent {
     }
 }
 
-/// python3, or None; under CI=true a missing python3 fails the test instead of skipping.
-fn python() -> Option<&'static str> {
-    let ok = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some("python3");
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "python3 is required under CI=true"
-    );
-    eprintln!("skipping: python3 is not installed");
-    None
-}
-
 #[test]
 fn a_holders_proof_report_verifies_with_the_python_script_in_docs() {
     let dir = tempdir();
@@ -1417,13 +1401,13 @@ fn output_check_catches_a_registered_recording_mixed_into_generated_audio() {
     let generated = env.path("generated");
     std::fs::create_dir_all(&generated).unwrap();
     // "Generated" music: new material with 12 s of work 2 laid over it, under noise.
-    let mut mixed = fermata_audio::synth::track(4242, 30.0, RATE);
-    let copied = fermata_audio::degrade::excerpt(&tracks[1], RATE, 10.0, 12.0);
+    let mut mixed = fermata_synth::synth::track(4242, 30.0, RATE);
+    let copied = fermata_synth::degrade::excerpt(&tracks[1], RATE, 10.0, 12.0);
     let at = 8 * RATE as usize;
     for (i, s) in copied.iter().enumerate() {
         mixed[at + i] = 0.35 * mixed[at + i] + 0.65 * s;
     }
-    let mixed = fermata_audio::degrade::add_white_noise(&mixed, 10.0, 7);
+    let mixed = fermata_synth::degrade::add_white_noise(&mixed, 10.0, 7);
     fermata_audio::write_wav(&generated.join("copycat.wav"), &mixed, RATE).unwrap();
     write_track(&generated.join("original.wav"), 4343, 20.0);
 
@@ -1794,40 +1778,7 @@ fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
 
 /// A throwaway CA and C2PA-conformant signing certificate; writes chain.pem and key.pem.
 fn throwaway_signer(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-    };
-    let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.distinguished_name
-        .push(DnType::CommonName, "fermata e2e CA");
-    ca.distinguished_name
-        .push(DnType::OrganizationName, "fermata tests");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut leaf = CertificateParams::new(Vec::<String>::new()).unwrap();
-    leaf.distinguished_name
-        .push(DnType::CommonName, "fermata e2e signer");
-    leaf.distinguished_name
-        .push(DnType::OrganizationName, "fermata tests");
-    leaf.is_ca = IsCa::ExplicitNoCa;
-    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
-    leaf.use_authority_key_identifier_extension = true;
-    let cert = leaf
-        .signed_by(&key, &rcgen::Issuer::from_params(&ca, &ca_key))
-        .unwrap();
-    let (chain, pem) = (dir.join("chain.pem"), dir.join("key.pem"));
-    std::fs::write(&chain, format!("{}{}", cert.pem(), ca_cert.pem())).unwrap();
-    std::fs::write(&pem, key.serialize_pem()).unwrap();
-    (chain, pem)
+    fermata_testkit::SigningChain::new().write_to(dir)
 }
 
 #[test]

@@ -155,7 +155,7 @@ fn the_marketplace_flow_over_http() {
     for (i, t) in tracks.iter().enumerate().take(7) {
         fermata_audio::write_wav(
             &data.join(format!("w{}.wav", i + 1)),
-            &fermata_audio::degrade::excerpt(t, RATE, 8.0, 15.0),
+            &fermata_synth::degrade::excerpt(t, RATE, 8.0, 15.0),
             RATE,
         )
         .unwrap();

@@ -12,7 +12,7 @@
 //! let dir = tempfile::tempdir()?;
 //! let song = dir.path().join("song.wav");
 //! let rate = 22_050;
-//! fermata_audio::write_wav(&song, &fermata_audio::synth::track(1, 30.0, rate), rate)?;
+//! fermata_audio::write_wav(&song, &fermata_synth::synth::track(1, 30.0, rate), rate)?;
 //!
 //! let index_dir = dir.path().join("index");
 //! let params = fermata_fp::Params::default();

@@ -3,16 +3,16 @@
 //! An index is a directory:
 //!
 //! ```text
-//! fermata-index.json    the manifest: format version, fingerprint parameters, the live segments
+//! fermata-index.json    the index file: format version, fingerprint parameters, the live segments
 //! segments/seg-N.fseg   immutable, memory-mapped segments (see the `segment` module's layout)
 //! LOCK                  held (flock) by the one writer
 //! ```
 //!
 //! Writers add tracks in batches: each batch becomes a new segment, written under a temporary
-//! name, synced, renamed, and only then made visible by atomically replacing the manifest. A
+//! name, synced, renamed, and only then made visible by atomically replacing the index file. A
 //! process killed at any point leaves an index that opens and holds every batch that was
 //! published. Small segments are merged into larger ones as they accumulate. Readers map the
-//! segments listed in the manifest and never see a half-written one.
+//! segments listed in the index file and never see a half-written one.
 //!
 //! Adding is idempotent: tracks are keyed by a BLAKE3 hash of their decoded audio, so the same
 //! content is stored once, and a track whose source file is unchanged is skipped.
@@ -45,12 +45,12 @@
 //! ```
 #![deny(missing_docs)]
 
-mod manifest;
+mod index_file;
 mod matcher;
 mod segment;
 mod writer;
 
-pub use manifest::{INDEX_FORMAT_VERSION, MANIFEST_FILE, OLDEST_READABLE_INDEX_VERSION};
+pub use index_file::{INDEX_FILE, INDEX_FORMAT_VERSION, OLDEST_READABLE_INDEX_VERSION};
 pub use matcher::{MIN_ALIGNED_LANDMARKS, Match, MatchOptions};
 pub use segment::{
     OLDEST_READABLE_SEGMENT_VERSION, SEGMENT_FORMAT_VERSION, SourceStamp, TrackMeta,
@@ -58,7 +58,7 @@ pub use segment::{
 pub use writer::{AddOutcome, ContentHasher, IndexWriter, MergeReport, NewTrack};
 
 use fermata_fp::Params;
-use manifest::Manifest;
+use index_file::IndexFile;
 use segment::Segment;
 use std::path::{Path, PathBuf};
 
@@ -66,9 +66,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum IndexError {
-    /// The directory holds no index manifest.
+    /// The directory holds no index file.
     #[error(
-        "{path} is not a fermata index (no {MANIFEST_FILE}); create one with `fermata index add --index {path} FILES`"
+        "{path} is not a fermata index (no {INDEX_FILE}); create one with `fermata index add --index {path} FILES`"
     )]
     NotAnIndex {
         /// The directory.
@@ -82,12 +82,12 @@ pub enum IndexError {
         /// The cause.
         source: std::io::Error,
     },
-    /// The manifest cannot be parsed.
+    /// The index file cannot be parsed.
     #[error(
-        "the index manifest {path} is damaged ({why}); restore it from a backup or rebuild the index"
+        "the index file {path} is damaged ({why}); restore it from a backup or rebuild the index"
     )]
-    CorruptManifest {
-        /// The manifest file.
+    CorruptIndexFile {
+        /// The index file.
         path: PathBuf,
         /// What is wrong.
         why: String,
@@ -158,7 +158,7 @@ pub struct IndexStats {
     pub landmarks: u64,
     /// Live segments.
     pub segments: usize,
-    /// Bytes on disk: segments plus manifest.
+    /// Bytes on disk: segments plus index file.
     pub bytes: u64,
     /// Bytes per hour of audio.
     pub bytes_per_hour: f64,
@@ -166,26 +166,26 @@ pub struct IndexStats {
     pub format_version: u32,
 }
 
-/// A read-only view of an index: the segments that its manifest listed when it was opened.
+/// A read-only view of an index: the segments that its index file listed when it was opened.
 pub struct Index {
     dir: PathBuf,
-    manifest: Manifest,
+    state: IndexFile,
     segments: Vec<Segment>,
 }
 
 impl Index {
     /// Opens the index in `dir` for searching.
     pub fn open(dir: &Path) -> Result<Index, IndexError> {
-        // A concurrent merge may delete a segment between our reading of the manifest and our
-        // opening of the segment: read the manifest again in that case.
+        // A concurrent merge may delete a segment between our reading of the index file and our
+        // opening of the segment: read the index file again in that case.
         let mut attempts = 0;
         loop {
-            let manifest = Manifest::load(dir)?;
-            match Self::open_segments(dir, &manifest) {
+            let state = IndexFile::load(dir)?;
+            match Self::open_segments(dir, &state) {
                 Ok(segments) => {
                     return Ok(Index {
                         dir: dir.to_path_buf(),
-                        manifest,
+                        state,
                         segments,
                     });
                 }
@@ -202,23 +202,23 @@ impl Index {
     /// Opens the index and checks that it was built with `params`.
     pub fn open_with_params(dir: &Path, params: &Params) -> Result<Index, IndexError> {
         let index = Self::open(dir)?;
-        manifest::check_params(dir, &index.manifest.params, params)?;
+        index_file::check_params(dir, &index.state.params, params)?;
         Ok(index)
     }
 
-    fn open_segments(dir: &Path, manifest: &Manifest) -> Result<Vec<Segment>, IndexError> {
-        let hash_bits = manifest.params.hash_bits();
-        manifest
+    fn open_segments(dir: &Path, state: &IndexFile) -> Result<Vec<Segment>, IndexError> {
+        let hash_bits = state.params.hash_bits();
+        state
             .segments
             .iter()
             .map(|s| {
-                let path = manifest::segments_dir(dir).join(&s.name);
+                let path = index_file::segments_dir(dir).join(&s.name);
                 let seg = Segment::open(&path, &s.name, hash_bits)?;
                 if seg.bytes() != s.bytes {
                     return Err(IndexError::CorruptSegment {
                         path,
                         why: format!(
-                            "it has {} bytes but the manifest says {}",
+                            "it has {} bytes but the index file says {}",
                             seg.bytes(),
                             s.bytes
                         ),
@@ -231,7 +231,7 @@ impl Index {
 
     /// The fingerprint parameters the index was built with; queries must use the same.
     pub fn params(&self) -> &Params {
-        &self.manifest.params
+        &self.state.params
     }
 
     /// The index directory.
@@ -250,8 +250,8 @@ impl Index {
     pub fn stats(&self) -> IndexStats {
         let tracks = self.segments.iter().map(|s| s.n_tracks() as u64).sum();
         let hours = self.tracks().map(|t| t.duration_s).sum::<f64>() / 3600.0;
-        let manifest_bytes = std::fs::metadata(self.dir.join(MANIFEST_FILE)).map_or(0, |m| m.len());
-        let bytes = self.segments.iter().map(|s| s.bytes()).sum::<u64>() + manifest_bytes;
+        let index_file_bytes = std::fs::metadata(self.dir.join(INDEX_FILE)).map_or(0, |m| m.len());
+        let bytes = self.segments.iter().map(|s| s.bytes()).sum::<u64>() + index_file_bytes;
         IndexStats {
             tracks,
             hours,
@@ -263,7 +263,7 @@ impl Index {
             } else {
                 0.0
             },
-            format_version: self.manifest.format_version,
+            format_version: self.state.format_version,
         }
     }
 
@@ -278,6 +278,6 @@ impl Index {
 
     /// Finds the registered recordings in a query's landmarks (see [`MatchOptions`]).
     pub fn search(&self, query: &[fermata_fp::Landmark], options: &MatchOptions) -> Vec<Match> {
-        matcher::search(&self.segments, &self.manifest.params, query, options)
+        matcher::search(&self.segments, &self.state.params, query, options)
     }
 }

@@ -1,6 +1,6 @@
 //! The single writer: adds batches of tracks as new segments and merges segments.
 
-use crate::manifest::{self, Manifest, SegmentEntry};
+use crate::index_file::{self, IndexFile, SegmentEntry};
 use crate::segment::{self, Segment, SegmentPlan, SourceStamp, TrackMeta};
 use crate::{Index, IndexError};
 use fermata_fp::{Landmark, Params};
@@ -114,7 +114,7 @@ impl IndexWriter {
             let p = p.to_path_buf();
             move |source| IndexError::Io { path: p, source }
         };
-        std::fs::create_dir_all(manifest::segments_dir(dir)).map_err(io(dir))?;
+        std::fs::create_dir_all(index_file::segments_dir(dir)).map_err(io(dir))?;
         let lock_path = dir.join("LOCK");
         let lock = File::options()
             .create(true)
@@ -136,11 +136,11 @@ impl IndexWriter {
                 });
             }
         }
-        if !dir.join(manifest::MANIFEST_FILE).exists() {
-            Manifest::new(params.clone()).store(dir)?;
+        if !dir.join(index_file::INDEX_FILE).exists() {
+            IndexFile::new(params.clone()).store(dir)?;
         }
         let index = Index::open_with_params(dir, params)?;
-        remove_unpublished(dir, &index.manifest)?;
+        remove_unpublished(dir, &index.state)?;
         let mut writer = IndexWriter {
             index,
             _lock: lock,
@@ -229,7 +229,7 @@ impl IndexWriter {
         entries.dedup();
         let max_time = entries.iter().map(|e| e.2).max().unwrap_or(0);
         let plan = SegmentPlan {
-            hash_bits: self.index.manifest.params.hash_bits(),
+            hash_bits: self.index.state.params.hash_bits(),
             tracks: &metas,
             n_entries: entries.len() as u64,
             max_time,
@@ -286,7 +286,7 @@ impl IndexWriter {
             let n_entries: u64 = segments.iter().map(|s| s.n_entries()).sum();
             // An upper bound of the anchor times from the track durations; the segment writer
             // refuses any entry beyond it.
-            let frame_s = self.index.manifest.params.frame_seconds();
+            let frame_s = self.index.state.params.frame_seconds();
             let max_time = metas
                 .iter()
                 .map(|m| (m.duration_s / frame_s).ceil() as u64 + 1)
@@ -300,7 +300,7 @@ impl IndexWriter {
                     .map(|(s, &base)| s.entries().map(move |(h, t, time)| (h, t + base, time))),
             );
             let plan = SegmentPlan {
-                hash_bits: self.index.manifest.params.hash_bits(),
+                hash_bits: self.index.state.params.hash_bits(),
                 tracks: &metas,
                 n_entries,
                 max_time,
@@ -313,14 +313,14 @@ impl IndexWriter {
     }
 
     /// Writes a segment under a temporary name and renames it to its final name, which no
-    /// manifest lists yet: readers cannot see it until [`commit`](Self::commit).
+    /// index file lists yet: readers cannot see it until [`commit`](Self::commit).
     fn write_new_segment(
         &self,
         plan: &SegmentPlan<'_>,
         entries: impl Iterator<Item = (u32, u32, u32)>,
     ) -> Result<Written, IndexError> {
-        let seg_dir = manifest::segments_dir(&self.index.dir);
-        let name = segment::segment_file_name(self.index.manifest.next_segment);
+        let seg_dir = index_file::segments_dir(&self.index.dir);
+        let name = segment::segment_file_name(self.index.state.next_segment);
         let tmp = segment::temporary_path(&seg_dir, &name);
         let path = seg_dir.join(&name);
         let (bytes, checksum) = match segment::write_segment(&tmp, plan, entries) {
@@ -334,7 +334,7 @@ impl IndexWriter {
             path: path.clone(),
             source,
         })?;
-        manifest::sync_dir(&seg_dir)?;
+        index_file::sync_dir(&seg_dir)?;
         Ok(Written {
             name,
             path,
@@ -343,7 +343,7 @@ impl IndexWriter {
         })
     }
 
-    /// Publishes a manifest that adds the written segment and drops `removed`, then deletes the
+    /// Publishes an index file that adds the written segment and drops `removed`, then deletes the
     /// removed files.
     fn commit(
         &mut self,
@@ -352,7 +352,7 @@ impl IndexWriter {
         entries: u64,
         removed: &[String],
     ) -> Result<(), IndexError> {
-        let mut next = self.index.manifest.clone();
+        let mut next = self.index.state.clone();
         next.next_segment += 1;
         next.generation += 1;
         next.segments.retain(|s| !removed.contains(&s.name));
@@ -367,10 +367,10 @@ impl IndexWriter {
         let segment = Segment::open(&written.path, &written.name, next.params.hash_bits())?;
         self.index.segments.retain(|s| !removed.contains(&s.name));
         self.index.segments.push(segment);
-        self.index.manifest = next;
-        let seg_dir = manifest::segments_dir(&self.index.dir);
+        self.index.state = next;
+        let seg_dir = index_file::segments_dir(&self.index.dir);
         for r in removed {
-            // Readers that mapped the old file keep their mapping; new readers use the manifest.
+            // Readers that mapped the old file keep their mapping; new readers use the index file.
             let _ = std::fs::remove_file(seg_dir.join(r));
         }
         Ok(())
@@ -385,22 +385,22 @@ struct Written {
     checksum: String,
 }
 
-/// Deletes segment files that no manifest lists: left by a crash between writing a segment and
-/// publishing the manifest, or by a crash during a merge.
-fn remove_unpublished(dir: &Path, manifest: &Manifest) -> Result<(), IndexError> {
-    let seg_dir = manifest::segments_dir(dir);
+/// Deletes segment files that no index file lists: left by a crash between writing a segment and
+/// publishing the index file, or by a crash during a merge.
+fn remove_unpublished(dir: &Path, state: &IndexFile) -> Result<(), IndexError> {
+    let seg_dir = index_file::segments_dir(dir);
     let entries = std::fs::read_dir(&seg_dir).map_err(|source| IndexError::Io {
         path: seg_dir.clone(),
         source,
     })?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !manifest.segments.iter().any(|s| s.name == name) {
+        if !state.segments.iter().any(|s| s.name == name) {
             let path: PathBuf = entry.path();
             let _ = std::fs::remove_file(path);
         }
     }
-    let _ = std::fs::remove_file(dir.join(format!("{}.tmp", manifest::MANIFEST_FILE)));
+    let _ = std::fs::remove_file(dir.join(format!("{}.tmp", index_file::INDEX_FILE)));
     Ok(())
 }
 
@@ -441,7 +441,7 @@ impl<I: Iterator<Item = (u32, u32, u32)>> Iterator for KWayMerge<I> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::MANIFEST_FILE;
+    use crate::INDEX_FILE;
 
     fn track(id: &str, seed: u32, n: u32) -> NewTrack {
         let landmarks: Vec<Landmark> = (0..n)
@@ -580,7 +580,7 @@ mod tests {
         let seg_dir = dir.path().join("segments");
         std::fs::write(seg_dir.join("seg-00000099.fseg"), b"half a segm").unwrap();
         std::fs::write(seg_dir.join("seg-00000002.fseg.tmp"), b"half").unwrap();
-        std::fs::write(dir.path().join(format!("{MANIFEST_FILE}.tmp")), b"{").unwrap();
+        std::fs::write(dir.path().join(format!("{INDEX_FILE}.tmp")), b"{").unwrap();
         assert_eq!(Index::open(dir.path()).unwrap().stats().tracks, 1);
         let w = IndexWriter::open_or_create(dir.path(), &params).unwrap();
         assert_eq!(std::fs::read_dir(&seg_dir).unwrap().count(), 1);

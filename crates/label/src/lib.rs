@@ -7,7 +7,7 @@
 //! specification (section 14.5) requires an end-entity certificate issued by a CA (not
 //! self-signed) with basicConstraints CA:false, the digitalSignature key usage, an allowed
 //! extended key usage such as emailProtection or documentSigning, and an authority key
-//! identifier; `tests/label.rs` makes such a throwaway chain with rcgen.
+//! identifier; `fermata_testkit::SigningChain` makes such a throwaway chain with rcgen for the tests.
 //!
 //! # Example
 //!

@@ -8,22 +8,7 @@ use std::process::Command;
 const ROOT_V1: &str = "22a4eb30ce1d73443db6d9a420bd68a8314ed47a40cf57ef936b8395299e9c2b";
 const ROOT_V2: &str = "a7499e3768e4f8d11f827f527b61cfe5b72d18cb9607a9cd95b45d5163f0e620";
 
-/// python3, or None; under CI=true a missing python3 fails the test instead of skipping.
-fn python() -> Option<&'static str> {
-    let ok = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some("python3");
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "python3 is required under CI=true"
-    );
-    eprintln!("skipping: python3 is not installed");
-    None
-}
+use fermata_testkit::python3 as python;
 
 /// Runs the script on `proofs` (as one holder's bundle) against `root`: for each proof, true
 /// when the script says it is valid.

@@ -37,40 +37,19 @@ pub fn ndjson(o: &Output) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Writes generated music for `seed` as a WAV file.
+/// Writes generated music for `seed` as a WAV file at [`RATE`].
 pub fn write_track(path: &Path, seed: u64, seconds: f32) -> Vec<f32> {
-    let audio = fermata_audio::synth::track(seed, seconds, RATE);
-    fermata_audio::write_wav(path, &audio, RATE).expect("write wav");
-    audio
+    fermata_testkit::write_track(path, seed, seconds, RATE)
 }
 
 /// ffmpeg on PATH, or None; under CI=true a missing ffmpeg fails the test instead of skipping.
 pub fn ffmpeg() -> Option<&'static str> {
-    let ok = Command::new("ffmpeg")
-        .arg("-version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some("ffmpeg");
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "ffmpeg is required under CI=true (scripts/test.sh installs it)"
-    );
-    eprintln!("skipping: ffmpeg is not installed (scripts/test.sh installs it)");
-    None
+    fermata_testkit::have_ffmpeg().then_some("ffmpeg")
 }
 
 /// Encodes `input` with ffmpeg using `args` (e.g. ["-b:a", "128k"]) into `output`.
 pub fn encode(input: &Path, output: &Path, args: &[&str]) {
-    let status = Command::new("ffmpeg")
-        .args(["-nostdin", "-v", "error", "-y", "-i"])
-        .arg(input)
-        .args(args)
-        .arg(output)
-        .status()
-        .expect("ffmpeg runs");
-    assert!(status.success(), "ffmpeg failed on {}", input.display());
+    fermata_testkit::ffmpeg_encode(input, output, args)
 }
 
 /// Checks that `matches` (the JSON array of one identify result) contains `track` aligned so

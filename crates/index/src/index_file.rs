@@ -1,4 +1,4 @@
-//! The manifest: the one file whose atomic replacement publishes a new state of the index.
+//! The index file: the one file whose atomic replacement publishes a new state of the index.
 
 use crate::IndexError;
 use fermata_fp::Params;
@@ -7,8 +7,8 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The manifest's file name inside an index directory.
-pub const MANIFEST_FILE: &str = "fermata-index.json";
+/// The index file's name inside an index directory (`fermata-index.json`, unchanged since format 1).
+pub const INDEX_FILE: &str = "fermata-index.json";
 /// The index format this build writes.
 pub const INDEX_FORMAT_VERSION: u32 = 1;
 /// The oldest index format this build still reads.
@@ -29,7 +29,7 @@ pub(crate) struct SegmentEntry {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Manifest {
+pub(crate) struct IndexFile {
     pub(crate) format: String,
     pub(crate) format_version: u32,
     pub(crate) params: Params,
@@ -43,9 +43,9 @@ pub(crate) fn segments_dir(dir: &Path) -> PathBuf {
     dir.join("segments")
 }
 
-impl Manifest {
-    pub(crate) fn new(params: Params) -> Manifest {
-        Manifest {
+impl IndexFile {
+    pub(crate) fn new(params: Params) -> IndexFile {
+        IndexFile {
             format: FORMAT_NAME.into(),
             format_version: INDEX_FORMAT_VERSION,
             params,
@@ -55,8 +55,8 @@ impl Manifest {
         }
     }
 
-    pub(crate) fn load(dir: &Path) -> Result<Manifest, IndexError> {
-        let path = dir.join(MANIFEST_FILE);
+    pub(crate) fn load(dir: &Path) -> Result<IndexFile, IndexError> {
+        let path = dir.join(INDEX_FILE);
         let text = match std::fs::read(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -73,7 +73,7 @@ impl Manifest {
             format: String,
             format_version: u32,
         }
-        let corrupt = |why: String| IndexError::CorruptManifest {
+        let corrupt = |why: String| IndexError::CorruptIndexFile {
             path: path.clone(),
             why,
         };
@@ -93,30 +93,29 @@ impl Manifest {
                 newest: INDEX_FORMAT_VERSION,
             });
         }
-        let manifest: Manifest =
-            serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
-        if manifest.params.algorithm != fermata_fp::ALGORITHM_VERSION {
+        let state: IndexFile = serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
+        if state.params.algorithm != fermata_fp::ALGORITHM_VERSION {
             return Err(IndexError::ParamsMismatch {
                 path: dir.to_path_buf(),
                 differences: format!(
                     "fingerprint algorithm: index has {}, this build computes {}",
-                    manifest.params.algorithm,
+                    state.params.algorithm,
                     fermata_fp::ALGORITHM_VERSION
                 ),
             });
         }
-        manifest
+        state
             .params
             .validate()
             .map_err(|e| corrupt(e.to_string()))?;
-        Ok(manifest)
+        Ok(state)
     }
 
-    /// Replaces the manifest atomically: write a temporary file, sync it, rename it over the
-    /// old one, sync the directory. A crash leaves either the old or the new manifest.
+    /// Replaces the index file atomically: write a temporary file, sync it, rename it over the
+    /// old one, sync the directory. A crash leaves either the old or the new index file.
     pub(crate) fn store(&self, dir: &Path) -> Result<(), IndexError> {
-        let path = dir.join(MANIFEST_FILE);
-        let tmp = dir.join(format!("{MANIFEST_FILE}.tmp"));
+        let path = dir.join(INDEX_FILE);
+        let tmp = dir.join(format!("{INDEX_FILE}.tmp"));
         let io = |p: &Path| {
             let p = p.to_path_buf();
             move |source| IndexError::Io { path: p, source }
@@ -179,14 +178,14 @@ mod tests {
     fn round_trip_and_refusals() {
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
-            Manifest::load(dir.path()),
+            IndexFile::load(dir.path()),
             Err(IndexError::NotAnIndex { .. })
         ));
-        let m = Manifest::new(Params::default());
+        let m = IndexFile::new(Params::default());
         m.store(dir.path()).unwrap();
-        assert_eq!(Manifest::load(dir.path()).unwrap(), m);
+        assert_eq!(IndexFile::load(dir.path()).unwrap(), m);
 
-        let path = dir.path().join(MANIFEST_FILE);
+        let path = dir.path().join(INDEX_FILE);
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(
             &path,
@@ -194,22 +193,22 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            Manifest::load(dir.path()),
+            IndexFile::load(dir.path()),
             Err(IndexError::UnsupportedVersion { found: 7, .. })
         ));
         std::fs::write(&path, &text[..text.len() / 2]).unwrap();
         assert!(matches!(
-            Manifest::load(dir.path()),
-            Err(IndexError::CorruptManifest { .. })
+            IndexFile::load(dir.path()),
+            Err(IndexError::CorruptIndexFile { .. })
         ));
         std::fs::write(&path, text.replace("\"hop\": 128", "\"hop\": 0")).unwrap();
         assert!(matches!(
-            Manifest::load(dir.path()),
-            Err(IndexError::CorruptManifest { .. })
+            IndexFile::load(dir.path()),
+            Err(IndexError::CorruptIndexFile { .. })
         ));
         std::fs::write(&path, text.replace("\"algorithm\": 1", "\"algorithm\": 0")).unwrap();
         assert!(matches!(
-            Manifest::load(dir.path()),
+            IndexFile::load(dir.path()),
             Err(IndexError::ParamsMismatch { .. })
         ));
     }
