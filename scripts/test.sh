@@ -41,6 +41,6 @@ if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 
   command -v rustup >/dev/null 2>&1 && rustup component add rustfmt clippy
 fi
 cargo fmt --all --check
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-cargo test --workspace --release --locked "$@"
+cargo test --workspace --release --locked --all-features "$@"

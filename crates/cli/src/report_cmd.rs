@@ -3,6 +3,7 @@
 use crate::registry_cmd::open_home;
 use anyhow::{Context, Result};
 use clap::Subcommand;
+#[cfg(feature = "c2pa")]
 use fermata_manifest::Manifest;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -98,7 +99,7 @@ pub(crate) fn run_report(home: Option<&Path>, cmd: ReportCommand) -> Result<Exit
 pub(crate) enum OutputCommand {
     /// Writes a signed C2PA manifest into generated audio (WAV, MP3, FLAC, M4A): created by an
     /// AI model (trainedAlgorithmicMedia), which model, and its training manifest's root.
-    #[cfg(feature = "c2pa")]
+    /// Needs a fermata built with `--features c2pa`.
     #[command(
         after_help = "The certificate file holds the signing certificate then its CA (PEM); the key is its ES256 private key (PEM, PKCS#8). C2PA refuses self-signed signing certificates; the \
         signing certificate needs CA:false, keyUsage digitalSignature, an EKU such as emailProtection, \
@@ -126,8 +127,8 @@ pub(crate) enum OutputCommand {
         #[arg(long, default_value = "fermata", value_name = "NAME")]
         generator: String,
     },
-    /// Reads back and checks the C2PA label of audio files.
-    #[cfg(feature = "c2pa")]
+    /// Reads back and checks the C2PA label of audio files. Needs a fermata built with
+    /// `--features c2pa`.
     #[command(
         after_help = "Exit status: 0 when every file carries a valid label, 1 otherwise (missing, tampered, or unreadable).\n\nExample:\n  fermata output verify song-labelled.wav --json"
     )]
@@ -156,6 +157,13 @@ pub(crate) enum OutputCommand {
 pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<ExitCode> {
     let (files, output) = match cmd {
         OutputCommand::Check { files, output } => (files, output),
+        #[cfg(not(feature = "c2pa"))]
+        OutputCommand::Label { .. } | OutputCommand::Verify { .. } => {
+            anyhow::bail!(
+                "this fermata was built without C2PA labels (they add minutes to a build): \
+                 build it with `cargo build --release --bin fermata --features c2pa`"
+            )
+        }
         #[cfg(feature = "c2pa")]
         OutputCommand::Label {
             file,
