@@ -47,6 +47,8 @@ pub mod audit;
 mod market;
 mod market_ops;
 mod model;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod registry;
 mod scan;
 mod sqlite;
