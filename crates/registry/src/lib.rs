@@ -72,8 +72,8 @@ pub use model::{
     validate_party_id, validate_shares,
 };
 pub use registry::{
-    ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange, ShareChangeStatus, UseAnswer,
-    WorkConflict, reduced_holders,
+    Created, IdempotencyRecord, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange,
+    ShareChangeStatus, UseAnswer, WorkConflict, reduced_holders,
 };
 pub use scan::{
     AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
