@@ -39,12 +39,16 @@ fi
 export FERMATA_CORPUS=$corpus
 
 # schemathesis (`st`) and openapi-python-client: the server's OpenAPI tests run them against the
-# real server (crates/server/tests/openapi.rs). Installed once into a virtual environment.
+# real server (crates/server/tests/openapi.rs). Installed once into a virtual environment, at the
+# versions the tests were written against (a new release may bring new checks: move on purpose).
 tools=${FERMATA_API_TOOLS:-$HOME/.cache/fermata-api-tools/bin}
 if [ ! -x "$tools/st" ] || [ ! -x "$tools/openapi-python-client" ]; then
   echo "test.sh: installing schemathesis and openapi-python-client into $(dirname "$tools")"
+  # Debian's python3 makes virtual environments only with python3-venv.
+  python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null ||
+    { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; } || true
   { python3 -m venv "$(dirname "$tools")" &&
-    "$tools/pip" install -q schemathesis openapi-python-client; } ||
+    "$tools/pip" install -q schemathesis==4.32.5 openapi-python-client==0.29.1; } ||
     echo "test.sh: could not install them; the OpenAPI tests will skip (or fail under CI=true)"
 fi
 export FERMATA_API_TOOLS=$tools
