@@ -89,6 +89,15 @@ impl Server {
     }
 }
 
+/// What a tool printed, stdout then stderr.
+fn both_outputs(out: &std::process::Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// Checks configuration for `st run`. Every check runs (`--checks all`), with one widening:
 /// `positive_data_acceptance` also takes 422 on the four creates whose answer depends on the
 /// registry's records and not on the body's shape alone (an offer of a work the holder holds
@@ -123,11 +132,7 @@ fn schemathesis(tools: &Path, server: &Server, role: &str, key: &str) -> Result<
         .args(["--request-timeout", "10", "--generation-database", "none"])
         .output()
         .expect("st runs");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = both_outputs(&out);
     if out.status.success() {
         eprintln!("--- schemathesis as {role}: no failure ---\n{text}");
         Ok(())
@@ -193,11 +198,7 @@ fn a_generated_client_calls_the_real_server() {
         .args(["--meta", "none", "--output-path", "fermata_api_client"])
         .output()
         .expect("openapi-python-client runs");
-    let log = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let log = both_outputs(&out);
     assert!(out.status.success(), "the client is not generated:\n{log}");
     assert!(
         !log.contains("Warning"),
@@ -211,11 +212,7 @@ fn a_generated_client_calls_the_real_server() {
         .arg(&server.holder)
         .output()
         .expect("python runs");
-    let text = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let text = both_outputs(&run);
     assert!(run.status.success(), "the generated client failed:\n{text}");
     assert!(text.contains("generated client: ok label-a off-"), "{text}");
 }
