@@ -41,7 +41,7 @@ pub(crate) struct ServeArgs {
 }
 
 pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
-    let (home, _registry) = open_home(home)?;
+    let (_home, registry) = open_home(home)?;
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false);
@@ -83,7 +83,7 @@ pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode
             body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
             ..Default::default()
         };
-        fermata_server::serve(&home, args.listen, &config, shutdown, |addr| {
+        fermata_server::serve(registry, args.listen, &config, shutdown, |addr| {
             eprintln!("listening on http://{addr}")
         })
         .await

@@ -48,6 +48,8 @@ pub mod audit;
 mod market;
 mod market_ops;
 mod model;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod registry;
 mod sqlite;
 mod state;
@@ -74,8 +76,8 @@ pub use model::{
     validate_party_id, validate_shares,
 };
 pub use registry::{
-    ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange, ShareChangeStatus, UseAnswer,
-    WorkConflict, reduced_holders,
+    Created, IdempotencyRecord, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange,
+    ShareChangeStatus, UseAnswer, WorkConflict, reduced_holders,
 };
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};

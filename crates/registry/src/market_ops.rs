@@ -9,6 +9,7 @@ use crate::model::{
     Isrc, MAX_NAME_CHARS, MAX_REASON_CHARS, Money, PartyKind, Price, PriceModel, Territory, Use,
     bounded, validate_date,
 };
+use crate::registry::{Created, IdempotencyRecord};
 use crate::registry::{
     LicenceGrant, Registry, append, cache_holder_policies, grant_in, load_offers, need_developer,
     need_holder, need_party, need_work,
@@ -87,6 +88,11 @@ pub struct UsageDraft {
 pub const MAX_REQUEST_WORKS: usize = 1_000;
 /// Most works one usage report may list.
 pub const MAX_USAGE_WORKS: usize = 10_000;
+
+/// The whole result of a create, as the record it made (for `Registry::write_created`).
+fn itself<R>(made: &R) -> Option<&R> {
+    Some(made)
+}
 
 fn not_found(what: &'static str, id: &str, hint: &'static str) -> RegistryError {
     RegistryError::NotFound {
@@ -314,7 +320,7 @@ impl Registry {
                 ),
             });
         }
-        self.write(|tx, now| {
+        self.write_created(itself, |tx, now| {
             need_holder(tx, &draft.holder)?;
             for isrc in &draft.works {
                 let work = need_work(tx, isrc)?;
@@ -452,7 +458,7 @@ impl Registry {
                 ),
             });
         }
-        self.write(|tx, now| {
+        self.write_created(itself, |tx, now| {
             let today = now.date.clone();
             need_developer(tx, &draft.developer)?;
             // The works asked about: those named, and a scan's works that are not cleared.
@@ -643,7 +649,7 @@ impl Registry {
                 reason: "too many lines named".into(),
             });
         }
-        self.write(|tx, now| {
+        self.write_created(itself, |tx, now| {
             let mut request = load_request(tx, request_id)?;
             let indices: Vec<usize> = if lines.is_empty() {
                 let pending: Vec<usize> =
@@ -818,7 +824,10 @@ impl Registry {
             lines.push((isrc.clone(), seconds_to_ms(*seconds)?));
         }
 
-        self.write_at(&now, |tx, now| {
+        self.write_created_at(
+            &now,
+            |made: &Result<UsageReport, RegistryError>| made.as_ref().ok(),
+            |tx, now| {
             need_developer(tx, &draft.developer)?;
             let mut scan_id = None;
             if let Some(id) = &draft.scan {
@@ -979,7 +988,7 @@ impl Registry {
                 reason: format!("the period ends before it starts ({from})"),
             });
         }
-        self.write(|tx, now| {
+        self.write_created(itself, |tx, now| {
             need_developer(tx, developer)?;
             let reports: Vec<UsageReport> = tx
                 .docs(DocKind::Usage, Some(developer))?
@@ -1091,6 +1100,42 @@ impl Registry {
             .collect();
         let (lines, totals) = compute_statement(&statement.pool, &reports)?;
         Ok(lines == statement.lines && totals == statement.totals)
+    }
+
+    /// Runs the create operation `create` once per `Idempotency-Key` (`record`, when given):
+    /// the record is stored with what `create` makes, in the same transaction, so a failure
+    /// cannot leave one without the other. A repeat with the same request digest gets the
+    /// stored response back ([`Created::Replayed`]) and `create` is not run; the same key with
+    /// another digest is a conflict. `create` must be one of the operations that make a record
+    /// ([`Registry::publish_offer`], [`Registry::request_licences`], [`Registry::decide`],
+    /// [`Registry::decide_lines`], [`Registry::report_usage`], [`Registry::issue_statement`]).
+    pub fn create_once<T>(
+        &mut self,
+        record: Option<IdempotencyRecord>,
+        create: impl FnOnce(&mut Registry) -> Result<T, RegistryError>,
+    ) -> Result<Created<T>, RegistryError> {
+        let Some(record) = record else {
+            return create(self).map(Created::New);
+        };
+        if let Some(stored) = self.idempotent_response(&record.party, &record.key)? {
+            if stored.request_digest != record.request_digest {
+                return Err(RegistryError::Conflict(format!(
+                    "Idempotency-Key '{}' was already used for a different request: use a new key",
+                    record.key
+                )));
+            }
+            return Ok(Created::Replayed(stored));
+        }
+        self.idempotency = Some(record);
+        let made = create(self);
+        let unused = self.idempotency.take();
+        let made = made?;
+        if unused.is_some() {
+            return Err(RegistryError::Internal(
+                "create_once ran an operation that makes no record".into(),
+            ));
+        }
+        Ok(Created::New(made))
     }
 
     /// The stored response for a repeated `Idempotency-Key`.

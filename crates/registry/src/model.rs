@@ -23,7 +23,6 @@ pub(crate) fn invalid(
 /// letters, the registrant three letters or digits, then two digits of year and five of
 /// designation (ISO 3901).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Isrc(String);
 
@@ -152,7 +151,6 @@ impl fmt::Display for Iswc {
 
 /// Where a share, policy or licence applies: an ISO 3166-1 alpha-2 country, or `WORLD`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Territory(String);
 
@@ -255,7 +253,10 @@ pub fn validate_party_id(id: &str) -> Result<(), RegistryError> {
 }
 
 macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident, $field:literal, { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+    // `$text` is a `tt`, not a `literal`: a `literal` fragment reaches derive macros wrapped in an
+    // invisible group, which serde reads but utoipa does not, so the OpenAPI enums showed the
+    // Rust names (`TrainGenai`) instead of the wire names (`train-genai`).
+    ($(#[$meta:meta])* $name:ident, $field:literal, { $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -365,13 +366,15 @@ string_enum!(
 /// A price: integer minor units (cents) of an ISO 4217 currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(try_from = "PriceFields")]
+#[serde(try_from = "PriceFields", deny_unknown_fields)]
 pub struct Price {
     /// How the amount is counted.
     pub model: PriceModel,
     /// Amount in minor units; never negative.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub amount_minor: i64,
     /// Three-letter ISO 4217 code.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency))]
     pub currency: String,
 }
 
@@ -495,11 +498,13 @@ pub fn format_money(amount_minor: i64, currency: &str) -> String {
 /// An amount of money: integer minor units of an ISO 4217 currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(try_from = "MoneyFields")]
+#[serde(try_from = "MoneyFields", deny_unknown_fields)]
 pub struct Money {
     /// Minor units (cents); never negative.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub amount_minor: i64,
     /// Three-letter ISO 4217 code.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::currency))]
     pub currency: String,
 }
 

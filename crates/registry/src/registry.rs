@@ -8,7 +8,7 @@ use crate::answer::{
 use crate::audit::{self, AuditReport, Clock, Event, Now};
 use crate::model::*;
 use crate::sqlite::SqliteStore;
-use crate::store::{DocKind, Store, Tx};
+use crate::store::{DocKind, IdempotentResponse, Store, Tx};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -17,6 +17,30 @@ use std::path::Path;
 pub struct Registry {
     store: Box<dyn Store + Send>,
     clock: Clock,
+    /// The `Idempotency-Key` record the next create stores with what it makes (set by
+    /// `create_once`, taken by `write_created`).
+    pub(crate) idempotency: Option<IdempotencyRecord>,
+}
+
+/// An `Idempotency-Key` to store with what a create makes (see [`Registry::create_once`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdempotencyRecord {
+    /// The caller's party: keys are per party.
+    pub party: String,
+    /// The key.
+    pub key: String,
+    /// SHA-256 of the request; the same key with another request is refused.
+    pub request_digest: String,
+}
+
+/// What [`Registry::create_once`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Created<T> {
+    /// Made now (and, with a key, recorded in the same transaction).
+    New(T),
+    /// Made before under the same key for the same request: the stored response (the JSON of
+    /// what was made then).
+    Replayed(IdempotentResponse),
 }
 
 /// A policy to set (see [`Policy`] for the fields).
@@ -404,20 +428,14 @@ impl Registry {
     pub fn create(path: &Path) -> Result<Registry, RegistryError> {
         let mut store = SqliteStore::open(path, true)?;
         crate::state::checkpoint_if_needed(&mut store)?;
-        Ok(Registry {
-            store: Box::new(store),
-            clock: Clock::System,
-        })
+        Ok(Registry::with_store(Box::new(store)))
     }
 
     /// Opens an existing SQLite registry.
     pub fn open(path: &Path) -> Result<Registry, RegistryError> {
         let mut store = SqliteStore::open(path, false)?;
         crate::state::checkpoint_if_needed(&mut store)?;
-        Ok(Registry {
-            store: Box::new(store),
-            clock: Clock::System,
-        })
+        Ok(Registry::with_store(Box::new(store)))
     }
 
     /// A registry over any store.
@@ -425,6 +443,7 @@ impl Registry {
         Registry {
             store,
             clock: Clock::System,
+            idempotency: None,
         }
     }
 
@@ -467,6 +486,44 @@ impl Registry {
     ) -> Result<R, RegistryError> {
         let mut tx = crate::state::Recorder::new(self.store.begin()?);
         let out = f(&mut tx, now)?;
+        tx.finish()?;
+        Ok(out)
+    }
+
+    /// [`Registry::write`] for an operation that makes a record: a pending `Idempotency-Key`
+    /// record (see [`Registry::create_once`]) is stored in the same transaction, with the JSON
+    /// of what `made` picks out of the result (nothing is stored when it picks nothing).
+    pub(crate) fn write_created<R, T: serde::Serialize>(
+        &mut self,
+        made: impl FnOnce(&R) -> Option<&T>,
+        f: impl FnOnce(&mut dyn Tx, &Now) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
+        let now = self.now();
+        self.write_created_at(&now, made, f)
+    }
+
+    /// [`Registry::write_created`] at a "now" the operation already read.
+    pub(crate) fn write_created_at<R, T: serde::Serialize>(
+        &mut self,
+        now: &Now,
+        made: impl FnOnce(&R) -> Option<&T>,
+        f: impl FnOnce(&mut dyn Tx, &Now) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
+        let record = self.idempotency.take();
+        let mut tx = crate::state::Recorder::new(self.store.begin()?);
+        let out = f(&mut tx, now)?;
+        if let (Some(record), Some(made)) = (record, made(&out))
+            && tx.idempotent(&record.party, &record.key)?.is_none()
+        {
+            let body = serde_json::to_string(made)
+                .map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))?;
+            let response = IdempotentResponse {
+                request_digest: record.request_digest,
+                status: 201,
+                body,
+            };
+            tx.put_idempotent(&record.party, &record.key, &response)?;
+        }
         tx.finish()?;
         Ok(out)
     }
@@ -945,7 +1002,7 @@ impl Registry {
                     hint: "see `fermata licence list --party HOLDER`: only the holder that granted a licence revokes it",
                 })?;
             if licence.revoked_at.is_some() {
-                return Err(RegistryError::NotAllowed(format!(
+                return Err(RegistryError::Conflict(format!(
                     "licence {id} is already revoked"
                 )));
             }

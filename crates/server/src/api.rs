@@ -1,18 +1,20 @@
 //! The `/v1` endpoints. Each handler: who may call it (role), what the caller may see (its own
 //! party's records), one registry call.
 
+use crate::doc::{Complete, ErrorBody};
 use crate::{
-    ApiBody, ApiPath, ApiQuery, AppError, AppState, Bounded, Caller, MAX_NAME_CHARS,
-    MAX_TEXT_CHARS, bounded, bounded_opt, idempotent_create, parse_body,
+    ApiPath, ApiQuery, AppError, AppState, Bounded, Caller, IdempotencyKey, JsonBody,
+    MAX_NAME_CHARS, MAX_TEXT_CHARS, OptionalBody, bounded, bounded_opt, idempotent_create,
 };
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use fermata_registry::{
     ApiKey, AuditReport, Event, Isrc, Licence, LicenceRequest, Money, Offer, OfferDraft, Price,
-    RequestDraft, Role, Scan, ScanFile, Statement, Territory, UsageDraft, UsageReport, Use, Work,
+    Registry, RequestDraft, Role, Scan, ScanFile, Statement, Territory, UsageDraft, UsageReport,
+    Use, Work,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -27,22 +29,10 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         list_requests, get_request, decide_line, list_licences, revoke_licence, get_scan, create_usage, list_usage,
         create_statement, list_statements, get_statement, audit_log, audit_verify
     ),
-    modifiers(&BearerAuth)
+    components(schemas(ErrorBody)),
+    modifiers(&Complete)
 )]
 pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-        let components = doc.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "api_key",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
-    }
-}
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -77,6 +67,9 @@ pub const DEFAULT_PAGE: usize = 100;
 /// Most items in a page of a list.
 pub const MAX_PAGE: usize = 1_000;
 
+/// Largest `?offset=` of a list (the `maximum` of the parameter in the document).
+const MAX_OFFSET: usize = 1_000_000_000;
+
 /// Which page of a list. Lists are read whole from the registry, filtered to what the caller
 /// may see, and then cut into pages here.
 #[derive(Deserialize, IntoParams)]
@@ -84,8 +77,10 @@ pub const MAX_PAGE: usize = 1_000;
 #[into_params(parameter_in = Query)]
 struct PageQuery {
     /// Items in the page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
     /// Items to skip (default 0). The `Link` header of a page gives the next one.
+    #[param(maximum = 1000000000)]
     offset: Option<usize>,
 }
 
@@ -126,6 +121,12 @@ fn paginate<T>(
         });
     }
     let offset = offset.unwrap_or(0);
+    if offset > MAX_OFFSET {
+        return Err(AppError::Invalid {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("offset must be 0 to {MAX_OFFSET}"),
+        });
+    }
     let more = all.len() > offset.saturating_add(limit);
     let items: Vec<T> = all.into_iter().skip(offset).take(limit).collect();
     let next = more.then(|| {
@@ -150,11 +151,6 @@ fn hide(what: &'static str) -> impl Fn(AppError) -> AppError {
     }
 }
 
-fn to_json<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(v)
-        .map_err(|e| AppError::Internal(format!("cannot encode a response: {e}")))
-}
-
 /// Liveness: answers without a key.
 #[utoipa::path(get, path = "/v1/health", tag = "meta", responses((status = 200, description = "The server is up")))]
 async fn health() -> Json<serde_json::Value> {
@@ -163,8 +159,8 @@ async fn health() -> Json<serde_json::Value> {
 
 /// This document.
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "meta", responses((status = 200, description = "The OpenAPI document")))]
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn openapi_json() -> Json<serde_json::Value> {
+    Json(crate::doc::document().clone())
 }
 
 /// The caller's key and party.
@@ -196,15 +192,12 @@ async fn list_works(
 
 /// One work.
 #[utoipa::path(get, path = "/v1/works/{isrc}", tag = "works", security(("api_key" = [])),
-    params(("isrc" = String, Path, description = "The work's ISRC")), responses((status = 200, body = Work), (status = 404)))]
+    params(("isrc" = Isrc, Path, description = "The work's ISRC", example = "ZZAPI2600001")), responses((status = 200, body = Work)))]
 async fn get_work(
     State(state): State<AppState>,
     caller: Caller,
-    ApiPath(isrc): ApiPath<String>,
+    ApiPath(isrc): ApiPath<Isrc>,
 ) -> Result<Json<Work>, AppError> {
-    let isrc: Isrc = isrc
-        .parse()
-        .map_err(|e: fermata_registry::RegistryError| AppError::invalid(e.to_string()))?;
     let work = state
         .with(move |r| Ok(r.work(&isrc)?))
         .await
@@ -241,6 +234,7 @@ async fn list_offers(
 struct OfferBody {
     /// The works (omit for the whole catalogue).
     #[serde(default)]
+    #[schema(max_items = 1000)]
     works: Vec<Isrc>,
     /// The use offered.
     #[serde(rename = "use")]
@@ -248,9 +242,11 @@ struct OfferBody {
     /// Where (omit for everywhere).
     #[serde(default)]
     territories: Vec<Territory>,
-    /// The price.
+    /// The price (an amount above zero unless the model is `pool-share`).
+    #[schema(schema_with = crate::doc::offer_price)]
     price: Price,
     /// The licence term in months.
+    #[schema(minimum = 1, maximum = 1200)]
     term_months: Option<u32>,
     /// Approve requests under it at once.
     #[serde(default)]
@@ -270,32 +266,24 @@ impl Bounded for OfferBody {
 async fn create_offer(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    ApiBody(bytes): ApiBody,
+    key: IdempotencyKey,
+    body: JsonBody<OfferBody>,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let b: OfferBody = parse_body(&bytes)?;
-    let holder = caller.party().to_string();
-    idempotent_create(
-        &state,
-        &caller,
-        &headers,
-        "POST /v1/offers",
-        &bytes,
-        move |r| {
-            let draft = OfferDraft {
-                holder: holder.clone(),
-                works: b.works,
-                use_: b.use_,
-                territories: b.territories,
-                price: b.price,
-                term_months: b.term_months,
-                auto_accept: b.auto_accept,
-            };
-            to_json(&r.publish_offer(draft, &holder)?)
-        },
-    )
-    .await
+    let (b, holder) = (body.value, caller.party().to_string());
+    let op = move |r: &mut Registry| {
+        let draft = OfferDraft {
+            holder: holder.clone(),
+            works: b.works,
+            use_: b.use_,
+            territories: b.territories,
+            price: b.price,
+            term_months: b.term_months,
+            auto_accept: b.auto_accept,
+        };
+        r.publish_offer(draft, &holder)
+    };
+    idempotent_create(&state, &caller, key, "POST /v1/offers", &body.raw, op, Ok).await
 }
 
 /// Withdraws one of the caller's offers (holder admin).
@@ -324,20 +312,31 @@ struct RequestBody {
     #[serde(rename = "use")]
     use_: Use,
     /// The model the licences are for.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\u0085]",
+        example = "m"
+    )]
     model: String,
     /// Where (omit for everywhere).
     #[serde(default)]
     territories: Vec<Territory>,
     /// First day (YYYY-MM-DD).
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2026-01-01")]
     valid_from: String,
     /// Last day, or give `term_months`.
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2026-01-01")]
     valid_to: Option<String>,
     /// Term in months from `valid_from`.
+    #[schema(minimum = 1, maximum = 1200)]
     term_months: Option<u32>,
     /// The works asked for.
     #[serde(default)]
+    #[schema(max_items = 1000)]
     works: Vec<Isrc>,
     /// Or a finished scan of the caller's: its licence-required works are asked for.
+    #[schema(min_length = 1, max_length = 200)]
     scan: Option<String>,
 }
 
@@ -357,35 +356,28 @@ impl Bounded for RequestBody {
 async fn create_request(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    ApiBody(bytes): ApiBody,
+    key: IdempotencyKey,
+    body: JsonBody<RequestBody>,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let b: RequestBody = parse_body(&bytes)?;
-    let developer = caller.party().to_string();
-    idempotent_create(
-        &state,
-        &caller,
-        &headers,
-        "POST /v1/requests",
-        &bytes,
-        move |r| {
-            let draft = RequestDraft {
-                developer: developer.clone(),
-                use_: b.use_,
-                model: b.model,
-                territories: b.territories,
-                valid_from: b.valid_from,
-                valid_to: b.valid_to,
-                term_months: b.term_months,
-                works: b.works,
-                scan: b.scan,
-            };
-            to_json(&r.request_licences(draft, &developer)?)
-        },
-    )
-    .await
-    .map_err(hide("scan"))
+    let (b, developer) = (body.value, caller.party().to_string());
+    let op = move |r: &mut Registry| {
+        let draft = RequestDraft {
+            developer: developer.clone(),
+            use_: b.use_,
+            model: b.model,
+            territories: b.territories,
+            valid_from: b.valid_from,
+            valid_to: b.valid_to,
+            term_months: b.term_months,
+            works: b.works,
+            scan: b.scan,
+        };
+        r.request_licences(draft, &developer)
+    };
+    idempotent_create(&state, &caller, key, "POST /v1/requests", &body.raw, op, Ok)
+        .await
+        .map_err(hide("scan"))
 }
 
 /// Requests the caller may see.
@@ -426,6 +418,7 @@ struct DecisionBody {
     /// True to approve (a licence is made), false to refuse.
     approve: bool,
     /// Why, shown to the developer (at most 2000 characters).
+    #[schema(max_length = 2000)]
     reason: Option<String>,
 }
 
@@ -444,19 +437,20 @@ async fn decide_line(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath((id, line)): ApiPath<(String, u32)>,
-    headers: HeaderMap,
-    ApiBody(bytes): ApiBody,
+    key: IdempotencyKey,
+    body: JsonBody<DecisionBody>,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let b: DecisionBody = parse_body(&bytes)?;
-    let holder = caller.party().to_string();
+    let (b, holder) = (body.value, caller.party().to_string());
     let scope = format!("POST /v1/requests/{id}/lines/{line}/decision");
-    idempotent_create(&state, &caller, &headers, &scope, &bytes, move |r| {
-        let request = r.decide(&id, line, &holder, b.approve, b.reason.as_deref(), &holder)?;
-        to_json(&request.seen_by(&holder))
-    })
-    .await
-    .map_err(hide("request line"))
+    let seen_by = holder.clone();
+    let op = move |r: &mut Registry| {
+        r.decide(&id, line, &holder, b.approve, b.reason.as_deref(), &holder)
+    };
+    let respond = move |request: LicenceRequest| Ok(request.seen_by(&seen_by));
+    idempotent_create(&state, &caller, key, &scope, &body.raw, op, respond)
+        .await
+        .map_err(hide("request line"))
 }
 
 /// Licences where the caller is the holder or the developer (all, for an auditor).
@@ -484,6 +478,7 @@ async fn list_licences(
 #[serde(deny_unknown_fields)]
 struct RevokeBody {
     /// Shown in the licence and the audit log (at most 2000 characters).
+    #[schema(max_length = 2000)]
     reason: Option<String>,
 }
 
@@ -500,14 +495,10 @@ async fn revoke_licence(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<String>,
-    ApiBody(bytes): ApiBody,
+    OptionalBody(b): OptionalBody<RevokeBody>,
 ) -> Result<Json<Licence>, AppError> {
     caller.require(&[Role::HolderAdmin])?;
-    let b: RevokeBody = if bytes.is_empty() {
-        RevokeBody { reason: None }
-    } else {
-        parse_body(&bytes)?
-    };
+    let b = b.unwrap_or(RevokeBody { reason: None });
     let holder = caller.party().to_string();
     let revoked = state
         .with(move |r| Ok(r.revoke_licence(&id, b.reason.as_deref(), &holder)?))
@@ -545,9 +536,11 @@ async fn get_scan(
 /// Seconds of one work used.
 #[derive(Deserialize, ToSchema)]
 #[serde(from = "JsonObject<UsageWorkFields>")]
+#[serde(deny_unknown_fields)]
 struct UsageWork {
     isrc: Isrc,
-    /// Seconds of its audio used (up to three decimals).
+    /// Seconds of its audio used (up to three decimals; at most a century).
+    #[schema(minimum = 0, maximum = 3155760000_f64)]
     seconds: f64,
 }
 
@@ -555,16 +548,37 @@ struct UsageWork {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UsageBody {
+    /// The model trained.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\u0085]",
+        example = "m"
+    )]
     model: String,
+    /// The training run's name.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\s\\u0085]",
+        example = "m"
+    )]
     run: String,
+    /// The scan that cleared the data.
+    #[schema(min_length = 1, max_length = 200)]
     scan: Option<String>,
+    /// The manifest of the cleared data.
+    #[schema(min_length = 1, max_length = 200)]
     manifest: Option<String>,
     /// The use made of the works (default: the use of the scan or manifest cited).
     #[serde(rename = "use")]
     use_: Option<Use>,
     territory: Territory,
     /// Day of the run (default today).
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2026-01-01")]
     date: Option<String>,
+    /// The works used (at most 2,000 in one report, so that a report fits in a body).
+    #[schema(min_items = 1, max_items = 2000)]
     works: Vec<UsageWork>,
 }
 
@@ -604,9 +618,19 @@ impl Bounded for UsageBody {
         bounded("run", &self.run, MAX_NAME_CHARS)?;
         bounded_opt("scan", self.scan.as_deref(), MAX_NAME_CHARS)?;
         bounded_opt("manifest", self.manifest.as_deref(), MAX_NAME_CHARS)?;
-        bounded_opt("date", self.date.as_deref(), MAX_NAME_CHARS)
+        bounded_opt("date", self.date.as_deref(), MAX_NAME_CHARS)?;
+        if self.works.len() > MAX_USAGE_WORKS {
+            return Err(AppError::invalid(format!(
+                "report at most {MAX_USAGE_WORKS} works at once; split the report"
+            )));
+        }
+        Ok(())
     }
 }
+
+/// Most works in one usage report sent to the API (a report of that many fits in
+/// [`crate::MAX_BODY_BYTES`]; the registry takes larger ones from the CLI).
+const MAX_USAGE_WORKS: usize = 2_000;
 
 /// Reports what a training run used (developer). Accepts `Idempotency-Key`.
 #[utoipa::path(post, path = "/v1/usage", tag = "remuneration", security(("api_key" = [])), request_body = UsageBody,
@@ -614,35 +638,28 @@ impl Bounded for UsageBody {
 async fn create_usage(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    ApiBody(bytes): ApiBody,
+    key: IdempotencyKey,
+    body: JsonBody<UsageBody>,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let b: UsageBody = parse_body(&bytes)?;
-    let developer = caller.party().to_string();
-    idempotent_create(
-        &state,
-        &caller,
-        &headers,
-        "POST /v1/usage",
-        &bytes,
-        move |r| {
-            let draft = UsageDraft {
-                developer: developer.clone(),
-                model: b.model,
-                run: b.run,
-                scan: b.scan,
-                manifest: b.manifest,
-                use_: b.use_,
-                territory: b.territory,
-                date: b.date,
-                works: b.works.into_iter().map(|w| (w.isrc, w.seconds)).collect(),
-            };
-            to_json(&r.report_usage(draft, &developer)?)
-        },
-    )
-    .await
-    .map_err(hide("scan or manifest"))
+    let (b, developer) = (body.value, caller.party().to_string());
+    let op = move |r: &mut Registry| {
+        let draft = UsageDraft {
+            developer: developer.clone(),
+            model: b.model,
+            run: b.run,
+            scan: b.scan,
+            manifest: b.manifest,
+            use_: b.use_,
+            territory: b.territory,
+            date: b.date,
+            works: b.works.into_iter().map(|w| (w.isrc, w.seconds)).collect(),
+        };
+        r.report_usage(draft, &developer)
+    };
+    idempotent_create(&state, &caller, key, "POST /v1/usage", &body.raw, op, Ok)
+        .await
+        .map_err(hide("scan or manifest"))
 }
 
 /// Usage reports: a developer's own; all for an auditor.
@@ -671,8 +688,10 @@ async fn list_usage(
 #[serde(deny_unknown_fields)]
 struct StatementBody {
     /// First day of the period.
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2026-01-01")]
     from: String,
     /// Last day of the period.
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2026-01-01")]
     to: String,
     /// The pool to split.
     pool: Money,
@@ -691,19 +710,21 @@ impl Bounded for StatementBody {
 async fn create_statement(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    ApiBody(bytes): ApiBody,
+    key: IdempotencyKey,
+    body: JsonBody<StatementBody>,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
-    let b: StatementBody = parse_body(&bytes)?;
-    let developer = caller.party().to_string();
+    let (b, developer) = (body.value, caller.party().to_string());
+    let op =
+        move |r: &mut Registry| r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer);
     idempotent_create(
         &state,
         &caller,
-        &headers,
+        key,
         "POST /v1/statements",
-        &bytes,
-        move |r| to_json(&r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer)?),
+        &body.raw,
+        op,
+        Ok,
     )
     .await
 }
@@ -726,14 +747,25 @@ async fn list_statements(
 /// The format of a statement.
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct FormatQuery {
     /// `json` (default) or `csv`.
-    format: Option<String>,
+    #[param(inline)]
+    format: Option<Format>,
+}
+
+/// The format of a statement.
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum Format {
+    Json,
+    Csv,
 }
 
 /// One statement, as JSON or (`?format=csv`) CSV.
 #[utoipa::path(get, path = "/v1/statements/{id}", tag = "remuneration", security(("api_key" = [])),
-    params(("id" = String, Path), FormatQuery), responses((status = 200, body = Statement), (status = 404)))]
+    params(("id" = String, Path), FormatQuery),
+    responses((status = 200, description = "The statement", content((Statement = "application/json"), (String = "text/csv")))))]
 async fn get_statement(
     State(state): State<AppState>,
     caller: Caller,
@@ -745,16 +777,13 @@ async fn get_statement(
         .with(move |r| Ok(r.statement_visible_to(&id, viewer.as_deref())?))
         .await
         .map_err(hide("statement"))?;
-    match q.format.as_deref() {
-        None | Some("json") => Ok(Json(s).into_response()),
-        Some("csv") => Ok((
+    match q.format {
+        None | Some(Format::Json) => Ok(Json(s).into_response()),
+        Some(Format::Csv) => Ok((
             [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
             s.to_csv(),
         )
             .into_response()),
-        Some(other) => Err(AppError::invalid(format!(
-            "format '{other}' is not json or csv"
-        ))),
     }
 }
 
@@ -764,10 +793,13 @@ async fn get_statement(
 #[into_params(parameter_in = Query)]
 struct AuditQuery {
     /// Only events about this subject, e.g. `work:GBAYE6900531` or `party:indie-records`.
+    #[param(max_length = 200)]
     subject: Option<String>,
     /// Events in the page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<usize>,
     /// Events to skip (default 0). The `Link` header of a page gives the next one.
+    #[param(maximum = 1000000000)]
     offset: Option<usize>,
 }
 

@@ -59,14 +59,20 @@ pub enum AppError {
     Internal(String),
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
+/// The one shape of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody<'a> {
     error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
+/// What went wrong.
+#[derive(Serialize, utoipa::ToSchema)]
 struct ErrorDetail<'a> {
+    /// Stable and machine-readable: `unauthorized`, `forbidden`, `not_found`, `bad_request`,
+    /// `invalid`, `conflict`, `method_not_allowed`, `payload_too_large`, `request_timeout`,
+    /// `uri_too_long`, `headers_too_large`, `unavailable` or `internal`.
     code: &'a str,
+    /// For a person.
     message: String,
 }
 

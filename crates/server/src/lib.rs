@@ -30,8 +30,8 @@
 //!
 //! # tokio::runtime::Runtime::new()?.block_on(async {
 //! let dir = tempfile::tempdir()?;
-//! let home = fermata_clearance::Home::init(dir.path())?;
-//! let app = fermata_server::app(fermata_server::AppState::open(&home)?);
+//! let registry = fermata_registry::Registry::create(&dir.path().join("registry.sqlite"))?;
+//! let app = fermata_server::app(fermata_server::AppState::new(registry));
 //! let health = app.clone().oneshot(Request::get("/v1/health").body(Body::empty())?).await?;
 //! assert_eq!(health.status(), StatusCode::OK);
 //! // Everything else needs an API key.
@@ -45,6 +45,7 @@
 
 mod api;
 mod conn;
+mod doc;
 mod error;
 
 pub use api::{ApiDoc, DEFAULT_PAGE, MAX_PAGE};
@@ -57,12 +58,11 @@ pub use error::AppError;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use fermata_clearance::Home;
-use fermata_registry::{ApiKey, IdempotentResponse, Registry, Role};
+use fermata_registry::{ApiKey, Created, IdempotencyRecord, Registry, RegistryError, Role};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -89,12 +89,17 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the home's registry.
-    pub fn open(home: &Home) -> Result<AppState, fermata_clearance::ClearanceError> {
-        Ok(AppState {
-            registry: Arc::new(Mutex::new(home.registry()?)),
+    /// Serves `registry`.
+    pub fn new(registry: Registry) -> AppState {
+        AppState {
+            registry: Arc::new(Mutex::new(registry)),
             body_read_timeout: BODY_READ_TIMEOUT,
-        })
+        }
+    }
+
+    /// Opens the registry at `path` (it must exist).
+    pub fn open(path: &std::path::Path) -> Result<AppState, RegistryError> {
+        Ok(AppState::new(Registry::open(path)?))
     }
 
     /// Sets how long a request body may take to arrive whole (default [`BODY_READ_TIMEOUT`]).
@@ -219,30 +224,88 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequestParts<AppState> for ApiQu
     }
 }
 
-/// A request body, read whole within the state's body timeout (408 past it) and up to
-/// [`MAX_BODY_BYTES`] (413 past it). Handlers take it after `Caller`, so a body is only read
-/// for a caller with a valid key.
-pub(crate) struct ApiBody(pub(crate) Bytes);
+/// A strict JSON body: read whole within the state's body timeout (408 past it) and up to
+/// [`MAX_BODY_BYTES`] (413 past it); not JSON is 400; a JSON value that is not an object, an
+/// unknown field, a wrong value or text over its bound is 422. The raw bytes are kept: an
+/// `Idempotency-Key` is bound to them. Handlers take it after `Caller`, so a body is only read
+/// for a caller with a valid key. An empty body reads as `{}` when `T` is `Option<_>`-like:
+/// see [`OptionalBody`].
+pub(crate) struct JsonBody<T> {
+    pub(crate) value: T,
+    pub(crate) raw: Bytes,
+}
 
-impl FromRequest<AppState> for ApiBody {
+/// A body that may be left out: an empty body is `None`.
+pub(crate) struct OptionalBody<T>(pub(crate) Option<T>);
+
+async fn read_body(req: Request, state: &AppState) -> Result<Bytes, AppError> {
+    let timeout = state.body_read_timeout;
+    match tokio::time::timeout(timeout, Bytes::from_request(req, state)).await {
+        Err(_) => Err(AppError::Timeout(format!(
+            "the request body did not arrive within {:.1} s",
+            timeout.as_secs_f64()
+        ))),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(AppError::TooLarge(MAX_BODY_BYTES))
+        }
+        Ok(Err(e)) => Err(AppError::Invalid {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("cannot read the request body: {e}"),
+        }),
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Bounded> FromRequest<AppState> for JsonBody<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<ApiBody, AppError> {
-        let timeout = state.body_read_timeout;
-        match tokio::time::timeout(timeout, Bytes::from_request(req, state)).await {
-            Err(_) => Err(AppError::Timeout(format!(
-                "the request body did not arrive within {:.1} s",
-                timeout.as_secs_f64()
-            ))),
-            Ok(Ok(bytes)) => Ok(ApiBody(bytes)),
-            Ok(Err(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::TooLarge(MAX_BODY_BYTES))
-            }
-            Ok(Err(e)) => Err(AppError::Invalid {
-                status: StatusCode::BAD_REQUEST,
-                message: format!("cannot read the request body: {e}"),
-            }),
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let raw = read_body(req, state).await?;
+        Ok(JsonBody {
+            value: parse_body(&raw)?,
+            raw,
+        })
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Bounded> FromRequest<AppState> for OptionalBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let raw = read_body(req, state).await?;
+        if raw.is_empty() {
+            return Ok(OptionalBody(None));
         }
+        Ok(OptionalBody(Some(parse_body(&raw)?)))
+    }
+}
+
+/// The `Idempotency-Key` header, when given: 1 to [`MAX_IDEMPOTENCY_KEY_CHARS`] visible
+/// ASCII characters, no spaces (422 otherwise; the document's pattern `^[!-~]+$`).
+pub(crate) struct IdempotencyKey(pub(crate) Option<String>);
+
+/// Longest `Idempotency-Key`.
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+
+impl FromRequestParts<AppState> for IdempotencyKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
+        let Some(v) = parts.headers.get("idempotency-key") else {
+            return Ok(IdempotencyKey(None));
+        };
+        let k = v.as_bytes();
+        if k.is_empty()
+            || k.len() > MAX_IDEMPOTENCY_KEY_CHARS
+            || !k.iter().all(u8::is_ascii_graphic)
+        {
+            return Err(AppError::invalid(format!(
+                "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_CHARS} visible ASCII characters, no spaces"
+            )));
+        }
+        Ok(IdempotencyKey(Some(
+            String::from_utf8_lossy(k).into_owned(),
+        )))
     }
 }
 
@@ -272,9 +335,7 @@ pub(crate) trait Bounded {
 /// Parses a JSON body strictly: it must be an object (serde would otherwise take an array as
 /// the fields in order), unknown fields are refused by the types' serde attributes, and text
 /// fields must be within their bounds.
-pub(crate) fn parse_body<T: serde::de::DeserializeOwned + Bounded>(
-    bytes: &[u8],
-) -> Result<T, AppError> {
+fn parse_body<T: serde::de::DeserializeOwned + Bounded>(bytes: &[u8]) -> Result<T, AppError> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| AppError::Invalid {
             status: StatusCode::BAD_REQUEST,
@@ -283,10 +344,33 @@ pub(crate) fn parse_body<T: serde::de::DeserializeOwned + Bounded>(
     if !value.is_object() {
         return Err(AppError::invalid("the request body must be a JSON object"));
     }
-    let parsed: T = serde_json::from_value(value)
+    let parsed: T = serde_json::from_value(whole_numbers_as_integers(value))
         .map_err(|e| AppError::invalid(format!("request body: {e}")))?;
     parsed.check_bounds()?;
     Ok(parsed)
+}
+
+/// `2.0` as `2`: JSON Schema counts a number with no fraction as an integer, and so does the
+/// API (serde would refuse it for an integer field). Other numbers are left as they are.
+fn whole_numbers_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                Value::Number(serde_json::Number::from(f as i64))
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(whole_numbers_as_integers).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_numbers_as_integers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Refuses (414) a request URI over [`MAX_URI_BYTES`]. Longer ones, past the header limit,
@@ -300,69 +384,41 @@ async fn limit_uri(req: Request, next: Next) -> Response {
 }
 
 /// Runs a create operation once per `Idempotency-Key`: the first response is stored, a repeat
-/// of the same request gets it again, and the same key with a different request is refused.
-/// The lookup, the operation and the storing happen under one hold of the registry, so two
-/// identical requests racing each other still create one thing.
-pub(crate) async fn idempotent_create(
+/// of the same request gets it again, and the same key with a different request is refused
+/// (409). The operation and the stored response are one registry transaction
+/// ([`Registry::create_once`]), so a failure cannot leave a created record with no response
+/// stored for its key. `respond` makes the response from what the operation returned, both
+/// the first time and on a replay.
+pub(crate) async fn idempotent_create<T, R>(
     state: &AppState,
     caller: &Caller,
-    headers: &HeaderMap,
+    key: IdempotencyKey,
     scope: &str,
     body: &[u8],
-    op: impl FnOnce(&mut Registry) -> Result<serde_json::Value, AppError> + Send + 'static,
-) -> Result<axum::response::Response, AppError> {
-    use axum::response::IntoResponse;
-    let key = match headers.get("idempotency-key") {
-        None => None,
-        Some(v) => {
-            let k = v
-                .to_str()
-                .map_err(|_| AppError::invalid("Idempotency-Key must be visible ASCII"))?
-                .trim()
-                .to_string();
-            if k.is_empty() || k.len() > 200 {
-                return Err(AppError::invalid(
-                    "Idempotency-Key must be 1 to 200 characters",
-                ));
-            }
-            Some(k)
-        }
-    };
+    op: impl FnOnce(&mut Registry) -> Result<T, RegistryError> + Send + 'static,
+    respond: impl FnOnce(T) -> Result<R, AppError> + Send + 'static,
+) -> Result<Response, AppError>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + 'static,
+    R: serde::Serialize,
+{
     // The same key on another endpoint or another path (another line, say) is another request.
     let mut hasher = Sha256::new();
     hasher.update(scope.as_bytes());
     hasher.update([0]);
     hasher.update(body);
-    let digest = hex::encode(hasher.finalize());
-    let party = caller.party().to_string();
-    let (status, body) = state
-        .with(move |r| {
-            if let Some(k) = &key
-                && let Some(stored) = r.idempotent_response(&party, k)?
-            {
-                if stored.request_digest != digest {
-                    return Err(AppError::Conflict(format!(
-                        "Idempotency-Key '{k}' was already used for a different request: use a new key"
-                    )));
-                }
-                return Ok((stored.status, stored.body));
-            }
-            let value = op(r)?;
-            let body = value.to_string();
-            if let Some(k) = &key {
-                r.store_idempotent_response(&party, k, &IdempotentResponse { request_digest: digest, status: 201, body: body.clone() })?;
-            }
-            Ok((201, body))
-        })
-        .await?;
-    let status =
-        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::CREATED);
-    Ok((
-        status,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response())
+    let record = key.0.map(|key| IdempotencyRecord {
+        party: caller.party().to_string(),
+        key,
+        request_digest: hex::encode(hasher.finalize()),
+    });
+    let created = state.with(move |r| Ok(r.create_once(record, op)?)).await?;
+    let made = match created {
+        Created::New(made) => made,
+        Created::Replayed(stored) => serde_json::from_str(&stored.body)
+            .map_err(|e| AppError::Internal(format!("a stored response does not decode: {e}")))?,
+    };
+    Ok((StatusCode::CREATED, axum::Json(respond(made)?)).into_response())
 }
 
 /// The router: every endpoint under `/v1`, with limits on the URI and the body, and request
@@ -377,7 +433,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `home` on `listen` until `shutdown` completes; requests in flight then finish.
+/// Serves `registry` on `listen` until `shutdown` completes; requests in flight then finish.
 ///
 /// Connections are held and timed out as `config` says (HTTP/1.1 only):
 ///
@@ -398,15 +454,13 @@ pub fn app(state: AppState) -> Router {
 ///   request head, or kept alive and waiting), which is closed; if every connection has a
 ///   request in progress, the new one is answered 503 in the error shape and closed.
 pub async fn serve(
-    home: &Home,
+    registry: Registry,
     listen: SocketAddr,
     config: &ServeConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let state = AppState::open(home)
-        .map_err(|e| ServeError::Open(e.to_string()))?
-        .with_body_read_timeout(config.body_read_timeout);
+    let state = AppState::new(registry).with_body_read_timeout(config.body_read_timeout);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| ServeError::Bind {
@@ -417,7 +471,7 @@ pub async fn serve(
         addr: listen,
         source: e,
     })?;
-    tracing::info!(%addr, home = %home.dir().display(), "listening");
+    tracing::info!(%addr, "listening");
     on_ready(addr);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -441,9 +495,6 @@ pub async fn serve(
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ServeError {
-    /// The registry home could not be opened.
-    #[error("{0}")]
-    Open(String),
     /// The address could not be bound.
     #[error(
         "cannot listen on {addr}: {source} (is another server using it? pick another with --listen)"

@@ -3,19 +3,16 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use fermata_clearance::Home;
-use fermata_registry::{
-    LicenceGrant, OfferDraft, PartyKind, Registry, RequestDraft, Role, Territory, UsageDraft, Use,
-    Work, parse_shares,
-};
+mod common;
+
+use common::{W1, registry_file};
+use fermata_registry::{LicenceGrant, OfferDraft, Registry, Role, Use, Work};
 use fermata_server::{AppState, app};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use tower::ServiceExt;
-
-const W1: &str = "ZZAPI2600001";
 
 /// The callers of every cell, in column order.
 const CALLERS: [&str; 8] = [
@@ -39,95 +36,10 @@ struct Fixture {
 /// (offer, request, licence, scan, usage report, statement), and a key per caller.
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let home = Home::init(&dir.path().join("home")).unwrap();
-    let mut r = home.registry().unwrap();
-    for (id, kind) in [
-        ("label-a", PartyKind::Label),
-        ("label-c", PartyKind::Label),
-        ("dev-x", PartyKind::Developer),
-        ("dev-y", PartyKind::Developer),
-        ("aud", PartyKind::Auditor),
-    ] {
-        r.add_party(id, kind, id, "cli").unwrap();
-    }
-    let work = Work {
-        isrc: W1.parse().unwrap(),
-        title: "Song".into(),
-        artist: "Band".into(),
-        duration_s: Some(60.0),
-        iswc: None,
-        registrant: "label-a".into(),
-        credits: vec![],
-        shares: parse_shares("label-a=100").unwrap(),
-        tracks: vec![],
-    };
-    r.register_works("label-a", vec![work], "cli").unwrap();
-    r.publish_offer(
-        OfferDraft {
-            holder: "label-a".into(),
-            works: vec![W1.parse().unwrap()],
-            use_: Use::TrainGenai,
-            territories: vec![],
-            price: "per-work:100:EUR".parse().unwrap(),
-            term_months: None,
-            auto_accept: false,
-        },
-        "label-a",
-    )
-    .unwrap();
-    r.request_licences(
-        RequestDraft {
-            developer: "dev-x".into(),
-            use_: Use::TrainGenai,
-            model: "m".into(),
-            territories: vec![],
-            valid_from: "2026-01-01".into(),
-            valid_to: None,
-            term_months: None,
-            works: vec![W1.parse().unwrap()],
-            scan: None,
-        },
-        "dev-x",
-    )
-    .unwrap();
-    r.grant_licence(
-        LicenceGrant {
-            works: vec![W1.parse().unwrap()],
-            ..LicenceGrant::new("label-a", "dev-x", Use::TrainAi, "2026-01-01")
-        },
-        "label-a",
-    )
-    .unwrap();
-    let (scan, _) = r
-        .open_scan(
-            "dev-x",
-            "m",
-            Use::TrainGenai,
-            &"DE".parse().unwrap(),
-            "/data",
-        )
-        .unwrap();
-    r.finish_scan(&scan.id, None).unwrap();
-    let usage = UsageDraft {
-        developer: "dev-x".into(),
-        model: "m".into(),
-        run: "r1".into(),
-        scan: None,
-        manifest: None,
-        use_: Some(Use::TrainAi),
-        territory: "DE".parse::<Territory>().unwrap(),
-        date: Some("2026-06-01".into()),
-        works: vec![(W1.parse().unwrap(), 60.0)],
-    };
-    r.report_usage(usage, "dev-x").unwrap();
-    r.issue_statement(
-        "dev-x",
-        "2026-01-01",
-        "2026-12-31",
-        "10.00:EUR".parse().unwrap(),
-        "dev-x",
-    )
-    .unwrap();
+    let template = dir.path().join("home");
+    std::fs::create_dir(&template).unwrap();
+    let mut r = Registry::create(&registry_file(&template)).unwrap();
+    common::populate(&mut r);
     let mut secrets = vec![("none".to_string(), String::new())];
     let revoked = r.create_key("label-a", Role::HolderAdmin, "cli").unwrap();
     r.revoke_key(&revoked.key.id, "cli").unwrap();
@@ -147,9 +59,9 @@ fn fixture() -> Fixture {
     }
     drop(r);
     // Fold the WAL into the file so that copies of it hold everything.
-    rusqlite_checkpoint(&home.registry_path());
+    rusqlite_checkpoint(&registry_file(&template));
     Fixture {
-        template: home.dir().to_path_buf(),
+        template,
         secrets,
         _dir: dir,
     }
@@ -169,8 +81,8 @@ fn fresh(f: &Fixture) -> (tempfile::TempDir, AppState) {
             std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
         }
     }
-    let home = Home::open(dir.path()).unwrap();
-    (dir, AppState::open(&home).unwrap())
+    let state = AppState::open(&registry_file(dir.path())).unwrap();
+    (dir, state)
 }
 
 async fn call(
@@ -936,15 +848,8 @@ async fn lists_are_paginated() {
     let mut r = Registry::open(&dir.path().join("registry.sqlite")).unwrap();
     let works: Vec<Work> = (0..150)
         .map(|i| Work {
-            isrc: format!("ZZAPI27{i:05}").parse().unwrap(),
             title: format!("Song {i}"),
-            artist: "Band".into(),
-            duration_s: Some(60.0),
-            iswc: None,
-            registrant: "label-a".into(),
-            credits: vec![],
-            shares: parse_shares("label-a=100").unwrap(),
-            tracks: vec![],
+            ..common::work(&format!("ZZAPI27{i:05}"))
         })
         .collect();
     r.register_works("label-a", works, "cli").unwrap();
@@ -1209,7 +1114,7 @@ async fn over_long_text_is_refused() {
 async fn a_request_for_a_reserved_work_is_refused_at_once_despite_an_auto_accept_offer() {
     let f = fixture();
     let (dir, state) = fresh(&f);
-    let mut r = Home::open(dir.path()).unwrap().registry().unwrap();
+    let mut r = Registry::open(&registry_file(dir.path())).unwrap();
     r.set_policy(
         fermata_registry::PolicyChange::new(
             "label-a",

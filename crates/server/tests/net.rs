@@ -2,62 +2,37 @@
 //! (malformed requests, over-long URIs and headers) and how slow, idle and stalled clients are
 //! treated. Every loop here is bounded and every socket has a read timeout.
 
-use fermata_clearance::Home;
-use fermata_registry::{PartyKind, Role};
+mod common;
+
+use fermata_registry::{PartyKind, Registry, Role};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-/// A server on 127.0.0.1 in this process; stopped when dropped.
+/// A server on 127.0.0.1 in this process with a developer's key; stopped when dropped.
 struct Server {
     addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
     /// A developer's API key.
     key: String,
+    _server: common::Server,
     _dir: tempfile::TempDir,
 }
 
 impl Server {
     fn start(config: fermata_server::ServeConfig) -> Server {
         let dir = tempfile::tempdir().unwrap();
-        let home = Home::init(&dir.path().join("home")).unwrap();
-        let mut r = home.registry().unwrap();
+        let mut r = Registry::create(&common::registry_file(dir.path())).unwrap();
         r.add_party("dev-x", PartyKind::Developer, "dev-x", "cli")
             .unwrap();
         let key = r
             .create_key("dev-x", Role::Developer, "cli")
             .unwrap()
             .secret;
-        drop(r);
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let shutdown = async move {
-                    let _ = stop_rx.await;
-                };
-                let listen: SocketAddr = "127.0.0.1:0".parse().unwrap();
-                fermata_server::serve(&home, listen, &config, shutdown, move |a| {
-                    addr_tx.send(a).unwrap()
-                })
-                .await
-                .unwrap();
-            });
-        });
-        let addr = addr_rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the server starts");
+        let server = common::Server::start(r, config);
         Server {
-            addr,
-            stop: Some(stop_tx),
-            thread: Some(thread),
+            addr: server.addr,
             key,
+            _server: server,
             _dir: dir,
         }
     }
@@ -75,17 +50,6 @@ impl Server {
         let mut s = self.connect();
         let _ = s.write_all(bytes);
         read_all(&mut s)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
