@@ -36,12 +36,17 @@ pub fn read_sources(file: &Path) -> Result<HashMap<String, String>, ClearanceErr
         let row = row.map_err(|e| bad(e.position().map(|p| p.line()), e.to_string()))?;
         let line = row.position().map(|p| p.line());
         let (path, url) = (row.get(0).unwrap_or(""), row.get(1).unwrap_or(""));
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !is_http_url(url) {
             return Err(bad(line, format!("'{url}' is not an http(s) URL")));
         }
         out.insert(path.trim_start_matches("./").to_string(), url.to_string());
     }
     Ok(out)
+}
+
+/// Is `target` an http(s) URL (fetched) rather than a file (read)?
+pub fn is_http_url(target: &str) -> bool {
+    target.starts_with("http://") || target.starts_with("https://")
 }
 
 /// What one reservation source says, read as a crawler would ([`check`]).
@@ -80,7 +85,7 @@ impl Checked {
 /// groups, any other file by its name or content). The CLI's `reservations check` and the scan's
 /// `--sources` both read sources here.
 pub fn check(target: &str, agent: &str, fetcher: &mut Fetcher) -> Result<Checked, ClearanceError> {
-    if target.starts_with("http://") || target.starts_with("https://") {
+    if is_http_url(target) {
         return Ok(Checked::Url {
             url: target.into(),
             reason: fetcher.reserved(target)?,
@@ -101,11 +106,7 @@ pub fn check(target: &str, agent: &str, fetcher: &mut Fetcher) -> Result<Checked
         )));
     }
     let text = String::from_utf8_lossy(&bytes);
-    let findings = if target.to_ascii_lowercase().ends_with("robots.txt") {
-        reservations::parse_robots(&text, agent)?
-    } else {
-        reservations::parse_any(target, &text)?
-    };
+    let findings = reservations::parse_any(target, &text, agent)?;
     Ok(Checked::File {
         file: target.into(),
         findings,

@@ -103,7 +103,7 @@ pub(crate) enum OutputCommand {
     #[command(
         after_help = "The certificate file holds the signing certificate then its CA (PEM); the key is its ES256 private key (PEM, PKCS#8). C2PA refuses self-signed signing certificates; the \
         signing certificate needs CA:false, keyUsage digitalSignature, an EKU such as emailProtection, \
-        and an authority key identifier.\n\nExample:\n          fermata output label song.wav --model acme-music-1 --training-manifest cleared.json \\\n              --cert chain.pem --key key.pem --out song-labelled.wav"
+        and an authority key identifier.\n\nExample:\n  fermata output label song.wav --model acme-music-1 --training-manifest cleared.json \\\n              --cert chain.pem --key key.pem --out song-labelled.wav"
     )]
     Label {
         /// The generated file.
@@ -538,8 +538,7 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                         any_error = true;
                         let e = e.to_string();
                         if output.json {
-                            let key = if name.starts_with("http://") || name.starts_with("https://")
-                            {
+                            let key = if fermata_clearance::sources::is_http_url(&name) {
                                 json!({"url": name, "reserved": null, "reason": null, "error": e})
                             } else {
                                 json!({"file": name, "findings": [], "error": e})

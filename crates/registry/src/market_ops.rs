@@ -1044,7 +1044,12 @@ impl Registry {
 
     /// Every statement, by id.
     pub fn statements(&mut self) -> Result<Vec<Statement>, RegistryError> {
-        self.statements_visible_to(None)
+        self.read(|tx| {
+            tx.docs(DocKind::Statement, None)?
+                .iter()
+                .map(|j| decode_doc(j))
+                .collect()
+        })
     }
 
     /// The statements `party` may see, as it may see them ([`Statement::seen_by`]; None: every
@@ -1053,7 +1058,7 @@ impl Registry {
         &mut self,
         party: Option<&str>,
     ) -> Result<Vec<Statement>, RegistryError> {
-        let all = self.all_statements()?;
+        let all = self.statements()?;
         Ok(match party {
             None => all,
             Some(p) => all.into_iter().filter_map(|s| s.seen_by(p)).collect(),
@@ -1074,15 +1079,6 @@ impl Registry {
                 .seen_by(p)
                 .ok_or_else(|| not_found("statement", id, "see `fermata statement list`")),
         }
-    }
-
-    fn all_statements(&mut self) -> Result<Vec<Statement>, RegistryError> {
-        self.read(|tx| {
-            tx.docs(DocKind::Statement, None)?
-                .iter()
-                .map(|j| decode_doc(j))
-                .collect()
-        })
     }
 
     /// Recomputes a statement from the usage reports in the audit log (not from the stored

@@ -442,14 +442,15 @@ pub fn parse_robots(text: &str, agent: &str) -> Result<Vec<Finding>, ReportError
         .collect())
 }
 
-/// Reads any of the four, chosen by file name or content.
-pub fn parse_any(name: &str, text: &str) -> Result<Vec<Finding>, ReportError> {
+/// Reads any of the four, chosen by file name or content; a robots.txt is read for `agent`'s
+/// groups ([`parse_robots`]).
+pub fn parse_any(name: &str, text: &str, agent: &str) -> Result<Vec<Finding>, ReportError> {
     let lower = name.to_ascii_lowercase();
     let trimmed = text.trim_start();
     if lower.ends_with("tdmrep.json") || (lower.ends_with(".json") && trimmed.starts_with('[')) {
         parse_tdmrep_json(text)
     } else if lower.ends_with("robots.txt") {
-        parse_robots(text, "*")
+        parse_robots(text, agent)
     } else if lower.ends_with(".html")
         || lower.ends_with(".htm")
         || trimmed.to_ascii_lowercase().starts_with("<!doctype html")
