@@ -50,6 +50,7 @@ mod market_ops;
 mod model;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+mod people;
 mod registry;
 mod sqlite;
 mod state;
@@ -74,6 +75,11 @@ pub use model::{
     Work, bounded, currency_decimals, format_money, parse_percent, parse_shares, parse_territories,
     percent, shares_to_string, territories_to_string, validate_currency, validate_date,
     validate_party_id, validate_shares,
+};
+pub use people::{
+    INVITE_DAYS, LOCALES, LinkPurpose, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+    NewLink, NewSession, OneTimeLink, Person, RESET_HOURS, SESSION_HOURS, Session, SessionRow,
+    check_password, hash_password, normalise_email, verify_password,
 };
 pub use registry::{
     Created, IdempotencyRecord, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange,

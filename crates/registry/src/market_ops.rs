@@ -6,8 +6,8 @@ use crate::answer::{AnswerSource, HolderClearance, Verdict, clear_work};
 use crate::audit::Now;
 use crate::market::*;
 use crate::model::{
-    Isrc, MAX_NAME_CHARS, MAX_REASON_CHARS, Money, PartyKind, Price, PriceModel, Territory, Use,
-    bounded, validate_date,
+    Isrc, MAX_NAME_CHARS, MAX_REASON_CHARS, Money, Price, PriceModel, Territory, Use, bounded,
+    validate_date,
 };
 use crate::registry::{Created, IdempotencyRecord};
 use crate::registry::{
@@ -231,12 +231,7 @@ impl Registry {
         let digest = hex::encode(Sha256::digest(secret.as_bytes()));
         self.write(|tx, now| {
             let p = need_party(tx, party)?;
-            let fits = match role {
-                Role::HolderAdmin | Role::HolderViewer => p.kind.holds_rights(),
-                Role::Developer => p.kind == PartyKind::Developer,
-                Role::Auditor => p.kind == PartyKind::Auditor,
-            };
-            if !fits {
+            if !role.fits(p.kind) {
                 return Err(RegistryError::NotAllowed(format!(
                     "a {} party cannot have a {role} key",
                     p.kind
@@ -1162,7 +1157,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Decision, Work, parse_shares};
+    use crate::model::{Decision, PartyKind, Work, parse_shares};
     use crate::registry::PolicyChange;
 
     #[test]

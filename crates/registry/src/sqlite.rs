@@ -6,6 +6,7 @@ use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work};
+use crate::people::SessionRow;
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
@@ -88,6 +89,13 @@ ALTER TABLE scan_files ADD COLUMN source TEXT;
     r#"
 ALTER TABLE audit ADD COLUMN layout INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE audit ADD COLUMN records TEXT NOT NULL DEFAULT '';
+"#,
+    r#"
+CREATE TABLE sessions (
+    secret_sha256 TEXT PRIMARY KEY, person TEXT NOT NULL, csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_person ON sessions(person);
 "#,
 ];
 
@@ -933,6 +941,60 @@ impl Tx for SqliteTx<'_> {
                 params![party, key, response.request_digest, response.status, response.body],
             )
             .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn put_session(&mut self, s: &SessionRow) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT INTO sessions (secret_sha256, person, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.secret_sha256, s.person, s.csrf, s.created_at, s.expires_at],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn session(&mut self, secret_sha256: &str) -> Result<Option<SessionRow>, RegistryError> {
+        self.tx
+            .query_row(
+                "SELECT secret_sha256, person, csrf, created_at, expires_at FROM sessions WHERE secret_sha256 = ?1",
+                params![secret_sha256],
+                |r| {
+                    Ok(SessionRow {
+                        secret_sha256: r.get(0)?,
+                        person: r.get(1)?,
+                        csrf: r.get(2)?,
+                        created_at: r.get(3)?,
+                        expires_at: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn delete_session(&mut self, secret_sha256: &str) -> Result<bool, RegistryError> {
+        self.tx
+            .execute(
+                "DELETE FROM sessions WHERE secret_sha256 = ?1",
+                params![secret_sha256],
+            )
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
+    fn delete_sessions_of(&mut self, person: &str) -> Result<u64, RegistryError> {
+        self.tx
+            .execute("DELETE FROM sessions WHERE person = ?1", params![person])
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
+    fn delete_expired_sessions(&mut self, at: &str) -> Result<u64, RegistryError> {
+        // RFC 3339 UTC with whole seconds, as fermata writes them, sorts as text.
+        self.tx
+            .execute("DELETE FROM sessions WHERE expires_at <= ?1", params![at])
+            .map(|n| n as u64)
             .map_err(|e| self.err(e))
     }
 

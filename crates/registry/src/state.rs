@@ -218,12 +218,14 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 5] = [
+const DOC_KINDS: [DocKind; 7] = [
     DocKind::Offer,
     DocKind::Request,
     DocKind::Usage,
     DocKind::Statement,
     DocKind::ShareChange,
+    DocKind::Person,
+    DocKind::Link,
 ];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.
@@ -541,6 +543,27 @@ impl Tx for Recorder<'_> {
     ) -> Result<(), RegistryError> {
         // A replayable response, not a rights decision: not covered (see the audit module).
         self.inner.put_idempotent(party, key, response)
+    }
+
+    // Sessions are bookkeeping, not covered (see the audit module); opening and ending one are
+    // audit events of their own.
+    fn put_session(&mut self, session: &crate::people::SessionRow) -> Result<(), RegistryError> {
+        self.inner.put_session(session)
+    }
+    fn session(
+        &mut self,
+        secret_sha256: &str,
+    ) -> Result<Option<crate::people::SessionRow>, RegistryError> {
+        self.inner.session(secret_sha256)
+    }
+    fn delete_session(&mut self, secret_sha256: &str) -> Result<bool, RegistryError> {
+        self.inner.delete_session(secret_sha256)
+    }
+    fn delete_sessions_of(&mut self, person: &str) -> Result<u64, RegistryError> {
+        self.inner.delete_sessions_of(person)
+    }
+    fn delete_expired_sessions(&mut self, at: &str) -> Result<u64, RegistryError> {
+        self.inner.delete_expired_sessions(at)
     }
 
     /// Takes the event and the digests of the records written since the event before it; the

@@ -7,6 +7,7 @@ use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Use, Work};
+use crate::people::SessionRow;
 
 /// A store of registry records.
 pub trait Store {
@@ -35,6 +36,10 @@ pub enum DocKind {
     /// Proposed changes to a work's shares that wait for the holders they reduce (owner: the
     /// proposing registrant).
     ShareChange,
+    /// People who sign in to the web app, with their password hashes (owner: their party).
+    Person,
+    /// One-time links: invitations and password resets (owner: the party).
+    Link,
 }
 
 impl DocKind {
@@ -46,6 +51,8 @@ impl DocKind {
             DocKind::Usage => "usage",
             DocKind::Statement => "statement",
             DocKind::ShareChange => "share-change",
+            DocKind::Person => "person",
+            DocKind::Link => "link",
         }
     }
 }
@@ -182,6 +189,17 @@ pub trait Tx {
         key: &str,
         response: &IdempotentResponse,
     ) -> Result<(), RegistryError>;
+
+    /// Stores a new session.
+    fn put_session(&mut self, session: &SessionRow) -> Result<(), RegistryError>;
+    /// The session whose cookie secret hashes to `secret_sha256`.
+    fn session(&mut self, secret_sha256: &str) -> Result<Option<SessionRow>, RegistryError>;
+    /// Ends one session; false when there was none.
+    fn delete_session(&mut self, secret_sha256: &str) -> Result<bool, RegistryError>;
+    /// Ends every session of a person; how many there were.
+    fn delete_sessions_of(&mut self, person: &str) -> Result<u64, RegistryError>;
+    /// Forgets the sessions that ended at or before `at` (RFC 3339 UTC).
+    fn delete_expired_sessions(&mut self, at: &str) -> Result<u64, RegistryError>;
 
     /// Appends an audit event (its sequence number must follow the last one).
     fn append_event(&mut self, event: &Event) -> Result<(), RegistryError>;
