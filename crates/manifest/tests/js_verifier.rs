@@ -622,3 +622,110 @@ fn the_javascript_checker_agrees_with_the_crate() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A stand-in for the page's DOM: the elements proof.js looks up, where writing HTML throws.
+/// Loads proof.js, fires DOMContentLoaded, chooses a file, submits the form for each case
+/// (JSON: [{root, work}]) and prints what #proof-result shows after each.
+const PAGE: &str = r#"
+const fs = require('fs');
+const [asset, proofFile, casesFile] = process.argv.slice(2);
+function element(id, attributes = {}) {
+  const listeners = {};
+  const attrs = new Map(Object.entries(attributes));
+  const classes = new Set();
+  return {
+    id, value: '', textContent: '', files: null, listeners,
+    set innerHTML(_) { throw new Error('innerHTML written'); },
+    addEventListener(type, fn) { listeners[type] = fn; },
+    getAttribute(name) { return attrs.has(name) ? attrs.get(name) : null; },
+    setAttribute(name, v) { attrs.set(name, String(v)); },
+    removeAttribute(name) { attrs.delete(name); },
+    classList: { add: (...c) => c.forEach((x) => classes.add(x)), remove: (...c) => c.forEach((x) => classes.delete(x)) },
+    attrs, classes,
+  };
+}
+const result = element('proof-result', {
+  role: 'status', 'aria-live': 'polite',
+  'data-msg-included': 'Ja: {isrc} steht in {manifest} für {developer} ({model}) <b>',
+  'data-msg-not-included': 'Nein: {isrc} fehlt in {manifest}',
+  'data-msg-root': 'Falsche Wurzel für {isrc}',
+  'data-msg-wrong-work': 'Anderes Werk als {isrc}',
+  'data-msg-busy': 'Prüfe…',
+});
+const els = Object.fromEntries([
+  element('proof-form'), element('proof-text'), element('proof-file'),
+  element('proof-root'), element('proof-work'), result,
+].map((e) => [e.id, e]));
+const loaded = [];
+globalThis.document = {
+  readyState: 'loading',
+  getElementById: (id) => els[id] || null,
+  addEventListener: (type, fn) => { if (type === 'DOMContentLoaded') loaded.push(fn); },
+};
+require(asset);
+loaded.forEach((fn) => fn());
+(async () => {
+  const proof = fs.readFileSync(proofFile, 'utf8');
+  els['proof-file'].files = [{ text: async () => proof }];
+  await els['proof-file'].listeners.change();
+  const out = [{ filled: els['proof-text'].value === proof }];
+  for (const c of JSON.parse(fs.readFileSync(casesFile, 'utf8'))) {
+    els['proof-root'].value = c.root;
+    els['proof-work'].value = c.work;
+    let prevented = false;
+    const submitted = els['proof-form'].listeners.submit({ preventDefault: () => { prevented = true; } });
+    const busy = result.textContent;
+    await submitted;
+    out.push({
+      prevented, busy, text: result.textContent,
+      outcome: result.getAttribute('data-outcome'), reason: result.getAttribute('data-reason'),
+      classes: [...result.classes],
+    });
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });
+"#;
+
+#[test]
+fn the_page_shows_the_verdict_as_localized_text() {
+    if !fermata_testkit::have_tool("node", "--version") {
+        return;
+    }
+    let m = Manifest::build(
+        "manifest-000007",
+        "2026-03-02T00:00:00Z",
+        scan(),
+        entries(7),
+    );
+    let root = &m.merkle.root;
+    let dir = scratch("page");
+    let proof = dir.join("proof.json");
+    std::fs::write(&proof, m.prove(&isrc(4)).unwrap().to_json()).unwrap();
+    let cases = dir.join("cases.json");
+    let wrong_root = "00".repeat(32);
+    let submit = json!([
+        {"root": root, "work": ""},
+        {"root": wrong_root, "work": ""},
+        {"root": root, "work": "gb-aaa-26-00006"},
+    ]);
+    std::fs::write(&cases, submit.to_string()).unwrap();
+    let said = node(&dir, PAGE, &[&asset(), &proof, &cases]);
+    let shown = |outcome: &str, class: &str, reason: &str, text: String| {
+        json!({"prevented": true, "busy": "Prüfe…", "text": text, "outcome": outcome,
+               "reason": reason, "classes": [class]})
+    };
+    assert_eq!(
+        said,
+        json!([
+            {"filled": true},
+            shown("valid", "ok", "included", format!(
+                "Ja: {} steht in manifest-000007 für Ärzte AI ☕ (modèle-노래-1) <b>",
+                isrc(4)
+            )),
+            // A refusal's {isrc} is the work typed in, if any; markup in a template stays text.
+            shown("invalid", "bad", "root", "Falsche Wurzel für ".into()),
+            shown("invalid", "bad", "wrong-work", "Anderes Werk als gb-aaa-26-00006".into()),
+        ])
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
