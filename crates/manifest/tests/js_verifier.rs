@@ -540,6 +540,53 @@ fn the_javascript_checker_agrees_with_the_crate() {
             reason: None,
         });
     }
+    // JSON as serde_json reads it: written forms of numbers, escapes, repeated keys, depth.
+    let frozen = std::fs::read_to_string(fixtures.join("proof-v2-included.json")).unwrap();
+    let nested = |depth: usize| format!("\"x\": {}{},", "[".repeat(depth), "]".repeat(depth));
+    let mut texts: Vec<(String, String)> = [
+        "\"x\": \"\\ud800\",",
+        "\"x\": \"\\udc00\\ud800\",",
+        "\"x\": \"\\ud83d\\ude00 \\u00e7\\/\\n\",",
+        "\"x\": \"\\x\",",
+        "\"x\": 1e400,",
+        "\"x\": -1e-400,",
+        "\"x\": 12345678901234567890123,",
+        "\"x\": 01,",
+        "\"x\": 1, \"x\": true,",
+        "\"result\": \"included\",",
+        "\"tree_size\": 4,",
+    ]
+    .iter()
+    .map(|insert| {
+        (
+            insert.to_string(),
+            frozen.replacen('{', &format!("{{{insert}"), 1),
+        )
+    })
+    .collect();
+    for depth in [125, 126, 127] {
+        texts.push((
+            format!("nested {depth}"),
+            frozen.replacen('{', &format!("{{{}", nested(depth)), 1),
+        ));
+    }
+    for number in ["4.0", "4e0", "-0", "-4", "04", "18446744073709551616", "4 "] {
+        let text = frozen.replacen("\"tree_size\": 4", &format!("\"tree_size\": {number}"), 1);
+        texts.push((format!("tree_size {number}"), text));
+    }
+    texts.push(("a byte-order mark".into(), format!("\u{feff}{frozen}")));
+    texts.push(("trailing text".into(), format!("{frozen} x")));
+    texts.push(("trailing space".into(), format!("{frozen} \r\n\t")));
+    for (what, proof) in texts {
+        cases.push(Case {
+            what: format!("frozen proof-v2-included.json, {what}"),
+            proof,
+            root: manifests[manifests.len() - 1].1.merkle.root.clone(),
+            work: String::new(),
+            must: None,
+            reason: None,
+        });
+    }
 
     let dir = scratch("verifier");
     let input = dir.join("cases.json");

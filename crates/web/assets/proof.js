@@ -134,57 +134,44 @@
       }
     }
 
+    /** After an opening bracket: `item` for each comma-separated item, up to `close`. */
+    function items(close, item) {
+      enter();
+      i += 1;
+      space();
+      if (text[i] === close) {
+        i += 1;
+      } else {
+        for (;;) {
+          item();
+          space();
+          if (text[i] !== ',') break;
+          i += 1;
+        }
+        expect(close);
+      }
+      depth -= 1;
+    }
+
     function value() {
       space();
       const c = text[i];
       if (c === '{') {
-        enter();
-        i += 1;
         const object = new JsonObject();
-        space();
-        if (text[i] === '}') {
-          i += 1;
-        } else {
-          for (;;) {
-            space();
-            if (text[i] !== '"') throw error(i < text.length ? 'expected a key' : 'unexpected end');
-            const key = string();
-            expect(':');
-            const v = value();
-            if (object.map.has(key)) object.repeated.add(key);
-            object.map.set(key, v);
-            space();
-            if (text[i] === ',') {
-              i += 1;
-            } else {
-              expect('}');
-              break;
-            }
-          }
-        }
-        depth -= 1;
+        items('}', () => {
+          space();
+          if (text[i] !== '"') throw error(i < text.length ? 'expected a key' : 'unexpected end');
+          const key = string();
+          expect(':');
+          const v = value();
+          if (object.map.has(key)) object.repeated.add(key);
+          object.map.set(key, v);
+        });
         return object;
       }
       if (c === '[') {
-        enter();
-        i += 1;
         const array = [];
-        space();
-        if (text[i] === ']') {
-          i += 1;
-        } else {
-          for (;;) {
-            array.push(value());
-            space();
-            if (text[i] === ',') {
-              i += 1;
-            } else {
-              expect(']');
-              break;
-            }
-          }
-        }
-        depth -= 1;
+        items(']', () => array.push(value()));
         return array;
       }
       if (c === '"') return string();
