@@ -208,7 +208,9 @@ impl Browser {
             .expect("find a free loopback port for chromedriver")
             .port();
         let log = std::fs::File::create(&driver_log).expect("create chromedriver's log file");
-        let log_err = log.try_clone().expect("clone chromedriver's log file handle");
+        let log_err = log
+            .try_clone()
+            .expect("clone chromedriver's log file handle");
         let mut driver = Command::new(&driver_path)
             .arg(format!("--port={port}"))
             .arg(format!("--log-path={}", driver_log.display()))
@@ -253,7 +255,10 @@ impl Browser {
         .into_iter()
         .map(String::from)
         .chain([
-            format!("--user-data-dir={}", profile.path().join("profile").display()),
+            format!(
+                "--user-data-dir={}",
+                profile.path().join("profile").display()
+            ),
             format!("--lang={ui_lang}"),
         ])
         .collect::<Vec<_>>();
@@ -461,10 +466,7 @@ impl Browser {
     /// Runs `js` as the body of a function in the page, with `args` as `arguments`; returns what
     /// it returns.
     pub fn execute(&self, js: &str, args: &[Value]) -> Value {
-        self.run(
-            "running a script",
-            self.client.execute(js, args.to_vec()),
-        )
+        self.run("running a script", self.client.execute(js, args.to_vec()))
     }
 
     /// Waits until an element matches `css`, for at most `timeout`.
@@ -541,7 +543,8 @@ impl Browser {
         };
         // The source itself is the script (not eval'd from an argument: a page CSP without
         // 'unsafe-eval' would stop that); it sets window.axe.
-        let has_axe = "return typeof window.axe === 'object' && typeof window.axe.run === 'function';";
+        let has_axe =
+            "return typeof window.axe === 'object' && typeof window.axe.run === 'function';";
         let mut loaded = self.execute(has_axe, &[]);
         if loaded != Value::Bool(true) {
             loaded = self.execute(&format!("{source}\n;{has_axe}"), &[]);
@@ -720,11 +723,21 @@ fn driver_ready(port: u16) -> bool {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let request = format!("GET /status HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
-    let mut response = String::new();
-    stream.write_all(request.as_bytes()).is_ok()
-        && stream.read_to_string(&mut response).is_ok()
-        && response.replace(' ', "").contains("\"ready\":true")
+    let request = format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    // chromedriver keeps the connection open: read until the answer says it, not to the end.
+    let mut response = Vec::new();
+    let mut chunk = [0; 1024];
+    while let Ok(n @ 1..) = stream.read(&mut chunk) {
+        response.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&response).replace(' ', "");
+        if text.contains("\"ready\":true") {
+            return true;
+        }
+    }
+    false
 }
 
 /// The last lines of the file at `path`, for panic messages.
