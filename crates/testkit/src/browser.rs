@@ -33,7 +33,11 @@
 //! through the DevTools protocol, outside the page's script loading), so [`Browser::axe`] and
 //! [`Browser::overflowing`] inject their scripts into such pages unchanged; the harness's own
 //! test (tests/browser.rs) checks this against a page served with
-//! `default-src 'self'; script-src 'self'` whose inline script is blocked.
+//! `default-src 'self'; script-src 'self'` whose inline script is blocked (axe-core 4.14 runs
+//! and reports there). axe's source is sent as the script itself, not `eval`'d from an argument:
+//! the page's CSP does govern `eval` called from such a script. Note for test pages: with
+//! `default-src 'self'` and no `style-src`, `style="…"` attributes and `<style>` elements are
+//! blocked too; style them with a stylesheet served from the same origin.
 
 use std::fmt;
 use std::io::{Read, Write};
