@@ -33,11 +33,12 @@
 //! through the DevTools protocol, outside the page's script loading), so [`Browser::axe`] and
 //! [`Browser::overflowing`] inject their scripts into such pages unchanged; the harness's own
 //! test (tests/browser.rs) checks this against a page served with
-//! `default-src 'self'; script-src 'self'` whose inline script is blocked (axe-core 4.14 runs
-//! and reports there). axe's source is sent as the script itself, not `eval`'d from an argument:
-//! the page's CSP does govern `eval` called from such a script. Note for test pages: with
-//! `default-src 'self'` and no `style-src`, `style="…"` attributes and `<style>` elements are
-//! blocked too; style them with a stylesheet served from the same origin.
+//! `default-src 'self'; script-src 'self'`: the page's own inline script is blocked, axe-core
+//! 4.14 still loads and reports. (With Chromium 156 even `eval` inside an executed script is
+//! allowed under this CSP; axe's source is sent as the script itself so as not to depend on
+//! that.) Note for test pages: with `default-src 'self'` and no `style-src`, `style="…"`
+//! attributes and `<style>` elements are blocked too; style them with a stylesheet served from
+//! the same origin.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -545,8 +546,8 @@ impl Browser {
         let Some(source) = source else {
             return Vec::new();
         };
-        // The source itself is the script (not eval'd from an argument: a page CSP without
-        // 'unsafe-eval' would stop that); it sets window.axe.
+        // The source itself is the script (not eval'd from an argument, which would depend on
+        // the page's CSP not applying to eval there); it sets window.axe.
         let has_axe =
             "return typeof window.axe === 'object' && typeof window.axe.run === 'function';";
         let mut loaded = self.execute(has_axe, &[]);
