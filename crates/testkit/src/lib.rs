@@ -1,6 +1,7 @@
 //! Test support shared by fermata's crates, written once: whether an outside tool or the
-//! development corpus is there (and what a test does when it is not), a throwaway C2PA
-//! certificate chain, and fixture builders.
+//! development corpus is there (and what a test does when it is not), a headless-Chromium
+//! harness for end-to-end and accessibility tests ([`browser`]), a throwaway C2PA certificate
+//! chain, and fixture builders.
 //!
 //! **The skip rule.** A test that needs something outside the repository (ffmpeg, sox, python3,
 //! the development corpus) skips itself with a note on stderr when it is missing, so that
@@ -13,6 +14,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+pub mod browser;
 
 /// True when the environment says it is CI (`CI=true`), where nothing may be skipped.
 pub fn under_ci() -> bool {
