@@ -48,6 +48,7 @@ pub mod audit;
 mod market;
 mod market_ops;
 mod model;
+mod notices;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 mod people;
@@ -76,10 +77,14 @@ pub use model::{
     percent, shares_to_string, territories_to_string, validate_currency, validate_date,
     validate_party_id, validate_shares,
 };
+pub use notices::{
+    FoundRecording, MAX_NOTICE_HOLDERS, MAX_NOTICE_WORKS, Notice, NoticeDraft, NoticeKind,
+    NoticeState, NoticeStep,
+};
 pub use people::{
     INVITE_DAYS, LOCALES, LinkPurpose, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
     NewLink, NewSession, OneTimeLink, Person, RESET_HOURS, SESSION_HOURS, Session, SessionRow,
-    check_password, hash_password, normalise_email, verify_password,
+    check_password, hash_password, normalise_email, random_token, verify_password,
 };
 pub use registry::{
     Created, IdempotencyRecord, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange,

@@ -200,6 +200,15 @@ pub struct Session {
     pub expires_at: String,
 }
 
+/// 32 random bytes as hex: the secrets of sessions, links and form tokens.
+pub fn random_token() -> String {
+    random_secret().unwrap_or_else(|_| {
+        // getrandom failing leaves nothing safe to hand out; an empty token is refused by every
+        // check that compares one.
+        String::new()
+    })
+}
+
 /// 32 random bytes as hex.
 pub(crate) fn random_secret() -> Result<String, RegistryError> {
     let mut bytes = [0u8; 32];

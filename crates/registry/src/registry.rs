@@ -839,6 +839,32 @@ impl Registry {
         self.read(|tx| need_work(tx, isrc))
     }
 
+    /// One work as `viewer` may see it: a rights holder sees the works it registered or holds a
+    /// share in, and no other (not found, as if it did not exist); a developer, an auditor or
+    /// the operator (None) sees every work, since scans name them.
+    pub fn work_visible_to(
+        &mut self,
+        isrc: &Isrc,
+        viewer: Option<(&str, crate::Role)>,
+    ) -> Result<Work, RegistryError> {
+        let work = self.work(isrc)?;
+        let visible = match viewer {
+            Some((party, role)) if role.is_holder() => {
+                work.registrant == party || work.shares.iter().any(|s| s.holder == party)
+            }
+            _ => true,
+        };
+        if visible {
+            Ok(work)
+        } else {
+            Err(RegistryError::NotFound {
+                what: "work",
+                id: isrc.to_string(),
+                hint: "see `fermata work list`",
+            })
+        }
+    }
+
     /// Works of `holder` (registered by it or shared with it), or every work.
     pub fn works(&mut self, holder: Option<&str>) -> Result<Vec<Work>, RegistryError> {
         self.read(|tx| {

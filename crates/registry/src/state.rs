@@ -218,7 +218,7 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 7] = [
+const DOC_KINDS: [DocKind; 8] = [
     DocKind::Offer,
     DocKind::Request,
     DocKind::Usage,
@@ -226,6 +226,7 @@ const DOC_KINDS: [DocKind; 7] = [
     DocKind::ShareChange,
     DocKind::Person,
     DocKind::Link,
+    DocKind::Notice,
 ];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.

@@ -40,6 +40,8 @@ pub enum DocKind {
     Person,
     /// One-time links: invitations and password resets (owner: the party).
     Link,
+    /// Misuse notices (owner: the first holder concerned; every holder concerned reads it).
+    Notice,
 }
 
 impl DocKind {
@@ -53,6 +55,7 @@ impl DocKind {
             DocKind::ShareChange => "share-change",
             DocKind::Person => "person",
             DocKind::Link => "link",
+            DocKind::Notice => "notice",
         }
     }
 }

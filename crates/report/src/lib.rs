@@ -124,6 +124,27 @@ pub fn latest_manifest(
         }
     }
     let record = latest.ok_or_else(|| ReportError::NoManifest(model.into()))?;
+    let manifest = read_recorded(&record)?;
+    Ok((record, manifest))
+}
+
+/// The manifest `id`, read from the file the registry recorded and checked against the recorded
+/// Merkle root, as [`latest_manifest`] does.
+pub fn recorded_manifest(
+    registry: &mut fermata_registry::Registry,
+    id: &str,
+) -> Result<(fermata_registry::ManifestRecord, Manifest), ReportError> {
+    let record = registry
+        .manifests()?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or_else(|| ReportError::NoManifest(id.into()))?;
+    let manifest = read_recorded(&record)?;
+    Ok((record, manifest))
+}
+
+/// Reads a recorded manifest's file and refuses it unless its root is the recorded one.
+fn read_recorded(record: &fermata_registry::ManifestRecord) -> Result<Manifest, ReportError> {
     let text =
         std::fs::read_to_string(&record.path).map_err(|source| ReportError::ManifestUnreadable {
             hint: if std::path::Path::new(&record.path).is_relative() {
@@ -150,7 +171,7 @@ pub fn latest_manifest(
             id: record.id.clone(),
         });
     }
-    Ok((record, manifest))
+    Ok(manifest)
 }
 
 /// One file for a rights holder: every one of its works, in or not in a model's manifest.

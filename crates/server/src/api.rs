@@ -198,16 +198,11 @@ async fn get_work(
     caller: Caller,
     ApiPath(isrc): ApiPath<Isrc>,
 ) -> Result<Json<Work>, AppError> {
+    let (party, role) = (caller.party().to_string(), caller.role());
     let work = state
-        .with(move |r| Ok(r.work(&isrc)?))
+        .with(move |r| Ok(r.work_visible_to(&isrc, Some((&party, role)))?))
         .await
         .map_err(hide("work"))?;
-    let visible = !caller.role().is_holder()
-        || work.registrant == caller.party()
-        || work.shares.iter().any(|s| s.holder == caller.party());
-    if !visible {
-        return Err(AppError::not_found("work"));
-    }
     Ok(Json(work))
 }
 

@@ -174,7 +174,7 @@ pub(crate) async fn run(
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionRefused) => continue,
                 Err(e) => {
                     // Out of file descriptors, say: wait a little rather than spin.
@@ -185,6 +185,7 @@ pub(crate) async fn run(
             },
             _ = stop.wait_for(|s| *s) => break,
         };
+        let (stream, peer) = stream;
         let admitted = lock(&table).admit();
         let Some((id, slot)) = admitted else {
             refuse(stream);
@@ -198,6 +199,7 @@ pub(crate) async fn run(
         };
         tokio::spawn(conn.serve(
             stream,
+            peer,
             app.clone(),
             http.clone(),
             config.write_timeout,
@@ -236,6 +238,7 @@ impl Connection {
     async fn serve(
         self,
         stream: TcpStream,
+        peer: std::net::SocketAddr,
         app: Router,
         http: hyper::server::conn::http1::Builder,
         write_timeout: Duration,
@@ -250,7 +253,10 @@ impl Connection {
             substitute: None,
         });
         let slot = self.slot.clone();
-        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            // The client's address, for per-client limits (the web app's sign-in).
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
             let app = app.clone();
             let guard = InFlight::enter(slot.clone());
             async move {

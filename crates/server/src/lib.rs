@@ -109,7 +109,7 @@ impl AppState {
     }
 
     /// Runs `f` on the registry on a blocking thread.
-    pub(crate) async fn with<R: Send + 'static>(
+    pub async fn with<R: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Registry) -> Result<R, AppError> + Send + 'static,
     ) -> Result<R, AppError> {
@@ -460,6 +460,19 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    serve_with(registry, listen, config, shutdown, on_ready, app).await
+}
+
+/// [`serve`] with the router that `routes` makes from the shared state: the web app serves its
+/// pages beside the API this way, over one registry.
+pub async fn serve_with(
+    registry: Registry,
+    listen: SocketAddr,
+    config: &ServeConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    on_ready: impl FnOnce(SocketAddr),
+    routes: impl FnOnce(AppState) -> Router,
+) -> Result<(), ServeError> {
     let state = AppState::new(registry).with_body_read_timeout(config.body_read_timeout);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -478,7 +491,7 @@ pub async fn serve(
         shutdown.await;
         let _ = stop_tx.send(true);
     });
-    let server = conn::run(listener, app(state), config.clone(), stop_rx.clone());
+    let server = conn::run(listener, routes(state), config.clone(), stop_rx.clone());
     let mut deadline = stop_rx;
     tokio::select! {
         () = server => {}

@@ -1,0 +1,346 @@
+# fermata web app — English (the reference locale).
+# Terms follow docs/glossary.md.
+
+## Frame
+skip-to-content = Skip to content
+nav-label = Main
+nav-home = Home
+nav-dashboard = Dashboard
+nav-works = Catalogue
+nav-policies = Policies
+nav-requests = Requests
+nav-licences = Licences
+nav-statements = Statements
+nav-reservations = Reservations
+nav-notices = Misuse notices
+nav-team = Team and keys
+nav-scans = Scans
+nav-manifests = Manifests
+nav-proof = Check a proof
+nav-transparency = Transparency
+nav-misuse = Report misuse
+sign-in = Sign in
+sign-out = Sign out
+language = Language
+language-change = Change
+footer-tagline = fermata: permission first, transparent, fast.
+
+## Roles
+role-holder-admin = Rights holder (administrator)
+role-holder-viewer = Rights holder (viewer)
+role-developer = AI developer
+role-auditor = Auditor
+role-public = Visitor
+
+## Errors
+error-explain = Nothing was changed.
+error-detail = Details:
+error-home = Back to the start page
+error-sign-in = Please sign in
+error-forbidden = Your role does not allow this
+error-not-found = Not found
+error-csrf = This form has expired
+error-bad-form = This form could not be read
+error-invalid = This could not be done
+error-conflict = This was already done or has changed
+error-too-many = Too many attempts; please wait and try again
+error-internal = Something went wrong on our side
+
+## Home
+home-title = Music and AI, with permission
+home-lead = fermata lets rights holders say yes or no to each use of their recordings by AI, lets AI developers clear their training data, and lets anyone check what was used.
+home-holders = Rights holders
+home-holders-text = Labels, publishers, artists and collecting societies: register your works, set your terms (the default is no), decide on licence requests and receive statements.
+home-developers = AI developers
+home-developers-text = Scan a training dataset, see which recordings need a licence, request them in one step and publish a verifiable manifest.
+home-public = Everyone
+home-public-text = Check a proof that a recording was or was not used, see what a model was trained on, or report misuse of an artist's work or voice.
+
+## Sign-in and account
+sign-in-title = Sign in
+sign-in-failed = The e-mail address or the password is not right.
+sign-in-too-many = Too many attempts. Please wait 15 minutes and try again.
+sign-in-forgot = Forgot your password? Ask your administrator or the registry's operator for a reset link.
+field-email = E-mail address
+field-password = Password
+field-password-current = Current password
+field-password-new = New password
+field-password-repeat = New password again
+field-name = Name
+field-party = Organisation
+field-role = Role
+field-registrant = Registered by
+account-title = Your account
+password-change = Change password
+password-change-ends-sessions = Changing your password signs you out everywhere.
+password-rule = At least { $min } characters. A few unrelated words make a good password.
+password-mismatch = The two new passwords are not the same.
+invite-title = Join fermata
+invite-lead = You are invited to join { $party } as { $role }.
+invite-accept = Create my account
+reset-title = Choose a new password
+reset-lead = Choose a new password for { $email }.
+reset-save = Save the new password
+
+## Dashboards
+dashboard-title = Dashboard
+stat-works = registered works
+stat-pending-lines = request lines waiting for you
+stat-active-licences = active licences
+stat-money-year = due to you this year
+stat-scans = scans
+stat-waiting-lines = request lines waiting for holders
+stat-manifests = manifests
+dashboard-scans-found = Latest scans that found your works
+dashboard-no-scans = No scan has found your works yet.
+dashboard-latest-scans = Latest scans
+
+## Table columns
+col-action = Action
+col-amount = Amount
+col-answer = Answer
+col-artist = Artist
+col-created = Created
+col-dataset = Dataset
+col-decided-by = Decided by
+col-developer = Developer
+col-download = Download
+col-duration = Duration
+col-entries = Entries
+col-expires = Expires
+col-file = File
+col-files = Files
+col-files-with-your-works = Files with your works
+col-finished = Finished
+col-from = From
+col-holder = Rights holder
+col-holders = Rights holders
+col-hours = Hours
+col-issued = Issued
+col-key = Key
+col-licence = Licence
+col-manifest = Manifest
+col-model = Model
+col-period = Period
+col-price = Price
+col-received = Received
+col-request = Request
+col-revoked = Revoked
+col-root = Published root
+col-scan = Scan
+col-share = Share
+col-since = Since
+col-started = Started
+col-statement = Statement
+col-status = Status
+col-term = Term
+col-territories = Territories
+col-territory = Territory
+col-title = Title
+col-to = To
+col-use = Use
+col-verdict = Verdict
+col-what = What
+col-when = When
+col-where = Where in the file
+col-who = Who
+col-why = Why
+col-work = Work
+col-works = Works
+none = None yet.
+download = Download
+search = Search
+pager-label = Pages
+pager-prev = Previous
+pager-next = Next
+pager-position = Page { $page } of { $pages }
+
+## Uses, answers, verdicts, statuses
+use-train-genai = Training generative AI
+use-train-ai = Training other AI
+use-tdm-research = Text and data mining for research
+use-voice-likeness = Voice or likeness
+use-inference-input = Input at generation time
+decision-deny = No
+decision-deny-default = No (nothing set)
+decision-licence-required = Licence required
+decision-allow = Yes
+verdict-cleared = Cleared
+verdict-licence-required = Licence required
+verdict-denied = Denied
+verdict-unidentified = Not identified
+verdict-error = Could not be read
+licence-active = Active
+licence-scheduled = Not started yet
+licence-expired = Expired
+licence-revoked = Revoked
+line-pending = Waiting
+line-approved = Approved
+line-refused = Refused
+price-per-work = per work
+price-per-hour = per hour of audio
+price-pool-share = share of a pool
+territory-world = Worldwide
+term-months = { $months ->
+    [one] { $months } month
+   *[other] { $months } months
+}
+term-from = from { $from }
+term-hint = In months; leave empty for no end.
+territories-hint = Country codes separated by commas (e.g. DE, FR); empty means worldwide.
+
+## Catalogue and works
+works-title = Catalogue
+works-search = Search by title, artist or ISRC
+works-count = { $count } works
+work-credits = Credits
+work-shares = Shares by territory
+work-answers = What this work answers today
+work-answers-hint = The same rule answers here, in scans and in the API: a use is cleared only when every holder of a share says yes or has licensed it.
+work-licences = Licences
+work-history = History
+
+## Policies
+policies-title = Policies
+policies-lead = What you answer to each use of your whole catalogue. Nothing set means no.
+policies-exceptions = Exceptions for single works
+policies-set = Set a policy
+policies-isrc = ISRC (optional)
+policies-isrc-hint = Leave empty for the whole catalogue.
+policies-save = Save the policy
+price-model = Price model
+price-amount = Amount
+price-currency = Currency
+
+## Requests
+requests-title = Licence requests
+requests-pending = Waiting for a decision
+requests-none-pending = No request line is waiting.
+requests-decided = Decided
+requests-select = Select
+requests-select-all = Select every line
+requests-select-line = Select request { $request }, work { $work }
+requests-reason = Reason (shown to the developer)
+requests-approve = Approve the selected lines
+requests-refuse = Refuse the selected lines
+requests-none-selected = Select at least one line.
+requests-more = Only the latest 2,000 lines are shown.
+
+## Licences and statements
+licences-title = Licences
+licences-revoke = Revoke
+licences-revoke-reason = Reason for revoking
+licence-all-works = All works
+licence-n-works = { $count ->
+    [one] { $count } work
+   *[other] { $count } works
+}
+statements-title = Statements
+statement-title = Statement { $id }
+statement-pool = Pool
+statement-totals = Totals by rights holder
+statement-lines = Lines
+
+## Reservations
+reservations-title = Reservations
+reservations-lead = These files tell crawlers and AI developers what you reserve, in the standard forms (TDMRep and AI preferences). Publish them on your website.
+reservations-location = Path on your website they cover
+reservations-update = Update
+reservations-headers = HTTP headers
+reservations-public = Anyone can read them at
+public-reservations-title = Reservations of { $party }
+public-reservations-lead = What { $party } reserves against AI use, as published with fermata.
+
+## Scans and manifests
+scans-title = Scans
+scans-how = Scans run where the data is: `fermata scan DATASET --model MODEL --use USE --territory XX`. They appear here as they finish.
+scans-none = No scan yet.
+scan-title = Scan { $id }
+scan-running = Running
+scan-filter = Show files by verdict
+scan-all-files = All files
+scan-file-pending = Not decided yet
+scan-request-lead = { $count ->
+    [one] One file needs a licence.
+   *[other] { $count } files need a licence.
+}
+scan-request-all = Request licences for every licence-required work
+manifests-title = Manifests
+manifests-none = No manifest yet.
+manifests-proof = Proof
+
+## Team
+team-title = Team and API keys
+team-people = People
+team-invite = Invite someone
+team-invite-make = Make an invitation link
+team-keys = API keys
+team-keys-hint = Software uses API keys; people sign in here.
+team-key-make = Make an API key
+team-key-revoke = Revoke { $id }
+invite-made = Invitation link, shown once. Send it to the person; it works once, for 7 days.
+key-made = API key { $id }, shown once. Store it in your software's secret store.
+shown-once-hint = This will not be shown again.
+invite-open = Not used yet
+invite-used = Used { $at }
+
+## Proof checker
+proof-title = Check a proof
+proof-lead = A developer publishes one root for each training manifest. A proof shows that a recording is, or is not, in that manifest. Your browser checks it by itself: nothing is sent to fermata.
+proof-needs-js = This checker runs in your browser and needs JavaScript.
+proof-file = Proof file
+proof-text = Or paste the proof
+proof-root = Published root
+proof-root-hint = 64 hexadecimal characters, as the developer published it.
+proof-work = ISRC you expect (optional)
+proof-check = Check
+proof-busy = Checking…
+proof-included = Valid: { $isrc } is in manifest { $manifest } of { $developer } for model { $model }.
+proof-not-included = Valid: { $isrc } is not in manifest { $manifest } of { $developer } for model { $model }.
+proof-malformed = Not valid: this is not a fermata proof.
+proof-version = Not valid: this proof's version is not one this checker reads.
+proof-invalid = Not valid: the proof does not lead to the published root. It may have been changed.
+proof-wrong-work = Not valid: the proof is about another recording than { $isrc }.
+proof-wrong-root = Not valid: the root is not the one this proof was made for, or it is not a root.
+proof-privacy = The proof is checked with your browser's own cryptography (SHA-256). This page makes no request with it.
+
+## Transparency
+transparency-title = Transparency
+transparency-lead = Models whose developers published a cleared training manifest with fermata.
+transparency-none = No manifest has been published yet.
+model-title = Model { $model }
+model-scans = Scans
+model-files = Files of the latest scan, by verdict
+model-check-proof = Check a proof against this root
+model-what-it-proves = The root commits to every cleared file of the scan. It proves what the manifest lists; it cannot prove that no other data was used.
+
+## Misuse
+misuse-title = Report misuse
+misuse-lead = Did you find a generated track that copies a recording, or a voice that imitates an artist? Tell the rights holders. If you upload the file, fermata checks which registered recordings it contains.
+misuse-kind = What is it?
+notice-kind-generated-track = A generated track that copies a recording
+notice-kind-voice-imitation = A voice that imitates an artist
+notice-kind-other = Something else
+misuse-subject = Which artist or work
+misuse-holder = Label, publisher or artist concerned
+misuse-holder-unknown = I don't know
+misuse-isrc = ISRC of the recording (optional)
+misuse-link = Link to it
+misuse-file = The file
+misuse-file-hint = Audio or video, up to { $mb } MB.
+misuse-details = What is wrong
+misuse-email = Your e-mail address (optional, to hear back)
+misuse-send = Send the report
+misuse-filed-title = Thank you
+misuse-filed-lead = Your report { $id } was sent to: { $holders }.
+misuse-found = Registered recordings found in the file
+misuse-found-none = No registered recording was found in the file.
+notices-title = Misuse notices
+notices-none = No notice yet.
+notices-move-to = Move to
+notices-note = Note or outcome
+notices-save = Save
+notice-state-received = Received
+notice-state-acknowledged = Acknowledged
+notice-state-forwarded = Forwarded
+notice-state-closed = Closed

@@ -1,0 +1,349 @@
+# Aplicación web de fermata — español.
+# Los términos siguen docs/glossary.md.
+
+## Marco
+skip-to-content = Ir al contenido
+nav-label = Menú principal
+nav-home = Inicio
+nav-dashboard = Panel
+nav-works = Catálogo
+nav-policies = Políticas
+nav-requests = Solicitudes
+nav-licences = Licencias
+nav-statements = Liquidaciones
+nav-reservations = Reservas de derechos
+nav-notices = Avisos de uso indebido
+nav-team = Equipo y claves
+nav-scans = Análisis
+nav-manifests = Manifiestos
+nav-proof = Verificar una prueba
+nav-transparency = Transparencia
+nav-misuse = Denunciar un uso indebido
+sign-in = Iniciar sesión
+sign-out = Cerrar sesión
+language = Idioma
+language-change = Cambiar
+footer-tagline = fermata: primero el permiso, con transparencia y rapidez.
+
+## Roles
+role-holder-admin = Titular de derechos (administración)
+role-holder-viewer = Titular de derechos (solo lectura)
+role-developer = Desarrollador de IA
+role-auditor = Auditor
+role-public = Visitante
+
+## Errores
+error-explain = No se ha cambiado nada.
+error-detail = Detalles:
+error-home = Volver a la página de inicio
+error-sign-in = Inicie sesión
+error-forbidden = Su rol no permite esta acción
+error-not-found = No encontrado
+error-csrf = Este formulario ha caducado
+error-bad-form = No se ha podido leer este formulario
+error-invalid = No se ha podido realizar esta acción
+error-conflict = Esta acción ya se realizó o algo ha cambiado
+error-too-many = Demasiados intentos; espere y vuelva a intentarlo
+error-internal = Algo ha fallado por nuestra parte
+
+## Inicio
+home-title = Música e IA, con permiso
+home-lead = fermata permite a los titulares de derechos decir sí o no a cada uso de sus grabaciones por parte de la IA, a los desarrolladores de IA obtener la autorización de sus datos de entrenamiento y a cualquier persona comprobar qué se ha utilizado.
+home-holders = Titulares de derechos
+home-holders-text = Sellos discográficos, editoriales musicales, artistas y entidades de gestión: registre sus obras, fije sus condiciones (por defecto, la respuesta es no), decida sobre las solicitudes de licencia y reciba sus liquidaciones.
+home-developers = Desarrolladores de IA
+home-developers-text = Analice un conjunto de datos de entrenamiento, vea qué grabaciones necesitan una licencia, solicítelas en un solo paso y publique un manifiesto verificable.
+home-public = Para todos
+home-public-text = Verifique una prueba de que una grabación se utilizó o no, consulte con qué se entrenó un modelo o denuncie el uso indebido de la obra o la voz de un artista.
+
+## Inicio de sesión y cuenta
+sign-in-title = Iniciar sesión
+sign-in-failed = El correo electrónico o la contraseña no son correctos.
+sign-in-too-many = Demasiados intentos. Espere 15 minutos y vuelva a intentarlo.
+sign-in-forgot = ¿Ha olvidado su contraseña? Pida un enlace de restablecimiento a su administrador o al operador del registro.
+field-email = Correo electrónico
+field-password = Contraseña
+field-password-current = Contraseña actual
+field-password-new = Nueva contraseña
+field-password-repeat = Repita la nueva contraseña
+field-name = Nombre
+field-party = Organización
+field-role = Rol
+field-registrant = Registrada por
+account-title = Su cuenta
+password-change = Cambiar la contraseña
+password-change-ends-sessions = Al cambiar la contraseña, se cerrará su sesión en todos los dispositivos.
+password-rule = Al menos { $min } caracteres. Unas cuantas palabras sin relación entre sí forman una buena contraseña.
+password-mismatch = Las dos contraseñas nuevas no coinciden.
+invite-title = Únase a fermata
+invite-lead = Ha recibido una invitación para unirse a { $party } con el rol { $role }.
+invite-accept = Crear mi cuenta
+reset-title = Elija una nueva contraseña
+reset-lead = Elija una nueva contraseña para { $email }.
+reset-save = Guardar la nueva contraseña
+
+## Paneles
+dashboard-title = Panel
+stat-works = obras registradas
+stat-pending-lines = líneas de solicitud pendientes de su decisión
+stat-active-licences = licencias activas
+stat-money-year = a cobrar este año
+stat-scans = análisis
+stat-waiting-lines = líneas de solicitud pendientes de los titulares
+stat-manifests = manifiestos
+dashboard-scans-found = Últimos análisis que encontraron sus obras
+dashboard-no-scans = Ningún análisis ha encontrado todavía sus obras.
+dashboard-latest-scans = Últimos análisis
+
+## Columnas de tablas
+col-action = Acción
+col-amount = Importe
+col-answer = Respuesta
+col-artist = Artista
+col-created = Creación
+col-dataset = Conjunto de datos
+col-decided-by = Decidido por
+col-developer = Desarrollador
+col-download = Descarga
+col-duration = Duración
+col-entries = Entradas
+col-expires = Vencimiento
+col-file = Archivo
+col-files = Archivos
+col-files-with-your-works = Archivos con sus obras
+col-finished = Fin
+col-from = Desde
+col-holder = Titular de derechos
+col-holders = Titulares de derechos
+col-hours = Horas
+col-issued = Emisión
+col-key = Clave
+col-licence = Licencia
+col-manifest = Manifiesto
+col-model = Modelo
+col-period = Periodo
+col-price = Precio
+col-received = Recepción
+col-request = Solicitud
+col-revoked = Revocación
+col-root = Raíz publicada
+col-scan = Análisis
+col-share = Participación
+col-since = Desde
+col-started = Inicio
+col-statement = Liquidación
+col-status = Estado
+col-term = Vigencia
+col-territories = Territorios
+col-territory = Territorio
+col-title = Título
+col-to = Hasta
+col-use = Uso
+col-verdict = Resultado
+col-what = Qué
+col-when = Cuándo
+col-where = Posición en el archivo
+col-who = Quién
+col-why = Motivo
+col-work = Obra
+col-works = Obras
+none = Todavía no hay nada.
+download = Descargar
+search = Buscar
+pager-label = Páginas
+pager-prev = Anterior
+pager-next = Siguiente
+pager-position = Página { $page } de { $pages }
+
+## Usos, respuestas, resultados y estados
+use-train-genai = Entrenamiento de IA generativa
+use-train-ai = Entrenamiento de otros tipos de IA
+use-tdm-research = Minería de textos y datos con fines de investigación
+use-voice-likeness = Voz o imagen
+use-inference-input = Entrada en el momento de la generación
+decision-deny = No
+decision-deny-default = No (sin definir)
+decision-licence-required = Requiere licencia
+decision-allow = Sí
+verdict-cleared = Autorizado
+verdict-licence-required = Requiere licencia
+verdict-denied = Denegado
+verdict-unidentified = No identificado
+verdict-error = No se pudo leer
+licence-active = Activa
+licence-scheduled = Aún no vigente
+licence-expired = Vencida
+licence-revoked = Revocada
+line-pending = Pendiente
+line-approved = Aprobada
+line-refused = Rechazada
+price-per-work = por obra
+price-per-hour = por hora de audio
+price-pool-share = participación en un fondo común
+territory-world = Todo el mundo
+term-months = { $months ->
+    [one] { $months } mes
+   *[other] { $months } meses
+}
+term-from = desde el { $from }
+term-hint = En meses; déjelo vacío si no tiene fecha de fin.
+territories-hint = Códigos de país separados por comas (p. ej., DE, FR); vacío significa todo el mundo.
+
+## Catálogo y obras
+works-title = Catálogo
+works-search = Buscar por título, artista o ISRC
+works-count = { $count ->
+    [one] { $count } obra
+   *[other] { $count } obras
+}
+work-credits = Créditos
+work-shares = Participaciones por territorio
+work-answers = Qué responde hoy esta obra
+work-answers-hint = Aquí, en los análisis y en la API se aplica la misma regla: un uso solo está autorizado cuando todos los titulares de una participación dicen que sí o han concedido una licencia para él.
+work-licences = Licencias
+work-history = Historial
+
+## Políticas
+policies-title = Políticas
+policies-lead = Lo que usted responde a cada uso de todo su catálogo. Si no hay nada definido, la respuesta es no.
+policies-exceptions = Excepciones para obras concretas
+policies-set = Definir una política
+policies-isrc = ISRC (opcional)
+policies-isrc-hint = Déjelo vacío para todo el catálogo.
+policies-save = Guardar la política
+price-model = Modelo de precio
+price-amount = Importe
+price-currency = Moneda
+
+## Solicitudes
+requests-title = Solicitudes de licencia
+requests-pending = Pendientes de decisión
+requests-none-pending = No hay ninguna línea pendiente.
+requests-decided = Decididas
+requests-select = Seleccionar
+requests-select-all = Seleccionar todas las líneas
+requests-select-line = Seleccionar la solicitud { $request }, obra { $work }
+requests-reason = Motivo (visible para el desarrollador)
+requests-approve = Aprobar las líneas seleccionadas
+requests-refuse = Rechazar las líneas seleccionadas
+requests-none-selected = Seleccione al menos una línea.
+requests-more = Solo se muestran las 2000 líneas más recientes.
+
+## Licencias y liquidaciones
+licences-title = Licencias
+licences-revoke = Revocar
+licences-revoke-reason = Motivo de la revocación
+licence-all-works = Todas las obras
+licence-n-works = { $count ->
+    [one] { $count } obra
+   *[other] { $count } obras
+}
+statements-title = Liquidaciones
+statement-title = Liquidación { $id }
+statement-pool = Fondo común
+statement-totals = Totales por titular de derechos
+statement-lines = Líneas
+
+## Reservas de derechos
+reservations-title = Reservas de derechos
+reservations-lead = Estos archivos indican a los rastreadores y a los desarrolladores de IA qué derechos se reserva usted, en los formatos estándar (TDMRep y preferencias de IA). Publíquelos en su sitio web.
+reservations-location = Ruta de su sitio web a la que se aplican
+reservations-update = Actualizar
+reservations-headers = Cabeceras HTTP
+reservations-public = Cualquier persona puede consultarlos en
+public-reservations-title = Reservas de derechos de { $party }
+public-reservations-lead = Lo que { $party } se reserva frente al uso por la IA, tal como se publicó con fermata.
+
+## Análisis y manifiestos
+scans-title = Análisis
+scans-how = Los análisis se ejecutan donde están los datos: `fermata scan DATASET --model MODEL --use USE --territory XX`. Aparecen aquí a medida que terminan.
+scans-none = Todavía no hay ningún análisis.
+scan-title = Análisis { $id }
+scan-running = En curso
+scan-filter = Mostrar archivos por resultado
+scan-all-files = Todos los archivos
+scan-file-pending = Aún sin decidir
+scan-request-lead = { $count ->
+    [one] Un archivo necesita una licencia.
+   *[other] { $count } archivos necesitan una licencia.
+}
+scan-request-all = Solicitar licencia para todas las obras que la requieren
+manifests-title = Manifiestos
+manifests-none = Todavía no hay ningún manifiesto.
+manifests-proof = Prueba
+
+## Equipo
+team-title = Equipo y claves de API
+team-people = Personas
+team-invite = Invitar a alguien
+team-invite-make = Crear un enlace de invitación
+team-keys = Claves de API
+team-keys-hint = Las aplicaciones usan claves de API; las personas inician sesión aquí.
+team-key-make = Crear una clave de API
+team-key-revoke = Revocar { $id }
+invite-made = Enlace de invitación, que solo se muestra una vez. Envíelo a la persona invitada; sirve una sola vez, durante 7 días.
+key-made = Clave de API { $id }, que solo se muestra una vez. Guárdela en el almacén de secretos de su aplicación.
+shown-once-hint = No se volverá a mostrar.
+invite-open = Sin usar todavía
+invite-used = Usada el { $at }
+
+## Verificador de pruebas
+proof-title = Verificar una prueba
+proof-lead = Un desarrollador publica una raíz por cada manifiesto de entrenamiento. Una prueba muestra que una grabación está, o no está, en ese manifiesto. Su navegador la verifica por sí mismo: no se envía nada a fermata.
+proof-needs-js = Este verificador funciona en su navegador y necesita JavaScript.
+proof-file = Archivo de prueba
+proof-text = O pegue la prueba
+proof-root = Raíz publicada
+proof-root-hint = 64 caracteres hexadecimales, tal como los publicó el desarrollador.
+proof-work = ISRC esperado (opcional)
+proof-check = Verificar
+proof-busy = Verificando…
+proof-included = Válida: { $isrc } está en el manifiesto { $manifest } de { $developer } para el modelo { $model }.
+proof-not-included = Válida: { $isrc } no está en el manifiesto { $manifest } de { $developer } para el modelo { $model }.
+proof-malformed = No válida: esto no es una prueba de fermata.
+proof-version = No válida: este verificador no admite la versión de esta prueba.
+proof-invalid = No válida: la prueba no conduce a la raíz publicada. Puede haber sido modificada.
+proof-wrong-work = No válida: la prueba se refiere a una grabación distinta de { $isrc }.
+proof-wrong-root = No válida: la raíz no es aquella para la que se generó esta prueba, o no es una raíz.
+proof-privacy = La prueba se verifica con la criptografía de su propio navegador (SHA-256). Esta página no la envía en ninguna solicitud.
+
+## Transparencia
+transparency-title = Transparencia
+transparency-lead = Modelos cuyos desarrolladores han publicado con fermata un manifiesto de entrenamiento autorizado.
+transparency-none = Todavía no se ha publicado ningún manifiesto.
+model-title = Modelo { $model }
+model-scans = Análisis
+model-files = Archivos del último análisis, por resultado
+model-check-proof = Verificar una prueba con esta raíz
+model-what-it-proves = La raíz sella criptográficamente todos los archivos autorizados del análisis. Demuestra lo que enumera el manifiesto; no puede demostrar que no se hayan utilizado otros datos.
+
+## Uso indebido
+misuse-title = Denunciar un uso indebido
+misuse-lead = ¿Ha encontrado una pista generada que copia una grabación, o una voz que imita a un artista? Avise a los titulares de derechos. Si sube el archivo, fermata comprueba qué grabaciones registradas contiene.
+misuse-kind = ¿Qué ha encontrado?
+notice-kind-generated-track = Una pista generada que copia una grabación
+notice-kind-voice-imitation = Una voz que imita a un artista
+notice-kind-other = Otra cosa
+misuse-subject = Qué artista u obra
+misuse-holder = Sello, editorial o artista afectado
+misuse-holder-unknown = No lo sé
+misuse-isrc = ISRC de la grabación (opcional)
+misuse-link = Enlace
+misuse-file = El archivo
+misuse-file-hint = Audio o vídeo, hasta { $mb } MB.
+misuse-details = Cuál es el problema
+misuse-email = Su correo electrónico (opcional, para recibir respuesta)
+misuse-send = Enviar la denuncia
+misuse-filed-title = Gracias
+misuse-filed-lead = Su denuncia { $id } se ha enviado a: { $holders }.
+misuse-found = Grabaciones registradas encontradas en el archivo
+misuse-found-none = No se ha encontrado ninguna grabación registrada en el archivo.
+notices-title = Avisos de uso indebido
+notices-none = Todavía no hay ningún aviso.
+notices-move-to = Pasar a
+notices-note = Nota o resultado
+notices-save = Guardar
+notice-state-received = Recibido
+notice-state-acknowledged = Confirmado
+notice-state-forwarded = Reenviado
+notice-state-closed = Cerrado

@@ -1,0 +1,349 @@
+# Application web de fermata — français.
+# Les termes suivent docs/glossary.md.
+
+## Cadre
+skip-to-content = Aller au contenu
+nav-label = Menu principal
+nav-home = Accueil
+nav-dashboard = Tableau de bord
+nav-works = Catalogue
+nav-policies = Politiques
+nav-requests = Demandes
+nav-licences = Licences
+nav-statements = Relevés
+nav-reservations = Réserves de droits
+nav-notices = Signalements d’abus
+nav-team = Équipe et clés
+nav-scans = Analyses
+nav-manifests = Manifestes
+nav-proof = Vérifier une preuve
+nav-transparency = Transparence
+nav-misuse = Signaler un abus
+sign-in = Se connecter
+sign-out = Se déconnecter
+language = Langue
+language-change = Changer
+footer-tagline = fermata : l’autorisation d’abord, en toute transparence et rapidement.
+
+## Rôles
+role-holder-admin = Titulaire de droits (administration)
+role-holder-viewer = Titulaire de droits (lecture seule)
+role-developer = Développeur d’IA
+role-auditor = Auditeur
+role-public = Visiteur
+
+## Erreurs
+error-explain = Rien n’a été modifié.
+error-detail = Détails :
+error-home = Retour à la page d’accueil
+error-sign-in = Veuillez vous connecter
+error-forbidden = Votre rôle ne permet pas cette action
+error-not-found = Introuvable
+error-csrf = Ce formulaire a expiré
+error-bad-form = Ce formulaire n’a pas pu être lu
+error-invalid = Cette action n’a pas pu être effectuée
+error-conflict = Cette action a déjà été effectuée, ou la situation a changé
+error-too-many = Trop de tentatives ; veuillez patienter, puis réessayer
+error-internal = Une erreur s’est produite de notre côté
+
+## Accueil
+home-title = La musique et l’IA, avec autorisation
+home-lead = fermata permet aux titulaires de droits de dire oui ou non à chaque utilisation de leurs enregistrements par l’IA, aux développeurs d’IA de libérer les droits de leurs données d’entraînement, et à chacun de vérifier ce qui a été utilisé.
+home-holders = Titulaires de droits
+home-holders-text = Maisons de disques, éditeurs, artistes et sociétés de gestion collective : déclarez vos œuvres, fixez vos conditions (par défaut, la réponse est non), statuez sur les demandes de licence et recevez vos relevés.
+home-developers = Développeurs d’IA
+home-developers-text = Analysez un jeu de données d’entraînement, repérez les enregistrements qui nécessitent une licence, demandez-les en une seule fois et publiez un manifeste vérifiable.
+home-public = Pour tous
+home-public-text = Vérifiez la preuve qu’un enregistrement a été utilisé ou non, découvrez sur quoi un modèle a été entraîné, ou signalez l’utilisation abusive de l’œuvre ou de la voix d’un artiste.
+
+## Connexion et compte
+sign-in-title = Connexion
+sign-in-failed = L’adresse électronique ou le mot de passe est incorrect.
+sign-in-too-many = Trop de tentatives. Veuillez patienter 15 minutes, puis réessayer.
+sign-in-forgot = Mot de passe oublié ? Demandez un lien de réinitialisation à votre administrateur ou à l’opérateur du registre.
+field-email = Adresse électronique
+field-password = Mot de passe
+field-password-current = Mot de passe actuel
+field-password-new = Nouveau mot de passe
+field-password-repeat = Confirmer le nouveau mot de passe
+field-name = Nom
+field-party = Organisation
+field-role = Rôle
+field-registrant = Déclarant
+account-title = Votre compte
+password-change = Changer le mot de passe
+password-change-ends-sessions = Changer votre mot de passe vous déconnecte sur tous vos appareils.
+password-rule = Au moins { $min } caractères. Quelques mots sans rapport entre eux font un bon mot de passe.
+password-mismatch = Les deux nouveaux mots de passe ne sont pas identiques.
+invite-title = Rejoindre fermata
+invite-lead = Vous avez reçu une invitation à rejoindre { $party } avec le rôle { $role }.
+invite-accept = Créer mon compte
+reset-title = Choisir un nouveau mot de passe
+reset-lead = Choisissez un nouveau mot de passe pour { $email }.
+reset-save = Enregistrer le nouveau mot de passe
+
+## Tableaux de bord
+dashboard-title = Tableau de bord
+stat-works = œuvres déclarées
+stat-pending-lines = lignes de demande en attente de votre décision
+stat-active-licences = licences actives
+stat-money-year = à percevoir cette année
+stat-scans = analyses
+stat-waiting-lines = lignes de demande en attente des titulaires
+stat-manifests = manifestes
+dashboard-scans-found = Dernières analyses ayant trouvé vos œuvres
+dashboard-no-scans = Aucune analyse n’a encore trouvé vos œuvres.
+dashboard-latest-scans = Dernières analyses
+
+## Colonnes des tableaux
+col-action = Action
+col-amount = Montant
+col-answer = Réponse
+col-artist = Artiste
+col-created = Création
+col-dataset = Jeu de données
+col-decided-by = Décidé par
+col-developer = Développeur
+col-download = Téléchargement
+col-duration = Durée
+col-entries = Entrées
+col-expires = Expiration
+col-file = Fichier
+col-files = Fichiers
+col-files-with-your-works = Fichiers contenant vos œuvres
+col-finished = Fin
+col-from = Début
+col-holder = Titulaire de droits
+col-holders = Titulaires de droits
+col-hours = Heures
+col-issued = Émission
+col-key = Clé
+col-licence = Licence
+col-manifest = Manifeste
+col-model = Modèle
+col-period = Période
+col-price = Prix
+col-received = Réception
+col-request = Demande
+col-revoked = Révocation
+col-root = Racine publiée
+col-scan = Analyse
+col-share = Quote-part
+col-since = Depuis
+col-started = Début
+col-statement = Relevé
+col-status = Statut
+col-term = Durée
+col-territories = Territoires
+col-territory = Territoire
+col-title = Titre
+col-to = Fin
+col-use = Utilisation
+col-verdict = Résultat
+col-what = Événement
+col-when = Date
+col-where = Position dans le fichier
+col-who = Auteur
+col-why = Motif
+col-work = Œuvre
+col-works = Œuvres
+none = Rien pour l’instant.
+download = Télécharger
+search = Rechercher
+pager-label = Pages
+pager-prev = Précédente
+pager-next = Suivante
+pager-position = Page { $page } sur { $pages }
+
+## Utilisations, réponses, résultats, statuts
+use-train-genai = Entraînement d’IA générative
+use-train-ai = Entraînement d’autres types d’IA
+use-tdm-research = Fouille de textes et de données à des fins de recherche
+use-voice-likeness = Voix ou image
+use-inference-input = Entrée au moment de la génération
+decision-deny = Non
+decision-deny-default = Non (rien de défini)
+decision-licence-required = Licence requise
+decision-allow = Oui
+verdict-cleared = Autorisé
+verdict-licence-required = Licence requise
+verdict-denied = Refusé
+verdict-unidentified = Non identifié
+verdict-error = Illisible
+licence-active = Active
+licence-scheduled = Pas encore en vigueur
+licence-expired = Expirée
+licence-revoked = Révoquée
+line-pending = En attente
+line-approved = Approuvée
+line-refused = Refusée
+price-per-work = par œuvre
+price-per-hour = par heure d’audio
+price-pool-share = part d’un fonds commun
+territory-world = Monde entier
+term-months = { $months ->
+    [one] { $months } mois
+   *[other] { $months } mois
+}
+term-from = à partir du { $from }
+term-hint = En mois ; laissez vide pour une durée illimitée.
+territories-hint = Codes pays séparés par des virgules (p. ex. DE, FR) ; vide signifie monde entier.
+
+## Catalogue et œuvres
+works-title = Catalogue
+works-search = Rechercher par titre, artiste ou ISRC
+works-count = { $count ->
+    [one] { $count } œuvre
+   *[other] { $count } œuvres
+}
+work-credits = Crédits
+work-shares = Quotes-parts par territoire
+work-answers = Ce que cette œuvre répond aujourd’hui
+work-answers-hint = La même règle s’applique ici, dans les analyses et dans l’API : une utilisation n’est autorisée que si chaque titulaire d’une quote-part dit oui ou a accordé une licence pour celle-ci.
+work-licences = Licences
+work-history = Historique
+
+## Politiques
+policies-title = Politiques
+policies-lead = Ce que vous répondez à chaque utilisation de l’ensemble de votre catalogue. Si rien n’est défini, la réponse est non.
+policies-exceptions = Exceptions pour des œuvres précises
+policies-set = Définir une politique
+policies-isrc = ISRC (facultatif)
+policies-isrc-hint = Laissez vide pour l’ensemble du catalogue.
+policies-save = Enregistrer la politique
+price-model = Modèle de tarification
+price-amount = Montant
+price-currency = Devise
+
+## Demandes
+requests-title = Demandes de licence
+requests-pending = En attente de décision
+requests-none-pending = Aucune ligne de demande en attente.
+requests-decided = Traitées
+requests-select = Sélectionner
+requests-select-all = Sélectionner toutes les lignes
+requests-select-line = Sélectionner la demande { $request }, œuvre { $work }
+requests-reason = Motif (visible par le développeur)
+requests-approve = Approuver la sélection
+requests-refuse = Refuser la sélection
+requests-none-selected = Sélectionnez au moins une ligne.
+requests-more = Seules les 2 000 lignes les plus récentes sont affichées.
+
+## Licences et relevés
+licences-title = Licences
+licences-revoke = Révoquer
+licences-revoke-reason = Motif de la révocation
+licence-all-works = Toutes les œuvres
+licence-n-works = { $count ->
+    [one] { $count } œuvre
+   *[other] { $count } œuvres
+}
+statements-title = Relevés
+statement-title = Relevé { $id }
+statement-pool = Fonds commun
+statement-totals = Totaux par titulaire de droits
+statement-lines = Lignes
+
+## Réserves de droits
+reservations-title = Réserves de droits
+reservations-lead = Ces fichiers indiquent aux robots d’exploration et aux développeurs d’IA les droits que vous vous réservez, dans les formats normalisés (TDMRep et préférences d’IA). Publiez-les sur votre site web.
+reservations-location = Chemin de votre site web concerné
+reservations-update = Mettre à jour
+reservations-headers = En-têtes HTTP
+reservations-public = Consultables par tous à l’adresse
+public-reservations-title = Réserves de droits de { $party }
+public-reservations-lead = Les droits que { $party } se réserve à l’égard des utilisations par l’IA, tels que publiés avec fermata.
+
+## Analyses et manifestes
+scans-title = Analyses
+scans-how = Les analyses s’exécutent là où se trouvent les données : `fermata scan DATASET --model MODEL --use USE --territory XX`. Elles apparaissent ici dès qu’elles sont terminées.
+scans-none = Aucune analyse pour l’instant.
+scan-title = Analyse { $id }
+scan-running = En cours
+scan-filter = Afficher les fichiers par résultat
+scan-all-files = Tous les fichiers
+scan-file-pending = En attente de décision
+scan-request-lead = { $count ->
+    [one] { $count } fichier nécessite une licence.
+   *[other] { $count } fichiers nécessitent une licence.
+}
+scan-request-all = Demander une licence pour chaque œuvre qui en requiert une
+manifests-title = Manifestes
+manifests-none = Aucun manifeste pour l’instant.
+manifests-proof = Preuve
+
+## Équipe
+team-title = Équipe et clés d’API
+team-people = Membres
+team-invite = Inviter quelqu’un
+team-invite-make = Créer un lien d’invitation
+team-keys = Clés d’API
+team-keys-hint = Les logiciels utilisent des clés d’API ; les personnes se connectent ici.
+team-key-make = Créer une clé d’API
+team-key-revoke = Révoquer { $id }
+invite-made = Lien d’invitation, affiché une seule fois. Envoyez-le à la personne ; il ne sert qu’une fois, pendant 7 jours.
+key-made = Clé d’API { $id }, affichée une seule fois. Conservez-la dans le coffre-fort à secrets de votre logiciel.
+shown-once-hint = Cette information ne sera plus affichée.
+invite-open = Pas encore utilisée
+invite-used = Utilisée le { $at }
+
+## Vérificateur de preuves
+proof-title = Vérifier une preuve
+proof-lead = Un développeur publie une racine pour chaque manifeste d’entraînement. Une preuve montre qu’un enregistrement figure, ou ne figure pas, dans ce manifeste. Votre navigateur la vérifie lui-même : rien n’est envoyé à fermata.
+proof-needs-js = Ce vérificateur fonctionne dans votre navigateur et nécessite JavaScript.
+proof-file = Fichier de preuve
+proof-text = Ou collez la preuve
+proof-root = Racine publiée
+proof-root-hint = 64 caractères hexadécimaux, tels que le développeur les a publiés.
+proof-work = ISRC attendu (facultatif)
+proof-check = Vérifier
+proof-busy = Vérification…
+proof-included = Valide : { $isrc } figure dans le manifeste { $manifest } de { $developer } pour le modèle { $model }.
+proof-not-included = Valide : { $isrc } ne figure pas dans le manifeste { $manifest } de { $developer } pour le modèle { $model }.
+proof-malformed = Non valide : ce n’est pas une preuve fermata.
+proof-version = Non valide : ce vérificateur ne prend pas en charge la version de cette preuve.
+proof-invalid = Non valide : la preuve ne mène pas à la racine publiée. Elle a peut-être été modifiée.
+proof-wrong-work = Non valide : la preuve porte sur un autre enregistrement que { $isrc }.
+proof-wrong-root = Non valide : cette racine n’est pas celle pour laquelle la preuve a été établie, ou ce n’est pas une racine.
+proof-privacy = La preuve est vérifiée par les fonctions cryptographiques de votre navigateur (SHA-256). Cette page ne l’envoie dans aucune requête.
+
+## Transparence
+transparency-title = Transparence
+transparency-lead = Modèles dont les développeurs ont publié avec fermata un manifeste d’entraînement autorisé.
+transparency-none = Aucun manifeste n’a encore été publié.
+model-title = Modèle { $model }
+model-scans = Analyses
+model-files = Fichiers de la dernière analyse, par résultat
+model-check-proof = Vérifier une preuve avec cette racine
+model-what-it-proves = La racine scelle cryptographiquement chaque fichier autorisé de l’analyse. Elle prouve ce que le manifeste énumère ; elle ne peut pas prouver qu’aucune autre donnée n’a été utilisée.
+
+## Abus
+misuse-title = Signaler un abus
+misuse-lead = Vous avez trouvé un morceau généré qui copie un enregistrement, ou une voix qui imite un artiste ? Prévenez les titulaires de droits. Si vous joignez le fichier, fermata vérifie quels enregistrements déclarés il contient.
+misuse-kind = De quoi s’agit-il ?
+notice-kind-generated-track = Un morceau généré qui copie un enregistrement
+notice-kind-voice-imitation = Une voix qui imite un artiste
+notice-kind-other = Autre chose
+misuse-subject = Artiste ou œuvre concernés
+misuse-holder = Maison de disques, éditeur ou artiste concerné
+misuse-holder-unknown = Je ne sais pas
+misuse-isrc = ISRC de l’enregistrement (facultatif)
+misuse-link = Lien
+misuse-file = Le fichier
+misuse-file-hint = Audio ou vidéo, { $mb } MB au maximum.
+misuse-details = Quel est le problème
+misuse-email = Votre adresse électronique (facultatif, pour recevoir une réponse)
+misuse-send = Envoyer le signalement
+misuse-filed-title = Merci
+misuse-filed-lead = Votre signalement { $id } a été envoyé à : { $holders }.
+misuse-found = Enregistrements déclarés trouvés dans le fichier
+misuse-found-none = Aucun enregistrement déclaré n’a été trouvé dans le fichier.
+notices-title = Signalements d’abus
+notices-none = Aucun signalement pour l’instant.
+notices-move-to = Passer à l’état
+notices-note = Note ou suite donnée
+notices-save = Enregistrer
+notice-state-received = Reçu
+notice-state-acknowledged = Pris en compte
+notice-state-forwarded = Transmis
+notice-state-closed = Clos

@@ -1,0 +1,349 @@
+# Aplicativo web do fermata — português (do Brasil).
+# Os termos seguem docs/glossary.md.
+
+## Estrutura
+skip-to-content = Pular para o conteúdo
+nav-label = Menu principal
+nav-home = Início
+nav-dashboard = Painel
+nav-works = Catálogo
+nav-policies = Políticas
+nav-requests = Pedidos
+nav-licences = Licenças
+nav-statements = Demonstrativos
+nav-reservations = Reservas de direitos
+nav-notices = Notificações de uso indevido
+nav-team = Equipe e chaves
+nav-scans = Análises
+nav-manifests = Manifestos
+nav-proof = Verificar uma prova
+nav-transparency = Transparência
+nav-misuse = Denunciar uso indevido
+sign-in = Entrar
+sign-out = Sair
+language = Idioma
+language-change = Alterar
+footer-tagline = fermata: permissão em primeiro lugar, com transparência e rapidez.
+
+## Perfis
+role-holder-admin = Titular de direitos (administração)
+role-holder-viewer = Titular de direitos (somente leitura)
+role-developer = Desenvolvedor de IA
+role-auditor = Auditor
+role-public = Visitante
+
+## Erros
+error-explain = Nada foi alterado.
+error-detail = Detalhes:
+error-home = Voltar à página inicial
+error-sign-in = Entre na sua conta
+error-forbidden = Seu perfil não permite esta ação
+error-not-found = Não encontrado
+error-csrf = Este formulário expirou
+error-bad-form = Não foi possível ler este formulário
+error-invalid = Não foi possível concluir esta ação
+error-conflict = Esta ação já foi feita ou algo mudou
+error-too-many = Tentativas demais; aguarde e tente novamente
+error-internal = Ocorreu um erro do nosso lado
+
+## Início
+home-title = Música e IA, com permissão
+home-lead = O fermata permite que os titulares de direitos digam sim ou não a cada uso de suas gravações pela IA, que os desenvolvedores de IA liberem os direitos de seus dados de treinamento e que qualquer pessoa verifique o que foi usado.
+home-holders = Titulares de direitos
+home-holders-text = Gravadoras, editoras, artistas e associações de gestão coletiva: registre suas obras, defina suas condições (por padrão, a resposta é não), decida sobre os pedidos de licença e receba seus demonstrativos.
+home-developers = Desenvolvedores de IA
+home-developers-text = Analise um conjunto de dados de treinamento, veja quais gravações precisam de licença, peça todas de uma só vez e publique um manifesto verificável.
+home-public = Para todos
+home-public-text = Verifique a prova de que uma gravação foi ou não usada, veja com que dados um modelo foi treinado ou denuncie o uso indevido da obra ou da voz de um artista.
+
+## Acesso e conta
+sign-in-title = Entrar
+sign-in-failed = O e-mail ou a senha estão incorretos.
+sign-in-too-many = Tentativas demais. Aguarde 15 minutos e tente novamente.
+sign-in-forgot = Esqueceu a senha? Peça um link de redefinição ao seu administrador ou ao operador do registro.
+field-email = E-mail
+field-password = Senha
+field-password-current = Senha atual
+field-password-new = Nova senha
+field-password-repeat = Repita a nova senha
+field-name = Nome
+field-party = Organização
+field-role = Perfil
+field-registrant = Registrada por
+account-title = Sua conta
+password-change = Alterar senha
+password-change-ends-sessions = Ao alterar a senha, sua sessão será encerrada em todos os dispositivos.
+password-rule = Pelo menos { $min } caracteres. Algumas palavras sem relação entre si formam uma boa senha.
+password-mismatch = As duas novas senhas não são iguais.
+invite-title = Junte-se ao fermata
+invite-lead = Você recebeu um convite para participar de { $party } com o perfil { $role }.
+invite-accept = Criar minha conta
+reset-title = Escolha uma nova senha
+reset-lead = Escolha uma nova senha para { $email }.
+reset-save = Salvar a nova senha
+
+## Painéis
+dashboard-title = Painel
+stat-works = obras registradas
+stat-pending-lines = itens de pedido aguardando sua decisão
+stat-active-licences = licenças ativas
+stat-money-year = a receber este ano
+stat-scans = análises
+stat-waiting-lines = itens de pedido aguardando os titulares
+stat-manifests = manifestos
+dashboard-scans-found = Análises recentes que encontraram suas obras
+dashboard-no-scans = Nenhuma análise encontrou suas obras ainda.
+dashboard-latest-scans = Análises recentes
+
+## Colunas das tabelas
+col-action = Ação
+col-amount = Valor
+col-answer = Resposta
+col-artist = Artista
+col-created = Criação
+col-dataset = Conjunto de dados
+col-decided-by = Decidido por
+col-developer = Desenvolvedor
+col-download = Baixar
+col-duration = Duração
+col-entries = Entradas
+col-expires = Vencimento
+col-file = Arquivo
+col-files = Arquivos
+col-files-with-your-works = Arquivos com suas obras
+col-finished = Término
+col-from = Início
+col-holder = Titular de direitos
+col-holders = Titulares de direitos
+col-hours = Horas
+col-issued = Emissão
+col-key = Chave
+col-licence = Licença
+col-manifest = Manifesto
+col-model = Modelo
+col-period = Período
+col-price = Preço
+col-received = Recebimento
+col-request = Pedido
+col-revoked = Revogação
+col-root = Raiz publicada
+col-scan = Análise
+col-share = Participação
+col-since = Desde
+col-started = Início
+col-statement = Demonstrativo
+col-status = Situação
+col-term = Prazo
+col-territories = Territórios
+col-territory = Território
+col-title = Título
+col-to = Fim
+col-use = Uso
+col-verdict = Resultado
+col-what = O quê
+col-when = Quando
+col-where = Posição no arquivo
+col-who = Quem
+col-why = Motivo
+col-work = Obra
+col-works = Obras
+none = Nada ainda.
+download = Baixar
+search = Pesquisar
+pager-label = Páginas
+pager-prev = Anterior
+pager-next = Próxima
+pager-position = Página { $page } de { $pages }
+
+## Usos, respostas, resultados, situações
+use-train-genai = Treinamento de IA generativa
+use-train-ai = Treinamento de outros tipos de IA
+use-tdm-research = Mineração de textos e dados para fins de pesquisa
+use-voice-likeness = Voz ou imagem
+use-inference-input = Entrada no momento da geração
+decision-deny = Não
+decision-deny-default = Não (nada definido)
+decision-licence-required = Licença necessária
+decision-allow = Sim
+verdict-cleared = Autorizado
+verdict-licence-required = Licença necessária
+verdict-denied = Negado
+verdict-unidentified = Não identificado
+verdict-error = Não foi possível ler
+licence-active = Ativa
+licence-scheduled = Ainda não vigente
+licence-expired = Expirada
+licence-revoked = Revogada
+line-pending = Aguardando
+line-approved = Aprovado
+line-refused = Recusado
+price-per-work = por obra
+price-per-hour = por hora de áudio
+price-pool-share = participação em um fundo comum
+territory-world = Mundo todo
+term-months = { $months ->
+    [one] { $months } mês
+   *[other] { $months } meses
+}
+term-from = a partir de { $from }
+term-hint = Em meses; deixe em branco para prazo indeterminado.
+territories-hint = Códigos de país separados por vírgulas (ex.: DE, FR); em branco significa mundo todo.
+
+## Catálogo e obras
+works-title = Catálogo
+works-search = Pesquisar por título, artista ou ISRC
+works-count = { $count ->
+    [one] { $count } obra
+   *[other] { $count } obras
+}
+work-credits = Créditos
+work-shares = Participações por território
+work-answers = O que esta obra responde hoje
+work-answers-hint = A mesma regra vale aqui, nas análises e na API: um uso só é autorizado quando todos os titulares de uma participação dizem sim ou concederam uma licença para ele.
+work-licences = Licenças
+work-history = Histórico
+
+## Políticas
+policies-title = Políticas
+policies-lead = O que você responde a cada uso de todo o seu catálogo. Se nada for definido, a resposta é não.
+policies-exceptions = Exceções para obras específicas
+policies-set = Definir uma política
+policies-isrc = ISRC (opcional)
+policies-isrc-hint = Deixe em branco para todo o catálogo.
+policies-save = Salvar a política
+price-model = Modelo de preço
+price-amount = Valor
+price-currency = Moeda
+
+## Pedidos
+requests-title = Pedidos de licença
+requests-pending = Aguardando decisão
+requests-none-pending = Nenhum item aguardando decisão.
+requests-decided = Decididos
+requests-select = Selecionar
+requests-select-all = Selecionar todos os itens
+requests-select-line = Selecionar o pedido { $request }, obra { $work }
+requests-reason = Motivo (visível para o desenvolvedor)
+requests-approve = Aprovar os itens selecionados
+requests-refuse = Recusar os itens selecionados
+requests-none-selected = Selecione pelo menos um item.
+requests-more = Somente os 2.000 itens mais recentes são exibidos.
+
+## Licenças e demonstrativos
+licences-title = Licenças
+licences-revoke = Revogar
+licences-revoke-reason = Motivo da revogação
+licence-all-works = Todas as obras
+licence-n-works = { $count ->
+    [one] { $count } obra
+   *[other] { $count } obras
+}
+statements-title = Demonstrativos
+statement-title = Demonstrativo { $id }
+statement-pool = Fundo comum
+statement-totals = Totais por titular de direitos
+statement-lines = Itens
+
+## Reservas de direitos
+reservations-title = Reservas de direitos
+reservations-lead = Estes arquivos informam aos rastreadores e aos desenvolvedores de IA quais direitos você reserva, nos formatos padrão (TDMRep e preferências de IA). Publique-os no seu site.
+reservations-location = Caminho do seu site ao qual se aplicam
+reservations-update = Atualizar
+reservations-headers = Cabeçalhos HTTP
+reservations-public = Qualquer pessoa pode consultá-los em
+public-reservations-title = Reservas de direitos de { $party }
+public-reservations-lead = O que { $party } reserva em relação ao uso por IA, conforme publicado com o fermata.
+
+## Análises e manifestos
+scans-title = Análises
+scans-how = As análises são executadas onde estão os dados: `fermata scan DATASET --model MODEL --use USE --territory XX`. Elas aparecem aqui à medida que terminam.
+scans-none = Nenhuma análise ainda.
+scan-title = Análise { $id }
+scan-running = Em andamento
+scan-filter = Mostrar arquivos por resultado
+scan-all-files = Todos os arquivos
+scan-file-pending = Ainda não decidido
+scan-request-lead = { $count ->
+    [one] { $count } arquivo precisa de licença.
+   *[other] { $count } arquivos precisam de licença.
+}
+scan-request-all = Pedir licença para todas as obras que a exigem
+manifests-title = Manifestos
+manifests-none = Nenhum manifesto ainda.
+manifests-proof = Prova
+
+## Equipe
+team-title = Equipe e chaves de API
+team-people = Pessoas
+team-invite = Convidar alguém
+team-invite-make = Criar um link de convite
+team-keys = Chaves de API
+team-keys-hint = Os programas usam chaves de API; as pessoas entram por aqui.
+team-key-make = Criar uma chave de API
+team-key-revoke = Revogar { $id }
+invite-made = Link de convite, exibido uma única vez. Envie-o à pessoa; ele só pode ser usado uma vez, durante 7 dias.
+key-made = Chave de API { $id }, exibida uma única vez. Guarde-a no cofre de segredos do seu programa.
+shown-once-hint = Isto não será exibido novamente.
+invite-open = Ainda não usado
+invite-used = Usado em { $at }
+
+## Verificador de provas
+proof-title = Verificar uma prova
+proof-lead = Um desenvolvedor publica uma raiz para cada manifesto de treinamento. Uma prova mostra que uma gravação está, ou não está, nesse manifesto. Seu navegador faz a verificação sozinho: nada é enviado ao fermata.
+proof-needs-js = Este verificador funciona no seu navegador e precisa de JavaScript.
+proof-file = Arquivo de prova
+proof-text = Ou cole a prova
+proof-root = Raiz publicada
+proof-root-hint = 64 caracteres hexadecimais, exatamente como o desenvolvedor publicou.
+proof-work = ISRC esperado (opcional)
+proof-check = Verificar
+proof-busy = Verificando…
+proof-included = Válida: { $isrc } está no manifesto { $manifest } de { $developer } para o modelo { $model }.
+proof-not-included = Válida: { $isrc } não está no manifesto { $manifest } de { $developer } para o modelo { $model }.
+proof-malformed = Inválida: isto não é uma prova do fermata.
+proof-version = Inválida: este verificador não lê a versão desta prova.
+proof-invalid = Inválida: a prova não leva à raiz publicada. Ela pode ter sido alterada.
+proof-wrong-work = Inválida: a prova se refere a uma gravação diferente de { $isrc }.
+proof-wrong-root = Inválida: a raiz não é aquela para a qual esta prova foi gerada, ou não é uma raiz.
+proof-privacy = A prova é verificada com a criptografia do próprio navegador (SHA-256). Esta página não a envia em nenhuma requisição.
+
+## Transparência
+transparency-title = Transparência
+transparency-lead = Modelos cujos desenvolvedores publicaram com o fermata um manifesto de treinamento autorizado.
+transparency-none = Nenhum manifesto foi publicado ainda.
+model-title = Modelo { $model }
+model-scans = Análises
+model-files = Arquivos da análise mais recente, por resultado
+model-check-proof = Verificar uma prova com esta raiz
+model-what-it-proves = A raiz sela criptograficamente todos os arquivos autorizados da análise. Ela prova o que o manifesto lista; não pode provar que nenhum outro dado foi usado.
+
+## Uso indevido
+misuse-title = Denunciar uso indevido
+misuse-lead = Encontrou uma faixa gerada que copia uma gravação, ou uma voz que imita um artista? Avise os titulares de direitos. Se você enviar o arquivo, o fermata verifica quais gravações registradas ele contém.
+misuse-kind = O que é?
+notice-kind-generated-track = Uma faixa gerada que copia uma gravação
+notice-kind-voice-imitation = Uma voz que imita um artista
+notice-kind-other = Outra coisa
+misuse-subject = Qual artista ou obra
+misuse-holder = Gravadora, editora ou artista envolvido
+misuse-holder-unknown = Não sei
+misuse-isrc = ISRC da gravação (opcional)
+misuse-link = Link
+misuse-file = O arquivo
+misuse-file-hint = Áudio ou vídeo, até { $mb } MB.
+misuse-details = O que está errado
+misuse-email = Seu e-mail (opcional, para receber resposta)
+misuse-send = Enviar a denúncia
+misuse-filed-title = Obrigado
+misuse-filed-lead = Sua denúncia { $id } foi enviada para: { $holders }.
+misuse-found = Gravações registradas encontradas no arquivo
+misuse-found-none = Nenhuma gravação registrada foi encontrada no arquivo.
+notices-title = Notificações de uso indevido
+notices-none = Nenhuma notificação ainda.
+notices-move-to = Mover para
+notices-note = Observação ou desfecho
+notices-save = Salvar
+notice-state-received = Recebida
+notice-state-acknowledged = Confirmada
+notice-state-forwarded = Encaminhada
+notice-state-closed = Encerrada
