@@ -10,7 +10,9 @@ use fermata_audio::write_wav;
 use fermata_clearance::{
     Home, ImportOutcome, ScanRequest, build_manifest, import_catalog, run_scan,
 };
-use fermata_registry::{Decision, LicenceGrant, PartyKind, PolicyChange, Registry, Use, Verdict};
+use fermata_registry::{
+    Decision, LicenceGrant, PartyKind, PolicyChange, Registry, Role, Use, Verdict,
+};
 use fermata_synth::{degrade, synth};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -21,9 +23,42 @@ pub(crate) struct DemoArgs {
     /// Keep the demo's files in this directory (default: a new temporary directory).
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
+    /// Then keep the demo's registry running with the web app and the API (address and demo
+    /// sign-ins are printed); Ctrl-C stops it.
+    #[arg(long)]
+    serve: bool,
+    /// Where `--serve` listens.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    listen: std::net::SocketAddr,
     #[command(flatten)]
     output: OutputArgs,
 }
+
+/// The demo's sign-ins: (party, e-mail, name, role, password). Demo data only: the passwords
+/// are printed and public.
+const DEMO_PEOPLE: [(&str, &str, &str, Role, &str); 3] = [
+    (
+        LABEL,
+        "ana@indie.example",
+        "Ana Ruiz",
+        Role::HolderAdmin,
+        "demo-indie-2026",
+    ),
+    (
+        PUBLISHER,
+        "min@north.example",
+        "Min-jun Park",
+        Role::HolderAdmin,
+        "demo-north-2026",
+    ),
+    (
+        DEVELOPER,
+        "dev@acme.example",
+        "Dev Okafor",
+        Role::Developer,
+        "demo-acme-2026",
+    ),
+];
 
 /// Sample rate of the generated recordings (decoding resamples them to 8 kHz).
 const FILE_RATE: u32 = 22_050;
@@ -247,11 +282,33 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
         );
         println!("  manifest    {}", manifest_path.display());
     }
-    Ok(if all_ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    if !all_ok {
+        return Ok(ExitCode::from(1));
+    }
+    if args.serve {
+        // Sign-ins for the web app. The scan's licence-required works are left for the
+        // developer to request there ("request licences for every licence-required file"), and
+        // for the holders to decide in their inbox.
+        for (party, email, name, role, password) in DEMO_PEOPLE {
+            registry.add_person(party, email, name, role, Some(password), "cli")?;
+        }
+        let listen = args.listen;
+        return crate::market_cmd::serve_home(
+            &home,
+            registry,
+            crate::market_cmd::ServeArgs::on(listen),
+            |addr| {
+                println!(
+                    "\nThe demo's registry is served at http://{addr}/ (API at http://{addr}/v1). Sign in as:"
+                );
+                for (party, email, _, role, password) in DEMO_PEOPLE {
+                    println!("  {email:<20} password {password:<16} {party} ({role})");
+                }
+                println!("Press Ctrl-C to stop.");
+            },
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn label_csv() -> String {

@@ -14,6 +14,7 @@ mod market_cmd;
 mod registry_cmd;
 mod report_cmd;
 mod table;
+mod user_cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -111,6 +112,9 @@ enum Command {
     /// Makes, lists and revokes API keys for the HTTP API.
     #[command(subcommand)]
     Key(market_cmd::KeyCommand),
+    /// Adds and lists the people who sign in to the web app; prints password-reset links.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
     /// Publishes, lists and withdraws a holder's standing offers.
     #[command(subcommand)]
     Offer(market_cmd::OfferCommand),
@@ -233,6 +237,7 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => registry_cmd::run_audit(home, cmd),
         Command::Serve(args) => market_cmd::run_serve(home, args),
         Command::Key(cmd) => market_cmd::run_key(home, cmd),
+        Command::User(cmd) => user_cmd::run_user(home, cmd),
         Command::Offer(cmd) => market_cmd::run_offer(home, cmd),
         Command::Request(cmd) => market_cmd::run_request(home, cmd),
         Command::Decide(args) => market_cmd::run_decide(home, args),

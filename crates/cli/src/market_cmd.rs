@@ -38,10 +38,53 @@ pub(crate) struct ServeArgs {
     /// Seconds a request body may take to arrive whole.
     #[arg(long, default_value_t = fermata_server::BODY_READ_TIMEOUT.as_secs(), value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     body_timeout: u64,
+    /// The address people reach the web app at (e.g. https://fermata.example.org), used in the
+    /// one-time links shown to administrators.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+    /// Mark the web app's cookies `Secure`: set this when a TLS reverse proxy serves fermata
+    /// over HTTPS.
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+impl ServeArgs {
+    /// The defaults, listening on `listen` (for `fermata demo --serve`).
+    pub(crate) fn on(listen: std::net::SocketAddr) -> ServeArgs {
+        ServeArgs {
+            listen,
+            log_json: false,
+            max_connections: fermata_server::MAX_CONNECTIONS as u64,
+            header_timeout: fermata_server::HEADER_READ_TIMEOUT.as_secs(),
+            body_timeout: fermata_server::BODY_READ_TIMEOUT.as_secs(),
+            public_url: None,
+            secure_cookies: false,
+        }
+    }
 }
 
 pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
-    let (_home, registry) = open_home(home)?;
+    let (home, registry) = open_home(home)?;
+    serve_home(&home, registry, args, |addr| {
+        eprintln!("listening on http://{addr} (web app at /, API at /v1)")
+    })
+}
+
+/// Serves the API and the web app over `registry` until Ctrl-C or SIGTERM.
+pub(crate) fn serve_home(
+    home: &fermata_clearance::Home,
+    registry: fermata_registry::Registry,
+    args: ServeArgs,
+    on_ready: impl FnOnce(std::net::SocketAddr),
+) -> Result<ExitCode> {
+    let i18n = std::sync::Arc::new(
+        fermata_web::i18n::I18n::load().context("the web app's messages do not load")?,
+    );
+    let web_config = fermata_web::WebConfig {
+        secure_cookies: args.secure_cookies,
+        public_url: args.public_url.clone(),
+        home: Some(home.dir().to_path_buf()),
+    };
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false);
@@ -83,9 +126,14 @@ pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode
             body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
             ..Default::default()
         };
-        fermata_server::serve(registry, args.listen, &config, shutdown, |addr| {
-            eprintln!("listening on http://{addr}")
-        })
+        fermata_server::serve_with(
+            registry,
+            args.listen,
+            &config,
+            shutdown,
+            on_ready,
+            |state| fermata_web::app(state, web_config, i18n),
+        )
         .await
     })?;
     Ok(ExitCode::SUCCESS)
