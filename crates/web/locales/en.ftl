@@ -344,3 +344,37 @@ notice-state-received = Received
 notice-state-acknowledged = Acknowledged
 notice-state-forwarded = Forwarded
 notice-state-closed = Closed
+
+## Import
+nav-import = Import
+import-title = Import a catalogue
+import-lead = Upload your catalogue (CSV or DDEX ERN 4) with the audio of its recordings. Nothing is registered unless the whole file is right; if it is not, you get every problem with its line.
+import-unavailable = Importing from the browser needs the server to know its fermata home (it does when started with fermata serve).
+import-no-catalogue = Choose the catalogue file.
+import-catalogue = Catalogue file (CSV or DDEX XML)
+import-catalogue-hint = The file names the audio of each recording, relative to one folder.
+import-audio = Audio files, or one zip
+import-audio-hint = Choose every audio file the catalogue names, or a zip holding them.
+import-start = Import
+import-checking = Checking the catalogue…
+import-progress = Fingerprinting the audio: { $done } of { $of } files.
+import-failed-files = { $count ->
+    [one] { $count } file could not be read
+   *[other] { $count } files could not be read
+}
+import-refresh = This page refreshes by itself.
+import-failed = The import failed:
+import-rejected = Nothing was registered: the catalogue has these problems.
+import-again = Try again
+import-done = The catalogue was imported.
+import-records = Records in the file
+import-added = New works
+import-updated = Works updated
+import-unchanged = Works unchanged
+import-conflicts = Works registered by another holder
+import-awaiting = Share changes waiting for other holders
+import-tracks = Recordings fingerprinted
+import-hours = Hours of audio
+import-notes = Notes
+col-line = Line
+col-field = Field

@@ -267,6 +267,14 @@ impl CsrfMultipart {
         (!v.is_empty()).then(|| v.to_string())
     }
 
+    /// Every file sent in field `name` (an `<input type=file multiple>`), with its name.
+    pub(crate) fn files(&self, name: &str) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .filter(move |(k, f, b)| k == name && !(f.is_empty() && b.is_empty()))
+            .map(|(_, f, b)| (f.as_str(), b.as_ref()))
+    }
+
     /// The file sent in field `name` (its file name and bytes), when one was chosen.
     pub(crate) fn file(&self, name: &str) -> Option<(&str, &[u8])> {
         self.files

@@ -72,18 +72,21 @@ pub struct WebState {
     i18n: Arc<i18n::I18n>,
     sign_in_limit: Arc<limit::Limiter>,
     report_limit: Arc<limit::Limiter>,
+    jobs: Arc<pages::import::Jobs>,
 }
 
 impl WebState {
-    /// The web app's state over the API's state (one registry for both).
-    pub fn new(api: AppState, config: WebConfig) -> Result<WebState, i18n::I18nError> {
-        Ok(WebState {
+    /// The web app's state over the API's state (one registry for both), with the messages
+    /// loaded by [`i18n::I18n::load`].
+    pub fn new(api: AppState, config: WebConfig, i18n: Arc<i18n::I18n>) -> WebState {
+        WebState {
             api,
             config: Arc::new(config),
-            i18n: Arc::new(i18n::I18n::load()?),
+            i18n,
             sign_in_limit: Arc::new(limit::Limiter::sign_in()),
             report_limit: Arc::new(limit::Limiter::reports()),
-        })
+            jobs: pages::import::jobs(),
+        }
     }
 
     /// Runs `f` on the registry on a blocking thread.
@@ -118,9 +121,25 @@ pub fn pages(state: WebState) -> Router {
 }
 
 /// The API at `/v1` and the web app at `/`, over one registry: what `fermata serve` serves.
-pub fn app(api: AppState, config: WebConfig) -> Result<Router, i18n::I18nError> {
-    let web = WebState::new(api.clone(), config)?;
-    Ok(fermata_server::app(api).merge(pages(web)))
+///
+/// Paths under `/v1` go to the API (its own errors, in JSON); every other path to the web app
+/// (its own not-found page, in the visitor's language).
+pub fn app(api: AppState, config: WebConfig, i18n: Arc<i18n::I18n>) -> Router {
+    use tower::ServiceExt;
+    let web = pages(WebState::new(api.clone(), config, i18n));
+    let api = fermata_server::app(api);
+    Router::new().fallback_service(tower::service_fn(move |req: axum::extract::Request| {
+        let path = req.uri().path();
+        let to_api = path == "/v1" || path.starts_with("/v1/");
+        let (api, web) = (api.clone(), web.clone());
+        async move {
+            if to_api {
+                api.oneshot(req).await
+            } else {
+                web.oneshot(req).await
+            }
+        }
+    }))
 }
 
 async fn security_headers(

@@ -30,6 +30,7 @@ fn nav_for(person: Option<&Person>) -> &'static [(&'static str, &'static str)] {
         Some(Role::HolderAdmin | Role::HolderViewer) => &[
             ("/", "nav-dashboard"),
             ("/works", "nav-works"),
+            ("/import", "nav-import"),
             ("/policies", "nav-policies"),
             ("/requests", "nav-requests"),
             ("/licences", "nav-licences"),

@@ -4,6 +4,7 @@
 mod account;
 mod developer;
 mod holder;
+pub(crate) mod import;
 mod market;
 mod misuse;
 mod public;
@@ -43,10 +44,17 @@ pub(crate) fn routes() -> Router<WebState> {
         )
         .merge(holder::routes())
         .merge(market::routes())
+        .merge(import::routes())
         .merge(developer::routes())
         .merge(team::routes())
         .merge(public::routes())
         .merge(misuse::routes())
+        .fallback(not_found)
+}
+
+/// Any other address: the not-found page, in the visitor's language.
+async fn not_found() -> WebError {
+    WebError::NotFound
 }
 
 /// Renders the error page of a [`WebError`] response in the visitor's language.
