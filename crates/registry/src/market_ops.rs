@@ -704,12 +704,12 @@ impl Registry {
                     )));
                 }
                 if approve {
-                    approve_line(tx, now, &mut request, index, &offers, holder, actor)?;
+                    approve_line(tx, now, &mut request, index, &offers, actor, actor)?;
                 } else {
                     let l = &mut request.lines[index];
                     l.status = LineStatus::Refused;
                     l.decided_at = Some(now.at.clone());
-                    l.decided_by = Some(holder.to_string());
+                    l.decided_by = Some(actor.to_string());
                 }
                 request.lines[index].reason = reason.map(Into::into);
                 let l = &request.lines[index];

@@ -218,6 +218,16 @@ impl Tr {
         self.format(key.as_ref(), Some(&args))
     }
 
+    /// The message `key` as a template for the page's script: each argument becomes the
+    /// placeholder `{name}` that the script fills in (proof.js reads them from `data-msg-*`).
+    pub fn script_template(&self, key: impl AsRef<str>) -> String {
+        let mut args = FluentArgs::new();
+        for name in ["isrc", "model", "developer", "manifest"] {
+            args.set(name, FluentValue::String(format!("{{{name}}}").into()));
+        }
+        self.format(key.as_ref(), Some(&args))
+    }
+
     /// A whole number with the locale's grouping (`1,234` / `1.234` / `1 234`).
     pub fn num(&self, n: impl Into<i64>) -> String {
         self.i18n.locales[self.index]
