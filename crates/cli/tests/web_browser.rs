@@ -67,20 +67,31 @@ impl Demo {
         let req = ureq::request(method, &self.url(path))
             .set("Authorization", &format!("Bearer {key}"))
             .set("Content-Type", "application/json");
-        let res = if body.is_null() { req.call() } else { req.send_string(&body.to_string()) };
+        let res = if body.is_null() {
+            req.call()
+        } else {
+            req.send_string(&body.to_string())
+        };
         let (code, r) = match res {
             Ok(r) => (r.status(), r),
             Err(ureq::Error::Status(code, r)) => (code, r),
             Err(e) => panic!("{method} {path}: {e}"),
         };
         let text = r.into_string().expect("body");
-        (code, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            code,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// A page fetched with the browser's session (for downloads, which a headless browser saves
     /// instead of showing).
     fn fetch_as(&self, b: &Browser, path: &str) -> String {
-        let cookie: Vec<String> = b.cookies().iter().map(|c| format!("{}={}", c.name, c.value)).collect();
+        let cookie: Vec<String> = b
+            .cookies()
+            .iter()
+            .map(|c| format!("{}={}", c.name, c.value))
+            .collect();
         ureq::get(&self.url(path))
             .set("Cookie", &cookie.join("; "))
             .call()
@@ -96,7 +107,11 @@ fn sign_in(b: &Browser, demo: &Demo, email: &str, password: &str) {
     b.fill("#email", email);
     b.fill("#password", password);
     b.submit("form[action='/sign-in'] button");
-    assert!(b.exists("a[href='/account']"), "{email} is signed in: {}", b.current_url());
+    assert!(
+        b.exists("a[href='/account']"),
+        "{email} is signed in: {}",
+        b.current_url()
+    );
 }
 
 fn shot(b: &Browser, name: &str) {
@@ -115,7 +130,9 @@ fn new_catalogue(dir: &Path) -> (PathBuf, Vec<PathBuf>) {
         let isrc = format!("ZZWEB26{n:05}");
         let path = dir.join(format!("{isrc}.wav"));
         write_track(&path, 900 + n, 30.0);
-        csv.push_str(&format!("{isrc},Web Song {n},The Web Band,0:30,{isrc}.wav,indie-records=100,performer=Lea Web\n"));
+        csv.push_str(&format!(
+            "{isrc},Web Song {n},The Web Band,0:30,{isrc}.wav,indie-records=100,performer=Lea Web\n"
+        ));
         audio.push(path);
     }
     let file = dir.join("web-catalogue.csv");
@@ -148,7 +165,10 @@ fn people_use_fermata_in_a_browser() {
     b.fill("#password", "lea's long password");
     b.fill("#repeat", "lea's long password");
     b.submit("form[action^='/invite/'] button");
-    assert!(b.exists("a[href='/account']"), "Lea is signed in after accepting");
+    assert!(
+        b.exists("a[href='/account']"),
+        "Lea is signed in after accepting"
+    );
 
     let files = tempfile::tempdir().expect("temp dir");
     let (csv, audio) = new_catalogue(files.path());
@@ -160,7 +180,11 @@ fn people_use_fermata_in_a_browser() {
     b.submit("form[action='/import'] button");
     b.wait_for("#import-status[data-state='imported']", WAIT);
     b.goto(&demo.url("/works?q=web+song"));
-    assert_eq!(b.texts("tbody tr").len(), 2, "the two imported works are listed");
+    assert_eq!(
+        b.texts("tbody tr").len(),
+        2,
+        "the two imported works are listed"
+    );
 
     // Lea asks a licence for training generative AI, for the whole catalogue.
     b.goto(&demo.url("/policies"));
@@ -191,7 +215,10 @@ fn people_use_fermata_in_a_browser() {
     b.fill("#reason", "welcome");
     b.submit("button[value='approve']");
     let decided = b.page_source();
-    assert!(decided.contains("lea@indie.example (indie-records)"), "the person who decided is recorded: {decided}");
+    assert!(
+        decided.contains("lea@indie.example (indie-records)"),
+        "the person who decided is recorded: {decided}"
+    );
     assert_eq!(decided.matches("s-approved").count(), 2);
 
     // 4. The developer reports usage and issues a statement; the holder sees it.
@@ -223,8 +250,13 @@ fn people_use_fermata_in_a_browser() {
     assert!(b.current_url().ends_with("/requests"));
     assert!(b.page_source().contains("s-pending") || b.exists("tbody tr"));
     b.goto(&demo.url("/manifests"));
-    let manifest: Value = serde_json::from_str(&demo.fetch_as(&b, "/manifests/manifest-000001/download")).expect("manifest JSON");
-    let root = manifest["merkle"]["root"].as_str().expect("root").to_string();
+    let manifest: Value =
+        serde_json::from_str(&demo.fetch_as(&b, "/manifests/manifest-000001/download"))
+            .expect("manifest JSON");
+    let root = manifest["merkle"]["root"]
+        .as_str()
+        .expect("root")
+        .to_string();
     let proof = demo.fetch_as(&b, "/manifests/manifest-000001/proof?isrc=ZZDEM2600001");
 
     // 6. Anyone checks the proof in the browser; a tampered one is refused.
@@ -235,8 +267,16 @@ fn people_use_fermata_in_a_browser() {
     b.wait_for("#proof-result[data-outcome='valid']", WAIT);
     assert!(b.text("#proof-result").contains("ZZDEM2600001"));
     shot(&b, "proof-en");
-    let tampered = proof.replacen("ZZDEM2600001\",\n      \"title\": \"", "ZZDEM2600001\",\n      \"title\": \"X", 1);
-    let tampered = if tampered == proof { proof.replacen("\"path\": [\n", "\"path\": [\n        \"00\",\n", 1) } else { tampered };
+    let tampered = proof.replacen(
+        "ZZDEM2600001\",\n      \"title\": \"",
+        "ZZDEM2600001\",\n      \"title\": \"X",
+        1,
+    );
+    let tampered = if tampered == proof {
+        proof.replacen("\"path\": [\n", "\"path\": [\n        \"00\",\n", 1)
+    } else {
+        tampered
+    };
     assert_ne!(tampered, proof, "the proof was changed");
     b.fill("#proof-text", &tampered);
     b.click("#proof-form button");
@@ -246,14 +286,26 @@ fn people_use_fermata_in_a_browser() {
     b.goto(&demo.url("/report-misuse"));
     b.select("#kind", "generated-track");
     b.fill("#subject", "The Example Band");
-    b.upload("#file", &demo.dir.path().join("dataset/reserved-reverb.wav"));
-    b.fill("#details", "This generated track is their song with reverb.");
+    b.upload(
+        "#file",
+        &demo.dir.path().join("dataset/reserved-reverb.wav"),
+    );
+    b.fill(
+        "#details",
+        "This generated track is their song with reverb.",
+    );
     b.submit("form[action='/report-misuse'] button");
     let filed = b.page_source();
-    assert!(filed.contains("ZZDEM2600003"), "the reserved recording is found in the file");
+    assert!(
+        filed.contains("ZZDEM2600003"),
+        "the reserved recording is found in the file"
+    );
     sign_in(&b, &demo, "ana@indie.example", "demo-indie-2026");
     b.goto(&demo.url("/notices"));
-    assert!(b.page_source().contains("This generated track is their song with reverb."));
+    assert!(
+        b.page_source()
+            .contains("This generated track is their song with reverb.")
+    );
     assert!(b.text(".found").contains("ZZDEM2600003"));
 }
 
@@ -284,8 +336,21 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/team",
         "/account",
     ];
-    let developer = ["/", "/scans", "/scans/scan-000001", "/requests", "/licences", "/manifests"];
-    let shots = [("ko", "/requests", "requests-ko"), ("es", "/", "holder-dashboard-es"), ("fr", "/works/ZZDEM2600001", "work-fr"), ("pt", "/policies", "policies-pt"), ("ko", "/scans/scan-000001", "scan-ko")];
+    let developer = [
+        "/",
+        "/scans",
+        "/scans/scan-000001",
+        "/requests",
+        "/licences",
+        "/manifests",
+    ];
+    let shots = [
+        ("ko", "/requests", "requests-ko"),
+        ("es", "/", "holder-dashboard-es"),
+        ("fr", "/works/ZZDEM2600001", "work-fr"),
+        ("pt", "/policies", "policies-pt"),
+        ("ko", "/scans/scan-000001", "scan-ko"),
+    ];
     let mut problems = Vec::new();
     for lang in ["en", "es", "fr", "ko", "pt"] {
         for (who, paths) in [
@@ -304,7 +369,10 @@ fn every_page_in_every_language_is_accessible_and_fits() {
             b.wait_for(&format!("html[lang='{lang}']"), WAIT);
             for path in paths {
                 b.goto(&demo.url(path));
-                assert!(b.page_source().contains(&format!("<html lang=\"{lang}\">")), "{lang} {path}");
+                assert!(
+                    b.page_source().contains(&format!("<html lang=\"{lang}\">")),
+                    "{lang} {path}"
+                );
                 for v in b.axe().into_iter().filter(|v| v.is_serious()) {
                     problems.push(format!("{lang} {path}: {v}"));
                 }
@@ -320,5 +388,10 @@ fn every_page_in_every_language_is_accessible_and_fits() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -9,9 +9,10 @@
 //! A notice that concerns nobody is refused: it would reach no inbox.
 
 use crate::RegistryError;
+use crate::market::Role;
 use crate::market::decode_doc;
 use crate::model::{Isrc, MAX_NAME_CHARS, MAX_TEXT_CHARS, bounded, invalid, string_enum};
-use crate::people::{Person, normalise_email};
+use crate::people::normalise_email;
 use crate::registry::{Registry, append, need_party};
 use crate::store::DocKind;
 use serde::{Deserialize, Serialize};
@@ -286,15 +287,23 @@ impl Registry {
         Ok(all)
     }
 
-    /// Moves a notice to `state`, by a holder it concerns (others: not found). Closing needs
-    /// an outcome in `note`.
+    /// Moves a notice to `state`, by a rights holder's administrator of a holder it concerns
+    /// (others: not found; a holder's viewer: not allowed). Closing needs an outcome in `note`.
+    /// `actor` names who did it (a person's actor name, or the party for an API key).
     pub fn advance_notice(
         &mut self,
         id: &str,
-        by: &Person,
+        party: &str,
+        role: Role,
+        actor: &str,
         state: NoticeState,
         note: Option<&str>,
     ) -> Result<Notice, RegistryError> {
+        if role != Role::HolderAdmin {
+            return Err(RegistryError::NotAllowed(format!(
+                "a {role} cannot change a notice; a holder-admin can"
+            )));
+        }
         if let Some(n) = note {
             bounded("note", n, MAX_TEXT_CHARS)?;
         }
@@ -310,7 +319,7 @@ impl Registry {
             };
             let json = tx.doc(DocKind::Notice, id)?.ok_or_else(hidden)?;
             let mut notice: Notice = decode_doc(&json)?;
-            if !notice.holders.contains(&by.party) || !by.role.is_holder() {
+            if !notice.holders.iter().any(|h| h == party) {
                 return Err(hidden());
             }
             if !notice.state.may_become(state) {
@@ -325,7 +334,7 @@ impl Registry {
             }
             notice.steps.push(NoticeStep {
                 at: now.at.clone(),
-                by: by.actor(),
+                by: actor.into(),
                 state,
                 note: note.map(str::to_string),
             });
@@ -334,9 +343,9 @@ impl Registry {
             append(
                 tx,
                 now,
-                &by.actor(),
+                actor,
                 &format!("notice.{}", state.as_str()),
-                format!("notice:{id} party:{}", by.party),
+                format!("notice:{id} party:{party}"),
                 encode(&serde_json::json!({"id": id, "state": state, "note": note}))?,
             )?;
             Ok(notice)
@@ -406,23 +415,38 @@ mod tests {
         let dev = r
             .add_person("dev", "d@d.example", "D", Role::Developer, None, "cli")
             .expect("person");
+        let by = |p: &crate::Person| (p.party.clone(), p.role, p.actor());
+        let (dp, dr, da) = by(&dev);
+        assert!(
+            r.advance_notice(&n.id, &dp, dr, &da, NoticeState::Acknowledged, None)
+                .is_err()
+        );
         assert!(matches!(
-            r.advance_notice(&n.id, &dev, NoticeState::Acknowledged, None),
+            r.advance_notice(
+                &n.id,
+                "label-c",
+                Role::HolderAdmin,
+                "x",
+                NoticeState::Acknowledged,
+                None
+            ),
             Err(RegistryError::NotFound { .. })
         ));
-        r.advance_notice(&n.id, &ana, NoticeState::Acknowledged, None)
+        let (ap, ar, aa) = by(&ana);
+        r.advance_notice(&n.id, &ap, ar, &aa, NoticeState::Acknowledged, None)
             .expect("ack");
         assert!(
-            r.advance_notice(&n.id, &ana, NoticeState::Closed, None)
+            r.advance_notice(&n.id, &ap, ar, &aa, NoticeState::Closed, None)
                 .is_err(),
             "an outcome is needed"
         );
         let closed = r
-            .advance_notice(&n.id, &ana, NoticeState::Closed, Some("taken down"))
+            .advance_notice(&n.id, &ap, ar, &aa, NoticeState::Closed, Some("taken down"))
             .expect("closed");
         assert_eq!(closed.outcome.as_deref(), Some("taken down"));
+        assert_eq!(closed.steps[1].by, "ana@a.example (label-a)");
         assert!(matches!(
-            r.advance_notice(&n.id, &ana, NoticeState::Forwarded, None),
+            r.advance_notice(&n.id, &ap, ar, &aa, NoticeState::Forwarded, None),
             Err(RegistryError::Conflict(_))
         ));
         let actions: Vec<String> = r

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use fermata_registry::{
-    ApiKey, AuditReport, Event, Isrc, Licence, LicenceRequest, Money, Offer, OfferDraft, Price,
-    Registry, RequestDraft, Role, Scan, ScanFile, Statement, Territory, UsageDraft, UsageReport,
-    Use, Work,
+    ApiKey, AuditReport, Event, Isrc, Licence, LicenceRequest, Money, Notice, NoticeDraft,
+    NoticeKind, NoticeState, Offer, OfferDraft, Price, Registry, RequestDraft, Role, Scan,
+    ScanFile, Statement, Territory, UsageDraft, UsageReport, Use, Work,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -27,7 +27,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     paths(
         health, openapi_json, me, list_works, get_work, list_offers, create_offer, withdraw_offer, create_request,
         list_requests, get_request, decide_line, list_licences, revoke_licence, get_scan, create_usage, list_usage,
-        create_statement, list_statements, get_statement, audit_log, audit_verify
+        create_statement, list_statements, get_statement, audit_log, audit_verify, create_notice,
+        list_notices, notice_state
     ),
     components(schemas(ErrorBody)),
     modifiers(&Complete)
@@ -55,6 +56,8 @@ pub(crate) fn routes() -> Router<AppState> {
             get(list_statements).post(create_statement),
         )
         .route("/v1/statements/{id}", get(get_statement))
+        .route("/v1/notices", get(list_notices).post(create_notice))
+        .route("/v1/notices/{id}/state", post(notice_state))
         .route("/v1/audit", get(audit_log))
         .route("/v1/audit/verify", get(audit_verify))
         .fallback(|| async { AppError::NotFound("no such endpoint: see /v1/openapi.json".into()) })
@@ -500,6 +503,132 @@ async fn revoke_licence(
         .await
         .map_err(hide("licence"))?;
     Ok(Json(revoked))
+}
+
+/// A misuse notice to file: a generated track or a voice that imitates an artist.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NoticeBody {
+    /// What it reports.
+    kind: NoticeKind,
+    /// Where the misuse is (an http or https address, at most 2000 characters).
+    #[schema(max_length = 2000)]
+    link: Option<String>,
+    /// The artist or work concerned, in the reporter's words (at most 200 characters).
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    subject: String,
+    /// What is wrong (1 to 2000 characters).
+    #[schema(min_length = 1, max_length = 2000)]
+    details: String,
+    /// How to reach the reporter.
+    #[schema(max_length = 254)]
+    reporter_email: Option<String>,
+    /// Rights holders concerned (party ids).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    holders: Vec<String>,
+    /// Works concerned: their holders are told.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    works: Vec<Isrc>,
+}
+
+impl Bounded for NoticeBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded_opt("link", self.link.as_deref(), MAX_TEXT_CHARS)?;
+        bounded("subject", &self.subject, MAX_NAME_CHARS)?;
+        bounded("details", &self.details, MAX_TEXT_CHARS)?;
+        bounded_opt("reporter_email", self.reporter_email.as_deref(), 254)?;
+        for h in &self.holders {
+            bounded("holders", h, MAX_NAME_CHARS)?;
+        }
+        Ok(())
+    }
+}
+
+/// Files a misuse notice (any key): it reaches the holders named, and the holders of the works
+/// named; one that reaches nobody is refused (422). The web app's form does the same, and can
+/// also identify the recordings in an uploaded file.
+#[utoipa::path(post, path = "/v1/notices", tag = "notices", security(("api_key" = [])), request_body = NoticeBody,
+    responses((status = 201, body = Notice), (status = 404), (status = 422)))]
+async fn create_notice(
+    State(state): State<AppState>,
+    _caller: Caller,
+    body: JsonBody<NoticeBody>,
+) -> Result<Response, AppError> {
+    let b = body.value;
+    let draft = NoticeDraft {
+        kind: Some(b.kind),
+        link: b.link,
+        subject: b.subject,
+        details: b.details,
+        reporter_email: b.reporter_email,
+        holders: b.holders,
+        works: b.works,
+        ..Default::default()
+    };
+    let notice = state
+        .with(move |r| Ok(r.report_misuse(draft)?))
+        .await
+        .map_err(hide("holder or work"))?;
+    Ok((StatusCode::CREATED, Json(notice)).into_response())
+}
+
+/// The misuse notices that concern the caller's party (a rights holder), or every notice (an
+/// auditor).
+#[utoipa::path(get, path = "/v1/notices", tag = "notices", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Notice>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 401), (status = 403)))]
+async fn list_notices(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<Notice>, AppError> {
+    caller.require(&[Role::HolderAdmin, Role::HolderViewer, Role::Auditor])?;
+    let viewer = caller.reads_for();
+    let visible = state
+        .with(move |r| Ok(r.notices_visible_to(viewer.as_deref())?))
+        .await?;
+    paginate(visible, q.limit, q.offset, "/v1/notices", &[])
+}
+
+/// A notice's next state.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct NoticeStateBody {
+    /// `acknowledged`, `forwarded` or `closed` (from `received`, in that order; closed is final).
+    state: NoticeState,
+    /// A note; the outcome when closing (required then; at most 2000 characters).
+    #[schema(max_length = 2000)]
+    note: Option<String>,
+}
+
+impl Bounded for NoticeStateBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded_opt("note", self.note.as_deref(), MAX_TEXT_CHARS)
+    }
+}
+
+/// Moves a notice that concerns the caller's party to its next state (holder admin).
+#[utoipa::path(post, path = "/v1/notices/{id}/state", tag = "notices", security(("api_key" = [])),
+    params(("id" = String, Path)), request_body = NoticeStateBody,
+    responses((status = 200, body = Notice), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn notice_state(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    body: JsonBody<NoticeStateBody>,
+) -> Result<Json<Notice>, AppError> {
+    caller.require(&[Role::HolderAdmin])?;
+    let b = body.value;
+    let (party, role) = (caller.party().to_string(), caller.role());
+    let notice = state
+        .with(move |r| {
+            Ok(r.advance_notice(&id, &party, role, &party, b.state, b.note.as_deref())?)
+        })
+        .await
+        .map_err(hide("notice"))?;
+    Ok(Json(notice))
 }
 
 /// A scan with every file's verdict.

@@ -40,6 +40,13 @@ fn fixture() -> Fixture {
     std::fs::create_dir(&template).unwrap();
     let mut r = Registry::create(&registry_file(&template)).unwrap();
     common::populate(&mut r);
+    // A misuse notice about W1 (label-a's), for the notice rows.
+    r.report_misuse(fermata_registry::NoticeDraft {
+        details: "a generated copy".into(),
+        works: vec![W1.parse().unwrap()],
+        ..Default::default()
+    })
+    .unwrap();
     let mut secrets = vec![("none".to_string(), String::new())];
     let revoked = r.create_key("label-a", Role::HolderAdmin, "cli").unwrap();
     r.revoke_key(&revoked.key.id, "cli").unwrap();
@@ -285,6 +292,27 @@ fn matrix() -> Vec<Row> {
             "/v1/statements/stm-000001",
             None,
             [401, 401, 200, 200, 200, 200, 404, 404],
+        ),
+        row(
+            "GET",
+            "/v1/notices",
+            "/v1/notices",
+            None,
+            [401, 401, 200, 200, 403, 200, 200, 403],
+        ),
+        row(
+            "POST",
+            "/v1/notices",
+            "/v1/notices",
+            Some(json!({"kind": "voice-imitation", "details": "a cloned voice", "works": [W1]})),
+            [401, 401, 201, 201, 201, 201, 201, 201],
+        ),
+        row(
+            "POST",
+            "/v1/notices/{id}/state",
+            "/v1/notices/notice-000001/state",
+            Some(json!({"state": "acknowledged"})),
+            [401, 401, 200, 403, 403, 403, 404, 403],
         ),
         row(
             "GET",

@@ -347,3 +347,37 @@ notice-state-received = Recibido
 notice-state-acknowledged = Confirmado
 notice-state-forwarded = Reenviado
 notice-state-closed = Cerrado
+
+## Importación
+nav-import = Importar
+import-title = Importar un catálogo
+import-lead = Suba su catálogo (CSV o DDEX ERN 4) junto con el audio de sus grabaciones. No se registra nada a menos que todo el archivo sea correcto; si no lo es, verá cada problema con su línea.
+import-unavailable = Para importar desde el navegador, el servidor necesita conocer su directorio de fermata (lo conoce si se ha iniciado con fermata serve).
+import-no-catalogue = Elija el archivo del catálogo.
+import-catalogue = Archivo del catálogo (CSV o DDEX XML)
+import-catalogue-hint = El archivo indica el audio de cada grabación con rutas relativas a una misma carpeta.
+import-audio = Archivos de audio o un zip
+import-audio-hint = Elija todos los archivos de audio que indica el catálogo, o un zip que los contenga.
+import-start = Importar
+import-checking = Comprobando el catálogo…
+import-progress = Generando las huellas acústicas del audio: { $done } de { $of } archivos.
+import-failed-files = { $count ->
+    [one] No se pudo leer { $count } archivo
+   *[other] No se pudieron leer { $count } archivos
+}
+import-refresh = Esta página se actualiza sola.
+import-failed = La importación ha fallado:
+import-rejected = No se ha registrado nada: el catálogo tiene estos problemas.
+import-again = Volver a intentarlo
+import-done = El catálogo se ha importado.
+import-records = Registros del archivo
+import-added = Obras nuevas
+import-updated = Obras actualizadas
+import-unchanged = Obras sin cambios
+import-conflicts = Obras registradas por otro titular
+import-awaiting = Cambios de participación pendientes de otros titulares
+import-tracks = Grabaciones con huella acústica
+import-hours = Horas de audio
+import-notes = Observaciones
+col-line = Línea
+col-field = Campo

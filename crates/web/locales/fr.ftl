@@ -347,3 +347,37 @@ notice-state-received = Reçu
 notice-state-acknowledged = Pris en compte
 notice-state-forwarded = Transmis
 notice-state-closed = Clos
+
+## Importation
+nav-import = Importer
+import-title = Importer un catalogue
+import-lead = Envoyez votre catalogue (CSV ou DDEX ERN 4) avec l’audio de ses enregistrements. Rien n’est déclaré tant que le fichier n’est pas entièrement correct ; sinon, chaque problème vous est indiqué avec sa ligne.
+import-unavailable = Pour importer depuis le navigateur, le serveur doit connaître son répertoire fermata (c’est le cas s’il a été lancé avec fermata serve).
+import-no-catalogue = Choisissez le fichier du catalogue.
+import-catalogue = Fichier du catalogue (CSV ou DDEX XML)
+import-catalogue-hint = Le fichier indique l’audio de chaque enregistrement par un chemin relatif à un même dossier.
+import-audio = Fichiers audio, ou un zip
+import-audio-hint = Choisissez tous les fichiers audio mentionnés dans le catalogue, ou un zip qui les contient.
+import-start = Importer
+import-checking = Vérification du catalogue…
+import-progress = Calcul des empreintes audio : { $done } sur { $of } fichiers.
+import-failed-files = { $count ->
+    [one] { $count } fichier n’a pas pu être lu
+   *[other] { $count } fichiers n’ont pas pu être lus
+}
+import-refresh = Cette page s’actualise d’elle-même.
+import-failed = L’importation a échoué :
+import-rejected = Rien n’a été déclaré : le catalogue présente les problèmes suivants.
+import-again = Réessayer
+import-done = Le catalogue a été importé.
+import-records = Entrées du fichier
+import-added = Nouvelles œuvres
+import-updated = Œuvres mises à jour
+import-unchanged = Œuvres inchangées
+import-conflicts = Œuvres déclarées par un autre titulaire
+import-awaiting = Modifications de quotes-parts en attente des autres titulaires
+import-tracks = Enregistrements dotés d’une empreinte audio
+import-hours = Heures d’audio
+import-notes = Remarques
+col-line = Ligne
+col-field = Champ

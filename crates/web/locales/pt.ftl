@@ -347,3 +347,37 @@ notice-state-received = Recebida
 notice-state-acknowledged = Confirmada
 notice-state-forwarded = Encaminhada
 notice-state-closed = Encerrada
+
+## Importação
+nav-import = Importar
+import-title = Importar um catálogo
+import-lead = Envie seu catálogo (CSV ou DDEX ERN 4) com o áudio das gravações. Nada é registrado a menos que o arquivo inteiro esteja correto; caso contrário, você vê cada problema com a respectiva linha.
+import-unavailable = Para importar pelo navegador, o servidor precisa conhecer o diretório do fermata (isso acontece quando ele é iniciado com fermata serve).
+import-no-catalogue = Escolha o arquivo do catálogo.
+import-catalogue = Arquivo do catálogo (CSV ou DDEX XML)
+import-catalogue-hint = O arquivo indica o áudio de cada gravação com caminhos relativos a uma mesma pasta.
+import-audio = Arquivos de áudio ou um zip
+import-audio-hint = Escolha todos os arquivos de áudio indicados no catálogo ou um zip que os contenha.
+import-start = Importar
+import-checking = Verificando o catálogo…
+import-progress = Gerando as impressões digitais de áudio: { $done } de { $of } arquivos.
+import-failed-files = { $count ->
+    [one] { $count } arquivo não pôde ser lido
+   *[other] { $count } arquivos não puderam ser lidos
+}
+import-refresh = Esta página é atualizada automaticamente.
+import-failed = A importação falhou:
+import-rejected = Nada foi registrado: o catálogo tem estes problemas.
+import-again = Tentar novamente
+import-done = O catálogo foi importado.
+import-records = Registros no arquivo
+import-added = Obras novas
+import-updated = Obras atualizadas
+import-unchanged = Obras sem alteração
+import-conflicts = Obras registradas por outro titular
+import-awaiting = Alterações de participação aguardando outros titulares
+import-tracks = Gravações com impressão digital de áudio
+import-hours = Horas de áudio
+import-notes = Observações
+col-line = Linha
+col-field = Campo

@@ -272,7 +272,16 @@ async fn advance(
     let to: NoticeState = form.get("state").parse().map_err(|_| WebError::BadForm)?;
     let note = form.opt("note");
     state
-        .registry(move |r| r.advance_notice(&id, &person, to, note.as_deref()))
+        .registry(move |r| {
+            r.advance_notice(
+                &id,
+                &person.party,
+                person.role,
+                &person.actor(),
+                to,
+                note.as_deref(),
+            )
+        })
         .await?;
     Ok(see_other("/notices", vec![]))
 }
