@@ -36,7 +36,7 @@ pub(crate) struct DemoArgs {
 
 /// The demo's sign-ins: (party, e-mail, name, role, password). Demo data only: the passwords
 /// are printed and public.
-const DEMO_PEOPLE: [(&str, &str, &str, Role, &str); 3] = [
+const DEMO_PEOPLE: [(&str, &str, &str, Role, &str); 4] = [
     (
         LABEL,
         "ana@indie.example",
@@ -289,6 +289,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
         // Sign-ins for the web app. The scan's licence-required works are left for the
         // developer to request there ("request licences for every licence-required file"), and
         // for the holders to decide in their inbox.
+        registry.add_party("operator", PartyKind::Operator, "Registry operator", "cli")?;
         for (party, email, name, role, password) in DEMO_PEOPLE {
             registry.add_person(party, email, name, role, Some(password), "cli")?;
         }

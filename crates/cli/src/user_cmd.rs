@@ -16,9 +16,10 @@ pub(crate) enum UserCommand {
     /// link where they choose their password.
     #[command(
         after_help = "Roles are those of API keys: holder-admin or holder-viewer for a rights holder, developer, \
-        auditor. Administrators (holder-admin, developer, auditor) invite the others from the web app.\n\n\
+        auditor, operator (for a party of kind operator: it approves sign-ups in the web app). Administrators (holder-admin, developer, auditor) invite the others from the web app.\n\n\
         Examples:\n  fermata user add --party indie-records --email ana@indie.example --name \"Ana Ruiz\"\n  \
-        fermata user add --party acme-ai --email dev@acme.example --name Dev --role developer --url https://fermata.example.org"
+        fermata user add --party acme-ai --email dev@acme.example --name Dev --role developer --url https://fermata.example.org\n  \
+        fermata party add operator --kind operator --name \"Registry operator\" && fermata user add --party operator --email op@example.org --name Op"
     )]
     Add {
         /// The party (see `fermata party list`).
@@ -89,6 +90,7 @@ pub(crate) fn run_user(home: Option<&Path>, cmd: UserCommand) -> Result<ExitCode
                 None => match registry.party(&party)?.kind {
                     fermata_registry::PartyKind::Developer => Role::Developer,
                     fermata_registry::PartyKind::Auditor => Role::Auditor,
+                    fermata_registry::PartyKind::Operator => Role::Operator,
                     _ => Role::HolderAdmin,
                 },
             };

@@ -53,6 +53,7 @@ mod notices;
 pub mod openapi;
 mod people;
 mod registry;
+mod signups;
 mod sqlite;
 mod state;
 mod store;
@@ -90,6 +91,7 @@ pub use registry::{
     Created, IdempotencyRecord, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange,
     ShareChangeStatus, UseAnswer, WorkConflict, reduced_holders,
 };
+pub use signups::{Signup, SignupDraft, SignupState};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 

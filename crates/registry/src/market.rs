@@ -19,6 +19,8 @@ string_enum!(
         Developer = "developer",
         /// Reads the audit log and published records across parties; changes nothing.
         Auditor = "auditor",
+        /// Runs the registry: approves new parties, sees parties, people and keys.
+        Operator = "operator",
     }
 );
 
@@ -51,7 +53,7 @@ impl ApiKey {
     /// ([`LicenceRequest::seen_by`], [`Statement::seen_by`]).
     pub fn reads_for(&self) -> Option<&str> {
         match self.role {
-            Role::Auditor => None,
+            Role::Auditor | Role::Operator => None,
             Role::Developer | Role::HolderAdmin | Role::HolderViewer => Some(&self.party),
         }
     }

@@ -312,13 +312,18 @@ string_enum!(
         Developer = "developer",
         /// An auditor, who reads the audit log and published records and changes nothing.
         Auditor = "auditor",
+        /// The registry's operator: approves new parties, sees parties, people and keys.
+        Operator = "operator",
     }
 );
 
 impl PartyKind {
     /// True for the kinds that hold rights in works.
     pub fn holds_rights(self) -> bool {
-        !matches!(self, PartyKind::Developer | PartyKind::Auditor)
+        !matches!(
+            self,
+            PartyKind::Developer | PartyKind::Auditor | PartyKind::Operator
+        )
     }
 }
 

@@ -57,12 +57,16 @@ impl Role {
             Role::HolderAdmin | Role::HolderViewer => kind.holds_rights(),
             Role::Developer => kind == PartyKind::Developer,
             Role::Auditor => kind == PartyKind::Auditor,
+            Role::Operator => kind == PartyKind::Operator,
         }
     }
 
     /// Whether this role administers its party: invites people and manages API keys.
     pub fn administers(self) -> bool {
-        matches!(self, Role::HolderAdmin | Role::Developer | Role::Auditor)
+        matches!(
+            self,
+            Role::HolderAdmin | Role::Developer | Role::Auditor | Role::Operator
+        )
     }
 }
 
@@ -101,7 +105,7 @@ impl Person {
     /// auditor (the same rule as [`crate::ApiKey::reads_for`]).
     pub fn reads_for(&self) -> Option<&str> {
         match self.role {
-            Role::Auditor => None,
+            Role::Auditor | Role::Operator => None,
             _ => Some(&self.party),
         }
     }
@@ -807,7 +811,7 @@ impl Registry {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn add_person_in(
+pub(crate) fn add_person_in(
     tx: &mut dyn Tx,
     now: &Now,
     party: &str,

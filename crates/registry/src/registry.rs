@@ -293,6 +293,39 @@ pub(crate) fn append(
     tx.append_event(&event)
 }
 
+/// Adds a party inside a transaction (its id and name already checked), with its event.
+pub(crate) fn add_party_in(
+    tx: &mut dyn Tx,
+    now: &Now,
+    id: &str,
+    kind: PartyKind,
+    name: &str,
+    actor: &str,
+) -> Result<Party, RegistryError> {
+    if tx.party(id)?.is_some() {
+        return Err(RegistryError::AlreadyExists {
+            what: "party",
+            id: id.into(),
+        });
+    }
+    let party = Party {
+        id: id.into(),
+        kind,
+        name: name.trim().into(),
+        created_at: now.at.clone(),
+    };
+    tx.insert_party(&party)?;
+    append(
+        tx,
+        now,
+        actor,
+        "party.added",
+        format!("party:{id}"),
+        audit::payload(&party)?,
+    )?;
+    Ok(party)
+}
+
 pub(crate) fn need_party(tx: &mut dyn Tx, id: &str) -> Result<Party, RegistryError> {
     tx.party(id)?.ok_or_else(|| RegistryError::NotFound {
         what: "party",
@@ -545,30 +578,7 @@ impl Registry {
             });
         }
         bounded("name", name, MAX_NAME_CHARS)?;
-        self.write(|tx, now| {
-            if tx.party(id)?.is_some() {
-                return Err(RegistryError::AlreadyExists {
-                    what: "party",
-                    id: id.into(),
-                });
-            }
-            let party = Party {
-                id: id.into(),
-                kind,
-                name: name.trim().into(),
-                created_at: now.at.clone(),
-            };
-            tx.insert_party(&party)?;
-            append(
-                tx,
-                now,
-                actor,
-                "party.added",
-                format!("party:{id}"),
-                audit::payload(&party)?,
-            )?;
-            Ok(party)
-        })
+        self.write(|tx, now| add_party_in(tx, now, id, kind, name, actor))
     }
 
     /// One party.

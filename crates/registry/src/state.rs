@@ -218,7 +218,7 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 8] = [
+const DOC_KINDS: [DocKind; 9] = [
     DocKind::Offer,
     DocKind::Request,
     DocKind::Usage,
@@ -227,6 +227,7 @@ const DOC_KINDS: [DocKind; 8] = [
     DocKind::Person,
     DocKind::Link,
     DocKind::Notice,
+    DocKind::Signup,
 ];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.

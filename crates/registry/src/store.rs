@@ -42,6 +42,8 @@ pub enum DocKind {
     Link,
     /// Misuse notices (owner: the first holder concerned; every holder concerned reads it).
     Notice,
+    /// Requests to join, with the first administrator's password hash (owner: the operator).
+    Signup,
 }
 
 impl DocKind {
@@ -56,6 +58,7 @@ impl DocKind {
             DocKind::Person => "person",
             DocKind::Link => "link",
             DocKind::Notice => "notice",
+            DocKind::Signup => "signup",
         }
     }
 }

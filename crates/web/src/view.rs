@@ -54,8 +54,10 @@ fn nav_for(person: Option<&Person>) -> &'static [(&'static str, &'static str)] {
             ("/statements", "nav-statements"),
             ("/team", "nav-team"),
         ],
+        Some(Role::Operator) => &[("/operator", "nav-operator"), ("/team", "nav-team")],
         None => &[
             ("/", "nav-home"),
+            ("/sign-up", "nav-sign-up"),
             ("/proof", "nav-proof"),
             ("/transparency", "nav-transparency"),
             ("/report-misuse", "nav-misuse"),

@@ -121,6 +121,17 @@ impl Site {
             "cli",
         )
         .expect("person");
+        r.add_party("operator", PartyKind::Operator, "Operator", "cli")
+            .expect("party");
+        r.add_person(
+            "operator",
+            "op@registry.example",
+            "Op",
+            Role::Operator,
+            Some(PW),
+            "cli",
+        )
+        .expect("person");
         let i18n = Arc::new(fermata_web::i18n::I18n::load().expect("messages"));
         let app = fermata_web::app(
             fermata_server::AppState::new(r),
@@ -776,4 +787,62 @@ fn every_locale_has_every_message_and_every_message_is_used() {
         .filter(|k| !families.iter().any(|f| k.starts_with(f)))
         .collect();
     assert!(unused.is_empty(), "messages no page uses: {unused:?}");
+}
+
+#[tokio::test]
+async fn a_new_party_signs_up_and_the_operator_lets_it_in() {
+    let site = Site::new();
+    let mut nia = Client::default();
+    let form = site.get(&mut nia, "/sign-up").await;
+    let a = site
+        .post(
+            &mut nia,
+            "/sign-up",
+            &[
+                ("csrf", &form.csrf()),
+                ("kind", "artist"),
+                ("party_name", "Nia Sings"),
+                ("party", "nia-sings"),
+                ("name", "Nia"),
+                ("email", "nia@sings.example"),
+                ("password", PW),
+                ("repeat", PW),
+                ("about", "https://nia.example"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    // Not before the operator says yes.
+    let token = site.get(&mut nia, "/sign-in").await.csrf();
+    let early = site
+        .post(
+            &mut nia,
+            "/sign-in",
+            &[
+                ("csrf", &token),
+                ("email", "nia@sings.example"),
+                ("password", PW),
+            ],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::UNAUTHORIZED);
+    let mut ana = site.sign_in("ana@a.example").await;
+    assert_eq!(
+        site.get(&mut ana, "/operator").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut op = site.sign_in("op@registry.example").await;
+    let page = site.get(&mut op, "/operator").await;
+    assert!(page.body.contains("nia@sings.example") && page.body.contains("https://nia.example"));
+    let decided = site
+        .post(
+            &mut op,
+            "/operator/signups/signup-000001",
+            &[("csrf", &page.csrf()), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    let mut nia = site.sign_in("nia@sings.example").await;
+    let team = site.get(&mut nia, "/team").await;
+    assert!(team.body.contains("nia@sings.example"));
 }

@@ -7,6 +7,7 @@ mod holder;
 pub(crate) mod import;
 mod market;
 mod misuse;
+mod operator;
 mod public;
 mod team;
 
@@ -49,6 +50,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(team::routes())
         .merge(public::routes())
         .merge(misuse::routes())
+        .merge(operator::routes())
         .fallback(not_found)
 }
 
@@ -128,6 +130,7 @@ async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebEr
         Some(Role::HolderAdmin | Role::HolderViewer) => holder::dashboard(state, ctx).await,
         Some(Role::Developer) => developer::dashboard(state, ctx).await,
         Some(Role::Auditor) => Ok(Redirect::to("/licences").into_response()),
+        Some(Role::Operator) => Ok(Redirect::to("/operator").into_response()),
         None => {
             #[derive(Template)]
             #[template(path = "home.html")]
