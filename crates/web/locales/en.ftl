@@ -410,3 +410,17 @@ operator-parties = Parties
 signup-pending = Waiting
 signup-approved = Approved
 signup-refused = Refused
+
+## Offers
+nav-offers = Offers
+offers-title = Offers
+offers-lead = A standing offer publishes your terms for a use. Requests under it come to your inbox, or are approved at once if you say so.
+col-offer = Offer
+offers-auto = Approved at once
+offers-auto-hint = Approve requests under this offer at once
+offers-publish = Publish an offer
+offers-works-hint = ISRCs separated by commas; leave empty for your whole catalogue.
+offers-withdraw = Withdraw { $id }
+offers-withdrawn = Withdrawn { $at }
+yes = Yes
+no = No

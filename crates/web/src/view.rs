@@ -32,6 +32,7 @@ fn nav_for(person: Option<&Person>) -> &'static [(&'static str, &'static str)] {
             ("/works", "nav-works"),
             ("/import", "nav-import"),
             ("/policies", "nav-policies"),
+            ("/offers", "nav-offers"),
             ("/requests", "nav-requests"),
             ("/licences", "nav-licences"),
             ("/statements", "nav-statements"),

@@ -7,6 +7,7 @@ mod holder;
 pub(crate) mod import;
 mod market;
 mod misuse;
+mod offers;
 mod operator;
 mod public;
 mod team;
@@ -51,6 +52,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(public::routes())
         .merge(misuse::routes())
         .merge(operator::routes())
+        .merge(offers::routes())
         .fallback(not_found)
 }
 
