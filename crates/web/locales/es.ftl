@@ -413,3 +413,17 @@ operator-parties = Organizaciones
 signup-pending = Pendiente
 signup-approved = Aprobada
 signup-refused = Rechazada
+
+## Ofertas
+nav-offers = Ofertas
+offers-title = Ofertas
+offers-lead = Una oferta permanente publica sus condiciones para un uso. Las solicitudes que se acogen a ella llegan a su bandeja de entrada, o se aprueban al instante si así lo indica.
+col-offer = Oferta
+offers-auto = Aprobación inmediata
+offers-auto-hint = Aprobar al instante las solicitudes que se acojan a esta oferta
+offers-publish = Publicar una oferta
+offers-works-hint = ISRC separados por comas; déjelo vacío para todo su catálogo.
+offers-withdraw = Retirar { $id }
+offers-withdrawn = Retirada el { $at }
+yes = Sí
+no = No

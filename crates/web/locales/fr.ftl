@@ -413,3 +413,17 @@ operator-parties = Organisations
 signup-pending = En attente
 signup-approved = Approuvée
 signup-refused = Refusée
+
+## Offres
+nav-offers = Offres
+offers-title = Offres
+offers-lead = Une offre permanente publie vos conditions pour un usage. Les demandes qui s’y rattachent arrivent dans votre boîte de réception, ou sont approuvées aussitôt si vous le décidez.
+col-offer = Offre
+offers-auto = Approbation immédiate
+offers-auto-hint = Approuver aussitôt les demandes faites au titre de cette offre
+offers-publish = Publier une offre
+offers-works-hint = Codes ISRC séparés par des virgules ; laissez vide pour tout votre catalogue.
+offers-withdraw = Retirer { $id }
+offers-withdrawn = Retirée le { $at }
+yes = Oui
+no = Non

@@ -398,3 +398,17 @@ operator-parties = 소속 기관
 signup-pending = 대기 중
 signup-approved = 승인됨
 signup-refused = 거절됨
+
+## 상시 제안
+nav-offers = 상시 제안
+offers-title = 상시 제안
+offers-lead = 상시 제안은 이용 유형별 조건을 공개합니다. 이 제안에 따른 요청은 받은 요청함으로 들어오며, 원하시면 즉시 승인됩니다.
+col-offer = 제안
+offers-auto = 즉시 승인
+offers-auto-hint = 이 제안에 따른 요청을 즉시 승인
+offers-publish = 제안 게시
+offers-works-hint = ISRC를 쉼표로 구분해 입력하십시오. 비워 두면 전체 카탈로그에 적용됩니다.
+offers-withdraw = { $id } 철회
+offers-withdrawn = { $at }에 철회됨
+yes = 예
+no = 아니요

@@ -413,3 +413,17 @@ operator-parties = Organizações
 signup-pending = Aguardando
 signup-approved = Aprovado
 signup-refused = Recusado
+
+## Ofertas
+nav-offers = Ofertas
+offers-title = Ofertas
+offers-lead = Uma oferta permanente publica suas condições para um uso. Os pedidos feitos com base nela chegam à sua caixa de entrada, ou são aprovados na hora, se você quiser.
+col-offer = Oferta
+offers-auto = Aprovação imediata
+offers-auto-hint = Aprovar na hora os pedidos feitos com base nesta oferta
+offers-publish = Publicar uma oferta
+offers-works-hint = ISRCs separados por vírgulas; deixe em branco para todo o seu catálogo.
+offers-withdraw = Retirar { $id }
+offers-withdrawn = Retirada em { $at }
+yes = Sim
+no = Não
