@@ -307,10 +307,6 @@ impl Registry {
         if let Some(n) = note {
             bounded("note", n, MAX_TEXT_CHARS)?;
         }
-        let note = note.map(str::trim).filter(|n| !n.is_empty());
-        if state == NoticeState::Closed && note.is_none() {
-            return Err(invalid("outcome", "", "say how the notice was closed"));
-        }
         self.write(|tx, now| {
             let hidden = || RegistryError::NotFound {
                 what: "notice",
@@ -321,6 +317,17 @@ impl Registry {
             let mut notice: Notice = decode_doc(&json)?;
             if !notice.holders.iter().any(|h| h == party) {
                 return Err(hidden());
+            }
+            if note.is_some_and(|n| n.trim().is_empty()) {
+                return Err(invalid(
+                    "note",
+                    "",
+                    "a note given is not blank; leave it out",
+                ));
+            }
+            let note = note.map(str::trim);
+            if state == NoticeState::Closed && note.is_none() {
+                return Err(invalid("outcome", "", "say how the notice was closed"));
             }
             if !notice.state.may_become(state) {
                 return Err(RegistryError::Conflict(format!(

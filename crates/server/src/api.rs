@@ -512,17 +512,17 @@ struct NoticeBody {
     /// What it reports.
     kind: NoticeKind,
     /// Where the misuse is (an http or https address, at most 2000 characters).
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = "^https?://[!-~]+$")]
     link: Option<String>,
     /// The artist or work concerned, in the reporter's words (at most 200 characters).
     #[serde(default)]
     #[schema(max_length = 200)]
     subject: String,
-    /// What is wrong (1 to 2000 characters).
-    #[schema(min_length = 1, max_length = 2000)]
+    /// What is wrong (1 to 2000 characters, not all blank).
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     details: String,
     /// How to reach the reporter.
-    #[schema(max_length = 254)]
+    #[schema(max_length = 254, format = Email)]
     reporter_email: Option<String>,
     /// Rights holders concerned (party ids).
     #[serde(default)]
@@ -598,8 +598,8 @@ async fn list_notices(
 struct NoticeStateBody {
     /// `acknowledged`, `forwarded` or `closed` (from `received`, in that order; closed is final).
     state: NoticeState,
-    /// A note; the outcome when closing (required then; at most 2000 characters).
-    #[schema(max_length = 2000)]
+    /// A note (not blank); the outcome when closing (required then; at most 2000 characters).
+    #[schema(max_length = 2000, pattern = "\\S")]
     note: Option<String>,
 }
 

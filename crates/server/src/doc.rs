@@ -274,9 +274,10 @@ pub(crate) fn document() -> &'static serde_json::Value {
 
 /// The rules between fields of a body that the derived schemas cannot state: a usage report
 /// names its use, or cites the scan or manifest that says it; a licence request names works
-/// or a scan. Each is written as `not` (none of them given), which generated clients leave
-/// alone where they refuse an `anyOf` of partial objects.
-fn one_of_needed() -> [(&'static str, serde_json::Value); 2] {
+/// or a scan; a misuse notice names holders or works; closing a notice gives its outcome.
+/// Each is written as `not` (the forbidden combination), which generated clients leave alone
+/// where they refuse an `anyOf` of partial objects.
+fn one_of_needed() -> [(&'static str, serde_json::Value); 4] {
     use serde_json::json;
     let none = || json!({"type": "null"});
     [
@@ -287,6 +288,14 @@ fn one_of_needed() -> [(&'static str, serde_json::Value); 2] {
         (
             "RequestBody",
             json!({"properties": {"works": {"not": {"minItems": 1}}, "scan": none()}}),
+        ),
+        (
+            "NoticeBody",
+            json!({"properties": {"works": {"not": {"minItems": 1}}, "holders": {"not": {"minItems": 1}}}}),
+        ),
+        (
+            "NoticeStateBody",
+            json!({"required": ["state"], "properties": {"state": {"const": "closed"}, "note": none()}}),
         ),
     ]
 }
