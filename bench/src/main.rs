@@ -57,6 +57,24 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Makes a registry home for load-testing the web app: one label with WORKS works and a
+    /// person who signs in, one developer with a request of LINES lines waiting for the label.
+    #[command(
+        after_help = "Example:\n  fermata-bench web-fixture --works 10000 --lines 1000 --home target/web10k\n  \
+                            fermata --home target/web10k serve --listen 127.0.0.1:18282\n  \
+                            (sign in as ana@label.example with the password `web fixture password`, then load the pages with wrk)"
+    )]
+    WebFixture {
+        /// Works of the label.
+        #[arg(long, default_value_t = 10_000)]
+        works: usize,
+        /// Request lines waiting for the label.
+        #[arg(long, default_value_t = 1_000)]
+        lines: usize,
+        /// The fermata home to create (must not exist).
+        #[arg(long)]
+        home: PathBuf,
+    },
     /// (internal) The query half of `scale`, run in its own process to measure its memory.
     #[command(hide = true)]
     ScaleQuery {
@@ -160,7 +178,77 @@ fn main() -> Result<()> {
             first,
             out,
         } => catalogue(first..first + works, seconds, &out),
+        Command::WebFixture { works, lines, home } => web_fixture(works, lines, &home),
     }
+}
+
+/// See `fermata-bench web-fixture --help`.
+fn web_fixture(works: usize, lines: usize, home: &std::path::Path) -> Result<()> {
+    use fermata_registry::{PartyKind, PolicyChange, RequestDraft, Role, Use, Work, parse_shares};
+    anyhow::ensure!(lines <= works, "--lines must not exceed --works");
+    let home = fermata_clearance::Home::init(home)?;
+    let mut r = home.registry()?;
+    r.add_party("label-a", PartyKind::Label, "Label A", "bench")?;
+    r.add_party("dev-a", PartyKind::Developer, "Dev A", "bench")?;
+    let isrc = |n: usize| format!("ZZWEB{:07}", n + 1);
+    for chunk in (0..works).collect::<Vec<_>>().chunks(1000) {
+        let batch = chunk
+            .iter()
+            .map(|&n| {
+                Ok(Work {
+                    isrc: isrc(n).parse()?,
+                    title: format!("Load Song {n}"),
+                    artist: format!("Artist {}", n % 97),
+                    duration_s: Some(180.0 + (n % 120) as f64),
+                    iswc: None,
+                    registrant: "label-a".into(),
+                    credits: vec![],
+                    shares: parse_shares("label-a=100")?,
+                    tracks: vec![],
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        r.register_works("label-a", batch, "bench")?;
+    }
+    r.set_policy(
+        PolicyChange::new(
+            "label-a",
+            None,
+            Use::TrainGenai,
+            fermata_registry::Decision::LicenceRequired,
+        ),
+        "bench",
+    )?;
+    // Requests of at most 1,000 works each (the registry's bound per request).
+    for start in (0..lines).step_by(1000) {
+        let end = (start + 1000).min(lines);
+        r.request_licences(
+            RequestDraft {
+                developer: "dev-a".into(),
+                use_: Use::TrainGenai,
+                model: "load-model".into(),
+                territories: vec![],
+                valid_from: "2026-01-01".into(),
+                valid_to: None,
+                term_months: Some(12),
+                works: (start..end)
+                    .map(|n| isrc(n).parse())
+                    .collect::<Result<_, _>>()?,
+                scan: None,
+            },
+            "bench",
+        )?;
+    }
+    r.add_person(
+        "label-a",
+        "ana@label.example",
+        "Ana",
+        Role::HolderAdmin,
+        Some("web fixture password"),
+        "bench",
+    )?;
+    println!("{}", home.dir().display());
+    Ok(())
 }
 
 fn run(args: Args) -> Result<()> {

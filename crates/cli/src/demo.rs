@@ -58,6 +58,13 @@ const DEMO_PEOPLE: [(&str, &str, &str, Role, &str); 4] = [
         Role::Developer,
         "demo-acme-2026",
     ),
+    (
+        "operator",
+        "op@fermata.example",
+        "Ola Operator",
+        Role::Operator,
+        "demo-operator-2026",
+    ),
 ];
 
 /// Sample rate of the generated recordings (decoding resamples them to 8 kHz).

@@ -328,6 +328,10 @@ async fn a_form_without_its_token_or_with_another_sessions_is_refused() {
         "/notices/notice-000001/state",
         "/invite/abc",
         "/reset/abc",
+        "/sign-up",
+        "/operator/signups/signup-000001",
+        "/offers",
+        "/offers/off-000001/withdraw",
     ] {
         let a = site.post(&mut ana, path, &[("x", "y")]).await;
         assert_eq!(
@@ -463,6 +467,7 @@ async fn every_answer_carries_a_strict_policy_and_no_page_has_inline_script_or_s
             vec![
                 "/",
                 "/sign-in",
+                "/sign-up",
                 "/proof",
                 "/transparency",
                 "/report-misuse",
@@ -478,6 +483,7 @@ async fn every_answer_carries_a_strict_policy_and_no_page_has_inline_script_or_s
                 "/works/ZZAAA2600001",
                 "/import",
                 "/policies",
+                "/offers",
                 "/requests",
                 "/licences",
                 "/statements",
@@ -692,14 +698,20 @@ async fn a_misuse_report_reaches_the_holders_concerned_only() {
         ));
     }
     body.push_str(&format!("--{boundary}--\r\n"));
-    let req = Request::post("/report-misuse")
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .expect("request");
-    let a = site.send(&mut anon, req).await;
+    let multipart = |body: String| {
+        Request::post("/report-misuse")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request")
+    };
+    // Without its token, a file form is refused like any other.
+    let tokenless = body.replacen(&form.csrf(), "", 1);
+    let refused = site.send(&mut anon, multipart(tokenless)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let a = site.send(&mut anon, multipart(body)).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     assert!(a.body.contains("notice-000001") && a.body.contains("label-a"));
     let mut ana = site.sign_in("ana@a.example").await;
