@@ -75,9 +75,9 @@ pub use market_ops::{
 pub use model::{
     Credit, Decision, Isrc, Iswc, Licence, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TEXT_CHARS,
     MAX_TITLE_CHARS, Money, Party, PartyKind, Policy, Price, PriceModel, Share, Territory, Use,
-    Work, bounded, currency_decimals, format_money, parse_percent, parse_shares, parse_territories,
-    percent, shares_to_string, territories_to_string, validate_currency, validate_date,
-    validate_party_id, validate_shares,
+    Work, WorkSummary, bounded, currency_decimals, format_money, parse_percent, parse_shares,
+    parse_territories, percent, shares_to_string, territories_to_string, validate_currency,
+    validate_date, validate_party_id, validate_shares,
 };
 pub use notices::{
     FoundRecording, MAX_NOTICE_HOLDERS, MAX_NOTICE_WORKS, Notice, NoticeDraft, NoticeKind,

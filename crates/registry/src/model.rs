@@ -635,6 +635,21 @@ fn parse_minor_units(s: &str) -> Option<i64> {
     whole.checked_mul(100)?.checked_add(frac)
 }
 
+/// A work's own fields without its credits, shares and tracks: what a list shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkSummary {
+    /// The ISRC.
+    pub isrc: Isrc,
+    /// Title.
+    pub title: String,
+    /// Display artist.
+    pub artist: String,
+    /// Duration in seconds.
+    pub duration_s: Option<f64>,
+    /// The holder that registered it.
+    pub registrant: String,
+}
+
 /// A party: a rights holder or an AI developer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -875,6 +875,20 @@ impl Registry {
         }
     }
 
+    /// The heads of the works of `holder` (registered by it or shared with it), or of every
+    /// work: one query, for lists.
+    pub fn work_summaries(
+        &mut self,
+        holder: Option<&str>,
+    ) -> Result<Vec<crate::model::WorkSummary>, RegistryError> {
+        self.read(|tx| {
+            if let Some(h) = holder {
+                need_party(tx, h)?;
+            }
+            tx.work_summaries(holder)
+        })
+    }
+
     /// Works of `holder` (registered by it or shared with it), or every work.
     pub fn works(&mut self, holder: Option<&str>) -> Result<Vec<Work>, RegistryError> {
         self.read(|tx| {
@@ -1387,12 +1401,9 @@ impl Registry {
 
     /// Events about `subject` (e.g. `work:GBAYE6900531`), oldest first; every event when None.
     pub fn history(&mut self, subject: Option<&str>) -> Result<Vec<Event>, RegistryError> {
-        self.read(|tx| {
-            Ok(tx
-                .events()?
-                .into_iter()
-                .filter(|e| subject.is_none_or(|s| e.is_about(s)))
-                .collect())
+        self.read(|tx| match subject {
+            Some(s) => tx.events_about(s),
+            None => tx.events(),
         })
     }
 }

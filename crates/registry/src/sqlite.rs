@@ -5,7 +5,7 @@ use crate::RegistryError;
 use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::audit::Event;
 use crate::market::ApiKey;
-use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work};
+use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work, WorkSummary};
 use crate::people::SessionRow;
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -552,6 +552,31 @@ impl Tx for SqliteTx<'_> {
         result.map_err(|e| self.err(e))
     }
 
+    fn work_summaries(&mut self, holder: Option<&str>) -> Result<Vec<WorkSummary>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<WorkSummary>> {
+            let (sql, args): (&str, Vec<&dyn rusqlite::ToSql>) = match &holder {
+                None => ("SELECT isrc, title, artist, duration_s, registrant FROM works ORDER BY isrc", vec![]),
+                Some(h) => (
+                    "SELECT isrc, title, artist, duration_s, registrant FROM works WHERE registrant = ?1
+                     OR isrc IN (SELECT isrc FROM shares WHERE holder = ?1) ORDER BY isrc",
+                    vec![h as &dyn rusqlite::ToSql],
+                ),
+            };
+            let mut q = self.tx.prepare_cached(sql)?;
+            q.query_map(args.as_slice(), |r| {
+                Ok(WorkSummary {
+                    isrc: parse("isrc", &r.get::<_, String>(0)?)?,
+                    title: r.get(1)?,
+                    artist: r.get(2)?,
+                    duration_s: r.get(3)?,
+                    registrant: r.get(4)?,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
     fn works_for_track(&mut self, track_id: &str) -> Result<Vec<Isrc>, RegistryError> {
         let run = || -> rusqlite::Result<Vec<Isrc>> {
             let mut q = self
@@ -1017,6 +1042,26 @@ impl Tx for SqliteTx<'_> {
             )
             .optional()
             .map_err(|e| self.err(e))
+    }
+
+    fn events_about(&mut self, subject: &str) -> Result<Vec<Event>, RegistryError> {
+        // Narrowed in SQL (subjects are space-separated), then matched exactly.
+        let escaped = subject
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("% {escaped} %");
+        let run = || -> rusqlite::Result<Vec<Event>> {
+            let mut q = self.tx.prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM audit WHERE (' ' || subjects || ' ') LIKE ?1 ESCAPE '\\' ORDER BY seq"
+            ))?;
+            q.query_map([&pattern], event_row)?.collect()
+        };
+        Ok(run()
+            .map_err(|e| self.err(e))?
+            .into_iter()
+            .filter(|e| e.is_about(subject))
+            .collect())
     }
 
     fn events(&mut self) -> Result<Vec<Event>, RegistryError> {

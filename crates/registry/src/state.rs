@@ -547,6 +547,16 @@ impl Tx for Recorder<'_> {
         self.inner.put_idempotent(party, key, response)
     }
 
+    fn work_summaries(
+        &mut self,
+        holder: Option<&str>,
+    ) -> Result<Vec<crate::model::WorkSummary>, RegistryError> {
+        self.inner.work_summaries(holder)
+    }
+    fn events_about(&mut self, subject: &str) -> Result<Vec<Event>, RegistryError> {
+        self.inner.events_about(subject)
+    }
+
     // Sessions are bookkeeping, not covered (see the audit module); opening and ending one are
     // audit events of their own.
     fn put_session(&mut self, session: &crate::people::SessionRow) -> Result<(), RegistryError> {

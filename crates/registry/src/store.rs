@@ -6,7 +6,7 @@ use crate::RegistryError;
 use crate::answer::{ManifestRecord, Scan, ScanFile};
 use crate::audit::Event;
 use crate::market::ApiKey;
-use crate::model::{Isrc, Licence, Party, Policy, Use, Work};
+use crate::model::{Isrc, Licence, Party, Policy, Use, Work, WorkSummary};
 use crate::people::SessionRow;
 
 /// A store of registry records.
@@ -107,6 +107,9 @@ pub trait Tx {
     fn put_work(&mut self, work: &Work) -> Result<(), RegistryError>;
     /// Works registered by `holder` or in which it holds a share (every work when None), by ISRC.
     fn works(&mut self, holder: Option<&str>) -> Result<Vec<Work>, RegistryError>;
+    /// The head of every work registered by `holder` or in which it holds a share (every work
+    /// when None), by ISRC: one query, for lists.
+    fn work_summaries(&mut self, holder: Option<&str>) -> Result<Vec<WorkSummary>, RegistryError>;
     /// The works linked to an index track.
     fn works_for_track(&mut self, track_id: &str) -> Result<Vec<Isrc>, RegistryError>;
 
@@ -213,4 +216,6 @@ pub trait Tx {
     fn last_event(&mut self) -> Result<Option<Event>, RegistryError>;
     /// Every audit event in the order stored (by sequence number).
     fn events(&mut self) -> Result<Vec<Event>, RegistryError>;
+    /// The events whose subjects name `subject` (e.g. `work:GBAYE6900531`), in order.
+    fn events_about(&mut self, subject: &str) -> Result<Vec<Event>, RegistryError>;
 }

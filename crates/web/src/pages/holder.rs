@@ -53,7 +53,7 @@ pub(super) async fn dashboard(state: WebState, ctx: Ctx) -> Result<Response, Web
         .registry(move |r| {
             let today = r.now().date;
             let year = today.get(0..4).unwrap_or("").to_string();
-            let works = r.works(Some(&party))?.len();
+            let works = r.work_summaries(Some(&party))?.len();
             let pending = r
                 .requests_visible_to(Some(&party), Some(LineStatus::Pending))?
                 .iter()
@@ -167,9 +167,11 @@ async fn works(State(state): State<WebState>, ctx: Ctx, q: Params) -> Result<Res
     let lower = needle.to_lowercase();
     let n = page_param(&q);
     let party = person.party.clone();
-    let all = state.registry(move |r| r.works(Some(&party))).await?;
+    let all = state
+        .registry(move |r| r.work_summaries(Some(&party)))
+        .await?;
     let t = &ctx.tr;
-    let matching: Vec<WorkRow> = all
+    let matching: Vec<fermata_registry::WorkSummary> = all
         .into_iter()
         .filter(|w| {
             lower.is_empty()
@@ -177,6 +179,21 @@ async fn works(State(state): State<WebState>, ctx: Ctx, q: Params) -> Result<Res
                 || w.artist.to_lowercase().contains(&lower)
                 || w.isrc.as_str().to_lowercase().contains(&lower)
         })
+        .collect();
+    let total = t.num(matching.len() as i64);
+    let (shown, page, pages) = page_of(&matching, n, WORKS_PER_PAGE);
+    // The holders of the works shown only.
+    let isrcs: Vec<Isrc> = shown.iter().map(|w| w.isrc.clone()).collect();
+    let works = state
+        .registry(move |r| {
+            isrcs
+                .iter()
+                .map(|i| r.work(i))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    let rows: Vec<WorkRow> = works
+        .into_iter()
         .map(|w| WorkRow {
             isrc: w.isrc.to_string(),
             holders: {
@@ -190,8 +207,6 @@ async fn works(State(state): State<WebState>, ctx: Ctx, q: Params) -> Result<Res
             artist: w.artist,
         })
         .collect();
-    let total = t.num(matching.len() as i64);
-    let (rows, page, pages) = page_of(&matching, n, WORKS_PER_PAGE);
     Ok(render(&WorksTpl {
         prev: (page > 1).then(|| page_link(&needle, page - 1)),
         next: (page < pages).then(|| page_link(&needle, page + 1)),

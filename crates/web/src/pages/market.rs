@@ -70,16 +70,11 @@ async fn requests(State(state): State<WebState>, ctx: Ctx) -> Result<Response, W
         .registry(move |r| {
             let requests = r.requests_visible_to(Some(&party), None)?;
             let offers = r.offers(None, true)?;
-            let mut titles = BTreeMap::new();
-            for q in &requests {
-                for l in &q.lines {
-                    if !titles.contains_key(l.isrc.as_str())
-                        && let Ok(w) = r.work(&l.isrc)
-                    {
-                        titles.insert(l.isrc.to_string(), w.title);
-                    }
-                }
-            }
+            let titles: BTreeMap<String, String> = r
+                .work_summaries(None)?
+                .into_iter()
+                .map(|w| (w.isrc.to_string(), w.title))
+                .collect();
             Ok((requests, offers, titles))
         })
         .await?;
