@@ -8,59 +8,52 @@ use fermata_registry::Registry;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A self-signed certificate for 127.0.0.1 and localhost, written as PEM into a directory of
-/// its own.
+/// A throwaway self-signed certificate, written as PEM into a directory of its own.
 struct Cert {
+    made: fermata_testkit::TlsCert,
     cert: PathBuf,
     key: PathBuf,
-    der: Vec<u8>,
     _dir: tempfile::TempDir,
 }
 
 impl Cert {
     fn new() -> Cert {
         let dir = tempfile::tempdir().unwrap();
-        let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
-            .unwrap();
-        let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-        std::fs::write(&cert, made.cert.pem()).unwrap();
-        std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+        let made = fermata_testkit::TlsCert::new();
+        let (cert, key) = made.write_to(dir.path());
         Cert {
+            made,
             cert,
             key,
-            der: made.cert.der().to_vec(),
             _dir: dir,
         }
     }
 
     /// An HTTPS client that trusts this certificate only.
     fn client(&self) -> ureq::Agent {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(self.der.clone().into()).unwrap();
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
         ureq::AgentBuilder::new()
-            .tls_config(Arc::new(config))
+            .tls_config(self.made.client_config())
             .timeout(Duration::from_secs(10))
             .build()
     }
 }
 
-/// An HTTPS server over an empty registry, with `config` and this certificate.
-fn start(cert: &Cert, config: fermata_server::ServeConfig) -> (common::Server, tempfile::TempDir) {
+/// An HTTPS server over an empty registry with this certificate, holding at most
+/// `max_connections` with `header_read_timeout`.
+fn start(
+    cert: &Cert,
+    max_connections: usize,
+    header_read_timeout: Duration,
+) -> (common::Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::create(&common::registry_file(dir.path())).unwrap();
-    let tls = fermata_server::tls_config(&cert.cert, &cert.key).unwrap();
     let config = fermata_server::ServeConfig {
-        tls: Some(tls),
-        ..config
+        tls: Some(fermata_server::tls_config(&cert.cert, &cert.key).unwrap()),
+        max_connections,
+        header_read_timeout,
+        ..Default::default()
     };
     (common::Server::start(registry, config), dir)
 }
@@ -91,7 +84,11 @@ fn read_to_close(s: &mut TcpStream) -> (Vec<u8>, Instant) {
 #[test]
 fn https_requests_are_served_and_plain_http_is_not() {
     let cert = Cert::new();
-    let (server, _dir) = start(&cert, fermata_server::ServeConfig::default());
+    let (server, _dir) = start(
+        &cert,
+        fermata_server::MAX_CONNECTIONS,
+        fermata_server::HEADER_READ_TIMEOUT,
+    );
     let client = cert.client();
     assert_eq!(health(&client, &server), 200);
     // Kept alive: a second request on the same client is served too.
@@ -130,10 +127,8 @@ fn a_handshake_never_completed_is_closed_after_the_header_timeout() {
     let cert = Cert::new();
     let (server, _dir) = start(
         &cert,
-        fermata_server::ServeConfig {
-            header_read_timeout: Duration::from_secs(1),
-            ..Default::default()
-        },
+        fermata_server::MAX_CONNECTIONS,
+        Duration::from_secs(1),
     );
     let opened = Instant::now();
     // One says nothing; the other starts a TLS record (a handshake, 255 bytes long) and stops.
@@ -160,14 +155,7 @@ fn a_handshake_never_completed_is_closed_after_the_header_timeout() {
 #[test]
 fn a_connection_in_its_handshake_counts_against_the_cap_and_gives_way() {
     let cert = Cert::new();
-    let (server, _dir) = start(
-        &cert,
-        fermata_server::ServeConfig {
-            max_connections: 1,
-            header_read_timeout: Duration::from_secs(30),
-            ..Default::default()
-        },
-    );
+    let (server, _dir) = start(&cert, 1, Duration::from_secs(30));
     let mut stalled = connect(&server);
     // Give the server time to take it into its one slot.
     std::thread::sleep(Duration::from_millis(200));
