@@ -455,7 +455,10 @@ pub fn app(state: AppState) -> Router {
 /// - at most `max_connections` ([`MAX_CONNECTIONS`]) connections are held. At the cap, a new
 ///   connection displaces the oldest one with no request in progress (one still sending its
 ///   request head, or kept alive and waiting), which is closed; if every connection has a
-///   request in progress, the new one is answered 503 in the error shape and closed.
+///   request in progress, the new one is answered 503 in the error shape and closed;
+/// - with `tls` ([`tls_config`]), each connection must complete its TLS handshake within
+///   `header_read_timeout`, counted against `max_connections`, or is closed without an answer;
+///   a new connection over the cap with every connection busy is closed without a 503.
 pub async fn serve(
     registry: Registry,
     listen: SocketAddr,
