@@ -105,8 +105,15 @@ enum Command {
     Audit(registry_cmd::AuditCommand),
     /// Runs the HTTP API (JSON under /v1, OpenAPI at /v1/openapi.json) on the registry home.
     #[command(
-        after_help = "Clients authenticate with keys from `fermata key create`.\n\nExamples:\n  \
-        fermata serve --listen 127.0.0.1:8080\n  fermata --home ./registry serve --listen 0.0.0.0:8443 --log-json"
+        after_help = "Clients authenticate with keys from `fermata key create`.\n\nHTTPS: give a certificate and \
+        its key with --tls-cert and --tls-key (PEM files; a free certificate for a public host name comes from \
+        Let's Encrypt with an ACME client such as certbot: `certbot certonly --standalone -d fermata.example.org` \
+        writes fullchain.pem and privkey.pem under /etc/letsencrypt/live/). The web app's cookies are then \
+        marked Secure. Behind a reverse proxy that terminates TLS (Caddy, nginx), serve plain HTTP on loopback \
+        instead and pass --secure-cookies and --public-url.\n\nExamples:\n  \
+        fermata serve --listen 127.0.0.1:8080\n  fermata --home ./registry serve --listen 0.0.0.0:8443 --log-json\n  \
+        fermata serve --listen 0.0.0.0:443 --tls-cert fullchain.pem --tls-key privkey.pem\n  \
+        fermata serve --listen 127.0.0.1:8080 --secure-cookies --public-url https://fermata.example.org"
     )]
     Serve(market_cmd::ServeArgs),
     /// Makes, lists and revokes API keys for the HTTP API.

@@ -43,9 +43,17 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
     /// Mark the web app's cookies `Secure`: set this when a TLS reverse proxy serves fermata
-    /// over HTTPS.
+    /// over HTTPS (implied by --tls-cert).
     #[arg(long)]
     secure_cookies: bool,
+    /// Serve HTTPS with this certificate chain: a PEM file with the server's certificate first,
+    /// then any intermediates (e.g. Let's Encrypt's fullchain.pem). Needs --tls-key.
+    #[arg(long, value_name = "CERT.pem", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert, as an unencrypted PEM file (e.g. Let's Encrypt's
+    /// privkey.pem). Needs --tls-cert.
+    #[arg(long, value_name = "KEY.pem", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -59,14 +67,21 @@ impl ServeArgs {
             body_timeout: fermata_server::BODY_READ_TIMEOUT.as_secs(),
             public_url: None,
             secure_cookies: false,
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
 
 pub(crate) fn run_serve(home: Option<&Path>, args: ServeArgs) -> Result<ExitCode> {
     let (home, registry) = open_home(home)?;
+    let scheme = if args.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     serve_home(&home, registry, args, |addr| {
-        eprintln!("listening on http://{addr} (web app at /, API at /v1)")
+        eprintln!("listening on {scheme}://{addr} (web app at /, API at /v1)")
     })
 }
 
@@ -80,8 +95,13 @@ pub(crate) fn serve_home(
     let i18n = std::sync::Arc::new(
         fermata_web::i18n::I18n::load().context("the web app's messages do not load")?,
     );
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(fermata_server::tls_config(cert, key)?),
+        _ => None,
+    };
     let web_config = fermata_web::WebConfig {
-        secure_cookies: args.secure_cookies,
+        // Over HTTPS the browser sends Secure cookies back; over plain HTTP it would not.
+        secure_cookies: args.secure_cookies || tls.is_some(),
         public_url: args.public_url.clone(),
         home: Some(home.dir().to_path_buf()),
     };
@@ -124,6 +144,7 @@ pub(crate) fn serve_home(
             max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
             header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
             body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
+            tls,
             ..Default::default()
         };
         fermata_server::serve_with(

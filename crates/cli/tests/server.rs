@@ -6,8 +6,8 @@ mod common;
 use common::env::*;
 use common::*;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Stdio};
+use std::io::{Read, Write};
+use std::process::Child;
 
 /// A running server; stopped with SIGINT when dropped.
 struct Server {
@@ -17,27 +17,11 @@ struct Server {
 
 impl Server {
     fn start(env: &Env) -> Server {
-        let mut child = fermata()
-            .arg("--home")
+        let mut cmd = fermata();
+        cmd.arg("--home")
             .arg(env.home())
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("fermata serve starts");
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("the server says where it listens")
-                .unwrap();
-            if let Some(addr) = line.strip_prefix("listening on ") {
-                break addr.trim().to_string();
-            }
-        };
-        // Keep draining the logs so that the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+            .args(["serve", "--listen", "127.0.0.1:0"]);
+        let (child, base) = spawn_server(cmd);
         Server { child, base }
     }
 

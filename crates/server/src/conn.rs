@@ -21,6 +21,11 @@
 //!   head, or a kept-alive one waiting for its next request), which is closed; if every
 //!   connection has a request in progress, the new one gets a 503 in the error shape and is
 //!   closed.
+//! - With [`ServeConfig::tls`], each connection first completes a TLS handshake within
+//!   [`ServeConfig::header_read_timeout`] (or is closed without an answer), then is served as
+//!   above over TLS. A connection in its handshake counts against the cap and, having no
+//!   request in progress, may be displaced. Over the cap with every connection busy, a new one is
+//!   closed without an answer (a plain 503 would not be understood).
 
 use crate::AppError;
 use axum::Router;
@@ -40,6 +45,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// Default for [`ServeConfig::max_connections`]: well under the common limit of 1,024 open
@@ -80,6 +86,8 @@ pub struct ServeConfig {
     pub body_read_timeout: Duration,
     /// How long a response may wait for the client to read it.
     pub write_timeout: Duration,
+    /// Serve HTTPS with this TLS configuration instead of plain HTTP (see [`crate::tls_config`]).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Default for ServeConfig {
@@ -89,6 +97,7 @@ impl Default for ServeConfig {
             header_read_timeout: HEADER_READ_TIMEOUT,
             body_read_timeout: BODY_READ_TIMEOUT,
             write_timeout: WRITE_TIMEOUT,
+            tls: None,
         }
     }
 }
@@ -171,6 +180,10 @@ pub(crate) async fn run(
     }));
     // Every connection task holds a receiver; `closed()` tells when the last has ended.
     let (done_tx, done_rx) = watch::channel(());
+    let tls = config.tls.clone().map(|tls| Handshake {
+        acceptor: TlsAcceptor::from(tls),
+        timeout: config.header_read_timeout,
+    });
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -188,13 +201,14 @@ pub(crate) async fn run(
         let (stream, peer) = stream;
         let admitted = lock(&table).admit();
         let Some((id, slot)) = admitted else {
-            refuse(stream);
+            refuse(stream, tls.is_some());
             continue;
         };
         let conn = Connection {
             id,
             slot,
             table: table.clone(),
+            tls: tls.clone(),
             _done: done_rx.clone(),
         };
         tokio::spawn(conn.serve(
@@ -212,9 +226,13 @@ pub(crate) async fn run(
 }
 
 /// Answers a connection over the cap with a 503 in the error shape, without waiting: whatever
-/// the socket takes at once is sent, then it is closed.
-fn refuse(stream: TcpStream) {
+/// the socket takes at once is sent, then it is closed. Over TLS it is only closed: the client
+/// expects a handshake, not plain HTTP.
+fn refuse(stream: TcpStream, tls: bool) {
     tracing::warn!("connection refused: every connection has a request in progress");
+    if tls {
+        return;
+    }
     let answer =
         AppError::Unavailable("the server is at its connection limit: try again shortly".into())
             .to_http1();
@@ -225,6 +243,8 @@ struct Connection {
     id: u64,
     slot: Arc<Slot>,
     table: SharedTable,
+    /// The handshake to do first, when the server speaks HTTPS.
+    tls: Option<Handshake>,
     _done: watch::Receiver<()>,
 }
 
@@ -234,9 +254,17 @@ impl Drop for Connection {
     }
 }
 
+/// The TLS handshake every connection does first when the server speaks HTTPS.
+#[derive(Clone)]
+struct Handshake {
+    acceptor: TlsAcceptor,
+    /// How long the client may take to complete it.
+    timeout: Duration,
+}
+
 impl Connection {
     async fn serve(
-        self,
+        mut self,
         stream: TcpStream,
         peer: std::net::SocketAddr,
         app: Router,
@@ -245,6 +273,45 @@ impl Connection {
         mut stop: watch::Receiver<bool>,
     ) {
         let _ = stream.set_nodelay(true);
+        let Some(tls) = self.tls.take() else {
+            return self
+                .serve_http(stream, peer, app, http, write_timeout, stop)
+                .await;
+        };
+        let stream = tokio::select! {
+            handshake = tokio::time::timeout(tls.timeout, tls.acceptor.accept(stream)) => match handshake {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(e)) => {
+                    tracing::debug!(error = %e, %peer, "TLS handshake failed; connection closed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!(%peer, "TLS handshake not completed in time; connection closed");
+                    return;
+                }
+            },
+            _ = self.slot.evict.notified() => {
+                tracing::debug!("connection displaced by a newer one during its TLS handshake");
+                return;
+            }
+            _ = stop.wait_for(|s| *s) => return,
+        };
+        self.serve_http(stream, peer, app, http, write_timeout, stop)
+            .await;
+    }
+
+    /// Serves HTTP/1.1 on `stream`, plain TCP or TLS over it.
+    async fn serve_http<S>(
+        self,
+        stream: S,
+        peer: std::net::SocketAddr,
+        app: Router,
+        http: hyper::server::conn::http1::Builder,
+        write_timeout: Duration,
+        mut stop: watch::Receiver<bool>,
+    ) where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         let io = TokioIo::new(Watched {
             inner: stream,
             slot: self.slot.clone(),
@@ -315,8 +382,8 @@ impl Drop for InFlight {
 /// The socket as hyper sees it: marks the slot busy while output is unflushed, closes the
 /// connection when the client stops reading for the write timeout, and puts the error shape
 /// on the answers hyper writes by itself.
-struct Watched {
-    inner: TcpStream,
+struct Watched<S> {
+    inner: S,
     slot: Arc<Slot>,
     write_timeout: Duration,
     /// Armed while a write or flush waits on the client.
@@ -326,7 +393,7 @@ struct Watched {
     substitute: Option<(Vec<u8>, usize, usize)>,
 }
 
-impl Watched {
+impl<S> Watched<S> {
     fn stalled<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
         let timeout = self.write_timeout;
         let stall = self
@@ -356,7 +423,7 @@ impl Watched {
     }
 }
 
-impl AsyncRead for Watched {
+impl<S: AsyncRead + Unpin> AsyncRead for Watched<S> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -366,7 +433,7 @@ impl AsyncRead for Watched {
     }
 }
 
-impl AsyncWrite for Watched {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,

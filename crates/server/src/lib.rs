@@ -47,6 +47,7 @@ mod api;
 mod conn;
 mod doc;
 mod error;
+mod tls;
 
 pub use api::{ApiDoc, DEFAULT_PAGE, MAX_PAGE};
 pub use conn::{
@@ -54,6 +55,7 @@ pub use conn::{
     MAX_URI_BYTES, ServeConfig, WRITE_TIMEOUT,
 };
 pub use error::AppError;
+pub use tls::tls_config;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -65,6 +67,7 @@ use axum::response::{IntoResponse, Response};
 use fermata_registry::{ApiKey, Created, IdempotencyRecord, Registry, RegistryError, Role};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// How long requests in flight may take to finish once a shutdown is asked for.
@@ -452,7 +455,10 @@ pub fn app(state: AppState) -> Router {
 /// - at most `max_connections` ([`MAX_CONNECTIONS`]) connections are held. At the cap, a new
 ///   connection displaces the oldest one with no request in progress (one still sending its
 ///   request head, or kept alive and waiting), which is closed; if every connection has a
-///   request in progress, the new one is answered 503 in the error shape and closed.
+///   request in progress, the new one is answered 503 in the error shape and closed;
+/// - with `tls` ([`tls_config`]), each connection must complete its TLS handshake within
+///   `header_read_timeout`, counted against `max_connections`, or is closed without an answer;
+///   a new connection over the cap with every connection busy is closed without a 503.
 pub async fn serve(
     registry: Registry,
     listen: SocketAddr,
@@ -521,4 +527,39 @@ pub enum ServeError {
     /// The server failed while running.
     #[error("server failed: {0}")]
     Io(std::io::Error),
+    /// The TLS certificate file could not be read or holds no certificate.
+    #[error(
+        "cannot use {path} as the TLS certificate: {detail}; give a PEM file with the server's \
+         certificate first and then any intermediates (e.g. Let's Encrypt's fullchain.pem)"
+    )]
+    TlsCert {
+        /// The certificate file.
+        path: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The TLS private key file could not be read or holds no key.
+    #[error(
+        "cannot use {path} as the TLS private key: {detail}; give the certificate's private key \
+         as an unencrypted PEM file (PKCS#8, PKCS#1 or SEC1; e.g. Let's Encrypt's privkey.pem)"
+    )]
+    TlsKey {
+        /// The key file.
+        path: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The certificate and key were read but TLS cannot be set up with them.
+    #[error(
+        "cannot serve TLS with the certificate {cert} and the key {key}: {detail}; check that \
+         the key is the one the certificate was issued for"
+    )]
+    TlsConfig {
+        /// The certificate file.
+        cert: PathBuf,
+        /// The key file.
+        key: PathBuf,
+        /// rustls's reason.
+        detail: String,
+    },
 }

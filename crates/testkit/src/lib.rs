@@ -195,6 +195,65 @@ impl SigningChain {
     }
 }
 
+/// A throwaway self-signed server certificate for `127.0.0.1` and `localhost`, for serving
+/// HTTPS in tests, and a client that trusts it alone.
+pub struct TlsCert {
+    /// The certificate, as PEM.
+    pub cert_pem: String,
+    /// Its private key, as PKCS#8 PEM.
+    pub key_pem: String,
+    der: rustls::pki_types::CertificateDer<'static>,
+}
+
+impl TlsCert {
+    /// Makes a new certificate (a fresh key every call).
+    ///
+    /// # Panics
+    /// When rcgen refuses the parameters (it does not for these).
+    pub fn new() -> TlsCert {
+        let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
+            .expect("self-signed certificate");
+        TlsCert {
+            cert_pem: made.cert.pem(),
+            key_pem: made.signing_key.serialize_pem(),
+            der: made.cert.der().clone(),
+        }
+    }
+
+    /// Writes `cert.pem` and `key.pem` into `dir`; returns their paths (certificate, key).
+    ///
+    /// # Panics
+    /// When a file cannot be written.
+    pub fn write_to(&self, dir: &Path) -> (PathBuf, PathBuf) {
+        let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+        std::fs::write(&cert, &self.cert_pem).expect("write cert.pem");
+        std::fs::write(&key, &self.key_pem).expect("write key.pem");
+        (cert, key)
+    }
+
+    /// A TLS client configuration (ring) that trusts this certificate and nothing else.
+    ///
+    /// # Panics
+    /// When rustls refuses the certificate (it does not).
+    pub fn client_config(&self) -> std::sync::Arc<rustls::ClientConfig> {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(self.der.clone()).expect("a usable root");
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("ring's protocol versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        std::sync::Arc::new(config)
+    }
+}
+
+impl Default for TlsCert {
+    fn default() -> Self {
+        TlsCert::new()
+    }
+}
+
 impl Default for SigningChain {
     fn default() -> Self {
         SigningChain::new()

@@ -4,8 +4,9 @@
 
 pub mod env;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 pub const RATE: u32 = 22_050;
 
@@ -19,6 +20,33 @@ pub fn run(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the fermata binary runs")
+}
+
+/// Starts `cmd`, a `fermata serve`, and returns it with the base URL it prints (`http://…` or
+/// `https://…`); its logs are drained on a thread of their own so that it never blocks on a
+/// full pipe.
+pub fn spawn_server(mut cmd: Command) -> (Child, String) {
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("fermata serve starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server says where it listens")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("listening on ") {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
 }
 
 pub fn stdout(o: &Output) -> String {
