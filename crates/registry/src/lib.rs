@@ -68,7 +68,8 @@ pub use market::{
     seconds_to_ms, split_largest_remainder,
 };
 pub use market_ops::{
-    MAX_TERM_MONTHS, OfferDraft, RequestDraft, UsageDraft, term_end, validate_term_months,
+    MAX_TERM_MONTHS, MAX_USAGE_WORKS, OfferDraft, RequestDraft, UsageDraft, parse_usage_csv,
+    parse_usage_work, term_end, validate_term_months,
 };
 pub use model::{
     Credit, Decision, Isrc, Iswc, Licence, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TEXT_CHARS,
