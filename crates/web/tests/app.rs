@@ -619,19 +619,27 @@ async fn pages_in_other_languages_show_no_english_fallback() {
             lang: ana.lang,
             ..Client::default()
         };
-        for (signed_in, path) in [
-            (false, "/"),
-            (false, "/proof"),
-            (false, "/report-misuse"),
-            (true, "/"),
-            (true, "/works"),
-            (true, "/policies"),
-            (true, "/requests"),
-            (true, "/team"),
-            (true, "/account"),
-            (true, "/import"),
+        let mut dev = site.sign_in("dev@acme.example").await;
+        dev.lang = ana.lang;
+        for (who, path) in [
+            (0, "/"),
+            (0, "/proof"),
+            (0, "/report-misuse"),
+            (1, "/"),
+            (1, "/works"),
+            (1, "/policies"),
+            (1, "/requests"),
+            (1, "/team"),
+            (1, "/account"),
+            (1, "/import"),
+            (2, "/usage"),
+            (2, "/eu-summary"),
         ] {
-            let who = if signed_in { &mut ana } else { &mut anon };
+            let who = match who {
+                0 => &mut anon,
+                1 => &mut ana,
+                _ => &mut dev,
+            };
             let page = site.get(who, path).await;
             assert_eq!(page.status, StatusCode::OK, "{lang} {path}");
             assert!(
@@ -848,6 +856,16 @@ fn every_locale_has_every_message_and_every_message_is_used() {
     assert!(unused.is_empty(), "messages no page uses: {unused:?}");
 }
 
+/// A usage report sent through the form: (run, lines typed in, files sent as (field, name,
+/// content), recorded?, what the answer shows).
+type UsageCase<'a> = (
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str, &'a str)],
+    bool,
+    &'a str,
+);
+
 /// The usage form's fields, with the works typed in.
 fn usage_fields<'a>(token: &'a str, run: &'a str, works: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -882,7 +900,7 @@ async fn a_developer_reports_usage_from_lines_or_a_csv_file_and_sees_it_listed()
     // is read instead of the lines; a work not cleared for Acme is refused with the registry's
     // reason; a bad line is named.
     let csv = [("file", "usage.csv", "isrc,seconds\nZZAAA2600001,30.5\n")];
-    let cases: [(&str, &str, &[(&str, &str, &str)], bool, &str); 4] = [
+    let cases: [UsageCase; 4] = [
         ("run-typed", "ZZAAA2600001,90\n", &[], true, ""),
         ("run-file", "", &csv, true, ""),
         ("run-b", "ZZBBB2600001,10", &[], false, "ZZBBB2600001"),

@@ -52,8 +52,16 @@ struct EuSummaryTpl {
     c: Chrome,
     models: Vec<(String, bool)>,
     fields: Vec<Field>,
-    /// The summary's sections: (number, title, heading level, paragraphs).
-    preview: Option<Vec<(&'static str, &'static str, usize, Vec<String>)>>,
+    preview: Option<Vec<Section>>,
+}
+
+/// One section of the summary as previewed.
+struct Section {
+    num: &'static str,
+    title: &'static str,
+    /// Its heading's level on the page.
+    level: usize,
+    body: Vec<String>,
 }
 
 /// The models of the developer's finished scans, each once.
@@ -109,7 +117,12 @@ fn page(
         preview: preview.map(|s| {
             s.sections()
                 .into_iter()
-                .map(|(num, title, body)| (num, title, (num.matches('.').count() + 3).min(6), body))
+                .map(|(num, title, body)| Section {
+                    num,
+                    title,
+                    level: (num.matches('.').count() + 3).min(6),
+                    body,
+                })
                 .collect()
         }),
         c: Chrome::new(ctx, "eu-title"),
