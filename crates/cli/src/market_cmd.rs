@@ -704,17 +704,10 @@ pub(crate) fn run_usage(home: Option<&Path>, cmd: UsageCommand) -> Result<ExitCo
             works,
             output,
         } => {
-            let mut used = Vec::new();
-            for w in &works {
-                let (isrc, seconds) = w
-                    .split_once('=')
-                    .with_context(|| format!("'{w}' is not ISRC=SECONDS"))?;
-                let seconds: f64 = seconds
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("'{w}': the seconds are not a number"))?;
-                used.push((isrc.parse()?, seconds));
-            }
+            let used = works
+                .iter()
+                .map(|w| fermata_registry::parse_usage_work(w))
+                .collect::<Result<Vec<_>, _>>()?;
             let draft = UsageDraft {
                 developer: developer.clone(),
                 model,

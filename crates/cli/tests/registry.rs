@@ -1850,3 +1850,29 @@ fn generated_audio_is_labelled_and_the_label_checked() {
         );
     }
 }
+
+#[test]
+fn a_usage_work_that_is_not_isrc_and_seconds_is_refused_with_the_shared_reason() {
+    let env = Env::new();
+    let report = |work: &str| {
+        let out = env.run(&[
+            "usage",
+            "report",
+            "--developer",
+            "dev-x",
+            "--model",
+            "m",
+            "--run",
+            "r1",
+            "--territory",
+            "DE",
+            "--work",
+            work,
+        ]);
+        assert!(!out.status.success(), "{work}");
+        stderr(&out)
+    };
+    assert!(report(&isrc(1)).contains("ISRC,SECONDS"));
+    assert!(report(&format!("{}=lots", isrc(1))).contains("not a number"));
+    assert!(report(&format!("{}=-5", isrc(1))).contains("non-negative"));
+}

@@ -343,6 +343,8 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/requests",
         "/licences",
         "/manifests",
+        "/usage",
+        "/eu-summary",
     ];
     let shots = [
         ("ko", "/requests", "requests-ko"),

@@ -70,7 +70,7 @@ pub use market::{
 };
 pub use market_ops::{
     MAX_REQUEST_WORKS, MAX_TERM_MONTHS, MAX_USAGE_WORKS, OfferDraft, RequestDraft, UsageDraft,
-    term_end, validate_term_months,
+    parse_usage_csv, parse_usage_work, term_end, validate_term_months,
 };
 pub use model::{
     Credit, Decision, Isrc, Iswc, Licence, MAX_NAME_CHARS, MAX_REASON_CHARS, MAX_TEXT_CHARS,

@@ -89,6 +89,70 @@ pub const MAX_REQUEST_WORKS: usize = 1_000;
 /// Most works one usage report may list.
 pub const MAX_USAGE_WORKS: usize = 10_000;
 
+/// One work used and its seconds, written `ISRC=SECONDS` or `ISRC,SECONDS` (how the CLI's
+/// `--work` and each line of a usage CSV name it). The seconds are checked as
+/// [`seconds_to_ms`] checks them.
+pub fn parse_usage_work(item: &str) -> Result<(Isrc, f64), RegistryError> {
+    let (isrc, seconds) = item
+        .split_once(['=', ','])
+        .ok_or_else(|| RegistryError::Invalid {
+            field: "works",
+            value: item.chars().take(80).collect(),
+            reason: "write ISRC,SECONDS (or ISRC=SECONDS)".into(),
+        })?;
+    let seconds: f64 = seconds.trim().parse().map_err(|_| RegistryError::Invalid {
+        field: "seconds",
+        value: seconds.trim().chars().take(80).collect(),
+        reason: "the seconds are not a number".into(),
+    })?;
+    seconds_to_ms(seconds)?;
+    Ok((isrc.trim().parse()?, seconds))
+}
+
+/// The works of a usage CSV: one `ISRC,SECONDS` a line, after an optional `isrc,seconds`
+/// header; blank lines are skipped. At most [`MAX_USAGE_WORKS`] lines; an error names the
+/// line (1-based) that is wrong.
+pub fn parse_usage_csv(text: &str) -> Result<Vec<(Isrc, f64)>, RegistryError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut works = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty()
+            || (works.is_empty() && line.replace(' ', "").eq_ignore_ascii_case("isrc,seconds"))
+        {
+            continue;
+        }
+        if works.len() == MAX_USAGE_WORKS {
+            return Err(RegistryError::Invalid {
+                field: "works",
+                value: format!("line {}", i + 1),
+                reason: format!("report at most {MAX_USAGE_WORKS} works at once; split the report"),
+            });
+        }
+        let work = parse_usage_work(line).map_err(|e| match e {
+            RegistryError::Invalid {
+                field,
+                value,
+                reason,
+            } => RegistryError::Invalid {
+                field,
+                value,
+                reason: format!("line {}: {reason}", i + 1),
+            },
+            other => other,
+        })?;
+        works.push(work);
+    }
+    if works.is_empty() {
+        return Err(RegistryError::Invalid {
+            field: "works",
+            value: String::new(),
+            reason: "list the works used and the seconds of each".into(),
+        });
+    }
+    Ok(works)
+}
+
 /// The whole result of a create, as the record it made (for `Registry::write_created`).
 fn itself<R>(made: &R) -> Option<&R> {
     Some(made)
@@ -1679,5 +1743,32 @@ mod tests {
         assert!(r.authenticate("fmk_wrong").unwrap().is_none());
         r.revoke_key(&k.key.id, "cli").unwrap();
         assert!(r.authenticate(&k.secret).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_usage_csv_is_read_with_or_without_its_header_and_a_bad_line_is_named() {
+        let works =
+            parse_usage_csv("isrc,seconds\nZZAAA2600001,90.5\n\n ZZ-AAA-26-00002 , 30\n").unwrap();
+        assert_eq!(works.len(), 2);
+        assert_eq!(works[0].0.to_string(), "ZZAAA2600001");
+        assert_eq!(works[1], ("ZZAAA2600002".parse().unwrap(), 30.0));
+        assert_eq!(parse_usage_csv("ZZAAA2600001,1").unwrap().len(), 1);
+        assert_eq!(parse_usage_work("ZZAAA2600001=2.5").unwrap().1, 2.5);
+        let bad = parse_usage_csv("isrc,seconds\nZZAAA2600001,1\nZZAAA2600002,lots\n")
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains("line 3"), "{bad}");
+        assert!(parse_usage_csv("ZZAAA2600001,-1").is_err());
+        assert!(parse_usage_csv("not-an-isrc,1").is_err());
+        assert!(parse_usage_csv("ZZAAA2600001").is_err());
+        assert!(parse_usage_csv("isrc,seconds\n\n").is_err(), "no works");
+        let many = "ZZAAA2600001,1\n".repeat(MAX_USAGE_WORKS + 1);
+        assert!(parse_usage_csv(&many).is_err());
+        assert_eq!(
+            parse_usage_csv(&"ZZAAA2600001,1\n".repeat(MAX_USAGE_WORKS))
+                .unwrap()
+                .len(),
+            MAX_USAGE_WORKS
+        );
     }
 }

@@ -55,6 +55,9 @@ pub struct ProviderInput {
     pub other_information: Option<String>,
 }
 
+/// Most public datasets one summary lists.
+pub const MAX_PUBLIC_DATASETS: usize = 500;
+
 /// A publicly available dataset (2.1).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -65,12 +68,41 @@ pub struct PublicDataset {
     pub link: String,
 }
 
+impl PublicDataset {
+    /// Datasets written one a line as `NAME LINK` (the link is the line's last word), as a form
+    /// takes them; blank lines are skipped, and a line without both is an error naming it.
+    pub fn from_lines(text: &str) -> Result<Vec<PublicDataset>, ReportError> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| match l.trim().rsplit_once(char::is_whitespace) {
+                Some((name, link)) if !name.trim().is_empty() => Ok(PublicDataset {
+                    name: name.trim().to_string(),
+                    link: link.to_string(),
+                }),
+                _ => Err(ReportError::ProviderInput(format!(
+                    "public datasets, line {}: write the name, then the link",
+                    i + 1
+                ))),
+            })
+            .collect()
+    }
+}
+
 impl ProviderInput {
     /// Reads and checks the provider's file: unknown or missing fields, and empty required
     /// text, are errors naming the field.
     pub fn from_json(text: &str) -> Result<ProviderInput, ReportError> {
         let input: ProviderInput =
             serde_json::from_str(text).map_err(|e| ReportError::ProviderInput(e.to_string()))?;
+        input.checked()
+    }
+
+    /// The declarations, checked as [`ProviderInput::from_json`] checks them (however they were
+    /// gathered, e.g. from a web form): empty required text, a date that is not one, and a
+    /// public dataset without a name or link are errors naming the field.
+    pub fn checked(self) -> Result<ProviderInput, ReportError> {
+        let input = self;
         let required = [
             ("provider_name", &input.provider_name),
             ("provider_contact", &input.provider_contact),
@@ -89,12 +121,26 @@ impl ProviderInput {
             ("other_sources", &input.other_sources),
             ("illegal_content_measures", &input.illegal_content_measures),
         ];
+        let bounded = |field: &'static str, value: &str| {
+            fermata_registry::bounded(field, value, fermata_registry::MAX_TEXT_CHARS)
+                .map_err(|e| ReportError::ProviderInput(e.to_string()))
+        };
         for (field, value) in required {
             if value.trim().is_empty() {
                 return Err(ReportError::ProviderInput(format!(
                     "\"{field}\" is empty; write what applies, or \"none\""
                 )));
             }
+            bounded(field, value)?;
+        }
+        bounded(
+            "other_information",
+            input.other_information.as_deref().unwrap_or(""),
+        )?;
+        if input.public_datasets.len() > MAX_PUBLIC_DATASETS {
+            return Err(ReportError::ProviderInput(format!(
+                "list at most {MAX_PUBLIC_DATASETS} public datasets (the large ones)"
+            )));
         }
         fermata_registry::validate_date("placed_on_market", &input.placed_on_market)
             .map_err(|e| ReportError::ProviderInput(e.to_string()))?;
@@ -104,6 +150,8 @@ impl ProviderInput {
                     "public_datasets[{i}] needs a name and a link"
                 )));
             }
+            bounded("public_datasets", &d.name)?;
+            bounded("public_datasets", &d.link)?;
         }
         Ok(input)
     }
@@ -574,5 +622,19 @@ mod tests {
                 .contains("YYYY-MM-DD")
         );
         assert!(ProviderInput::from_json("{").is_err());
+    }
+
+    #[test]
+    fn public_datasets_are_read_one_a_line_with_the_link_last() {
+        let d = PublicDataset::from_lines(
+            "Free Music Archive https://fma.example\n\n  MusicNet  https://mn.example \n",
+        )
+        .unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].name, "Free Music Archive");
+        assert_eq!(d[0].link, "https://fma.example");
+        assert_eq!(d[1].name, "MusicNet");
+        assert!(PublicDataset::from_lines("only-a-link").is_err());
+        assert!(PublicDataset::from_lines("").unwrap().is_empty());
     }
 }

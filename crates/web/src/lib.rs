@@ -96,6 +96,26 @@ impl WebState {
         + Send
         + 'static,
     ) -> Result<R, WebError> {
+        self.run(f).await
+    }
+
+    /// Runs `f`, a `fermata-report` call over the registry, on a blocking thread.
+    pub(crate) async fn report<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut fermata_registry::Registry) -> Result<R, fermata_report::ReportError>
+        + Send
+        + 'static,
+    ) -> Result<R, WebError> {
+        self.run(f).await
+    }
+
+    async fn run<R: Send + 'static, E: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut fermata_registry::Registry) -> Result<R, E> + Send + 'static,
+    ) -> Result<R, WebError>
+    where
+        WebError: From<E>,
+    {
         self.api
             .with(move |r| Ok(f(r)))
             .await

@@ -46,6 +46,8 @@ fn nav_for(person: Option<&Person>) -> &'static [(&'static str, &'static str)] {
             ("/requests", "nav-requests"),
             ("/licences", "nav-licences"),
             ("/manifests", "nav-manifests"),
+            ("/usage", "nav-usage"),
+            ("/eu-summary", "nav-eu-summary"),
             ("/statements", "nav-statements"),
             ("/team", "nav-team"),
         ],

@@ -5,7 +5,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use fermata_registry::{PartyKind, Registry, Role, Work, parse_shares};
+use fermata_registry::{LicenceGrant, PartyKind, Registry, Role, Use, Work, parse_shares};
 use http_body_util::BodyExt;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -57,6 +57,8 @@ impl Site {
         r.add_party("label-b", PartyKind::Label, "Label B", "cli")
             .expect("party");
         r.add_party("acme-ai", PartyKind::Developer, "Acme AI", "cli")
+            .expect("party");
+        r.add_party("other-ai", PartyKind::Developer, "Other AI", "cli")
             .expect("party");
         let work = |isrc: &str, title: &str, holder: &str| Work {
             isrc: isrc.parse().expect("isrc"),
@@ -132,6 +134,25 @@ impl Site {
             "cli",
         )
         .expect("person");
+        // Label A licenses its catalogue to Acme for training; each developer has a finished
+        // scan of its own model.
+        r.grant_licence(
+            LicenceGrant::new("label-a", "acme-ai", Use::TrainAi, "2026-01-01"),
+            "label-a",
+        )
+        .expect("licence");
+        for (developer, model) in [("acme-ai", "acme-model"), ("other-ai", "other-model")] {
+            let (scan, _) = r
+                .open_scan(
+                    developer,
+                    model,
+                    Use::TrainAi,
+                    &"DE".parse().expect("territory"),
+                    "/data",
+                )
+                .expect("scan");
+            r.finish_scan(&scan.id, None).expect("finished");
+        }
         let i18n = Arc::new(fermata_web::i18n::I18n::load().expect("messages"));
         let app = fermata_web::app(
             fermata_server::AppState::new(r),
@@ -191,6 +212,37 @@ impl Site {
             .finish();
         let req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(c, req).await
+    }
+
+    /// A multipart form (`fields`, then `files` as (field, file name, content)).
+    async fn multipart(
+        &self,
+        c: &mut Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str)],
+    ) -> Answer {
+        let boundary = "XfermataX";
+        let mut body = String::new();
+        for (k, v) in fields {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+            ));
+        }
+        for (k, name, v) in files {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{v}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        let req = Request::post(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .body(Body::from(body))
             .expect("request");
         self.send(c, req).await
@@ -325,6 +377,7 @@ async fn a_form_without_its_token_or_with_another_sessions_is_refused() {
         "/team/keys",
         "/team/keys/key-000001/revoke",
         "/scans/scan-000001/request",
+        "/eu-summary",
         "/notices/notice-000001/state",
         "/invite/abc",
         "/reset/abc",
@@ -340,6 +393,21 @@ async fn a_form_without_its_token_or_with_another_sessions_is_refused() {
             "POST {path} without a token"
         );
     }
+    // The usage form is multipart: without its token, refused all the same.
+    let mut dev = site.sign_in("dev@acme.example").await;
+    let a = site
+        .multipart(
+            &mut dev,
+            "/usage",
+            &[("model", "acme-model"), ("works", "ZZAAA2600001,1")],
+            &[],
+        )
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::FORBIDDEN,
+        "POST /usage without a token"
+    );
     let token = site.get(&mut ana, "/policies").await.csrf();
     let ok = site
         .post(
@@ -501,6 +569,8 @@ async fn every_answer_carries_a_strict_policy_and_no_page_has_inline_script_or_s
                 "/requests",
                 "/licences",
                 "/manifests",
+                "/usage",
+                "/eu-summary",
                 "/statements",
                 "/team",
                 "/account",
@@ -566,19 +636,27 @@ async fn pages_in_other_languages_show_no_english_fallback() {
             lang: ana.lang,
             ..Client::default()
         };
-        for (signed_in, path) in [
-            (false, "/"),
-            (false, "/proof"),
-            (false, "/report-misuse"),
-            (true, "/"),
-            (true, "/works"),
-            (true, "/policies"),
-            (true, "/requests"),
-            (true, "/team"),
-            (true, "/account"),
-            (true, "/import"),
+        let mut dev = site.sign_in("dev@acme.example").await;
+        dev.lang = ana.lang;
+        for (who, path) in [
+            (0, "/"),
+            (0, "/proof"),
+            (0, "/report-misuse"),
+            (1, "/"),
+            (1, "/works"),
+            (1, "/policies"),
+            (1, "/requests"),
+            (1, "/team"),
+            (1, "/account"),
+            (1, "/import"),
+            (2, "/usage"),
+            (2, "/eu-summary"),
         ] {
-            let who = if signed_in { &mut ana } else { &mut anon };
+            let who = match who {
+                0 => &mut anon,
+                1 => &mut ana,
+                _ => &mut dev,
+            };
             let page = site.get(who, path).await;
             assert_eq!(page.status, StatusCode::OK, "{lang} {path}");
             assert!(
@@ -859,4 +937,171 @@ async fn a_new_party_signs_up_and_the_operator_lets_it_in() {
     let mut nia = site.sign_in("nia@sings.example").await;
     let team = site.get(&mut nia, "/team").await;
     assert!(team.body.contains("nia@sings.example"));
+}
+
+/// A usage report sent through the form: (run, lines typed in, files sent as (field, name,
+/// content), recorded?, what the answer shows).
+type UsageCase<'a> = (
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str, &'a str)],
+    bool,
+    &'a str,
+);
+
+/// The usage form's fields, with the works typed in.
+fn usage_fields<'a>(token: &'a str, run: &'a str, works: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", token),
+        ("model", "acme-model"),
+        ("run", run),
+        ("scan", ""),
+        ("manifest", ""),
+        ("use", "train-ai"),
+        ("territory", "DE"),
+        ("date", ""),
+        ("works", works),
+    ]
+}
+
+#[tokio::test]
+async fn a_developer_reports_usage_from_lines_or_a_csv_file_and_sees_it_listed() {
+    let site = Site::new();
+    let mut dev = site.sign_in("dev@acme.example").await;
+    let page = site.get(&mut dev, "/usage").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("scan-000001"),
+        "the finished scan to cite"
+    );
+    assert!(
+        !page.body.contains("scan-000002"),
+        "not another developer's"
+    );
+    let token = page.csrf();
+    // (run, lines typed in, CSV file, reported?, what the answer shows): a file, when chosen,
+    // is read instead of the lines; a work not cleared for Acme is refused with the registry's
+    // reason; a bad line is named.
+    let csv = [("file", "usage.csv", "isrc,seconds\nZZAAA2600001,30.5\n")];
+    let cases: [UsageCase; 4] = [
+        ("run-typed", "ZZAAA2600001,90\n", &[], true, ""),
+        ("run-file", "", &csv, true, ""),
+        ("run-b", "ZZBBB2600001,10", &[], false, "ZZBBB2600001"),
+        (
+            "run-c",
+            "ZZAAA2600001,1\nZZAAA2600001,lots",
+            &[],
+            false,
+            "line 2",
+        ),
+    ];
+    for (run, works, files, reported, shows) in cases {
+        let a = site
+            .multipart(&mut dev, "/usage", &usage_fields(&token, run, works), files)
+            .await;
+        if reported {
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "{run}: {}", a.body);
+        } else {
+            assert!(a.status.is_client_error(), "{run}: {}", a.status);
+        }
+        assert!(a.body.contains(shows), "{run}: {}", a.body);
+    }
+    let list = site.get(&mut dev, "/usage").await;
+    for text in ["use-000001", "run-typed", "use-000002", "run-file"] {
+        assert!(list.body.contains(text), "{text} listed");
+    }
+    let after = site.get(&mut dev, "/usage").await;
+    assert!(!after.body.contains("run-b") && !after.body.contains("use-000003"));
+}
+
+#[tokio::test]
+async fn a_holder_has_no_usage_or_eu_summary_pages() {
+    let site = Site::new();
+    let mut ana = site.sign_in("ana@a.example").await;
+    for path in ["/usage", "/eu-summary"] {
+        assert_eq!(
+            site.get(&mut ana, path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+}
+
+/// The EU summary form sent for `model` with the provider's part filled in.
+async fn eu_summary(site: &Site, c: &mut Client, token: &str, model: &str, format: &str) -> Answer {
+    site.post(c, "/eu-summary", &provider_fields(token, model, format))
+        .await
+}
+
+/// The provider's part of the EU summary, filled in.
+fn provider_fields<'a>(token: &'a str, model: &'a str, format: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![("csrf", token), ("model", model), ("format", format)];
+    for (k, v) in [
+        ("provider_name", "Acme AI"),
+        ("provider_contact", "legal@acme.example"),
+        ("authorised_representative", "none"),
+        ("model_version", "1.0"),
+        ("placed_on_market", "2026-09-01"),
+        ("model_dependencies", "none"),
+        ("other_modalities", "none"),
+        (
+            "public_datasets",
+            "Free Music Archive https://example.org/fma",
+        ),
+        ("other_private_datasets", "none"),
+        ("crawled_data", "none"),
+        ("user_data", "none"),
+        ("synthetic_data", "none"),
+        ("other_sources", "none"),
+        (
+            "illegal_content_measures",
+            "licensed catalogue recordings only",
+        ),
+        ("other_information", ""),
+    ] {
+        f.push((k, v));
+    }
+    f
+}
+
+#[tokio::test]
+async fn the_eu_summary_is_previewed_and_downloaded_for_the_developers_own_models_only() {
+    let site = Site::new();
+    let mut dev = site.sign_in("dev@acme.example").await;
+    let page = site.get(&mut dev, "/eu-summary").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("acme-model") && !page.body.contains("other-model"));
+    let token = page.csrf();
+    let theirs = eu_summary(&site, &mut dev, &token, "other-model", "md").await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let preview = eu_summary(&site, &mut dev, &token, "acme-model", "").await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("Free Music Archive"));
+    assert!(preview.body.contains("name=\"format\" value=\"md\""));
+    let body = preview.body.to_lowercase();
+    assert!(!body.contains("<style") && !body.contains("<script>"));
+    let md = eu_summary(&site, &mut dev, &token, "acme-model", "md").await;
+    assert_eq!(md.status, StatusCode::OK, "{}", md.body);
+    let disposition = md.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .expect("ascii");
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert!(md.body.contains("acme-model") && md.body.starts_with("# "));
+    let html = eu_summary(&site, &mut dev, &token, "acme-model", "html").await;
+    assert!(
+        html.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("ascii")
+            .starts_with("attachment;")
+    );
+    assert!(html.body.starts_with("<!doctype html>") && !html.body.contains("<script"));
+    let json = eu_summary(&site, &mut dev, &token, "acme-model", "json").await;
+    let v: serde_json::Value = serde_json::from_str(&json.body).expect("json");
+    assert_eq!(v["records"]["model"], "acme-model");
+    // A required field left empty is refused with its name.
+    let mut missing = provider_fields(&token, "acme-model", "");
+    missing.retain(|(k, _)| *k != "crawled_data");
+    let a = site.post(&mut dev, "/eu-summary", &missing).await;
+    assert!(a.status.is_client_error());
+    assert!(a.body.contains("crawled_data"), "{}", a.body);
 }

@@ -9,8 +9,7 @@ use crate::{WebError, WebState};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use fermata_registry::{LineStatus, RequestDraft, Scan, Verdict};
 
@@ -362,12 +361,9 @@ async fn read_manifest(
     state: &WebState,
     id: String,
 ) -> Result<fermata_manifest::Manifest, WebError> {
-    let reg = state.clone();
-    let (_, manifest) = reg
-        .api
-        .with(move |r| Ok(fermata_report::recorded_manifest(r, &id)))
-        .await
-        .map_err(|e| WebError::Internal(format!("{e:?}")))??;
+    let (_, manifest) = state
+        .report(move |r| fermata_report::recorded_manifest(r, &id))
+        .await?;
     Ok(manifest)
 }
 
@@ -407,15 +403,5 @@ async fn manifest_proof(
 }
 
 pub(super) fn json_download(name: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/json".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    super::download(name, "application/json", body)
 }

@@ -9,8 +9,7 @@ use crate::{WebError, WebState};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use fermata_registry::{LineStatus, Role};
 use std::collections::BTreeMap;
@@ -336,15 +335,9 @@ async fn statement_csv(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let s = visible_statement(&state, &ctx, id).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}.csv\"", s.id),
-            ),
-        ],
+    Ok(super::download(
+        &format!("{}.csv", s.id),
+        "text/csv; charset=utf-8",
         s.to_csv(),
-    )
-        .into_response())
+    ))
 }

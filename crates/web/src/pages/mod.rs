@@ -3,6 +3,7 @@
 
 mod account;
 mod developer;
+mod eu_summary;
 mod holder;
 pub(crate) mod import;
 mod market;
@@ -11,6 +12,7 @@ mod offers;
 mod operator;
 mod public;
 mod team;
+mod usage;
 
 use crate::auth::{CSRF_COOKIE, CsrfForm, Ctx, LANG_COOKIE, SESSION_COOKIE, set_cookie};
 use crate::error::ErrorPage;
@@ -48,6 +50,8 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(market::routes())
         .merge(import::routes())
         .merge(developer::routes())
+        .merge(usage::routes())
+        .merge(eu_summary::routes())
         .merge(team::routes())
         .merge(public::routes())
         .merge(misuse::routes())
@@ -205,4 +209,19 @@ pub(crate) fn session_cookies(secret: &str, secure: bool) -> Vec<HeaderValue> {
         ),
         set_cookie(CSRF_COOKIE, "", Some(0), secure),
     ]
+}
+
+/// An answer to save as file `name`, of type `kind`.
+pub(crate) fn download(name: &str, kind: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
