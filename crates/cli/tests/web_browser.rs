@@ -324,6 +324,7 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/transparency",
         "/transparency/demo-model-1",
         "/report-misuse",
+        "/sign-up",
         "/holders/indie-records/reservations",
     ];
     let holder = [
@@ -332,6 +333,7 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/works/ZZDEM2600001",
         "/import",
         "/policies",
+        "/offers",
         "/requests",
         "/licences",
         "/statements",
@@ -362,6 +364,10 @@ fn every_page_in_every_language_is_accessible_and_fits() {
             (None, &public[..]),
             (Some(("ana@indie.example", "demo-indie-2026")), &holder[..]),
             (Some(("dev@acme.example", "demo-acme-2026")), &developer[..]),
+            (
+                Some(("op@fermata.example", "demo-operator-2026")),
+                &["/operator", "/team"][..],
+            ),
         ] {
             match who {
                 Some((email, pw)) => sign_in(&b, &demo, email, pw),
