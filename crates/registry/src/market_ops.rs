@@ -288,10 +288,7 @@ impl Registry {
         role: Role,
         actor: &str,
     ) -> Result<NewKey, RegistryError> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| RegistryError::Internal(format!("no randomness for a key: {e}")))?;
-        let secret = format!("fmk_{}", hex::encode(bytes));
+        let secret = format!("fmk_{}", crate::people::random_secret()?);
         let digest = hex::encode(Sha256::digest(secret.as_bytes()));
         self.write(|tx, now| {
             let p = need_party(tx, party)?;

@@ -9,6 +9,7 @@
 //! A notice that concerns nobody is refused: it would reach no inbox.
 
 use crate::RegistryError;
+use crate::audit;
 use crate::market::Role;
 use crate::market::decode_doc;
 use crate::model::{Isrc, MAX_NAME_CHARS, MAX_TEXT_CHARS, bounded, invalid, string_enum};
@@ -153,11 +154,6 @@ pub struct Notice {
     pub steps: Vec<NoticeStep>,
 }
 
-fn encode<T: Serialize>(v: &T) -> Result<String, RegistryError> {
-    serde_json::to_string(v)
-        .map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))
-}
-
 fn check_link(link: &str) -> Result<(), RegistryError> {
     bounded("link", link, MAX_TEXT_CHARS)?;
     if !(link.starts_with("https://") || link.starts_with("http://"))
@@ -253,7 +249,7 @@ impl Registry {
                     note: None,
                 }],
             };
-            tx.put_doc(DocKind::Notice, &notice.id, &holders[0], &encode(&notice)?)?;
+            tx.put_doc(DocKind::Notice, &notice.id, &holders[0], &audit::payload(&notice)?)?;
             let subjects = std::iter::once(format!("notice:{}", notice.id))
                 .chain(holders.iter().map(|h| format!("party:{h}")))
                 .chain(notice.found.iter().map(|f| format!("work:{}", f.isrc)))
@@ -265,7 +261,7 @@ impl Registry {
                 "public",
                 "notice.received",
                 subjects,
-                encode(&serde_json::json!({"id": notice.id, "kind": notice.kind, "holders": holders, "found": notice.found.len()}))?,
+                audit::payload(&serde_json::json!({"id": notice.id, "kind": notice.kind, "holders": holders, "found": notice.found.len()}))?,
             )?;
             Ok(notice)
         })
@@ -346,14 +342,14 @@ impl Registry {
                 note: note.map(str::to_string),
             });
             let owner = notice.holders[0].clone();
-            tx.put_doc(DocKind::Notice, id, &owner, &encode(&notice)?)?;
+            tx.put_doc(DocKind::Notice, id, &owner, &audit::payload(&notice)?)?;
             append(
                 tx,
                 now,
                 actor,
                 &format!("notice.{}", state.as_str()),
                 format!("notice:{id} party:{party}"),
-                encode(&serde_json::json!({"id": id, "state": state, "note": note}))?,
+                audit::payload(&serde_json::json!({"id": id, "state": state, "note": note}))?,
             )?;
             Ok(notice)
         })

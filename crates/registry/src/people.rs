@@ -27,7 +27,7 @@
 //!   and manage keys, and only for their own party.
 
 use crate::RegistryError;
-use crate::audit::Now;
+use crate::audit::{self, Now};
 use crate::market::{Role, decode_doc};
 use crate::model::{MAX_NAME_CHARS, PartyKind, bounded};
 use crate::registry::{Registry, append, need_party};
@@ -113,7 +113,7 @@ impl Person {
 
 /// A person as stored: the record and the password hash (PHC string), never shown.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-struct StoredPerson {
+pub(crate) struct StoredPerson {
     #[serde(flatten)]
     person: Person,
     password_hash: Option<String>,
@@ -330,7 +330,10 @@ fn need_person(tx: &mut dyn Tx, id: &str) -> Result<StoredPerson, RegistryError>
     })
 }
 
-fn person_by_email(tx: &mut dyn Tx, email: &str) -> Result<Option<StoredPerson>, RegistryError> {
+pub(crate) fn person_by_email(
+    tx: &mut dyn Tx,
+    email: &str,
+) -> Result<Option<StoredPerson>, RegistryError> {
     for json in tx.docs(DocKind::Person, None)? {
         let p: StoredPerson = decode_doc(&json)?;
         if p.person.email == email {
@@ -341,20 +344,13 @@ fn person_by_email(tx: &mut dyn Tx, email: &str) -> Result<Option<StoredPerson>,
 }
 
 fn put_person(tx: &mut dyn Tx, p: &StoredPerson) -> Result<(), RegistryError> {
-    let json = serde_json::to_string(p)
-        .map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))?;
+    let json = audit::payload(p)?;
     tx.put_doc(DocKind::Person, &p.person.id, &p.person.party, &json)
 }
 
 fn put_link(tx: &mut dyn Tx, l: &OneTimeLink) -> Result<(), RegistryError> {
-    let json = serde_json::to_string(l)
-        .map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))?;
+    let json = audit::payload(l)?;
     tx.put_doc(DocKind::Link, &l.id, &l.party, &json)
-}
-
-fn payload<T: Serialize>(v: &T) -> Result<String, RegistryError> {
-    serde_json::to_string(v)
-        .map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))
 }
 
 /// A live link with this secret for `purpose`, or why not.
@@ -414,7 +410,7 @@ fn open_session_in(
         &person.actor(),
         "person.signed-in",
         format!("person:{} party:{}", person.id, person.party),
-        payload(&serde_json::json!({"person": person.id, "expires_at": expires_at}))?,
+        audit::payload(&serde_json::json!({"person": person.id, "expires_at": expires_at}))?,
     )?;
     Ok(NewSession {
         secret,
@@ -596,7 +592,7 @@ impl Registry {
                 &p.person.actor(),
                 "person.locale-set",
                 format!("person:{} party:{}", p.person.id, p.person.party),
-                payload(&serde_json::json!({"locale": locale}))?,
+                audit::payload(&serde_json::json!({"locale": locale}))?,
             )?;
             Ok(p.person)
         })
@@ -647,7 +643,7 @@ impl Registry {
                 &inviter.actor(),
                 "person.invited",
                 format!("link:{} party:{}", link.id, link.party),
-                payload(&serde_json::json!({"link": link.id, "role": role, "email": link.email, "expires_at": link.expires_at}))?,
+                audit::payload(&serde_json::json!({"link": link.id, "role": role, "email": link.email, "expires_at": link.expires_at}))?,
             )?;
             Ok(NewLink { link, secret })
         })
@@ -726,7 +722,9 @@ impl Registry {
                     "link:{} person:{} party:{}",
                     link.id, p.person.id, link.party
                 ),
-                payload(&serde_json::json!({"link": link.id, "expires_at": link.expires_at}))?,
+                audit::payload(
+                    &serde_json::json!({"link": link.id, "expires_at": link.expires_at}),
+                )?,
             )?;
             Ok(NewLink { link, secret })
         })
@@ -858,7 +856,7 @@ pub(crate) fn add_person_in(
         actor,
         "person.added",
         format!("person:{} party:{party}", person.id),
-        payload(&person)?,
+        audit::payload(&person)?,
     )?;
     Ok(person)
 }
@@ -881,7 +879,7 @@ fn set_password_in(
         &p.person.actor(),
         action,
         format!("person:{} party:{}", p.person.id, p.person.party),
-        payload(&serde_json::json!({"sessions_ended": ended}))?,
+        audit::payload(&serde_json::json!({"sessions_ended": ended}))?,
     )?;
     Ok(p.person)
 }

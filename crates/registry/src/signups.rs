@@ -8,6 +8,7 @@
 //! `fermata user add --party operator --role operator`).
 
 use crate::RegistryError;
+use crate::audit;
 use crate::market::{Role, decode_doc};
 use crate::model::{
     MAX_NAME_CHARS, MAX_TEXT_CHARS, PartyKind, bounded, invalid, validate_party_id,
@@ -103,17 +104,9 @@ fn operator_party(tx: &mut dyn Tx) -> Result<Option<String>, RegistryError> {
         .map(|p| p.id))
 }
 
-fn encode<T: Serialize>(v: &T) -> Result<String, RegistryError> {
-    serde_json::to_string(v)
-        .map_err(|e| RegistryError::Internal(format!("cannot encode a record: {e}")))
-}
-
 fn email_taken(tx: &mut dyn Tx, email: &str) -> Result<bool, RegistryError> {
-    for json in tx.docs(DocKind::Person, None)? {
-        let v: serde_json::Value = decode_doc(&json)?;
-        if v["email"] == email {
-            return Ok(true);
-        }
+    if crate::people::person_by_email(tx, email)?.is_some() {
+        return Ok(true);
     }
     for json in tx.docs(DocKind::Signup, None)? {
         let s: StoredSignup = decode_doc(&json)?;
@@ -190,14 +183,19 @@ impl Registry {
                 signup: signup.clone(),
                 password_hash: hash,
             };
-            tx.put_doc(DocKind::Signup, &signup.id, &owner, &encode(&stored)?)?;
+            tx.put_doc(
+                DocKind::Signup,
+                &signup.id,
+                &owner,
+                &audit::payload(&stored)?,
+            )?;
             append(
                 tx,
                 now,
                 &format!("{email} (sign-up)"),
                 "signup.received",
                 format!("signup:{}", signup.id),
-                encode(&signup)?,
+                audit::payload(&signup)?,
             )?;
             Ok(signup)
         })
@@ -258,7 +256,7 @@ impl Registry {
             s.decided_at = Some(now.at.clone());
             s.reason = reason.map(str::to_string);
             let owner = operator_party(tx)?.unwrap_or_default();
-            tx.put_doc(DocKind::Signup, id, &owner, &encode(&stored)?)?;
+            tx.put_doc(DocKind::Signup, id, &owner, &audit::payload(&stored)?)?;
             let s = stored.signup.clone();
             append(
                 tx,
@@ -270,7 +268,7 @@ impl Registry {
                     "signup.refused"
                 },
                 format!("signup:{id} party:{}", s.party),
-                encode(&serde_json::json!({"id": id, "reason": reason}))?,
+                audit::payload(&serde_json::json!({"id": id, "reason": reason}))?,
             )?;
             if approve {
                 crate::registry::add_party_in(tx, now, &s.party, s.kind, &s.party_name, &actor)?;

@@ -195,6 +195,14 @@ impl CsrfForm {
         (!v.is_empty()).then(|| v.to_string())
     }
 
+    /// The new password of fields `name` and `repeat`, which must be the same.
+    pub(crate) fn new_password(&self, name: &str, repeat: &str) -> Result<String, WebError> {
+        if self.get(name) != self.get(repeat) {
+            return Err(WebError::Invalid(self.ctx.tr.get("password-mismatch")));
+        }
+        Ok(self.get(name).to_string())
+    }
+
     /// Every value of field `name`.
     pub(crate) fn all(&self, name: &str) -> Vec<&str> {
         self.fields

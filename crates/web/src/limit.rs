@@ -47,6 +47,16 @@ impl Limiter {
         }
     }
 
+    /// Counts one attempt for `key` and says whether it was allowed (for limits on every
+    /// attempt, not only failed ones).
+    pub fn attempt(&self, key: &str, now: Instant) -> bool {
+        let allowed = self.allowed(key, now);
+        if allowed {
+            self.hit(key, now);
+        }
+        allowed
+    }
+
     /// Counts one attempt (a failed sign-in) for `key`.
     pub fn hit(&self, key: &str, now: Instant) {
         let Ok(mut seen) = self.seen.lock() else {
@@ -96,6 +106,16 @@ mod tests {
         l.hit("a@b.example", t0);
         l.clear("a@b.example");
         assert!(l.allowed("a@b.example", t0));
+    }
+
+    #[test]
+    fn attempt_counts_every_try_and_refuses_past_the_limit() {
+        let l = Limiter::new(2, Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(l.attempt("k", t0));
+        assert!(l.attempt("k", t0));
+        assert!(!l.attempt("k", t0));
+        assert!(l.attempt("k", t0 + Duration::from_secs(61)));
     }
 
     #[test]

@@ -40,10 +40,7 @@ pub(super) async fn sign_in(
     let email = form.get("email").trim().to_lowercase();
     let password = form.get("password").to_string();
     let next = local_path(form.get("next"));
-    let ip_key = format!(
-        "ip:{}",
-        peer.map_or_else(|| "unknown".into(), |p| p.0.0.ip().to_string())
-    );
+    let ip_key = super::client_key("ip", peer);
     let email_key = format!("email:{email}");
     let now = Instant::now();
     let limiter = state.sign_in_limit.clone();
@@ -121,10 +118,8 @@ pub(super) async fn change_password(
     form: CsrfForm,
 ) -> Result<Response, WebError> {
     let person = form.ctx.person()?.clone();
-    if form.get("new") != form.get("repeat") {
-        return Err(WebError::Invalid(form.ctx.tr.get("password-mismatch")));
-    }
-    let (current, new) = (form.get("current").to_string(), form.get("new").to_string());
+    let new = form.new_password("new", "repeat")?;
+    let current = form.get("current").to_string();
     state
         .registry(move |r| r.change_password(&person.id, &current, &new))
         .await?;
@@ -172,13 +167,10 @@ pub(super) async fn accept_invite(
     Path(secret): Path<String>,
     form: CsrfForm,
 ) -> Result<Response, WebError> {
-    if form.get("password") != form.get("repeat") {
-        return Err(WebError::Invalid(form.ctx.tr.get("password-mismatch")));
-    }
-    let (email, name, password) = (
+    let password = form.new_password("password", "repeat")?;
+    let (email, name) = (
         form.get("email").to_string(),
         form.get("name").trim().to_string(),
-        form.get("password").to_string(),
     );
     let session = state
         .registry(move |r| r.accept_invite(&secret, &email, &name, &password))
@@ -218,10 +210,7 @@ pub(super) async fn reset(
     Path(secret): Path<String>,
     form: CsrfForm,
 ) -> Result<Response, WebError> {
-    if form.get("password") != form.get("repeat") {
-        return Err(WebError::Invalid(form.ctx.tr.get("password-mismatch")));
-    }
-    let password = form.get("password").to_string();
+    let password = form.new_password("password", "repeat")?;
     state
         .registry(move |r| r.reset_password(&secret, &password))
         .await?;

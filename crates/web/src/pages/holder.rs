@@ -7,8 +7,7 @@ use crate::{WebError, WebState};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use fermata_registry::{
     Decision, Isrc, LineStatus, Person, Policy, PolicyChange, Price, Territory, Use, Verdict,
@@ -553,15 +552,5 @@ pub(super) fn download_reservation(
         "robots.txt" => (files.robots_txt.clone(), "text/plain; charset=utf-8"),
         _ => return Err(WebError::NotFound),
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(super::download(file, kind, body))
 }

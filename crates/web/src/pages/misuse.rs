@@ -130,15 +130,10 @@ async fn file_report(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     form: CsrfMultipart,
 ) -> Result<Response, WebError> {
-    let key = format!(
-        "report:{}",
-        peer.map_or_else(|| "unknown".into(), |p| p.0.0.ip().to_string())
-    );
-    let now = Instant::now();
-    if !state.report_limit.allowed(&key, now) {
+    let key = super::client_key("report", peer);
+    if !state.report_limit.attempt(&key, Instant::now()) {
         return Err(WebError::TooMany);
     }
-    state.report_limit.hit(&key, now);
     let kind: NoticeKind = form.get("kind").parse().map_err(|_| WebError::BadForm)?;
     let mut draft =
         NoticeDraft {

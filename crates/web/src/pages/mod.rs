@@ -211,6 +211,15 @@ pub(crate) fn session_cookies(secret: &str, secure: bool) -> Vec<HeaderValue> {
     ]
 }
 
+/// The key an attempt limit counts a client under: `prefix:` and its address.
+pub(crate) fn client_key(
+    prefix: &str,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+) -> String {
+    let addr = peer.map_or_else(|| "unknown".into(), |p| p.0.0.ip().to_string());
+    format!("{prefix}:{addr}")
+}
+
 /// An answer to save as file `name`, of type `kind`.
 pub(crate) fn download(name: &str, kind: &str, body: String) -> Response {
     (

@@ -63,18 +63,11 @@ async fn sign_up(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     form: CsrfForm,
 ) -> Result<Response, WebError> {
-    let key = format!(
-        "signup:{}",
-        peer.map_or_else(|| "unknown".into(), |p| p.0.0.ip().to_string())
-    );
-    let now = Instant::now();
-    if !state.report_limit.allowed(&key, now) {
+    let key = super::client_key("signup", peer);
+    if !state.report_limit.attempt(&key, Instant::now()) {
         return Err(WebError::TooMany);
     }
-    state.report_limit.hit(&key, now);
-    if form.get("password") != form.get("repeat") {
-        return Err(WebError::Invalid(form.ctx.tr.get("password-mismatch")));
-    }
+    let password = form.new_password("password", "repeat")?;
     let kind: PartyKind = form.get("kind").parse().map_err(|_| WebError::BadForm)?;
     let draft = SignupDraft {
         party: form.get("party").to_string(),
@@ -82,7 +75,7 @@ async fn sign_up(
         party_name: form.get("party_name").to_string(),
         name: form.get("name").to_string(),
         email: form.get("email").to_string(),
-        password: form.get("password").to_string(),
+        password,
         about: form.get("about").to_string(),
     };
     let signup = state.registry(move |r| r.sign_up(draft)).await?;
