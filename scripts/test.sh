@@ -55,7 +55,7 @@ if [ ! -x "$tools/st" ] || [ ! -x "$tools/openapi-python-client" ]; then
   python3 -m venv --help >/dev/null 2>&1 && python3 -c 'import ensurepip' 2>/dev/null ||
     { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; } || true
   { python3 -m venv "$(dirname "$tools")" &&
-    "$tools/pip" install -q schemathesis==4.32.5 openapi-python-client==0.29.1; } ||
+    "$tools/pip" install -q schemathesis==4.32.5 hypothesis==6.170.17 openapi-python-client==0.29.1; } ||
     echo "test.sh: could not install them; the OpenAPI tests will skip (or fail under CI=true)"
 fi
 export FERMATA_API_TOOLS=$tools
