@@ -70,11 +70,20 @@ pub enum Checked {
 }
 
 impl Checked {
-    /// Does the source reserve AI training?
+    /// Does the source reserve AI training (a file: anywhere it covers)?
     pub fn reserves_training(&self) -> bool {
         match self {
             Checked::Url { reason, .. } => reason.is_some(),
             Checked::File { findings, .. } => findings.iter().any(Finding::reserves_training),
+        }
+    }
+
+    /// What a file's findings say for one path, resolved as a crawler must
+    /// ([`reservations::resolve`]); None for a URL, whose answer is already for its own path.
+    pub fn resolve(&self, path: &str) -> Option<reservations::Resolved> {
+        match self {
+            Checked::File { findings, .. } => Some(reservations::resolve(findings, path)),
+            Checked::Url { .. } => None,
         }
     }
 }
@@ -113,12 +122,9 @@ pub fn check(target: &str, agent: &str, fetcher: &mut Fetcher) -> Result<Checked
     })
 }
 
-/// What an origin's `/.well-known/tdmrep.json` and `/robots.txt` said (or why they could not be
-/// read), fetched once per origin.
-type OriginFindings = (
-    Result<Vec<Finding>, ClearanceError>,
-    Result<Vec<Finding>, ClearanceError>,
-);
+/// What an origin's `/.well-known/tdmrep.json` and `/robots.txt` said, or why they could not be
+/// read (the document's URL and the reason), fetched once per origin.
+type OriginFindings = Result<Vec<Finding>, (String, String)>;
 
 /// Fetches documents with limits: 10 s per request, 2 MiB per body, redirects followed.
 pub struct Fetcher {
@@ -131,6 +137,7 @@ impl Default for Fetcher {
         Fetcher {
             agent: ureq::AgentBuilder::new()
                 .timeout(Duration::from_secs(10))
+                .redirects(5)
                 .user_agent(concat!(
                     "fermata/",
                     env!("CARGO_PKG_VERSION"),
@@ -146,133 +153,134 @@ fn origin_and_path(url: &str) -> Option<(String, String)> {
     let scheme_end = url.find("://")? + 3;
     let rest = &url[scheme_end..];
     let path_start = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let path = rest[path_start..].split(['?', '#']).next().unwrap_or("");
+    // The query is part of what a pattern matches (RFC 9309 §2.2.2); the fragment is never sent.
+    let path = rest[path_start..].split('#').next().unwrap_or("");
     Some((
         url[..scheme_end + path_start].to_string(),
-        if path.is_empty() {
-            "/".into()
+        if path.is_empty() || path.starts_with('?') {
+            format!("/{path}")
         } else {
             path.to_string()
         },
     ))
 }
 
-/// Does a TDMRep location pattern (`*` matches anything) cover `path`?
-fn pattern_matches(pattern: &str, path: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == path;
+/// A document fetched, or known to be absent.
+enum Fetched {
+    /// No such document: a 4xx other than 429 (RFC 9309 §2.3.1.3 "unavailable"; TDMRep: the
+    /// server does not implement the protocol).
+    Absent,
+    /// Its body.
+    Body(String),
+}
+
+/// Reads one fetched site document with `parse`; what cannot be fetched or parsed is an error
+/// naming the document.
+fn read_document(
+    fetched: Result<Fetched, ClearanceError>,
+    url: &str,
+    parse: impl Fn(&str) -> Result<Vec<Finding>, fermata_report::ReportError>,
+) -> OriginFindings {
+    match fetched {
+        Ok(Fetched::Absent) => Ok(Vec::new()),
+        Ok(Fetched::Body(body)) => parse(&body).map_err(|e| {
+            (
+                url.to_string(),
+                format!("{e}; what it reserves is unknown, so nothing is assumed"),
+            )
+        }),
+        Err(ClearanceError::Fetch { url, reason }) => Err((url, reason)),
+        Err(e) => Err((url.to_string(), e.to_string())),
     }
-    let mut rest = path;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(part) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return part.is_empty() || rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
 }
 
 impl Fetcher {
-    fn get(&self, url: &str) -> Result<(Vec<(String, String)>, String), ClearanceError> {
+    /// GETs a site document. A server error, a 429, a timeout or a refused connection is an
+    /// error: what the document says is then unknown, never "nothing reserved".
+    fn get(&self, url: &str) -> Result<Fetched, ClearanceError> {
         let response = match self.agent.get(url).call() {
             Ok(r) => r,
-            Err(ureq::Error::Status(404, _)) => return Ok((Vec::new(), String::new())),
-            Err(ureq::Error::Status(code, r)) => {
-                return Ok((headers_of(&r), format!("\u{0}status {code}")));
+            Err(ureq::Error::Status(code, _)) if (400..500).contains(&code) && code != 429 => {
+                return Ok(Fetched::Absent);
+            }
+            Err(ureq::Error::Status(code, _)) => {
+                return Err(fetch_error(
+                    url,
+                    format!(
+                        "the server answered {code}, so what it reserves is unknown; scan again when it answers"
+                    ),
+                ));
             }
             Err(e) => return Err(fetch_error(url, e)),
         };
-        let headers = headers_of(&response);
         let mut body = Vec::new();
         response
             .into_reader()
             .take(reservations::MAX_DOCUMENT as u64 + 1)
             .read_to_end(&mut body)
             .map_err(|e| fetch_error(url, e))?;
-        Ok((headers, String::from_utf8_lossy(&body).into_owned()))
+        Ok(Fetched::Body(String::from_utf8_lossy(&body).into_owned()))
     }
 
-    /// The response headers of `url`, from a HEAD request: the file itself (often audio, and
-    /// already in the dataset) is not downloaded again. A server that refuses HEAD gets a GET.
-    fn head(&self, url: &str) -> Result<Vec<(String, String)>, ClearanceError> {
-        match self.agent.head(url).call() {
-            Ok(r) => Ok(headers_of(&r)),
-            Err(ureq::Error::Status(405 | 501, _)) => self.get(url).map(|(h, _)| h),
-            Err(ureq::Error::Status(_, r)) => Ok(headers_of(&r)),
-            Err(e) => Err(fetch_error(url, e)),
+    /// The response header lines of `url`, from a HEAD request: the file itself (often audio,
+    /// and already in the dataset) is not downloaded again. A server that refuses HEAD gets a
+    /// GET. Every line of a repeated field is kept.
+    fn head(&self, url: &str) -> Result<String, ClearanceError> {
+        let response = match self.agent.head(url).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(405 | 501, _)) => match self.agent.get(url).call() {
+                Ok(r) => r,
+                Err(ureq::Error::Status(code, r)) if code < 500 && code != 429 => r,
+                Err(e) => return Err(fetch_error(url, e)),
+            },
+            Err(ureq::Error::Status(code, r)) if code < 500 && code != 429 => r,
+            Err(e) => return Err(fetch_error(url, e)),
+        };
+        Ok(header_lines(&response))
+    }
+
+    /// One origin's tdmrep.json and robots.txt findings, fetched once.
+    fn origin(&mut self, origin: &str) -> Result<Vec<Finding>, ClearanceError> {
+        if !self.origins.contains_key(origin) {
+            let tdmrep_url = format!("{origin}/.well-known/tdmrep.json");
+            let robots_url = format!("{origin}/robots.txt");
+            let tdmrep = read_document(
+                self.get(&tdmrep_url),
+                &tdmrep_url,
+                reservations::parse_tdmrep_json,
+            );
+            let found = tdmrep.and_then(|mut found| {
+                let robots = read_document(self.get(&robots_url), &robots_url, |t| {
+                    reservations::parse_robots(t, AGENT)
+                })?;
+                found.extend(robots);
+                Ok(found)
+            });
+            self.origins.insert(origin.to_string(), found);
+        }
+        match &self.origins[origin] {
+            Ok(findings) => Ok(findings.clone()),
+            Err((url, reason)) => Err(ClearanceError::Fetch {
+                url: url.clone(),
+                reason: reason.clone(),
+            }),
         }
     }
 
     /// What the source at `url` says about AI training: the reason it is reserved, or None.
-    /// A source that cannot be read is not taken as reserving anything, and says so.
+    /// Its origin's `/.well-known/tdmrep.json` and `/robots.txt` (for the product token
+    /// [`AGENT`]) and its own response headers are resolved for its path by
+    /// [`reservations::resolve`]. A document that exists but cannot be read (a server error, a
+    /// timeout, a malformed file) is an error, never "not reserved".
     pub fn reserved(&mut self, url: &str) -> Result<Option<String>, ClearanceError> {
         let (origin, path) = origin_and_path(url)
             .ok_or_else(|| ClearanceError::Invalid(format!("'{url}' is not a URL")))?;
-        if !self.origins.contains_key(&origin) {
-            let tdmrep = self
-                .get(&format!("{origin}/.well-known/tdmrep.json"))
-                .and_then(|(_, body)| {
-                    if body.is_empty() || body.starts_with('\u{0}') {
-                        Ok(Vec::new())
-                    } else {
-                        Ok(reservations::parse_tdmrep_json(&body)?)
-                    }
-                });
-            let robots = self
-                .get(&format!("{origin}/robots.txt"))
-                .and_then(|(_, body)| {
-                    if body.starts_with('\u{0}') {
-                        Ok(Vec::new())
-                    } else {
-                        Ok(reservations::parse_robots(&body, AGENT)?)
-                    }
-                });
-            self.origins.insert(origin.clone(), (tdmrep, robots));
-        }
-        let (tdmrep, robots) = &self.origins[&origin];
-        if let Ok(rules) = tdmrep
-            && let Some(rule) = rules.iter().find(|r| pattern_matches(&r.location, &path))
-            && rule.tdm_reserved == Some(true)
-        {
-            return Ok(Some(format!(
-                "{origin}/.well-known/tdmrep.json reserves {} (TDMRep)",
-                rule.location
-            )));
-        }
-        if let Ok(rules) = robots {
-            let best = rules
-                .iter()
-                .filter(|r| path.starts_with(&r.location))
-                .max_by_key(|r| r.location.len());
-            if let Some(rule) = best
-                && rule.ai_training_reserved == Some(true)
-            {
-                return Ok(Some(format!(
-                    "{origin}/robots.txt: Content-Usage train-ai=n for {}",
-                    rule.location
-                )));
-            }
-        }
-        let headers = self.head(url)?;
-        let text: String = headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
-        if let Ok(found) = reservations::parse_headers(&text)
-            && found.iter().any(Finding::reserves_training)
-        {
-            return Ok(Some(format!(
-                "{url}: its response headers reserve AI training"
-            )));
-        }
-        Ok(None)
+        let mut findings = self.origin(&origin)?;
+        findings.extend(reservations::parse_headers(&self.head(url)?)?);
+        let resolved = reservations::resolve(&findings, &path);
+        Ok(resolved
+            .reserves_training()
+            .then(|| format!("{origin}{path}: {}", resolved.because.join("; "))))
     }
 }
 
@@ -283,11 +291,15 @@ fn fetch_error(url: &str, e: impl std::fmt::Display) -> ClearanceError {
     }
 }
 
-fn headers_of(r: &ureq::Response) -> Vec<(String, String)> {
-    r.headers_names()
-        .into_iter()
-        .filter_map(|n| r.header(&n).map(|v| (n.clone(), v.to_string())))
-        .collect()
+/// A response's header lines, one per field line: a field sent on several lines keeps them all.
+fn header_lines(r: &ureq::Response) -> String {
+    let mut text = String::new();
+    for name in r.headers_names() {
+        for value in r.all(&name) {
+            text.push_str(&format!("{name}: {value}\n"));
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -297,24 +309,18 @@ mod tests {
     #[test]
     fn urls_split_into_origin_and_path() {
         assert_eq!(
-            origin_and_path("https://a.example/music/x.mp3?dl=1"),
-            Some(("https://a.example".into(), "/music/x.mp3".into()))
+            origin_and_path("https://a.example/music/x.mp3?dl=1#t=3"),
+            Some(("https://a.example".into(), "/music/x.mp3?dl=1".into()))
+        );
+        assert_eq!(
+            origin_and_path("https://a.example?x=1"),
+            Some(("https://a.example".into(), "/?x=1".into()))
         );
         assert_eq!(
             origin_and_path("http://a.example"),
             Some(("http://a.example".into(), "/".into()))
         );
         assert_eq!(origin_and_path("nope"), None);
-    }
-
-    #[test]
-    fn tdmrep_patterns() {
-        assert!(pattern_matches("/*", "/anything"));
-        assert!(pattern_matches("/music/*", "/music/a.mp3"));
-        assert!(!pattern_matches("/music/*", "/video/a.mp4"));
-        assert!(pattern_matches("/*.mp3", "/x/y.mp3"));
-        assert!(pattern_matches("/exact", "/exact"));
-        assert!(!pattern_matches("/exact", "/exact/more"));
     }
 
     #[test]
@@ -355,10 +361,20 @@ mod tests {
             panic!("a file is read as a file");
         };
         assert_eq!(findings[0].ai_training_reserved, Some(false));
-        // Malformed, missing and oversized files are typed errors, never "not reserved".
-        let broken = write("tdmrep.json.bad.json", "[{\"location\": 1}]");
+        // A bad rule is reported and ignored; the rest of the file still counts.
+        let broken = write(
+            "tdmrep.json",
+            "[{\"location\": 1}, {\"location\": \"/\", \"tdm-reservation\": 1}]",
+        );
+        let Checked::File { findings, .. } = check(&broken, "*", &mut fetcher).unwrap() else {
+            panic!("a file is read as a file");
+        };
+        assert!(findings[0].problems[0].contains("location"), "{findings:?}");
+        assert_eq!(findings[1].tdm_reserved, Some(true));
+        // Unreadable, missing and oversized files are typed errors, never "not reserved".
+        let not_json = write("other-tdmrep.json", "[{");
         assert!(matches!(
-            check(&broken, "*", &mut fetcher),
+            check(&not_json, "*", &mut fetcher),
             Err(ClearanceError::Report(_))
         ));
         assert!(matches!(

@@ -347,10 +347,13 @@ pub(crate) enum ReservationsCommand {
     /// catalogue policies and standing offers.
     #[command(
         after_help = "Writes tdmrep.json (for /.well-known/), headers.txt (HTTP response headers), \
-        robots.txt (lines to add), content-usage.txt and, when a licence is on offer and --policy-url is \
-        given, tdm-policy.json (ODRL, TDMRep profile).\n\nExample:\n  \
+        meta.html (<meta> elements for web pages), robots.txt (lines to merge into an existing file: \
+        add the Content-Usage line to each group whose crawlers it must reach; it changes no Allow or \
+        Disallow rule), content-usage.txt and, when a licence is on offer and --policy-url is given, \
+        tdm-policy.json (ODRL, TDMRep profile; --contact names who to ask). Every file states one \
+        answer: AI training is reserved unless the holder allows both kinds of training.\n\nExample:\n  \
         fermata reservations export --holder indie-records --location '/music/*' \\\n      \
-        --policy-url https://indie.example/tdm-policy.json --out ./well-known"
+        --policy-url https://indie.example/tdm-policy.json --contact licensing@indie.example --out ./well-known"
     )]
     Export {
         /// The holder.
@@ -362,6 +365,10 @@ pub(crate) enum ReservationsCommand {
         /// Where the ODRL policy will be published (its URL goes into tdm-policy).
         #[arg(long, value_name = "URL")]
         policy_url: Option<String>,
+        /// Where developers ask for a licence: an e-mail address or a licensing page URL (the
+        /// policy's assigner; needed with --policy-url).
+        #[arg(long, value_name = "EMAIL|URL")]
+        contact: Option<String>,
         /// Write the files into this directory (default: print them).
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -384,6 +391,11 @@ pub(crate) enum ReservationsCommand {
         /// The crawler's product token, for robots.txt groups.
         #[arg(long, default_value = "*", value_name = "NAME")]
         agent: String,
+        /// Resolve the files' rules for this path, as a crawler fetching it would (first
+        /// matching tdmrep.json rule, most specific robots.txt rule, headers and meta over the
+        /// file); the exit status then follows that answer.
+        #[arg(long, value_name = "PATH")]
+        path: Option<String>,
         #[command(flatten)]
         output: crate::OutputArgs,
     },
@@ -398,6 +410,7 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
             holder,
             location,
             policy_url,
+            contact,
             out,
             output,
         } => {
@@ -405,8 +418,14 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
             let party = registry.party(&holder)?;
             let policies = registry.policies(&holder)?;
             let offers = registry.offers(Some(&holder), false)?;
-            let files =
-                reservations::export(&party, &policies, &offers, &location, policy_url.as_deref());
+            let files = reservations::export(
+                &party,
+                &policies,
+                &offers,
+                &location,
+                policy_url.as_deref(),
+                contact.as_deref(),
+            )?;
             if let Some(dir) = &out {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -417,6 +436,7 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                 write("tdmrep.json", &files.tdmrep_json)?;
                 write("headers.txt", &files.http_headers)?;
                 write("robots.txt", &files.robots_txt)?;
+                write("meta.html", &files.html_meta)?;
                 write("content-usage.txt", &format!("{}\n", files.content_usage))?;
                 if let Some(p) = &files.odrl_policy {
                     write("tdm-policy.json", p)?;
@@ -426,15 +446,15 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                 println!("{}", serde_json::to_string(&files)?);
             } else if out.is_none() {
                 println!(
-                    "== /.well-known/tdmrep.json\n{}\n\n== HTTP headers\n{}\n== robots.txt\n{}",
-                    files.tdmrep_json, files.http_headers, files.robots_txt
+                    "== /.well-known/tdmrep.json\n{}\n\n== HTTP headers\n{}\n== HTML <meta>\n{}\n== robots.txt\n{}",
+                    files.tdmrep_json, files.http_headers, files.html_meta, files.robots_txt
                 );
                 if let Some(p) = &files.odrl_policy {
                     println!("== TDMRep policy (ODRL)\n{p}");
                 }
             } else {
                 eprintln!(
-                    "wrote tdmrep.json, headers.txt, robots.txt, content-usage.txt{} (AI preferences: {})",
+                    "wrote tdmrep.json, headers.txt, meta.html, robots.txt, content-usage.txt{} (AI preferences: {})",
                     if files.odrl_policy.is_some() {
                         ", tdm-policy.json"
                     } else {
@@ -448,8 +468,14 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
         ReservationsCommand::Check {
             files,
             agent,
+            path,
             output,
         } => {
+            if let Some(p) = &path
+                && !(p.starts_with('/') && p.len() <= 4096)
+            {
+                anyhow::bail!("--path must be a URL path starting with '/', e.g. /music/song.mp3");
+            }
             let mut any_reserved = false;
             let mut any_error = false;
             let mut table = crate::table::Table::new(&[
@@ -459,6 +485,7 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                 "TDM RESERVED",
                 "AI TRAINING",
                 "POLICY",
+                "NOTE",
             ]);
             let mut fetcher = fermata_clearance::sources::Fetcher::default();
             for file in &files {
@@ -472,13 +499,21 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                         String::new(),
                         String::new(),
                         String::new(),
+                        String::new(),
                     ]
                 };
                 match checked {
                     Ok(c) => {
-                        any_reserved |= c.reserves_training();
+                        let resolved = path.as_deref().and_then(|p| c.resolve(p));
+                        any_reserved |= resolved
+                            .as_ref()
+                            .map_or_else(|| c.reserves_training(), |r| r.reserves_training());
                         if output.json {
                             let mut v = serde_json::to_value(&c)?;
+                            if let (Some(r), Some(o)) = (&resolved, v.as_object_mut()) {
+                                o.insert("path".into(), path.clone().into());
+                                o.insert("resolved".into(), serde_json::to_value(r)?);
+                            }
                             if let (Checked::Url { .. }, Some(o)) = (&c, v.as_object_mut()) {
                                 o.insert("reserved".into(), c.reserves_training().into());
                             }
@@ -501,6 +536,7 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                                     verdict.into(),
                                     verdict.into(),
                                     reason.unwrap_or_default(),
+                                    String::new(),
                                 ]);
                             }
                             Checked::File { findings, .. } => {
@@ -519,6 +555,18 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                                         yn(f.tdm_reserved),
                                         yn(f.ai_training_reserved),
                                         f.tdm_policy.clone().unwrap_or_default(),
+                                        f.problems.join("; "),
+                                    ]);
+                                }
+                                if let (Some(r), Some(p)) = (&resolved, &path) {
+                                    table.row(vec![
+                                        name.clone(),
+                                        "resolved".into(),
+                                        p.clone(),
+                                        yn(r.tdm_reserved),
+                                        yn(r.ai_training_reserved),
+                                        r.tdm_policy.clone().unwrap_or_default(),
+                                        r.because.join("; "),
                                     ]);
                                 }
                                 if findings.is_empty() {
@@ -528,6 +576,7 @@ pub(crate) fn run_reservations(home: Option<&Path>, cmd: ReservationsCommand) ->
                                         "-".into(),
                                         "not stated".into(),
                                         "not stated".into(),
+                                        String::new(),
                                         String::new(),
                                     ]);
                                 }

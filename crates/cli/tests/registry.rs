@@ -1471,12 +1471,15 @@ fn reservations_export_and_read_back_through_the_binary() {
         "/music/*",
         "--policy-url",
         "https://a.example/p.json",
+        "--contact",
+        "licensing@a.example",
         "--out",
         path_str(&out),
     ]);
     for f in [
         "tdmrep.json",
         "headers.txt",
+        "meta.html",
         "robots.txt",
         "content-usage.txt",
         "tdm-policy.json",
@@ -1504,8 +1507,86 @@ fn reservations_export_and_read_back_through_the_binary() {
         "https://a.example/p.json"
     );
     assert_eq!(lines[1]["findings"][0]["ai_training_reserved"], true);
-    // Malformed input is an error naming the file, not a guess.
-    std::fs::write(env.path("bad-tdmrep.json"), "[{\"location\": 3}]").unwrap();
+    // Each exported file, read back for a path under the location, gives the holder's answer;
+    // outside it, tdmrep.json and robots.txt reserve nothing.
+    for (path, reserved) in [("/music/a.mp3", true), ("/video/b.mp4", false)] {
+        for f in ["tdmrep.json", "robots.txt"] {
+            let c = env.run(&[
+                "reservations",
+                "check",
+                "--path",
+                path,
+                "--json",
+                path_str(&out.join(f)),
+            ]);
+            assert_eq!(
+                c.status.code(),
+                Some(if reserved { 1 } else { 0 }),
+                "{f} {path}: {}",
+                stdout(&c)
+            );
+            assert_eq!(
+                ndjson(&c)[0]["resolved"]["ai_training_reserved"]
+                    .as_bool()
+                    .or(ndjson(&c)[0]["resolved"]["tdm_reserved"].as_bool())
+                    .unwrap_or(false),
+                reserved,
+                "{f} {path}"
+            );
+        }
+    }
+    for f in ["headers.txt", "meta.html"] {
+        let c = env.run(&[
+            "reservations",
+            "check",
+            "--path",
+            "/music/a.mp3",
+            path_str(&out.join(f)),
+        ]);
+        assert_eq!(c.status.code(), Some(1), "{f}: {}", stdout(&c));
+    }
+    // Lines appended to a robots.txt that closes the site keep it closed and are read back.
+    let existing = env.path("site-robots");
+    std::fs::create_dir_all(&existing).unwrap();
+    let merged = format!(
+        "User-agent: *\nDisallow: /\n\n{}",
+        std::fs::read_to_string(out.join("robots.txt")).unwrap()
+    );
+    assert!(
+        !merged
+            .lines()
+            .any(|l| l.to_ascii_lowercase().starts_with("allow"))
+    );
+    std::fs::write(existing.join("robots.txt"), merged).unwrap();
+    let c = env.run(&[
+        "reservations",
+        "check",
+        "--path",
+        "/music/a.mp3",
+        path_str(&existing.join("robots.txt")),
+    ]);
+    assert_eq!(c.status.code(), Some(1), "{}", stdout(&c));
+    // A policy needs a contact.
+    let no_contact = env.run(&[
+        "reservations",
+        "export",
+        "--holder",
+        "label-a",
+        "--policy-url",
+        "https://a.example/p.json",
+    ]);
+    assert_eq!(no_contact.status.code(), Some(2));
+    assert!(
+        stderr(&no_contact).contains("contact"),
+        "{}",
+        stderr(&no_contact)
+    );
+    // A bad rule is reported and ignored; the rest of the file still counts.
+    std::fs::write(
+        env.path("bad-tdmrep.json"),
+        "[{\"location\": 3}, {\"location\": \"/\", \"tdm-reservation\": 1}]",
+    )
+    .unwrap();
     let bad = env.run(&[
         "reservations",
         "check",
@@ -1513,11 +1594,29 @@ fn reservations_export_and_read_back_through_the_binary() {
         path_str(&env.path("bad-tdmrep.json")),
     ]);
     assert_eq!(bad.status.code(), Some(1));
+    let findings = &ndjson(&bad)[0]["findings"];
     assert!(
-        ndjson(&bad)[0]["error"]
+        findings[0]["problems"][0]
             .as_str()
             .unwrap()
-            .contains("location")
+            .contains("location"),
+        "{findings}"
+    );
+    assert_eq!(findings[1]["tdm_reserved"], true);
+    // A file that is not a tdmrep.json at all is an error naming it, not a guess.
+    std::fs::write(env.path("broken-tdmrep.json"), "[{").unwrap();
+    let broken = env.run(&[
+        "reservations",
+        "check",
+        "--json",
+        path_str(&env.path("broken-tdmrep.json")),
+    ]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(
+        ndjson(&broken)[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not JSON")
     );
     // A holder that allows training publishes no reservation.
     env.ok(&[
@@ -1639,6 +1738,44 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
     assert!(stderr(&bad).contains("user_data"), "{}", stderr(&bad));
 }
 
+/// Scans `data` for dev-x with a sources file; the scan's JSON.
+fn scan_with_sources(env: &Env, data: &std::path::Path, sources: &std::path::Path) -> Value {
+    let out = env.run(&[
+        "scan",
+        path_str(data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m",
+        "--use",
+        "train-genai",
+        "--territory",
+        "DE",
+        "--sources",
+        path_str(sources),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+/// Each named file's verdict, and a word its reason must contain.
+fn assert_verdicts(scan: &Value, expected: &[(&str, &str, &str)]) {
+    for (name, verdict, why) in expected {
+        let f = scan["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == *name)
+            .unwrap();
+        assert_eq!(f["verdict"]["verdict"], *verdict, "{name}: {f}");
+        assert!(
+            f["verdict"]["reason"].as_str().unwrap().contains(why),
+            "{name}: {f}"
+        );
+    }
+}
+
 /// A minimal HTTP/1.1 server on loopback serving fixed (path → headers, body) answers.
 fn static_site(pages: Vec<(&'static str, &'static str, &'static str)>) -> String {
     use std::io::{BufRead, BufReader, Write};
@@ -1658,6 +1795,11 @@ fn static_site(pages: Vec<(&'static str, &'static str, &'static str)>) -> String
             }
             let path = request_line.split(' ').nth(1).unwrap_or("/").to_string();
             let answer = match pages.iter().find(|(p, _, _)| *p == path) {
+                // Headers that start with a status line give that status.
+                Some((_, headers, body)) if headers.starts_with("HTTP/") => format!(
+                    "{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                ),
                 Some((_, headers, body)) => format!(
                     "HTTP/1.1 200 OK\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
                     body.len()
@@ -1702,42 +1844,17 @@ fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
         format!("path,url\na.wav,{site}/reserved/a.wav\nb.wav,{site}/ai-no/b.wav\nc.wav,{site}/hdr/c.wav\nd.wav,{site}/free/d.wav\n"),
     )
     .unwrap();
-    let out = env.run(&[
-        "scan",
-        path_str(&data),
-        "--developer",
-        "dev-x",
-        "--model",
-        "m",
-        "--use",
-        "train-genai",
-        "--territory",
-        "DE",
-        "--sources",
-        path_str(&sources),
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let scan: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    for (file, verdict, why) in [
-        ("a.wav", "denied", "tdmrep.json"),
-        ("b.wav", "denied", "robots.txt"),
-        ("c.wav", "denied", "headers"),
-        ("d.wav", "unidentified", ""),
-        ("e.wav", "unidentified", ""),
-    ] {
-        let f = scan["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"] == file)
-            .unwrap();
-        assert_eq!(f["verdict"]["verdict"], verdict, "{file}: {f}");
-        assert!(
-            f["verdict"]["reason"].as_str().unwrap().contains(why),
-            "{file}: {f}"
-        );
-    }
+    let scan = scan_with_sources(&env, &data, &sources);
+    assert_verdicts(
+        &scan,
+        &[
+            ("a.wav", "denied", "tdmrep.json"),
+            ("b.wav", "denied", "robots.txt"),
+            ("c.wav", "denied", "headers"),
+            ("d.wav", "unidentified", ""),
+            ("e.wav", "unidentified", ""),
+        ],
+    );
     // The same signals, read directly for a URL.
     let url_check = env.run(&[
         "reservations",
@@ -1774,6 +1891,98 @@ fn a_scan_denies_unregistered_files_whose_sources_reserved_their_rights() {
     ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("path,url"), "{}", stderr(&bad));
+}
+
+/// The TDMRep examples, a tdmrep.json the server cannot give, robots.txt groups that combine, and
+/// a header sent on two lines, read by a scan over loopback HTTP as a crawler must read them.
+#[test]
+fn a_scan_reads_reservations_as_the_specs_write_them_and_never_guesses() {
+    let (env, _) = registered(7);
+    // TDMRep final report, its first example: the whole site.
+    let whole = static_site(vec![(
+        "/.well-known/tdmrep.json",
+        "Content-Type: application/json\r\n",
+        r#"[{"location": "/", "tdm-reservation": 1}]"#,
+    )]);
+    // Its second example, three rules.
+    let three = static_site(vec![(
+        "/.well-known/tdmrep.json",
+        "",
+        r#"[{"location": "/directory-a/", "tdm-reservation": 1},
+            {"location": "/directory-b/html/", "tdm-reservation": 1, "tdm-policy": "https://provider.com/policies/policy.json"},
+            {"location": "/directory-b/images/*.jpg", "tdm-reservation": 0}]"#,
+    )]);
+    let failing = static_site(vec![(
+        "/.well-known/tdmrep.json",
+        "HTTP/1.1 503 Service Unavailable\r\n",
+        "try later",
+    )]);
+    let robots = static_site(vec![
+        (
+            "/robots.txt",
+            "",
+            "User-agent: fermata\nContent-Usage: /a/ train-ai=y\n\nUser-agent: *\nContent-Usage: train-ai=n\n\nUser-agent: FERMATA\nContent-Usage: /b/ train-ai=n\n",
+        ),
+        (
+            "/h/g.wav",
+            "Content-Usage: search=y\r\nContent-Usage: train-ai=n\r\n",
+            "RIFF",
+        ),
+    ]);
+    let data = env.path("crawled");
+    std::fs::create_dir_all(&data).unwrap();
+    let files = [
+        (
+            "a.wav",
+            format!("{whole}/any/where/a.wav"),
+            "denied",
+            "tdmrep.json rule /",
+        ),
+        (
+            "b.wav",
+            format!("{three}/directory-a/b.wav"),
+            "denied",
+            "/directory-a/",
+        ),
+        (
+            "c.wav",
+            format!("{three}/directory-b/images/c.jpg"),
+            "unidentified",
+            "",
+        ),
+        ("d.wav", format!("{failing}/d.wav"), "error", "503"),
+        ("e.wav", format!("{robots}/b/e.wav"), "denied", "robots.txt"),
+        ("f.wav", format!("{robots}/a/f.wav"), "unidentified", ""),
+        (
+            "g.wav",
+            format!("{robots}/h/g.wav"),
+            "denied",
+            "Content-Usage header",
+        ),
+    ];
+    let mut csv = String::from("path,url\n");
+    for (i, (name, url, _, _)) in files.iter().enumerate() {
+        write_track(&data.join(name), 8000 + i as u64, 12.0);
+        csv.push_str(&format!("{name},{url}\n"));
+    }
+    let sources = env.path("sources.csv");
+    std::fs::write(&sources, csv).unwrap();
+    let scan = scan_with_sources(&env, &data, &sources);
+    let expected: Vec<(&str, &str, &str)> = files.iter().map(|(n, _, v, w)| (*n, *v, *w)).collect();
+    assert_verdicts(&scan, &expected);
+    // The same reading for a URL, directly: a server that cannot answer is an error.
+    let c = env.run(&[
+        "reservations",
+        "check",
+        "--json",
+        &format!("{failing}/d.wav"),
+    ]);
+    assert_eq!(c.status.code(), Some(1));
+    assert!(
+        ndjson(&c)[0]["error"].as_str().unwrap().contains("503"),
+        "{}",
+        stdout(&c)
+    );
 }
 
 /// A throwaway CA and C2PA-conformant signing certificate; writes chain.pem and key.pem.

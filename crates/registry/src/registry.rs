@@ -1322,12 +1322,18 @@ impl Registry {
                             }
                         }
                         let mut verdict = FileVerdict::combine(found);
-                        // Not registered, but where it came from reserved its rights: no.
-                        if let (Verdict::Unidentified, Some(reason)) =
-                            (verdict.verdict, file.source.as_ref().and_then(|s| s.reserved.as_ref()))
+                        // Not registered, but where it came from reserved its rights: no. And
+                        // where what its source reserves could not be read, nothing is assumed.
+                        if verdict.verdict == Verdict::Unidentified
+                            && let Some(source) = &file.source
                         {
-                            verdict.verdict = Verdict::Denied;
-                            verdict.reason = format!("no registered recording found, but its source reserved AI training: {reason}");
+                            if let Some(reason) = &source.reserved {
+                                verdict.verdict = Verdict::Denied;
+                                verdict.reason = format!("no registered recording found, but its source reserved AI training: {reason}");
+                            } else if let Some(error) = &source.error {
+                                verdict.verdict = Verdict::Error;
+                                verdict.reason = format!("no registered recording found, and what its source reserves could not be read: {error}");
+                            }
                         }
                         verdict
                     }

@@ -248,6 +248,8 @@ reservations-location = Path on your website they cover
 reservations-update = Update
 reservations-headers = HTTP headers
 reservations-public = Anyone can read them at
+reservations-meta = HTML <meta> elements
+reservations-meta-lead = Put these in the <head> of each web page about your music (TDMRep). Pages then say the same as the files above.
 public-reservations-title = Reservations of { $party }
 public-reservations-lead = What { $party } reserves against AI use, as published with fermata.
 

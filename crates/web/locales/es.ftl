@@ -251,6 +251,8 @@ reservations-location = Ruta de su sitio web a la que se aplican
 reservations-update = Actualizar
 reservations-headers = Cabeceras HTTP
 reservations-public = Cualquier persona puede consultarlos en
+reservations-meta = Elementos <meta> de HTML
+reservations-meta-lead = Colóquelos en el <head> de cada página web sobre su música (TDMRep). Así las páginas dicen lo mismo que los archivos de arriba.
 public-reservations-title = Reservas de derechos de { $party }
 public-reservations-lead = Lo que { $party } se reserva frente al uso por la IA, tal como se publicó con fermata.
 

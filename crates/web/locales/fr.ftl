@@ -251,6 +251,8 @@ reservations-location = Chemin de votre site web concerné
 reservations-update = Mettre à jour
 reservations-headers = En-têtes HTTP
 reservations-public = Consultables par tous à l’adresse
+reservations-meta = Éléments <meta> HTML
+reservations-meta-lead = Placez-les dans le <head> de chaque page web consacrée à votre musique (TDMRep). Les pages disent alors la même chose que les fichiers ci-dessus.
 public-reservations-title = Réserves de droits de { $party }
 public-reservations-lead = Les droits que { $party } se réserve à l’égard des utilisations par l’IA, tels que publiés avec fermata.
 

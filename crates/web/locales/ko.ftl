@@ -242,6 +242,8 @@ reservations-location = 적용되는 웹사이트 경로
 reservations-update = 업데이트
 reservations-headers = HTTP 헤더
 reservations-public = 누구나 열람할 수 있는 주소:
+reservations-meta = HTML <meta> 요소
+reservations-meta-lead = 음악을 소개하는 각 웹 페이지의 <head>에 넣으세요(TDMRep). 그러면 페이지도 위 파일들과 같은 내용을 알립니다.
 public-reservations-title = { $party }의 권리 유보
 public-reservations-lead = { $party }의 AI 이용에 대한 권리 유보 내용으로, fermata를 통해 공개되었습니다.
 

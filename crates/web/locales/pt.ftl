@@ -251,6 +251,8 @@ reservations-location = Caminho do seu site ao qual se aplicam
 reservations-update = Atualizar
 reservations-headers = Cabeçalhos HTTP
 reservations-public = Qualquer pessoa pode consultá-los em
+reservations-meta = Elementos <meta> de HTML
+reservations-meta-lead = Coloque-os no <head> de cada página web sobre a sua música (TDMRep). Assim as páginas dizem o mesmo que os ficheiros acima.
 public-reservations-title = Reservas de direitos de { $party }
 public-reservations-lead = O que { $party } reserva em relação ao uso por IA, conforme publicado com o fermata.
 

@@ -499,18 +499,22 @@ async fn reservation_files(
             let holder = r.party(&party)?;
             let policies = r.policies(&party)?;
             let offers = r.offers(Some(&party), false)?;
-            Ok(fermata_report::reservations::export(
-                &holder, &policies, &offers, &location, None,
-            ))
+            Ok((holder, policies, offers))
         })
         .await
+        .and_then(|(holder, policies, offers)| {
+            fermata_report::reservations::export(&holder, &policies, &offers, &location, None, None)
+                .map_err(|e| WebError::Invalid(e.to_string()))
+        })
 }
 
 pub(super) fn location_param(q: &Params) -> String {
     let l = q.get("location").map_or("/", |s| s.as_str()).trim();
     let ok = l.starts_with('/')
         && l.len() <= 512
-        && !l.chars().any(|c| c.is_control() || c.is_whitespace());
+        && !l
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '#');
     if ok { l.to_string() } else { "/".into() }
 }
 
@@ -550,6 +554,7 @@ pub(super) fn download_reservation(
         "tdmrep.json" => (files.tdmrep_json.clone(), "application/json"),
         "headers.txt" => (files.http_headers.clone(), "text/plain; charset=utf-8"),
         "robots.txt" => (files.robots_txt.clone(), "text/plain; charset=utf-8"),
+        "meta.html" => (files.html_meta.clone(), "text/html; charset=utf-8"),
         _ => return Err(WebError::NotFound),
     };
     Ok(super::download(file, kind, body))

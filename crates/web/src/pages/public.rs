@@ -183,11 +183,13 @@ async fn public_files(
             }
             let policies = r.policies(&party)?;
             let offers = r.offers(Some(&party), false)?;
-            Ok(fermata_report::reservations::export(
-                &holder, &policies, &offers, &location, None,
-            ))
+            Ok((holder, policies, offers))
         })
         .await
+        .and_then(|(holder, policies, offers)| {
+            fermata_report::reservations::export(&holder, &policies, &offers, &location, None, None)
+                .map_err(|e| WebError::Invalid(e.to_string()))
+        })
 }
 
 async fn holder_reservations(
