@@ -450,7 +450,12 @@ impl Manifest {
             merkle: MerkleInfo {
                 hash: "sha256".into(),
                 leaf: LEAF_RULE.into(),
-                node: if version == 2 { NODE_RULE } else { NODE_RULE_V3 }.into(),
+                node: if version == 2 {
+                    NODE_RULE
+                } else {
+                    NODE_RULE_V3
+                }
+                .into(),
                 header: Some(HEADER_RULE.into()),
                 commitment: Some(COMMITMENT_RULE.into()),
                 tree_size: 0,
@@ -1319,13 +1324,22 @@ mod tests {
         assert!(proof.verify(&tree).is_err());
         // A version 2 proof of the same entries: relabelled version 3 it fails, and the other
         // way round.
-        let v2 = Manifest::build_version(2, "manifest-000001", "t", scan(), (0..4).map(entry).collect())
-            .unwrap();
+        let v2 = Manifest::build_version(
+            2,
+            "manifest-000001",
+            "t",
+            scan(),
+            (0..4).map(entry).collect(),
+        )
+        .unwrap();
         let old = v2.prove("GBAAA2600001").unwrap();
         old.verify(&v2.merkle.root).unwrap();
-        let up = WorkProof::from_json(&old.to_json().replace("\"version\": 2", "\"version\": 3")).unwrap();
+        let up = WorkProof::from_json(&old.to_json().replace("\"version\": 2", "\"version\": 3"))
+            .unwrap();
         assert!(up.verify(&v2.merkle.root).is_err() && up.verify(&root).is_err());
-        let down = WorkProof::from_json(&proof.to_json().replace("\"version\": 3", "\"version\": 2")).unwrap();
+        let down =
+            WorkProof::from_json(&proof.to_json().replace("\"version\": 3", "\"version\": 2"))
+                .unwrap();
         assert!(down.verify(&root).is_err() && down.verify(&v2.merkle.root).is_err());
         // A version 4 proof is refused on reading.
         let newer = proof.to_json().replace("\"version\": 3", "\"version\": 4");

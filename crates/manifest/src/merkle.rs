@@ -275,7 +275,11 @@ pub fn range_root_from_path(
         fn_ >>= 1;
         sn >>= 1;
     }
-    if sn == 0 { Ok(r) } else { Err(RangePathError::Shape) }
+    if sn == 0 {
+        Ok(r)
+    } else {
+        Err(RangePathError::Shape)
+    }
 }
 
 #[cfg(test)]

@@ -408,30 +408,54 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
             // Every range is committed to: a sibling's range cannot be moved, not even to one
             // that is still in order.
             for (end, value) in [("min", "AAAAA0000000"), ("max", "ZZZZZ9999999")] {
-                edit(&format!("{leaf}: a sibling's {end} changed"), Some(false), &|p| {
-                    *p.pointer_mut(&format!("{leaf}/path/0/{end}")).unwrap() = json!(value);
-                });
+                edit(
+                    &format!("{leaf}: a sibling's {end} changed"),
+                    Some(false),
+                    &|p| {
+                        *p.pointer_mut(&format!("{leaf}/path/0/{end}")).unwrap() = json!(value);
+                    },
+                );
             }
-            edit(&format!("{leaf}: a sibling's min and max swapped"), None, &|p| {
-                let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
-                let (min, max) = (step["min"].clone(), step["max"].clone());
-                step["min"] = max;
-                step["max"] = min;
-            });
-            edit(&format!("{leaf}: a step as a list of its fields"), Some(true), &|p| {
-                let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
-                *step = json!([step["hash"], step["min"], step["max"]]);
-            });
-            edit(&format!("{leaf}: a step with a field more"), Some(true), &|p| {
-                p.pointer_mut(&format!("{leaf}/path/0")).unwrap()["note"] = json!(1);
-            });
-            edit(&format!("{leaf}: a step's min a number"), Some(false), &|p| {
-                p.pointer_mut(&format!("{leaf}/path/0")).unwrap()["min"] = json!(1);
-            });
-            edit(&format!("{leaf}: a step's max missing"), Some(false), &|p| {
-                let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
-                drop(step.as_object_mut().unwrap().remove("max"));
-            });
+            edit(
+                &format!("{leaf}: a sibling's min and max swapped"),
+                None,
+                &|p| {
+                    let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
+                    let (min, max) = (step["min"].clone(), step["max"].clone());
+                    step["min"] = max;
+                    step["max"] = min;
+                },
+            );
+            edit(
+                &format!("{leaf}: a step as a list of its fields"),
+                Some(false),
+                &|p| {
+                    let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
+                    *step = json!([step["hash"], step["min"], step["max"]]);
+                },
+            );
+            edit(
+                &format!("{leaf}: a step with a field more"),
+                Some(true),
+                &|p| {
+                    p.pointer_mut(&format!("{leaf}/path/0")).unwrap()["note"] = json!(1);
+                },
+            );
+            edit(
+                &format!("{leaf}: a step's min a number"),
+                Some(false),
+                &|p| {
+                    p.pointer_mut(&format!("{leaf}/path/0")).unwrap()["min"] = json!(1);
+                },
+            );
+            edit(
+                &format!("{leaf}: a step's max missing"),
+                Some(false),
+                &|p| {
+                    let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
+                    drop(step.as_object_mut().unwrap().remove("max"));
+                },
+            );
         }
         edit(&format!("{leaf}: path hash dropped"), None, &|p| {
             drop(

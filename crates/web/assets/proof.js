@@ -279,16 +279,13 @@
 
   /**
    * A `LeafProof`'s path, as serde reads `Vec<Sibling>`: each step a hex hash (versions 1 and
-   * 2) or `{hash, min, max}` (version 3; serde also takes a struct as a list of its 3 fields).
+   * 2) or `{hash, min, max}` (version 3).
    */
   function readPath(o, where) {
     const v = required(o, 'path', where);
     if (!Array.isArray(v)) throw malformed(`\`path\` in ${where} is not a list`);
     return v.map((step) => {
       if (typeof step === 'string') return step;
-      if (Array.isArray(step) && step.length === 3 && step.every((x) => typeof x === 'string')) {
-        return { hash: step[0], min: step[1], max: step[2] };
-      }
       if (step instanceof JsonObject) {
         try {
           const at = `a path step of ${where}`;

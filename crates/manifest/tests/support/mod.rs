@@ -108,7 +108,12 @@ impl HandBuilt {
     }
 
     /// A proof that `isrc` is not in the tree, bracketed by the leaves `before` and `after`.
-    pub fn not_included(&self, isrc: &str, before: Option<usize>, after: Option<usize>) -> WorkProof {
+    pub fn not_included(
+        &self,
+        isrc: &str,
+        before: Option<usize>,
+        after: Option<usize>,
+    ) -> WorkProof {
         WorkProof::NotIncluded {
             format: PROOF_FORMAT.into(),
             version: self.version,
