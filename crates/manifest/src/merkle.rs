@@ -188,7 +188,7 @@ pub struct RangeTree {
 }
 
 impl RangeTree {
-    /// Builds the tree over (leaf hash, key) pairs, in the order given.
+    /// Builds the tree over leaves (see [`RangeNode::leaf`]), in the order given.
     pub fn new(leaves: Vec<RangeNode>) -> RangeTree {
         let mut levels = vec![leaves];
         while levels.last().is_some_and(|l| l.len() > 1) {
