@@ -7,19 +7,23 @@ Usage:
 PROOF_OR_BUNDLE.json is one proof (`fermata manifest prove`) or a holder's bundle
 (`fermata report proof`, whose `proofs` are all checked). ROOT_HEX and TREE_SIZE are the
 values the developer published for the manifest. Prints one line per proof (for a version 2
-proof, with the developer, model, use and territory of the manifest, which the root commits to)
-and exits 0 when every proof holds, 1 otherwise.
+or 3 proof, with the developer, model, use and territory of the manifest, which the root commits
+to) and exits 0 when every proof holds, 1 otherwise.
 
-The encoding (docs/manifest.md), version 2:
+The encoding (docs/manifest.md), version 3:
     u64(n) = 8 bytes big-endian; str(s) = u64(len of UTF-8 bytes) || bytes; list(xs) = u64(count) || str(x)...
-    leaf   = SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) || list(holders) || str(path) || str(title))
-    node   = SHA-256(0x01 || left || right); tree shape and audit paths: RFC 9162, section 2.1
-    header = SHA-256(0x02 || str("fermata-cleared-manifest") || u64(2) || str(id) || str(created_at)
+    leaf   = SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) || list(holders) || str(path) || str(title)),
+             its range (isrc, isrc)
+    node   = SHA-256(0x04 || left || right || str(left.min) || str(left.max) || str(right.min) || str(right.max)),
+             its range (left.min, right.max), valid only when left.min <= left.max <= right.min <= right.max;
+             tree shape and audit paths: RFC 9162, section 2.1; a path step is {hash, min, max} of the sibling
+    header = SHA-256(0x02 || str("fermata-cleared-manifest") || u64(version) || str(id) || str(created_at)
                      || str(scan.id) || str(scan.developer) || str(scan.model) || str(scan.use)
                      || str(scan.territory) || str(scan.dataset) || str(scan.finished_at))
     root   = SHA-256(0x03 || header || u64(tree_size) || tree_root)
+Version 2 (still checked): node = SHA-256(0x01 || left || right), no ranges, a path step is a hex hash.
 Version 1 (still checked): leaf = SHA-256(0x00 || ISRC "|" SHA256 "|" CLEARANCE joined by ","),
-and the root is the tree root.
+version 2's nodes, and the root is the tree root.
 """
 
 import hashlib
@@ -46,11 +50,11 @@ def enc_list(items):
 
 
 def leaf_isrc(leaf, version):
-    return leaf["entry"]["isrc"] if version == 2 else leaf["isrc"]
+    return leaf["entry"]["isrc"] if version >= 2 else leaf["isrc"]
 
 
 def leaf_hash(leaf, version):
-    if version == 2:
+    if version >= 2:
         e = leaf["entry"]
         data = (enc_str(e["isrc"]) + enc_str(e["sha256"]) + enc_list(e["clearance"]) + enc_list(e["holders"])
                 + enc_str(e["path"]) + enc_str(e["title"]))
@@ -59,9 +63,9 @@ def leaf_hash(leaf, version):
     return hashlib.sha256(b"\x00" + data).digest()
 
 
-def header_hash(manifest):
+def header_hash(manifest, version):
     scan = manifest["scan"]
-    data = enc_str("fermata-cleared-manifest") + u64(2) + b"".join(
+    data = enc_str("fermata-cleared-manifest") + u64(version) + b"".join(
         enc_str(v) for v in [manifest["id"], manifest["created_at"], scan["id"], scan["developer"], scan["model"],
                              scan["use"], scan["territory"], scan["dataset"], scan["finished_at"]])
     return hashlib.sha256(b"\x02" + data).digest()
@@ -71,25 +75,59 @@ def node_hash(left, right):
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def root_from_path(index, size, leaf, path):
-    """RFC 9162 section 2.1.3.2; None when the path does not fit a tree of that size."""
+def range_node(left, right):
+    """Version 3: the parent (hash, min, max) of two (hash, min, max), or None when out of order."""
+    (lh, lmin, lmax), (rh, rmin, rmax) = left, right
+    # Python compares str by code point, which for UTF-8 is byte order, as the format says.
+    if not (lmin <= lmax <= rmin <= rmax):
+        return None
+    data = lh + rh + enc_str(lmin) + enc_str(lmax) + enc_str(rmin) + enc_str(rmax)
+    return hashlib.sha256(b"\x04" + data).digest(), lmin, rmax
+
+
+def sibling(step, version):
+    """A path step as (hash, min, max) in version 3, as a hash before; None when miswritten."""
+    if version == 3:
+        if not isinstance(step, dict):
+            return None
+        h, lo, hi = step["hash"], step["min"], step["max"]
+        if not (isinstance(lo, str) and isinstance(hi, str)):
+            raise TypeError("a path step's min and max must be strings")
+    else:
+        if not isinstance(step, str):
+            return None
+        h = step
+    p = bytes.fromhex(h)
+    if len(p) != 32:
+        return None
+    return (p, lo, hi) if version == 3 else p
+
+
+def root_from_path(index, size, leaf, path, version):
+    """RFC 9162 section 2.1.3.2; None when the path does not fit a tree of that size (or, in
+    version 3, has a node out of order). `leaf` is a hash, or (hash, isrc, isrc) in version 3."""
     if index >= size:
         return None
+    join = range_node if version == 3 else node_hash
     fn, sn, r = index, size - 1, leaf
-    for hex_sibling in path:
-        p = bytes.fromhex(hex_sibling)
-        if len(p) != 32 or sn == 0:
+    for step in path:
+        p = sibling(step, version)
+        if p is None or sn == 0:
             return None
         if fn % 2 == 1 or fn == sn:
-            r = node_hash(p, r)
+            r = join(p, r)
             while fn % 2 == 0 and fn != 0:
                 fn >>= 1
                 sn >>= 1
         else:
-            r = node_hash(r, p)
+            r = join(r, p)
+        if r is None:
+            return None
         fn >>= 1
         sn >>= 1
-    return r if sn == 0 else None
+    if sn != 0:
+        return None
+    return r[0] if version == 3 else r
 
 
 def canonical_isrc(isrc):
@@ -100,17 +138,17 @@ def check(proof, root, size):
     """Returns (ok, reason)."""
     isrc = proof.get("isrc", "")
     version = proof.get("version")
-    if proof.get("format") != "fermata-manifest-proof" or version not in (1, 2):
-        return False, "not a version 1 or 2 fermata proof"
+    if proof.get("format") != "fermata-manifest-proof" or version not in (1, 2, 3):
+        return False, "not a version 1, 2 or 3 fermata proof"
     if not canonical_isrc(isrc):
         return False, "the ISRC is not in canonical form"
     if proof.get("tree_size") != size:
         return False, "the proof is for {} leaves, not {}".format(proof.get("tree_size"), size)
-    if version == 2:
+    if version >= 2:
         # The published root commits to the header, the tree size and the tree root; the
         # leaves lead to the tree root.
         tree_root = bytes.fromhex(proof["tree_root"])
-        if hashlib.sha256(b"\x03" + header_hash(proof["manifest"]) + u64(size) + tree_root).digest() != root:
+        if hashlib.sha256(b"\x03" + header_hash(proof["manifest"], version) + u64(size) + tree_root).digest() != root:
             return False, "the manifest header, tree size and tree root do not give the published root"
     else:
         if "manifest" in proof or "tree_root" in proof:
@@ -118,7 +156,9 @@ def check(proof, root, size):
         tree_root = root
 
     def leads_to_root(leaf):
-        return root_from_path(leaf["leaf_index"], size, leaf_hash(leaf, version), leaf["path"]) == tree_root
+        h = leaf_hash(leaf, version)
+        start = (h, leaf_isrc(leaf, version), leaf_isrc(leaf, version)) if version == 3 else h
+        return root_from_path(leaf["leaf_index"], size, start, leaf["path"], version) == tree_root
 
     if proof.get("result") == "included":
         leaves = proof.get("leaves") or []
@@ -172,7 +212,7 @@ def main(argv):
             ok, reason = False, "malformed proof: {}".format(e)
         all_ok &= ok
         about = ""
-        if ok and proof.get("version") == 2:
+        if ok and proof.get("version") in (2, 3):
             m = proof["manifest"]
             about = " ({}: model {} of {}, {}, {})".format(m["id"], m["scan"]["model"], m["scan"]["developer"],
                                                              m["scan"]["use"], m["scan"]["territory"])

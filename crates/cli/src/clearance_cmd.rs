@@ -609,7 +609,7 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
             } else {
                 "not-included"
             };
-            // A version 2 proof carries the manifest's header, which the root commits to.
+            // A version 2 or 3 proof carries the manifest's header, which the root commits to.
             let header = p.manifest_header().filter(|_| result.is_ok());
             if output.json {
                 println!(

@@ -1065,11 +1065,15 @@ fn ctrl_c_during_a_scan_saves_and_the_rerun_finishes() {
 }
 
 /// A verifier written from docs/manifest.md, sharing no code with `fermata_manifest`.
-/// Version 2: leaf = SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) ||
-/// list(holders) || str(path) || str(title)), node = SHA-256(0x01 || left || right), header =
-/// SHA-256(0x02 || header data), root = SHA-256(0x03 || header || u64(tree_size) || tree_root),
-/// str and list length-prefixed with 8-byte big-endian counts; version 1: leaf = SHA-256(0x00 ||
-/// "ISRC|SHA256|CLEARANCE") and the root is the tree root. RFC 9162 audit paths.
+/// Version 3: leaf = SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) ||
+/// list(holders) || str(path) || str(title)) with the range (isrc, isrc), node = SHA-256(0x04 ||
+/// left || right || str(left.min) || str(left.max) || str(right.min) || str(right.max)) with the
+/// range (left.min, right.max), valid when left.min <= left.max <= right.min <= right.max, path
+/// steps {hash, min, max}; header = SHA-256(0x02 || header data with u64(version)), root =
+/// SHA-256(0x03 || header || u64(tree_size) || tree_root), str and list length-prefixed with
+/// 8-byte big-endian counts. Version 2: node = SHA-256(0x01 || left || right), path steps are
+/// hashes. Version 1: leaf = SHA-256(0x00 || "ISRC|SHA256|CLEARANCE"), version 2's nodes, and
+/// the root is the tree root. RFC 9162 audit paths.
 mod independent {
     use serde_json::Value;
     use sha2::{Digest, Sha256};
@@ -1132,34 +1136,59 @@ mod independent {
         }
     }
 
+    /// A node of the walk: its hash and (version 3) its ISRC range.
+    type Node = ([u8; 32], String, String);
+
+    /// The parent of two nodes: version 3 checks their order and hashes their ranges in.
+    fn join(l: &Node, r: &Node, version: u64) -> Option<Node> {
+        if version < 3 {
+            return Some((h(1, &[&l.0, &r.0]), String::new(), String::new()));
+        }
+        if !(l.1 <= l.2 && l.2 <= r.1 && r.1 <= r.2) {
+            return None;
+        }
+        let mut keys = Vec::new();
+        for k in [&l.1, &l.2, &r.1, &r.2] {
+            put_str(&mut keys, &Value::from(k.as_str()))?;
+        }
+        Some((h(4, &[&l.0, &r.0, &keys]), l.1.clone(), r.2.clone()))
+    }
+
     fn leaf_root(leaf: &Value, size: u64, version: u64) -> Option<[u8; 32]> {
-        let mut r = h(0, &[&leaf_data(leaf, version)?]);
+        let isrc = leaf_isrc(leaf, version)?.to_string();
+        let mut r: Node = (h(0, &[&leaf_data(leaf, version)?]), isrc.clone(), isrc);
         let (mut f, mut s) = (leaf["leaf_index"].as_u64()?, size.checked_sub(1)?);
         if f > s {
             return None;
         }
         for p in leaf["path"].as_array()? {
-            let p: [u8; 32] = hex::decode(p.as_str()?).ok()?.try_into().ok()?;
+            let (hash, min, max) = if version == 3 {
+                (&p["hash"], p["min"].as_str()?, p["max"].as_str()?)
+            } else {
+                (p, "", "")
+            };
+            let hash: [u8; 32] = hex::decode(hash.as_str()?).ok()?.try_into().ok()?;
+            let p: Node = (hash, min.to_string(), max.to_string());
             if s == 0 {
                 return None;
             }
             if f % 2 == 1 || f == s {
-                r = h(1, &[&p, &r]);
+                r = join(&p, &r, version)?;
                 while f % 2 == 0 && f != 0 {
                     f /= 2;
                     s /= 2;
                 }
             } else {
-                r = h(1, &[&r, &p]);
+                r = join(&r, &p, version)?;
             }
             f /= 2;
             s /= 2;
         }
-        (s == 0).then_some(r)
+        (s == 0).then_some(r.0)
     }
 
-    /// The root the leaves must lead to: for version 2, the proof's tree root, once its header,
-    /// tree size and tree root give the published root.
+    /// The root the leaves must lead to: for versions 2 and 3, the proof's tree root, once its
+    /// header, tree size and tree root give the published root.
     fn tree_root(proof: &Value, published: &[u8], version: u64) -> Option<Vec<u8>> {
         if version == 1 {
             return Some(published.to_vec());
@@ -1167,7 +1196,7 @@ mod independent {
         let m = &proof["manifest"];
         let mut header = Vec::new();
         put_str(&mut header, &Value::from("fermata-cleared-manifest"))?;
-        header.extend(2u64.to_be_bytes());
+        header.extend(version.to_be_bytes());
         for f in [&m["id"], &m["created_at"]] {
             put_str(&mut header, f)?;
         }
@@ -1200,7 +1229,7 @@ mod independent {
             || !isrc
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            || !(1..=2).contains(&version)
+            || !(1..=3).contains(&version)
         {
             return false;
         }

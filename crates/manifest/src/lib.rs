@@ -8,7 +8,7 @@
 //! and for which developer, model, use and territory, without the manifest or fermata's
 //! database.
 //!
-//! # Encoding (format version 2)
+//! # Encoding (format version 3)
 //!
 //! Every field is encoded without separators that could be confused with its contents:
 //!
@@ -19,10 +19,15 @@
 //!
 //! leaf data   = str(isrc) || str(sha256) || list(clearance) || list(holders) || str(path) || str(title)
 //! leaf hash   = SHA-256(0x00 || leaf data)
-//! node hash   = SHA-256(0x01 || left || right)                       (RFC 9162 §2.1.1 tree shape)
-//! tree root   = root of the tree over the leaf hashes in leaf order (SHA-256 of no bytes if empty)
+//! leaf range  = (isrc, isrc)
+//! node hash   = SHA-256(0x04 || left || right
+//!                       || str(left.min) || str(left.max) || str(right.min) || str(right.max))
+//! node range  = (left.min, right.max); a node is valid only when
+//!               left.min <= left.max <= right.min <= right.max     (byte order)
+//! tree root   = root of the tree over the leaves in leaf order, RFC 9162 §2.1.1 shape
+//!               (SHA-256 of no bytes if empty)
 //!
-//! header data = str("fermata-cleared-manifest") || u64(2)
+//! header data = str("fermata-cleared-manifest") || u64(version)
 //!               || str(id) || str(created_at)
 //!               || str(scan.id) || str(scan.developer) || str(scan.model) || str(scan.use)
 //!               || str(scan.territory) || str(scan.dataset) || str(scan.finished_at)
@@ -30,23 +35,40 @@
 //! root        = SHA-256(0x03 || header hash || u64(tree size) || tree root)
 //! ```
 //!
-//! `root` is the published root (`merkle.root`); `merkle.tree_root` is the tree's. The four
-//! one-byte prefixes keep leaves, nodes, headers and roots apart. Entries, hence leaves, are
-//! sorted by ISRC, then by leaf data (byte order), with no two alike; every ISRC is canonical (12
-//! upper-case letters and digits), so the order is the ISRCs' first. Reading a version 2
+//! `root` is the published root (`merkle.root`); `merkle.tree_root` is the tree's. The one-byte
+//! prefixes keep leaves (0x00), version 2 nodes (0x01), headers (0x02), roots (0x03) and version
+//! 3 nodes (0x04) apart. The header is a fixed sequence of length-prefixed fields after the
+//! format name and version: a later version adds its fields at the end (and says so by its
+//! version number), so the fields before keep their bytes. Entries, hence leaves, are sorted by
+//! ISRC, then by leaf data (byte order), with no two alike; every ISRC is canonical (12
+//! upper-case letters and digits), so the order is the ISRCs' first. Reading a version 2 or 3
 //! manifest recomputes every hash and refuses it, naming the part, when anything differs.
 //!
-//! An inclusion proof gives each leaf of the work (its whole entry) with its RFC 9162 audit path
-//! (§2.1.3) to the tree root, and carries the header and the tree root, from which the verifier
+//! Each node commits to the ISRC range of both its children, so the tree itself commits to the
+//! order of its leaves: a path whose nodes are out of order does not verify. An audit path's
+//! entries are `{hash, min, max}`: the sibling's hash and range. The verifier recomputes every
+//! node's hash and range up to the tree root and checks the order at each.
+//!
+//! An inclusion proof gives each leaf of the work (its whole entry) with its audit path (RFC 9162
+//! §2.1.3) to the tree root, and carries the header and the tree root, from which the verifier
 //! recomputes the published root. A proof that a work is absent gives the two adjacent leaves
 //! whose ISRCs bracket it, each with its audit path; at the ends of the list, the first or last
-//! leaf alone.
+//! leaf alone. Because every node on a path commits to its children's ranges, the proof alone is
+//! sound: no inclusion proof of the work can verify under the same root (docs/manifest.md has
+//! the argument). A non-inclusion proof shows its two neighbouring entries in full.
+//!
+//! # Version 2
+//!
+//! Version 2 manifests and proofs are still read and verified. They differ only in the nodes:
+//! `SHA-256(0x01 || left || right)`, no ranges, and an audit path is a list of hex hashes; the
+//! header data has `u64(2)`. A version 2 non-inclusion proof is sound only if the builder sorted
+//! the leaves, which nothing in the proof shows.
 //!
 //! # Version 1
 //!
 //! Version 1 manifests and proofs are still read and verified. They committed to less: the leaf
-//! data was `ISRC "|" SHA256 "|" CLEARANCE` (clearance joined by `,`), sorted by that data, and
-//! the published root was the tree root itself; the header and each entry's path, title and
+//! data was `ISRC "|" SHA256 "|" CLEARANCE` (clearance joined by `,`), sorted by that data, the
+//! nodes were version 2's, and the published root was the tree root itself; the header and each entry's path, title and
 //! holders were not hashed. A version 1 proof can only verify against a version 1 root.
 //!
 //! # Example
@@ -83,20 +105,23 @@
 
 pub mod merkle;
 
-use merkle::{Hash, Tree, empty_root, leaf_hash, root_from_path};
+use merkle::{
+    Hash, RangeNode, RangePathError, RangeTree, Tree, empty_root, leaf_hash, range_root_from_path,
+    root_from_path,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The `format` field of every manifest.
 pub const MANIFEST_FORMAT: &str = "fermata-cleared-manifest";
 /// The version this build writes.
-pub const MANIFEST_VERSION: u32 = 2;
+pub const MANIFEST_VERSION: u32 = 3;
 /// The oldest version this build reads.
 pub const OLDEST_READABLE_MANIFEST_VERSION: u32 = 1;
 /// The `format` field of every proof.
 pub const PROOF_FORMAT: &str = "fermata-manifest-proof";
 /// The proof version this build writes (for a manifest of [`MANIFEST_VERSION`]).
-pub const PROOF_VERSION: u32 = 2;
+pub const PROOF_VERSION: u32 = 3;
 /// The oldest proof version this build reads.
 pub const OLDEST_READABLE_PROOF_VERSION: u32 = 1;
 
@@ -136,7 +161,7 @@ pub enum ManifestError {
         /// Root of the entries.
         computed: String,
     },
-    /// A part of a version 2 manifest disagrees with its hashes: it was edited.
+    /// A part of a version 2 or 3 manifest disagrees with its hashes: it was edited.
     #[error("the manifest's {part} {problem}: it was changed after it was built")]
     Changed {
         /// Which part disagrees: `entries`, `tree size`, `header (id, created_at, scan)` or
@@ -174,7 +199,7 @@ pub struct ScanInfo {
 }
 
 /// Everything a manifest says besides its entries and hashes: the header its root commits to,
-/// as a version 2 proof carries it.
+/// as a version 2 or 3 proof carries it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ManifestHeader {
     /// The manifest's id.
@@ -186,13 +211,20 @@ pub struct ManifestHeader {
 }
 
 impl ManifestHeader {
-    /// The header data: `str(format) || u64(2) || str(id) || str(created_at) || str(scan.id) ||
-    /// str(developer) || str(model) || str(use) || str(territory) || str(dataset) || str(finished_at)`.
+    /// The header data of the current version, [`MANIFEST_VERSION`]: see [`Self::data_of`].
     pub fn data(&self) -> Vec<u8> {
+        self.data_of(MANIFEST_VERSION)
+    }
+
+    /// The header data of a version 2 or 3 manifest: `str(format) || u64(version) || str(id) ||
+    /// str(created_at) || str(scan.id) || str(developer) || str(model) || str(use) ||
+    /// str(territory) || str(dataset) || str(finished_at)`. Fields a later version adds go at
+    /// the end, after these, each length-prefixed.
+    pub fn data_of(&self, version: u32) -> Vec<u8> {
         let s = &self.scan;
         let mut out = Vec::new();
         put_str(&mut out, MANIFEST_FORMAT);
-        put_u64(&mut out, 2);
+        put_u64(&mut out, version.into());
         for field in [
             &self.id,
             &self.created_at,
@@ -209,21 +241,36 @@ impl ManifestHeader {
         out
     }
 
-    /// SHA-256(0x02 || header data).
+    /// SHA-256(0x02 || header data), of the current version.
     pub fn hash(&self) -> Hash {
+        self.hash_of(MANIFEST_VERSION)
+    }
+
+    /// SHA-256(0x02 || header data of `version`).
+    pub fn hash_of(&self, version: u32) -> Hash {
         let mut h = Sha256::new();
         h.update([2u8]);
-        h.update(self.data());
+        h.update(self.data_of(version));
         h.finalize().into()
     }
 }
 
-/// The published root of a version 2 manifest: SHA-256(0x03 || header hash || u64(tree size) ||
-/// tree root).
+/// The published root of a manifest of the current version: see [`published_root_of`].
 pub fn published_root(header: &ManifestHeader, tree_size: u64, tree_root: &Hash) -> Hash {
+    published_root_of(MANIFEST_VERSION, header, tree_size, tree_root)
+}
+
+/// The published root of a version 2 or 3 manifest: SHA-256(0x03 || header hash ||
+/// u64(tree size) || tree root), the header hashed with its version.
+pub fn published_root_of(
+    version: u32,
+    header: &ManifestHeader,
+    tree_size: u64,
+    tree_root: &Hash,
+) -> Hash {
     let mut h = Sha256::new();
     h.update([3u8]);
-    h.update(header.hash());
+    h.update(header.hash_of(version));
     h.update(tree_size.to_be_bytes());
     h.update(tree_root);
     h.finalize().into()
@@ -263,7 +310,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The version 2 leaf data: `str(isrc) || str(sha256) || list(clearance) || list(holders) ||
+    /// The leaf data of versions 2 and 3: `str(isrc) || str(sha256) || list(clearance) || list(holders) ||
     /// str(path) || str(title)`.
     pub fn leaf_data(&self) -> Vec<u8> {
         let mut out = Vec::new();
@@ -281,7 +328,7 @@ impl Entry {
         leaf_data_v1(&self.isrc, &self.sha256, &self.clearance)
     }
 
-    /// The leaf order of version 2: by ISRC, then by leaf data.
+    /// The leaf order of versions 2 and 3: by ISRC, then by leaf data.
     fn order(&self, other: &Entry) -> std::cmp::Ordering {
         self.isrc
             .cmp(&other.isrc)
@@ -302,15 +349,15 @@ pub struct MerkleInfo {
     pub leaf: String,
     /// The node encoding, in words.
     pub node: String,
-    /// The header encoding, in words (version 2).
+    /// The header encoding, in words (versions 2 and 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
-    /// How the published root is made, in words (version 2).
+    /// How the published root is made, in words (versions 2 and 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment: Option<String>,
     /// Number of leaves.
     pub tree_size: u64,
-    /// Hex root of the tree over the leaves (version 2; in version 1 it is the root).
+    /// Hex root of the tree over the leaves (versions 2 and 3; in version 1 it is the root).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tree_root: Option<String>,
     /// Hex published root: what the developer publishes and proofs verify against.
@@ -340,6 +387,9 @@ const LEAF_RULE: &str = "SHA-256(0x00 || str(isrc) || str(sha256) || list(cleara
     where str(s) = 8-byte big-endian length || UTF-8 bytes and list(xs) = 8-byte big-endian count || str of each; \
     leaves sorted by ISRC, then by that data";
 const NODE_RULE: &str = "SHA-256(0x01 || left || right); tree shape of RFC 9162 section 2.1.1";
+const NODE_RULE_V3: &str = "SHA-256(0x04 || left || right || str(left.min) || str(left.max) || str(right.min) || str(right.max)), \
+    where a leaf's min and max are its ISRC and a node's min is its left child's min and its max its right child's max; \
+    valid only when left.min <= left.max <= right.min <= right.max (byte order); tree shape of RFC 9162 section 2.1.1";
 const HEADER_RULE: &str = "SHA-256(0x02 || str(format) || 8-byte big-endian version || str(id) || str(created_at) || str(scan.id) || \
     str(scan.developer) || str(scan.model) || str(scan.use) || str(scan.territory) || str(scan.dataset) || str(scan.finished_at))";
 const COMMITMENT_RULE: &str =
@@ -354,41 +404,71 @@ fn canonical_isrc(isrc: &str) -> bool {
 }
 
 impl Manifest {
-    /// Builds a version 2 manifest: sorts the entries into leaf order, drops exact duplicates,
-    /// and computes the tree root and the published root. The entries' ISRCs must be canonical
-    /// (12 upper-case letters and digits) for the manifest to read back.
-    pub fn build(id: &str, created_at: &str, scan: ScanInfo, mut entries: Vec<Entry>) -> Manifest {
+    /// Builds a manifest of the current version ([`MANIFEST_VERSION`]): sorts the entries into
+    /// leaf order, drops exact duplicates, and computes the tree root and the published root.
+    /// The entries' ISRCs must be canonical (12 upper-case letters and digits) for the manifest
+    /// to read back.
+    pub fn build(id: &str, created_at: &str, scan: ScanInfo, entries: Vec<Entry>) -> Manifest {
+        Self::build_version(MANIFEST_VERSION, id, created_at, scan, entries)
+            .unwrap_or_else(|_| unreachable!("this build writes its own version"))
+    }
+
+    /// Builds a manifest as version 2 or 3 wrote it (for tests and for readers of older
+    /// manifests; new manifests are [`Manifest::build`]'s).
+    pub fn build_version(
+        version: u32,
+        id: &str,
+        created_at: &str,
+        scan: ScanInfo,
+        mut entries: Vec<Entry>,
+    ) -> Result<Manifest, ManifestError> {
+        if !(2..=MANIFEST_VERSION).contains(&version) {
+            return Err(ManifestError::Version {
+                what: "manifest",
+                found: version,
+                oldest: 2,
+                newest: MANIFEST_VERSION,
+            });
+        }
         for e in &mut entries {
             e.clearance.sort();
             e.clearance.dedup();
         }
         entries.sort_by_cached_key(|e| (e.isrc.clone(), e.leaf_data()));
         entries.dedup();
-        let tree = Tree::new(entries.iter().map(|e| leaf_hash(&e.leaf_data())).collect());
         let header = ManifestHeader {
             id: id.into(),
             created_at: created_at.into(),
             scan,
         };
-        let root = published_root(&header, tree.size(), &tree.root());
-        Manifest {
+        let mut m = Manifest {
             format: MANIFEST_FORMAT.into(),
-            version: MANIFEST_VERSION,
-            id: header.id,
-            created_at: header.created_at,
-            scan: header.scan,
+            version,
+            id: header.id.clone(),
+            created_at: header.created_at.clone(),
+            scan: header.scan.clone(),
             merkle: MerkleInfo {
                 hash: "sha256".into(),
                 leaf: LEAF_RULE.into(),
-                node: NODE_RULE.into(),
+                node: if version == 2 {
+                    NODE_RULE
+                } else {
+                    NODE_RULE_V3
+                }
+                .into(),
                 header: Some(HEADER_RULE.into()),
                 commitment: Some(COMMITMENT_RULE.into()),
-                tree_size: tree.size(),
-                tree_root: Some(hex::encode(tree.root())),
-                root: hex::encode(root),
+                tree_size: 0,
+                tree_root: None,
+                root: String::new(),
             },
             entries,
-        }
+        };
+        let (size, tree_root) = m.tree().head();
+        m.merkle.tree_size = size;
+        m.merkle.tree_root = Some(hex::encode(tree_root));
+        m.merkle.root = hex::encode(published_root_of(version, &header, size, &tree_root));
+        Ok(m)
     }
 
     /// The header the published root commits to, besides the tree.
@@ -400,7 +480,7 @@ impl Manifest {
         }
     }
 
-    /// Reads a manifest and checks that it hashes to its root: for version 2, every field.
+    /// Reads a manifest and checks that it hashes to its root: for versions 2 and 3, every field.
     pub fn from_json(text: &str) -> Result<Manifest, ManifestError> {
         let m: Manifest = serde_json::from_str(text).map_err(|e| ManifestError::Malformed {
             what: "manifest",
@@ -414,7 +494,7 @@ impl Manifest {
         }
         match m.version {
             1 => m.check_v1()?,
-            2 => m.check_v2()?,
+            2 | 3 => m.check_v2_or_v3()?,
             found => {
                 return Err(ManifestError::Version {
                     what: "manifest",
@@ -439,9 +519,9 @@ impl Manifest {
             .entries
             .windows(2)
             .all(|w| w[0].leaf_data_v1() < w[1].leaf_data_v1());
-        let tree = self.tree();
-        let computed = hex::encode(tree.root());
-        if !sorted || computed != g.root || tree.size() != g.tree_size {
+        let (size, root) = self.tree().head();
+        let computed = hex::encode(root);
+        if !sorted || computed != g.root || size != g.tree_size {
             return Err(ManifestError::RootMismatch {
                 stated: g.root.clone(),
                 computed,
@@ -450,19 +530,24 @@ impl Manifest {
         Ok(())
     }
 
-    fn check_v2(&self) -> Result<(), ManifestError> {
+    fn check_v2_or_v3(&self) -> Result<(), ManifestError> {
         let g = &self.merkle;
         let changed =
             |part: &'static str, problem: String| Err(ManifestError::Changed { part, problem });
+        let node_rule = if self.version == 2 {
+            NODE_RULE
+        } else {
+            NODE_RULE_V3
+        };
         let described = g.hash == "sha256"
             && g.leaf == LEAF_RULE
-            && g.node == NODE_RULE
+            && g.node == node_rule
             && g.header.as_deref() == Some(HEADER_RULE)
             && g.commitment.as_deref() == Some(COMMITMENT_RULE);
         if !described {
             return changed(
                 "merkle description",
-                "is not the one version 2 writes".into(),
+                format!("is not the one version {} writes", self.version),
             );
         }
         if let Some((i, e)) = self
@@ -489,14 +574,14 @@ impl Manifest {
                 format!("are not in leaf order, or repeat one, at entry {}", i + 1),
             );
         }
-        let tree = self.tree();
-        if tree.size() != g.tree_size {
+        let (size, root) = self.tree().head();
+        if size != g.tree_size {
             return changed(
                 "tree size",
-                format!("is {}, but there are {} entries", g.tree_size, tree.size()),
+                format!("is {}, but there are {size} entries", g.tree_size),
             );
         }
-        let tree_root = hex::encode(tree.root());
+        let tree_root = hex::encode(root);
         if g.tree_root.as_deref() != Some(tree_root.as_str()) {
             return changed(
                 "entries",
@@ -506,7 +591,7 @@ impl Manifest {
                 ),
             );
         }
-        let root = hex::encode(published_root(&self.header(), tree.size(), &tree.root()));
+        let root = hex::encode(published_root_of(self.version, &self.header(), size, &root));
         if root != g.root {
             return changed(
                 "header (id, created_at, scan)",
@@ -524,19 +609,27 @@ impl Manifest {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    fn tree(&self) -> Tree {
-        Tree::new(
-            self.entries
-                .iter()
-                .map(|e| {
-                    if self.version == 1 {
-                        leaf_hash(e.leaf_data_v1().as_bytes())
-                    } else {
-                        leaf_hash(&e.leaf_data())
-                    }
-                })
-                .collect(),
-        )
+    fn tree(&self) -> Trees {
+        match self.version {
+            1 => Trees::Plain(Tree::new(
+                self.entries
+                    .iter()
+                    .map(|e| leaf_hash(e.leaf_data_v1().as_bytes()))
+                    .collect(),
+            )),
+            2 => Trees::Plain(Tree::new(
+                self.entries
+                    .iter()
+                    .map(|e| leaf_hash(&e.leaf_data()))
+                    .collect(),
+            )),
+            _ => Trees::Ranged(RangeTree::new(
+                self.entries
+                    .iter()
+                    .map(|e| RangeNode::leaf(leaf_hash(&e.leaf_data()), &e.isrc))
+                    .collect(),
+            )),
+        }
     }
 
     /// A proof that the work `isrc` is in the manifest (every leaf of it) or that it is not,
@@ -545,6 +638,7 @@ impl Manifest {
         let isrc = normalise_isrc(isrc)?;
         let tree = self.tree();
         let v1 = self.version == 1;
+        let (tree_size, tree_root) = tree.head();
         let proof_of = |i: usize| {
             let e = &self.entries[i];
             LeafProof {
@@ -558,14 +652,15 @@ impl Manifest {
                 } else {
                     ProvedLeaf::Entry { entry: e.clone() }
                 },
-                path: tree.path(i).iter().map(hex::encode).collect(),
+                path: tree.path(i),
             }
         };
-        let (root, tree_size) = (self.merkle.root.clone(), tree.size());
-        let (version, manifest, tree_root) = if v1 {
-            (1, None, None)
+        let root = self.merkle.root.clone();
+        let version = self.version;
+        let (manifest, tree_root) = if v1 {
+            (None, None)
         } else {
-            (2, Some(self.header()), Some(hex::encode(tree.root())))
+            (Some(self.header()), Some(hex::encode(tree_root)))
         };
         let format = PROOF_FORMAT.to_string();
         let found: Vec<LeafProof> = (0..self.entries.len())
@@ -601,6 +696,34 @@ impl Manifest {
     }
 }
 
+/// A manifest's tree: RFC 9162's (versions 1 and 2) or range-committed (version 3).
+enum Trees {
+    Plain(Tree),
+    Ranged(RangeTree),
+}
+
+impl Trees {
+    /// The tree size and root.
+    fn head(&self) -> (u64, Hash) {
+        match self {
+            Trees::Plain(t) => (t.size(), t.root()),
+            Trees::Ranged(t) => (t.size(), t.root()),
+        }
+    }
+
+    /// The audit path of leaf `i`, as a proof writes it.
+    fn path(&self, i: usize) -> Vec<Sibling> {
+        match self {
+            Trees::Plain(t) => t
+                .path(i)
+                .iter()
+                .map(|h| Sibling::Hash(hex::encode(h)))
+                .collect(),
+            Trees::Ranged(t) => t.path(i).into_iter().map(Sibling::from).collect(),
+        }
+    }
+}
+
 fn normalise_isrc(isrc: &str) -> Result<String, ManifestError> {
     let compact: String = isrc
         .trim()
@@ -614,11 +737,38 @@ fn normalise_isrc(isrc: &str) -> Result<String, ManifestError> {
     Ok(compact)
 }
 
+/// One step of an audit path: the sibling of the node reached so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Sibling {
+    /// Versions 1 and 2: the sibling's hash (hex).
+    Hash(String),
+    /// Version 3: the sibling's hash (hex) and the ISRCs it spans.
+    Ranged {
+        /// Hex hash.
+        hash: String,
+        /// The smallest ISRC under the sibling.
+        min: String,
+        /// The largest ISRC under the sibling.
+        max: String,
+    },
+}
+
+impl From<RangeNode> for Sibling {
+    fn from(n: RangeNode) -> Sibling {
+        Sibling::Ranged {
+            hash: hex::encode(n.hash),
+            min: n.min,
+            max: n.max,
+        }
+    }
+}
+
 /// What a proof says a leaf is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ProvedLeaf {
-    /// Version 2: the manifest entry, every field of which the leaf commits to.
+    /// Versions 2 and 3: the manifest entry, every field of which the leaf commits to.
     Entry {
         /// The entry, as in the manifest.
         entry: Entry,
@@ -642,8 +792,9 @@ pub struct LeafProof {
     /// The leaf.
     #[serde(flatten)]
     pub leaf: ProvedLeaf,
-    /// Hex sibling hashes from the leaf up (RFC 9162 audit path).
-    pub path: Vec<String>,
+    /// The siblings from the leaf up (RFC 9162 audit path): hex hashes (versions 1 and 2), or
+    /// hashes with their ISRC ranges (version 3).
+    pub path: Vec<Sibling>,
 }
 
 impl LeafProof {
@@ -656,11 +807,12 @@ impl LeafProof {
     }
 
     fn check(&self, version: u32, tree_size: u64, tree_root: &Hash) -> Result<(), ManifestError> {
-        let path: Vec<Hash> = self
-            .path
-            .iter()
-            .map(|h| parse_hash(h))
-            .collect::<Result<_, _>>()?;
+        let miswritten = || {
+            ManifestError::ProofInvalid(format!(
+                "leaf {} is not written as a version {version} proof's leaves are",
+                self.leaf_index
+            ))
+        };
         let leaf = match (&self.leaf, version) {
             (
                 ProvedLeaf::V1 {
@@ -670,15 +822,46 @@ impl LeafProof {
                 },
                 1,
             ) => leaf_hash(leaf_data_v1(isrc, sha256, clearance).as_bytes()),
-            (ProvedLeaf::Entry { entry }, 2) => leaf_hash(&entry.leaf_data()),
-            _ => {
-                return Err(ManifestError::ProofInvalid(format!(
-                    "leaf {} is not written as a version {version} proof's leaves are",
-                    self.leaf_index
-                )));
-            }
+            (ProvedLeaf::Entry { entry }, 2 | 3) => leaf_hash(&entry.leaf_data()),
+            _ => return Err(miswritten()),
         };
-        match root_from_path(self.leaf_index, tree_size, leaf, &path) {
+        let computed = if version == 3 {
+            let path: Vec<RangeNode> = self
+                .path
+                .iter()
+                .map(|s| match s {
+                    Sibling::Ranged { hash, min, max } => Ok(RangeNode {
+                        hash: parse_hash(hash)?,
+                        min: min.clone(),
+                        max: max.clone(),
+                    }),
+                    Sibling::Hash(_) => Err(miswritten()),
+                })
+                .collect::<Result<_, _>>()?;
+            let leaf = RangeNode::leaf(leaf, self.isrc());
+            match range_root_from_path(self.leaf_index, tree_size, leaf, &path) {
+                Ok(top) => Some(top.hash),
+                Err(RangePathError::Order) => {
+                    return Err(ManifestError::ProofInvalid(format!(
+                        "the path of leaf {} ({}) has a node whose children's ISRC ranges are out of order: the leaves are not sorted",
+                        self.leaf_index,
+                        self.isrc()
+                    )));
+                }
+                Err(RangePathError::Shape) => None,
+            }
+        } else {
+            let path: Vec<Hash> = self
+                .path
+                .iter()
+                .map(|s| match s {
+                    Sibling::Hash(h) => parse_hash(h),
+                    Sibling::Ranged { .. } => Err(miswritten()),
+                })
+                .collect::<Result<_, _>>()?;
+            root_from_path(self.leaf_index, tree_size, leaf, &path)
+        };
+        match computed {
             Some(r) if &r == tree_root => Ok(()),
             _ => Err(ManifestError::ProofInvalid(format!(
                 "leaf {} ({}) does not lead to the {}",
@@ -714,10 +897,10 @@ pub enum WorkProof {
         root: String,
         /// The manifest's leaf count.
         tree_size: u64,
-        /// The manifest's header (version 2).
+        /// The manifest's header (versions 2 and 3).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         manifest: Option<ManifestHeader>,
-        /// The root of the manifest's tree (version 2).
+        /// The root of the manifest's tree (versions 2 and 3).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tree_root: Option<String>,
         /// The work's leaves.
@@ -735,10 +918,10 @@ pub enum WorkProof {
         root: String,
         /// The manifest's leaf count.
         tree_size: u64,
-        /// The manifest's header (version 2).
+        /// The manifest's header (versions 2 and 3).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         manifest: Option<ManifestHeader>,
-        /// The root of the manifest's tree (version 2).
+        /// The root of the manifest's tree (versions 2 and 3).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         tree_root: Option<String>,
         /// The last leaf before where the work would be (None at the start).
@@ -804,7 +987,7 @@ impl WorkProof {
         }
     }
 
-    /// The manifest header a version 2 proof carries (id, created_at, and the scan: developer,
+    /// The manifest header a version 2 or 3 proof carries (id, created_at, and the scan: developer,
     /// model, use, territory...). Proved only once [`WorkProof::verify`] succeeds.
     pub fn manifest_header(&self) -> Option<&ManifestHeader> {
         match self {
@@ -849,7 +1032,7 @@ impl WorkProof {
         self.verify(published_root)
     }
 
-    /// The tree root the leaves must lead to: for version 2, the proof's tree root once the
+    /// The tree root the leaves must lead to: for versions 2 and 3, the proof's tree root once the
     /// header, tree size and tree root are checked to give the published root; for version 1,
     /// the published root itself.
     fn tree_root(&self, published: &Hash) -> Result<Hash, ManifestError> {
@@ -870,9 +1053,10 @@ impl WorkProof {
             (1, _, _) => Err(ManifestError::ProofInvalid(
                 "a version 1 proof carries no manifest header or tree root".into(),
             )),
-            (2, Some(header), Some(tree_root)) => {
+            (2 | 3, Some(header), Some(tree_root)) => {
                 let tree_root = parse_hash(tree_root)?;
-                let computed = published_root(header, self.tree_size(), &tree_root);
+                let computed =
+                    published_root_of(self.version(), header, self.tree_size(), &tree_root);
                 if &computed != published {
                     return Err(ManifestError::ProofInvalid(format!(
                         "the manifest header, tree size and tree root give the root {}, not the published {}",
@@ -882,9 +1066,10 @@ impl WorkProof {
                 }
                 Ok(tree_root)
             }
-            (2, _, _) => Err(ManifestError::ProofInvalid(
-                "a version 2 proof needs the manifest header and the tree root".into(),
-            )),
+            (2 | 3, _, _) => Err(ManifestError::ProofInvalid(format!(
+                "a version {} proof needs the manifest header and the tree root",
+                self.version()
+            ))),
             (found, _, _) => Err(ManifestError::Version {
                 what: "proof",
                 found,
@@ -1137,8 +1322,27 @@ mod tests {
         *manifest = None;
         assert!(bare.verify(&root).is_err());
         assert!(proof.verify(&tree).is_err());
-        // A version 3 proof is refused on reading.
-        let newer = proof.to_json().replace("\"version\": 2", "\"version\": 3");
+        // A version 2 proof of the same entries: relabelled version 3 it fails, and the other
+        // way round.
+        let v2 = Manifest::build_version(
+            2,
+            "manifest-000001",
+            "t",
+            scan(),
+            (0..4).map(entry).collect(),
+        )
+        .unwrap();
+        let old = v2.prove("GBAAA2600001").unwrap();
+        old.verify(&v2.merkle.root).unwrap();
+        let up = WorkProof::from_json(&old.to_json().replace("\"version\": 2", "\"version\": 3"))
+            .unwrap();
+        assert!(up.verify(&v2.merkle.root).is_err() && up.verify(&root).is_err());
+        let down =
+            WorkProof::from_json(&proof.to_json().replace("\"version\": 3", "\"version\": 2"))
+                .unwrap();
+        assert!(down.verify(&root).is_err() && down.verify(&v2.merkle.root).is_err());
+        // A version 4 proof is refused on reading.
+        let newer = proof.to_json().replace("\"version\": 3", "\"version\": 4");
         assert!(matches!(
             WorkProof::from_json(&newer),
             Err(ManifestError::Version { .. })

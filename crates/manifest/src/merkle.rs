@@ -9,6 +9,15 @@
 //! The tree over n leaves splits at the largest power of two smaller than n. Built bottom-up,
 //! that is: pair neighbours level by level and carry an unpaired last node up unchanged. An
 //! inclusion proof is the RFC's audit path, checked with its §2.1.3.2 algorithm.
+//!
+//! [`RangeTree`] is the same shape with every node also committing to the key ranges of its two
+//! children (format version 3), so that a path checks the leaves' order as well as their hashes:
+//!
+//! ```text
+//! range node = SHA-256(0x04 || left || right || str(left.min) || str(left.max)
+//!                                             || str(right.min) || str(right.max))
+//! valid only when left.min <= left.max <= right.min <= right.max (byte order)
+//! ```
 
 use sha2::{Digest, Sha256};
 
@@ -118,6 +127,161 @@ pub fn root_from_path(leaf_index: u64, tree_size: u64, leaf: Hash, path: &[Hash]
     (sn == 0).then_some(r)
 }
 
+/// A node of a [`RangeTree`] or a sibling on its audit path: its hash and the smallest and
+/// largest key of the leaves under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RangeNode {
+    /// Its hash.
+    pub hash: Hash,
+    /// The smallest key under it (a leaf's key is its own).
+    pub min: String,
+    /// The largest key under it.
+    pub max: String,
+}
+
+impl RangeNode {
+    /// A leaf: its hash, and its key as both ends.
+    pub fn leaf(hash: Hash, key: &str) -> RangeNode {
+        RangeNode {
+            hash,
+            min: key.into(),
+            max: key.into(),
+        }
+    }
+
+    /// The parent of `left` and `right`, or None when their ranges are out of order (the check
+    /// is `left.min <= left.max <= right.min <= right.max`, byte order).
+    pub fn parent(left: &RangeNode, right: &RangeNode) -> Option<RangeNode> {
+        let ordered = left.min <= left.max && left.max <= right.min && right.min <= right.max;
+        ordered.then(|| RangeNode {
+            hash: range_node_hash(left, right),
+            min: left.min.clone(),
+            max: right.max.clone(),
+        })
+    }
+}
+
+fn put_str(h: &mut Sha256, s: &str) {
+    h.update((s.len() as u64).to_be_bytes());
+    h.update(s.as_bytes());
+}
+
+/// SHA-256(0x04 || left || right || str(left.min) || str(left.max) || str(right.min) ||
+/// str(right.max)), with str(s) = 8-byte big-endian length || UTF-8 bytes. Does not check the
+/// order: see [`RangeNode::parent`].
+pub fn range_node_hash(left: &RangeNode, right: &RangeNode) -> Hash {
+    let mut h = Sha256::new();
+    h.update([4u8]);
+    h.update(left.hash);
+    h.update(right.hash);
+    for key in [&left.min, &left.max, &right.min, &right.max] {
+        put_str(&mut h, key);
+    }
+    h.finalize().into()
+}
+
+/// The tree of format version 3: RFC 9162's shape, each node committing to its children's key
+/// ranges. Built over leaves in any order (so tests can build an unsorted one); a node whose
+/// children are out of order gets the hash all the same, but no path through it verifies.
+pub struct RangeTree {
+    levels: Vec<Vec<RangeNode>>,
+}
+
+impl RangeTree {
+    /// Builds the tree over leaves (see [`RangeNode::leaf`]), in the order given.
+    pub fn new(leaves: Vec<RangeNode>) -> RangeTree {
+        let mut levels = vec![leaves];
+        while levels.last().is_some_and(|l| l.len() > 1) {
+            let below = levels.last().map(Vec::as_slice).unwrap_or_default();
+            let above: Vec<RangeNode> = below
+                .chunks(2)
+                .map(|pair| match pair {
+                    [left, right] => RangeNode {
+                        hash: range_node_hash(left, right),
+                        min: left.min.clone(),
+                        max: right.max.clone(),
+                    },
+                    _ => pair[0].clone(),
+                })
+                .collect();
+            levels.push(above);
+        }
+        RangeTree { levels }
+    }
+
+    /// Number of leaves.
+    pub fn size(&self) -> u64 {
+        self.levels[0].len() as u64
+    }
+
+    /// The root hash (SHA-256 of nothing when empty).
+    pub fn root(&self) -> Hash {
+        match self.levels.last() {
+            Some(top) if top.len() == 1 => top[0].hash,
+            _ => empty_root(),
+        }
+    }
+
+    /// The audit path of leaf `index`: the sibling nodes, with their ranges, from the leaf up.
+    pub fn path(&self, index: usize) -> Vec<RangeNode> {
+        let mut path = Vec::new();
+        let mut i = index;
+        for level in &self.levels[..self.levels.len().saturating_sub(1)] {
+            if let Some(sibling) = level.get(i ^ 1) {
+                path.push(sibling.clone());
+            }
+            i /= 2;
+        }
+        path
+    }
+}
+
+/// Why a version 3 audit path does not verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangePathError {
+    /// The path does not fit a tree of that size at that index.
+    Shape,
+    /// Some node's children are out of key order.
+    Order,
+}
+
+/// Recomputes the root node (hash and range) from a leaf, its index, the tree size and its
+/// version 3 audit path: the RFC 9162 §2.1.3.2 walk, checking the key order at every node.
+pub fn range_root_from_path(
+    leaf_index: u64,
+    tree_size: u64,
+    leaf: RangeNode,
+    path: &[RangeNode],
+) -> Result<RangeNode, RangePathError> {
+    if leaf_index >= tree_size {
+        return Err(RangePathError::Shape);
+    }
+    let (mut fn_, mut sn) = (leaf_index, tree_size - 1);
+    let mut r = leaf;
+    for p in path {
+        if sn == 0 {
+            return Err(RangePathError::Shape);
+        }
+        let parent = if fn_ & 1 == 1 || fn_ == sn {
+            while fn_ & 1 == 0 && fn_ != 0 {
+                fn_ >>= 1;
+                sn >>= 1;
+            }
+            RangeNode::parent(p, &r)
+        } else {
+            RangeNode::parent(&r, p)
+        };
+        r = parent.ok_or(RangePathError::Order)?;
+        fn_ >>= 1;
+        sn >>= 1;
+    }
+    if sn == 0 {
+        Ok(r)
+    } else {
+        Err(RangePathError::Shape)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +329,33 @@ mod tests {
             if n > 1 {
                 let other = (i + 1) % n;
                 prop_assert_ne!(root_from_path(other as u64, n as u64, l[i], &path), Some(tree.root()));
+            }
+        }
+
+        #[test]
+        fn a_range_tree_proves_every_leaf_of_sorted_keys_and_no_unsorted_pair(
+            mut keys in proptest::collection::vec(0u32..50, 1..40),
+            pick in 0usize..40,
+        ) {
+            let node = |k: &u32| RangeNode::leaf(leaf_hash(&k.to_be_bytes()), &format!("K{k:03}"));
+            let shuffled = RangeTree::new(keys.iter().map(node).collect());
+            keys.sort();
+            let tree = RangeTree::new(keys.iter().map(node).collect());
+            let n = keys.len();
+            let i = pick % n;
+            let top = range_root_from_path(i as u64, n as u64, node(&keys[i]), &tree.path(i));
+            prop_assert_eq!(top.map(|t| (t.hash, t.min, t.max)),
+                Ok((tree.root(), format!("K{:03}", keys[0]), format!("K{:03}", keys[n - 1]))));
+            // In the unsorted tree, a leaf below a node whose children are out of order has no
+            // path that verifies.
+            for j in 0..n {
+                let leaf = shuffled.levels[0][j].clone();
+                let top = range_root_from_path(j as u64, n as u64, leaf, &shuffled.path(j));
+                if let Ok(t) = top {
+                    prop_assert_eq!(t.hash, shuffled.root());
+                } else {
+                    prop_assert_eq!(top.err(), Some(RangePathError::Order));
+                }
             }
         }
     }

@@ -2,7 +2,8 @@
 //! verify their proofs (tantivy's discipline for on-disk formats).
 //!
 //! `manifest-v1.json` and its proofs were written by format version 1. `manifest-v2.json` and
-//! its proofs were written by format version 2 from the same scan and entries.
+//! its proofs were written by format version 2 from the same scan and entries, and
+//! `manifest-v3.json` and its proofs by format version 3.
 
 use fermata_manifest::{MANIFEST_VERSION, Manifest, OLDEST_READABLE_MANIFEST_VERSION, WorkProof};
 
@@ -12,6 +13,8 @@ const _: () = assert!(OLDEST_READABLE_MANIFEST_VERSION <= 1);
 const ROOT: &str = "22a4eb30ce1d73443db6d9a420bd68a8314ed47a40cf57ef936b8395299e9c2b";
 const ROOT_V2: &str = "a7499e3768e4f8d11f827f527b61cfe5b72d18cb9607a9cd95b45d5163f0e620";
 const TREE_ROOT_V2: &str = "65d2ab210ef54db3972d082a57ee4393594785f5cbdd091288056ca5d676c48f";
+const ROOT_V3: &str = "9a6d1a7307502a744acb59b72d7469c92dca1cd309b30fa9a8d8f76ffc573c7a";
+const TREE_ROOT_V3: &str = "cc1592da9205470d4e8f4fad4e6760a8ed10c37cb289e7fb086cdf0b669e21e9";
 
 #[test]
 fn a_version_1_manifest_still_reads_and_proves() {
@@ -53,7 +56,7 @@ fn a_version_2_manifest_still_reads_and_proves() {
     assert_eq!(m.merkle.tree_root.as_deref(), Some(TREE_ROOT_V2));
     // The encoding has not moved: the same scan and entries build the same file today.
     let v1 = Manifest::from_json(include_str!("fixtures/manifest-v1.json")).unwrap();
-    let rebuilt = Manifest::build(&v1.id, &v1.created_at, v1.scan, v1.entries);
+    let rebuilt = Manifest::build_version(2, &v1.id, &v1.created_at, v1.scan, v1.entries).unwrap();
     assert_eq!(
         rebuilt.to_json(),
         text,
@@ -76,5 +79,45 @@ fn a_version_2_manifest_still_reads_and_proves() {
         );
         // Neither the version 1 root nor the bare tree root will do.
         assert!(p.verify(ROOT).is_err() && p.verify(TREE_ROOT_V2).is_err());
+    }
+}
+
+#[test]
+fn a_version_3_manifest_still_reads_and_proves() {
+    const _: () = assert!(OLDEST_READABLE_MANIFEST_VERSION <= 3 && MANIFEST_VERSION >= 3);
+    let text = include_str!("fixtures/manifest-v3.json");
+    let m = Manifest::from_json(text).expect("the v3 manifest reads");
+    assert_eq!(
+        (m.version, m.merkle.tree_size, m.merkle.root.as_str()),
+        (3, 4, ROOT_V3)
+    );
+    assert_eq!(m.merkle.tree_root.as_deref(), Some(TREE_ROOT_V3));
+    // The encoding has not moved: the same scan and entries build the same file today.
+    let v1 = Manifest::from_json(include_str!("fixtures/manifest-v1.json")).unwrap();
+    let rebuilt = Manifest::build_version(3, &v1.id, &v1.created_at, v1.scan, v1.entries).unwrap();
+    assert_eq!(
+        rebuilt.to_json(),
+        text,
+        "Manifest::build_version(3, ..) no longer writes what version 3 wrote"
+    );
+    let now = m.prove("ZZDEM2600001").unwrap();
+    assert_eq!(now.version(), 3);
+    now.verify_tree_head(ROOT_V3, 4).unwrap();
+    for (file, included) in [
+        (include_str!("fixtures/proof-v3-included.json"), true),
+        (include_str!("fixtures/proof-v3-not-included.json"), false),
+    ] {
+        let p = WorkProof::from_json(file).expect("the v3 proof reads");
+        assert_eq!(p.is_inclusion(), included);
+        p.verify_tree_head(ROOT_V3, 4).unwrap();
+        assert_eq!(
+            p.manifest_header()
+                .map(|h| (h.scan.developer.as_str(), h.scan.model.as_str())),
+            Some(("acme-ai", "demo-model-1"))
+        );
+        // No other version's root, nor the bare tree root, will do.
+        for other in [ROOT, ROOT_V2, TREE_ROOT_V3] {
+            assert!(p.verify(other).is_err());
+        }
     }
 }

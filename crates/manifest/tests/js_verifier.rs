@@ -1,10 +1,15 @@
 //! crates/web/assets/proof.js, the checker the public web page runs in the browser, agrees with
-//! this crate: on genuine proofs of both versions (manifests of 0 to 33 entries, titles, paths,
+//! this crate: on genuine proofs of all three versions (manifests of 0 to 33 entries, titles, paths,
 //! holders and clearance in non-ASCII UTF-8; works present, absent before the first, between two
 //! and after the last) it says what the proof proves, and on edited ones it refuses exactly when
 //! `WorkProof::from_json(..)` with `verify` / `verify_for` does, for the same kind of reason.
 //!
+//! It also refuses, as the crate does, version 3 proofs over a hand-built unsorted tree that
+//! claim a present work is absent, and ones whose siblings' ranges lie.
+//!
 //! All cases run in one `node` process; without node the test is skipped (failed under CI=true).
+
+mod support;
 
 use fermata_manifest::merkle::{Tree, leaf_hash};
 use fermata_manifest::{Entry, Manifest, ManifestError, ScanInfo, WorkProof};
@@ -138,6 +143,15 @@ fn flip(hash: &str) -> String {
     s.pop();
     s.push(last);
     s
+}
+
+/// The hash of a path step: the step itself, or its `hash` (version 3).
+fn step_hash(step: &mut Value) -> &mut Value {
+    if step.is_object() {
+        &mut step["hash"]
+    } else {
+        step
+    }
 }
 
 /// The leaves of a proof (JSON), as pointers.
@@ -274,7 +288,7 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
         p["isrc"] = json!("GBAAA2600001")
     });
     // Version 1 did not commit to the tree size (hence `verify_tree_head`).
-    let v2_refuses = (proof.version() == 2).then_some(false);
+    let v2_refuses = (proof.version() >= 2).then_some(false);
     edit("tree_size + 1", v2_refuses, &|p| {
         p["tree_size"] = json!(p["tree_size"].as_u64().unwrap() + 1)
     });
@@ -287,11 +301,11 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
     edit("tree_size a string", Some(false), &|p| {
         p["tree_size"] = json!("4")
     });
-    let other_version = 3 - proof.version();
+    let other_version = if proof.version() == 2 { 1 } else { 2 };
     edit("relabelled as the other version", Some(false), &|p| {
         p["version"] = json!(other_version)
     });
-    if proof.version() == 2 {
+    if proof.version() >= 2 {
         edit("header model", Some(false), &|p| {
             p["manifest"]["scan"]["model"] = json!("model-2")
         });
@@ -326,12 +340,12 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
         });
     }
     for leaf in leaf_pointers(&v) {
-        let title = if proof.version() == 2 {
+        let title = if proof.version() >= 2 {
             format!("{leaf}/entry/title")
         } else {
             format!("{leaf}/clearance/0")
         };
-        let isrc = if proof.version() == 2 {
+        let isrc = if proof.version() >= 2 {
             format!("{leaf}/entry/isrc")
         } else {
             format!("{leaf}/isrc")
@@ -348,27 +362,101 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
             *p.pointer_mut(&isrc).unwrap() = json!("GBAAA2600003")
         });
         edit(&format!("{leaf}: path hash flipped"), None, &|p| {
-            if let Some(h) = p.pointer_mut(&format!("{leaf}/path/0")) {
+            if let Some(step) = p.pointer_mut(&format!("{leaf}/path/0")) {
+                let h = step_hash(step);
                 *h = json!(flip(h.as_str().unwrap()));
             }
         });
         edit(&format!("{leaf}: path hash upper-case"), Some(true), &|p| {
-            for h in p
+            for step in p
                 .pointer_mut(&format!("{leaf}/path"))
                 .unwrap()
                 .as_array_mut()
                 .unwrap()
             {
+                let h = step_hash(step);
                 *h = json!(h.as_str().unwrap().to_uppercase());
             }
         });
+        let zero = "00".repeat(32);
+        let (ranged, bare) = (json!({"hash": zero, "min": "A", "max": "Z"}), json!(zero));
+        let (extra, other_kind) = if proof.version() == 3 {
+            (ranged, bare)
+        } else {
+            (bare, ranged)
+        };
         edit(&format!("{leaf}: path hash added"), Some(false), &|p| {
             p.pointer_mut(&format!("{leaf}/path"))
                 .unwrap()
                 .as_array_mut()
                 .unwrap()
-                .push(json!("00".repeat(32)));
+                .push(extra.clone());
         });
+        // A step written as the other kind: a bare hash in version 3, {hash, min, max} before.
+        edit(
+            &format!("{leaf}: a path step of the other version's kind"),
+            Some(false),
+            &|p| {
+                p.pointer_mut(&format!("{leaf}/path"))
+                    .unwrap()
+                    .as_array_mut()
+                    .unwrap()
+                    .insert(0, other_kind.clone());
+            },
+        );
+        if proof.version() == 3 && v.pointer(&format!("{leaf}/path/0")).is_some() {
+            // Every range is committed to: a sibling's range cannot be moved, not even to one
+            // that is still in order.
+            for (end, value) in [("min", "AAAAA0000000"), ("max", "ZZZZZ9999999")] {
+                edit(
+                    &format!("{leaf}: a sibling's {end} changed"),
+                    Some(false),
+                    &|p| {
+                        *p.pointer_mut(&format!("{leaf}/path/0/{end}")).unwrap() = json!(value);
+                    },
+                );
+            }
+            edit(
+                &format!("{leaf}: a sibling's min and max swapped"),
+                None,
+                &|p| {
+                    let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
+                    let (min, max) = (step["min"].clone(), step["max"].clone());
+                    step["min"] = max;
+                    step["max"] = min;
+                },
+            );
+            edit(
+                &format!("{leaf}: a step as a list of its fields"),
+                Some(false),
+                &|p| {
+                    let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
+                    *step = json!([step["hash"], step["min"], step["max"]]);
+                },
+            );
+            edit(
+                &format!("{leaf}: a step with a field more"),
+                Some(true),
+                &|p| {
+                    p.pointer_mut(&format!("{leaf}/path/0")).unwrap()["note"] = json!(1);
+                },
+            );
+            edit(
+                &format!("{leaf}: a step's min a number"),
+                Some(false),
+                &|p| {
+                    p.pointer_mut(&format!("{leaf}/path/0")).unwrap()["min"] = json!(1);
+                },
+            );
+            edit(
+                &format!("{leaf}: a step's max missing"),
+                Some(false),
+                &|p| {
+                    let step = p.pointer_mut(&format!("{leaf}/path/0")).unwrap();
+                    drop(step.as_object_mut().unwrap().remove("max"));
+                },
+            );
+        }
         edit(&format!("{leaf}: path hash dropped"), None, &|p| {
             drop(
                 p.pointer_mut(&format!("{leaf}/path"))
@@ -459,7 +547,7 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
         c.reason = match c.what.rsplit(": ").next() {
             Some("root not hex" | "root short") => Some("root"),
             // Version 1's root is the tree root: a leaf just does not lead to it.
-            Some("wrong root" | "header model") if proof.version() == 2 => Some("root"),
+            Some("wrong root" | "header model") if proof.version() >= 2 => Some("root"),
             Some("wrong expected work" | "expected work not an ISRC") => Some("wrong-work"),
             Some("version 99" | "version 0") => Some("version"),
             _ => None,
@@ -476,20 +564,20 @@ fn the_javascript_checker_agrees_with_the_crate() {
     let mut cases = Vec::new();
     let mut manifests = Vec::new();
     for size in [0, 1, 2, 3, 7, 8, 33] {
-        let v2 = Manifest::build(
-            "manifest-000007",
-            "2026-03-02T00:00:00Z",
-            scan(),
-            entries(size),
-        );
-        assert_eq!(v2.entries.len(), size);
+        let (id, at) = ("manifest-000007", "2026-03-02T00:00:00Z");
+        let v3 = Manifest::build(id, at, scan(), entries(size));
+        assert_eq!((v3.entries.len(), v3.version), (size, 3));
+        let v2 = Manifest::build_version(2, id, at, scan(), entries(size)).unwrap();
         if [3, 33].contains(&size) {
             manifests.push((format!("v1, {size} entries"), version_1(&v2)));
         }
-        manifests.push((format!("v2, {size} entries"), v2));
+        if [1, 3, 8, 33].contains(&size) {
+            manifests.push((format!("v2, {size} entries"), v2));
+        }
+        manifests.push((format!("v3, {size} entries"), v3));
     }
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    for name in ["manifest-v1.json", "manifest-v2.json"] {
+    for name in ["manifest-v1.json", "manifest-v2.json", "manifest-v3.json"] {
         let text = std::fs::read_to_string(fixtures.join(name)).unwrap();
         manifests.push((name.to_string(), Manifest::from_json(&text).unwrap()));
     }
@@ -512,31 +600,38 @@ fn the_javascript_checker_agrees_with_the_crate() {
         }
     }
     // The frozen proofs, made by earlier builds.
+    let frozen_root = |back: usize| manifests[manifests.len() - back].1.merkle.root.clone();
     for (file, root) in [
-        (
-            "proof-v1-included.json",
-            &manifests[manifests.len() - 2].1.merkle.root,
-        ),
-        (
-            "proof-v1-not-included.json",
-            &manifests[manifests.len() - 2].1.merkle.root,
-        ),
-        (
-            "proof-v2-included.json",
-            &manifests[manifests.len() - 1].1.merkle.root,
-        ),
-        (
-            "proof-v2-not-included.json",
-            &manifests[manifests.len() - 1].1.merkle.root,
-        ),
+        ("proof-v1-included.json", frozen_root(3)),
+        ("proof-v1-not-included.json", frozen_root(3)),
+        ("proof-v2-included.json", frozen_root(2)),
+        ("proof-v2-not-included.json", frozen_root(2)),
+        ("proof-v3-included.json", frozen_root(1)),
+        ("proof-v3-not-included.json", frozen_root(1)),
     ] {
         let proof = std::fs::read_to_string(fixtures.join(file)).unwrap();
         cases.push(Case {
             what: format!("frozen {file}"),
             proof,
-            root: root.clone(),
+            root,
             work: String::new(),
             must: Some(true),
+            reason: None,
+        });
+    }
+    // Hand-built trees: the unsorted-tree attack verifies in version 2 (its hole), and is
+    // refused in version 3, as is the same proof with its siblings' ranges lying.
+    for (what, (tree, proof), must) in [
+        ("v2 unsorted tree", support::unsorted_attack(2), true),
+        ("v3 unsorted tree", support::unsorted_attack(3), false),
+        ("v3 lying ranges", support::lying_range_attack(), false),
+    ] {
+        cases.push(Case {
+            what: format!("{what}: a present work claimed absent"),
+            proof: proof.to_json(),
+            root: tree.root.clone(),
+            work: String::new(),
+            must: Some(must),
             reason: None,
         });
     }
@@ -581,7 +676,7 @@ fn the_javascript_checker_agrees_with_the_crate() {
         cases.push(Case {
             what: format!("frozen proof-v2-included.json, {what}"),
             proof,
-            root: manifests[manifests.len() - 1].1.merkle.root.clone(),
+            root: frozen_root(2),
             work: String::new(),
             must: None,
             reason: None,

@@ -252,13 +252,24 @@ impl HolderProofs {
              `SHA-256(0x03 || header hash || tree size || tree root)` and check it is the published root: \
              the proof is then about that developer's model, use and territory.\n\
              2. A leaf is `SHA-256(0x00 || leaf data)`, the leaf data being the entry's ISRC, SHA256, \
-             clearance, holders, path and title, each length-prefixed. A node is \
-             `SHA-256(0x01 || left || right)`. An *included* proof gives each of the work's leaves with \
-             its index and audit path: recompute the tree root with the algorithm of RFC 9162 section \
-             2.1.3.2 and compare.\n\
+             clearance, holders, path and title, each length-prefixed; its ISRC range is (ISRC, ISRC). \
+             In a version 3 proof a node is `SHA-256(0x04 || left || right || left min || left max || \
+             right min || right max)` (the ISRC range ends length-prefixed), valid only when \
+             left min <= left max <= right min <= right max; each step of an audit path gives the \
+             sibling's hash and ISRC range. (Version 2: `SHA-256(0x01 || left || right)`, no ranges.) \
+             An *included* proof gives each of the work's leaves with its index and audit path: recompute \
+             the tree root with the algorithm of RFC 9162 section 2.1.3.2, checking the order at every \
+             node, and compare.\n\
              3. A *not-included* proof gives the two adjacent leaves whose ISRCs bracket the work \
              (or the first or last leaf alone, at the ends): both must lead to the tree root, their \
-             indexes must be consecutive, and the work's ISRC must sort strictly between them.\n\n\
+             indexes must be consecutive, and the work's ISRC must sort strictly between them. Because \
+             every node commits to its children's ISRC ranges and is checked to be in order, this \
+             holds without trusting that the developer sorted the manifest.\n\n\
+             ## What these proofs disclose\n\n\
+             A *not-included* proof shows the two works next to yours in ISRC order in full: their \
+             ISRC, file hash, file path, title, clearance and holders. A version 3 proof also shows, for each \
+             step of its audit paths, the smallest and largest ISRC under that part of the manifest. \
+             Treat the file as you would the manifest's entries it quotes.\n\n\
              The exact bytes are in fermata's `docs/manifest.md`.\n\n## The works\n\n| ISRC | in the manifest |\n| --- | --- |\n",
             holder = self.holder,
             model = self.scan.model,

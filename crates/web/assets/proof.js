@@ -1,7 +1,7 @@
 // fermata's public proof checker. A person pastes (or uploads) a manifest proof and a published
 // root; this file checks it in the browser with WebCrypto, with no call to any server. It checks
 // exactly what the Rust verifier checks (crates/manifest: `WorkProof::from_json`, `verify` and
-// `verify_for`, proof versions 1 and 2; docs/manifest.md describes the encoding), and
+// `verify_for`, proof versions 1, 2 and 3; docs/manifest.md describes the encoding), and
 // crates/manifest/tests/js_verifier.rs holds it to the same verdicts.
 //
 // Core: `verifyProof(proofJsonText, publishedRootHex, expectedIsrc)` resolves to
@@ -22,7 +22,7 @@
   const PROOF_FORMAT = 'fermata-manifest-proof';
   const MANIFEST_FORMAT = 'fermata-cleared-manifest';
   const OLDEST_READABLE_PROOF_VERSION = 1;
-  const PROOF_VERSION = 2;
+  const PROOF_VERSION = 3;
   // serde_json refuses nesting this deep (its recursion limit).
   const MAX_JSON_DEPTH = 128;
   const U32_END = 1n << 32n;
@@ -277,12 +277,33 @@
     };
   }
 
-  /** A `LeafProof`: its leaf is `{entry}` (version 2) or else `{isrc, sha256, clearance}`. */
+  /**
+   * A `LeafProof`'s path, as serde reads `Vec<Sibling>`: each step a hex hash (versions 1 and
+   * 2) or `{hash, min, max}` (version 3).
+   */
+  function readPath(o, where) {
+    const v = required(o, 'path', where);
+    if (!Array.isArray(v)) throw malformed(`\`path\` in ${where} is not a list`);
+    return v.map((step) => {
+      if (typeof step === 'string') return step;
+      if (step instanceof JsonObject) {
+        try {
+          const at = `a path step of ${where}`;
+          return { hash: text(step, 'hash', at), min: text(step, 'min', at), max: text(step, 'max', at) };
+        } catch (e) {
+          if (!(e instanceof ProofError)) throw e;
+        }
+      }
+      throw malformed(`a step of \`path\` in ${where} is neither a hash nor {hash, min, max}`);
+    });
+  }
+
+  /** A `LeafProof`: its leaf is `{entry}` (versions 2 and 3) or else `{isrc, sha256, clearance}`. */
   function readLeaf(v, where) {
     const o = objectAt(v, where);
     const leaf = {
       index: unsigned(o, 'leaf_index', where, U64_END),
-      path: texts(o, 'path', where),
+      path: readPath(o, where),
     };
     try {
       leaf.entry = readEntry(required(o, 'entry', where), `${where}'s entry`);
@@ -298,7 +319,7 @@
       return leaf;
     } catch (e) {
       if (!(e instanceof ProofError)) throw e;
-      throw malformed(`${where} is neither a version 2 leaf ({entry}) nor a version 1 one ({isrc, sha256, clearance})`);
+      throw malformed(`${where} is neither a version 2 or 3 leaf ({entry}) nor a version 1 one ({isrc, sha256, clearance})`);
     }
   }
 
@@ -387,22 +408,39 @@
     return concat(enc.str(e.path).str(e.title).parts);
   }
 
-  function headerData(h) {
+  /**
+   * Version 3: the parent {hash, min, max} of two, or null when out of order (byte order:
+   * left.min <= left.max <= right.min <= right.max).
+   */
+  async function rangeNode(left, right) {
+    const ordered =
+      compare(left.min, left.max) <= 0 && compare(left.max, right.min) <= 0 && compare(right.min, right.max) <= 0;
+    if (!ordered) return null;
+    const keys = new Encoder().str(left.min).str(left.max).str(right.min).str(right.max);
+    const hash = await sha256(byte(4), left.hash, right.hash, ...keys.parts);
+    return { hash, min: left.min, max: right.max };
+  }
+
+  function headerData(h, version) {
     const s = h.scan;
-    const enc = new Encoder().str(MANIFEST_FORMAT).u64(2);
+    const enc = new Encoder().str(MANIFEST_FORMAT).u64(version);
     for (const f of [h.id, h.created_at, s.id, s.developer, s.model, s.use, s.territory, s.dataset, s.finished_at]) {
       enc.str(f);
     }
     return concat(enc.parts);
   }
 
-  async function publishedRoot(header, treeSize, treeRoot) {
-    const headerHash = await sha256(byte(2), headerData(header));
+  async function publishedRoot(header, version, treeSize, treeRoot) {
+    const headerHash = await sha256(byte(2), headerData(header, version));
     return sha256(byte(3), headerHash, new Encoder().u64(treeSize).parts[0], treeRoot);
   }
 
-  /** RFC 9162 §2.1.3.2: the root from a leaf hash and its audit path, or null. */
-  async function rootFromPath(index, size, leaf, path) {
+  /**
+   * RFC 9162 §2.1.3.2: the root from a leaf and its audit path, or null. `join` makes a parent:
+   * `nodeHash` over hashes (versions 1 and 2), `rangeNode` over {hash, min, max} (version 3;
+   * it throws `order` when a node is out of order).
+   */
+  async function rootFromPath(index, size, leaf, path, join) {
     if (index >= size) return null;
     let fn = index;
     let sn = size - 1n;
@@ -410,13 +448,13 @@
     for (const p of path) {
       if (sn === 0n) return null;
       if ((fn & 1n) === 1n || fn === sn) {
-        r = await nodeHash(p, r);
+        r = await join(p, r);
         while ((fn & 1n) === 0n && fn !== 0n) {
           fn >>= 1n;
           sn >>= 1n;
         }
       } else {
-        r = await nodeHash(r, p);
+        r = await join(r, p);
       }
       fn >>= 1n;
       sn >>= 1n;
@@ -454,32 +492,56 @@
 
   /** `LeafProof::check`: the leaf, written as its version's leaves are, leads to `treeRoot`. */
   async function checkLeaf(leaf, version, treeSize, treeRoot) {
-    const path = leaf.path.map((h) => parseHash(h, 'invalid'));
+    const miswritten = () => invalid(`leaf ${leaf.index} is not written as a version ${version} proof's leaves are`);
     let data;
     if (version === 1n && !leaf.entry) {
       data = utf8.encode(`${leaf.isrc}|${leaf.sha256}|${leaf.clearance.join(',')}`);
-    } else if (version === 2n && leaf.entry) {
+    } else if ((version === 2n || version === 3n) && leaf.entry) {
       data = entryData(leaf.entry);
     } else {
-      throw invalid(`leaf ${leaf.index} is not written as a version ${version} proof's leaves are`);
+      throw miswritten();
     }
-    const r = await rootFromPath(leaf.index, treeSize, await leafHash(data), path);
+    const hash = await leafHash(data);
+    let r;
+    if (version === 3n) {
+      const path = leaf.path.map((step) => {
+        if (typeof step === 'string') throw miswritten();
+        return { hash: parseHash(step.hash, 'invalid'), min: step.min, max: step.max };
+      });
+      const join = async (left, right) => {
+        const parent = await rangeNode(left, right);
+        if (parent === null) {
+          throw invalid(
+            `the path of leaf ${leaf.index} (${leaf.isrc}) has a node whose children's ISRC ranges are out of order: the leaves are not sorted`,
+          );
+        }
+        return parent;
+      };
+      const top = await rootFromPath(leaf.index, treeSize, { hash, min: leaf.isrc, max: leaf.isrc }, path, join);
+      r = top && top.hash;
+    } else {
+      const path = leaf.path.map((step) => {
+        if (typeof step !== 'string') throw miswritten();
+        return parseHash(step, 'invalid');
+      });
+      r = await rootFromPath(leaf.index, treeSize, hash, path, nodeHash);
+    }
     if (r === null || !equal(r, treeRoot)) {
       throw invalid(`leaf ${leaf.index} (${leaf.isrc}) does not lead to the ${version === 1n ? 'root' : 'tree root'}`);
     }
   }
 
-  /** The tree root the leaves must lead to (version 2: once the header leads to the root). */
+  /** The tree root the leaves must lead to (versions 2 and 3: once the header leads to the root). */
   async function treeRootOf(proof, published) {
     if (proof.version === 1n) {
       if (proof.manifest === null && proof.treeRoot === null) return published;
       throw invalid('a version 1 proof carries no manifest header or tree root');
     }
     if (proof.manifest === null || proof.treeRoot === null) {
-      throw invalid('a version 2 proof needs the manifest header and the tree root');
+      throw invalid(`a version ${proof.version} proof needs the manifest header and the tree root`);
     }
     const treeRoot = parseHash(proof.treeRoot, 'invalid');
-    const computed = await publishedRoot(proof.manifest, proof.treeSize, treeRoot);
+    const computed = await publishedRoot(proof.manifest, proof.version, proof.treeSize, treeRoot);
     if (!equal(computed, published)) {
       throw new ProofError(
         'root',
