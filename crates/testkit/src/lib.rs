@@ -137,6 +137,8 @@ pub struct SigningChain {
     pub chain_pem: Vec<u8>,
     /// The end-entity's private key, as PKCS#8 PEM.
     pub key_pem: Vec<u8>,
+    /// The CA's certificate alone, as PEM: the trust anchor for this chain.
+    pub ca_pem: Vec<u8>,
 }
 
 impl SigningChain {
@@ -180,6 +182,7 @@ impl SigningChain {
         SigningChain {
             chain_pem: format!("{}{}", leaf_cert.pem(), ca_cert.pem()).into_bytes(),
             key_pem: leaf_key.serialize_pem().into_bytes(),
+            ca_pem: ca_cert.pem().into_bytes(),
         }
     }
 
