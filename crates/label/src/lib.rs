@@ -316,7 +316,7 @@ pub fn label_file(
             message: e.to_string(),
         })?;
     }
-    match &signing.tsa_url {
+    let signed = match &signing.tsa_url {
         None => builder
             .sign_file(signer.as_ref(), input, output)
             .map_err(c2pa_err(output)),
@@ -337,8 +337,12 @@ pub fn label_file(
                 }
             })
         }
+    };
+    if signed.is_err() && output.exists() {
+        // Leave no half-written file behind; the error says why.
+        let _ = std::fs::remove_file(output);
     }
-    .map(|_| ())
+    signed.map(|_| ())
 }
 
 /// The reader's context: C2PA's trust checks against `trust_anchors` (PEM), if given.

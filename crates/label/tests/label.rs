@@ -5,7 +5,7 @@ use fermata_label::{
     CLAIM_GENERATOR, Label, LabelError, Signing, TRAINED_ALGORITHMIC_MEDIA, TRAINING_ASSERTION,
     label_file, verify_file,
 };
-use fermata_testkit::{SigningChain, ffmpeg_encode, have_ffmpeg, write_track};
+use fermata_testkit::{SigningChain, TimeStampAuthority, ffmpeg_encode, have_ffmpeg, write_track};
 use std::path::Path;
 
 fn signing(chain: &SigningChain) -> Signing {
@@ -190,6 +190,109 @@ fn a_signer_is_trusted_only_under_its_own_ca() {
     let report = verify_file(&bad, Some(&chain.ca_pem)).unwrap();
     assert_eq!((report.state.as_str(), report.valid), ("Invalid", false));
     assert!(!report.failures.is_empty(), "{report:?}");
+}
+
+/// Both trust anchors, the signer's CA then the time-stamp authority's, as one PEM bundle.
+fn anchors(chain: &SigningChain, tsa: &TimeStampAuthority) -> Vec<u8> {
+    [chain.ca_pem.as_slice(), tsa.ca_pem.as_slice()].concat()
+}
+
+#[test]
+fn a_time_stamped_label_names_the_attested_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("generated.wav");
+    write_track(&input, 15, 4.0, 22_050);
+    let chain = SigningChain::new();
+    let tsa = TimeStampAuthority::start();
+    let output = dir.path().join("labelled.wav");
+    let stamped = Signing {
+        tsa_url: Some(tsa.url.clone()),
+        ..signing(&chain)
+    };
+    label_file(&input, &output, &acme(None, None), &stamped).unwrap();
+    assert_eq!(tsa.content_types(), ["application/timestamp-query"]);
+
+    let report = verify_file(&output, Some(&anchors(&chain, &tsa))).unwrap();
+    assert_eq!(report.state, "Trusted", "{report:?}");
+    assert!(report.timestamped_at.is_some(), "{report:?}");
+    assert_eq!(
+        c2pa_reader(&output, Some(&anchors(&chain, &tsa))).validation_state(),
+        c2pa::ValidationState::Trusted
+    );
+}
+
+#[test]
+fn a_time_stamped_label_outlives_its_certificate_and_an_unstamped_one_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("generated.wav");
+    write_track(&input, 16, 4.0, 22_050);
+    // A signing certificate that expires in three seconds, and labels signed while it is valid.
+    let chain = SigningChain::expiring_in(3);
+    let tsa = TimeStampAuthority::start();
+    let trusted = anchors(&chain, &tsa);
+    let stamped = dir.path().join("stamped.wav");
+    let with_tsa = Signing {
+        tsa_url: Some(tsa.url.clone()),
+        ..signing(&chain)
+    };
+    label_file(&input, &stamped, &acme(None, None), &with_tsa).unwrap();
+    let unstamped = dir.path().join("unstamped.wav");
+    label_file(&input, &unstamped, &acme(None, None), &signing(&chain)).unwrap();
+    assert_eq!(
+        verify_file(&unstamped, Some(&trusted)).unwrap().state,
+        "Trusted",
+        "while the certificate is valid"
+    );
+
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    // The time-stamp attests a signing time inside the certificate's validity: still Trusted.
+    let report = verify_file(&stamped, Some(&trusted)).unwrap();
+    assert_eq!(report.state, "Trusted", "{report:?}");
+    assert!(report.timestamped_at.is_some(), "{report:?}");
+    assert_eq!(
+        c2pa_reader(&stamped, Some(&trusted)).validation_state(),
+        c2pa::ValidationState::Trusted
+    );
+    // Without one the certificate is checked at today's time: expired, Invalid.
+    let report = verify_file(&unstamped, Some(&trusted)).unwrap();
+    assert_eq!(report.state, "Invalid", "{report:?}");
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|f| f.starts_with("signingCredential.expired")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn a_time_stamp_authority_that_does_not_answer_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("generated.wav");
+    write_track(&input, 17, 2.0, 22_050);
+    // A loopback port nobody listens on any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let output = dir.path().join("labelled.wav");
+    let to_nowhere = Signing {
+        tsa_url: Some(url.clone()),
+        ..signing(&SigningChain::new())
+    };
+    let err = label_file(&input, &output, &acme(None, None), &to_nowhere).unwrap_err();
+    assert!(
+        matches!(&err, LabelError::TimeStamp { url: u, .. } if *u == url),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("leave the time-stamp authority out"),
+        "{err}"
+    );
+    assert!(!output.exists(), "nothing half-written");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Test support shared by fermata's crates, written once: whether an outside tool or the
 //! development corpus is there (and what a test does when it is not), a headless-Chromium
 //! harness for end-to-end and accessibility tests ([`browser`]), a throwaway C2PA certificate
-//! chain, and fixture builders.
+//! chain, a loopback RFC 3161 time-stamp authority ([`tsa`]), and fixture builders.
 //!
 //! **The skip rule.** A test that needs something outside the repository (ffmpeg, sox, python3,
 //! the development corpus) skips itself with a note on stderr when it is missing, so that
@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod browser;
+pub mod tsa;
+
+pub use tsa::TimeStampAuthority;
 
 /// True when the environment says it is CI (`CI=true`), where nothing may be skipped.
 pub fn under_ci() -> bool {
@@ -147,6 +150,25 @@ impl SigningChain {
     /// # Panics
     /// When rcgen refuses the parameters (it does not for these).
     pub fn new() -> SigningChain {
+        SigningChain::made(None)
+    }
+
+    /// Makes a chain whose signing certificate expires `seconds` from now (valid since an hour
+    /// ago; its CA is valid as usual): for signatures that must outlive their certificate.
+    ///
+    /// # Panics
+    /// As [`SigningChain::new`].
+    pub fn expiring_in(seconds: u64) -> SigningChain {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("a clock after 1970")
+            .as_secs() as i64;
+        SigningChain::made(Some((now - 3600, now + seconds as i64)))
+    }
+
+    /// The signing certificate valid between the two times (seconds since the epoch) when
+    /// given, for rcgen's default validity otherwise.
+    fn made(validity: Option<(i64, i64)>) -> SigningChain {
         use rcgen::{
             BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
             KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
@@ -175,6 +197,11 @@ impl SigningChain {
         leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
         // C2PA requires the authority key identifier on the signing certificate.
         leaf.use_authority_key_identifier_extension = true;
+        if let Some((from, to)) = validity {
+            let at = |t| time::OffsetDateTime::from_unix_timestamp(t).expect("a valid time");
+            leaf.not_before = at(from);
+            leaf.not_after = at(to);
+        }
         let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
         let leaf_cert = leaf
             .signed_by(&leaf_key, &issuer)
