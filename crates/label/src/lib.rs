@@ -250,10 +250,10 @@ impl c2pa::Signer for Stamped {
             )
             .map_err(c2pa::Error::from)
         });
-        if let Err(e) = &stamped {
-            if let Ok(mut failure) = self.failure.lock() {
-                *failure = Some(e.to_string());
-            }
+        if let Err(e) = &stamped
+            && let Ok(mut failure) = self.failure.lock()
+        {
+            *failure = Some(e.to_string());
         }
         Some(stamped)
     }
