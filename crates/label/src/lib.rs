@@ -18,12 +18,16 @@
 //! # Time-stamps
 //!
 //! With [`Signing::tsa_url`] the signature is sent to an RFC 3161 time-stamp authority and its
-//! answer (a signed time) is stored with it (COSE `sigTst2`). Validators then check the signing
-//! certificate at that attested time, so the label stays valid after the certificate expires.
-//! Without one the signature carries no trusted time: validators check the certificate at the
-//! moment they validate, so the label is only valid while the certificate is — once it has
-//! expired they report `signingCredential.expired` and the manifest as `Invalid`, although
-//! nothing in the file changed.
+//! answer (a signed time) is stored with it (COSE `sigTst2`). Validators that trust the
+//! authority (its root is among their trust anchors, as on the C2PA time-stamp trust list) then
+//! check the signing certificate at that attested time, so the label stays valid after the
+//! certificate expires; [`LabelReport::timestamped_at`] gives the time. Without one the
+//! signature carries no trusted time: validators check the certificate at the moment they
+//! validate, so the label is only valid while the certificate is — once it has expired they
+//! report `signingCredential.expired` and the manifest as `Invalid`, although nothing in the
+//! file changed. A time-stamp from an authority the validator does not trust is reported as
+//! `timeStamp.untrusted` and counts as no time-stamp. An authority that cannot be reached or
+//! gives no usable answer fails the labelling ([`LabelError::TimeStamp`]); nothing is written.
 //!
 //! # Validation states
 //!
