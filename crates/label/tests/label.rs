@@ -6,7 +6,15 @@ use fermata_label::{
     label_file, verify_file,
 };
 use fermata_testkit::{SigningChain, TimeStampAuthority, ffmpeg_encode, have_ffmpeg, write_track};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A temporary directory holding `generated.wav`, `seconds` of generated music.
+fn generated(seed: u64, seconds: f32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("generated.wav");
+    write_track(&input, seed, seconds, 22_050);
+    (dir, input)
+}
 
 fn signing(chain: &SigningChain) -> Signing {
     Signing {
@@ -50,9 +58,7 @@ fn c2pa_reader(file: &Path, trust_anchors: Option<&[u8]>) -> c2pa::Reader {
 
 #[test]
 fn a_labelled_wav_verifies_and_a_tampered_one_does_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("generated.wav");
-    write_track(&input, 11, 8.0, 22_050);
+    let (dir, input) = generated(11, 8.0);
     let chain = SigningChain::new();
     let label = acme(Some("1.2"), Some("22a4eb30"));
     let output = dir.path().join("labelled.wav");
@@ -99,9 +105,7 @@ fn a_labelled_wav_verifies_and_a_tampered_one_does_not() {
 
 #[test]
 fn the_assertions_are_created_by_the_signer_and_the_generator_is_fermata() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("generated.wav");
-    write_track(&input, 13, 4.0, 22_050);
+    let (dir, input) = generated(13, 4.0);
     let chain = SigningChain::new();
     let output = dir.path().join("labelled.wav");
     label_file(&input, &output, &acme(Some("1.2"), None), &signing(&chain)).unwrap();
@@ -149,9 +153,7 @@ fn the_assertions_are_created_by_the_signer_and_the_generator_is_fermata() {
 
 #[test]
 fn a_signer_is_trusted_only_under_its_own_ca() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("generated.wav");
-    write_track(&input, 14, 4.0, 22_050);
+    let (dir, input) = generated(14, 4.0);
     let chain = SigningChain::new();
     let output = dir.path().join("labelled.wav");
     label_file(&input, &output, &acme(None, None), &signing(&chain)).unwrap();
@@ -199,9 +201,7 @@ fn anchors(chain: &SigningChain, tsa: &TimeStampAuthority) -> Vec<u8> {
 
 #[test]
 fn a_time_stamped_label_names_the_attested_time() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("generated.wav");
-    write_track(&input, 15, 4.0, 22_050);
+    let (dir, input) = generated(15, 4.0);
     let chain = SigningChain::new();
     let tsa = TimeStampAuthority::start();
     let output = dir.path().join("labelled.wav");
@@ -223,9 +223,7 @@ fn a_time_stamped_label_names_the_attested_time() {
 
 #[test]
 fn a_time_stamped_label_outlives_its_certificate_and_an_unstamped_one_does_not() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("generated.wav");
-    write_track(&input, 16, 4.0, 22_050);
+    let (dir, input) = generated(16, 4.0);
     // A signing certificate that expires in three seconds, and labels signed while it is valid.
     let chain = SigningChain::expiring_in(3);
     let tsa = TimeStampAuthority::start();
@@ -267,9 +265,7 @@ fn a_time_stamped_label_outlives_its_certificate_and_an_unstamped_one_does_not()
 
 #[test]
 fn a_time_stamp_authority_that_does_not_answer_is_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("generated.wav");
-    write_track(&input, 17, 2.0, 22_050);
+    let (dir, input) = generated(17, 2.0);
     // A loopback port nobody listens on any more.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

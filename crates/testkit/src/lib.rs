@@ -169,47 +169,16 @@ impl SigningChain {
     /// The signing certificate valid between the two times (seconds since the epoch) when
     /// given, for rcgen's default validity otherwise.
     fn made(validity: Option<(i64, i64)>) -> SigningChain {
-        use rcgen::{
-            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-            KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-        };
-        let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("CA key");
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca.distinguished_name
-            .push(DnType::CommonName, "fermata test CA");
-        ca.distinguished_name
-            .push(DnType::OrganizationName, "fermata tests");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
-        let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("signer key");
-        let mut leaf = CertificateParams::new(Vec::<String>::new()).expect("signer params");
-        leaf.distinguished_name
-            .push(DnType::CommonName, "fermata test signer");
-        leaf.distinguished_name
-            .push(DnType::OrganizationName, "fermata tests");
-        leaf.is_ca = IsCa::ExplicitNoCa;
-        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
-        // C2PA requires the authority key identifier on the signing certificate.
-        leaf.use_authority_key_identifier_extension = true;
-        if let Some((from, to)) = validity {
-            let at = |t| time::OffsetDateTime::from_unix_timestamp(t).expect("a valid time");
-            leaf.not_before = at(from);
-            leaf.not_after = at(to);
-        }
-        let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
-        let leaf_cert = leaf
-            .signed_by(&leaf_key, &issuer)
-            .expect("signer certificate");
+        let made = Issued::new(
+            "fermata test",
+            "fermata test signer",
+            rcgen::ExtendedKeyUsagePurpose::EmailProtection,
+            validity,
+        );
         SigningChain {
-            chain_pem: format!("{}{}", leaf_cert.pem(), ca_cert.pem()).into_bytes(),
-            key_pem: leaf_key.serialize_pem().into_bytes(),
-            ca_pem: ca_cert.pem().into_bytes(),
+            chain_pem: format!("{}{}", made.cert.pem(), made.ca.pem()).into_bytes(),
+            key_pem: made.key.serialize_pem().into_bytes(),
+            ca_pem: made.ca.pem().into_bytes(),
         }
     }
 
@@ -222,6 +191,72 @@ impl SigningChain {
         std::fs::write(&chain, &self.chain_pem).expect("write chain.pem");
         std::fs::write(&key, &self.key_pem).expect("write key.pem");
         (chain, key)
+    }
+}
+
+/// A throwaway CA and an end-entity certificate it issued, with its key: the C2PA profile for
+/// signing and time-stamping certificates (CA:false, digitalSignature, one extended key usage,
+/// an authority key identifier).
+pub(crate) struct Issued {
+    /// The CA's certificate (`{name} CA`).
+    pub(crate) ca: rcgen::Certificate,
+    /// The end-entity certificate.
+    pub(crate) cert: rcgen::Certificate,
+    /// The end-entity's key (P-256).
+    pub(crate) key: rcgen::KeyPair,
+}
+
+impl Issued {
+    /// `ca_name CA` issues `name` for `usage`, valid between the two times (seconds since the
+    /// epoch) when given.
+    pub(crate) fn new(
+        ca_name: &str,
+        name: &str,
+        usage: rcgen::ExtendedKeyUsagePurpose,
+        validity: Option<(i64, i64)>,
+    ) -> Issued {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose,
+            PKCS_ECDSA_P256_SHA256,
+        };
+        let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("CA key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.distinguished_name
+            .push(DnType::CommonName, format!("{ca_name} CA"));
+        ca.distinguished_name
+            .push(DnType::OrganizationName, "fermata tests");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+        let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("end-entity key");
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("end-entity params");
+        params.distinguished_name.push(DnType::CommonName, name);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "fermata tests");
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![usage];
+        // C2PA requires the authority key identifier on signing certificates.
+        params.use_authority_key_identifier_extension = true;
+        if let Some((from, to)) = validity {
+            let at = |t| time::OffsetDateTime::from_unix_timestamp(t).expect("a valid time");
+            params.not_before = at(from);
+            params.not_after = at(to);
+        }
+        let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
+        let cert = params
+            .signed_by(&key, &issuer)
+            .expect("end-entity certificate");
+        Issued {
+            ca: ca_cert,
+            cert,
+            key,
+        }
     }
 }
 

@@ -103,39 +103,19 @@ fn attribute(kind: &Oid, value: Vec<u8>) -> Attribute {
 
 impl Tsa {
     fn new(at: Option<i64>) -> (Tsa, Vec<u8>) {
-        use rcgen::{
-            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-            KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-        };
-        let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("CA key");
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca.distinguished_name
-            .push(DnType::CommonName, "fermata test TSA CA");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
-        let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("TSA key");
-        let mut params = CertificateParams::new(Vec::<String>::new()).expect("TSA params");
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "fermata test TSA");
-        params
-            .distinguished_name
-            .push(DnType::OrganizationName, "fermata tests");
-        params.is_ca = IsCa::ExplicitNoCa;
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::TimeStamping];
-        params.use_authority_key_identifier_extension = true;
-        let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
-        let cert = params.signed_by(&key, &issuer).expect("TSA certificate");
-        let chain_der = vec![cert.der().to_vec(), ca_cert.der().to_vec()];
+        let made = crate::Issued::new(
+            "fermata test TSA",
+            "fermata test TSA",
+            rcgen::ExtendedKeyUsagePurpose::TimeStamping,
+            None,
+        );
         let tsa = Tsa {
-            key,
-            cert: rasn::der::decode(cert.der()).expect("rcgen's certificate parses"),
-            chain_der,
+            cert: rasn::der::decode(made.cert.der()).expect("rcgen's certificate parses"),
+            chain_der: vec![made.cert.der().to_vec(), made.ca.der().to_vec()],
+            key: made.key,
             at,
         };
-        (tsa, ca_cert.pem().into_bytes())
+        (tsa, made.ca.pem().into_bytes())
     }
 
     /// Reads one HTTP request and answers it.
