@@ -266,10 +266,10 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
                             format!(
                                 "{}{}",
                                 r.signer.clone().unwrap_or_default(),
-                                if r.trusted {
-                                    " (trusted)"
-                                } else {
-                                    " (not on the trust list)"
+                                match (r.trusted, r.valid) {
+                                    (true, _) => " (trusted)",
+                                    (false, true) => " (not on the trust list)",
+                                    (false, false) => "",
                                 }
                             ),
                             r.timestamped_at.clone().unwrap_or_else(|| "no".into()),
