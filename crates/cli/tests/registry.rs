@@ -2014,9 +2014,16 @@ fn a_scan_reads_reservations_as_the_specs_write_them_and_never_guesses() {
     );
 }
 
-/// A throwaway CA and C2PA-conformant signing certificate; writes chain.pem and key.pem.
-fn throwaway_signer(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
-    fermata_testkit::SigningChain::new().write_to(dir)
+/// A throwaway CA and C2PA-conformant signing certificate; writes chain.pem, key.pem and the
+/// CA's ca.pem.
+fn throwaway_signer(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let chain = fermata_testkit::SigningChain::new();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, &chain.ca_pem).unwrap();
+    let (cert, key) = chain.write_to(dir);
+    (cert, key, ca)
 }
 
 #[test]
@@ -2029,7 +2036,7 @@ fn generated_audio_is_labelled_and_the_label_checked() {
         .unwrap()
         .to_string();
     let manifest = dir.path().join("home/manifests/manifest-000001.json");
-    let (chain, key) = throwaway_signer(dir.path());
+    let (chain, key, ca) = throwaway_signer(dir.path());
     let generated = dir.path().join("generated.wav");
     write_track(&generated, 777, 10.0);
     let labelled = dir.path().join("labelled.wav");
@@ -2040,6 +2047,8 @@ fn generated_audio_is_labelled_and_the_label_checked() {
             path_str(&generated),
             "--model",
             "demo-model-1",
+            "--model-version",
+            "1.0",
             "--out",
             path_str(&labelled),
         ])
@@ -2054,19 +2063,51 @@ fn generated_audio_is_labelled_and_the_label_checked() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let verified = fermata()
-        .args(["output", "verify", "--json", path_str(&labelled)])
-        .output()
-        .unwrap();
-    assert!(verified.status.success(), "{}", stdout(&verified));
-    let report = &ndjson(&verified)[0];
+    let verify = |anchors: Option<&std::path::Path>| {
+        let mut cmd = fermata();
+        cmd.args(["output", "verify", "--json", path_str(&labelled)]);
+        if let Some(a) = anchors {
+            cmd.args(["--trust-anchors", path_str(a)]);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", stdout(&out));
+        ndjson(&out).remove(0)
+    };
+    let report = verify(Some(&ca));
     assert_eq!(
         (report["valid"].as_bool(), report["ai_generated"].as_bool()),
         (Some(true), Some(true)),
         "{report}"
     );
+    assert_eq!(
+        (&report["state"], &report["trusted"]),
+        (&"Trusted".into(), &true.into())
+    );
     assert_eq!(report["model"], "demo-model-1");
+    assert_eq!(report["model_version"], "1.0");
     assert_eq!(report["training_root"], root.as_str());
+    // Without a trust list the signature holds but the signer is not trusted.
+    let report = verify(None);
+    assert_eq!(
+        (&report["state"], &report["trusted"]),
+        (&"Valid".into(), &false.into())
+    );
+    let table = fermata()
+        .args([
+            "output",
+            "verify",
+            path_str(&labelled),
+            "--trust-anchors",
+            path_str(&ca),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&table).contains("Trusted")
+            && stdout(&table).contains("fermata test signer (trusted)"),
+        "{}",
+        stdout(&table)
+    );
     // Tampered audio, and a file with no label, fail.
     let mut bytes = std::fs::read(&labelled).unwrap();
     for b in &mut bytes[4000..5000] {
@@ -2076,7 +2117,13 @@ fn generated_audio_is_labelled_and_the_label_checked() {
     std::fs::write(&tampered, bytes).unwrap();
     for f in [&tampered, &generated] {
         let bad = fermata()
-            .args(["output", "verify", path_str(f)])
+            .args([
+                "output",
+                "verify",
+                path_str(f),
+                "--trust-anchors",
+                path_str(&ca),
+            ])
             .output()
             .unwrap();
         assert_eq!(

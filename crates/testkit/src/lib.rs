@@ -1,7 +1,7 @@
 //! Test support shared by fermata's crates, written once: whether an outside tool or the
 //! development corpus is there (and what a test does when it is not), a headless-Chromium
 //! harness for end-to-end and accessibility tests ([`browser`]), a throwaway C2PA certificate
-//! chain, and fixture builders.
+//! chain, a loopback RFC 3161 time-stamp authority ([`tsa`]), and fixture builders.
 //!
 //! **The skip rule.** A test that needs something outside the repository (ffmpeg, sox, python3,
 //! the development corpus) skips itself with a note on stderr when it is missing, so that
@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod browser;
+pub mod tsa;
+
+pub use tsa::TimeStampAuthority;
 
 /// True when the environment says it is CI (`CI=true`), where nothing may be skipped.
 pub fn under_ci() -> bool {
@@ -137,6 +140,8 @@ pub struct SigningChain {
     pub chain_pem: Vec<u8>,
     /// The end-entity's private key, as PKCS#8 PEM.
     pub key_pem: Vec<u8>,
+    /// The CA's certificate alone, as PEM: the trust anchor for this chain.
+    pub ca_pem: Vec<u8>,
 }
 
 impl SigningChain {
@@ -145,41 +150,35 @@ impl SigningChain {
     /// # Panics
     /// When rcgen refuses the parameters (it does not for these).
     pub fn new() -> SigningChain {
-        use rcgen::{
-            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-            KeyUsagePurpose, PKCS_ECDSA_P256_SHA256,
-        };
-        let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("CA key");
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca.distinguished_name
-            .push(DnType::CommonName, "fermata test CA");
-        ca.distinguished_name
-            .push(DnType::OrganizationName, "fermata tests");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
-        let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("signer key");
-        let mut leaf = CertificateParams::new(Vec::<String>::new()).expect("signer params");
-        leaf.distinguished_name
-            .push(DnType::CommonName, "fermata test signer");
-        leaf.distinguished_name
-            .push(DnType::OrganizationName, "fermata tests");
-        leaf.is_ca = IsCa::ExplicitNoCa;
-        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::EmailProtection];
-        // C2PA requires the authority key identifier on the signing certificate.
-        leaf.use_authority_key_identifier_extension = true;
-        let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
-        let leaf_cert = leaf
-            .signed_by(&leaf_key, &issuer)
-            .expect("signer certificate");
+        SigningChain::made(None)
+    }
+
+    /// Makes a chain whose signing certificate expires `seconds` from now (valid since an hour
+    /// ago; its CA is valid as usual): for signatures that must outlive their certificate.
+    ///
+    /// # Panics
+    /// As [`SigningChain::new`].
+    pub fn expiring_in(seconds: u64) -> SigningChain {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("a clock after 1970")
+            .as_secs() as i64;
+        SigningChain::made(Some((now - 3600, now + seconds as i64)))
+    }
+
+    /// The signing certificate valid between the two times (seconds since the epoch) when
+    /// given, for rcgen's default validity otherwise.
+    fn made(validity: Option<(i64, i64)>) -> SigningChain {
+        let made = Issued::new(
+            "fermata test",
+            "fermata test signer",
+            rcgen::ExtendedKeyUsagePurpose::EmailProtection,
+            validity,
+        );
         SigningChain {
-            chain_pem: format!("{}{}", leaf_cert.pem(), ca_cert.pem()).into_bytes(),
-            key_pem: leaf_key.serialize_pem().into_bytes(),
+            chain_pem: format!("{}{}", made.cert.pem(), made.ca.pem()).into_bytes(),
+            key_pem: made.key.serialize_pem().into_bytes(),
+            ca_pem: made.ca.pem().into_bytes(),
         }
     }
 
@@ -192,6 +191,72 @@ impl SigningChain {
         std::fs::write(&chain, &self.chain_pem).expect("write chain.pem");
         std::fs::write(&key, &self.key_pem).expect("write key.pem");
         (chain, key)
+    }
+}
+
+/// A throwaway CA and an end-entity certificate it issued, with its key: the C2PA profile for
+/// signing and time-stamping certificates (CA:false, digitalSignature, one extended key usage,
+/// an authority key identifier).
+pub(crate) struct Issued {
+    /// The CA's certificate (`{name} CA`).
+    pub(crate) ca: rcgen::Certificate,
+    /// The end-entity certificate.
+    pub(crate) cert: rcgen::Certificate,
+    /// The end-entity's key (P-256).
+    pub(crate) key: rcgen::KeyPair,
+}
+
+impl Issued {
+    /// `ca_name CA` issues `name` for `usage`, valid between the two times (seconds since the
+    /// epoch) when given.
+    pub(crate) fn new(
+        ca_name: &str,
+        name: &str,
+        usage: rcgen::ExtendedKeyUsagePurpose,
+        validity: Option<(i64, i64)>,
+    ) -> Issued {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose,
+            PKCS_ECDSA_P256_SHA256,
+        };
+        let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("CA key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca.distinguished_name
+            .push(DnType::CommonName, format!("{ca_name} CA"));
+        ca.distinguished_name
+            .push(DnType::OrganizationName, "fermata tests");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
+        let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).expect("end-entity key");
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("end-entity params");
+        params.distinguished_name.push(DnType::CommonName, name);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "fermata tests");
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = vec![usage];
+        // C2PA requires the authority key identifier on signing certificates.
+        params.use_authority_key_identifier_extension = true;
+        if let Some((from, to)) = validity {
+            let at = |t| time::OffsetDateTime::from_unix_timestamp(t).expect("a valid time");
+            params.not_before = at(from);
+            params.not_after = at(to);
+        }
+        let issuer = rcgen::Issuer::from_params(&ca, &ca_key);
+        let cert = params
+            .signed_by(&key, &issuer)
+            .expect("end-entity certificate");
+        Issued {
+            ca: ca_cert,
+            cert,
+            key,
+        }
     }
 }
 
