@@ -69,13 +69,18 @@ fn recorded_facts_come_from_the_latest_finished_scans() {
     let (mut r, scan_id) = registry_with_a_finished_scan(dir.path());
     let facts = RecordedFacts::of_model(&mut r, "m1").unwrap();
     assert_eq!(facts.developer, "dev");
-    assert_eq!(facts.scans, vec![scan_id]);
+    assert_eq!(facts.scans, vec![scan_id.clone()]);
     assert_eq!(facts.files_by_verdict.get("cleared"), Some(&1));
     assert_eq!(facts.files_by_verdict.get("unidentified"), Some(&1));
     assert!((facts.cleared_hours - 0.5).abs() < 1e-9);
-    assert_eq!(facts.licensed.len(), 1);
-    assert_eq!(facts.licensed[0].holder, "label-a");
-    assert_eq!(facts.licensed[0].works, 1);
+    // The holder's policy allows the use: it granted no licence, so it is no licensor (2.2.1).
+    assert!(facts.licensed.is_empty());
+    // No modification time recorded: the month the scan started.
+    let started = r.scan(&scan_id).unwrap().started_at;
+    assert_eq!(
+        facts.latest_acquisition,
+        Some(format!("{}/{}", &started[5..7], &started[..4]))
+    );
     assert!(facts.manifests.is_empty());
     assert!(matches!(
         RecordedFacts::of_model(&mut r, "never-scanned"),
