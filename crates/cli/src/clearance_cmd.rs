@@ -95,16 +95,10 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
     match outcome {
         ImportOutcome::Rejected { problems, .. } => {
             if !output.json {
-                let mut t = Table::new(&[">LINE", "FIELD", "PROBLEM"]);
-                for p in &problems {
-                    t.row(vec![p.line.to_string(), p.field.clone(), p.reason.clone()]);
-                }
-                print!("{}", t.render());
-                eprintln!(
-                    "{}: {} problem(s); nothing was imported. Fix them and run the import again.",
-                    file.display(),
-                    problems.len()
-                );
+                let rows = problems
+                    .iter()
+                    .map(|p| vec![p.line.to_string(), p.field.clone(), p.reason.clone()]);
+                print_problems(&[">LINE", "FIELD", "PROBLEM"], rows, &file, "imported");
             }
             Ok(ExitCode::from(1))
         }
@@ -186,6 +180,26 @@ pub(crate) fn run_catalog(home: Option<&Path>, cmd: CatalogCommand) -> Result<Ex
             )
         }
     }
+}
+
+/// The problems that refused a whole file, one a row, and what to do.
+fn print_problems(
+    columns: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    file: &Path,
+    what: &str,
+) {
+    let mut t = Table::new(columns);
+    let mut n = 0;
+    for row in rows {
+        t.row(row);
+        n += 1;
+    }
+    print!("{}", t.render());
+    eprintln!(
+        "{}: {n} problem(s); nothing was {what}. Fix them and run the command again.",
+        file.display()
+    );
 }
 
 #[derive(clap::Args)]
@@ -272,16 +286,10 @@ fn run_declare(
             if json_out {
                 println!("{}", json!({"file": file, "problems": problems}));
             } else {
-                let mut t = Table::new(&[">LINE", "PROBLEM"]);
-                for p in &problems {
-                    t.row(vec![p.line.to_string(), p.reason.clone()]);
-                }
-                print!("{}", t.render());
-                eprintln!(
-                    "{}: {} problem(s); nothing was declared. Fix them and run the command again.",
-                    file.display(),
-                    problems.len()
-                );
+                let rows = problems
+                    .iter()
+                    .map(|p| vec![p.line.to_string(), p.reason.clone()]);
+                print_problems(&[">LINE", "PROBLEM"], rows, file, "declared");
             }
             Ok(ExitCode::from(1))
         }

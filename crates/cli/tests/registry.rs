@@ -1558,6 +1558,28 @@ fn reservations_export_and_read_back_through_the_binary() {
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
 
+/// `fermata report eu-summary` of the demo's model with `input`, and `extra` arguments.
+fn eu_summary(
+    home: &std::path::Path,
+    extra: &[&str],
+    input: &std::path::Path,
+) -> std::process::Output {
+    fermata()
+        .args([
+            "--home",
+            path_str(home),
+            "report",
+            "eu-summary",
+            "--model",
+            "demo-model-1",
+        ])
+        .args(extra)
+        .arg("--input")
+        .arg(input)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_eu_summary_has_every_section_and_the_records_figures() {
     let dir = tempdir();
@@ -1566,19 +1588,7 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
     let input =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/eu-summary-input.json");
     let home = dir.path().join("home");
-    let md = fermata()
-        .args([
-            "--home",
-            path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--input",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let md = eu_summary(&home, &[], &input);
     assert!(md.status.success(), "{}", stderr(&md));
     let md = stdout(&md);
     for n in [
@@ -1603,21 +1613,7 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
         assert!(md.contains(wanted), "{wanted}:\n{md}");
     }
     assert!(!md.contains("north-publishing: "), "{md}");
-    let json = fermata()
-        .args([
-            "--home",
-            path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--format",
-            "json",
-            "--input",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let json = eu_summary(&home, &["--format", "json"], &input);
     let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(v["records"]["files_by_verdict"]["cleared"], 4);
     // A provider file with a field missing is refused, naming it.
@@ -1626,19 +1622,7 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
         .unwrap()
         .replace("\"sme\": false,", "");
     std::fs::write(&partial, text).unwrap();
-    let bad = fermata()
-        .args([
-            "--home",
-            path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--input",
-        ])
-        .arg(&partial)
-        .output()
-        .unwrap();
+    let bad = eu_summary(&home, &[], &partial);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("sme"), "{}", stderr(&bad));
 
@@ -1672,52 +1656,30 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
         .unwrap()
         .to_string();
     let csv = dir.path().join("declare.csv");
-    std::fs::write(&csv, format!("path,source,reference\n{file},generated,\n")).unwrap();
-    let refused = run(&[
-        "--home",
-        path_str(&home),
-        "scan",
-        "declare",
-        "--scan",
-        &scan,
-        path_str(&csv),
-    ]);
+    let declare = |line: String| {
+        std::fs::write(&csv, format!("path,source,reference\n{line}\n")).unwrap();
+        run(&[
+            "--home",
+            path_str(&home),
+            "scan",
+            "declare",
+            "--scan",
+            &scan,
+            path_str(&csv),
+        ])
+    };
+    let refused = declare(format!("{file},generated,"));
     assert_eq!(refused.status.code(), Some(1));
     assert!(
         stdout(&refused).contains("the model that generated it"),
         "{}",
         stdout(&refused)
     );
-    std::fs::write(
-        &csv,
-        format!("path,source,reference\n{file},own-recording,\n"),
-    )
-    .unwrap();
-    let declared = run(&[
-        "--home",
-        path_str(&home),
-        "scan",
-        "declare",
-        "--scan",
-        &scan,
-        path_str(&csv),
-    ]);
+    let declared = declare(format!("{file},own-recording,"));
     assert!(declared.status.success(), "{}", stderr(&declared));
     let table = stdout(&run(&["--home", path_str(&home), "scan", "--show", &scan]));
     assert!(table.contains("declared own-recording"), "{table}");
-    let contradicts = fermata()
-        .args([
-            "--home",
-            path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--input",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let contradicts = eu_summary(&home, &[], &input);
     assert!(!contradicts.status.success());
     assert!(
         stderr(&contradicts).contains("other_sources.used"),
@@ -1730,19 +1692,7 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
         "\"other_sources\": {\"used\": true, \"modalities\": [\"audio\"], \"description\": \"Studio sessions.\"}",
     );
     std::fs::write(&answered, text).unwrap();
-    let md = fermata()
-        .args([
-            "--home",
-            path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--input",
-        ])
-        .arg(&answered)
-        .output()
-        .unwrap();
+    let md = eu_summary(&home, &[], &answered);
     assert!(md.status.success(), "{}", stderr(&md));
     assert!(
         stdout(&md)

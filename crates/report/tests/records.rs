@@ -163,3 +163,97 @@ fn the_latest_manifest_is_read_and_checked_against_its_recorded_root() {
         Err(ReportError::ManifestUnreadable { .. })
     ));
 }
+
+#[test]
+fn licensors_declared_files_and_domains_come_from_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
+    for (id, kind) in [
+        ("label-a", PartyKind::Label),
+        ("pub-b", PartyKind::Publisher),
+        ("dev", PartyKind::Developer),
+    ] {
+        r.add_party(id, kind, id, "op").unwrap();
+    }
+    let work = Work {
+        isrc: "GBAAA2600001".parse().unwrap(),
+        title: "Song".into(),
+        artist: "Artist".into(),
+        duration_s: Some(3600.0),
+        iswc: None,
+        registrant: "label-a".into(),
+        credits: vec![],
+        shares: parse_shares("label-a=50;pub-b=50").unwrap(),
+        tracks: vec!["t1".into()],
+    };
+    r.register_works("label-a", vec![work], "label-a").unwrap();
+    for holder in ["label-a", "pub-b"] {
+        let grant =
+            fermata_registry::LicenceGrant::new(holder, "dev", Use::TrainGenai, "2026-01-01");
+        r.grant_licence(grant, holder).unwrap();
+    }
+    let de: Territory = "DE".parse().unwrap();
+    let (scan, _) = r
+        .open_scan("dev", "m1", Use::TrainGenai, &de, "/data")
+        .unwrap();
+    let song = ScanFile {
+        path: "song.wav".into(),
+        size: 10,
+        // 2026-05-13
+        mtime_ns: 1_778_630_400_000_000_000,
+        sha256: Some("aa".repeat(32)),
+        duration_s: 1800.0,
+        matches: vec![FileMatch {
+            track_id: "t1".into(),
+            start_s: 0.0,
+            end_s: 1800.0,
+            reference_start_s: 0.0,
+            score: 500,
+        }],
+        error: None,
+        verdict: None,
+        source: None,
+    };
+    let mine = ScanFile {
+        path: "mine.wav".into(),
+        size: 100,
+        mtime_ns: 0,
+        sha256: Some("bb".repeat(32)),
+        duration_s: 900.0,
+        matches: vec![],
+        error: None,
+        verdict: None,
+        source: Some(fermata_registry::SourceCheck {
+            url: "https://Music.example/mine.wav".into(),
+            reserved: None,
+            error: None,
+        }),
+    };
+    r.record_scan_files(&scan.id, &[song, mine]).unwrap();
+    r.finish_scan(&scan.id, None).unwrap();
+    let lines = fermata_registry::parse_declarations_csv(
+        "path,source,reference\nmine.wav,own-recording,\n",
+    )
+    .unwrap();
+    r.declare_sources(&scan.id, "dev", "dev", lines).unwrap();
+    let facts = RecordedFacts::of_model(&mut r, "m1").unwrap();
+    // Both co-owners granted a licence: each is a licensor of the half hour, counted once.
+    assert_eq!(facts.licensed.len(), 2);
+    assert!(facts.licensed.iter().all(|l| (l.hours - 0.5).abs() < 1e-9));
+    assert!((facts.licensed_hours - 0.5).abs() < 1e-9);
+    assert!((facts.audio_hours() - 0.75).abs() < 1e-9);
+    assert_eq!(facts.declared["own-recording"].files, 1);
+    assert_eq!(facts.domains.get("music.example"), Some(&100));
+    assert_eq!(facts.opt_outs.sources_checked, 1);
+    // The later of the song's modification month and the declared file's scan start.
+    let started = r.scan(&scan.id).unwrap().started_at;
+    let scan_month = format!("{}/{}", &started[5..7], &started[..4]);
+    assert_eq!(
+        facts.latest_acquisition,
+        Some(if (&started[..7]) > "2026-05" {
+            scan_month
+        } else {
+            "05/2026".into()
+        })
+    );
+}
