@@ -9,13 +9,9 @@ use fermata_registry::{
 use fermata_report::ReportError;
 use fermata_report::eu_summary::RecordedFacts;
 
-fn registry_with_a_finished_scan(dir: &std::path::Path) -> (Registry, String) {
-    let mut r = Registry::create(&dir.join("r.sqlite")).unwrap();
-    r.add_party("label-a", PartyKind::Label, "Label A", "op")
-        .unwrap();
-    r.add_party("dev", PartyKind::Developer, "Dev", "op")
-        .unwrap();
-    let work = Work {
+/// One hour-long work registered by label-a, with these shares.
+fn work(shares: &str) -> Work {
+    Work {
         isrc: "GBAAA2600001".parse().unwrap(),
         title: "Song".into(),
         artist: "Artist".into(),
@@ -23,9 +19,18 @@ fn registry_with_a_finished_scan(dir: &std::path::Path) -> (Registry, String) {
         iswc: None,
         registrant: "label-a".into(),
         credits: vec![],
-        shares: parse_shares("label-a=100").unwrap(),
+        shares: parse_shares(shares).unwrap(),
         tracks: vec!["t1".into()],
-    };
+    }
+}
+
+fn registry_with_a_finished_scan(dir: &std::path::Path) -> (Registry, String) {
+    let mut r = Registry::create(&dir.join("r.sqlite")).unwrap();
+    r.add_party("label-a", PartyKind::Label, "Label A", "op")
+        .unwrap();
+    r.add_party("dev", PartyKind::Developer, "Dev", "op")
+        .unwrap();
+    let work = work("label-a=100");
     r.register_works("label-a", vec![work], "label-a").unwrap();
     r.set_policy(
         PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow),
@@ -175,17 +180,7 @@ fn licensors_declared_files_and_domains_come_from_the_records() {
     ] {
         r.add_party(id, kind, id, "op").unwrap();
     }
-    let work = Work {
-        isrc: "GBAAA2600001".parse().unwrap(),
-        title: "Song".into(),
-        artist: "Artist".into(),
-        duration_s: Some(3600.0),
-        iswc: None,
-        registrant: "label-a".into(),
-        credits: vec![],
-        shares: parse_shares("label-a=50;pub-b=50").unwrap(),
-        tracks: vec!["t1".into()],
-    };
+    let work = work("label-a=50;pub-b=50");
     r.register_works("label-a", vec![work], "label-a").unwrap();
     for holder in ["label-a", "pub-b"] {
         let grant =
