@@ -14,7 +14,7 @@ pub(crate) enum ReportCommand {
     /// Office template's structure, from fermata's records and the provider's declarations.
     #[command(
         name = "eu-summary",
-        after_help = "INPUT is a JSON file with what fermata cannot know: provider_name, provider_contact, authorised_representative, model_version, placed_on_market, model_dependencies, other_modalities, public_datasets [{name, link}], other_private_datasets, crawled_data, user_data, synthetic_data, other_sources, illegal_content_measures, and optionally other_information. Every field is required: write \"none\" where a source was not used. See docs/eu-summary-input.json.\n\nExample:\n  fermata report eu-summary --model my-model --input provider.json --format html --out summary.html"
+        after_help = "INPUT is a JSON file with what fermata cannot know, field by field as the AI Office template (24 July 2025) asks: summary_version, last_update (YYYY-MM-DD), provider_name, provider_contact, authorised_representative, sme (true/false: an SME lists 5 % of domains, at most 1,000, instead of 10 %), model_version, placed_on_market (YYYY-MM-DD), model_dependencies, other_modalities [{modality, size (one of the template's bands), types_of_content}], linguistic_characteristics, other_characteristics, public_datasets {used, modalities, large [{name, link}], other_description}, other_private_datasets {used, modalities, publicly_known, description}, crawling {used, modalities, crawler_names, purposes, behaviour, period, content_description}, user_data {from_model_interactions, from_other_services, modalities, services_description}, synthetic_data {used, modalities, description}, other_sources {used, modalities, description}, code_of_practice_signatory, reservation_measures, illegal_content_measures, and optionally other_information. A source answered true needs its sub-fields; false needs none. See docs/eu-summary-input.json, and docs/eu-summary-template-fields.md for the template's fields.\n\nfermata fills in the audio: hours and size band, latest acquisition month, the rightsholders who granted licences (2.2.1), the files whose source was declared with `fermata scan declare` (2.2.2, 2.5, 2.6), the domains of the scans' sources (2.3) and the opt-out protocols read (3.1).\n\nExample:\n  fermata report eu-summary --model my-model --input provider.json --format html --out summary.html"
     )]
     EuSummary {
         /// The model.
@@ -654,9 +654,9 @@ fn run_eu_summary(
     let provider = ProviderInput::from_json(&text).with_context(|| input.display().to_string())?;
     let (_home, mut registry) = open_home(home)?;
     let facts = RecordedFacts::of_model(&mut registry, model)?;
-    let summary = summary(provider, facts);
+    let summary = summary(provider, facts).with_context(|| input.display().to_string())?;
     let rendered = match format {
-        "json" => serde_json::to_string_pretty(&summary)?,
+        "json" => summary.to_json()?,
         "html" => summary.to_html(),
         _ => summary.to_markdown(),
     };

@@ -1686,6 +1686,28 @@ fn reservations_export_and_read_back_through_the_binary() {
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
 
+/// `fermata report eu-summary` of the demo's model with `input`, and `extra` arguments.
+fn eu_summary(
+    home: &std::path::Path,
+    extra: &[&str],
+    input: &std::path::Path,
+) -> std::process::Output {
+    fermata()
+        .args([
+            "--home",
+            path_str(home),
+            "report",
+            "eu-summary",
+            "--model",
+            "demo-model-1",
+        ])
+        .args(extra)
+        .arg("--input")
+        .arg(input)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_eu_summary_has_every_section_and_the_records_figures() {
     let dir = tempdir();
@@ -1694,19 +1716,7 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
     let input =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/eu-summary-input.json");
     let home = dir.path().join("home");
-    let md = fermata()
-        .args([
-            "--home",
-            path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--input",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    let md = eu_summary(&home, &[], &input);
     assert!(md.status.success(), "{}", stderr(&md));
     let md = stdout(&md);
     for n in [
@@ -1717,54 +1727,107 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
     }
     // The demo's scan: 4 cleared, 1 licence-required, 2 denied, 1 unidentified, 1 unreadable;
     // cleared works: 1, 2, 6 of indie-records, 6 and 7 of north-publishing.
+    // Only indie-records granted a licence: north-publishing's policy merely allows the use,
+    // which does not make it a licensor (2.2.1).
     for wanted in [
         "indie-records: 3 work(s)",
-        "north-publishing: 2 work(s)",
-        "2 file(s) whose rights holders reserved",
+        "2 file(s) whose rightsholders or sources reserved",
         "1 file(s) needing a licence",
-        "1 file(s) with no registered recording",
+        "1 file(s) with no registered recording whose source was not declared",
         "1 unreadable",
+        "Version of the Summary: 1.0",
+        "Are you a signatory to the Code of Practice",
     ] {
         assert!(md.contains(wanted), "{wanted}:\n{md}");
     }
-    let json = fermata()
-        .args([
-            "--home",
-            path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--format",
-            "json",
-            "--input",
-        ])
-        .arg(&input)
-        .output()
-        .unwrap();
+    assert!(!md.contains("north-publishing: "), "{md}");
+    let json = eu_summary(&home, &["--format", "json"], &input);
     let v: Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(v["records"]["files_by_verdict"]["cleared"], 4);
     // A provider file with a field missing is refused, naming it.
     let partial = dir.path().join("partial.json");
     let text = std::fs::read_to_string(&input)
         .unwrap()
-        .replace("\"user_data\": \"none\",", "");
+        .replace("\"sme\": false,", "");
     std::fs::write(&partial, text).unwrap();
-    let bad = fermata()
-        .args([
+    let bad = eu_summary(&home, &[], &partial);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("sme"), "{}", stderr(&bad));
+
+    // The unidentified file is declared the provider's own recording: its own category in the
+    // scan, and 2.6 of the summary, which must then be answered Yes.
+    let scans: Value = serde_json::from_str(&stdout(&run(&[
+        "--home",
+        path_str(&home),
+        "scan",
+        "--list",
+        "--json",
+    ])))
+    .unwrap();
+    let scan = scans[0]["id"].as_str().unwrap().to_string();
+    let shown: Value = serde_json::from_str(&stdout(&run(&[
+        "--home",
+        path_str(&home),
+        "scan",
+        "--show",
+        &scan,
+        "--json",
+    ])))
+    .unwrap();
+    let file = shown["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["verdict"]["verdict"] == "unidentified")
+        .unwrap()["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let csv = dir.path().join("declare.csv");
+    let declare = |line: String| {
+        std::fs::write(&csv, format!("path,source,reference\n{line}\n")).unwrap();
+        run(&[
             "--home",
             path_str(&home),
-            "report",
-            "eu-summary",
-            "--model",
-            "demo-model-1",
-            "--input",
+            "scan",
+            "declare",
+            "--scan",
+            &scan,
+            path_str(&csv),
         ])
-        .arg(&partial)
-        .output()
-        .unwrap();
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("user_data"), "{}", stderr(&bad));
+    };
+    let refused = declare(format!("{file},generated,"));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stdout(&refused).contains("the model that generated it"),
+        "{}",
+        stdout(&refused)
+    );
+    let declared = declare(format!("{file},own-recording,"));
+    assert!(declared.status.success(), "{}", stderr(&declared));
+    let table = stdout(&run(&["--home", path_str(&home), "scan", "--show", &scan]));
+    assert!(table.contains("declared own-recording"), "{table}");
+    let contradicts = eu_summary(&home, &[], &input);
+    assert!(!contradicts.status.success());
+    assert!(
+        stderr(&contradicts).contains("other_sources.used"),
+        "{}",
+        stderr(&contradicts)
+    );
+    let answered = dir.path().join("answered.json");
+    let text = std::fs::read_to_string(&input).unwrap().replace(
+        "\"other_sources\": {\"used\": false}",
+        "\"other_sources\": {\"used\": true, \"modalities\": [\"audio\"], \"description\": \"Studio sessions.\"}",
+    );
+    std::fs::write(&answered, text).unwrap();
+    let md = eu_summary(&home, &[], &answered);
+    assert!(md.status.success(), "{}", stderr(&md));
+    assert!(
+        stdout(&md)
+            .contains("The provider's own recordings, declared in fermata's scans: 1 file(s)"),
+        "{}",
+        stdout(&md)
+    );
 }
 
 /// Scans `data` for dev-x with a sources file; the scan's JSON.

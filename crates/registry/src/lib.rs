@@ -45,6 +45,7 @@
 
 mod answer;
 pub mod audit;
+mod declarations;
 mod market;
 mod market_ops;
 mod model;
@@ -63,6 +64,10 @@ pub use answer::{
     Question, Scan, ScanFile, SourceCheck, Verdict, WorkClearance, clear_work, holder_answer,
 };
 pub use audit::{AuditReport, BadEvent, Clock, Event, Now};
+pub use declarations::{
+    Declaration, DeclarationProblem, DeclaredFile, DeclaredSource, MAX_DECLARATIONS,
+    MAX_REFERENCE_CHARS, parse_declarations_csv,
+};
 pub use market::{
     ApiKey, HolderTotal, LeftOut, LicenceRequest, LineStatus, NewKey, Offer, RequestLine, Role,
     Statement, StatementLine, UsageLine, UsageReport, compute_statement, overlapping,
@@ -165,7 +170,26 @@ pub enum RegistryError {
         /// SQLite's message.
         message: String,
     },
+    /// Declared sources of scan files were refused: every problem, with its line. Nothing was
+    /// recorded.
+    #[error("{}", declaration_problems(.0))]
+    Declarations(Vec<DeclarationProblem>),
     /// A bug: an invariant of the code does not hold.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn declaration_problems(problems: &[DeclarationProblem]) -> String {
+    let mut out = format!(
+        "{} problem(s) in the declarations; nothing was recorded:",
+        problems.len()
+    );
+    for p in problems {
+        if p.line == 0 {
+            out.push_str(&format!("\n  {}", p.reason));
+        } else {
+            out.push_str(&format!("\n  line {}: {}", p.line, p.reason));
+        }
+    }
+    out
 }

@@ -218,7 +218,7 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 9] = [
+const DOC_KINDS: [DocKind; 10] = [
     DocKind::Offer,
     DocKind::Request,
     DocKind::Usage,
@@ -228,6 +228,7 @@ const DOC_KINDS: [DocKind; 9] = [
     DocKind::Link,
     DocKind::Notice,
     DocKind::Signup,
+    DocKind::Declaration,
 ];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.

@@ -44,6 +44,8 @@ pub enum DocKind {
     Notice,
     /// Requests to join, with the first administrator's password hash (owner: the operator).
     Signup,
+    /// The declared sources of a scan's unidentified files (id: the scan; owner: its developer).
+    Declaration,
 }
 
 impl DocKind {
@@ -59,6 +61,7 @@ impl DocKind {
             DocKind::Link => "link",
             DocKind::Notice => "notice",
             DocKind::Signup => "signup",
+            DocKind::Declaration => "declaration",
         }
     }
 }

@@ -9,13 +9,9 @@ use fermata_registry::{
 use fermata_report::ReportError;
 use fermata_report::eu_summary::RecordedFacts;
 
-fn registry_with_a_finished_scan(dir: &std::path::Path) -> (Registry, String) {
-    let mut r = Registry::create(&dir.join("r.sqlite")).unwrap();
-    r.add_party("label-a", PartyKind::Label, "Label A", "op")
-        .unwrap();
-    r.add_party("dev", PartyKind::Developer, "Dev", "op")
-        .unwrap();
-    let work = Work {
+/// One hour-long work registered by label-a, with these shares.
+fn work(shares: &str) -> Work {
+    Work {
         isrc: "GBAAA2600001".parse().unwrap(),
         title: "Song".into(),
         artist: "Artist".into(),
@@ -23,9 +19,18 @@ fn registry_with_a_finished_scan(dir: &std::path::Path) -> (Registry, String) {
         iswc: None,
         registrant: "label-a".into(),
         credits: vec![],
-        shares: parse_shares("label-a=100").unwrap(),
+        shares: parse_shares(shares).unwrap(),
         tracks: vec!["t1".into()],
-    };
+    }
+}
+
+fn registry_with_a_finished_scan(dir: &std::path::Path) -> (Registry, String) {
+    let mut r = Registry::create(&dir.join("r.sqlite")).unwrap();
+    r.add_party("label-a", PartyKind::Label, "Label A", "op")
+        .unwrap();
+    r.add_party("dev", PartyKind::Developer, "Dev", "op")
+        .unwrap();
+    let work = work("label-a=100");
     r.register_works("label-a", vec![work], "label-a").unwrap();
     r.set_policy(
         PolicyChange::new("label-a", None, Use::TrainGenai, Decision::Allow),
@@ -69,13 +74,18 @@ fn recorded_facts_come_from_the_latest_finished_scans() {
     let (mut r, scan_id) = registry_with_a_finished_scan(dir.path());
     let facts = RecordedFacts::of_model(&mut r, "m1").unwrap();
     assert_eq!(facts.developer, "dev");
-    assert_eq!(facts.scans, vec![scan_id]);
+    assert_eq!(facts.scans, vec![scan_id.clone()]);
     assert_eq!(facts.files_by_verdict.get("cleared"), Some(&1));
     assert_eq!(facts.files_by_verdict.get("unidentified"), Some(&1));
     assert!((facts.cleared_hours - 0.5).abs() < 1e-9);
-    assert_eq!(facts.licensed.len(), 1);
-    assert_eq!(facts.licensed[0].holder, "label-a");
-    assert_eq!(facts.licensed[0].works, 1);
+    // The holder's policy allows the use: it granted no licence, so it is no licensor (2.2.1).
+    assert!(facts.licensed.is_empty());
+    // No modification time recorded: the month the scan started.
+    let started = r.scan(&scan_id).unwrap().started_at;
+    assert_eq!(
+        facts.latest_acquisition,
+        Some(format!("{}/{}", &started[5..7], &started[..4]))
+    );
     assert!(facts.manifests.is_empty());
     assert!(matches!(
         RecordedFacts::of_model(&mut r, "never-scanned"),
@@ -157,4 +167,88 @@ fn the_latest_manifest_is_read_and_checked_against_its_recorded_root() {
         fermata_report::latest_manifest(&mut r, "m1"),
         Err(ReportError::ManifestUnreadable { .. })
     ));
+}
+
+#[test]
+fn licensors_declared_files_and_domains_come_from_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
+    for (id, kind) in [
+        ("label-a", PartyKind::Label),
+        ("pub-b", PartyKind::Publisher),
+        ("dev", PartyKind::Developer),
+    ] {
+        r.add_party(id, kind, id, "op").unwrap();
+    }
+    let work = work("label-a=50;pub-b=50");
+    r.register_works("label-a", vec![work], "label-a").unwrap();
+    for holder in ["label-a", "pub-b"] {
+        let grant =
+            fermata_registry::LicenceGrant::new(holder, "dev", Use::TrainGenai, "2026-01-01");
+        r.grant_licence(grant, holder).unwrap();
+    }
+    let de: Territory = "DE".parse().unwrap();
+    let (scan, _) = r
+        .open_scan("dev", "m1", Use::TrainGenai, &de, "/data")
+        .unwrap();
+    let song = ScanFile {
+        path: "song.wav".into(),
+        size: 10,
+        // 2026-05-13
+        mtime_ns: 1_778_630_400_000_000_000,
+        sha256: Some("aa".repeat(32)),
+        duration_s: 1800.0,
+        matches: vec![FileMatch {
+            track_id: "t1".into(),
+            start_s: 0.0,
+            end_s: 1800.0,
+            reference_start_s: 0.0,
+            score: 500,
+        }],
+        error: None,
+        verdict: None,
+        source: None,
+    };
+    let mine = ScanFile {
+        path: "mine.wav".into(),
+        size: 100,
+        mtime_ns: 0,
+        sha256: Some("bb".repeat(32)),
+        duration_s: 900.0,
+        matches: vec![],
+        error: None,
+        verdict: None,
+        source: Some(fermata_registry::SourceCheck {
+            url: "https://Music.example/mine.wav".into(),
+            reserved: None,
+            error: None,
+        }),
+    };
+    r.record_scan_files(&scan.id, &[song, mine]).unwrap();
+    r.finish_scan(&scan.id, None).unwrap();
+    let lines = fermata_registry::parse_declarations_csv(
+        "path,source,reference\nmine.wav,own-recording,\n",
+    )
+    .unwrap();
+    r.declare_sources(&scan.id, "dev", "dev", lines).unwrap();
+    let facts = RecordedFacts::of_model(&mut r, "m1").unwrap();
+    // Both co-owners granted a licence: each is a licensor of the half hour, counted once.
+    assert_eq!(facts.licensed.len(), 2);
+    assert!(facts.licensed.iter().all(|l| (l.hours - 0.5).abs() < 1e-9));
+    assert!((facts.licensed_hours - 0.5).abs() < 1e-9);
+    assert!((facts.audio_hours() - 0.75).abs() < 1e-9);
+    assert_eq!(facts.declared["own-recording"].files, 1);
+    assert_eq!(facts.domains.get("music.example"), Some(&100));
+    assert_eq!(facts.opt_outs.sources_checked, 1);
+    // The later of the song's modification month and the declared file's scan start.
+    let started = r.scan(&scan.id).unwrap().started_at;
+    let scan_month = format!("{}/{}", &started[5..7], &started[..4]);
+    assert_eq!(
+        facts.latest_acquisition,
+        Some(if (&started[..7]) > "2026-05" {
+            scan_month
+        } else {
+            "05/2026".into()
+        })
+    );
 }

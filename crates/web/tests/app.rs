@@ -1037,22 +1037,35 @@ async fn eu_summary(site: &Site, c: &mut Client, token: &str, model: &str, forma
 fn provider_fields<'a>(token: &'a str, model: &'a str, format: &'a str) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![("csrf", token), ("model", model), ("format", format)];
     for (k, v) in [
+        ("summary_version", "1.0"),
+        ("last_update", "2026-09-01"),
         ("provider_name", "Acme AI"),
         ("provider_contact", "legal@acme.example"),
         ("authorised_representative", "none"),
+        ("sme", "no"),
         ("model_version", "1.0"),
         ("placed_on_market", "2026-09-01"),
         ("model_dependencies", "none"),
-        ("other_modalities", "none"),
         (
-            "public_datasets",
+            "other_modalities",
+            "text; Less than 1 billion tokens; song metadata",
+        ),
+        ("linguistic_characteristics", "lyrics in English"),
+        ("other_characteristics", "none"),
+        ("public_datasets.used", "yes"),
+        ("public_datasets.modalities", "audio"),
+        (
+            "public_datasets.large",
             "Free Music Archive https://example.org/fma",
         ),
-        ("other_private_datasets", "none"),
-        ("crawled_data", "none"),
-        ("user_data", "none"),
-        ("synthetic_data", "none"),
-        ("other_sources", "none"),
+        ("other_private_datasets.used", "no"),
+        ("crawling.used", "no"),
+        ("user_data.from_model_interactions", "no"),
+        ("user_data.from_other_services", "no"),
+        ("synthetic_data.used", "no"),
+        ("other_sources.used", "no"),
+        ("code_of_practice_signatory", "yes"),
+        ("reservation_measures", "none"),
         (
             "illegal_content_measures",
             "licensed catalogue recordings only",
@@ -1098,10 +1111,20 @@ async fn the_eu_summary_is_previewed_and_downloaded_for_the_developers_own_model
     let json = eu_summary(&site, &mut dev, &token, "acme-model", "json").await;
     let v: serde_json::Value = serde_json::from_str(&json.body).expect("json");
     assert_eq!(v["records"]["model"], "acme-model");
-    // A required field left empty is refused with its name.
+    assert!(
+        json.body
+            .contains("Were crawlers used by the provider or on its behalf?")
+    );
+    // A required field left empty is refused with its name; so is a Yes without its sub-fields.
     let mut missing = provider_fields(&token, "acme-model", "");
-    missing.retain(|(k, _)| *k != "crawled_data");
+    missing.retain(|(k, _)| *k != "summary_version");
     let a = site.post(&mut dev, "/eu-summary", &missing).await;
     assert!(a.status.is_client_error());
-    assert!(a.body.contains("crawled_data"), "{}", a.body);
+    assert!(a.body.contains("summary_version"), "{}", a.body);
+    let mut yes = provider_fields(&token, "acme-model", "");
+    yes.retain(|(k, _)| *k != "crawling.used");
+    yes.push(("crawling.used", "yes"));
+    let a = site.post(&mut dev, "/eu-summary", &yes).await;
+    assert!(a.status.is_client_error());
+    assert!(a.body.contains("crawling.crawler_names"), "{}", a.body);
 }

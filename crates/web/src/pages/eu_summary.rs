@@ -11,37 +11,226 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use fermata_report::eu_summary::{EuSummary, ProviderInput, PublicDataset, RecordedFacts, summary};
+use fermata_report::eu_summary::{EuSummary, ProviderInput, RecordedFacts, summary};
 
 pub(super) fn routes() -> Router<WebState> {
     Router::new().route("/eu-summary", get(form_page).post(submit))
 }
 
-/// The provider's fields: (name, message id of the label, written on several lines).
-const FIELDS: [(&str, &str, bool); 15] = [
-    ("provider_name", "eu-provider-name", false),
-    ("provider_contact", "eu-provider-contact", false),
-    ("authorised_representative", "eu-representative", false),
-    ("model_version", "eu-model-version", false),
-    ("placed_on_market", "eu-placed-on-market", false),
-    ("model_dependencies", "eu-dependencies", false),
-    ("other_modalities", "eu-other-modalities", true),
-    ("public_datasets", "eu-public-datasets", true),
-    ("other_private_datasets", "eu-private-datasets", true),
-    ("crawled_data", "eu-crawled-data", true),
-    ("user_data", "eu-user-data", true),
-    ("synthetic_data", "eu-synthetic-data", true),
-    ("other_sources", "eu-other-sources", true),
-    ("illegal_content_measures", "eu-illegal-content", true),
-    ("other_information", "eu-other-information", true),
+/// How a field is written.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Line,
+    Lines,
+    Date,
+    YesNo,
+}
+
+/// The provider's fields, in the template's order: (name as in the input file, message id of
+/// the label, how it is written, message id of the heading it starts, if any).
+const FIELDS: [(&str, &str, Kind, Option<&str>); 38] = [
+    ("summary_version", "eu-summary-version", Kind::Line, None),
+    ("last_update", "eu-last-update", Kind::Date, None),
+    ("provider_name", "eu-provider-name", Kind::Line, None),
+    ("provider_contact", "eu-provider-contact", Kind::Line, None),
+    (
+        "authorised_representative",
+        "eu-representative",
+        Kind::Line,
+        None,
+    ),
+    ("sme", "eu-sme", Kind::YesNo, None),
+    ("model_version", "eu-model-version", Kind::Line, None),
+    ("placed_on_market", "eu-placed-on-market", Kind::Date, None),
+    ("model_dependencies", "eu-dependencies", Kind::Line, None),
+    ("other_modalities", "eu-other-modalities", Kind::Lines, None),
+    (
+        "linguistic_characteristics",
+        "eu-linguistic",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "other_characteristics",
+        "eu-other-characteristics",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "public_datasets.used",
+        "eu-public-used",
+        Kind::YesNo,
+        Some("eu-public-datasets"),
+    ),
+    (
+        "public_datasets.modalities",
+        "eu-modalities",
+        Kind::Line,
+        None,
+    ),
+    (
+        "public_datasets.large",
+        "eu-public-large",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "public_datasets.other_description",
+        "eu-public-other",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "other_private_datasets.used",
+        "eu-private-used",
+        Kind::YesNo,
+        Some("eu-private-datasets"),
+    ),
+    (
+        "other_private_datasets.modalities",
+        "eu-modalities",
+        Kind::Line,
+        None,
+    ),
+    (
+        "other_private_datasets.publicly_known",
+        "eu-private-known",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "other_private_datasets.description",
+        "eu-description",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "crawling.used",
+        "eu-crawling-used",
+        Kind::YesNo,
+        Some("eu-crawled-data"),
+    ),
+    ("crawling.modalities", "eu-modalities", Kind::Line, None),
+    (
+        "crawling.crawler_names",
+        "eu-crawler-names",
+        Kind::Line,
+        None,
+    ),
+    (
+        "crawling.purposes",
+        "eu-crawler-purposes",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "crawling.behaviour",
+        "eu-crawler-behaviour",
+        Kind::Lines,
+        None,
+    ),
+    ("crawling.period", "eu-crawl-period", Kind::Line, None),
+    (
+        "crawling.content_description",
+        "eu-crawl-content",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "user_data.from_model_interactions",
+        "eu-user-model",
+        Kind::YesNo,
+        Some("eu-user-data"),
+    ),
+    (
+        "user_data.from_other_services",
+        "eu-user-services",
+        Kind::YesNo,
+        None,
+    ),
+    ("user_data.modalities", "eu-modalities", Kind::Line, None),
+    (
+        "user_data.services_description",
+        "eu-user-description",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "synthetic_data.used",
+        "eu-synthetic-used",
+        Kind::YesNo,
+        Some("eu-synthetic-data"),
+    ),
+    (
+        "synthetic_data.modalities",
+        "eu-modalities",
+        Kind::Line,
+        None,
+    ),
+    (
+        "synthetic_data.description",
+        "eu-synthetic-description",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "other_sources.used",
+        "eu-other-used",
+        Kind::YesNo,
+        Some("eu-other-sources"),
+    ),
+    (
+        "other_sources.modalities",
+        "eu-modalities",
+        Kind::Line,
+        None,
+    ),
+    (
+        "other_sources.description",
+        "eu-description",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "code_of_practice_signatory",
+        "eu-cop",
+        Kind::YesNo,
+        Some("eu-processing"),
+    ),
+];
+
+/// The last fields, after the Code of Practice question (3.1 to 3.3).
+const LAST_FIELDS: [(&str, &str, Kind, Option<&str>); 3] = [
+    (
+        "reservation_measures",
+        "eu-reservation-measures",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "illegal_content_measures",
+        "eu-illegal-content",
+        Kind::Lines,
+        None,
+    ),
+    (
+        "other_information",
+        "eu-other-information",
+        Kind::Lines,
+        None,
+    ),
 ];
 
 struct Field {
     name: &'static str,
+    /// The element id (the name with `-` for `.`).
+    id: String,
     label: String,
+    heading: Option<String>,
     hint: Option<String>,
     multiline: bool,
     date: bool,
+    yes_no: bool,
     required: bool,
     value: String,
 }
@@ -50,6 +239,8 @@ struct Field {
 #[template(path = "eu_summary.html")]
 struct EuSummaryTpl {
     c: Chrome,
+    yes: String,
+    no: String,
     models: Vec<(String, bool)>,
     fields: Vec<Field>,
     preview: Option<Vec<Section>>,
@@ -91,17 +282,26 @@ fn page(
     let t = &ctx.tr;
     let fields = FIELDS
         .iter()
-        .map(|&(name, key, multiline)| Field {
+        .chain(LAST_FIELDS.iter())
+        .map(|&(name, key, kind, heading)| Field {
             name,
+            id: name.replace('.', "-"),
             label: t.get(key),
+            heading: heading.map(|h| t.get(h)),
             hint: match name {
-                "public_datasets" => Some(t.get("eu-public-datasets-hint")),
+                "public_datasets.large" => Some(t.get("eu-public-datasets-hint")),
+                "other_modalities" => Some(t.get("eu-other-modalities-hint")),
                 "other_information" => Some(t.get("eu-optional")),
+                n if n.ends_with(".modalities") => Some(t.get("eu-modalities-hint")),
                 _ => None,
             },
-            multiline,
-            date: name == "placed_on_market",
-            required: !matches!(name, "public_datasets" | "other_information"),
+            multiline: kind == Kind::Lines,
+            date: kind == Kind::Date,
+            yes_no: kind == Kind::YesNo,
+            // A Yes/No is always answered; what follows a Yes is checked by the report rules.
+            required: kind == Kind::YesNo
+                || (!name.contains('.')
+                    && !matches!(name, "other_information" | "other_modalities")),
             value: value(name),
         })
         .collect();
@@ -114,6 +314,8 @@ fn page(
             })
             .collect(),
         fields,
+        yes: t.get("eu-yes"),
+        no: t.get("eu-no"),
         preview: preview.map(|s| {
             s.sections()
                 .into_iter()
@@ -150,34 +352,12 @@ async fn submit(State(state): State<WebState>, form: CsrfForm) -> Result<Respons
     if facts.developer != party {
         return Err(WebError::NotFound);
     }
-    let text = |name: &str| form.get(name).trim().to_string();
-    let provider = ProviderInput {
-        provider_name: text("provider_name"),
-        provider_contact: text("provider_contact"),
-        authorised_representative: text("authorised_representative"),
-        model_version: text("model_version"),
-        placed_on_market: text("placed_on_market"),
-        model_dependencies: text("model_dependencies"),
-        other_modalities: text("other_modalities"),
-        public_datasets: PublicDataset::from_lines(form.get("public_datasets"))?,
-        other_private_datasets: text("other_private_datasets"),
-        crawled_data: text("crawled_data"),
-        user_data: text("user_data"),
-        synthetic_data: text("synthetic_data"),
-        other_sources: text("other_sources"),
-        illegal_content_measures: text("illegal_content_measures"),
-        other_information: form.opt("other_information"),
-    }
-    .checked()?;
-    let s = summary(provider, facts);
+    let provider = ProviderInput::from_form(|name| form.get(name).to_string())?;
+    let s = summary(provider, facts)?;
     let (body, kind, ext) = match form.get("format") {
         "md" => (s.to_markdown(), "text/markdown; charset=utf-8", "md"),
         "html" => (s.to_html(), "text/html; charset=utf-8", "html"),
-        "json" => (
-            serde_json::to_string_pretty(&s).map_err(|e| WebError::Internal(e.to_string()))?,
-            "application/json",
-            "json",
-        ),
+        "json" => (s.to_json()?, "application/json", "json"),
         _ => {
             return Ok(page(
                 &form.ctx,
