@@ -19,9 +19,14 @@ The encoding (docs/manifest.md), version 3:
              tree shape and audit paths: RFC 9162, section 2.1; a path step is {hash, min, max} of the sibling
     header = SHA-256(0x02 || str("fermata-cleared-manifest") || u64(version) || str(id) || str(created_at)
                      || str(scan.id) || str(scan.developer) || str(scan.model) || str(scan.use)
-                     || str(scan.territory) || str(scan.dataset) || str(scan.finished_at))
+                     || str(scan.territory) || str(scan.dataset) || str(scan.finished_at)
+                     || str(declared_root))
+             where declared_root (the proof header's `declared_root`) is the hex SHA-256 of
+             0x05 || u64(count) || str(path) || str(sha256) || str(source) || str(reference) for each
+             file whose source the developer declared, in path order
     root   = SHA-256(0x03 || header || u64(tree_size) || tree_root)
-Version 2 (still checked): node = SHA-256(0x01 || left || right), no ranges, a path step is a hex hash.
+Version 2 (still checked): node = SHA-256(0x01 || left || right), no ranges, a path step is a hex hash;
+the header ends at str(scan.finished_at).
 Version 1 (still checked): leaf = SHA-256(0x00 || ISRC "|" SHA256 "|" CLEARANCE joined by ","),
 version 2's nodes, and the root is the tree root.
 """
@@ -68,6 +73,8 @@ def header_hash(manifest, version):
     data = enc_str("fermata-cleared-manifest") + u64(version) + b"".join(
         enc_str(v) for v in [manifest["id"], manifest["created_at"], scan["id"], scan["developer"], scan["model"],
                              scan["use"], scan["territory"], scan["dataset"], scan["finished_at"]])
+    if version >= 3:
+        data += enc_str(manifest["declared_root"])
     return hashlib.sha256(b"\x02" + data).digest()
 
 

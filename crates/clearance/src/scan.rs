@@ -3,7 +3,7 @@
 use crate::{ClearanceError, Home, io};
 use fermata_engine::{InputFile, collect_inputs, identify_file};
 use fermata_index::{Index, MatchOptions};
-use fermata_manifest::{Entry, Manifest, ScanInfo};
+use fermata_manifest::{Declared, Entry, Manifest, ScanInfo};
 use fermata_registry::{
     FileError, FileMatch, ManifestRecord, Registry, Scan, ScanFile, Territory, Use, Verdict,
 };
@@ -452,7 +452,19 @@ pub fn build_manifest(
         dataset: scan.dataset.clone(),
         finished_at,
     };
-    let manifest = Manifest::build(&id, &registry.now().at, info, entries);
+    // Files whose source the developer declared: a category of their own, listed apart from
+    // the entries (leaves are registered works) and never counted as cleared.
+    let declared = registry
+        .declarations(scan_id)?
+        .into_iter()
+        .map(|d| Declared {
+            path: d.path,
+            sha256: d.sha256,
+            source: d.source.as_str().to_string(),
+            reference: d.reference.unwrap_or_default(),
+        })
+        .collect();
+    let manifest = Manifest::build_declared(&id, &registry.now().at, info, entries, declared);
     let path = match out {
         Some(p) => p.to_path_buf(),
         None => home.manifests_dir().join(format!("{id}.json")),

@@ -675,12 +675,16 @@ pub(crate) fn run_manifest(home: Option<&Path>, cmd: ManifestCommand) -> Result<
             if output.json {
                 println!(
                     "{}",
-                    json!({"id": manifest.id, "path": path, "scan": scan, "tree_size": manifest.merkle.tree_size, "root": manifest.merkle.root})
+                    json!({"id": manifest.id, "path": path, "scan": scan, "tree_size": manifest.merkle.tree_size, "declared": manifest.declared.len(), "root": manifest.merkle.root})
                 );
             } else {
                 println!(
                     "{} from {scan}: {} cleared leaf/leaves",
                     manifest.id, manifest.merkle.tree_size
+                );
+                println!(
+                    "  {} declared file(s): source declared by the developer, listed apart, not cleared",
+                    manifest.declared.len()
                 );
                 println!("  root  {}", manifest.merkle.root);
                 println!("  file  {}", path.display());

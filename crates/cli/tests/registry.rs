@@ -6,7 +6,7 @@ mod common;
 use common::env::*;
 use common::*;
 use fermata_testkit::python3 as python;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn verdict_of<'a>(scan: &'a Value, file: &str) -> &'a str {
     let files = scan["files"].as_array().expect("files");
@@ -1211,6 +1211,10 @@ mod independent {
         ] {
             put_str(&mut header, &m["scan"][f])?;
         }
+        // Version 3 appends the root of the declared files.
+        if version >= 3 {
+            put_str(&mut header, &m["declared_root"])?;
+        }
         let tree_root = hex::decode(proof["tree_root"].as_str()?).ok()?;
         let size = proof["tree_size"].as_u64()?.to_be_bytes();
         let root = h(3, &[&h(2, &[&header]), &size, &tree_root]);
@@ -1807,6 +1811,104 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
     assert!(declared.status.success(), "{}", stderr(&declared));
     let table = stdout(&run(&["--home", path_str(&home), "scan", "--show", &scan]));
     assert!(table.contains("declared own-recording"), "{table}");
+    // The manifest lists it among its declared files, apart from the cleared entries, and still
+    // reads and proves.
+    let cleared_json = dir.path().join("declared-manifest.json");
+    let built = run(&[
+        "--home",
+        path_str(&home),
+        "manifest",
+        "build",
+        "--scan",
+        &scan,
+        "--out",
+        path_str(&cleared_json),
+    ]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(
+        stdout(&built).contains("1 declared file(s)"),
+        "{}",
+        stdout(&built)
+    );
+    let m: Value = serde_json::from_str(&std::fs::read_to_string(&cleared_json).unwrap()).unwrap();
+    assert_eq!(m["version"], 3);
+    let listed = m["declared"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{m}");
+    assert_eq!(
+        (
+            &listed[0]["path"],
+            &listed[0]["source"],
+            &listed[0]["reference"]
+        ),
+        (&json!(file), &json!("own-recording"), &json!(""))
+    );
+    assert!(listed[0]["sha256"].as_str().is_some_and(|h| h.len() == 64));
+    let entries = m["entries"].as_array().unwrap();
+    assert!(entries.iter().all(|e| e["path"] != json!(file)), "{m}");
+    assert_eq!(m["merkle"]["tree_size"], json!(entries.len()));
+    let work = entries[0]["isrc"].as_str().unwrap();
+    let proof_file = dir.path().join("declared-proof.json");
+    let proved = run(&[
+        "--home",
+        path_str(&home),
+        "manifest",
+        "prove",
+        "--manifest",
+        path_str(&cleared_json),
+        "--work",
+        work,
+        "--out",
+        path_str(&proof_file),
+    ]);
+    assert!(proved.status.success(), "{}", stderr(&proved));
+    let root = m["merkle"]["root"].as_str().unwrap();
+    let size = m["merkle"]["tree_size"].to_string();
+    let checked = run(&[
+        "--home",
+        path_str(&home),
+        "manifest",
+        "verify-proof",
+        "--proof",
+        path_str(&proof_file),
+        "--root",
+        root,
+        "--tree-size",
+        &size,
+        "--work",
+        work,
+    ]);
+    assert!(checked.status.success(), "{}", stdout(&checked));
+    let proof: Value =
+        serde_json::from_str(&std::fs::read_to_string(&proof_file).unwrap()).unwrap();
+    assert_eq!(
+        proof["manifest"]["declared_root"],
+        m["merkle"]["declared_root"]
+    );
+    // An edited declaration is refused when the manifest is read.
+    let edited = dir.path().join("declared-edited.json");
+    std::fs::write(
+        &edited,
+        std::fs::read_to_string(&cleared_json)
+            .unwrap()
+            .replace("\"own-recording\"", "\"public-domain\""),
+    )
+    .unwrap();
+    let refused = run(&[
+        "--home",
+        path_str(&home),
+        "manifest",
+        "prove",
+        "--manifest",
+        path_str(&edited),
+        "--work",
+        work,
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("declared files"),
+        "{}",
+        stderr(&refused)
+    );
     let contradicts = eu_summary(&home, &[], &input);
     assert!(!contradicts.status.success());
     assert!(

@@ -31,13 +31,16 @@
 //!               || str(id) || str(created_at)
 //!               || str(scan.id) || str(scan.developer) || str(scan.model) || str(scan.use)
 //!               || str(scan.territory) || str(scan.dataset) || str(scan.finished_at)
+//!               || str(declared root)
+//! declared root = hex SHA-256(0x05 || u64(number of declared files)
+//!               || str(path) || str(sha256) || str(source) || str(reference) for each, in path order)
 //! header hash = SHA-256(0x02 || header data)
 //! root        = SHA-256(0x03 || header hash || u64(tree size) || tree root)
 //! ```
 //!
 //! `root` is the published root (`merkle.root`); `merkle.tree_root` is the tree's. The one-byte
-//! prefixes keep leaves (0x00), version 2 nodes (0x01), headers (0x02), roots (0x03) and version
-//! 3 nodes (0x04) apart. The header is a fixed sequence of length-prefixed fields after the
+//! prefixes keep leaves (0x00), version 2 nodes (0x01), headers (0x02), roots (0x03), version
+//! 3 nodes (0x04) and declared-file lists (0x05) apart. The header is a fixed sequence of length-prefixed fields after the
 //! format name and version: a later version adds its fields at the end (and says so by its
 //! version number), so the fields before keep their bytes. Entries, hence leaves, are sorted by
 //! ISRC, then by leaf data (byte order), with no two alike; every ISRC is canonical (12
@@ -48,6 +51,13 @@
 //! order of its leaves: a path whose nodes are out of order does not verify. An audit path's
 //! entries are `{hash, min, max}`: the sibling's hash and range. The verifier recomputes every
 //! node's hash and range up to the tree root and checks the order at each.
+//!
+//! The declared files are the files of the dataset no registered work was found in whose source
+//! the developer declared (`own-recording`, `licensed-elsewhere` with a reference,
+//! `public-domain`, `generated` by a named model): a category of their own, listed in
+//! `declared` sorted by path (one per path), and not leaves: nothing about them is cleared. The
+//! header commits to them through the declared root, which a proof carries in its header
+//! (`declared_root`) and the manifest in `merkle.declared_root`.
 //!
 //! An inclusion proof gives each leaf of the work (its whole entry) with its audit path (RFC 9162
 //! §2.1.3) to the tree root, and carries the header and the tree root, from which the verifier
@@ -61,7 +71,7 @@
 //!
 //! Version 2 manifests and proofs are still read and verified. They differ only in the nodes:
 //! `SHA-256(0x01 || left || right)`, no ranges, and an audit path is a list of hex hashes; the
-//! header data has `u64(2)`. A version 2 non-inclusion proof is sound only if the builder sorted
+//! header data has `u64(2)` and ends at `str(scan.finished_at)`: no declared files. A version 2 non-inclusion proof is sound only if the builder sorted
 //! the leaves, which nothing in the proof shows.
 //!
 //! # Version 1
@@ -164,8 +174,8 @@ pub enum ManifestError {
     /// A part of a version 2 or 3 manifest disagrees with its hashes: it was edited.
     #[error("the manifest's {part} {problem}: it was changed after it was built")]
     Changed {
-        /// Which part disagrees: `entries`, `tree size`, `header (id, created_at, scan)` or
-        /// `merkle description`.
+        /// Which part disagrees: `entries`, `declared files`, `tree size`, `header (id,
+        /// created_at, scan)` or `merkle description`.
         part: &'static str,
         /// How.
         problem: String,
@@ -208,6 +218,10 @@ pub struct ManifestHeader {
     pub created_at: String,
     /// The scan it lists.
     pub scan: ScanInfo,
+    /// Hex root of the declared files (version 3; absent in versions 1 and 2): see
+    /// [`declared_root`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_root: Option<String>,
 }
 
 impl ManifestHeader {
@@ -218,8 +232,10 @@ impl ManifestHeader {
 
     /// The header data of a version 2 or 3 manifest: `str(format) || u64(version) || str(id) ||
     /// str(created_at) || str(scan.id) || str(developer) || str(model) || str(use) ||
-    /// str(territory) || str(dataset) || str(finished_at)`. Fields a later version adds go at
-    /// the end, after these, each length-prefixed.
+    /// str(territory) || str(dataset) || str(finished_at)`, and from version 3
+    /// `|| str(declared root)` (empty when the header has none, which no version 3 proof
+    /// verifies with). Fields a later version adds go at the end, after these, each
+    /// length-prefixed.
     pub fn data_of(&self, version: u32) -> Vec<u8> {
         let s = &self.scan;
         let mut out = Vec::new();
@@ -237,6 +253,9 @@ impl ManifestHeader {
             &s.finished_at,
         ] {
             put_str(&mut out, field);
+        }
+        if version >= 3 {
+            put_str(&mut out, self.declared_root.as_deref().unwrap_or_default());
         }
         out
     }
@@ -336,6 +355,33 @@ impl Entry {
     }
 }
 
+/// A file no registered work was found in, whose source the developer declared: listed in a
+/// version 3 manifest as a category of its own, not a leaf and not cleared.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Declared {
+    /// The file, relative to the dataset.
+    pub path: String,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// `own-recording`, `licensed-elsewhere`, `public-domain` or `generated`.
+    pub source: String,
+    /// The licence reference or the generating model; empty when none.
+    pub reference: String,
+}
+
+/// The declared root of declared files in path order: hex SHA-256(0x05 || u64(count) ||
+/// str(path) || str(sha256) || str(source) || str(reference) for each).
+pub fn declared_root(declared: &[Declared]) -> String {
+    let mut out = vec![5u8];
+    put_u64(&mut out, declared.len() as u64);
+    for d in declared {
+        for field in [&d.path, &d.sha256, &d.source, &d.reference] {
+            put_str(&mut out, field);
+        }
+    }
+    hex::encode(Sha256::digest(&out))
+}
+
 fn leaf_data_v1(isrc: &str, sha256: &str, clearance: &[String]) -> String {
     format!("{isrc}|{sha256}|{}", clearance.join(","))
 }
@@ -355,6 +401,12 @@ pub struct MerkleInfo {
     /// How the published root is made, in words (versions 2 and 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitment: Option<String>,
+    /// The declared-file list's encoding, in words (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
+    /// Hex root of the declared files, which the header commits to (version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_root: Option<String>,
     /// Number of leaves.
     pub tree_size: u64,
     /// Hex root of the tree over the leaves (versions 2 and 3; in version 1 it is the root).
@@ -381,6 +433,10 @@ pub struct Manifest {
     pub merkle: MerkleInfo,
     /// The leaves, in tree order.
     pub entries: Vec<Entry>,
+    /// The files whose source the developer declared, by path (version 3): not leaves, not
+    /// cleared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declared: Vec<Declared>,
 }
 
 const LEAF_RULE: &str = "SHA-256(0x00 || str(isrc) || str(sha256) || list(clearance) || list(holders) || str(path) || str(title)), \
@@ -392,6 +448,11 @@ const NODE_RULE_V3: &str = "SHA-256(0x04 || left || right || str(left.min) || st
     valid only when left.min <= left.max <= right.min <= right.max (byte order); tree shape of RFC 9162 section 2.1.1";
 const HEADER_RULE: &str = "SHA-256(0x02 || str(format) || 8-byte big-endian version || str(id) || str(created_at) || str(scan.id) || \
     str(scan.developer) || str(scan.model) || str(scan.use) || str(scan.territory) || str(scan.dataset) || str(scan.finished_at))";
+const HEADER_RULE_V3: &str = "SHA-256(0x02 || str(format) || 8-byte big-endian version || str(id) || str(created_at) || str(scan.id) || \
+    str(scan.developer) || str(scan.model) || str(scan.use) || str(scan.territory) || str(scan.dataset) || str(scan.finished_at) || \
+    str(declared_root))";
+const DECLARED_RULE: &str = "declared_root = hex SHA-256(0x05 || 8-byte big-endian count || str(path) || str(sha256) || str(source) || str(reference) for each declared file), \
+    declared files sorted by path, one per path";
 const COMMITMENT_RULE: &str =
     "root = SHA-256(0x03 || header hash || 8-byte big-endian tree_size || tree_root)";
 
@@ -409,7 +470,19 @@ impl Manifest {
     /// The entries' ISRCs must be canonical (12 upper-case letters and digits) for the manifest
     /// to read back.
     pub fn build(id: &str, created_at: &str, scan: ScanInfo, entries: Vec<Entry>) -> Manifest {
-        Self::build_version(MANIFEST_VERSION, id, created_at, scan, entries)
+        Self::build_declared(id, created_at, scan, entries, Vec::new())
+    }
+
+    /// [`Manifest::build`] with the files whose source the developer declared: sorted by path,
+    /// one per path (the first of each in that order), listed apart from the entries.
+    pub fn build_declared(
+        id: &str,
+        created_at: &str,
+        scan: ScanInfo,
+        entries: Vec<Entry>,
+        declared: Vec<Declared>,
+    ) -> Manifest {
+        Self::build_version_declared(MANIFEST_VERSION, id, created_at, scan, entries, declared)
             .unwrap_or_else(|_| unreachable!("this build writes its own version"))
     }
 
@@ -420,8 +493,27 @@ impl Manifest {
         id: &str,
         created_at: &str,
         scan: ScanInfo,
-        mut entries: Vec<Entry>,
+        entries: Vec<Entry>,
     ) -> Result<Manifest, ManifestError> {
+        Self::build_version_declared(version, id, created_at, scan, entries, Vec::new())
+    }
+
+    /// [`Manifest::build_version`] with declared files, which version 3 lists and version 2
+    /// cannot (a version 2 manifest with declared files is refused).
+    pub fn build_version_declared(
+        version: u32,
+        id: &str,
+        created_at: &str,
+        scan: ScanInfo,
+        mut entries: Vec<Entry>,
+        mut declared: Vec<Declared>,
+    ) -> Result<Manifest, ManifestError> {
+        if version == 2 && !declared.is_empty() {
+            return Err(ManifestError::Malformed {
+                what: "manifest",
+                reason: "a version 2 manifest lists no declared files".into(),
+            });
+        }
         if !(2..=MANIFEST_VERSION).contains(&version) {
             return Err(ManifestError::Version {
                 what: "manifest",
@@ -436,10 +528,14 @@ impl Manifest {
         }
         entries.sort_by_cached_key(|e| (e.isrc.clone(), e.leaf_data()));
         entries.dedup();
+        declared.sort();
+        declared.dedup_by(|later, first| later.path == first.path);
+        let declared_root = (version >= 3).then(|| declared_root(&declared));
         let header = ManifestHeader {
             id: id.into(),
             created_at: created_at.into(),
             scan,
+            declared_root: declared_root.clone(),
         };
         let mut m = Manifest {
             format: MANIFEST_FORMAT.into(),
@@ -456,13 +552,23 @@ impl Manifest {
                     NODE_RULE_V3
                 }
                 .into(),
-                header: Some(HEADER_RULE.into()),
+                header: Some(
+                    if version == 2 {
+                        HEADER_RULE
+                    } else {
+                        HEADER_RULE_V3
+                    }
+                    .into(),
+                ),
                 commitment: Some(COMMITMENT_RULE.into()),
+                declared: (version >= 3).then(|| DECLARED_RULE.into()),
+                declared_root,
                 tree_size: 0,
                 tree_root: None,
                 root: String::new(),
             },
             entries,
+            declared,
         };
         let (size, tree_root) = m.tree().head();
         m.merkle.tree_size = size;
@@ -471,12 +577,14 @@ impl Manifest {
         Ok(m)
     }
 
-    /// The header the published root commits to, besides the tree.
+    /// The header the published root commits to, besides the tree: from version 3 with the
+    /// root of the declared files as listed.
     pub fn header(&self) -> ManifestHeader {
         ManifestHeader {
             id: self.id.clone(),
             created_at: self.created_at.clone(),
             scan: self.scan.clone(),
+            declared_root: (self.version >= 3).then(|| declared_root(&self.declared)),
         }
     }
 
@@ -509,10 +617,16 @@ impl Manifest {
 
     fn check_v1(&self) -> Result<(), ManifestError> {
         let g = &self.merkle;
-        if g.header.is_some() || g.commitment.is_some() || g.tree_root.is_some() {
+        if g.header.is_some()
+            || g.commitment.is_some()
+            || g.tree_root.is_some()
+            || g.declared.is_some()
+            || g.declared_root.is_some()
+            || !self.declared.is_empty()
+        {
             return Err(ManifestError::Malformed {
                 what: "manifest",
-                reason: "a version 1 manifest has no merkle.header, merkle.commitment or merkle.tree_root".into(),
+                reason: "a version 1 manifest has no merkle.header, merkle.commitment, merkle.tree_root or declared files".into(),
             });
         }
         let sorted = self
@@ -534,15 +648,17 @@ impl Manifest {
         let g = &self.merkle;
         let changed =
             |part: &'static str, problem: String| Err(ManifestError::Changed { part, problem });
-        let node_rule = if self.version == 2 {
-            NODE_RULE
+        let v2 = self.version == 2;
+        let (node_rule, header_rule, declared_rule) = if v2 {
+            (NODE_RULE, HEADER_RULE, None)
         } else {
-            NODE_RULE_V3
+            (NODE_RULE_V3, HEADER_RULE_V3, Some(DECLARED_RULE))
         };
         let described = g.hash == "sha256"
             && g.leaf == LEAF_RULE
             && g.node == node_rule
-            && g.header.as_deref() == Some(HEADER_RULE)
+            && g.header.as_deref() == Some(header_rule)
+            && g.declared.as_deref() == declared_rule
             && g.commitment.as_deref() == Some(COMMITMENT_RULE);
         if !described {
             return changed(
@@ -574,6 +690,33 @@ impl Manifest {
                 format!("are not in leaf order, or repeat one, at entry {}", i + 1),
             );
         }
+        if v2 && (g.declared_root.is_some() || !self.declared.is_empty()) {
+            return changed(
+                "declared files",
+                "are listed, which version 2 cannot".into(),
+            );
+        }
+        if let Some(i) = self
+            .declared
+            .windows(2)
+            .position(|w| w[0].path >= w[1].path)
+        {
+            return changed(
+                "declared files",
+                format!("are not sorted by path, or repeat one, at file {}", i + 1),
+            );
+        }
+        let header = self.header();
+        if header.declared_root != g.declared_root {
+            return changed(
+                "declared files",
+                format!(
+                    "hash to {}, not to the stated declared root {}",
+                    header.declared_root.as_deref().unwrap_or("(none)"),
+                    g.declared_root.as_deref().unwrap_or("(none)")
+                ),
+            );
+        }
         let (size, root) = self.tree().head();
         if size != g.tree_size {
             return changed(
@@ -591,7 +734,7 @@ impl Manifest {
                 ),
             );
         }
-        let root = hex::encode(published_root_of(self.version, &self.header(), size, &root));
+        let root = hex::encode(published_root_of(self.version, &header, size, &root));
         if root != g.root {
             return changed(
                 "header (id, created_at, scan)",
@@ -1053,6 +1196,16 @@ impl WorkProof {
             (1, _, _) => Err(ManifestError::ProofInvalid(
                 "a version 1 proof carries no manifest header or tree root".into(),
             )),
+            (
+                3,
+                Some(ManifestHeader {
+                    declared_root: None,
+                    ..
+                }),
+                _,
+            ) => Err(ManifestError::ProofInvalid(
+                "a version 3 proof's header needs the declared root".into(),
+            )),
             (2 | 3, Some(header), Some(tree_root)) => {
                 let tree_root = parse_hash(tree_root)?;
                 let computed =
@@ -1224,6 +1377,94 @@ mod tests {
             Err(ManifestError::Version { .. })
         ));
         assert!(Manifest::from_json("{").is_err());
+    }
+
+    fn declared(path: &str, source: &str, reference: &str) -> Declared {
+        Declared {
+            path: path.into(),
+            sha256: hex::encode([7u8; 32]),
+            source: source.into(),
+            reference: reference.into(),
+        }
+    }
+
+    #[test]
+    fn declared_files_are_committed_to_and_an_edited_list_is_refused() {
+        let m = Manifest::build_declared(
+            "manifest-000001",
+            "t",
+            scan(),
+            (0..3).map(entry).collect(),
+            vec![
+                declared("z.wav", "public-domain", ""),
+                declared("a.wav", "licensed-elsewhere", "contract 12"),
+                declared("a.wav", "own-recording", ""),
+            ],
+        );
+        // Sorted by path, one per path; not leaves.
+        let paths: Vec<&str> = m.declared.iter().map(|d| d.path.as_str()).collect();
+        assert_eq!((paths, m.merkle.tree_size), (vec!["a.wav", "z.wav"], 3));
+        assert_eq!(
+            m.merkle.declared_root.as_deref(),
+            Some(declared_root(&m.declared).as_str())
+        );
+        let reread = Manifest::from_json(&m.to_json()).unwrap();
+        assert_eq!(reread, m);
+        // The proofs carry the declared root in their header, and it is proved.
+        let proof = m.prove("GBAAA2600001").unwrap();
+        assert_eq!(
+            proof.manifest_header().unwrap().declared_root,
+            m.merkle.declared_root
+        );
+        proof.verify(&m.merkle.root).unwrap();
+        let with_root = |root: Option<String>| {
+            let mut forged = proof.clone();
+            if let WorkProof::Included {
+                manifest: Some(h), ..
+            } = &mut forged
+            {
+                h.declared_root = root;
+            }
+            forged
+        };
+        assert!(
+            with_root(Some(declared_root(&[])))
+                .verify(&m.merkle.root)
+                .is_err()
+        );
+        assert!(with_root(None).verify(&m.merkle.root).is_err());
+        // Any edit of the list: a source, a reference, a file dropped or added, the order.
+        let edits: [&dyn Fn(&mut Manifest); 5] = [
+            &|m| m.declared[0].source = "own-recording".into(),
+            &|m| m.declared[0].reference = "contract 13".into(),
+            &|m| drop(m.declared.pop()),
+            &|m| m.declared.push(declared("zz.wav", "generated", "model-x")),
+            &|m| m.declared.reverse(),
+        ];
+        for edit in edits {
+            let mut edited = m.clone();
+            edit(&mut edited);
+            assert!(matches!(
+                Manifest::from_json(&edited.to_json()),
+                Err(ManifestError::Changed {
+                    part: "declared files",
+                    ..
+                })
+            ));
+        }
+        // Declared root and list changed together: the published root no longer follows.
+        let mut both = m.clone();
+        both.declared.pop();
+        both.merkle.declared_root = Some(declared_root(&both.declared));
+        assert!(Manifest::from_json(&both.to_json()).is_err());
+        // Version 2 lists none.
+        assert!(
+            Manifest::build_version_declared(2, "m", "t", scan(), vec![], m.declared.clone())
+                .is_err()
+        );
+        let mut v2 = Manifest::build_version(2, "m", "t", scan(), vec![]).unwrap();
+        v2.declared = m.declared.clone();
+        assert!(Manifest::from_json(&v2.to_json()).is_err());
     }
 
     #[test]

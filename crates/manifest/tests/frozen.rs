@@ -3,9 +3,13 @@
 //!
 //! `manifest-v1.json` and its proofs were written by format version 1. `manifest-v2.json` and
 //! its proofs were written by format version 2 from the same scan and entries, and
-//! `manifest-v3.json` and its proofs by format version 3.
+//! `manifest-v3.json` and its proofs by format version 3, with two declared files
+//! ([`declared`]). The version 3 files are written by the ignored test
+//! `regenerate_the_version_3_fixtures`, run by hand only while version 3 is unreleased.
 
-use fermata_manifest::{MANIFEST_VERSION, Manifest, OLDEST_READABLE_MANIFEST_VERSION, WorkProof};
+use fermata_manifest::{
+    Declared, MANIFEST_VERSION, Manifest, OLDEST_READABLE_MANIFEST_VERSION, WorkProof,
+};
 
 // Version 1 manifests are published: they must stay readable.
 const _: () = assert!(OLDEST_READABLE_MANIFEST_VERSION <= 1);
@@ -13,8 +17,47 @@ const _: () = assert!(OLDEST_READABLE_MANIFEST_VERSION <= 1);
 const ROOT: &str = "22a4eb30ce1d73443db6d9a420bd68a8314ed47a40cf57ef936b8395299e9c2b";
 const ROOT_V2: &str = "a7499e3768e4f8d11f827f527b61cfe5b72d18cb9607a9cd95b45d5163f0e620";
 const TREE_ROOT_V2: &str = "65d2ab210ef54db3972d082a57ee4393594785f5cbdd091288056ca5d676c48f";
-const ROOT_V3: &str = "9a6d1a7307502a744acb59b72d7469c92dca1cd309b30fa9a8d8f76ffc573c7a";
+const ROOT_V3: &str = "72d7ae18ac81374a1d75f347a573a64a084e6a26ba572015bdc000a1025f4f72";
 const TREE_ROOT_V3: &str = "cc1592da9205470d4e8f4fad4e6760a8ed10c37cb289e7fb086cdf0b669e21e9";
+
+/// The declared files of the version 3 fixture.
+fn declared() -> Vec<Declared> {
+    vec![
+        Declared {
+            path: "voice/take-1.wav".into(),
+            sha256: "11".repeat(32),
+            source: "own-recording".into(),
+            reference: String::new(),
+        },
+        Declared {
+            path: "pads/a.wav".into(),
+            sha256: "22".repeat(32),
+            source: "generated".into(),
+            reference: "synth-model-2".into(),
+        },
+    ]
+}
+
+/// The version 3 manifest of the version 1 fixture's scan and entries, with [`declared`].
+fn version_3() -> Manifest {
+    let v1 = Manifest::from_json(include_str!("fixtures/manifest-v1.json")).unwrap();
+    Manifest::build_version_declared(3, &v1.id, &v1.created_at, v1.scan, v1.entries, declared())
+        .unwrap()
+}
+
+#[test]
+#[ignore = "writes tests/fixtures/*-v3*.json; run by hand only while version 3 is unreleased"]
+fn regenerate_the_version_3_fixtures() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let m = version_3();
+    std::fs::write(dir.join("manifest-v3.json"), m.to_json()).unwrap();
+    for (file, isrc) in [
+        ("proof-v3-included.json", "ZZDEM2600006"),
+        ("proof-v3-not-included.json", "ZZDEM2600005"),
+    ] {
+        std::fs::write(dir.join(file), m.prove(isrc).unwrap().to_json()).unwrap();
+    }
+}
 
 #[test]
 fn a_version_1_manifest_still_reads_and_proves() {
@@ -92,11 +135,13 @@ fn a_version_3_manifest_still_reads_and_proves() {
         (3, 4, ROOT_V3)
     );
     assert_eq!(m.merkle.tree_root.as_deref(), Some(TREE_ROOT_V3));
-    // The encoding has not moved: the same scan and entries build the same file today.
-    let v1 = Manifest::from_json(include_str!("fixtures/manifest-v1.json")).unwrap();
-    let rebuilt = Manifest::build_version(3, &v1.id, &v1.created_at, v1.scan, v1.entries).unwrap();
+    // The encoding has not moved: the same scan, entries and declared files build the same file
+    // today.
+    let mut sorted = declared();
+    sorted.sort();
+    assert_eq!(m.declared, sorted);
     assert_eq!(
-        rebuilt.to_json(),
+        version_3().to_json(),
         text,
         "Manifest::build_version(3, ..) no longer writes what version 3 wrote"
     );
@@ -114,6 +159,10 @@ fn a_version_3_manifest_still_reads_and_proves() {
             p.manifest_header()
                 .map(|h| (h.scan.developer.as_str(), h.scan.model.as_str())),
             Some(("acme-ai", "demo-model-1"))
+        );
+        assert_eq!(
+            p.manifest_header().and_then(|h| h.declared_root.as_deref()),
+            m.merkle.declared_root.as_deref()
         );
         // No other version's root, nor the bare tree root, will do.
         for other in [ROOT, ROOT_V2, TREE_ROOT_V3] {

@@ -12,7 +12,7 @@
 mod support;
 
 use fermata_manifest::merkle::{Tree, leaf_hash};
-use fermata_manifest::{Entry, Manifest, ManifestError, ScanInfo, WorkProof};
+use fermata_manifest::{Declared, Entry, Manifest, ManifestError, ScanInfo, WorkProof};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -225,7 +225,7 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
         ),
         case(
             "malformed JSON",
-            text[..text.len() / 2].to_string(),
+            text.chars().take(text.chars().count() / 2).collect(),
             &root,
             "",
             Some(false),
@@ -323,6 +323,26 @@ fn cases_for(m: &Manifest, label: &str, work: &str, other_root: &str) -> Vec<Cas
                     .remove("territory"),
             )
         });
+        if proof.version() >= 3 {
+            edit("header declared root flipped", Some(false), &|p| {
+                p["manifest"]["declared_root"] =
+                    json!(flip(p["manifest"]["declared_root"].as_str().unwrap()))
+            });
+            edit("header declared root dropped", Some(false), &|p| {
+                drop(
+                    p["manifest"]
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("declared_root"),
+                )
+            });
+            edit("header declared root null", Some(false), &|p| {
+                p["manifest"]["declared_root"] = Value::Null
+            });
+            edit("header declared root a number", Some(false), &|p| {
+                p["manifest"]["declared_root"] = json!(5)
+            });
+        }
         edit("tree root flipped", Some(false), &|p| {
             p["tree_root"] = json!(flip(p["tree_root"].as_str().unwrap()))
         });
@@ -565,7 +585,16 @@ fn the_javascript_checker_agrees_with_the_crate() {
     let mut manifests = Vec::new();
     for size in [0, 1, 2, 3, 7, 8, 33] {
         let (id, at) = ("manifest-000007", "2026-03-02T00:00:00Z");
-        let v3 = Manifest::build(id, at, scan(), entries(size));
+        // Some with files whose source was declared: the header commits to them.
+        let declared = (0..size % 3)
+            .map(|n| Declared {
+                path: format!("own/{n}.wav"),
+                sha256: hex::encode([n as u8; 32]),
+                source: "own-recording".into(),
+                reference: String::new(),
+            })
+            .collect();
+        let v3 = Manifest::build_declared(id, at, scan(), entries(size), declared);
         assert_eq!((v3.entries.len(), v3.version), (size, 3));
         let v2 = Manifest::build_version(2, id, at, scan(), entries(size)).unwrap();
         if [3, 33].contains(&size) {

@@ -1,5 +1,6 @@
 //! docs/verify_proof.py, written from docs/manifest.md with Python's standard library only,
-//! agrees with this crate on the frozen proofs of all three versions, refuses edited ones, and
+//! agrees with this crate on the frozen proofs of all three versions, refuses edited ones (a
+//! version 3 proof's declared root among them), and
 //! refuses a version 3 proof that an unsorted, hand-built tree hides a present work.
 
 mod support;
@@ -11,7 +12,7 @@ use std::process::Command;
 
 const ROOT_V1: &str = "22a4eb30ce1d73443db6d9a420bd68a8314ed47a40cf57ef936b8395299e9c2b";
 const ROOT_V2: &str = "a7499e3768e4f8d11f827f527b61cfe5b72d18cb9607a9cd95b45d5163f0e620";
-const ROOT_V3: &str = "9a6d1a7307502a744acb59b72d7469c92dca1cd309b30fa9a8d8f76ffc573c7a";
+const ROOT_V3: &str = "72d7ae18ac81374a1d75f347a573a64a084e6a26ba572015bdc000a1025f4f72";
 
 use fermata_testkit::python3 as python;
 
@@ -76,8 +77,8 @@ fn the_python_verifier_checks_proofs_of_every_version() {
             [false, false]
         );
     }
-    // Any edit to a version 2 or 3 proof's header, leaf, tree root or (version 3) path ranges is
-    // refused.
+    // Any edit to a version 2 or 3 proof's header, leaf, tree root or (version 3) path ranges and
+    // declared root is refused.
     let mut edited = Vec::new();
     let mut what = Vec::new();
     for proof in v2.iter().chain(&v3) {
@@ -115,7 +116,9 @@ fn the_python_verifier_checks_proofs_of_every_version() {
             let leaf = leaf.trim_end_matches("/entry");
             ["/0/min", "/0/max", "/1/min", "/1/max"]
                 .map(|step| format!("{leaf}/path{step}"))
-                .to_vec()
+                .into_iter()
+                .chain(["/manifest/declared_root".to_string()])
+                .collect()
         } else {
             Vec::new()
         };

@@ -262,6 +262,10 @@
     const o = objectAt(v, 'the manifest header');
     const scan = objectAt(required(o, 'scan', 'the manifest header'), 'the scan');
     const s = (name) => text(scan, name, 'the scan');
+    const declaredRoot = optional(o, 'declared_root', 'the manifest header');
+    if (declaredRoot !== null && typeof declaredRoot !== 'string') {
+      throw malformed('`declared_root` in the manifest header is not a string');
+    }
     return {
       id: text(o, 'id', 'the manifest header'),
       created_at: text(o, 'created_at', 'the manifest header'),
@@ -274,6 +278,7 @@
         dataset: s('dataset'),
         finished_at: s('finished_at'),
       },
+      declared_root: declaredRoot,
     };
   }
 
@@ -427,6 +432,8 @@
     for (const f of [h.id, h.created_at, s.id, s.developer, s.model, s.use, s.territory, s.dataset, s.finished_at]) {
       enc.str(f);
     }
+    // Version 3 appends the root of the declared files (files whose source the developer declared).
+    if (version >= 3n) enc.str(h.declared_root ?? '');
     return concat(enc.parts);
   }
 
@@ -539,6 +546,9 @@
     }
     if (proof.manifest === null || proof.treeRoot === null) {
       throw invalid(`a version ${proof.version} proof needs the manifest header and the tree root`);
+    }
+    if (proof.version === 3n && proof.manifest.declared_root === null) {
+      throw invalid("a version 3 proof's header needs the declared root");
     }
     const treeRoot = parseHash(proof.treeRoot, 'invalid');
     const computed = await publishedRoot(proof.manifest, proof.version, proof.treeSize, treeRoot);

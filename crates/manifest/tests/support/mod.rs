@@ -32,6 +32,7 @@ pub fn header() -> ManifestHeader {
             dataset: "/d".into(),
             finished_at: "2026-06-06T00:00:00Z".into(),
         },
+        declared_root: None,
     }
 }
 
@@ -70,7 +71,10 @@ impl HandBuilt {
                 .collect();
             (tree.size(), tree.root(), paths)
         };
-        let header = header();
+        let header = ManifestHeader {
+            declared_root: (version >= 3).then(|| fermata_manifest::declared_root(&[])),
+            ..header()
+        };
         let root = hex::encode(published_root_of(version, &header, size, &tree_root));
         HandBuilt {
             version,
