@@ -1740,7 +1740,7 @@ fn the_eu_summary_has_every_section_and_the_records_figures() {
         "1 file(s) with no registered recording whose source was not declared",
         "1 unreadable",
         "Version of the Summary: 1.0",
-        "Are you a signatory to the Code of Practice",
+        "Are you a Signatory to the Code of Practice",
     ] {
         assert!(md.contains(wanted), "{wanted}:\n{md}");
     }

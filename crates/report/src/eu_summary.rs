@@ -26,7 +26,7 @@ pub const TEMPLATE: &str = "AI Office, Explanatory Notice and Template for the P
 
 /// Every field of the template the summary fills in: (section, the template's wording). Kept
 /// in the same order and wording as `docs/eu-summary-template-fields.md`.
-pub const TEMPLATE_FIELDS: [(&str, &str); 46] = [
+pub const TEMPLATE_FIELDS: [(&str, &str); 45] = [
     ("header", "Version of the Summary"),
     ("header", "Last update"),
     ("1.1", "Provider name and contact details"),
@@ -53,7 +53,10 @@ pub const TEMPLATE_FIELDS: [(&str, &str); 46] = [
         "2.1",
         "Have you used publicly available datasets to train the model?",
     ),
-    ("2.1", "Modality(ies) of the content covered"),
+    (
+        "2.1",
+        "If yes, specify the modality(ies) of the content covered by the datasets concerned",
+    ),
     ("2.1", "List of large publicly available datasets"),
     (
         "2.1",
@@ -63,7 +66,10 @@ pub const TEMPLATE_FIELDS: [(&str, &str); 46] = [
         "2.2.1",
         "Have you concluded transactional commercial licensing agreement(s) with rightsholder(s) or with their representatives?",
     ),
-    ("2.2.1", "Modality(ies) of the content covered"),
+    (
+        "2.2.1",
+        "If yes, specify the modality(ies) of the content covered by the datasets concerned",
+    ),
     (
         "2.2.1",
         "Rightsholders who granted licences, with the content licensed",
@@ -72,20 +78,20 @@ pub const TEMPLATE_FIELDS: [(&str, &str); 46] = [
         "2.2.2",
         "Have you obtained private datasets from third parties that are not licensed as described in Section 2.2.1, such as data obtained from providers of private databases, or data intermediaries?",
     ),
-    ("2.2.2", "Modality(ies) of the content covered"),
     (
         "2.2.2",
-        "List of private datasets obtained from third parties, if publicly known",
+        "If yes, specify the modality(ies) of the content covered by the datasets concerned",
+    ),
+    (
+        "2.2.2",
+        "If publicly known, list private datasets obtained from other third parties",
     ),
     (
         "2.2.2",
         "General description of non-publicly known private datasets obtained from third parties",
     ),
-    (
-        "2.3",
-        "Were crawlers used by the provider or on its behalf?",
-    ),
-    ("2.3", "Crawler name(s)/identifier(s)"),
+    ("2.3", "Were crawlers used by the provider or on behalf of?"),
+    ("2.3", "If yes, specify crawler name(s)/identifier(s)"),
     ("2.3", "Purposes of the crawler(s)"),
     ("2.3", "General description of crawler behaviour"),
     ("2.3", "Period of data collection"),
@@ -93,7 +99,7 @@ pub const TEMPLATE_FIELDS: [(&str, &str); 46] = [
         "2.3",
         "Comprehensive description of the type of content and online sources crawled",
     ),
-    ("2.3", "Modality(ies) of the content covered"),
+    ("2.3", "Type of modality covered"),
     ("2.3", "Summary of the most relevant domain names crawled"),
     (
         "2.4",
@@ -101,38 +107,43 @@ pub const TEMPLATE_FIELDS: [(&str, &str); 46] = [
     ),
     (
         "2.4",
-        "Was data collected from user interactions with the provider's other services or products used to train the model?",
+        "Was data collected from user interactions with the provider’s other services or products used to train the model?",
     ),
-    ("2.4", "Modality(ies) of the content covered"),
     (
         "2.4",
-        "Description of the provider's services or products used to collect user data",
+        "If yes, provide a general description of the provider’s services or products that were used to collect the user data",
     ),
+    ("2.4", "Type of modality covered"),
     (
         "2.5",
         "Was synthetic AI-generated data created by the provider or on their behalf to train the model?",
     ),
-    ("2.5", "Modality(ies) of the content covered"),
+    ("2.5", "If yes, modality of the synthetic data"),
     (
         "2.5",
-        "General description of the AI model(s) used to generate the synthetic data",
+        "If yes, specify the general-purpose AI model(s) used to generate the synthetic data if available on the market",
     ),
     (
         "2.6",
-        "Have data sources not described in Sections 2.1 to 2.5 been used to train the model?",
+        "Have data sources other than those described in Sections 2.1 to 2.5 been used to train the model?",
     ),
-    ("2.6", "Modality(ies) of the content covered"),
-    ("2.6", "Description of the data sources and data"),
     (
-        "3.1",
-        "Are you a signatory to the Code of Practice for general-purpose AI models that includes commitments to respect reservations of rights from the TDM exception or limitation?",
+        "2.6",
+        "If yes, provide a narrative description of these data sources and the data",
     ),
     (
         "3.1",
-        "Description of the measures implemented before model training to respect reservations of rights from the TDM exception or limitation, including the opt-out protocols and solutions honoured",
+        "Are you a Signatory to the Code of Practice for general-purpose AI models that includes commitments to respect reservations of rights from the TDM exception or limitation?",
+    ),
+    (
+        "3.1",
+        "Describe the measures implemented before model training to respect reservations of rights from the TDM exception or limitation before and during data collection, including the opt-out protocols and solutions honoured by the provider or, as applicable, by third parties from which datasets have been obtained",
     ),
     ("3.2", "General description of measures taken"),
-    ("3.3", "Other information"),
+    (
+        "3.3",
+        "Other relevant information about data processing (optional)",
+    ),
 ];
 
 fn label(section: &str, start: &str) -> &'static str {
@@ -178,22 +189,22 @@ impl Modality {
         match self {
             Modality::Text => &[
                 "Less than 1 billion tokens",
-                "1 billion to 10 trillion tokens",
-                "More than 10 trillion tokens",
+                "1 billion to 10 trillions tokens",
+                "More than 10 trillions tokens",
             ],
             Modality::Image => &[
                 "Less than 1 million images",
-                "1 million to 1 billion images",
+                "1 Million to 1 billion images",
                 "More than 1 billion images",
             ],
             Modality::Video => &[
-                "Less than 1,000 hours",
-                "1,000 to 1 million hours",
+                "Less than 10 000 hours",
+                "10 000 to 1 million hours",
                 "More than 1 million hours",
             ],
             Modality::Audio => &[
-                "Less than 10,000 hours",
-                "10,000 to 1 million hours",
+                "Less than 10 000 hours",
+                "10 000 to 1 million hours",
                 "More than 1 million hours",
             ],
             Modality::Other => &[],
@@ -339,11 +350,12 @@ pub struct UserData {
 pub struct SourceAnswer {
     /// Yes/No.
     pub used: bool,
-    /// The modalities of the content (when used).
+    /// The modalities of the content (when used; 2.5 only: the template's 2.6 asks none, so
+    /// they are ignored there).
     #[serde(default)]
     pub modalities: Vec<Modality>,
-    /// The description the template asks for (the generating models for 2.5; the sources and
-    /// data for 2.6).
+    /// The description the template asks for (the generating general-purpose AI models for 2.5;
+    /// the narrative description of the sources and data for 2.6).
     #[serde(default)]
     pub description: String,
 }
@@ -534,13 +546,9 @@ impl ProviderInput {
             &s.modalities,
             &[("description", &s.description)],
         );
+        // The template's 2.6 asks no modalities: they are neither required nor shown.
         let s = &p.other_sources;
-        answer(
-            "other_sources",
-            s.used,
-            &s.modalities,
-            &[("description", &s.description)],
-        );
+        text("other_sources.description", &s.description, s.used);
         for (field, date) in [
             ("last_update", &p.last_update),
             ("placed_on_market", &p.placed_on_market),
@@ -1195,7 +1203,7 @@ impl EuSummary {
         let s21 = vec![
             field(label("2.1", "Have you"), yes_no(d.used)),
             field(
-                label("2.1", "Modality"),
+                label("2.1", "If yes, specify the modality"),
                 na(d.used, modalities(&d.modalities, false)),
             ),
             field(
@@ -1236,7 +1244,10 @@ impl EuSummary {
             .join("; ");
         let s221 = vec![
             field(label("2.2.1", "Have you"), yes_no(licensed)),
-            field(label("2.2.1", "Modality"), na(licensed, "Audio".into())),
+            field(
+                label("2.2.1", "If yes, specify the modality"),
+                na(licensed, "Audio".into()),
+            ),
             field(
                 label("2.2.1", "Rightsholders"),
                 na(
@@ -1263,11 +1274,11 @@ impl EuSummary {
         let s222 = vec![
             field(label("2.2.2", "Have you"), yes_no(used)),
             field(
-                label("2.2.2", "Modality"),
+                label("2.2.2", "If yes, specify the modality"),
                 na(used, modalities(&o.modalities, elsewhere.is_some())),
             ),
             field(
-                label("2.2.2", "List of private"),
+                label("2.2.2", "If publicly known"),
                 na(
                     used,
                     if o.publicly_known.is_empty() {
@@ -1300,7 +1311,7 @@ impl EuSummary {
         let s23 = vec![
             field(label("2.3", "Were crawlers"), yes_no(c.used)),
             field(
-                label("2.3", "Crawler name"),
+                label("2.3", "If yes, specify crawler"),
                 na(c.used, c.crawler_names.clone()),
             ),
             field(label("2.3", "Purposes"), na(c.used, c.purposes.clone())),
@@ -1314,7 +1325,7 @@ impl EuSummary {
                 na(c.used, c.content_description.clone()),
             ),
             field(
-                label("2.3", "Modality"),
+                label("2.3", "Type of modality"),
                 na(c.used, modalities(&c.modalities, !r.domains.is_empty())),
             ),
             field(
@@ -1336,12 +1347,12 @@ impl EuSummary {
                 yes_no(u.from_other_services),
             ),
             field(
-                label("2.4", "Modality"),
-                na(used, modalities(&u.modalities, false)),
+                label("2.4", "If yes, provide"),
+                na(used, u.services_description.clone()),
             ),
             field(
-                label("2.4", "Description"),
-                na(used, u.services_description.clone()),
+                label("2.4", "Type of modality"),
+                na(used, modalities(&u.modalities, false)),
             ),
         ];
 
@@ -1358,16 +1369,17 @@ impl EuSummary {
         let s25 = vec![
             field(label("2.5", "Was synthetic"), yes_no(s.used)),
             field(
-                label("2.5", "Modality"),
+                label("2.5", "If yes, modality"),
                 na(s.used, modalities(&s.modalities, generated.is_some())),
             ),
-            field(label("2.5", "General description"), na(s.used, text)),
+            field(
+                label("2.5", "If yes, specify the general-purpose"),
+                na(s.used, text),
+            ),
         ];
 
         // 2.6
         let s = &p.other_sources;
-        let own = declared(DeclaredSource::OwnRecording).is_some()
-            || declared(DeclaredSource::PublicDomain).is_some();
         let mut text = or_none(&s.description);
         for (src, what) in [
             (
@@ -1385,11 +1397,7 @@ impl EuSummary {
         }
         let s26 = vec![
             field(label("2.6", "Have data"), yes_no(s.used)),
-            field(
-                label("2.6", "Modality"),
-                na(s.used, modalities(&s.modalities, own)),
-            ),
-            field(label("2.6", "Description"), na(s.used, text)),
+            field(label("2.6", "If yes, provide"), na(s.used, text)),
         ];
 
         // 3.1
@@ -1418,7 +1426,7 @@ impl EuSummary {
                  {} file(s) with no registered recording were used on the provider's declaration of their source (2.2.2, 2.5, 2.6). \
                  The cleared data is committed to by Merkle root(s): {}; a rightsholder can obtain a proof that each of its works \
                  is or is not included. Further measures: {}",
-                label("3.1", "Description"),
+                label("3.1", "Describe the measures"),
                 r.scans.len(),
                 if r.scans.is_empty() {
                     "none".to_string()
@@ -1506,7 +1514,7 @@ impl EuSummary {
             ("3", "Data processing aspects", vec![]),
             (
                 "3.1",
-                "Respect of reservation of rights from the text and data mining exception or limitation",
+                "Respect of reservation of rights from text and data mining exception or limitation",
                 s31,
             ),
             (
@@ -1516,7 +1524,7 @@ impl EuSummary {
             ),
             (
                 "3.3",
-                "Other information",
+                "Other information (optional)",
                 vec![field(
                     label("3.3", "Other"),
                     p.other_information
@@ -1664,7 +1672,7 @@ mod tests {
         ] {
             assert!(md.contains(&format!(" {n} ")), "section {n}");
         }
-        assert!(md.contains("Less than 10,000 hours (12.5 hours"), "{md}");
+        assert!(md.contains("Less than 10 000 hours (12.5 hours"), "{md}");
         assert!(
             md.contains("indie-records: 4 work(s) in 10.0 hours"),
             "{md}"

@@ -1113,7 +1113,7 @@ async fn the_eu_summary_is_previewed_and_downloaded_for_the_developers_own_model
     assert_eq!(v["records"]["model"], "acme-model");
     assert!(
         json.body
-            .contains("Were crawlers used by the provider or on its behalf?")
+            .contains("Were crawlers used by the provider or on behalf of?")
     );
     // A required field left empty is refused with its name; so is a Yes without its sub-fields.
     let mut missing = provider_fields(&token, "acme-model", "");
