@@ -7,6 +7,7 @@
 //! `set -o pipefail` scripts see the output was cut short, as with `yes | head`): no panic
 //! message, no error line.
 
+mod certificate_cmd;
 mod clearance_cmd;
 mod demo;
 mod index_cmd;
@@ -151,6 +152,9 @@ enum Command {
     /// Writes a holder's reservations as TDMRep / AI-preferences files, and reads such files.
     #[command(subcommand)]
     Reservations(report_cmd::ReservationsCommand),
+    /// Certificates of clean training: issues, verifies and lists them; the issuer's key.
+    #[command(subcommand)]
+    Certificate(certificate_cmd::CertificateCommand),
     /// Builds and inspects a fingerprint index.
     #[command(subcommand)]
     Index(index_cmd::IndexCommand),
@@ -253,6 +257,7 @@ fn main() -> ExitCode {
         Command::Report(cmd) => report_cmd::run_report(home, cmd),
         Command::Output(cmd) => report_cmd::run_output(home, cmd),
         Command::Reservations(cmd) => report_cmd::run_reservations(home, cmd),
+        Command::Certificate(cmd) => certificate_cmd::run_certificate(home, cmd),
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
     };

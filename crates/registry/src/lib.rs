@@ -45,6 +45,7 @@
 
 mod answer;
 pub mod audit;
+mod certificates;
 mod declarations;
 mod market;
 mod market_ops;
@@ -62,6 +63,10 @@ mod store;
 pub use answer::{
     AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
     Question, Scan, ScanFile, SourceCheck, Verdict, WorkClearance, clear_work, holder_answer,
+};
+pub use certificates::{
+    CertificateKey, CertificateRecord, DatedClearance, MAX_CERTIFICATE_BYTES, MAX_CERTIFICATE_DATES,
+    MAX_CERTIFICATE_WORKS,
 };
 pub use audit::{AuditReport, BadEvent, Clock, Event, Now};
 pub use declarations::{

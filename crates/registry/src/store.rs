@@ -46,6 +46,10 @@ pub enum DocKind {
     Signup,
     /// The declared sources of a scan's unidentified files (id: the scan; owner: its developer).
     Declaration,
+    /// Certificates of clean training (owner: the developer of the model).
+    Certificate,
+    /// The certificate issuer's public keys (id: the key id; owner: who recorded it).
+    CertificateKey,
 }
 
 impl DocKind {
@@ -62,6 +66,8 @@ impl DocKind {
             DocKind::Notice => "notice",
             DocKind::Signup => "signup",
             DocKind::Declaration => "declaration",
+            DocKind::Certificate => "certificate",
+            DocKind::CertificateKey => "certificate-key",
         }
     }
 }

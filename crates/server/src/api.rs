@@ -28,7 +28,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         health, openapi_json, me, list_works, get_work, list_offers, create_offer, withdraw_offer, create_request,
         list_requests, get_request, decide_line, list_licences, revoke_licence, get_scan, create_usage, list_usage,
         create_statement, list_statements, get_statement, audit_log, audit_verify, create_notice,
-        list_notices, notice_state
+        list_notices, notice_state,
+        certificate_key, model_certificates, verify_certificate
     ),
     components(schemas(ErrorBody)),
     modifiers(&Complete)
@@ -60,6 +61,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/notices/{id}/state", post(notice_state))
         .route("/v1/audit", get(audit_log))
         .route("/v1/audit/verify", get(audit_verify))
+        .route("/v1/certificates/key", get(certificate_key))
+        .route("/v1/certificates/verify", post(verify_certificate))
+        .route("/v1/models/{model}/certificates", get(model_certificates))
         .fallback(|| async { AppError::NotFound("no such endpoint: see /v1/openapi.json".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
@@ -958,4 +962,110 @@ async fn audit_verify(
 ) -> Result<Json<AuditReport>, AppError> {
     caller.require(&[Role::Auditor])?;
     Ok(Json(state.with(|r| Ok(r.verify_audit()?)).await?))
+}
+
+// Certificates of clean training: public, since certificates are meant to be published.
+
+/// The issuer's published keys.
+#[derive(Serialize, ToSchema)]
+struct CertificateKeys {
+    /// The key in use (the last published).
+    kid: String,
+    /// The key in use as SPKI PEM.
+    pem: String,
+    /// Every key published, oldest first, as a JWK Set (RFC 7517).
+    #[schema(value_type = Object)]
+    jwks: serde_json::Value,
+}
+
+/// The public key that signs certificates (no key needed): SPKI PEM and a JWK Set.
+#[utoipa::path(get, path = "/v1/certificates/key", tag = "certificates",
+    responses((status = 200, body = CertificateKeys), (status = 404)))]
+async fn certificate_key(State(state): State<AppState>) -> Result<Json<CertificateKeys>, AppError> {
+    let keys = state.with(|r| Ok(r.certificate_keys()?)).await?;
+    let kid = keys.last().map(|k| k.kid.clone()).unwrap_or_default();
+    match fermata_certificate::published_keys(&keys)
+        .map_err(|e| AppError::Internal(format!("a published key does not parse: {e}")))?
+    {
+        Some((jwks, pem)) => Ok(Json(CertificateKeys { kid, pem, jwks })),
+        None => Err(AppError::NotFound(
+            "no certificate key published yet: the operator makes one with `fermata certificate key init`".into(),
+        )),
+    }
+}
+
+/// The certificates of a model, newest last, each with its JWS (no key needed).
+#[utoipa::path(get, path = "/v1/models/{model}/certificates", tag = "certificates",
+    params(("model" = String, Path, max_length = 200)), responses((status = 200, body = Vec<fermata_registry::CertificateRecord>)))]
+async fn model_certificates(
+    State(state): State<AppState>,
+    ApiPath(model): ApiPath<String>,
+) -> Result<Json<Vec<fermata_registry::CertificateRecord>>, AppError> {
+    bounded("model", &model, MAX_NAME_CHARS)?;
+    Ok(Json(
+        state
+            .with(move |r| Ok(r.certificates(Some(&model))?))
+            .await?,
+    ))
+}
+
+/// A certificate to check.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    /// The JWS, compact serialisation.
+    #[schema(max_length = 262144)]
+    jws: String,
+}
+
+impl Bounded for VerifyBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("jws", &self.jws, crate::MAX_BODY_BYTES)
+    }
+}
+
+/// Whether a certificate verifies, and what it binds.
+#[derive(Serialize, ToSchema)]
+struct VerifyResult {
+    /// True when the signature verifies with a key this registry published.
+    valid: bool,
+    /// The key that verified it.
+    kid: Option<String>,
+    /// Why it does not verify.
+    error: Option<String>,
+    /// Hex SHA-256 of the JWS (when valid).
+    jws_sha256: Option<String>,
+    /// The payload (when valid): see docs/certificate.md.
+    #[schema(value_type = Option<Object>)]
+    certificate: Option<serde_json::Value>,
+}
+
+/// Checks a certificate against this registry's published keys (no key needed); an invalid
+/// certificate is a 200 with `valid: false`.
+#[utoipa::path(post, path = "/v1/certificates/verify", tag = "certificates",
+    request_body = VerifyBody, responses((status = 200, body = VerifyResult)))]
+async fn verify_certificate(
+    State(state): State<AppState>,
+    body: JsonBody<VerifyBody>,
+) -> Result<Json<VerifyResult>, AppError> {
+    let jws = body.value.jws;
+    let keys = state.with(|r| Ok(r.certificate_keys()?)).await?;
+    Ok(Json(match fermata_certificate::verify_with_keys(&jws, &keys) {
+        Ok(v) => VerifyResult {
+            valid: true,
+            kid: Some(v.header.kid),
+            error: None,
+            jws_sha256: Some(v.jws_sha256),
+            certificate: Some(serde_json::to_value(&v.certificate).map_err(|e| {
+                AppError::Internal(format!("cannot encode a certificate: {e}"))
+            })?),
+        },
+        Err(e) => VerifyResult {
+            valid: false,
+            kid: None,
+            error: Some(e.to_string()),
+            jws_sha256: None,
+            certificate: None,
+        },
+    }))
 }

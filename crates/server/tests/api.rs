@@ -47,6 +47,30 @@ fn fixture() -> Fixture {
         ..Default::default()
     })
     .unwrap();
+    // The certificate issuer's key, published, and one certificate of m1 signed with it.
+    let issuer = fermata_certificate::IssuerKey::from_seed(&[11; 32]);
+    let public = issuer.public();
+    r.record_certificate_key(&public.kid(), &public.x(), "operator")
+        .unwrap();
+    let mut cert = fermata_certificate::Certificate::empty("m1", "dev-x");
+    cert.id = "cert-000001".into();
+    cert.kid = public.kid();
+    let jws = fermata_certificate::sign(&cert, &issuer).unwrap();
+    r.record_certificate(
+        &fermata_registry::CertificateRecord {
+            id: cert.id.clone(),
+            model: "m1".into(),
+            developer: "dev-x".into(),
+            issuer: "op".into(),
+            kid: public.kid(),
+            issued_at: "2030-01-01T00:00:00Z".into(),
+            jws_sha256: fermata_certificate::sha256_hex(jws.as_bytes()),
+            jws: jws.clone(),
+        },
+        "operator",
+    )
+    .unwrap();
+    std::fs::write(template.join("cert.jws"), &jws).unwrap();
     let mut secrets = vec![("none".to_string(), String::new())];
     let revoked = r.create_key("label-a", Role::HolderAdmin, "cli").unwrap();
     r.revoke_key(&revoked.key.id, "cli").unwrap();
@@ -328,7 +352,70 @@ fn matrix() -> Vec<Row> {
             None,
             [401, 401, 403, 403, 403, 200, 403, 403],
         ),
+        // Certificates are public: every caller, with or without a key, gets the same answer.
+        row(
+            "GET",
+            "/v1/certificates/key",
+            "/v1/certificates/key",
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "GET",
+            "/v1/models/{model}/certificates",
+            "/v1/models/m1/certificates",
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        row(
+            "POST",
+            "/v1/certificates/verify",
+            "/v1/certificates/verify",
+            Some(json!({"jws": "a.b.c"})),
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
     ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_are_published_and_verified_by_the_registry_keys() {
+    let f = fixture();
+    let (dir, state) = fresh(&f);
+    let jws = std::fs::read_to_string(dir.path().join("cert.jws")).unwrap();
+    let (status, key) = call(&state, "GET", "/v1/certificates/key", "", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let public = fermata_certificate::PublicKey::parse(key["pem"].as_str().unwrap()).unwrap();
+    assert_eq!(public.kid(), key["kid"].as_str().unwrap());
+    assert_eq!(key["jwks"]["keys"][0]["kid"], key["kid"]);
+    let (status, list) = call(&state, "GET", "/v1/models/m1/certificates", "", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list[0]["jws"].as_str(), Some(jws.as_str()));
+    let (_, none) = call(&state, "GET", "/v1/models/m2/certificates", "", None).await;
+    assert_eq!(none, json!([]));
+    let (status, ok) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jws": jws}))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ok["valid"], true, "{ok}");
+    assert_eq!(ok["certificate"]["model"], "m1");
+    // A flipped payload byte, junk, and a certificate signed by a key never published.
+    let dot = jws.find('.').unwrap();
+    let mut bytes = jws.clone().into_bytes();
+    bytes[dot + 3] = if bytes[dot + 3] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(bytes).unwrap();
+    let stranger = fermata_certificate::IssuerKey::from_seed(&[12; 32]);
+    let mut c = fermata_certificate::Certificate::empty("m1", "dev-x");
+    c.kid = stranger.public().kid();
+    let forged = fermata_certificate::sign(&c, &stranger).unwrap();
+    for bad in [tampered, "junk".to_string(), forged] {
+        let (status, v) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jws": bad}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(v["valid"], false, "{v}");
+        assert!(v["error"].is_string());
+    }
+    // Bad bodies are the caller's error.
+    let (status, _) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jwt": "x"}))).await;
+    assert_eq!(status.as_u16(), 422);
+    let (status, _) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jws": 5}))).await;
+    assert_eq!(status.as_u16(), 422);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

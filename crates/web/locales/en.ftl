@@ -315,6 +315,26 @@ model-scans = Scans
 model-files = Files of the latest scan, by verdict
 model-check-proof = Check a proof against this root
 model-what-it-proves = The root commits to every cleared file of the scan. It proves what the manifest lists; it cannot prove that no other data was used.
+col-certificate = Certificate
+cert-heading = Certificates of clean training
+cert-none = No certificate has been issued for this model.
+cert-training-dates = Training dates
+cert-status-valid = Valid
+cert-status-invalid = Not valid
+cert-download = Download (JWS)
+cert-key-link = The issuer's public key (PEM)
+cert-verify-link = Check a certificate
+cert-what-it-proves = A certificate is this registry's signed statement that, when it was issued, its records showed every work in the model's cleared manifests licensed or allowed on each reported training date. It cannot show that no other data was used, nor that the usage reports are complete.
+cert-verify-title = Check a certificate
+cert-verify-lead = Paste a certificate of clean training (a JWS). It is checked here with the keys this registry published; you can also check it offline with the issuer's public key.
+cert-verify-field = Certificate (JWS)
+cert-verify-submit = Check
+cert-valid = Valid: signed with this registry's key { $kid }.
+cert-invalid = Not valid: this is not a certificate signed with a key of this registry, or it was altered.
+cert-issuer = Issuer
+cert-licences = Licences
+cert-policies = Policies that allowed the use
+cert-usage-reports = Usage reports
 
 ## Misuse
 misuse-title = Report misuse

@@ -318,6 +318,26 @@ model-scans = Análisis
 model-files = Archivos del último análisis, por resultado
 model-check-proof = Verificar una prueba con esta raíz
 model-what-it-proves = La raíz sella criptográficamente todos los archivos autorizados del análisis. Demuestra lo que enumera el manifiesto; no puede demostrar que no se hayan utilizado otros datos.
+col-certificate = Certificado
+cert-heading = Certificados de entrenamiento limpio
+cert-none = No se ha emitido ningún certificado para este modelo.
+cert-training-dates = Fechas de entrenamiento
+cert-status-valid = Válido
+cert-status-invalid = No válido
+cert-download = Descargar (JWS)
+cert-key-link = La clave pública del emisor (PEM)
+cert-verify-link = Comprobar un certificado
+cert-what-it-proves = Un certificado es la declaración firmada de este registro de que, cuando se emitió, sus registros mostraban cada obra de los manifiestos autorizados del modelo con licencia o permitida en cada fecha de entrenamiento declarada. No puede demostrar que no se usaron otros datos ni que los informes de uso estén completos.
+cert-verify-title = Comprobar un certificado
+cert-verify-lead = Pegue un certificado de entrenamiento limpio (un JWS). Se comprueba aquí con las claves que este registro publicó; también puede comprobarlo sin conexión con la clave pública del emisor.
+cert-verify-field = Certificado (JWS)
+cert-verify-submit = Comprobar
+cert-valid = Válido: firmado con la clave { $kid } de este registro.
+cert-invalid = No válido: no es un certificado firmado con una clave de este registro, o fue modificado.
+cert-issuer = Emisor
+cert-licences = Licencias
+cert-policies = Políticas que permitieron el uso
+cert-usage-reports = Informes de uso
 
 ## Uso indebido
 misuse-title = Denunciar un uso indebido

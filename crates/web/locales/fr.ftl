@@ -318,6 +318,26 @@ model-scans = Analyses
 model-files = Fichiers de la dernière analyse, par résultat
 model-check-proof = Vérifier une preuve avec cette racine
 model-what-it-proves = La racine scelle cryptographiquement chaque fichier autorisé de l’analyse. Elle prouve ce que le manifeste énumère ; elle ne peut pas prouver qu’aucune autre donnée n’a été utilisée.
+col-certificate = Certificat
+cert-heading = Certificats d’entraînement licite
+cert-none = Aucun certificat n’a été délivré pour ce modèle.
+cert-training-dates = Dates d’entraînement
+cert-status-valid = Valide
+cert-status-invalid = Non valide
+cert-download = Télécharger (JWS)
+cert-key-link = La clé publique de l’émetteur (PEM)
+cert-verify-link = Vérifier un certificat
+cert-what-it-proves = Un certificat est la déclaration signée de ce registre : au moment de sa délivrance, ses données montraient chaque œuvre des manifestes autorisés du modèle sous licence ou permise à chaque date d’entraînement déclarée. Il ne peut pas prouver qu’aucune autre donnée n’a été utilisée, ni que les rapports d’utilisation sont complets.
+cert-verify-title = Vérifier un certificat
+cert-verify-lead = Collez un certificat d’entraînement licite (un JWS). Il est vérifié ici avec les clés publiées par ce registre ; vous pouvez aussi le vérifier hors ligne avec la clé publique de l’émetteur.
+cert-verify-field = Certificat (JWS)
+cert-verify-submit = Vérifier
+cert-valid = Valide : signé avec la clé { $kid } de ce registre.
+cert-invalid = Non valide : ce n’est pas un certificat signé avec une clé de ce registre, ou il a été modifié.
+cert-issuer = Émetteur
+cert-licences = Licences
+cert-policies = Politiques qui permettaient l’utilisation
+cert-usage-reports = Rapports d’utilisation
 
 ## Abus
 misuse-title = Signaler un abus

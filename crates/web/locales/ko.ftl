@@ -306,6 +306,26 @@ model-scans = 스캔
 model-files = 최근 스캔의 판정별 파일
 model-check-proof = 이 루트로 증명 확인
 model-what-it-proves = 루트는 스캔에서 허용된 모든 파일을 암호학적으로 확정합니다. 매니페스트에 기재된 내용은 증명하지만, 다른 데이터가 사용되지 않았다는 사실까지 증명할 수는 없습니다.
+col-certificate = 인증서
+cert-heading = 적법한 학습 인증서
+cert-none = 이 모델에 발급된 인증서가 없습니다.
+cert-training-dates = 학습 날짜
+cert-status-valid = 유효
+cert-status-invalid = 유효하지 않음
+cert-download = 다운로드 (JWS)
+cert-key-link = 발급자의 공개 키 (PEM)
+cert-verify-link = 인증서 확인
+cert-what-it-proves = 인증서는 발급 시점에 이 레지스트리의 기록상 모델의 승인된 매니페스트에 있는 모든 저작물이 보고된 각 학습 날짜에 라이선스를 받았거나 허용되었음을 이 레지스트리가 서명하여 밝힌 것입니다. 다른 데이터가 사용되지 않았다는 것이나 사용 보고서가 완전하다는 것은 증명할 수 없습니다.
+cert-verify-title = 인증서 확인
+cert-verify-lead = 적법한 학습 인증서(JWS)를 붙여 넣으세요. 이 레지스트리가 공개한 키로 여기에서 확인합니다. 발급자의 공개 키로 오프라인에서도 확인할 수 있습니다.
+cert-verify-field = 인증서 (JWS)
+cert-verify-submit = 확인
+cert-valid = 유효: 이 레지스트리의 키 { $kid }(으)로 서명되었습니다.
+cert-invalid = 유효하지 않음: 이 레지스트리의 키로 서명된 인증서가 아니거나 변경되었습니다.
+cert-issuer = 발급자
+cert-licences = 라이선스
+cert-policies = 사용을 허용한 정책
+cert-usage-reports = 사용 보고서
 
 ## 무단 이용
 misuse-title = 무단 이용 신고

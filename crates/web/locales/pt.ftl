@@ -318,6 +318,26 @@ model-scans = Análises
 model-files = Arquivos da análise mais recente, por resultado
 model-check-proof = Verificar uma prova com esta raiz
 model-what-it-proves = A raiz sela criptograficamente todos os arquivos autorizados da análise. Ela prova o que o manifesto lista; não pode provar que nenhum outro dado foi usado.
+col-certificate = Certificado
+cert-heading = Certificados de treino limpo
+cert-none = Nenhum certificado foi emitido para este modelo.
+cert-training-dates = Datas de treino
+cert-status-valid = Válido
+cert-status-invalid = Inválido
+cert-download = Transferir (JWS)
+cert-key-link = A chave pública do emissor (PEM)
+cert-verify-link = Verificar um certificado
+cert-what-it-proves = Um certificado é a declaração assinada deste registo de que, quando foi emitido, os seus registos mostravam cada obra dos manifestos autorizados do modelo licenciada ou permitida em cada data de treino declarada. Não pode provar que não foram usados outros dados, nem que os relatórios de utilização estão completos.
+cert-verify-title = Verificar um certificado
+cert-verify-lead = Cole um certificado de treino limpo (um JWS). É verificado aqui com as chaves que este registo publicou; também o pode verificar offline com a chave pública do emissor.
+cert-verify-field = Certificado (JWS)
+cert-verify-submit = Verificar
+cert-valid = Válido: assinado com a chave { $kid } deste registo.
+cert-invalid = Inválido: não é um certificado assinado com uma chave deste registo, ou foi alterado.
+cert-issuer = Emissor
+cert-licences = Licenças
+cert-policies = Políticas que permitiram a utilização
+cert-usage-reports = Relatórios de utilização
 
 ## Uso indevido
 misuse-title = Denunciar uso indevido

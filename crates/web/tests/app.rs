@@ -15,6 +15,8 @@ const PW: &str = "correct horse battery";
 struct Site {
     app: Router,
     _dir: tempfile::TempDir,
+    /// With [`Site::certified`]: acme-model's certificate and the issuer key.
+    certificate: Option<(String, fermata_certificate::PublicKey)>,
 }
 
 /// A browser of sorts: keeps cookies, sends forms with the page's token.
@@ -50,6 +52,15 @@ impl Answer {
 
 impl Site {
     fn new() -> Site {
+        Site::build(false)
+    }
+
+    /// The site with a manifest for acme-model's scan and a certificate of clean training for it.
+    fn certified() -> Site {
+        Site::build(true)
+    }
+
+    fn build(certified: bool) -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut r = Registry::create(&dir.path().join("registry.sqlite")).expect("registry");
         r.add_party("label-a", PartyKind::Label, "Label A", "cli")
@@ -153,13 +164,59 @@ impl Site {
                 .expect("scan");
             r.finish_scan(&scan.id, None).expect("finished");
         }
+        let mut certificate = None;
+        if certified {
+            r.record_manifest(
+                &fermata_registry::ManifestRecord {
+                    id: "manifest-000001".into(),
+                    scan_id: "scan-000001".into(),
+                    root: "ab".repeat(32),
+                    leaves: 1,
+                    path: "/nonexistent/manifest.json".into(),
+                    created_at: "2026-01-02T00:00:00Z".into(),
+                },
+                "acme-ai",
+            )
+            .expect("manifest");
+            let key = fermata_certificate::IssuerKey::from_seed(&[21; 32]);
+            let public = key.public();
+            r.record_certificate_key(&public.kid(), &public.x(), "operator")
+                .expect("key");
+            let mut cert = fermata_certificate::Certificate::empty("acme-model", "acme-ai");
+            cert.id = "cert-000001".into();
+            cert.kid = public.kid();
+            cert.issuer = "Registry".into();
+            cert.issued_at = "2026-01-03T00:00:00Z".into();
+            cert.training_dates = vec!["2026-01-02".into()];
+            cert.works = 1;
+            let jws = fermata_certificate::sign(&cert, &key).expect("sign");
+            r.record_certificate(
+                &fermata_registry::CertificateRecord {
+                    id: cert.id.clone(),
+                    model: cert.model.clone(),
+                    developer: cert.developer.clone(),
+                    issuer: cert.issuer.clone(),
+                    kid: cert.kid.clone(),
+                    issued_at: cert.issued_at.clone(),
+                    jws_sha256: fermata_certificate::sha256_hex(jws.as_bytes()),
+                    jws: jws.clone(),
+                },
+                "operator",
+            )
+            .expect("certificate");
+            certificate = Some((jws, public));
+        }
         let i18n = Arc::new(fermata_web::i18n::I18n::load().expect("messages"));
         let app = fermata_web::app(
             fermata_server::AppState::new(r),
             fermata_web::WebConfig::default(),
             i18n,
         );
-        Site { app, _dir: dir }
+        Site {
+            app,
+            _dir: dir,
+            certificate,
+        }
     }
 
     async fn send(&self, c: &mut Client, req: Request<Body>) -> Answer {
@@ -385,6 +442,7 @@ async fn a_form_without_its_token_or_with_another_sessions_is_refused() {
         "/operator/signups/signup-000001",
         "/offers",
         "/offers/off-000001/withdraw",
+        "/certificates/verify",
     ] {
         let a = site.post(&mut ana, path, &[("x", "y")]).await;
         assert_eq!(
@@ -538,6 +596,7 @@ async fn every_answer_carries_a_strict_policy_and_no_page_has_inline_script_or_s
                 "/sign-up",
                 "/proof",
                 "/transparency",
+                "/certificates/verify",
                 "/report-misuse",
                 "/holders/label-a/reservations",
                 "/nope",
@@ -1127,4 +1186,63 @@ async fn the_eu_summary_is_previewed_and_downloaded_for_the_developers_own_model
     let a = site.post(&mut dev, "/eu-summary", &yes).await;
     assert!(a.status.is_client_error());
     assert!(a.body.contains("crawling.crawler_names"), "{}", a.body);
+}
+
+#[tokio::test]
+async fn anyone_checks_a_certificate_and_finds_it_on_the_models_page() {
+    let site = Site::certified();
+    let (jws, public) = site.certificate.clone().expect("certificate");
+    let mut anon = Client::default();
+    // The model's page lists it, with its download and the key.
+    let page = site.get(&mut anon, "/transparency/acme-model").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("cert-000001") && page.body.contains("2026-01-02"), "{}", page.body);
+    assert!(page.body.contains("/transparency/acme-model/certificates/cert-000001.jws"));
+    assert!(page.body.contains("href=\"/certificate-key.pem\""));
+    let file = site
+        .get(&mut anon, "/transparency/acme-model/certificates/cert-000001.jws")
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body.trim(), jws);
+    // Another model's address does not serve it.
+    let wrong = site
+        .get(&mut anon, "/transparency/other-model/certificates/cert-000001.jws")
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    let key = site.get(&mut anon, "/certificate-key.pem").await;
+    assert_eq!(key.status, StatusCode::OK);
+    assert_eq!(fermata_certificate::PublicKey::parse(&key.body).expect("pem"), public);
+
+    // The form: genuine, then tampered, then junk; checked on the server.
+    let form = site.get(&mut anon, "/certificates/verify").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let token = form.csrf();
+    let ok = site
+        .post(&mut anon, "/certificates/verify", &[("csrf", &token), ("jws", &jws)])
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.body.contains("data-valid=\"true\""), "{}", ok.body);
+    assert!(ok.body.contains("acme-model") && ok.body.contains(&public.kid()));
+    let dot = jws.find('.').expect("dot");
+    let mut bytes = jws.clone().into_bytes();
+    bytes[dot + 5] = if bytes[dot + 5] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(bytes).expect("ascii");
+    for bad in [tampered.as_str(), "not a certificate", ""] {
+        let a = site
+            .post(&mut anon, "/certificates/verify", &[("csrf", &token), ("jws", bad)])
+            .await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(a.body.contains("data-valid=\"false\""), "{bad}: {}", a.body);
+        assert!(!a.body.contains("data-valid=\"true\""));
+    }
+    // In another language, the verdict is in that language.
+    let mut fr = Client {
+        lang: Some("fr-FR"),
+        ..Client::default()
+    };
+    let token = site.get(&mut fr, "/certificates/verify").await.csrf();
+    let a = site
+        .post(&mut fr, "/certificates/verify", &[("csrf", &token), ("jws", &jws)])
+        .await;
+    assert!(a.body.contains("Valide : signé avec la clé"), "{}", a.body);
 }

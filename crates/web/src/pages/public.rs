@@ -23,6 +23,15 @@ pub(super) fn routes() -> Router<WebState> {
             "/holders/{party}/reservations/{file}",
             get(holder_reservation_file),
         )
+        .route(
+            "/transparency/{model}/certificates/{file}",
+            get(certificate_file),
+        )
+        .route("/certificate-key.pem", get(certificate_key_pem))
+        .route(
+            "/certificates/verify",
+            get(verify_page).post(verify_submit),
+        )
 }
 
 #[derive(Template)]
@@ -56,6 +65,17 @@ struct ModelFacts {
     created: String,
     scans: String,
     files: Vec<(String, String)>,
+    certificates: Vec<CertRow>,
+}
+
+/// One certificate of a model, as its transparency page lists it.
+struct CertRow {
+    id: String,
+    issued: String,
+    dates: String,
+    works: String,
+    manifests: String,
+    valid: bool,
 }
 
 #[derive(Template)]
@@ -101,7 +121,7 @@ async fn model(
     Path(model): Path<String>,
 ) -> Result<Response, WebError> {
     let m = model.clone();
-    let (record, scan, scans, counts) = state
+    let (record, scan, scans, counts, certificates, keys) = state
         .registry(move |r| {
             let mut latest = None;
             let mut scans = 0;
@@ -129,7 +149,9 @@ async fn model(
                     *counts.entry(v.verdict.as_str()).or_default() += 1;
                 }
             }
-            Ok((record, scan, scans, counts))
+            let certificates = r.certificates(Some(&m))?;
+            let keys = r.certificate_keys()?;
+            Ok((record, scan, scans, counts, certificates, keys))
         })
         .await?;
     let t = &ctx.tr;
@@ -148,6 +170,30 @@ async fn model(
                     t.get(format!("verdict-{}", v.as_str())),
                     t.num(counts.get(v.as_str()).copied().unwrap_or(0) as i64),
                 )
+            })
+            .collect(),
+        certificates: certificates
+            .iter()
+            .map(|rec| {
+                // Listed as recorded; marked valid only when it verifies with a published key.
+                let verified = fermata_certificate::verify_with_keys(&rec.jws, &keys).ok();
+                let cert = verified.as_ref().map(|v| &v.certificate);
+                CertRow {
+                    id: rec.id.clone(),
+                    issued: t.datetime(&rec.issued_at),
+                    dates: cert.map(|c| c.training_dates.join(", ")).unwrap_or_default(),
+                    works: cert.map(|c| t.num(c.works as i64)).unwrap_or_default(),
+                    manifests: cert
+                        .map(|c| {
+                            c.scans
+                                .iter()
+                                .map(|s| s.manifest.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default(),
+                    valid: verified.is_some(),
+                }
             })
             .collect(),
     };
@@ -219,4 +265,112 @@ async fn holder_reservation_file(
 ) -> Result<Response, WebError> {
     let files = public_files(&state, party, location_param(&q)).await?;
     download_reservation(&files, &file)
+}
+
+/// A model's certificate, as the JWS text it was issued as.
+async fn certificate_file(
+    State(state): State<WebState>,
+    Path((model, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = file.strip_suffix(".jws").ok_or(WebError::NotFound)?.to_string();
+    let record = state
+        .registry(move |r| r.certificate(&id))
+        .await
+        .map_err(|_| WebError::NotFound)?;
+    if record.model != model {
+        return Err(WebError::NotFound);
+    }
+    Ok(super::download(
+        &format!("{}.jws", record.id),
+        "application/jose; charset=us-ascii",
+        format!("{}\n", record.jws),
+    ))
+}
+
+/// The issuer's current public key (SPKI PEM).
+async fn certificate_key_pem(State(state): State<WebState>) -> Result<Response, WebError> {
+    let keys = state.registry(|r| r.certificate_keys()).await?;
+    let (_, pem) = fermata_certificate::published_keys(&keys)
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .ok_or(WebError::NotFound)?;
+    Ok(super::download(
+        "certificate-key.pem",
+        "application/x-pem-file",
+        pem,
+    ))
+}
+
+/// What a checked certificate binds, for the page.
+struct CheckedCert {
+    valid: bool,
+    kid: String,
+    error: String,
+    facts: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "certificate_verify.html")]
+struct VerifyTpl {
+    c: Chrome,
+    jws: String,
+    result: Option<CheckedCert>,
+}
+
+async fn verify_page(ctx: Ctx) -> Response {
+    render(&VerifyTpl {
+        c: Chrome::new(&ctx, "cert-verify-title"),
+        jws: String::new(),
+        result: None,
+    })
+}
+
+/// Checks a pasted certificate with the registry's published keys: the same library call as the
+/// API's `POST /v1/certificates/verify`.
+async fn verify_submit(
+    State(state): State<WebState>,
+    form: crate::auth::CsrfForm,
+) -> Result<Response, WebError> {
+    let jws = form.get("jws").trim().to_string();
+    let keys = state.registry(|r| r.certificate_keys()).await?;
+    let ctx = &form.ctx;
+    let t = &ctx.tr;
+    let result = match fermata_certificate::verify_with_keys(&jws, &keys) {
+        Ok(v) => {
+            let c = &v.certificate;
+            let list = |items: Vec<String>| if items.is_empty() { "-".to_string() } else { items.join(", ") };
+            CheckedCert {
+                valid: true,
+                kid: v.header.kid.clone(),
+                error: String::new(),
+                facts: vec![
+                    (t.get("col-certificate"), c.id.clone()),
+                    (t.get("col-model"), c.model.clone()),
+                    (t.get("col-developer"), c.developer.clone()),
+                    (t.get("cert-issuer"), c.issuer.clone()),
+                    (t.get("col-issued"), t.datetime(&c.issued_at)),
+                    (t.get("cert-training-dates"), list(c.training_dates.clone())),
+                    (t.get("col-works"), t.num(c.works as i64)),
+                    (
+                        t.get("col-manifest"),
+                        list(c.scans.iter().map(|s| format!("{} ({}, {})", s.manifest.id, s.id, s.manifest.root)).collect()),
+                    ),
+                    (t.get("cert-licences"), list(c.licences.iter().map(|l| format!("{} ({})", l.id, l.holder)).collect())),
+                    (t.get("cert-policies"), list(c.policies.iter().map(|p| format!("{} ({}, {})", p.holder, p.work, p.decision)).collect())),
+                    (t.get("cert-usage-reports"), list(c.usage_reports.iter().map(|u| format!("{} ({})", u.id, u.date)).collect())),
+                    ("SHA-256".into(), v.jws_sha256.clone()),
+                ],
+            }
+        }
+        Err(e) => CheckedCert {
+            valid: false,
+            kid: String::new(),
+            error: e.to_string(),
+            facts: vec![],
+        },
+    };
+    Ok(render(&VerifyTpl {
+        c: Chrome::new(ctx, "cert-verify-title"),
+        jws,
+        result: Some(result),
+    }))
 }

@@ -1,0 +1,400 @@
+//! Certificates of clean training, as the registry keeps them: the signed certificates issued
+//! (`DocKind::Certificate`, event `certificate.issued`), the issuer's public keys
+//! (`DocKind::CertificateKey`, event `certificate.key`), and the one clearance question a
+//! certificate asks — what the records say to each work on each training date, with licences as
+//! they stood on that date. The certificate itself (payload, signing, the issuing rule) is
+//! `fermata-certificate`'s; the registry knows nothing of signatures.
+
+use crate::RegistryError;
+use crate::answer::{WorkClearance, clear_work};
+use crate::audit;
+use crate::model::{Isrc, Licence, Policy, Territory, Use, validate_date};
+use crate::registry::{
+    Registry, append, cache_holder_policies, load_offers, need_developer, need_work,
+};
+use crate::store::DocKind;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Most works one certificate may cover (every entry of its manifests is asked about on every
+/// training date).
+pub const MAX_CERTIFICATE_WORKS: usize = 100_000;
+/// Most training dates one certificate may cover.
+pub const MAX_CERTIFICATE_DATES: usize = 1_000;
+/// Largest JWS the registry records (bytes).
+pub const MAX_CERTIFICATE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A certificate as recorded: who it is about, who signed it, and the signed text itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CertificateRecord {
+    /// Its id, e.g. `cert-000001`.
+    pub id: String,
+    /// The model it is about.
+    pub model: String,
+    /// The developer of the model.
+    pub developer: String,
+    /// Who issued it (the registry operator's name).
+    pub issuer: String,
+    /// The id of the key that signed it (RFC 7638 thumbprint of its JWK).
+    pub kid: String,
+    /// When it was issued (RFC 3339 UTC).
+    pub issued_at: String,
+    /// Hex SHA-256 of the JWS text.
+    pub jws_sha256: String,
+    /// The JWS, compact serialisation.
+    pub jws: String,
+}
+
+/// An issuer's public key, as published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CertificateKey {
+    /// Its id (RFC 7638 thumbprint of its JWK).
+    pub kid: String,
+    /// The raw 32-byte Ed25519 public key, base64url without padding (a JWK's `x`).
+    pub x: String,
+    /// When it was first recorded.
+    pub recorded_at: String,
+}
+
+/// The answer for one work on one day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DatedClearance {
+    /// The day (YYYY-MM-DD).
+    pub date: String,
+    /// What the records say about the work on that day.
+    pub clearance: WorkClearance,
+}
+
+/// The licence as it stood on `date`: one revoked on a later day was still in force then
+/// (a revocation applies from its moment on); one revoked that day or before was not.
+fn as_on(licence: &Licence, date: &str) -> Licence {
+    let mut l = licence.clone();
+    if l.revoked_at.as_deref().is_some_and(|r| r.get(..10).is_some_and(|d| d > date)) {
+        l.revoked_at = None;
+        l.revoke_reason = None;
+    }
+    l
+}
+
+fn encode<T: Serialize>(v: &T) -> Result<String, RegistryError> {
+    audit::payload(v)
+}
+
+fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, RegistryError> {
+    crate::market::decode_doc(json)
+}
+
+impl Registry {
+    /// What the records say to `developer` making `use_` of each of `works` in `territory` on
+    /// each of `dates`: [`clear_work`], the one answer every door gives, with each licence as it
+    /// stood on the date (a licence revoked after the date was in force on it) and the current
+    /// policies and offers. One read transaction; the answers come work by work, date by date.
+    pub fn clear_on_dates(
+        &mut self,
+        works: &[Isrc],
+        developer: &str,
+        use_: Use,
+        territory: &Territory,
+        dates: &[String],
+    ) -> Result<Vec<(Isrc, Vec<DatedClearance>)>, RegistryError> {
+        if works.len() > MAX_CERTIFICATE_WORKS {
+            return Err(RegistryError::Invalid {
+                field: "works",
+                value: works.len().to_string(),
+                reason: format!("at most {MAX_CERTIFICATE_WORKS} works"),
+            });
+        }
+        if dates.len() > MAX_CERTIFICATE_DATES {
+            return Err(RegistryError::Invalid {
+                field: "dates",
+                value: dates.len().to_string(),
+                reason: format!("at most {MAX_CERTIFICATE_DATES} dates"),
+            });
+        }
+        let dates: Vec<String> = dates
+            .iter()
+            .map(|d| validate_date("date", d))
+            .collect::<Result<_, _>>()?;
+        self.read(|tx| {
+            need_developer(tx, developer)?;
+            let all = tx.licences()?;
+            let offers = load_offers(tx)?;
+            let by_date: Vec<Vec<Licence>> = dates
+                .iter()
+                .map(|d| all.iter().map(|l| as_on(l, d)).collect())
+                .collect();
+            let mut policies: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
+            let mut out = Vec::with_capacity(works.len());
+            for isrc in works {
+                let work = need_work(tx, isrc)?;
+                cache_holder_policies(tx, &work, &mut policies)?;
+                let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
+                let answers = dates
+                    .iter()
+                    .zip(&by_date)
+                    .map(|(date, licences)| DatedClearance {
+                        date: date.clone(),
+                        clearance: clear_work(
+                            &work,
+                            developer,
+                            use_,
+                            territory,
+                            date,
+                            &mut policies_of,
+                            licences,
+                            &offers,
+                        ),
+                    })
+                    .collect();
+                out.push((isrc.clone(), answers));
+            }
+            Ok(out)
+        })
+    }
+
+    /// The next certificate id (`cert-NNNNNN`): taken before signing, since the id is signed.
+    pub fn next_certificate_id(&mut self) -> Result<String, RegistryError> {
+        self.write(|tx, _| Ok(format!("cert-{:06}", tx.next_number("certificate")?)))
+    }
+
+    /// Records an issued certificate, with its `certificate.issued` event (which carries its
+    /// digest, so `audit verify` covers it). The developer must be a registered developer and
+    /// the id new.
+    pub fn record_certificate(
+        &mut self,
+        record: &CertificateRecord,
+        actor: &str,
+    ) -> Result<(), RegistryError> {
+        if record.jws.len() > MAX_CERTIFICATE_BYTES {
+            return Err(RegistryError::Invalid {
+                field: "certificate",
+                value: format!("{} bytes", record.jws.len()),
+                reason: format!("at most {MAX_CERTIFICATE_BYTES} bytes"),
+            });
+        }
+        self.write(|tx, now| {
+            need_developer(tx, &record.developer)?;
+            if tx.doc(DocKind::Certificate, &record.id)?.is_some() {
+                return Err(RegistryError::AlreadyExists {
+                    what: "certificate",
+                    id: record.id.clone(),
+                });
+            }
+            tx.put_doc(
+                DocKind::Certificate,
+                &record.id,
+                &record.developer,
+                &encode(record)?,
+            )?;
+            let payload = serde_json::json!({
+                "id": record.id, "model": record.model, "developer": record.developer,
+                "issuer": record.issuer, "kid": record.kid, "issued_at": record.issued_at,
+                "jws_sha256": record.jws_sha256,
+            });
+            append(
+                tx,
+                now,
+                actor,
+                "certificate.issued",
+                format!("certificate:{} party:{}", record.id, record.developer),
+                encode(&payload)?,
+            )
+        })
+    }
+
+    /// Every certificate (of one model when given), by id.
+    pub fn certificates(
+        &mut self,
+        model: Option<&str>,
+    ) -> Result<Vec<CertificateRecord>, RegistryError> {
+        self.read(|tx| {
+            let mut out = Vec::new();
+            for json in tx.docs(DocKind::Certificate, None)? {
+                let c: CertificateRecord = decode(&json)?;
+                if model.is_none_or(|m| c.model == m) {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// One certificate.
+    pub fn certificate(&mut self, id: &str) -> Result<CertificateRecord, RegistryError> {
+        self.read(|tx| {
+            let json = tx
+                .doc(DocKind::Certificate, id)?
+                .ok_or_else(|| RegistryError::NotFound {
+                    what: "certificate",
+                    id: id.into(),
+                    hint: "see `fermata certificate list`",
+                })?;
+            decode(&json)
+        })
+    }
+
+    /// Publishes an issuer key (event `certificate.key`); true when it is new, false when it was
+    /// already recorded (nothing is written then).
+    pub fn record_certificate_key(
+        &mut self,
+        kid: &str,
+        x: &str,
+        actor: &str,
+    ) -> Result<bool, RegistryError> {
+        for (field, value) in [("kid", kid), ("x", x)] {
+            if value.is_empty()
+                || value.len() > 64
+                || !value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(RegistryError::Invalid {
+                    field,
+                    value: value.chars().take(80).collect(),
+                    reason: "base64url, at most 64 characters".into(),
+                });
+            }
+        }
+        self.write(|tx, now| {
+            if let Some(json) = tx.doc(DocKind::CertificateKey, kid)? {
+                let known: CertificateKey = decode(&json)?;
+                if known.x != x {
+                    return Err(RegistryError::Conflict(format!(
+                        "key {kid} is already recorded with another public key"
+                    )));
+                }
+                return Ok(false);
+            }
+            let key = CertificateKey {
+                kid: kid.into(),
+                x: x.into(),
+                recorded_at: now.at.clone(),
+            };
+            tx.put_doc(DocKind::CertificateKey, kid, actor, &encode(&key)?)?;
+            append(
+                tx,
+                now,
+                actor,
+                "certificate.key",
+                format!("certificate-key:{kid}"),
+                encode(&key)?,
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// The issuer keys published, oldest first (the last is the one in use).
+    pub fn certificate_keys(&mut self) -> Result<Vec<CertificateKey>, RegistryError> {
+        self.read(|tx| {
+            let mut keys: Vec<CertificateKey> = tx
+                .docs(DocKind::CertificateKey, None)?
+                .iter()
+                .map(|j| decode(j))
+                .collect::<Result<_, _>>()?;
+            keys.sort_by(|a, b| (&a.recorded_at, &a.kid).cmp(&(&b.recorded_at, &b.kid)));
+            Ok(keys)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Clock, Decision, LicenceGrant, PartyKind, PolicyChange, Verdict, Work};
+
+    fn registry() -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut r = Registry::create(&dir.path().join("registry.sqlite")).expect("create");
+        r.set_clock(Clock::fixed("2030-01-01T00:00:00Z").expect("clock"));
+        r.add_party("label-a", PartyKind::Label, "Label A", "t").expect("party");
+        r.add_party("acme-ai", PartyKind::Developer, "Acme AI", "t").expect("party");
+        let work = Work {
+            isrc: "GBAAA2600001".parse().expect("isrc"),
+            title: "A".into(),
+            artist: "B".into(),
+            duration_s: None,
+            iswc: None,
+            registrant: "label-a".into(),
+            credits: vec![],
+            shares: crate::parse_shares("label-a=100").expect("shares"),
+            tracks: vec![],
+        };
+        r.register_works("label-a", vec![work], "t").expect("works");
+        r.set_policy(
+            PolicyChange::new("label-a", None, Use::TrainGenai, Decision::LicenceRequired),
+            "label-a",
+        )
+        .expect("policy");
+        (dir, r)
+    }
+
+    #[test]
+    fn a_licence_revoked_after_the_training_date_was_in_force_on_it() {
+        let (_d, mut r) = registry();
+        let lic = r
+            .grant_licence(
+                LicenceGrant::new("label-a", "acme-ai", Use::TrainGenai, "2030-01-01"),
+                "label-a",
+            )
+            .expect("grant");
+        r.set_clock(Clock::fixed("2030-03-01T12:00:00Z").expect("clock"));
+        r.revoke_licence(&lic.id, None, "label-a").expect("revoke");
+        let isrc: Isrc = "GBAAA2600001".parse().expect("isrc");
+        let dates = vec!["2030-02-01".to_string(), "2030-03-01".to_string(), "2030-04-01".into()];
+        let answers = r
+            .clear_on_dates(&[isrc], "acme-ai", Use::TrainGenai, &"DE".parse().expect("t"), &dates)
+            .expect("clear");
+        let verdicts: Vec<Verdict> = answers[0].1.iter().map(|a| a.clearance.verdict).collect();
+        // Before the revocation's day: cleared; on that day and after: not.
+        assert_eq!(
+            verdicts,
+            [Verdict::Cleared, Verdict::LicenceRequired, Verdict::LicenceRequired]
+        );
+        // Today's answer (the scan's) is unchanged: the licence is revoked.
+        let today = r
+            .clear(&"GBAAA2600001".parse().expect("isrc"), "acme-ai", Use::TrainGenai, &"DE".parse().expect("t"))
+            .expect("clear");
+        assert_eq!(today.verdict, Verdict::LicenceRequired);
+    }
+
+    #[test]
+    fn certificates_and_keys_are_recorded_and_covered_by_the_audit_chain() {
+        let (_d, mut r) = registry();
+        assert!(r.record_certificate_key("kid1", "x1", "operator").expect("key"));
+        assert!(!r.record_certificate_key("kid1", "x1", "operator").expect("again"));
+        assert!(r.record_certificate_key("kid1", "x2", "operator").is_err());
+        assert!(r.record_certificate_key("bad kid!", "x1", "operator").is_err());
+        let id = r.next_certificate_id().expect("id");
+        assert_eq!(id, "cert-000001");
+        let record = CertificateRecord {
+            id: id.clone(),
+            model: "m1".into(),
+            developer: "acme-ai".into(),
+            issuer: "fermata".into(),
+            kid: "kid1".into(),
+            issued_at: "2030-01-01T00:00:00Z".into(),
+            jws_sha256: "00".repeat(32),
+            jws: "a.b.c".into(),
+        };
+        r.record_certificate(&record, "operator").expect("record");
+        assert!(matches!(
+            r.record_certificate(&record, "operator"),
+            Err(RegistryError::AlreadyExists { .. })
+        ));
+        let mut not_dev = record.clone();
+        not_dev.id = "cert-000009".into();
+        not_dev.developer = "label-a".into();
+        assert!(r.record_certificate(&not_dev, "operator").is_err());
+        assert_eq!(r.certificates(Some("m1")).expect("list"), vec![record.clone()]);
+        assert!(r.certificates(Some("m2")).expect("list").is_empty());
+        assert_eq!(r.certificate(&id).expect("one"), record);
+        assert_eq!(r.certificate_keys().expect("keys").len(), 1);
+        let report = r.verify_audit().expect("verify");
+        assert!(report.first_bad.is_none(), "{report:?}");
+        let events = r.history(Some(&format!("certificate:{id}"))).expect("history");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].action, "certificate.issued");
+    }
+}
