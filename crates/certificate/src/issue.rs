@@ -286,7 +286,7 @@ pub fn gather(
 }
 
 /// Issues a certificate for `model`: [`gather`] (the rule), then publishes the key in the
-/// registry (`certificate.key`, once per key), takes the next id, signs as `issuer` at the
+/// registry (`certificate.key`, once per key, filed under the developer), takes the next id, signs as `issuer` at the
 /// registry's clock and records it (`certificate.issued`). The caller writes the JWS wherever it
 /// wants; nothing here touches a file but the recorded manifests it reads.
 pub fn issue(
@@ -305,7 +305,7 @@ pub fn issue(
     }
     let mut certificate = gather(registry, model, developer)?;
     let public = key.public();
-    registry.record_certificate_key(&public.kid(), &public.x(), actor)?;
+    registry.record_certificate_key(&public.kid(), &public.x(), &certificate.developer, actor)?;
     certificate.id = registry.next_certificate_id()?;
     certificate.issuer = issuer.into();
     certificate.kid = public.kid();

@@ -38,8 +38,8 @@ mod issue;
 pub use issue::{Issued, Unlicensed, gather, issue};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
-use ed25519_dalek::pkcs8::spki::{DecodePublicKey, EncodePublicKey};
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -75,8 +75,9 @@ pub(crate) enum CertificateCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum KeyCommand {
-    /// Makes the issuer key (HOME/certificate-key.pem, mode 0600) and publishes its public key
-    /// in the registry. Refuses when one exists.
+    /// Makes the issuer key (HOME/certificate-key.pem, mode 0600) and prints its public key.
+    /// Refuses when one exists. The registry publishes it (event certificate.key, the API and
+    /// the transparency pages) with the first certificate it signs.
     Init {
         #[command(flatten)]
         output: OutputArgs,
@@ -137,7 +138,7 @@ pub(crate) fn run_certificate(home: Option<&Path>, cmd: CertificateCommand) -> R
     match cmd {
         CertificateCommand::Verify { file, key, output } => run_verify(&file, &key, output.json),
         CertificateCommand::Key(KeyCommand::Init { output }) => {
-            let (home, mut registry) = open_home(home)?;
+            let (home, _registry) = open_home(home)?;
             let path = key_path(&home);
             if path.exists() {
                 anyhow::bail!(
@@ -147,7 +148,6 @@ pub(crate) fn run_certificate(home: Option<&Path>, cmd: CertificateCommand) -> R
             }
             let key = create_key(&path)?;
             let public = key.public();
-            registry.record_certificate_key(&public.kid(), &public.x(), "operator")?;
             if !output.json {
                 eprintln!("wrote {} (keep it secret); its public key:", path.display());
             }

@@ -236,11 +236,14 @@ impl Registry {
     }
 
     /// Publishes an issuer key (event `certificate.key`); true when it is new, false when it was
-    /// already recorded (nothing is written then).
+    /// already recorded (nothing is written then). `owner` is a party the document is filed
+    /// under (documents belong to a party): `issue` gives the developer of the first
+    /// certificate the key signs.
     pub fn record_certificate_key(
         &mut self,
         kid: &str,
         x: &str,
+        owner: &str,
         actor: &str,
     ) -> Result<bool, RegistryError> {
         for (field, value) in [("kid", kid), ("x", x)] {
@@ -258,6 +261,7 @@ impl Registry {
             }
         }
         self.write(|tx, now| {
+            crate::registry::need_party(tx, owner)?;
             if let Some(json) = tx.doc(DocKind::CertificateKey, kid)? {
                 let known: CertificateKey = decode(&json)?;
                 if known.x != x {
@@ -272,7 +276,7 @@ impl Registry {
                 x: x.into(),
                 recorded_at: now.at.clone(),
             };
-            tx.put_doc(DocKind::CertificateKey, kid, actor, &encode(&key)?)?;
+            tx.put_doc(DocKind::CertificateKey, kid, owner, &encode(&key)?)?;
             append(
                 tx,
                 now,
@@ -362,10 +366,11 @@ mod tests {
     #[test]
     fn certificates_and_keys_are_recorded_and_covered_by_the_audit_chain() {
         let (_d, mut r) = registry();
-        assert!(r.record_certificate_key("kid1", "x1", "operator").expect("key"));
-        assert!(!r.record_certificate_key("kid1", "x1", "operator").expect("again"));
-        assert!(r.record_certificate_key("kid1", "x2", "operator").is_err());
-        assert!(r.record_certificate_key("bad kid!", "x1", "operator").is_err());
+        assert!(r.record_certificate_key("kid1", "x1", "acme-ai", "operator").expect("key"));
+        assert!(!r.record_certificate_key("kid1", "x1", "acme-ai", "operator").expect("again"));
+        assert!(r.record_certificate_key("kid1", "x2", "acme-ai", "operator").is_err());
+        assert!(r.record_certificate_key("bad kid!", "x1", "acme-ai", "operator").is_err());
+        assert!(r.record_certificate_key("kid2", "x1", "nobody", "operator").is_err());
         let id = r.next_certificate_id().expect("id");
         assert_eq!(id, "cert-000001");
         let record = CertificateRecord {

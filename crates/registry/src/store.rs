@@ -48,7 +48,8 @@ pub enum DocKind {
     Declaration,
     /// Certificates of clean training (owner: the developer of the model).
     Certificate,
-    /// The certificate issuer's public keys (id: the key id; owner: who recorded it).
+    /// The certificate issuer's public keys (id: the key id; owner: the developer of the first
+    /// certificate it signed, since a document belongs to a party).
     CertificateKey,
 }
 

@@ -50,7 +50,7 @@ fn fixture() -> Fixture {
     // The certificate issuer's key, published, and one certificate of m1 signed with it.
     let issuer = fermata_certificate::IssuerKey::from_seed(&[11; 32]);
     let public = issuer.public();
-    r.record_certificate_key(&public.kid(), &public.x(), "operator")
+    r.record_certificate_key(&public.kid(), &public.x(), "dev-x", "operator")
         .unwrap();
     let mut cert = fermata_certificate::Certificate::empty("m1", "dev-x");
     cert.id = "cert-000001".into();

@@ -180,7 +180,7 @@ impl Site {
             .expect("manifest");
             let key = fermata_certificate::IssuerKey::from_seed(&[21; 32]);
             let public = key.public();
-            r.record_certificate_key(&public.kid(), &public.x(), "operator")
+            r.record_certificate_key(&public.kid(), &public.x(), "acme-ai", "operator")
                 .expect("key");
             let mut cert = fermata_certificate::Certificate::empty("acme-model", "acme-ai");
             cert.id = "cert-000001".into();
