@@ -51,7 +51,11 @@ fn scans_of(
     let developer = match (developer, developers.len()) {
         (_, 0) => return Err(CertificateError::NoScans(model.into())),
         (Some(d), _) => d.to_string(),
-        (None, 1) => developers.iter().next().map(|d| d.to_string()).unwrap_or_default(),
+        (None, 1) => developers
+            .iter()
+            .next()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         (None, _) => {
             return Err(CertificateError::AmbiguousDeveloper {
                 model: model.into(),
@@ -141,11 +145,10 @@ pub fn gather(
                             }
                         }
                         Some(AnswerSource::WorkPolicy | AnswerSource::CataloguePolicy) => {
-                            let work = (h.source == Some(AnswerSource::WorkPolicy))
-                                .then(|| isrc.clone());
+                            let work =
+                                (h.source == Some(AnswerSource::WorkPolicy)).then(|| isrc.clone());
                             if !policies_of.contains_key(&h.holder) {
-                                policies_of
-                                    .insert(h.holder.clone(), registry.policies(&h.holder)?);
+                                policies_of.insert(h.holder.clone(), registry.policies(&h.holder)?);
                             }
                             let policy = policies_of[&h.holder]
                                 .iter()
@@ -178,7 +181,10 @@ pub fn gather(
                             work: isrc.to_string(),
                             holder: h.holder.clone(),
                             date: d.date.clone(),
-                            why: format!("cleared ({}) by a statement the certificate cannot name", h.reason),
+                            why: format!(
+                                "cleared ({}) by a statement the certificate cannot name",
+                                h.reason
+                            ),
                         }),
                     }
                 }
@@ -238,11 +244,17 @@ pub fn gather(
     let policies = policy_keys
         .iter()
         .filter_map(|(holder, isrc, use_)| {
-            policies_of.get(holder)?.iter().find(|p| &p.isrc == isrc && p.use_ == *use_)
+            policies_of
+                .get(holder)?
+                .iter()
+                .find(|p| &p.isrc == isrc && p.use_ == *use_)
         })
         .map(|p| CertPolicy {
             holder: p.holder.clone(),
-            work: p.isrc.as_ref().map_or("catalogue".into(), |i| i.to_string()),
+            work: p
+                .isrc
+                .as_ref()
+                .map_or("catalogue".into(), |i| i.to_string()),
             use_: p.use_.to_string(),
             decision: p.decision.to_string(),
             territories: p.territories.iter().map(|t| t.to_string()).collect(),

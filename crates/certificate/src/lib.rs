@@ -83,7 +83,9 @@ pub enum CertificateError {
     )]
     NoUsage(String),
     /// The model's scans belong to several developers.
-    #[error("model '{model}' has scans by several developers ({developers}): name one with --developer")]
+    #[error(
+        "model '{model}' has scans by several developers ({developers}): name one with --developer"
+    )]
     AmbiguousDeveloper {
         /// The model.
         model: String,
@@ -520,10 +522,7 @@ pub fn verify(jws: &str, key: &PublicKey) -> Result<Verified, CertificateError> 
         .map_err(|_| CertificateError::Malformed("the signature is not 64 bytes".into()))?;
     let input_len = h.len() + 1 + p.len();
     key.0
-        .verify_strict(
-            &jws.as_bytes()[..input_len],
-            &Signature::from_bytes(&sig),
-        )
+        .verify_strict(&jws.as_bytes()[..input_len], &Signature::from_bytes(&sig))
         .map_err(|_| CertificateError::BadSignature {
             kid: key.kid(),
             named: header.kid.chars().take(64).collect(),
@@ -559,15 +558,12 @@ pub fn verify_with_keys(
     keys: &[fermata_registry::CertificateKey],
 ) -> Result<Verified, CertificateError> {
     let (header, _) = decode_unverified(jws)?;
-    let key = keys
-        .iter()
-        .find(|k| k.kid == header.kid)
-        .ok_or_else(|| {
-            CertificateError::Malformed(format!(
-                "it names key {}, which this registry never published",
-                header.kid.chars().take(64).collect::<String>()
-            ))
-        })?;
+    let key = keys.iter().find(|k| k.kid == header.kid).ok_or_else(|| {
+        CertificateError::Malformed(format!(
+            "it names key {}, which this registry never published",
+            header.kid.chars().take(64).collect::<String>()
+        ))
+    })?;
     verify(jws, &PublicKey::parse(&key.x)?)
 }
 
@@ -627,10 +623,18 @@ mod tests {
             assert_eq!(s.to_bytes().to_vec(), unhex(sig));
             let raw = PublicKey::parse(pk).expect("hex key");
             let sig64: [u8; 64] = unhex(sig).try_into().expect("64");
-            assert!(raw.0.verify_strict(&unhex(msg), &Signature::from_bytes(&sig64)).is_ok());
+            assert!(
+                raw.0
+                    .verify_strict(&unhex(msg), &Signature::from_bytes(&sig64))
+                    .is_ok()
+            );
             let mut bad = sig64;
             bad[0] ^= 1;
-            assert!(raw.0.verify_strict(&unhex(msg), &Signature::from_bytes(&bad)).is_err());
+            assert!(
+                raw.0
+                    .verify_strict(&unhex(msg), &Signature::from_bytes(&bad))
+                    .is_err()
+            );
         }
     }
 
@@ -665,7 +669,10 @@ mod tests {
             let mut t = bytes.to_vec();
             t[i] = if t[i] == b'A' { b'B' } else { b'A' };
             let t = String::from_utf8(t).expect("ascii");
-            assert!(verify(&t, &key.public()).is_err(), "byte {i} changed and it verified");
+            assert!(
+                verify(&t, &key.public()).is_err(),
+                "byte {i} changed and it verified"
+            );
         }
         // Another key, a wrong kid, a truncated JWS, junk.
         let other = IssuerKey::from_seed(&[2; 32]);
@@ -686,7 +693,9 @@ mod tests {
         ));
         // alg none is refused, not skipped.
         let parts: Vec<&str> = jws.split('.').collect();
-        let none = Base64UrlUnpadded::encode_string(br#"{"alg":"none","kid":"x","typ":"fermata-certificate+jws"}"#);
+        let none = Base64UrlUnpadded::encode_string(
+            br#"{"alg":"none","kid":"x","typ":"fermata-certificate+jws"}"#,
+        );
         assert!(verify(&format!("{none}.{}.", parts[1]), &key.public()).is_err());
         let (h, p) = decode_unverified(&jws).expect("decode");
         assert_eq!(h.kid, key.public().kid());
@@ -704,12 +713,17 @@ mod tests {
         let spki = public.to_pem().expect("spki");
         assert!(spki.starts_with("-----BEGIN PUBLIC KEY-----"));
         assert_eq!(PublicKey::parse(&spki).expect("spki"), public);
-        assert_eq!(PublicKey::parse(&public.jwk().to_string()).expect("jwk"), public);
+        assert_eq!(
+            PublicKey::parse(&public.jwk().to_string()).expect("jwk"),
+            public
+        );
         assert_eq!(PublicKey::parse(&public.x()).expect("raw"), public);
         assert_eq!(public.x().len(), 43);
         assert_eq!(public.kid().len(), 43);
         assert!(PublicKey::parse("not a key").is_err());
-        assert!(PublicKey::parse("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err());
+        assert!(
+            PublicKey::parse("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err()
+        );
         assert!(PublicKey::parse(r#"{"kty":"RSA","n":"x"}"#).is_err());
         assert!(IssuerKey::from_pem(&spki).is_err());
         assert!(PublicKey::parse(&"A".repeat(MAX_KEY_BYTES + 1)).is_err());

@@ -6,7 +6,7 @@ use fermata_certificate::{CertificateError, IssuerKey, gather, issue, verify};
 use fermata_manifest::{Entry, Manifest, ScanInfo};
 use fermata_registry::{
     Clock, Decision, FileMatch, LicenceGrant, ManifestRecord, PartyKind, PolicyChange, Registry,
-    ScanFile, Territory, Use, UsageDraft, Verdict, Work, parse_shares,
+    ScanFile, Territory, UsageDraft, Use, Verdict, Work, parse_shares,
 };
 
 const A: &str = "GBAAA2600001";
@@ -30,7 +30,11 @@ fn at(r: &mut Registry, when: &str) {
     r.set_clock(Clock::fixed(when).expect("clock"));
 }
 
-fn usage(r: &mut Registry, date: &str, works: &[&str]) -> Result<(), fermata_registry::RegistryError> {
+fn usage(
+    r: &mut Registry,
+    date: &str,
+    works: &[&str],
+) -> Result<(), fermata_registry::RegistryError> {
     r.report_usage(
         UsageDraft {
             developer: "dev".into(),
@@ -41,7 +45,10 @@ fn usage(r: &mut Registry, date: &str, works: &[&str]) -> Result<(), fermata_reg
             use_: Some(Use::TrainGenai),
             territory: "DE".parse().expect("territory"),
             date: Some(date.into()),
-            works: works.iter().map(|w| (w.parse().expect("isrc"), 30.0)).collect(),
+            works: works
+                .iter()
+                .map(|w| (w.parse().expect("isrc"), 30.0))
+                .collect(),
         },
         "dev",
     )
@@ -54,32 +61,62 @@ fn usage(r: &mut Registry, date: &str, works: &[&str]) -> Result<(), fermata_reg
 fn setup(dir: &std::path::Path) -> (Registry, String) {
     let mut r = Registry::create(&dir.join("r.sqlite")).expect("registry");
     at(&mut r, "2030-01-01T00:00:00Z");
-    for (id, kind) in [("label-a", PartyKind::Label), ("label-b", PartyKind::Label), ("dev", PartyKind::Developer)] {
+    for (id, kind) in [
+        ("label-a", PartyKind::Label),
+        ("label-b", PartyKind::Label),
+        ("dev", PartyKind::Developer),
+    ] {
         r.add_party(id, kind, id, "op").expect("party");
     }
-    r.register_works("label-a", vec![work(A, "label-a", "ta")], "label-a").expect("a");
-    r.register_works("label-b", vec![work(B, "label-b", "tb")], "label-b").expect("b");
-    r.set_policy(PolicyChange::new("label-a", None, Use::TrainGenai, Decision::LicenceRequired), "label-a").expect("p");
-    r.set_policy(PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Allow), "label-b").expect("p");
+    r.register_works("label-a", vec![work(A, "label-a", "ta")], "label-a")
+        .expect("a");
+    r.register_works("label-b", vec![work(B, "label-b", "tb")], "label-b")
+        .expect("b");
+    r.set_policy(
+        PolicyChange::new("label-a", None, Use::TrainGenai, Decision::LicenceRequired),
+        "label-a",
+    )
+    .expect("p");
+    r.set_policy(
+        PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Allow),
+        "label-b",
+    )
+    .expect("p");
     let licence = r
-        .grant_licence(LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2030-01-01"), "label-a")
+        .grant_licence(
+            LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2030-01-01"),
+            "label-a",
+        )
         .expect("licence");
     let de: Territory = "DE".parse().expect("de");
-    let (scan, _) = r.open_scan("dev", "m1", Use::TrainGenai, &de, "/data").expect("scan");
+    let (scan, _) = r
+        .open_scan("dev", "m1", Use::TrainGenai, &de, "/data")
+        .expect("scan");
     let file = |path: &str, track: &str| ScanFile {
         path: path.into(),
         size: 1,
         mtime_ns: 0,
         sha256: Some("11".repeat(32)),
         duration_s: 60.0,
-        matches: vec![FileMatch { track_id: track.into(), start_s: 0.0, end_s: 60.0, reference_start_s: 0.0, score: 500 }],
+        matches: vec![FileMatch {
+            track_id: track.into(),
+            start_s: 0.0,
+            end_s: 60.0,
+            reference_start_s: 0.0,
+            score: 500,
+        }],
         error: None,
         verdict: None,
         source: None,
     };
-    r.record_scan_files(&scan.id, &[file("a.wav", "ta"), file("b.wav", "tb")]).expect("files");
+    r.record_scan_files(&scan.id, &[file("a.wav", "ta"), file("b.wav", "tb")])
+        .expect("files");
     let (scan, files) = r.finish_scan(&scan.id, None).expect("finish");
-    assert!(files.iter().all(|f| f.verdict.as_ref().is_some_and(|v| v.verdict == Verdict::Cleared)));
+    assert!(files.iter().all(|f| {
+        f.verdict
+            .as_ref()
+            .is_some_and(|v| v.verdict == Verdict::Cleared)
+    }));
     let info = ScanInfo {
         id: scan.id.clone(),
         developer: "dev".into(),
@@ -101,7 +138,10 @@ fn setup(dir: &std::path::Path) -> (Registry, String) {
         "manifest-000001",
         "2030-01-01T00:00:00Z",
         info,
-        vec![entry(A, "a.wav", &licence.id, "label-a"), entry(B, "b.wav", "policy:label-b", "label-b")],
+        vec![
+            entry(A, "a.wav", &licence.id, "label-a"),
+            entry(B, "b.wav", "policy:label-b", "label-b"),
+        ],
     );
     let path = dir.join("manifest-000001.json");
     std::fs::write(&path, manifest.to_json()).expect("write");
@@ -130,7 +170,10 @@ fn issues_a_certificate_that_binds_the_records_and_verifies() {
     let key = IssuerKey::from_seed(&[9; 32]);
     let issued = issue(&mut r, "m1", None, "Fermata Registry", &key, "operator").expect("issue");
     let c = &issued.certificate;
-    assert_eq!((c.id.as_str(), c.developer.as_str(), c.issued_at.as_str()), ("cert-000001", "dev", "2030-03-01T00:00:00Z"));
+    assert_eq!(
+        (c.id.as_str(), c.developer.as_str(), c.issued_at.as_str()),
+        ("cert-000001", "dev", "2030-03-01T00:00:00Z")
+    );
     assert_eq!(c.training_dates, ["2030-02-01"]);
     assert_eq!(c.works, 2);
     assert_eq!(c.scans.len(), 1);
@@ -140,7 +183,14 @@ fn issues_a_certificate_that_binds_the_records_and_verifies() {
     assert_eq!(c.licences[0].id, licence);
     assert_eq!(c.licences[0].works, ["catalogue"]);
     assert_eq!(c.policies.len(), 1);
-    assert_eq!((c.policies[0].holder.as_str(), c.policies[0].work.as_str(), c.policies[0].decision.as_str()), ("label-b", "catalogue", "allow"));
+    assert_eq!(
+        (
+            c.policies[0].holder.as_str(),
+            c.policies[0].work.as_str(),
+            c.policies[0].decision.as_str()
+        ),
+        ("label-b", "catalogue", "allow")
+    );
     assert_eq!(c.usage_reports.len(), 1);
     assert_eq!(c.usage_reports[0].sha256.len(), 64);
     let v = verify(&issued.jws, &key.public()).expect("verify");
@@ -149,10 +199,16 @@ fn issues_a_certificate_that_binds_the_records_and_verifies() {
     assert!(verify(&issued.jws, &IssuerKey::from_seed(&[8; 32]).public()).is_err());
     // Recorded, keyed, and covered by the audit chain.
     assert_eq!(r.certificates(Some("m1")).expect("list").len(), 1);
-    assert_eq!(r.certificate_keys().expect("keys")[0].kid, key.public().kid());
+    assert_eq!(
+        r.certificate_keys().expect("keys")[0].kid,
+        key.public().kid()
+    );
     assert!(r.verify_audit().expect("audit").first_bad.is_none());
     // The model's developer, named, must be the scans'.
-    assert!(matches!(gather(&mut r, "m1", Some("label-a")), Err(CertificateError::NoScans(_))));
+    assert!(matches!(
+        gather(&mut r, "m1", Some("label-a")),
+        Err(CertificateError::NoScans(_))
+    ));
 }
 
 #[test]
@@ -160,10 +216,14 @@ fn a_licence_revoked_after_the_training_date_keeps_it_licensed_one_revoked_befor
     let dir = tempfile::tempdir().expect("dir");
     let (mut r, licence) = setup(dir.path());
     at(&mut r, "2030-04-01T09:00:00Z");
-    r.revoke_licence(&licence, Some("ended"), "label-a").expect("revoke");
+    r.revoke_licence(&licence, Some("ended"), "label-a")
+        .expect("revoke");
     // Trained on 2030-02-01; revoked on 2030-04-01: it was in force.
     let c = gather(&mut r, "m1", Some("dev")).expect("issue after a later revocation");
-    assert_eq!(c.licences[0].revoked_at.as_deref(), Some("2030-04-01T09:00:00Z"));
+    assert_eq!(
+        c.licences[0].revoked_at.as_deref(),
+        Some("2030-04-01T09:00:00Z")
+    );
 
     // Trained again on 2030-05-01 (B only reported: report_usage checks the works listed), after
     // the revocation: A, in the manifest, was no longer licensed that day.
@@ -173,15 +233,33 @@ fn a_licence_revoked_after_the_training_date_keeps_it_licensed_one_revoked_befor
         Err(CertificateError::Refused { model, problems }) => {
             assert_eq!(model, "m1");
             assert_eq!(problems.len(), 1, "{problems:?}");
-            assert_eq!((problems[0].work.as_str(), problems[0].holder.as_str(), problems[0].date.as_str()), (A, "label-a", "2030-05-01"));
-            assert!(problems[0].why.starts_with("licence-required"), "{}", problems[0].why);
+            assert_eq!(
+                (
+                    problems[0].work.as_str(),
+                    problems[0].holder.as_str(),
+                    problems[0].date.as_str()
+                ),
+                (A, "label-a", "2030-05-01")
+            );
+            assert!(
+                problems[0].why.starts_with("licence-required"),
+                "{}",
+                problems[0].why
+            );
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
     let key = IssuerKey::from_seed(&[9; 32]);
     let err = issue(&mut r, "m1", None, "Fermata", &key, "operator").expect_err("refused");
-    assert!(err.to_string().contains(&format!("{A} (holder label-a, 2030-05-01)")), "{err}");
-    assert!(r.certificates(None).expect("list").is_empty(), "nothing recorded on refusal");
+    assert!(
+        err.to_string()
+            .contains(&format!("{A} (holder label-a, 2030-05-01)")),
+        "{err}"
+    );
+    assert!(
+        r.certificates(None).expect("list").is_empty(),
+        "nothing recorded on refusal"
+    );
 }
 
 #[test]
@@ -195,13 +273,20 @@ fn a_policy_changed_after_the_training_date_cannot_be_shown_to_have_allowed_it()
     match gather(&mut r, "m1", None) {
         Err(CertificateError::Refused { problems, .. }) => {
             assert_eq!(problems.len(), 1, "{problems:?}");
-            assert_eq!((problems[0].work.as_str(), problems[0].holder.as_str()), (B, "label-b"));
+            assert_eq!(
+                (problems[0].work.as_str(), problems[0].holder.as_str()),
+                (B, "label-b")
+            );
             assert!(problems[0].why.contains("after the training date"));
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
     // A deny now: refused with the registry's answer.
-    r.set_policy(PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Deny), "label-b").expect("deny");
+    r.set_policy(
+        PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Deny),
+        "label-b",
+    )
+    .expect("deny");
     let Err(CertificateError::Refused { problems, .. }) = gather(&mut r, "m1", None) else {
         panic!("expected a refusal");
     };
@@ -212,12 +297,19 @@ fn a_policy_changed_after_the_training_date_cannot_be_shown_to_have_allowed_it()
 fn refuses_without_scans_manifests_or_usage_reports() {
     let dir = tempfile::tempdir().expect("dir");
     let (mut r, _) = setup(dir.path());
-    assert!(matches!(gather(&mut r, "never", None), Err(CertificateError::NoScans(m)) if m == "never"));
+    assert!(
+        matches!(gather(&mut r, "never", None), Err(CertificateError::NoScans(m)) if m == "never")
+    );
     // A finished scan of m2 without a manifest.
     let de: Territory = "DE".parse().expect("de");
-    let (scan, _) = r.open_scan("dev", "m2", Use::TrainGenai, &de, "/other").expect("scan");
+    let (scan, _) = r
+        .open_scan("dev", "m2", Use::TrainGenai, &de, "/other")
+        .expect("scan");
     r.finish_scan(&scan.id, None).expect("finish");
-    assert!(matches!(gather(&mut r, "m2", None), Err(CertificateError::NoManifest(_))));
+    assert!(matches!(
+        gather(&mut r, "m2", None),
+        Err(CertificateError::NoManifest(_))
+    ));
     // A manifest file replaced after it was recorded is refused, never certified.
     let path = dir.path().join("manifest-000001.json");
     let text = std::fs::read_to_string(&path).expect("read");
@@ -226,9 +318,18 @@ fn refuses_without_scans_manifests_or_usage_reports() {
     std::fs::write(&path, text).expect("restore");
     assert!(gather(&mut r, "m1", None).is_ok());
     // Another developer's model, no usage: refused.
-    r.add_party("dev2", PartyKind::Developer, "dev2", "op").expect("dev2");
-    let (scan, _) = r.open_scan("dev2", "m1", Use::TrainGenai, &de, "/d2").expect("scan");
+    r.add_party("dev2", PartyKind::Developer, "dev2", "op")
+        .expect("dev2");
+    let (scan, _) = r
+        .open_scan("dev2", "m1", Use::TrainGenai, &de, "/d2")
+        .expect("scan");
     r.finish_scan(&scan.id, None).expect("finish");
-    assert!(matches!(gather(&mut r, "m1", None), Err(CertificateError::AmbiguousDeveloper { .. })));
-    assert!(matches!(gather(&mut r, "m1", Some("dev2")), Err(CertificateError::NoManifest(_))));
+    assert!(matches!(
+        gather(&mut r, "m1", None),
+        Err(CertificateError::AmbiguousDeveloper { .. })
+    ));
+    assert!(matches!(
+        gather(&mut r, "m1", Some("dev2")),
+        Err(CertificateError::NoManifest(_))
+    ));
 }

@@ -181,7 +181,8 @@ pub(crate) fn run_certificate(home: Option<&Path>, cmd: CertificateCommand) -> R
             } else if list.is_empty() {
                 println!("no certificates issued");
             } else {
-                let mut t = Table::new(&["id", "model", "developer", "issued_at", "kid", "jws sha256"]);
+                let mut t =
+                    Table::new(&["id", "model", "developer", "issued_at", "kid", "jws sha256"]);
                 for c in &list {
                     t.row(vec![
                         c.id.clone(),
@@ -267,12 +268,13 @@ fn run_verify(file: &Path, key: &Path, json: bool) -> Result<ExitCode> {
     let key_text = std::fs::read_to_string(key)
         .with_context(|| format!("cannot read the key {}", key.display()))?;
     let key = PublicKey::parse(&key_text).with_context(|| format!("{}", key.display()))?;
-    let meta = std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let meta =
+        std::fs::metadata(file).with_context(|| format!("cannot read {}", file.display()))?;
     if meta.len() > fermata_certificate::MAX_JWS_BYTES as u64 {
         anyhow::bail!("{} is larger than any certificate", file.display());
     }
-    let jws = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let jws =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     match fermata_certificate::verify(&jws, &key) {
         Ok(v) => {
             if json {
@@ -319,7 +321,15 @@ fn print_certificate(c: &Certificate) {
     print!("{}", head.render());
     println!("\n{}", c.statement);
     let mut scans = Table::new(&[
-        "scan", "dataset", "use", "territory", "finished_at", "manifest", ">version", ">leaves", "root",
+        "scan",
+        "dataset",
+        "use",
+        "territory",
+        "finished_at",
+        "manifest",
+        ">version",
+        ">leaves",
+        "root",
     ]);
     for s in &c.scans {
         scans.row(vec![
@@ -336,7 +346,15 @@ fn print_certificate(c: &Certificate) {
     }
     print!("\n{}", scans.render());
     if !c.licences.is_empty() {
-        let mut t = Table::new(&["licence", "holder", "use", "works", "valid_from", "valid_to", "revoked_at"]);
+        let mut t = Table::new(&[
+            "licence",
+            "holder",
+            "use",
+            "works",
+            "valid_from",
+            "valid_to",
+            "revoked_at",
+        ]);
         for l in &c.licences {
             t.row(vec![
                 l.id.clone(),
@@ -365,7 +383,12 @@ fn print_certificate(c: &Certificate) {
     }
     let mut t = Table::new(&["usage report", "date", "run", "sha256"]);
     for u in &c.usage_reports {
-        t.row(vec![u.id.clone(), u.date.clone(), u.run.clone(), u.sha256.clone()]);
+        t.row(vec![
+            u.id.clone(),
+            u.date.clone(),
+            u.run.clone(),
+            u.sha256.clone(),
+        ]);
     }
     print!("\n{}", t.render());
 }

@@ -38,7 +38,10 @@ fn python_says(python: &str, jws: &Path, key: &Path) -> (Option<i32>, String) {
         .arg(key)
         .output()
         .expect("python runs");
-    (out.status.code(), format!("{}{}", stdout(&out), stderr(&out)))
+    (
+        out.status.code(),
+        format!("{}{}", stdout(&out), stderr(&out)),
+    )
 }
 
 /// Changes the character at `i` to another base64url character.
@@ -61,7 +64,11 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
     // An unknown model.
     let out = h(&["certificate", "issue", "--model", "nope"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no finished scan"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no finished scan"),
+        "{}",
+        stderr(&out)
+    );
 
     // Report a training run of one cleared work.
     let manifest: Value = {
@@ -73,15 +80,33 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
     assert!(!entries.is_empty());
     let work = entries[0]["isrc"].as_str().expect("isrc").to_string();
     let out = h(&[
-        "usage", "report", "--developer", "acme-ai", "--model", "demo-model-1", "--run", "run-1",
-        "--territory", "DE", "--manifest", "manifest-000001", "--work", &format!("{work}=30"),
+        "usage",
+        "report",
+        "--developer",
+        "acme-ai",
+        "--model",
+        "demo-model-1",
+        "--run",
+        "run-1",
+        "--territory",
+        "DE",
+        "--manifest",
+        "manifest-000001",
+        "--work",
+        &format!("{work}=30"),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 
     // Issue: the key is made on first use (mode 0600), the JWS written, the certificate listed.
     let jws_path = dir.path().join("cert.jws");
     let out = h(&[
-        "certificate", "issue", "--model", "demo-model-1", "--out", path_str(&jws_path), "--json",
+        "certificate",
+        "issue",
+        "--model",
+        "demo-model-1",
+        "--out",
+        path_str(&jws_path),
+        "--json",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let issued = json_of(&out);
@@ -90,14 +115,32 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
     assert_eq!(cert["format"], "fermata-certificate");
     assert_eq!(cert["model"], "demo-model-1");
     assert_eq!(cert["developer"], "acme-ai");
-    assert_eq!(cert["scans"][0]["manifest"]["root"], manifest["merkle"]["root"]);
+    assert_eq!(
+        cert["scans"][0]["manifest"]["root"],
+        manifest["merkle"]["root"]
+    );
     assert_eq!(cert["usage_reports"].as_array().map(Vec::len), Some(1));
-    assert_eq!(cert["works"].as_u64(), Some(entries.iter().map(|e| e["isrc"].as_str()).collect::<std::collections::BTreeSet<_>>().len() as u64));
-    assert!(!cert["licences"].as_array().expect("licences").is_empty(), "{cert}");
+    assert_eq!(
+        cert["works"].as_u64(),
+        Some(
+            entries
+                .iter()
+                .map(|e| e["isrc"].as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len() as u64
+        )
+    );
+    assert!(
+        !cert["licences"].as_array().expect("licences").is_empty(),
+        "{cert}"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(home.join("certificate-key.pem")).expect("key").permissions().mode();
+        let mode = std::fs::metadata(home.join("certificate-key.pem"))
+            .expect("key")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let list = json_of(&h(&["certificate", "list", "--json"]));
@@ -119,11 +162,24 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
     assert_eq!(again.status.code(), Some(2));
 
     // Verify offline: valid with the PEM and with the JWK, and the table shows what it binds.
-    let out = run(&["certificate", "verify", path_str(&jws_path), "--key", path_str(&key_path)]);
+    let out = run(&[
+        "certificate",
+        "verify",
+        path_str(&jws_path),
+        "--key",
+        path_str(&key_path),
+    ]);
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).starts_with("VALID"));
     assert!(stdout(&out).contains(manifest["merkle"]["root"].as_str().expect("root")));
-    let out = run(&["certificate", "verify", path_str(&jws_path), "--key", path_str(&jwk_path), "--json"]);
+    let out = run(&[
+        "certificate",
+        "verify",
+        path_str(&jws_path),
+        "--key",
+        path_str(&jwk_path),
+        "--json",
+    ]);
     assert_eq!(json_of(&out)["valid"], true);
     assert_eq!(json_of(&out)["certificate"], *cert);
 
@@ -135,7 +191,10 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
     std::fs::write(&other_path, other_key["pem"].as_str().expect("pem")).expect("write");
 
     // Tampered copies: a payload byte, a signature byte, the header; and the other key.
-    let jws = std::fs::read_to_string(&jws_path).expect("read").trim().to_string();
+    let jws = std::fs::read_to_string(&jws_path)
+        .expect("read")
+        .trim()
+        .to_string();
     let dots: Vec<usize> = jws.match_indices('.').map(|(i, _)| i).collect();
     let tampered = [
         ("payload", flip(&jws, (dots[0] + dots[1]) / 2)),
@@ -154,19 +213,35 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
         assert_eq!(stdout(&out).matches(": ok").count(), 3);
         let (code, text) = python_says(py, &jws_path, &key_path);
         assert_eq!(code, Some(0), "{text}");
-        assert!(text.contains("valid: cert-000001 for model demo-model-1"), "{text}");
+        assert!(
+            text.contains("valid: cert-000001 for model demo-model-1"),
+            "{text}"
+        );
         let (code, text) = python_says(py, &jws_path, &jwk_path);
         assert_eq!(code, Some(0), "{text}");
         let (code, text) = python_says(py, &jws_path, &other_path);
         assert_eq!(code, Some(1), "{text}");
     }
-    let out = run(&["certificate", "verify", path_str(&jws_path), "--key", path_str(&other_path)]);
+    let out = run(&[
+        "certificate",
+        "verify",
+        path_str(&jws_path),
+        "--key",
+        path_str(&other_path),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(stdout(&out).starts_with("INVALID"));
     for (what, text) in &tampered {
         let path = dir.path().join(format!("tampered-{what}.jws"));
         std::fs::write(&path, text).expect("write");
-        let out = run(&["certificate", "verify", path_str(&path), "--key", path_str(&key_path), "--json"]);
+        let out = run(&[
+            "certificate",
+            "verify",
+            path_str(&path),
+            "--key",
+            path_str(&key_path),
+            "--json",
+        ]);
         assert_eq!(out.status.code(), Some(1), "{what}: {}", stdout(&out));
         assert_eq!(json_of(&out)["valid"], false, "{what}");
         if let Some(py) = python {
@@ -175,20 +250,39 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
         }
     }
     // A missing file or a bad key is an error, not a verdict.
-    let out = run(&["certificate", "verify", "/nonexistent.jws", "--key", path_str(&key_path)]);
+    let out = run(&[
+        "certificate",
+        "verify",
+        "/nonexistent.jws",
+        "--key",
+        path_str(&key_path),
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    let out = run(&["certificate", "verify", path_str(&jws_path), "--key", path_str(&jws_path)]);
+    let out = run(&[
+        "certificate",
+        "verify",
+        path_str(&jws_path),
+        "--key",
+        path_str(&jws_path),
+    ]);
     assert_eq!(out.status.code(), Some(2));
 
     // The licence that cleared the work revoked today, the day of training: refused, naming it.
-    let licence = cert["licences"][0]["id"].as_str().expect("licence id").to_string();
+    let licence = cert["licences"][0]["id"]
+        .as_str()
+        .expect("licence id")
+        .to_string();
     let licensed: Vec<String> = cert["licences"][0]["works"]
         .as_array()
         .expect("works")
         .iter()
         .filter_map(|w| w.as_str().map(String::from))
         .collect();
-    assert!(h(&["licence", "revoke", &licence, "--reason", "ended"]).status.success());
+    assert!(
+        h(&["licence", "revoke", &licence, "--reason", "ended"])
+            .status
+            .success()
+    );
     let out = h(&["certificate", "issue", "--model", "demo-model-1", "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let refusal = json_of(&out);
@@ -200,7 +294,16 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
             && (licensed == ["catalogue"] || licensed.iter().any(|w| p["work"] == w.as_str()))),
         "{refusal}"
     );
-    assert!(stderr(&out).contains("lack a licence or a policy"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("lack a licence or a policy"),
+        "{}",
+        stderr(&out)
+    );
     // Nothing recorded for the refusal.
-    assert_eq!(json_of(&h(&["certificate", "list", "--json"])).as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        json_of(&h(&["certificate", "list", "--json"]))
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }

@@ -71,7 +71,10 @@ pub struct DatedClearance {
 /// (a revocation applies from its moment on); one revoked that day or before was not.
 fn as_on(licence: &Licence, date: &str) -> Licence {
     let mut l = licence.clone();
-    if l.revoked_at.as_deref().is_some_and(|r| r.get(..10).is_some_and(|d| d > date)) {
+    if l.revoked_at
+        .as_deref()
+        .is_some_and(|r| r.get(..10).is_some_and(|d| d > date))
+    {
         l.revoked_at = None;
         l.revoke_reason = None;
     }
@@ -224,13 +227,13 @@ impl Registry {
     /// One certificate.
     pub fn certificate(&mut self, id: &str) -> Result<CertificateRecord, RegistryError> {
         self.read(|tx| {
-            let json = tx
-                .doc(DocKind::Certificate, id)?
-                .ok_or_else(|| RegistryError::NotFound {
-                    what: "certificate",
-                    id: id.into(),
-                    hint: "see `fermata certificate list`",
-                })?;
+            let json =
+                tx.doc(DocKind::Certificate, id)?
+                    .ok_or_else(|| RegistryError::NotFound {
+                        what: "certificate",
+                        id: id.into(),
+                        hint: "see `fermata certificate list`",
+                    })?;
             decode(&json)
         })
     }
@@ -312,8 +315,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut r = Registry::create(&dir.path().join("registry.sqlite")).expect("create");
         r.set_clock(Clock::fixed("2030-01-01T00:00:00Z").expect("clock"));
-        r.add_party("label-a", PartyKind::Label, "Label A", "t").expect("party");
-        r.add_party("acme-ai", PartyKind::Developer, "Acme AI", "t").expect("party");
+        r.add_party("label-a", PartyKind::Label, "Label A", "t")
+            .expect("party");
+        r.add_party("acme-ai", PartyKind::Developer, "Acme AI", "t")
+            .expect("party");
         let work = Work {
             isrc: "GBAAA2600001".parse().expect("isrc"),
             title: "A".into(),
@@ -346,19 +351,38 @@ mod tests {
         r.set_clock(Clock::fixed("2030-03-01T12:00:00Z").expect("clock"));
         r.revoke_licence(&lic.id, None, "label-a").expect("revoke");
         let isrc: Isrc = "GBAAA2600001".parse().expect("isrc");
-        let dates = vec!["2030-02-01".to_string(), "2030-03-01".to_string(), "2030-04-01".into()];
+        let dates = vec![
+            "2030-02-01".to_string(),
+            "2030-03-01".to_string(),
+            "2030-04-01".into(),
+        ];
         let answers = r
-            .clear_on_dates(&[isrc], "acme-ai", Use::TrainGenai, &"DE".parse().expect("t"), &dates)
+            .clear_on_dates(
+                &[isrc],
+                "acme-ai",
+                Use::TrainGenai,
+                &"DE".parse().expect("t"),
+                &dates,
+            )
             .expect("clear");
         let verdicts: Vec<Verdict> = answers[0].1.iter().map(|a| a.clearance.verdict).collect();
         // Before the revocation's day: cleared; on that day and after: not.
         assert_eq!(
             verdicts,
-            [Verdict::Cleared, Verdict::LicenceRequired, Verdict::LicenceRequired]
+            [
+                Verdict::Cleared,
+                Verdict::LicenceRequired,
+                Verdict::LicenceRequired
+            ]
         );
         // Today's answer (the scan's) is unchanged: the licence is revoked.
         let today = r
-            .clear(&"GBAAA2600001".parse().expect("isrc"), "acme-ai", Use::TrainGenai, &"DE".parse().expect("t"))
+            .clear(
+                &"GBAAA2600001".parse().expect("isrc"),
+                "acme-ai",
+                Use::TrainGenai,
+                &"DE".parse().expect("t"),
+            )
             .expect("clear");
         assert_eq!(today.verdict, Verdict::LicenceRequired);
     }
@@ -366,11 +390,26 @@ mod tests {
     #[test]
     fn certificates_and_keys_are_recorded_and_covered_by_the_audit_chain() {
         let (_d, mut r) = registry();
-        assert!(r.record_certificate_key("kid1", "x1", "acme-ai", "operator").expect("key"));
-        assert!(!r.record_certificate_key("kid1", "x1", "acme-ai", "operator").expect("again"));
-        assert!(r.record_certificate_key("kid1", "x2", "acme-ai", "operator").is_err());
-        assert!(r.record_certificate_key("bad kid!", "x1", "acme-ai", "operator").is_err());
-        assert!(r.record_certificate_key("kid2", "x1", "nobody", "operator").is_err());
+        assert!(
+            r.record_certificate_key("kid1", "x1", "acme-ai", "operator")
+                .expect("key")
+        );
+        assert!(
+            !r.record_certificate_key("kid1", "x1", "acme-ai", "operator")
+                .expect("again")
+        );
+        assert!(
+            r.record_certificate_key("kid1", "x2", "acme-ai", "operator")
+                .is_err()
+        );
+        assert!(
+            r.record_certificate_key("bad kid!", "x1", "acme-ai", "operator")
+                .is_err()
+        );
+        assert!(
+            r.record_certificate_key("kid2", "x1", "nobody", "operator")
+                .is_err()
+        );
         let id = r.next_certificate_id().expect("id");
         assert_eq!(id, "cert-000001");
         let record = CertificateRecord {
@@ -392,13 +431,18 @@ mod tests {
         not_dev.id = "cert-000009".into();
         not_dev.developer = "label-a".into();
         assert!(r.record_certificate(&not_dev, "operator").is_err());
-        assert_eq!(r.certificates(Some("m1")).expect("list"), vec![record.clone()]);
+        assert_eq!(
+            r.certificates(Some("m1")).expect("list"),
+            vec![record.clone()]
+        );
         assert!(r.certificates(Some("m2")).expect("list").is_empty());
         assert_eq!(r.certificate(&id).expect("one"), record);
         assert_eq!(r.certificate_keys().expect("keys").len(), 1);
         let report = r.verify_audit().expect("verify");
         assert!(report.first_bad.is_none(), "{report:?}");
-        let events = r.history(Some(&format!("certificate:{id}"))).expect("history");
+        let events = r
+            .history(Some(&format!("certificate:{id}")))
+            .expect("history");
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].action, "certificate.issued");
     }

@@ -64,11 +64,11 @@ pub use answer::{
     AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
     Question, Scan, ScanFile, SourceCheck, Verdict, WorkClearance, clear_work, holder_answer,
 };
-pub use certificates::{
-    CertificateKey, CertificateRecord, DatedClearance, MAX_CERTIFICATE_BYTES, MAX_CERTIFICATE_DATES,
-    MAX_CERTIFICATE_WORKS,
-};
 pub use audit::{AuditReport, BadEvent, Clock, Event, Now};
+pub use certificates::{
+    CertificateKey, CertificateRecord, DatedClearance, MAX_CERTIFICATE_BYTES,
+    MAX_CERTIFICATE_DATES, MAX_CERTIFICATE_WORKS,
+};
 pub use declarations::{
     Declaration, DeclarationProblem, DeclaredFile, DeclaredSource, MAX_DECLARATIONS,
     MAX_REFERENCE_CHARS, parse_declarations_csv,

@@ -1050,22 +1050,24 @@ async fn verify_certificate(
 ) -> Result<Json<VerifyResult>, AppError> {
     let jws = body.value.jws;
     let keys = state.with(|r| Ok(r.certificate_keys()?)).await?;
-    Ok(Json(match fermata_certificate::verify_with_keys(&jws, &keys) {
-        Ok(v) => VerifyResult {
-            valid: true,
-            kid: Some(v.header.kid),
-            error: None,
-            jws_sha256: Some(v.jws_sha256),
-            certificate: Some(serde_json::to_value(&v.certificate).map_err(|e| {
-                AppError::Internal(format!("cannot encode a certificate: {e}"))
-            })?),
+    Ok(Json(
+        match fermata_certificate::verify_with_keys(&jws, &keys) {
+            Ok(v) => VerifyResult {
+                valid: true,
+                kid: Some(v.header.kid),
+                error: None,
+                jws_sha256: Some(v.jws_sha256),
+                certificate: Some(serde_json::to_value(&v.certificate).map_err(|e| {
+                    AppError::Internal(format!("cannot encode a certificate: {e}"))
+                })?),
+            },
+            Err(e) => VerifyResult {
+                valid: false,
+                kid: None,
+                error: Some(e.to_string()),
+                jws_sha256: None,
+                certificate: None,
+            },
         },
-        Err(e) => VerifyResult {
-            valid: false,
-            kid: None,
-            error: Some(e.to_string()),
-            jws_sha256: None,
-            certificate: None,
-        },
-    }))
+    ))
 }

@@ -392,7 +392,14 @@ async fn certificates_are_published_and_verified_by_the_registry_keys() {
     assert_eq!(list[0]["jws"].as_str(), Some(jws.as_str()));
     let (_, none) = call(&state, "GET", "/v1/models/m2/certificates", "", None).await;
     assert_eq!(none, json!([]));
-    let (status, ok) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jws": jws}))).await;
+    let (status, ok) = call(
+        &state,
+        "POST",
+        "/v1/certificates/verify",
+        "",
+        Some(json!({"jws": jws})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(ok["valid"], true, "{ok}");
     assert_eq!(ok["certificate"]["model"], "m1");
@@ -406,15 +413,36 @@ async fn certificates_are_published_and_verified_by_the_registry_keys() {
     c.kid = stranger.public().kid();
     let forged = fermata_certificate::sign(&c, &stranger).unwrap();
     for bad in [tampered, "junk".to_string(), forged] {
-        let (status, v) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jws": bad}))).await;
+        let (status, v) = call(
+            &state,
+            "POST",
+            "/v1/certificates/verify",
+            "",
+            Some(json!({"jws": bad})),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(v["valid"], false, "{v}");
         assert!(v["error"].is_string());
     }
     // Bad bodies are the caller's error.
-    let (status, _) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jwt": "x"}))).await;
+    let (status, _) = call(
+        &state,
+        "POST",
+        "/v1/certificates/verify",
+        "",
+        Some(json!({"jwt": "x"})),
+    )
+    .await;
     assert_eq!(status.as_u16(), 422);
-    let (status, _) = call(&state, "POST", "/v1/certificates/verify", "", Some(json!({"jws": 5}))).await;
+    let (status, _) = call(
+        &state,
+        "POST",
+        "/v1/certificates/verify",
+        "",
+        Some(json!({"jws": 5})),
+    )
+    .await;
     assert_eq!(status.as_u16(), 422);
 }
 

@@ -1196,29 +1196,49 @@ async fn anyone_checks_a_certificate_and_finds_it_on_the_models_page() {
     // The model's page lists it, with its download and the key.
     let page = site.get(&mut anon, "/transparency/acme-model").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("cert-000001") && page.body.contains("2026-01-02"), "{}", page.body);
-    assert!(page.body.contains("/transparency/acme-model/certificates/cert-000001.jws"));
+    assert!(
+        page.body.contains("cert-000001") && page.body.contains("2026-01-02"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("/transparency/acme-model/certificates/cert-000001.jws")
+    );
     assert!(page.body.contains("href=\"/certificate-key.pem\""));
     let file = site
-        .get(&mut anon, "/transparency/acme-model/certificates/cert-000001.jws")
+        .get(
+            &mut anon,
+            "/transparency/acme-model/certificates/cert-000001.jws",
+        )
         .await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.body.trim(), jws);
     // Another model's address does not serve it.
     let wrong = site
-        .get(&mut anon, "/transparency/other-model/certificates/cert-000001.jws")
+        .get(
+            &mut anon,
+            "/transparency/other-model/certificates/cert-000001.jws",
+        )
         .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
     let key = site.get(&mut anon, "/certificate-key.pem").await;
     assert_eq!(key.status, StatusCode::OK);
-    assert_eq!(fermata_certificate::PublicKey::parse(&key.body).expect("pem"), public);
+    assert_eq!(
+        fermata_certificate::PublicKey::parse(&key.body).expect("pem"),
+        public
+    );
 
     // The form: genuine, then tampered, then junk; checked on the server.
     let form = site.get(&mut anon, "/certificates/verify").await;
     assert_eq!(form.status, StatusCode::OK);
     let token = form.csrf();
     let ok = site
-        .post(&mut anon, "/certificates/verify", &[("csrf", &token), ("jws", &jws)])
+        .post(
+            &mut anon,
+            "/certificates/verify",
+            &[("csrf", &token), ("jws", &jws)],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::OK);
     assert!(ok.body.contains("data-valid=\"true\""), "{}", ok.body);
@@ -1229,7 +1249,11 @@ async fn anyone_checks_a_certificate_and_finds_it_on_the_models_page() {
     let tampered = String::from_utf8(bytes).expect("ascii");
     for bad in [tampered.as_str(), "not a certificate", ""] {
         let a = site
-            .post(&mut anon, "/certificates/verify", &[("csrf", &token), ("jws", bad)])
+            .post(
+                &mut anon,
+                "/certificates/verify",
+                &[("csrf", &token), ("jws", bad)],
+            )
             .await;
         assert_eq!(a.status, StatusCode::OK);
         assert!(a.body.contains("data-valid=\"false\""), "{bad}: {}", a.body);
@@ -1242,7 +1266,11 @@ async fn anyone_checks_a_certificate_and_finds_it_on_the_models_page() {
     };
     let token = site.get(&mut fr, "/certificates/verify").await.csrf();
     let a = site
-        .post(&mut fr, "/certificates/verify", &[("csrf", &token), ("jws", &jws)])
+        .post(
+            &mut fr,
+            "/certificates/verify",
+            &[("csrf", &token), ("jws", &jws)],
+        )
         .await;
     assert!(a.body.contains("Valide : signé avec la clé"), "{}", a.body);
 }

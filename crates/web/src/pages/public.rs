@@ -28,10 +28,7 @@ pub(super) fn routes() -> Router<WebState> {
             get(certificate_file),
         )
         .route("/certificate-key.pem", get(certificate_key_pem))
-        .route(
-            "/certificates/verify",
-            get(verify_page).post(verify_submit),
-        )
+        .route("/certificates/verify", get(verify_page).post(verify_submit))
 }
 
 #[derive(Template)]
@@ -181,7 +178,9 @@ async fn model(
                 CertRow {
                     id: rec.id.clone(),
                     issued: t.datetime(&rec.issued_at),
-                    dates: cert.map(|c| c.training_dates.join(", ")).unwrap_or_default(),
+                    dates: cert
+                        .map(|c| c.training_dates.join(", "))
+                        .unwrap_or_default(),
                     works: cert.map(|c| t.num(c.works as i64)).unwrap_or_default(),
                     manifests: cert
                         .map(|c| {
@@ -272,7 +271,10 @@ async fn certificate_file(
     State(state): State<WebState>,
     Path((model, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let id = file.strip_suffix(".jws").ok_or(WebError::NotFound)?.to_string();
+    let id = file
+        .strip_suffix(".jws")
+        .ok_or(WebError::NotFound)?
+        .to_string();
     let record = state
         .registry(move |r| r.certificate(&id))
         .await
@@ -337,7 +339,13 @@ async fn verify_submit(
     let result = match fermata_certificate::verify_with_keys(&jws, &keys) {
         Ok(v) => {
             let c = &v.certificate;
-            let list = |items: Vec<String>| if items.is_empty() { "-".to_string() } else { items.join(", ") };
+            let list = |items: Vec<String>| {
+                if items.is_empty() {
+                    "-".to_string()
+                } else {
+                    items.join(", ")
+                }
+            };
             CheckedCert {
                 valid: true,
                 kid: v.header.kid.clone(),
@@ -352,11 +360,42 @@ async fn verify_submit(
                     (t.get("col-works"), t.num(c.works as i64)),
                     (
                         t.get("col-manifest"),
-                        list(c.scans.iter().map(|s| format!("{} ({}, {})", s.manifest.id, s.id, s.manifest.root)).collect()),
+                        list(
+                            c.scans
+                                .iter()
+                                .map(|s| {
+                                    format!("{} ({}, {})", s.manifest.id, s.id, s.manifest.root)
+                                })
+                                .collect(),
+                        ),
                     ),
-                    (t.get("cert-licences"), list(c.licences.iter().map(|l| format!("{} ({})", l.id, l.holder)).collect())),
-                    (t.get("cert-policies"), list(c.policies.iter().map(|p| format!("{} ({}, {})", p.holder, p.work, p.decision)).collect())),
-                    (t.get("cert-usage-reports"), list(c.usage_reports.iter().map(|u| format!("{} ({})", u.id, u.date)).collect())),
+                    (
+                        t.get("cert-licences"),
+                        list(
+                            c.licences
+                                .iter()
+                                .map(|l| format!("{} ({})", l.id, l.holder))
+                                .collect(),
+                        ),
+                    ),
+                    (
+                        t.get("cert-policies"),
+                        list(
+                            c.policies
+                                .iter()
+                                .map(|p| format!("{} ({}, {})", p.holder, p.work, p.decision))
+                                .collect(),
+                        ),
+                    ),
+                    (
+                        t.get("cert-usage-reports"),
+                        list(
+                            c.usage_reports
+                                .iter()
+                                .map(|u| format!("{} ({})", u.id, u.date))
+                                .collect(),
+                        ),
+                    ),
                     ("SHA-256".into(), v.jws_sha256.clone()),
                 ],
             }
