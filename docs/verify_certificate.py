@@ -178,7 +178,9 @@ SPKI_ED25519_PREFIX = bytes.fromhex("302a300506032b6570032100")
 def read_public_key(text):
     text = text.strip()
     if text.startswith("-----BEGIN PUBLIC KEY-----"):
-        body = "".join(line for line in text.splitlines() if not line.startswith("-----"))
+        # Only the PEM block (`fermata certificate key show` prints the JWK after it).
+        block = text.split("-----END PUBLIC KEY-----")[0].splitlines()[1:]
+        body = "".join(line.strip() for line in block)
         der = base64.b64decode(body, validate=True)
         if len(der) != 44 or not der.startswith(SPKI_ED25519_PREFIX):
             raise ValueError("not an SPKI Ed25519 public key")

@@ -364,6 +364,9 @@ impl PublicKey {
             return Err(CertificateError::Key("the key text is too large".into()));
         }
         if text.starts_with("-----BEGIN") {
+            // Only the PEM block: `fermata certificate key show` prints the JWK after it.
+            const END: &str = "-----END PUBLIC KEY-----";
+            let text = text.find(END).map_or(text, |at| &text[..at + END.len()]);
             return VerifyingKey::from_public_key_pem(text)
                 .map(PublicKey)
                 .map_err(|e| {
@@ -713,6 +716,9 @@ mod tests {
         let spki = public.to_pem().expect("spki");
         assert!(spki.starts_with("-----BEGIN PUBLIC KEY-----"));
         assert_eq!(PublicKey::parse(&spki).expect("spki"), public);
+        // As `key show` prints it: the PEM, then the JWK.
+        let shown = format!("{spki}{}\n", public.jwk());
+        assert_eq!(PublicKey::parse(&shown).expect("shown"), public);
         assert_eq!(
             PublicKey::parse(&public.jwk().to_string()).expect("jwk"),
             public

@@ -61,6 +61,7 @@ pub(crate) enum CertificateCommand {
         output: OutputArgs,
     },
     /// Lists the certificates issued (of one model when given).
+    #[command(after_help = "Example:\n  fermata certificate list --model my-model --json")]
     List {
         /// Only this model's.
         #[arg(long, value_name = "NAME")]
@@ -78,11 +79,16 @@ pub(crate) enum KeyCommand {
     /// Makes the issuer key (HOME/certificate-key.pem, mode 0600) and prints its public key.
     /// Refuses when one exists. The registry publishes it (event certificate.key, the API and
     /// the transparency pages) with the first certificate it signs.
+    #[command(after_help = "Example:\n  fermata certificate key init")]
     Init {
         #[command(flatten)]
         output: OutputArgs,
     },
     /// Prints the public key: SPKI PEM and JWK (with --json, both in one object).
+    #[command(
+        after_help = "The output (PEM, then the JWK on one line) is itself a key file for `certificate verify` and \
+        docs/verify_certificate.py.\n\nExample:\n  fermata certificate key show > issuer.pem"
+    )]
     Show {
         #[command(flatten)]
         output: OutputArgs,

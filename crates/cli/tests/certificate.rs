@@ -172,6 +172,17 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).starts_with("VALID"));
     assert!(stdout(&out).contains(manifest["merkle"]["root"].as_str().expect("root")));
+    // `key show` as people read it (PEM, then the JWK) is itself a key file.
+    let shown_path = dir.path().join("shown.pem");
+    std::fs::write(&shown_path, stdout(&h(&["certificate", "key", "show"]))).expect("write");
+    let out = run(&[
+        "certificate",
+        "verify",
+        path_str(&jws_path),
+        "--key",
+        path_str(&shown_path),
+    ]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let out = run(&[
         "certificate",
         "verify",
@@ -218,6 +229,8 @@ fn a_certificate_is_issued_verified_offline_and_refused_once_a_licence_is_revoke
             "{text}"
         );
         let (code, text) = python_says(py, &jws_path, &jwk_path);
+        assert_eq!(code, Some(0), "{text}");
+        let (code, text) = python_says(py, &jws_path, &shown_path);
         assert_eq!(code, Some(0), "{text}");
         let (code, text) = python_says(py, &jws_path, &other_path);
         assert_eq!(code, Some(1), "{text}");

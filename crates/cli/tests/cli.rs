@@ -582,6 +582,11 @@ fn every_command_has_help_with_an_example() {
         &["output", "verify"],
         &["reservations", "export"],
         &["reservations", "check"],
+        &["certificate", "issue"],
+        &["certificate", "verify"],
+        &["certificate", "list"],
+        &["certificate", "key", "init"],
+        &["certificate", "key", "show"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
