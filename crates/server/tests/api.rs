@@ -47,6 +47,13 @@ fn fixture() -> Fixture {
         ..Default::default()
     })
     .unwrap();
+    // A webhook of label-a's with one queued ping, and one of dev-x's, for the webhook rows.
+    let hook = r
+        .add_webhook("label-a", "https://hooks.label-a.example/h", &[], "cli")
+        .unwrap();
+    r.ping_webhook(&hook.endpoint.id, None).unwrap();
+    r.add_webhook("dev-x", "https://hooks.dev-x.example/h", &[], "cli")
+        .unwrap();
     let mut secrets = vec![("none".to_string(), String::new())];
     let revoked = r.create_key("label-a", Role::HolderAdmin, "cli").unwrap();
     r.revoke_key(&revoked.key.id, "cli").unwrap();
@@ -327,6 +334,64 @@ fn matrix() -> Vec<Row> {
             "/v1/audit/verify",
             None,
             [401, 401, 403, 403, 403, 200, 403, 403],
+        ),
+        // Webhooks: a party's own (holder admin and developer manage, holder viewer reads);
+        // wh-000001 is label-a's, so everyone else gets 404; an auditor has none.
+        row(
+            "GET",
+            "/v1/webhooks",
+            "/v1/webhooks",
+            None,
+            [401, 401, 200, 200, 200, 403, 200, 200],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks",
+            "/v1/webhooks",
+            Some(json!({"url": "https://hooks.example.org/x", "events": ["licence.granted"]})),
+            [401, 401, 201, 403, 201, 403, 201, 201],
+        ),
+        row(
+            "GET",
+            "/v1/webhooks/{id}",
+            "/v1/webhooks/wh-000001",
+            None,
+            [401, 401, 200, 200, 404, 403, 404, 404],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks/{id}/remove",
+            "/v1/webhooks/wh-000001/remove",
+            None,
+            [401, 401, 200, 403, 404, 403, 404, 404],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks/{id}/test",
+            "/v1/webhooks/wh-000001/test",
+            None,
+            [401, 401, 200, 403, 404, 403, 404, 404],
+        ),
+        row(
+            "GET",
+            "/v1/webhooks/{id}/deliveries",
+            "/v1/webhooks/wh-000001/deliveries",
+            None,
+            [401, 401, 200, 200, 404, 403, 404, 404],
+        ),
+        row(
+            "GET",
+            "/v1/webhooks/{id}/deliveries/{delivery}",
+            "/v1/webhooks/wh-000001/deliveries/whd-00000001",
+            None,
+            [401, 401, 200, 200, 404, 403, 404, 404],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks/{id}/deliveries/{delivery}/replay",
+            "/v1/webhooks/wh-000001/deliveries/whd-00000001/replay",
+            None,
+            [401, 401, 200, 403, 404, 403, 404, 404],
         ),
     ]
 }
