@@ -240,7 +240,11 @@ fn deliveries_of_several_types_arrive_signed_to_the_right_party_only() {
         .into_iter()
         .find(|g| g.headers["fermata-event"] == "request.received")
         .unwrap();
-    assert!(!b_request.body.contains(isrc(1).as_str()), "{}", b_request.body);
+    assert!(
+        !b_request.body.contains(isrc(1).as_str()),
+        "{}",
+        b_request.body
+    );
     assert!(b_request.body.contains(isrc(2).as_str()));
     // A signature made with another party's secret does not verify.
     let mut mac = Hmac::<Sha256>::new_from_slice(a.secret.as_bytes()).unwrap();
@@ -343,7 +347,12 @@ fn a_receiver_that_is_gone_disables_its_endpoint_and_an_unreachable_one_is_retri
     let never = AtomicBool::new(false);
     let report = run_pass(&mut r, &agent(), false, &never).unwrap();
     assert_eq!((report.attempted, report.delivered), (2, 0));
-    assert!(r.webhook(&gone.endpoint.id, None).unwrap().disabled_at.is_some());
+    assert!(
+        r.webhook(&gone.endpoint.id, None)
+            .unwrap()
+            .disabled_at
+            .is_some()
+    );
     let (d, attempts) = r.webhook_delivery(&ping.id, None).unwrap();
     assert_eq!(d.status, DeliveryStatus::Pending);
     assert_eq!(attempts[0].status_code, None);

@@ -19,12 +19,14 @@ fn print_json(value: &impl serde::Serialize) -> Result<()> {
 #[derive(Subcommand)]
 pub(crate) enum WebhookCommand {
     /// Adds an endpoint for a party and prints its signing secret once.
-    #[command(after_help = "Event types: request.received, request.decided, licence.granted, \
+    #[command(
+        after_help = "Event types: request.received, request.decided, licence.granted, \
         licence.revoked, licence.expiring, notice.received, statement.issued, scan.finished (default: all). \
         The URL must be https (http only to a loopback address). Deliveries are POSTed as JSON with the \
         headers Fermata-Signature, Fermata-Delivery and Fermata-Event: see docs/webhooks.md.\n\n\
         Examples:\n  fermata webhook add --party indie-records --url https://hooks.indie.example/fermata\n  \
-        fermata webhook add --party acme-ai --url https://ci.acme.example/hook --events licence.granted,scan.finished")]
+        fermata webhook add --party acme-ai --url https://ci.acme.example/hook --events licence.granted,scan.finished"
+    )]
     Add {
         /// The party it tells.
         #[arg(long, value_name = "ID")]
@@ -85,7 +87,9 @@ pub(crate) enum WebhookCommand {
     },
     /// One delivery pass: announce expiring licences, queue deliveries for new events, send what
     /// is due. `fermata serve` does this every few seconds; run this from cron otherwise.
-    #[command(after_help = "Example (cron, every minute):\n  * * * * * fermata --home /srv/fermata webhook deliver")]
+    #[command(
+        after_help = "Example (cron, every minute):\n  * * * * * fermata --home /srv/fermata webhook deliver"
+    )]
     Deliver {
         #[command(flatten)]
         output: OutputArgs,

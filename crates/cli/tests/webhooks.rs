@@ -113,8 +113,18 @@ fn deliveries(env: &Env, endpoint: &str) -> Vec<Value> {
 #[test]
 fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     let env = Env::new();
-    env.ok(&["party", "add", "label-a", "--kind", "label", "--name", "Label A"]);
-    env.ok(&["party", "add", "dev", "--kind", "developer", "--name", "Dev"]);
+    env.ok(&[
+        "party", "add", "label-a", "--kind", "label", "--name", "Label A",
+    ]);
+    env.ok(&[
+        "party",
+        "add",
+        "dev",
+        "--kind",
+        "developer",
+        "--name",
+        "Dev",
+    ]);
     // The receiver's port, with nothing listening on it yet.
     let port = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -154,7 +164,14 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     let mut server = serve(&env);
     for use_ in ["train-genai", "train-ai"] {
         env.ok(&[
-            "licence", "grant", "--holder", "label-a", "--developer", "dev", "--use", use_,
+            "licence",
+            "grant",
+            "--holder",
+            "label-a",
+            "--developer",
+            "dev",
+            "--use",
+            use_,
             "--all-works",
         ]);
     }
@@ -167,7 +184,10 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     });
     for d in deliveries(&env, &dev_id) {
         assert_eq!(d["status"], "pending");
-        assert!(d["last_error"].as_str().is_some_and(|e| !e.is_empty()), "{d}");
+        assert!(
+            d["last_error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{d}"
+        );
     }
     // Killed without warning; meanwhile a licence is revoked (an event no delivery is made
     // for yet).
@@ -188,7 +208,11 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
         let id = r.headers["fermata-delivery"].clone();
         assert!(ids.insert(id.clone()), "{id} arrived twice");
         let body: Value = serde_json::from_str(&r.body).unwrap();
-        let endpoint = if body["party"] == "dev" { &dev_id } else { &holder_id };
+        let endpoint = if body["party"] == "dev" {
+            &dev_id
+        } else {
+            &holder_id
+        };
         check_signature(&secrets[endpoint], r);
         assert_eq!(body["id"], id.as_str());
         seen.entry(body["party"].as_str().unwrap().to_string())
@@ -247,10 +271,16 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(s) = server.try_wait().unwrap() {
-            assert!(s.success(), "the server (and its delivery worker) stop cleanly: {s}");
+            assert!(
+                s.success(),
+                "the server (and its delivery worker) stop cleanly: {s}"
+            );
             break;
         }
-        assert!(Instant::now() < deadline, "the server did not stop on SIGINT");
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on SIGINT"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -258,8 +288,12 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
 #[test]
 fn bad_webhook_urls_and_parties_are_refused() {
     let env = Env::new();
-    env.ok(&["party", "add", "label-a", "--kind", "label", "--name", "Label A"]);
-    env.ok(&["party", "add", "aud", "--kind", "auditor", "--name", "Auditor"]);
+    env.ok(&[
+        "party", "add", "label-a", "--kind", "label", "--name", "Label A",
+    ]);
+    env.ok(&[
+        "party", "add", "aud", "--kind", "auditor", "--name", "Auditor",
+    ]);
     for (url, why) in [
         ("http://hooks.example.org/x", "use https"),
         ("ftp://hooks.example.org/x", "scheme must be https"),
@@ -274,12 +308,29 @@ fn bad_webhook_urls_and_parties_are_refused() {
     let out = env.run(&["webhook", "add", "--party", "label-a", "--url", &long]);
     assert!(stderr(&out).contains("at most 2048"), "{}", stderr(&out));
     let out = env.run(&[
-        "webhook", "add", "--party", "label-a", "--url", "https://h.example/x", "--events",
+        "webhook",
+        "add",
+        "--party",
+        "label-a",
+        "--url",
+        "https://h.example/x",
+        "--events",
         "licence.exploded",
     ]);
     assert!(stderr(&out).contains("expected one of"), "{}", stderr(&out));
-    let out = env.run(&["webhook", "add", "--party", "aud", "--url", "https://h.example/x"]);
-    assert!(stderr(&out).contains("rights holders and developers"), "{}", stderr(&out));
+    let out = env.run(&[
+        "webhook",
+        "add",
+        "--party",
+        "aud",
+        "--url",
+        "https://h.example/x",
+    ]);
+    assert!(
+        stderr(&out).contains("rights holders and developers"),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&["webhook", "remove", "wh-000404"]);
     assert!(stderr(&out).contains("no webhook"), "{}", stderr(&out));
     assert_eq!(env.json(&["webhook", "list"]), serde_json::json!([]));

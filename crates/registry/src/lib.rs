@@ -105,8 +105,7 @@ pub use webhooks::{
     AttemptResult, CLAIM_LEASE_S, Delivery, DeliveryAttempt, DeliveryStatus, DueDelivery,
     EXPIRING_DAYS, EnqueueReport, EventType, MAX_ATTEMPTS, MAX_DELIVERIES_LISTED,
     MAX_ENDPOINTS_PER_PARTY, MAX_URL_CHARS, NewWebhook, RETRY_DELAYS_S, WebhookEndpoint,
-    parse_event_types, retry_delay, sign, signature_header, validate_webhook_url,
-    verify_signature,
+    parse_event_types, retry_delay, sign, signature_header, validate_webhook_url, verify_signature,
 };
 
 use std::path::PathBuf;

@@ -251,6 +251,5 @@ pub trait Tx {
     /// Records one attempt to send a delivery.
     fn put_delivery_attempt(&mut self, attempt: &DeliveryAttempt) -> Result<(), RegistryError>;
     /// A delivery's attempts, in order.
-    fn delivery_attempts(&mut self, delivery: &str)
-    -> Result<Vec<DeliveryAttempt>, RegistryError>;
+    fn delivery_attempts(&mut self, delivery: &str) -> Result<Vec<DeliveryAttempt>, RegistryError>;
 }

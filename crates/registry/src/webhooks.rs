@@ -283,7 +283,9 @@ pub fn validate_webhook_url(raw: &str) -> Result<String, RegistryError> {
     }
     let out = url.to_string();
     if out.len() > MAX_URL_CHARS {
-        return Err(bad(&format!("longer than {MAX_URL_CHARS} bytes once normalised")));
+        return Err(bad(&format!(
+            "longer than {MAX_URL_CHARS} bytes once normalised"
+        )));
     }
     Ok(out)
 }
@@ -338,7 +340,9 @@ pub fn verify_signature(
     }
     let t = t.ok_or("no timestamp t=")?;
     if (now_unix - t).abs() > tolerance_s {
-        return Err(format!("timestamp {t} is more than {tolerance_s} s from now"));
+        return Err(format!(
+            "timestamp {t} is more than {tolerance_s} s from now"
+        ));
     }
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| e.to_string())?;
     mac.update(format!("{t}.").as_bytes());
@@ -646,63 +650,66 @@ impl Registry {
         let secret = format!("whsec_{}", crate::people::random_secret()?);
         // An `Idempotency-Key` stores the answer, secret included, so that a retried create
         // gets the secret it missed (the stored endpoint holds it anyway).
-        self.write_created(|made: &NewWebhook| Some(made), |tx, now| {
-            let p = need_party(tx, party)?;
-            if !(p.kind.holds_rights() || p.kind == crate::model::PartyKind::Developer) {
-                return Err(RegistryError::NotAllowed(format!(
-                    "'{party}' is a {}: webhooks are for rights holders and developers",
-                    p.kind
-                )));
-            }
-            let live = tx
-                .stored_docs(DocKind::Webhook)?
-                .iter()
-                .filter(|d| d.owner == party)
-                .map(|d| decode_doc::<StoredEndpoint>(&d.json))
-                .collect::<Result<Vec<_>, _>>()?
-                .into_iter()
-                .filter(|s| s.endpoint.removed_at.is_none())
-                .count();
-            if live >= MAX_ENDPOINTS_PER_PARTY {
-                return Err(RegistryError::Conflict(format!(
-                    "'{party}' already has {live} webhooks, the most allowed: remove one first"
-                )));
-            }
-            let mut events = events.to_vec();
-            events.sort();
-            events.dedup();
-            let endpoint = WebhookEndpoint {
-                id: format!("wh-{:06}", tx.next_number("webhook")?),
-                party: party.into(),
-                url: url.clone(),
-                events,
-                created_at: now.at.clone(),
-                created_by: actor.into(),
-                after_seq: tx.last_event()?.map_or(0, |e| e.seq),
-                disabled_at: None,
-                disabled_reason: None,
-                removed_at: None,
-            };
-            put_endpoint(
-                tx,
-                &StoredEndpoint {
-                    endpoint: endpoint.clone(),
+        self.write_created(
+            |made: &NewWebhook| Some(made),
+            |tx, now| {
+                let p = need_party(tx, party)?;
+                if !(p.kind.holds_rights() || p.kind == crate::model::PartyKind::Developer) {
+                    return Err(RegistryError::NotAllowed(format!(
+                        "'{party}' is a {}: webhooks are for rights holders and developers",
+                        p.kind
+                    )));
+                }
+                let live = tx
+                    .stored_docs(DocKind::Webhook)?
+                    .iter()
+                    .filter(|d| d.owner == party)
+                    .map(|d| decode_doc::<StoredEndpoint>(&d.json))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .filter(|s| s.endpoint.removed_at.is_none())
+                    .count();
+                if live >= MAX_ENDPOINTS_PER_PARTY {
+                    return Err(RegistryError::Conflict(format!(
+                        "'{party}' already has {live} webhooks, the most allowed: remove one first"
+                    )));
+                }
+                let mut events = events.to_vec();
+                events.sort();
+                events.dedup();
+                let endpoint = WebhookEndpoint {
+                    id: format!("wh-{:06}", tx.next_number("webhook")?),
+                    party: party.into(),
+                    url: url.clone(),
+                    events,
+                    created_at: now.at.clone(),
+                    created_by: actor.into(),
+                    after_seq: tx.last_event()?.map_or(0, |e| e.seq),
+                    disabled_at: None,
+                    disabled_reason: None,
+                    removed_at: None,
+                };
+                put_endpoint(
+                    tx,
+                    &StoredEndpoint {
+                        endpoint: endpoint.clone(),
+                        secret: secret.clone(),
+                    },
+                )?;
+                append(
+                    tx,
+                    now,
+                    actor,
+                    "webhook.added",
+                    format!("webhook:{} party:{party}", endpoint.id),
+                    audit::payload(&endpoint)?,
+                )?;
+                Ok(NewWebhook {
+                    endpoint,
                     secret: secret.clone(),
-                },
-            )?;
-            append(
-                tx,
-                now,
-                actor,
-                "webhook.added",
-                format!("webhook:{} party:{party}", endpoint.id),
-                audit::payload(&endpoint)?,
-            )?;
-            Ok(NewWebhook {
-                endpoint,
-                secret: secret.clone(),
-            })
-        })
+                })
+            },
+        )
     }
 
     /// The live and disabled endpoints of `party` (every party's when None), by id.
@@ -1030,7 +1037,9 @@ impl Registry {
                             "fermata",
                             "webhook.disabled",
                             format!("webhook:{} party:{}", s.endpoint.id, s.endpoint.party),
-                            audit::payload(&serde_json::json!({"id": s.endpoint.id, "reason": reason}))?,
+                            audit::payload(
+                                &serde_json::json!({"id": s.endpoint.id, "reason": reason}),
+                            )?,
                         )?;
                     }
                 }

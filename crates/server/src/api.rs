@@ -988,7 +988,12 @@ const WEBHOOK_READERS: &[Role] = &[Role::HolderAdmin, Role::HolderViewer, Role::
 struct WebhookBody {
     /// Where deliveries are POSTed: https (http only to a loopback address), at most 2048
     /// characters, no user name, password or fragment.
-    #[schema(min_length = 1, max_length = 2048, pattern = "^https?://[!-~]+$", example = "https://hooks.example.org/fermata")]
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        pattern = "^https?://[!-~]+$",
+        example = "https://hooks.example.org/fermata"
+    )]
     url: String,
     /// The event types wanted (omit or leave empty for every type).
     #[serde(default)]
@@ -1107,11 +1112,7 @@ async fn list_deliveries(
     let path = format!("/v1/webhooks/{id}/deliveries");
     let list = state
         .with(move |r| {
-            Ok(r.webhook_deliveries(
-                &id,
-                Some(&party),
-                fermata_registry::MAX_DELIVERIES_LISTED,
-            )?)
+            Ok(r.webhook_deliveries(&id, Some(&party), fermata_registry::MAX_DELIVERIES_LISTED)?)
         })
         .await
         .map_err(hide("webhook"))?;

@@ -1291,9 +1291,18 @@ async fn a_webhook_shows_its_secret_once_and_refuses_bad_urls() {
     }
     for (body, why) in [
         (json!({"url": "http://ci.dev-x.example/hook"}), "use https"),
-        (json!({"url": "https://u:p@ci.dev-x.example/hook"}), "no user name"),
-        (json!({"url": format!("https://x.example/{}", "a".repeat(2100))}), "2048"),
-        (json!({"url": "https://x.example/h", "events": ["licence.exploded"]}), ""),
+        (
+            json!({"url": "https://u:p@ci.dev-x.example/hook"}),
+            "no user name",
+        ),
+        (
+            json!({"url": format!("https://x.example/{}", "a".repeat(2100))}),
+            "2048",
+        ),
+        (
+            json!({"url": "https://x.example/h", "events": ["licence.exploded"]}),
+            "",
+        ),
         (json!({"url": "https://x.example/h", "secret": "mine"}), ""),
     ] {
         let (s, err) = call(&state, "POST", "/v1/webhooks", &dev, Some(body.clone())).await;
@@ -1304,17 +1313,43 @@ async fn a_webhook_shows_its_secret_once_and_refuses_bad_urls() {
         );
     }
     // A test ping is queued for the delivery worker; another party's delivery log is 404.
-    let (s, ping) = call(&state, "POST", &format!("/v1/webhooks/{id}/test"), &dev, None).await;
+    let (s, ping) = call(
+        &state,
+        "POST",
+        &format!("/v1/webhooks/{id}/test"),
+        &dev,
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(ping["event_type"], "ping");
     assert_eq!(ping["status"], "pending");
-    let (_, log) = call(&state, "GET", &format!("/v1/webhooks/{id}/deliveries"), &dev, None).await;
+    let (_, log) = call(
+        &state,
+        "GET",
+        &format!("/v1/webhooks/{id}/deliveries"),
+        &dev,
+        None,
+    )
+    .await;
     assert_eq!(log[0]["id"], ping["id"]);
     let other = secret(&f, "other-developer");
-    let uri = format!("/v1/webhooks/{id}/deliveries/{}", ping["id"].as_str().unwrap());
-    assert_eq!(call(&state, "GET", &uri, &other, None).await.0, StatusCode::NOT_FOUND);
+    let uri = format!(
+        "/v1/webhooks/{id}/deliveries/{}",
+        ping["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        call(&state, "GET", &uri, &other, None).await.0,
+        StatusCode::NOT_FOUND
+    );
     // A delivery named under another endpoint is not found either.
-    let wrong = format!("/v1/webhooks/wh-000001/deliveries/{}", ping["id"].as_str().unwrap());
+    let wrong = format!(
+        "/v1/webhooks/wh-000001/deliveries/{}",
+        ping["id"].as_str().unwrap()
+    );
     let admin = secret(&f, "admin");
-    assert_eq!(call(&state, "GET", &wrong, &admin, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&state, "GET", &wrong, &admin, None).await.0,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -892,11 +892,21 @@ async fn a_partys_administrator_manages_its_webhooks_and_no_one_elses() {
     assert!(seen.body.contains("wh-000001") && !seen.body.contains("/webhooks/wh-000001/remove"));
     let vis_token = seen.csrf();
     let refused = site
-        .post(&mut vi, "/webhooks/wh-000001/remove", &[("csrf", &vis_token)])
+        .post(
+            &mut vi,
+            "/webhooks/wh-000001/remove",
+            &[("csrf", &vis_token)],
+        )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let mut bo = site.sign_in("bo@b.example").await;
-    assert!(!site.get(&mut bo, "/webhooks").await.body.contains("wh-000001"));
+    assert!(
+        !site
+            .get(&mut bo, "/webhooks")
+            .await
+            .body
+            .contains("wh-000001")
+    );
     assert_eq!(
         site.get(&mut bo, "/webhooks/wh-000001").await.status,
         StatusCode::NOT_FOUND
@@ -914,7 +924,13 @@ async fn a_partys_administrator_manages_its_webhooks_and_no_one_elses() {
         .post(&mut ana, "/webhooks/wh-000001/remove", &[("csrf", &token)])
         .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
-    assert!(!site.get(&mut ana, "/webhooks").await.body.contains("wh-000001"));
+    assert!(
+        !site
+            .get(&mut ana, "/webhooks")
+            .await
+            .body
+            .contains("wh-000001")
+    );
 }
 
 #[test]

@@ -147,11 +147,14 @@ fn signatures_are_hmac_sha256_over_timestamp_dot_body() {
 #[test]
 fn each_party_gets_only_what_it_may_see() {
     let (_d, mut r) = setup();
-    let a = r.add_webhook("label-a", "https://a.example/h", &[], "label-a")
+    let a = r
+        .add_webhook("label-a", "https://a.example/h", &[], "label-a")
         .unwrap();
-    let b = r.add_webhook("pub-b", "https://b.example/h", &[], "pub-b")
+    let b = r
+        .add_webhook("pub-b", "https://b.example/h", &[], "pub-b")
         .unwrap();
-    let dev = r.add_webhook("dev", "https://dev.example/h", &[], "dev")
+    let dev = r
+        .add_webhook("dev", "https://dev.example/h", &[], "dev")
         .unwrap();
     assert!(a.secret.starts_with("whsec_") && a.secret.len() > 60);
     // An auditor has no webhooks: they are for the parties records concern.
@@ -193,8 +196,15 @@ fn each_party_gets_only_what_it_may_see() {
         ]
     );
     let for_b = to("pub-b");
-    assert_eq!(lines_of(for_b[0]), vec![("pub-b".into(), isrc(2).to_string())]);
-    assert!(!for_b[0].body.contains(isrc(1).as_str()), "{}", for_b[0].body);
+    assert_eq!(
+        lines_of(for_b[0]),
+        vec![("pub-b".into(), isrc(2).to_string())]
+    );
+    assert!(
+        !for_b[0].body.contains(isrc(1).as_str()),
+        "{}",
+        for_b[0].body
+    );
     assert!(to("dev").is_empty());
     let envelope = body(for_b[0]);
     assert_eq!(envelope["id"], for_b[0].id.as_str());
@@ -481,7 +491,12 @@ fn gone_disables_the_endpoint_and_removal_ends_its_deliveries() {
     assert_eq!(d.status, DeliveryStatus::Failed);
     let e = r.webhook(&hook.endpoint.id, Some("label-a")).unwrap();
     assert!(e.disabled_at.is_some() && !e.is_live());
-    assert!(r.history(None).unwrap().iter().any(|e| e.action == "webhook.disabled"));
+    assert!(
+        r.history(None)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "webhook.disabled")
+    );
     // Its other delivery fails when claimed; a disabled endpoint takes no ping or replay.
     assert!(r.claim_webhook_deliveries(10).unwrap().is_empty());
     let (d, _) = r.webhook_delivery(&second.id, None).unwrap();
@@ -506,7 +521,12 @@ fn gone_disables_the_endpoint_and_removal_ends_its_deliveries() {
     ));
     r.remove_webhook(&other.endpoint.id, Some("label-a"), "label-a")
         .unwrap();
-    assert!(r.webhooks(Some("label-a")).unwrap().iter().all(|e| e.id != other.endpoint.id));
+    assert!(
+        r.webhooks(Some("label-a"))
+            .unwrap()
+            .iter()
+            .all(|e| e.id != other.endpoint.id)
+    );
     assert!(r.webhook(&other.endpoint.id, None).is_err());
     assert!(r.claim_webhook_deliveries(10).unwrap().is_empty());
     assert!(r.webhook_delivery(&pending.id, None).is_err());
@@ -527,23 +547,39 @@ fn gone_disables_the_endpoint_and_removal_ends_its_deliveries() {
 #[test]
 fn licence_expiring_fires_once_per_end_date() {
     let (_d, mut r) = setup();
-    r.add_webhook("dev", "https://dev.example/h", &[EventType::LicenceExpiring], "dev")
-        .unwrap();
-    r.add_webhook("label-a", "https://a.example/h", &[EventType::LicenceExpiring], "label-a")
-        .unwrap();
+    r.add_webhook(
+        "dev",
+        "https://dev.example/h",
+        &[EventType::LicenceExpiring],
+        "dev",
+    )
+    .unwrap();
+    r.add_webhook(
+        "label-a",
+        "https://a.example/h",
+        &[EventType::LicenceExpiring],
+        "label-a",
+    )
+    .unwrap();
     let grant = |works: Vec<Isrc>, use_: Use, to: &str| LicenceGrant {
         works,
         valid_to: Some(to.into()),
         ..LicenceGrant::new("label-a", "dev", use_, "2029-01-01")
     };
     let soon = r
-        .grant_licence(grant(vec![isrc(1)], Use::TrainGenai, "2030-01-31"), "label-a")
+        .grant_licence(
+            grant(vec![isrc(1)], Use::TrainGenai, "2030-01-31"),
+            "label-a",
+        )
         .unwrap();
     let later = r
         .grant_licence(grant(vec![isrc(1)], Use::TrainAi, "2030-03-01"), "label-a")
         .unwrap();
     let revoked = r
-        .grant_licence(grant(vec![isrc(2)], Use::TrainGenai, "2030-01-15"), "label-a")
+        .grant_licence(
+            grant(vec![isrc(2)], Use::TrainGenai, "2030-01-15"),
+            "label-a",
+        )
         .unwrap();
     r.revoke_licence(&revoked.id, None, "label-a").unwrap();
     let noted = r.note_expiring_licences().unwrap();
@@ -564,7 +600,10 @@ fn licence_expiring_fires_once_per_end_date() {
     r.enqueue_webhook_deliveries().unwrap();
     let made = all(&mut r);
     assert_eq!(made.len(), 4, "{made:?}");
-    assert!(made.iter().all(|d| d.event_type == EventType::LicenceExpiring));
+    assert!(
+        made.iter()
+            .all(|d| d.event_type == EventType::LicenceExpiring)
+    );
     let first = made.iter().find(|d| d.party == "dev").unwrap();
     assert_eq!(body(first)["data"]["licence"]["id"], soon.id.as_str());
     assert_eq!(body(first)["data"]["days_left"], 30);
@@ -582,7 +621,8 @@ fn licence_expiring_fires_once_per_end_date() {
 #[test]
 fn the_cursor_moves_with_the_deliveries_or_not_at_all() {
     let (_d, mut r) = setup();
-    r.add_webhook("dev", "https://dev.example/h", &[], "dev").unwrap();
+    r.add_webhook("dev", "https://dev.example/h", &[], "dev")
+        .unwrap();
     for n in 0..3 {
         r.grant_licence(
             LicenceGrant {
@@ -598,15 +638,14 @@ fn the_cursor_moves_with_the_deliveries_or_not_at_all() {
     assert_eq!(first.deliveries, 3);
     // The cursor is at the end: the same events never make a second delivery.
     assert_eq!(r.enqueue_webhook_deliveries().unwrap().deliveries, 0);
-    let ids: Vec<(Option<u64>, EventType)> =
-        all(&mut r).iter().map(|d| (d.event_seq, d.event_type)).collect();
+    let ids: Vec<(Option<u64>, EventType)> = all(&mut r)
+        .iter()
+        .map(|d| (d.event_seq, d.event_type))
+        .collect();
     let mut unique = ids.clone();
     unique.dedup();
     assert_eq!(ids, unique);
-    assert_eq!(
-        r.history(None).unwrap().last().unwrap().seq,
-        first.cursor
-    );
+    assert_eq!(r.history(None).unwrap().last().unwrap().seq, first.cursor);
     // The lines of a request refused at once by policy are still the holder's news, and an
     // unrelated event (a policy) tells nobody.
     r.set_policy(

@@ -71,9 +71,7 @@ async fn list_page(
 ) -> Result<Response, WebError> {
     let person = ctx.with_role(READERS)?.clone();
     let party = person.party.clone();
-    let endpoints = state
-        .registry(move |r| r.webhooks(Some(&party)))
-        .await?;
+    let endpoints = state.registry(move |r| r.webhooks(Some(&party))).await?;
     let t = &ctx.tr;
     let rows = endpoints
         .into_iter()
