@@ -582,6 +582,13 @@ fn every_command_has_help_with_an_example() {
         &["output", "verify"],
         &["reservations", "export"],
         &["reservations", "check"],
+        &["webhook", "add"],
+        &["webhook", "list"],
+        &["webhook", "remove"],
+        &["webhook", "deliveries"],
+        &["webhook", "replay"],
+        &["webhook", "test"],
+        &["webhook", "deliver"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
