@@ -890,6 +890,14 @@ impl Registry {
     /// log is read.
     pub fn enqueue_webhook_deliveries(&mut self) -> Result<EnqueueReport, RegistryError> {
         let mut report = EnqueueReport::default();
+        // Nothing new since the last pass (the usual case, every few seconds): read only, so
+        // that an idle worker never takes the write lock.
+        let (cursor, last) =
+            self.read(|tx| Ok((tx.cursor(CURSOR)?, tx.last_event()?.map_or(0, |e| e.seq))))?;
+        if last <= cursor {
+            report.cursor = cursor;
+            return Ok(report);
+        }
         loop {
             let (events, made, cursor) = self.write(|tx, now| {
                 let cursor = tx.cursor(CURSOR)?;
