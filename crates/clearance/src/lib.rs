@@ -9,6 +9,7 @@
 //!   give each a verdict from the holders' policies and licences.
 //! - [`build_manifest`]: write the cleared files of a finished scan as a Merkle-rooted manifest.
 //! - [`check_outputs`]: find registered recordings inside generated audio, with their holders.
+//! - [`webhooks`]: send the registry's webhook deliveries (one pass, or a worker thread).
 //!
 //! # Example
 //!
@@ -49,6 +50,7 @@ mod import;
 mod output;
 mod scan;
 pub mod sources;
+pub mod webhooks;
 
 pub use import::{CatalogFormat, ImportEvent, ImportOutcome, ImportSummary, import_catalog};
 pub use output::{OutputCheck, OutputMatch, check_outputs};

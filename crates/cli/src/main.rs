@@ -16,6 +16,7 @@ mod registry_cmd;
 mod report_cmd;
 mod table;
 mod user_cmd;
+mod webhook_cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -166,6 +167,9 @@ enum Command {
                             file could not be read."
     )]
     Identify(index_cmd::IdentifyArgs),
+    /// Tells parties by webhook when something needs them: endpoints, delivery log, replays.
+    #[command(subcommand)]
+    Webhook(webhook_cmd::WebhookCommand),
 }
 
 /// Options shared by the commands that print results.
@@ -260,6 +264,7 @@ fn main() -> ExitCode {
         Command::Certificate(cmd) => certificate_cmd::run_certificate(home, cmd),
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
+        Command::Webhook(cmd) => webhook_cmd::run_webhook(home, cmd),
     };
     match result {
         Ok(code) => code,

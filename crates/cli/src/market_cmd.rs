@@ -54,6 +54,10 @@ pub(crate) struct ServeArgs {
     /// privkey.pem). Needs --tls-cert.
     #[arg(long, value_name = "KEY.pem", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Seconds between webhook delivery passes (queue deliveries for new events, send what is
+    /// due; licences about to expire are announced hourly).
+    #[arg(long, default_value_t = 5, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    webhook_interval: u64,
 }
 
 impl ServeArgs {
@@ -69,6 +73,7 @@ impl ServeArgs {
             secure_cookies: false,
             tls_cert: None,
             tls_key: None,
+            webhook_interval: 5,
         }
     }
 }
@@ -117,7 +122,23 @@ pub(crate) fn serve_home(
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async {
+    // Webhook deliveries: a thread with its own registry connection, stopped with the server.
+    let webhooks = fermata_clearance::webhooks::Worker::spawn(
+        home.registry()?,
+        std::time::Duration::from_secs(args.webhook_interval),
+        std::time::Duration::from_secs(3600),
+        |outcome| match outcome {
+            Ok(r) => tracing::info!(
+                expiring = r.expiring,
+                queued = r.enqueued.deliveries,
+                attempted = r.attempted,
+                delivered = r.delivered,
+                "webhook deliveries"
+            ),
+            Err(e) => tracing::warn!("webhook deliveries: {e}"),
+        },
+    )?;
+    let served = runtime.block_on(async {
         let shutdown = async {
             #[cfg(unix)]
             let mut term =
@@ -156,7 +177,9 @@ pub(crate) fn serve_home(
             |state| fermata_web::app(state, web_config, i18n),
         )
         .await
-    })?;
+    });
+    webhooks.stop();
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

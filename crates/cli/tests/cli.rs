@@ -587,6 +587,13 @@ fn every_command_has_help_with_an_example() {
         &["certificate", "list"],
         &["certificate", "key", "init"],
         &["certificate", "key", "show"],
+        &["webhook", "add"],
+        &["webhook", "list"],
+        &["webhook", "remove"],
+        &["webhook", "deliveries"],
+        &["webhook", "replay"],
+        &["webhook", "test"],
+        &["webhook", "deliver"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");

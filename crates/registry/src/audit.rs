@@ -39,7 +39,7 @@
 //! | `credits`, `shares`, `tracks` | ISRC | a work's credits, share rows and linked tracks, each as a whole |
 //! | `policy` | `HOLDER/ISRC/USE` (`*` for the whole catalogue) | a policy |
 //! | `licence`, `scan`, `manifest` | its id | a licence, a scan's parameters and finish time, a manifest |
-//! | `offer`, `request`, `usage`, `statement`, `share-change`, `person`, `link`, `notice`, `signup`, `declaration` | its id | a document, with its owner (a person's document holds their password hash; a link's, the SHA-256 of its secret) |
+//! | `offer`, `request`, `usage`, `statement`, `share-change`, `person`, `link`, `notice`, `signup`, `declaration`, `certificate`, `certificate-key`, `webhook` | its id | a document, with its owner (a person's document holds their password hash; a link's, the SHA-256 of its secret; a webhook's, the secret that signs its deliveries) |
 //! | `key` | key id | an API key, with the SHA-256 of its secret |
 //!
 //! A record's canonical encoding is its kind and then each field in a fixed order, each as a
@@ -50,7 +50,10 @@
 //!
 //! Not covered: a scan's per-file progress (`scan_files`, written while a scan runs and
 //! summarised by its `scan.finished` event), the id sequences, the stored idempotent
-//! responses and the web app's sessions (each opened and ended by an event of its own). They are bookkeeping, not rights decisions.
+//! responses and the web app's sessions (each opened and ended by an event of its own), and
+//! the webhook deliveries with their attempts and the audit-log cursor they are made from
+//! (derived from the events themselves; adding, removing and disabling an endpoint are events).
+//! They are bookkeeping, not rights decisions.
 //!
 //! [`verify_state`] folds the events' digests, oldest first, into what each record should hash
 //! to now, and compares that with every record in the store. Registries written before record

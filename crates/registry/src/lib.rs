@@ -59,6 +59,7 @@ mod signups;
 mod sqlite;
 mod state;
 mod store;
+mod webhooks;
 
 pub use answer::{
     AnswerSource, FileError, FileMatch, FileVerdict, HolderClearance, ManifestRecord, OfferedTerms,
@@ -105,6 +106,12 @@ pub use registry::{
 pub use signups::{Signup, SignupDraft, SignupState};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 pub use store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
+pub use webhooks::{
+    AttemptResult, CLAIM_LEASE_S, Delivery, DeliveryAttempt, DeliveryStatus, DueDelivery,
+    EXPIRING_DAYS, EnqueueReport, EventType, MAX_ATTEMPTS, MAX_DELIVERIES_LISTED,
+    MAX_ENDPOINTS_PER_PARTY, MAX_URL_CHARS, NewWebhook, RETRY_DELAYS_S, WebhookEndpoint,
+    parse_event_types, retry_delay, sign, signature_header, validate_webhook_url, verify_signature,
+};
 
 use std::path::PathBuf;
 

@@ -1052,7 +1052,7 @@ impl Registry {
                 .map(|j| decode_doc::<UsageReport>(j))
                 .collect::<Result<Vec<_>, _>>()?
                 .into_iter()
-                .filter(|r| r.date.as_str() >= from && r.date.as_str() <= to)
+                .filter(|r| r.date.as_str() >= from.as_str() && r.date.as_str() <= to.as_str())
                 .collect();
             let (lines, totals) = compute_statement(&pool, &reports)?;
             let statement = Statement {

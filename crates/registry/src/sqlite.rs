@@ -8,6 +8,7 @@ use crate::market::ApiKey;
 use crate::model::{Credit, Isrc, Licence, Party, Policy, Share, Use, Work, WorkSummary};
 use crate::people::SessionRow;
 use crate::store::{DocKind, IdempotentResponse, Store, StoredDoc, Tx};
+use crate::webhooks::{Delivery, DeliveryAttempt};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 
@@ -96,6 +97,23 @@ CREATE TABLE sessions (
     created_at TEXT NOT NULL, expires_at TEXT NOT NULL
 );
 CREATE INDEX sessions_by_person ON sessions(person);
+"#,
+    r#"
+CREATE TABLE cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, party TEXT NOT NULL, event_seq INTEGER,
+    event_type TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+    next_attempt_at TEXT, last_status_code INTEGER, last_error TEXT, created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL, delivered_at TEXT,
+    UNIQUE (endpoint, event_seq, event_type)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries(endpoint, created_at);
+CREATE TABLE webhook_attempts (
+    delivery TEXT NOT NULL REFERENCES webhook_deliveries(id), attempt INTEGER NOT NULL,
+    at TEXT NOT NULL, status_code INTEGER, error TEXT, duration_ms INTEGER NOT NULL,
+    PRIMARY KEY (delivery, attempt)
+);
 "#,
 ];
 
@@ -368,6 +386,27 @@ fn stored_doc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDoc> {
         id: r.get(0)?,
         owner: r.get(1)?,
         json: r.get(2)?,
+    })
+}
+
+const DELIVERY_COLUMNS: &str = "id, endpoint, party, event_seq, event_type, body, status, attempts, next_attempt_at, last_status_code, last_error, created_at, updated_at, delivered_at";
+
+fn delivery_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
+    Ok(Delivery {
+        id: r.get(0)?,
+        endpoint: r.get(1)?,
+        party: r.get(2)?,
+        event_seq: r.get::<_, Option<i64>>(3)?.map(|s| s as u64),
+        event_type: parse("event_type", &r.get::<_, String>(4)?)?,
+        body: r.get(5)?,
+        status: parse("status", &r.get::<_, String>(6)?)?,
+        attempts: r.get(7)?,
+        next_attempt_at: r.get(8)?,
+        last_status_code: r.get(9)?,
+        last_error: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+        delivered_at: r.get(13)?,
     })
 }
 
@@ -1062,6 +1101,133 @@ impl Tx for SqliteTx<'_> {
             .into_iter()
             .filter(|e| e.is_about(subject))
             .collect())
+    }
+
+    fn events_after(&mut self, after: u64, limit: usize) -> Result<Vec<Event>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Event>> {
+            let mut q = self.tx.prepare_cached(&format!(
+                "SELECT {EVENT_COLUMNS} FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+            ))?;
+            q.query_map(
+                params![i64::try_from(after).unwrap_or(i64::MAX), limit as i64],
+                event_row,
+            )?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn cursor(&mut self, name: &str) -> Result<u64, RegistryError> {
+        self.tx
+            .query_row("SELECT seq FROM cursors WHERE name = ?1", [name], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map(|s| s.map_or(0, |s| s.max(0) as u64))
+            .map_err(|e| self.err(e))
+    }
+
+    fn set_cursor(&mut self, name: &str, seq: u64) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT OR REPLACE INTO cursors (name, seq) VALUES (?1, ?2)",
+                params![name, i64::try_from(seq).unwrap_or(i64::MAX)],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn put_delivery(&mut self, d: &Delivery) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                &format!("INSERT OR REPLACE INTO webhook_deliveries ({DELIVERY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+                params![
+                    d.id,
+                    d.endpoint,
+                    d.party,
+                    d.event_seq.map(|s| i64::try_from(s).unwrap_or(i64::MAX)),
+                    d.event_type.as_str(),
+                    d.body,
+                    d.status.as_str(),
+                    d.attempts,
+                    d.next_attempt_at,
+                    d.last_status_code,
+                    d.last_error,
+                    d.created_at,
+                    d.updated_at,
+                    d.delivered_at
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn delivery(&mut self, id: &str) -> Result<Option<Delivery>, RegistryError> {
+        self.tx
+            .query_row(
+                &format!("SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = ?1"),
+                [id],
+                delivery_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn deliveries_of(
+        &mut self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<Delivery>> {
+            let mut q = self.tx.prepare_cached(&format!(
+                "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint = ?1 ORDER BY id DESC LIMIT ?2"
+            ))?;
+            q.query_map(params![endpoint, limit as i64], delivery_row)?
+                .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn due_deliveries(&mut self, at: &str, limit: usize) -> Result<Vec<Delivery>, RegistryError> {
+        // RFC 3339 UTC with whole seconds, as fermata writes them, sorts as text.
+        let run = || -> rusqlite::Result<Vec<Delivery>> {
+            let mut q = self.tx.prepare_cached(&format!(
+                "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2"
+            ))?;
+            q.query_map(params![at, limit as i64], delivery_row)?
+                .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn put_delivery_attempt(&mut self, a: &DeliveryAttempt) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                "INSERT INTO webhook_attempts (delivery, attempt, at, status_code, error, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![a.delivery, a.attempt, a.at, a.status_code, a.error, i64::try_from(a.duration_ms).unwrap_or(i64::MAX)],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn delivery_attempts(&mut self, delivery: &str) -> Result<Vec<DeliveryAttempt>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<DeliveryAttempt>> {
+            let mut q = self.tx.prepare_cached(
+                "SELECT delivery, attempt, at, status_code, error, duration_ms FROM webhook_attempts WHERE delivery = ?1 ORDER BY attempt",
+            )?;
+            q.query_map([delivery], |r| {
+                Ok(DeliveryAttempt {
+                    delivery: r.get(0)?,
+                    attempt: r.get(1)?,
+                    at: r.get(2)?,
+                    status_code: r.get(3)?,
+                    error: r.get(4)?,
+                    duration_ms: r.get::<_, i64>(5)?.max(0) as u64,
+                })
+            })?
+            .collect()
+        };
+        run().map_err(|e| self.err(e))
     }
 
     fn events(&mut self) -> Result<Vec<Event>, RegistryError> {

@@ -218,7 +218,7 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 12] = [
+const DOC_KINDS: [DocKind; 13] = [
     DocKind::Offer,
     DocKind::Request,
     DocKind::Usage,
@@ -231,6 +231,7 @@ const DOC_KINDS: [DocKind; 12] = [
     DocKind::Declaration,
     DocKind::Certificate,
     DocKind::CertificateKey,
+    DocKind::Webhook,
 ];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.
@@ -579,6 +580,50 @@ impl Tx for Recorder<'_> {
     }
     fn delete_expired_sessions(&mut self, at: &str) -> Result<u64, RegistryError> {
         self.inner.delete_expired_sessions(at)
+    }
+
+    // Webhook deliveries and the audit log cursor are operational, not covered (see the audit
+    // module).
+    fn events_after(&mut self, after: u64, limit: usize) -> Result<Vec<Event>, RegistryError> {
+        self.inner.events_after(after, limit)
+    }
+    fn cursor(&mut self, name: &str) -> Result<u64, RegistryError> {
+        self.inner.cursor(name)
+    }
+    fn set_cursor(&mut self, name: &str, seq: u64) -> Result<(), RegistryError> {
+        self.inner.set_cursor(name, seq)
+    }
+    fn put_delivery(&mut self, delivery: &crate::webhooks::Delivery) -> Result<(), RegistryError> {
+        self.inner.put_delivery(delivery)
+    }
+    fn delivery(&mut self, id: &str) -> Result<Option<crate::webhooks::Delivery>, RegistryError> {
+        self.inner.delivery(id)
+    }
+    fn deliveries_of(
+        &mut self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::webhooks::Delivery>, RegistryError> {
+        self.inner.deliveries_of(endpoint, limit)
+    }
+    fn due_deliveries(
+        &mut self,
+        at: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::webhooks::Delivery>, RegistryError> {
+        self.inner.due_deliveries(at, limit)
+    }
+    fn put_delivery_attempt(
+        &mut self,
+        attempt: &crate::webhooks::DeliveryAttempt,
+    ) -> Result<(), RegistryError> {
+        self.inner.put_delivery_attempt(attempt)
+    }
+    fn delivery_attempts(
+        &mut self,
+        delivery: &str,
+    ) -> Result<Vec<crate::webhooks::DeliveryAttempt>, RegistryError> {
+        self.inner.delivery_attempts(delivery)
     }
 
     /// Takes the event and the digests of the records written since the event before it; the

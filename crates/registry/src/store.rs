@@ -8,6 +8,7 @@ use crate::audit::Event;
 use crate::market::ApiKey;
 use crate::model::{Isrc, Licence, Party, Policy, Use, Work, WorkSummary};
 use crate::people::SessionRow;
+use crate::webhooks::{Delivery, DeliveryAttempt};
 
 /// A store of registry records.
 pub trait Store {
@@ -51,6 +52,8 @@ pub enum DocKind {
     /// The certificate issuer's public keys (id: the key id; owner: the developer of the first
     /// certificate it signed, since a document belongs to a party).
     CertificateKey,
+    /// Webhook endpoints, with the secret that signs their deliveries (owner: their party).
+    Webhook,
 }
 
 impl DocKind {
@@ -69,6 +72,7 @@ impl DocKind {
             DocKind::Declaration => "declaration",
             DocKind::Certificate => "certificate",
             DocKind::CertificateKey => "certificate-key",
+            DocKind::Webhook => "webhook",
         }
     }
 }
@@ -228,4 +232,31 @@ pub trait Tx {
     fn events(&mut self) -> Result<Vec<Event>, RegistryError>;
     /// The events whose subjects name `subject` (e.g. `work:GBAYE6900531`), in order.
     fn events_about(&mut self, subject: &str) -> Result<Vec<Event>, RegistryError>;
+
+    // Webhook deliveries: operational rows, not covered by the audit chain (see the `audit`
+    // module); the endpoints themselves are documents (`DocKind::Webhook`).
+
+    /// The events after sequence number `after`, in order, at most `limit`.
+    fn events_after(&mut self, after: u64, limit: usize) -> Result<Vec<Event>, RegistryError>;
+    /// A named cursor into the audit log (0 when never set).
+    fn cursor(&mut self, name: &str) -> Result<u64, RegistryError>;
+    /// Sets a named cursor.
+    fn set_cursor(&mut self, name: &str, seq: u64) -> Result<(), RegistryError>;
+    /// Inserts or replaces a webhook delivery.
+    fn put_delivery(&mut self, delivery: &Delivery) -> Result<(), RegistryError>;
+    /// One webhook delivery.
+    fn delivery(&mut self, id: &str) -> Result<Option<Delivery>, RegistryError>;
+    /// An endpoint's deliveries, newest first, at most `limit`.
+    fn deliveries_of(
+        &mut self,
+        endpoint: &str,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, RegistryError>;
+    /// Pending deliveries whose next attempt is at or before `at` (RFC 3339 UTC), oldest first,
+    /// at most `limit`.
+    fn due_deliveries(&mut self, at: &str, limit: usize) -> Result<Vec<Delivery>, RegistryError>;
+    /// Records one attempt to send a delivery.
+    fn put_delivery_attempt(&mut self, attempt: &DeliveryAttempt) -> Result<(), RegistryError>;
+    /// A delivery's attempts, in order.
+    fn delivery_attempts(&mut self, delivery: &str) -> Result<Vec<DeliveryAttempt>, RegistryError>;
 }

@@ -16,6 +16,7 @@ use fermata_registry::{
     NoticeKind, NoticeState, Offer, OfferDraft, Price, Registry, RequestDraft, Role, Scan,
     ScanFile, Statement, Territory, UsageDraft, UsageReport, Use, Work,
 };
+use fermata_registry::{Delivery, DeliveryAttempt, EventType, NewWebhook, WebhookEndpoint};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -29,7 +30,9 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         list_requests, get_request, decide_line, list_licences, revoke_licence, get_scan, create_usage, list_usage,
         create_statement, list_statements, get_statement, audit_log, audit_verify, create_notice,
         list_notices, notice_state,
-        certificate_key, model_certificates, verify_certificate
+        certificate_key, model_certificates, verify_certificate,
+        list_webhooks, create_webhook, get_webhook, remove_webhook, test_webhook, list_deliveries,
+        get_delivery, replay_delivery
     ),
     components(schemas(ErrorBody)),
     modifiers(&Complete)
@@ -64,6 +67,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/certificates/key", get(certificate_key))
         .route("/v1/certificates/verify", post(verify_certificate))
         .route("/v1/models/{model}/certificates", get(model_certificates))
+        .route("/v1/webhooks", get(list_webhooks).post(create_webhook))
+        .route("/v1/webhooks/{id}", get(get_webhook))
+        .route("/v1/webhooks/{id}/remove", post(remove_webhook))
+        .route("/v1/webhooks/{id}/test", post(test_webhook))
+        .route("/v1/webhooks/{id}/deliveries", get(list_deliveries))
+        .route("/v1/webhooks/{id}/deliveries/{delivery}", get(get_delivery))
+        .route(
+            "/v1/webhooks/{id}/deliveries/{delivery}/replay",
+            post(replay_delivery),
+        )
         .fallback(|| async { AppError::NotFound("no such endpoint: see /v1/openapi.json".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }
@@ -1070,4 +1083,202 @@ async fn verify_certificate(
             },
         },
     ))
+}
+// Webhooks: a party's endpoints, their delivery log, replays and test pings. A party manages
+// its own (holder admin, developer), a holder viewer reads them; another party's endpoint is
+// 404.
+
+/// The roles that manage their party's webhooks.
+const WEBHOOK_ADMINS: &[Role] = &[Role::HolderAdmin, Role::Developer];
+/// The roles that read them.
+const WEBHOOK_READERS: &[Role] = &[Role::HolderAdmin, Role::HolderViewer, Role::Developer];
+
+/// An endpoint to add.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct WebhookBody {
+    /// Where deliveries are POSTed: https (http only to a loopback address), at most 2048
+    /// characters, no user name, password or fragment.
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        pattern = "^https?://[!-~]+$",
+        example = "https://hooks.example.org/fermata"
+    )]
+    url: String,
+    /// The event types wanted (omit or leave empty for every type).
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    events: Vec<EventType>,
+}
+
+impl Bounded for WebhookBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded("url", &self.url, fermata_registry::MAX_URL_CHARS)?;
+        if self.events.len() > 20 {
+            return Err(AppError::invalid("name at most 20 event types".to_string()));
+        }
+        Ok(())
+    }
+}
+
+/// The caller's party's webhook endpoints (holder admin or viewer, developer).
+#[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks", security(("api_key" = [])),
+    responses((status = 200, body = Vec<WebhookEndpoint>), (status = 403)))]
+async fn list_webhooks(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<WebhookEndpoint>>, AppError> {
+    caller.require(WEBHOOK_READERS)?;
+    let party = caller.party().to_string();
+    Ok(Json(
+        state.with(move |r| Ok(r.webhooks(Some(&party))?)).await?,
+    ))
+}
+
+/// Adds an endpoint for the caller's party (holder admin, developer). The answer holds the
+/// signing secret, shown once (see docs/webhooks.md). Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", security(("api_key" = [])), request_body = WebhookBody,
+    responses((status = 201, body = NewWebhook), (status = 403), (status = 409), (status = 422)))]
+async fn create_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: JsonBody<WebhookBody>,
+) -> Result<Response, AppError> {
+    caller.require(WEBHOOK_ADMINS)?;
+    let (b, party) = (body.value, caller.party().to_string());
+    let op = move |r: &mut Registry| r.add_webhook(&party, &b.url, &b.events, &party);
+    idempotent_create(&state, &caller, key, "POST /v1/webhooks", &body.raw, op, Ok).await
+}
+
+/// One of the caller's party's endpoints.
+#[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "webhooks", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = WebhookEndpoint), (status = 403), (status = 404)))]
+async fn get_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<WebhookEndpoint>, AppError> {
+    caller.require(WEBHOOK_READERS)?;
+    let party = caller.party().to_string();
+    Ok(Json(
+        state
+            .with(move |r| Ok(r.webhook(&id, Some(&party))?))
+            .await
+            .map_err(hide("webhook"))?,
+    ))
+}
+
+/// Removes one of the caller's party's endpoints (holder admin, developer): nothing more is
+/// sent to it.
+#[utoipa::path(post, path = "/v1/webhooks/{id}/remove", tag = "webhooks", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = WebhookEndpoint), (status = 403), (status = 404)))]
+async fn remove_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<WebhookEndpoint>, AppError> {
+    caller.require(WEBHOOK_ADMINS)?;
+    let party = caller.party().to_string();
+    Ok(Json(
+        state
+            .with(move |r| Ok(r.remove_webhook(&id, Some(&party), &party)?))
+            .await
+            .map_err(hide("webhook"))?,
+    ))
+}
+
+/// Queues a `ping` to one of the caller's party's endpoints, sent within seconds (holder
+/// admin, developer); its outcome is in the delivery log.
+#[utoipa::path(post, path = "/v1/webhooks/{id}/test", tag = "webhooks", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Delivery), (status = 403), (status = 404), (status = 409)))]
+async fn test_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Delivery>, AppError> {
+    caller.require(WEBHOOK_ADMINS)?;
+    let party = caller.party().to_string();
+    Ok(Json(
+        state
+            .with(move |r| Ok(r.ping_webhook(&id, Some(&party))?))
+            .await
+            .map_err(hide("webhook"))?,
+    ))
+}
+
+/// An endpoint's deliveries, newest first (the delivery log).
+#[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries", tag = "webhooks", security(("api_key" = [])),
+    params(("id" = String, Path), PageQuery),
+    responses((status = 200, body = Vec<Delivery>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 403), (status = 404)))]
+async fn list_deliveries(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<Delivery>, AppError> {
+    caller.require(WEBHOOK_READERS)?;
+    let party = caller.party().to_string();
+    let path = format!("/v1/webhooks/{id}/deliveries");
+    let list = state
+        .with(move |r| {
+            Ok(r.webhook_deliveries(&id, Some(&party), fermata_registry::MAX_DELIVERIES_LISTED)?)
+        })
+        .await
+        .map_err(hide("webhook"))?;
+    paginate(list, q.limit, q.offset, &path, &[])
+}
+
+/// A delivery with every attempt to send it.
+#[derive(Serialize, ToSchema)]
+struct DeliveryLog {
+    delivery: Delivery,
+    attempts: Vec<DeliveryAttempt>,
+}
+
+/// One delivery of an endpoint with its attempts.
+#[utoipa::path(get, path = "/v1/webhooks/{id}/deliveries/{delivery}", tag = "webhooks", security(("api_key" = [])),
+    params(("id" = String, Path), ("delivery" = String, Path)),
+    responses((status = 200, body = DeliveryLog), (status = 403), (status = 404)))]
+async fn get_delivery(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, delivery)): ApiPath<(String, String)>,
+) -> Result<Json<DeliveryLog>, AppError> {
+    caller.require(WEBHOOK_READERS)?;
+    let party = caller.party().to_string();
+    let (delivery, attempts) = state
+        .with(move |r| Ok(r.webhook_delivery(&delivery, Some(&party))?))
+        .await
+        .map_err(hide("webhook delivery"))?;
+    if delivery.endpoint != id {
+        return Err(AppError::not_found("webhook delivery"));
+    }
+    Ok(Json(DeliveryLog { delivery, attempts }))
+}
+
+/// Queues a delivery of an endpoint again, to be sent at once under the same id (holder admin,
+/// developer).
+#[utoipa::path(post, path = "/v1/webhooks/{id}/deliveries/{delivery}/replay", tag = "webhooks", security(("api_key" = [])),
+    params(("id" = String, Path), ("delivery" = String, Path)),
+    responses((status = 200, body = Delivery), (status = 403), (status = 404), (status = 409)))]
+async fn replay_delivery(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((id, delivery)): ApiPath<(String, String)>,
+) -> Result<Json<Delivery>, AppError> {
+    caller.require(WEBHOOK_ADMINS)?;
+    let party = caller.party().to_string();
+    let replayed = state
+        .with(move |r| {
+            let (d, _) = r.webhook_delivery(&delivery, Some(&party))?;
+            if d.endpoint != id {
+                return Err(AppError::not_found("webhook delivery"));
+            }
+            Ok(r.replay_webhook_delivery(&delivery, Some(&party))?)
+        })
+        .await
+        .map_err(hide("webhook delivery"))?;
+    Ok(Json(replayed))
 }

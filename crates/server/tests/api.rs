@@ -71,6 +71,13 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     std::fs::write(template.join("cert.jws"), &jws).unwrap();
+    // A webhook of label-a's with one queued ping, and one of dev-x's, for the webhook rows.
+    let hook = r
+        .add_webhook("label-a", "https://hooks.label-a.example/h", &[], "cli")
+        .unwrap();
+    r.ping_webhook(&hook.endpoint.id, None).unwrap();
+    r.add_webhook("dev-x", "https://hooks.dev-x.example/h", &[], "cli")
+        .unwrap();
     let mut secrets = vec![("none".to_string(), String::new())];
     let revoked = r.create_key("label-a", Role::HolderAdmin, "cli").unwrap();
     r.revoke_key(&revoked.key.id, "cli").unwrap();
@@ -373,6 +380,63 @@ fn matrix() -> Vec<Row> {
             "/v1/certificates/verify",
             Some(json!({"jws": "a.b.c"})),
             [200, 200, 200, 200, 200, 200, 200, 200],
+        // Webhooks: a party's own (holder admin and developer manage, holder viewer reads);
+        // wh-000001 is label-a's, so everyone else gets 404; an auditor has none.
+        row(
+            "GET",
+            "/v1/webhooks",
+            "/v1/webhooks",
+            None,
+            [401, 401, 200, 200, 200, 403, 200, 200],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks",
+            "/v1/webhooks",
+            Some(json!({"url": "https://hooks.example.org/x", "events": ["licence.granted"]})),
+            [401, 401, 201, 403, 201, 403, 201, 201],
+        ),
+        row(
+            "GET",
+            "/v1/webhooks/{id}",
+            "/v1/webhooks/wh-000001",
+            None,
+            [401, 401, 200, 200, 404, 403, 404, 404],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks/{id}/remove",
+            "/v1/webhooks/wh-000001/remove",
+            None,
+            [401, 401, 200, 403, 404, 403, 404, 404],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks/{id}/test",
+            "/v1/webhooks/wh-000001/test",
+            None,
+            [401, 401, 200, 403, 404, 403, 404, 404],
+        ),
+        row(
+            "GET",
+            "/v1/webhooks/{id}/deliveries",
+            "/v1/webhooks/wh-000001/deliveries",
+            None,
+            [401, 401, 200, 200, 404, 403, 404, 404],
+        ),
+        row(
+            "GET",
+            "/v1/webhooks/{id}/deliveries/{delivery}",
+            "/v1/webhooks/wh-000001/deliveries/whd-00000001",
+            None,
+            [401, 401, 200, 200, 404, 403, 404, 404],
+        ),
+        row(
+            "POST",
+            "/v1/webhooks/{id}/deliveries/{delivery}/replay",
+            "/v1/webhooks/wh-000001/deliveries/whd-00000001/replay",
+            None,
+            [401, 401, 200, 403, 404, 403, 404, 404],
         ),
     ]
 }
@@ -1313,4 +1377,93 @@ async fn a_request_for_a_reserved_work_is_refused_at_once_despite_an_auto_accept
         .filter(|l| l.use_ == Use::TrainGenai)
         .count();
     assert_eq!(genai_licences, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_shows_its_secret_once_and_refuses_bad_urls() {
+    let f = fixture();
+    let (_d, state) = fresh(&f);
+    let dev = secret(&f, "developer");
+    let (s, made) = call(
+        &state,
+        "POST",
+        "/v1/webhooks",
+        &dev,
+        Some(json!({"url": "https://ci.dev-x.example/hook", "events": ["licence.granted", "scan.finished"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{made}");
+    let shown = made["secret"].as_str().unwrap().to_string();
+    assert!(shown.starts_with("whsec_"));
+    assert_eq!(made["endpoint"]["party"], "dev-x");
+    let id = made["endpoint"]["id"].as_str().unwrap().to_string();
+    let (_, one) = call(&state, "GET", &format!("/v1/webhooks/{id}"), &dev, None).await;
+    let (_, all) = call(&state, "GET", "/v1/webhooks", &dev, None).await;
+    assert_eq!(one["events"], json!(["licence.granted", "scan.finished"]));
+    for v in [&one, &all] {
+        assert!(!v.to_string().contains(&shown), "{v}");
+    }
+    for (body, why) in [
+        (json!({"url": "http://ci.dev-x.example/hook"}), "use https"),
+        (
+            json!({"url": "https://u:p@ci.dev-x.example/hook"}),
+            "no user name",
+        ),
+        (
+            json!({"url": format!("https://x.example/{}", "a".repeat(2100))}),
+            "2048",
+        ),
+        (
+            json!({"url": "https://x.example/h", "events": ["licence.exploded"]}),
+            "",
+        ),
+        (json!({"url": "https://x.example/h", "secret": "mine"}), ""),
+    ] {
+        let (s, err) = call(&state, "POST", "/v1/webhooks", &dev, Some(body.clone())).await;
+        assert!(s.is_client_error(), "{body}: {s}");
+        assert!(
+            err["error"]["message"].as_str().unwrap().contains(why),
+            "{body}: {err}"
+        );
+    }
+    // A test ping is queued for the delivery worker; another party's delivery log is 404.
+    let (s, ping) = call(
+        &state,
+        "POST",
+        &format!("/v1/webhooks/{id}/test"),
+        &dev,
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(ping["event_type"], "ping");
+    assert_eq!(ping["status"], "pending");
+    let (_, log) = call(
+        &state,
+        "GET",
+        &format!("/v1/webhooks/{id}/deliveries"),
+        &dev,
+        None,
+    )
+    .await;
+    assert_eq!(log[0]["id"], ping["id"]);
+    let other = secret(&f, "other-developer");
+    let uri = format!(
+        "/v1/webhooks/{id}/deliveries/{}",
+        ping["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        call(&state, "GET", &uri, &other, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    // A delivery named under another endpoint is not found either.
+    let wrong = format!(
+        "/v1/webhooks/wh-000001/deliveries/{}",
+        ping["id"].as_str().unwrap()
+    );
+    let admin = secret(&f, "admin");
+    assert_eq!(
+        call(&state, "GET", &wrong, &admin, None).await.0,
+        StatusCode::NOT_FOUND
+    );
 }

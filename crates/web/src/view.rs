@@ -38,6 +38,7 @@ fn nav_for(person: Option<&Person>) -> &'static [(&'static str, &'static str)] {
             ("/statements", "nav-statements"),
             ("/reservations", "nav-reservations"),
             ("/notices", "nav-notices"),
+            ("/webhooks", "nav-webhooks"),
             ("/team", "nav-team"),
         ],
         Some(Role::Developer) => &[
@@ -49,6 +50,7 @@ fn nav_for(person: Option<&Person>) -> &'static [(&'static str, &'static str)] {
             ("/usage", "nav-usage"),
             ("/eu-summary", "nav-eu-summary"),
             ("/statements", "nav-statements"),
+            ("/webhooks", "nav-webhooks"),
             ("/team", "nav-team"),
         ],
         Some(Role::Auditor) => &[

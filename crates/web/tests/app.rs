@@ -443,6 +443,10 @@ async fn a_form_without_its_token_or_with_another_sessions_is_refused() {
         "/offers",
         "/offers/off-000001/withdraw",
         "/certificates/verify",
+        "/webhooks",
+        "/webhooks/wh-000001/remove",
+        "/webhooks/wh-000001/test",
+        "/webhooks/wh-000001/deliveries/whd-00000001/replay",
     ] {
         let a = site.post(&mut ana, path, &[("x", "y")]).await;
         assert_eq!(
@@ -616,6 +620,7 @@ async fn every_answer_carries_a_strict_policy_and_no_page_has_inline_script_or_s
                 "/statements",
                 "/reservations",
                 "/notices",
+                "/webhooks",
                 "/team",
                 "/account",
             ],
@@ -631,6 +636,7 @@ async fn every_answer_carries_a_strict_policy_and_no_page_has_inline_script_or_s
                 "/usage",
                 "/eu-summary",
                 "/statements",
+                "/webhooks",
                 "/team",
                 "/account",
             ],
@@ -706,6 +712,7 @@ async fn pages_in_other_languages_show_no_english_fallback() {
             (1, "/policies"),
             (1, "/requests"),
             (1, "/team"),
+            (1, "/webhooks"),
             (1, "/account"),
             (1, "/import"),
             (2, "/usage"),
@@ -880,6 +887,109 @@ async fn a_misuse_report_reaches_the_holders_concerned_only() {
         )
         .await;
     assert_eq!(not_theirs.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_partys_administrator_manages_its_webhooks_and_no_one_elses() {
+    let site = Site::new();
+    let mut ana = site.sign_in("ana@a.example").await;
+    let page = site.get(&mut ana, "/webhooks").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = page.csrf();
+    // A plain-http address elsewhere than loopback is refused, with the registry's reason.
+    let bad = site
+        .post(
+            &mut ana,
+            "/webhooks",
+            &[("csrf", &token), ("url", "http://hooks.example.org/x")],
+        )
+        .await;
+    assert!(bad.status.is_client_error(), "{}", bad.status);
+    assert!(bad.body.contains("use https"), "{}", bad.body);
+    let made = site
+        .post(
+            &mut ana,
+            "/webhooks",
+            &[
+                ("csrf", &token),
+                ("url", "https://hooks.label-a.example/in"),
+                ("events", "licence.granted"),
+                ("events", "notice.received"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    // The secret is shown once, on this answer only.
+    let at = made.body.find("whsec_").expect("the secret is shown");
+    let secret: String = made.body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    assert!(secret.len() > 60);
+    let list = site.get(&mut ana, "/webhooks").await;
+    assert!(list.body.contains("wh-000001") && list.body.contains("hooks.label-a.example"));
+    assert!(!list.body.contains(&secret));
+    // A test goes to the delivery log, where it can be sent again.
+    let tested = site
+        .post(&mut ana, "/webhooks/wh-000001/test", &[("csrf", &token)])
+        .await;
+    assert_eq!(tested.status, StatusCode::SEE_OTHER);
+    let log = site.get(&mut ana, "/webhooks/wh-000001").await;
+    assert_eq!(log.status, StatusCode::OK);
+    assert!(log.body.contains("whd-00000001"), "{}", log.body);
+    let replayed = site
+        .post(
+            &mut ana,
+            "/webhooks/wh-000001/deliveries/whd-00000001/replay",
+            &[("csrf", &token)],
+        )
+        .await;
+    assert_eq!(replayed.status, StatusCode::SEE_OTHER);
+    // A viewer of the same party reads but does not manage; another party sees nothing.
+    let mut vi = site.sign_in("vi@a.example").await;
+    let seen = site.get(&mut vi, "/webhooks").await;
+    assert!(seen.body.contains("wh-000001") && !seen.body.contains("/webhooks/wh-000001/remove"));
+    let vis_token = seen.csrf();
+    let refused = site
+        .post(
+            &mut vi,
+            "/webhooks/wh-000001/remove",
+            &[("csrf", &vis_token)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let mut bo = site.sign_in("bo@b.example").await;
+    assert!(
+        !site
+            .get(&mut bo, "/webhooks")
+            .await
+            .body
+            .contains("wh-000001")
+    );
+    assert_eq!(
+        site.get(&mut bo, "/webhooks/wh-000001").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let bos_token = site.get(&mut bo, "/webhooks").await.csrf();
+    for path in [
+        "/webhooks/wh-000001/remove",
+        "/webhooks/wh-000001/test",
+        "/webhooks/wh-000001/deliveries/whd-00000001/replay",
+    ] {
+        let a = site.post(&mut bo, path, &[("csrf", &bos_token)]).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let removed = site
+        .post(&mut ana, "/webhooks/wh-000001/remove", &[("csrf", &token)])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(
+        !site
+            .get(&mut ana, "/webhooks")
+            .await
+            .body
+            .contains("wh-000001")
+    );
 }
 
 #[test]

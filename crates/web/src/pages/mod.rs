@@ -13,6 +13,7 @@ mod operator;
 mod public;
 mod team;
 mod usage;
+mod webhooks;
 
 use crate::auth::{CSRF_COOKIE, CsrfForm, Ctx, LANG_COOKIE, SESSION_COOKIE, set_cookie};
 use crate::error::ErrorPage;
@@ -57,6 +58,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(misuse::routes())
         .merge(operator::routes())
         .merge(offers::routes())
+        .merge(webhooks::routes())
         .fallback(not_found)
 }
 

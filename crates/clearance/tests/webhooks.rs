@@ -1,0 +1,360 @@
+//! Webhook deliveries to a real receiver on loopback: signatures and timestamps checked
+//! independently (HMAC-SHA256 here, not the registry's own function), retries with backoff on
+//! the registry's clock, and a party hearing only of its own lines.
+
+use fermata_clearance::webhooks::{agent, run_pass, send_due};
+use fermata_registry::{
+    Clock, Decision, DeliveryStatus, EventType, Isrc, LicenceGrant, NoticeDraft, PartyKind,
+    PolicyChange, Registry, RequestDraft, Use, Work, parse_shares,
+};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+
+/// One request the receiver got.
+#[derive(Clone, Debug)]
+struct Received {
+    path: String,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+/// A receiver on 127.0.0.1 that records every request and answers with the next status of
+/// `answers` (200 when none is left).
+struct Receiver {
+    url: String,
+    got: Arc<Mutex<Vec<Received>>>,
+    answers: Arc<Mutex<Vec<u16>>>,
+}
+
+impl Receiver {
+    fn start() -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let answers: Arc<Mutex<Vec<u16>>> = Arc::new(Mutex::new(Vec::new()));
+        let (g, a) = (got.clone(), answers.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let path = line.split(' ').nth(1).unwrap_or("").to_string();
+                let mut headers = BTreeMap::new();
+                loop {
+                    let mut h = String::new();
+                    reader.read_line(&mut h).unwrap();
+                    let h = h.trim_end();
+                    if h.is_empty() {
+                        break;
+                    }
+                    let (k, v) = h.split_once(':').unwrap();
+                    headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+                }
+                let len: usize = headers
+                    .get("content-length")
+                    .map_or(0, |l| l.parse().unwrap());
+                let mut body = vec![0; len];
+                reader.read_exact(&mut body).unwrap();
+                let status = {
+                    let mut a = a.lock().unwrap();
+                    if a.is_empty() { 200 } else { a.remove(0) }
+                };
+                g.lock().unwrap().push(Received {
+                    path,
+                    headers,
+                    body: String::from_utf8(body).unwrap(),
+                });
+                let reply = if status == 200 { "ok" } else { "not now" };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                    reply.len()
+                );
+            }
+        });
+        Receiver { url, got, answers }
+    }
+
+    fn got(&self) -> Vec<Received> {
+        self.got.lock().unwrap().clone()
+    }
+}
+
+/// Checks a delivery as docs/webhooks.md tells a receiver to: the HMAC-SHA256 of
+/// "{t}.{body}" with the secret, and a timestamp within 5 minutes of now.
+fn check_signature(secret: &str, r: &Received, now: i64) {
+    let header = &r.headers["fermata-signature"];
+    let (t, v1) = header.split_once(',').unwrap();
+    let t: i64 = t.strip_prefix("t=").unwrap().parse().unwrap();
+    let v1 = v1.strip_prefix("v1=").unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{}", r.body).as_bytes());
+    assert_eq!(v1, hex::encode(mac.finalize().into_bytes()), "{r:?}");
+    assert!((now - t).abs() <= 300, "timestamp {t} vs {now}");
+    assert_eq!(r.headers["content-type"], "application/json");
+    let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(body["id"], r.headers["fermata-delivery"].as_str());
+    assert_eq!(body["type"], r.headers["fermata-event"].as_str());
+}
+
+fn isrc(n: u32) -> Isrc {
+    format!("GBAAA26{n:05}").parse().unwrap()
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A registry whose clock is fixed at the system's now (so that timestamps are checked
+/// against the real time), with two holders of work 2 and a developer.
+fn registry(dir: &std::path::Path) -> (Registry, time::OffsetDateTime) {
+    let mut r = Registry::create(&dir.join("r.sqlite")).unwrap();
+    let start = time::OffsetDateTime::from_unix_timestamp(now_unix()).unwrap();
+    r.set_clock(Clock::Fixed(start));
+    r.add_party("label-a", PartyKind::Label, "Label A", "cli")
+        .unwrap();
+    r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli")
+        .unwrap();
+    r.add_party("dev", PartyKind::Developer, "Dev", "cli")
+        .unwrap();
+    let work = |n: u32, shares: &str| Work {
+        isrc: isrc(n),
+        title: format!("Song {n}"),
+        artist: "A".into(),
+        duration_s: None,
+        iswc: None,
+        registrant: "label-a".into(),
+        credits: vec![],
+        shares: parse_shares(shares).unwrap(),
+        tracks: vec![],
+    };
+    r.register_works(
+        "label-a",
+        vec![work(1, "label-a=100"), work(2, "label-a=50;pub-b=50")],
+        "cli",
+    )
+    .unwrap();
+    for h in ["label-a", "pub-b"] {
+        r.set_policy(
+            PolicyChange::new(h, None, Use::TrainGenai, Decision::LicenceRequired),
+            h,
+        )
+        .unwrap();
+    }
+    (r, start)
+}
+
+#[test]
+fn deliveries_of_several_types_arrive_signed_to_the_right_party_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut r, _) = registry(dir.path());
+    let (a_rx, b_rx, dev_rx) = (Receiver::start(), Receiver::start(), Receiver::start());
+    let a = r
+        .add_webhook("label-a", &format!("{}/a", a_rx.url), &[], "label-a")
+        .unwrap();
+    let b = r
+        .add_webhook("pub-b", &format!("{}/b", b_rx.url), &[], "pub-b")
+        .unwrap();
+    let dev = r
+        .add_webhook("dev", &format!("{}/dev", dev_rx.url), &[], "dev")
+        .unwrap();
+
+    let today = r.now().date;
+    let req = r
+        .request_licences(
+            RequestDraft {
+                developer: "dev".into(),
+                use_: Use::TrainGenai,
+                model: "m1".into(),
+                territories: vec![],
+                valid_from: today.clone(),
+                valid_to: None,
+                term_months: Some(12),
+                works: vec![isrc(1), isrc(2)],
+                scan: None,
+            },
+            "dev",
+        )
+        .unwrap();
+    let decided = r
+        .decide_lines(&req.id, &[], "pub-b", true, Some("welcome"), "pub-b")
+        .unwrap();
+    let licence = decided.lines[2].licence.clone().unwrap();
+    r.revoke_licence(&licence, Some("changed our mind"), "pub-b")
+        .unwrap();
+    r.report_misuse(NoticeDraft {
+        subject: "a fake".into(),
+        details: "sounds like our singer".into(),
+        holders: vec!["label-a".into()],
+        ..Default::default()
+    })
+    .unwrap();
+    r.ping_webhook(&dev.endpoint.id, Some("dev")).unwrap();
+
+    let never = AtomicBool::new(false);
+    let report = run_pass(&mut r, &agent(), true, &never).unwrap();
+    assert_eq!(report.attempted, report.delivered, "{report:?}");
+    let now = now_unix();
+    let types = |rx: &Receiver, secret: &str| -> Vec<String> {
+        let got = rx.got();
+        for g in &got {
+            check_signature(secret, g, now);
+        }
+        let mut t: Vec<String> = got
+            .iter()
+            .map(|g| g.headers["fermata-event"].clone())
+            .collect();
+        t.sort();
+        t
+    };
+    assert_eq!(
+        types(&a_rx, &a.secret),
+        vec!["notice.received", "request.received"]
+    );
+    assert_eq!(
+        types(&b_rx, &b.secret),
+        vec!["licence.granted", "licence.revoked", "request.received"]
+    );
+    assert_eq!(
+        types(&dev_rx, &dev.secret),
+        vec![
+            "licence.granted",
+            "licence.revoked",
+            "ping",
+            "request.decided"
+        ]
+    );
+    assert!(a_rx.got().iter().all(|g| g.path == "/a"));
+    // pub-b's request lines are its own only: it never sees work 1, which is label-a's alone.
+    let b_request = b_rx
+        .got()
+        .into_iter()
+        .find(|g| g.headers["fermata-event"] == "request.received")
+        .unwrap();
+    assert!(
+        !b_request.body.contains(isrc(1).as_str()),
+        "{}",
+        b_request.body
+    );
+    assert!(b_request.body.contains(isrc(2).as_str()));
+    // A signature made with another party's secret does not verify.
+    let mut mac = Hmac::<Sha256>::new_from_slice(a.secret.as_bytes()).unwrap();
+    mac.update(b_request.body.as_bytes());
+    assert_ne!(
+        b_request.headers["fermata-signature"],
+        hex::encode(mac.finalize().into_bytes())
+    );
+    // Everything is delivered: a second pass sends nothing again.
+    let again = run_pass(&mut r, &agent(), true, &never).unwrap();
+    assert_eq!((again.attempted, again.enqueued.deliveries), (0, 0));
+    assert_eq!(a_rx.got().len() + b_rx.got().len() + dev_rx.got().len(), 9);
+    assert_eq!(r.verify_audit().unwrap().first_bad, None);
+}
+
+#[test]
+fn a_failing_receiver_gets_retries_with_backoff_then_the_delivery_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut r, start) = registry(dir.path());
+    let rx = Receiver::start();
+    let hook = r
+        .add_webhook(
+            "dev",
+            &format!("{}/hook", rx.url),
+            &[EventType::LicenceGranted],
+            "dev",
+        )
+        .unwrap();
+    rx.answers.lock().unwrap().extend([500, 503]);
+    r.grant_licence(
+        LicenceGrant::new("label-a", "dev", Use::TrainGenai, "2026-01-01"),
+        "label-a",
+    )
+    .unwrap();
+    let never = AtomicBool::new(false);
+    let agent = agent();
+    let first = run_pass(&mut r, &agent, false, &never).unwrap();
+    assert_eq!((first.attempted, first.delivered), (1, 0));
+    let id = rx.got()[0].headers["fermata-delivery"].clone();
+    let (d, _) = r.webhook_delivery(&id, Some("dev")).unwrap();
+    assert_eq!(d.status, DeliveryStatus::Pending);
+    assert_eq!(d.last_status_code, Some(500));
+    assert_eq!(d.last_error.as_deref(), Some("HTTP 500: not now"));
+    // Not retried before its time (10 s later), then retried once per step.
+    let move_to = |r: &mut Registry, secs: i64| {
+        r.set_clock(Clock::Fixed(start + time::Duration::seconds(secs)));
+    };
+    move_to(&mut r, 9);
+    assert_eq!(send_due(&mut r, &agent, 10, &never).unwrap(), (0, 0));
+    move_to(&mut r, 10);
+    assert_eq!(send_due(&mut r, &agent, 10, &never).unwrap(), (1, 0));
+    // The second retry waits a minute more.
+    move_to(&mut r, 69);
+    assert_eq!(send_due(&mut r, &agent, 10, &never).unwrap(), (0, 0));
+    move_to(&mut r, 70);
+    assert_eq!(send_due(&mut r, &agent, 10, &never).unwrap(), (1, 1));
+    let got = rx.got();
+    assert_eq!(got.len(), 3);
+    // The same delivery each time: same id, same body, each attempt signed at its own time.
+    assert!(got.iter().all(|g| g.headers["fermata-delivery"] == id));
+    assert!(got.iter().all(|g| g.body == got[0].body));
+    let stamps: Vec<i64> = got
+        .iter()
+        .map(|g| {
+            g.headers["fermata-signature"][2..12]
+                .trim_end_matches(',')
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let t0 = start.unix_timestamp();
+    assert_eq!(stamps, vec![t0, t0 + 10, t0 + 70]);
+    for g in &got {
+        check_signature(&hook.secret, g, now_unix() + 70);
+    }
+    let (d, attempts) = r.webhook_delivery(&id, Some("dev")).unwrap();
+    assert_eq!(d.status, DeliveryStatus::Delivered);
+    let codes: Vec<Option<u16>> = attempts.iter().map(|a| a.status_code).collect();
+    assert_eq!(codes, vec![Some(500), Some(503), Some(200)]);
+}
+
+#[test]
+fn a_receiver_that_is_gone_disables_its_endpoint_and_an_unreachable_one_is_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut r, _) = registry(dir.path());
+    let rx = Receiver::start();
+    let gone = r
+        .add_webhook("dev", &format!("{}/gone", rx.url), &[], "dev")
+        .unwrap();
+    rx.answers.lock().unwrap().push(410);
+    r.ping_webhook(&gone.endpoint.id, None).unwrap();
+    // Nothing listens on this port (bound, then closed).
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let down = r
+        .add_webhook("dev", &format!("http://127.0.0.1:{port}/x"), &[], "dev")
+        .unwrap();
+    let ping = r.ping_webhook(&down.endpoint.id, None).unwrap();
+    let never = AtomicBool::new(false);
+    let report = run_pass(&mut r, &agent(), false, &never).unwrap();
+    assert_eq!((report.attempted, report.delivered), (2, 0));
+    assert!(
+        r.webhook(&gone.endpoint.id, None)
+            .unwrap()
+            .disabled_at
+            .is_some()
+    );
+    let (d, attempts) = r.webhook_delivery(&ping.id, None).unwrap();
+    assert_eq!(d.status, DeliveryStatus::Pending);
+    assert_eq!(attempts[0].status_code, None);
+    assert!(attempts[0].error.as_deref().is_some_and(|e| !e.is_empty()));
+}
