@@ -380,6 +380,7 @@ fn matrix() -> Vec<Row> {
             "/v1/certificates/verify",
             Some(json!({"jws": "a.b.c"})),
             [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
         // Webhooks: a party's own (holder admin and developer manage, holder viewer reads);
         // wh-000001 is label-a's, so everyone else gets 404; an auditor has none.
         row(
