@@ -582,6 +582,8 @@ fn every_command_has_help_with_an_example() {
         &["output", "verify"],
         &["reservations", "export"],
         &["reservations", "check"],
+        &["licence", "renew"],
+        &["output", "attribute"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");

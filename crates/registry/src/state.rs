@@ -218,7 +218,7 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 10] = [
+const DOC_KINDS: [DocKind; 11] = [
     DocKind::Offer,
     DocKind::Request,
     DocKind::Usage,
@@ -229,6 +229,7 @@ const DOC_KINDS: [DocKind; 10] = [
     DocKind::Notice,
     DocKind::Signup,
     DocKind::Declaration,
+    DocKind::Attribution,
 ];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.

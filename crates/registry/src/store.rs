@@ -46,6 +46,9 @@ pub enum DocKind {
     Signup,
     /// The declared sources of a scan's unidentified files (id: the scan; owner: its developer).
     Declaration,
+    /// Attribution reports: registered recordings found in a developer's generated outputs
+    /// (owner: the developer).
+    Attribution,
 }
 
 impl DocKind {
@@ -62,6 +65,7 @@ impl DocKind {
             DocKind::Notice => "notice",
             DocKind::Signup => "signup",
             DocKind::Declaration => "declaration",
+            DocKind::Attribution => "attribution",
         }
     }
 }
