@@ -2136,6 +2136,19 @@ mod tests {
         );
     }
 
+    /// Rewrites a stored document behind fermata's back (no event), as an edit of the database
+    /// file would.
+    fn tamper<T: serde::Serialize>(dir: &tempfile::TempDir, kind: DocKind, id: &str, doc: &T) {
+        let db = rusqlite::Connection::open(dir.path().join("r.sqlite")).unwrap();
+        let n = db
+            .execute(
+                "UPDATE documents SET json = ?1 WHERE kind = ?2 AND id = ?3",
+                rusqlite::params![encode(doc).unwrap(), kind.as_str(), id],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
     fn money(minor: i64) -> Money {
         Money {
             amount_minor: minor,
@@ -2308,7 +2321,7 @@ mod tests {
 
     #[test]
     fn an_edited_statement_or_usage_report_no_longer_recomputes() {
-        let (_d, mut r) = setup();
+        let (d, mut r) = setup();
         priced(&mut r);
         let s = r
             .issue_statement("dev", "2026-01-01", "2026-06-30", money(10_000), "dev")
@@ -2319,18 +2332,15 @@ mod tests {
         edited.fees[0].amount_minor -= 1;
         edited.totals[0].amount_minor -= 1;
         edited.totals[0].fees_minor -= 1;
-        r.write(|tx, _| tx.put_doc(DocKind::Statement, &s.id, "dev", &encode(&edited)?))
-            .unwrap();
+        tamper(&d, DocKind::Statement, &s.id, &edited);
         assert!(!r.recompute_statement(&s.id).unwrap());
-        r.write(|tx, _| tx.put_doc(DocKind::Statement, &s.id, "dev", &encode(&s)?))
-            .unwrap();
+        tamper(&d, DocKind::Statement, &s.id, &s);
         assert!(r.recompute_statement(&s.id).unwrap());
         // A usage report edited behind fermata's back (the stored document, not the log): a
         // statement issued from it differs from the one the log computes.
         let mut usage = r.usage_reports(Some("dev")).unwrap().remove(0);
         usage.lines[0].milliseconds *= 2;
-        r.write(|tx, _| tx.put_doc(DocKind::Usage, &usage.id, "dev", &encode(&usage)?))
-            .unwrap();
+        tamper(&d, DocKind::Usage, &usage.id, &usage);
         let from_edited = r
             .issue_statement("dev", "2026-01-01", "2026-06-30", money(10_000), "dev")
             .unwrap();
@@ -2340,7 +2350,7 @@ mod tests {
 
     #[test]
     fn an_attribution_statement_weighs_what_was_found_and_recomputes_from_the_log() {
-        let (_d, mut r) = setup();
+        let (d, mut r) = setup();
         for holder in ["label-a", "pub-b"] {
             r.set_policy(
                 PolicyChange::new(holder, None, Use::TrainGenai, Decision::Allow),
@@ -2409,8 +2419,7 @@ mod tests {
         // the log then does not reproduce.
         let mut edited = att.clone();
         edited.outputs[1].found[0].milliseconds = 30_000;
-        r.write(|tx, _| tx.put_doc(DocKind::Attribution, &att.id, "dev", &encode(&edited)?))
-            .unwrap();
+        tamper(&d, DocKind::Attribution, &att.id, &edited);
         let s2 = r
             .issue_statement_with("dev", "2026-01-01", "2026-12-31", money(8000), RemunerationModel::Attribution, "dev")
             .unwrap();

@@ -510,9 +510,10 @@ eu-reservation-measures = Measures to respect reservations of rights beyond ferm
 
 ## Remuneration: fees, models, exports
 col-remuneration = Remuneration
-offers-remuneration-hint = How a pool-share price is divided in statements: by time used, or equally between the works used.
+offers-remuneration-hint = How a pool-share price is divided in statements: by time used, equally between the works used, or by how much of your recordings is found in the developer’s generated outputs.
 remuneration-pro-rata = Pro rata (by time used)
 remuneration-equal-split = Equal split (per work used)
+remuneration-attribution = Attribution (by what is found in generated outputs)
 col-fees = Fees
 col-pool-part = Pool part
 col-term-from = Term from

@@ -513,9 +513,10 @@ eu-reservation-measures = Medidas para respetar las reservas de derechos además
 
 ## Remuneración: tarifas, modelos, exportaciones
 col-remuneration = Remuneración
-offers-remuneration-hint = Cómo se reparte un precio de participación en el fondo en las liquidaciones: según el tiempo usado, o a partes iguales entre las obras usadas.
+offers-remuneration-hint = Cómo se reparte un precio de participación en el fondo en las liquidaciones: según el tiempo usado, a partes iguales entre las obras usadas, o según cuánto de sus grabaciones se encuentra en los resultados generados del desarrollador.
 remuneration-pro-rata = A prorrata (según el tiempo usado)
 remuneration-equal-split = Partes iguales (por obra usada)
+remuneration-attribution = Atribución (según lo que se encuentra en los resultados generados)
 col-fees = Tarifas
 col-pool-part = Parte del fondo
 col-term-from = Periodo desde

@@ -513,9 +513,10 @@ eu-reservation-measures = Mesures de respect des réserves de droits au-delà de
 
 ## Rémunération : redevances, modèles, exports
 col-remuneration = Rémunération
-offers-remuneration-hint = Comment un prix en part de pool est réparti dans les relevés : selon la durée utilisée, ou à parts égales entre les œuvres utilisées.
+offers-remuneration-hint = Comment un prix en part de pool est réparti dans les relevés : selon la durée utilisée, à parts égales entre les œuvres utilisées, ou selon la part de vos enregistrements retrouvée dans les sorties générées du développeur.
 remuneration-pro-rata = Au prorata (selon la durée utilisée)
 remuneration-equal-split = Parts égales (par œuvre utilisée)
+remuneration-attribution = Attribution (selon ce qui est retrouvé dans les sorties générées)
 col-fees = Redevances
 col-pool-part = Part du pool
 col-term-from = Période à partir du

@@ -498,9 +498,10 @@ eu-reservation-measures = fermata 외에 권리 유보를 존중하기 위한 �
 
 ## 보상: 수수료, 모델, 내보내기
 col-remuneration = 보상 방식
-offers-remuneration-hint = 풀 지분 가격을 정산서에서 나누는 방법: 사용 시간에 따라, 또는 사용된 작품 사이에 균등하게.
+offers-remuneration-hint = 풀 지분 가격을 정산서에서 나누는 방법: 사용 시간에 따라, 사용된 작품 사이에 균등하게, 또는 개발자가 생성한 결과물에서 귀하의 녹음이 발견된 양에 따라.
 remuneration-pro-rata = 비례 배분 (사용 시간 기준)
 remuneration-equal-split = 균등 배분 (사용된 작품별)
+remuneration-attribution = 귀속 (생성된 결과물에서 발견된 양 기준)
 col-fees = 수수료
 col-pool-part = 풀 배분액
 col-term-from = 기간 시작일

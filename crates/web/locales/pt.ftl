@@ -513,9 +513,10 @@ eu-reservation-measures = Medidas para respeitar reservas de direitos além do f
 
 ## Remuneração: taxas, modelos, exportações
 col-remuneration = Remuneração
-offers-remuneration-hint = Como um preço de participação no fundo é repartido nos extratos: pelo tempo usado, ou em partes iguais entre as obras usadas.
+offers-remuneration-hint = Como um preço de participação no fundo é repartido nos extratos: pelo tempo usado, em partes iguais entre as obras usadas, ou por quanto das suas gravações é encontrado nas saídas geradas do desenvolvedor.
 remuneration-pro-rata = Proporcional (pelo tempo usado)
 remuneration-equal-split = Partes iguais (por obra usada)
+remuneration-attribution = Atribuição (pelo que é encontrado nas saídas geradas)
 col-fees = Taxas
 col-pool-part = Parte do fundo
 col-term-from = Período a partir de
