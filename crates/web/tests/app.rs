@@ -373,6 +373,7 @@ async fn a_form_without_its_token_or_with_another_sessions_is_refused() {
         "/policies",
         "/requests/decide",
         "/licences/lic-000001/revoke",
+        "/licences/lic-000001/renew",
         "/team/invite",
         "/team/keys",
         "/team/keys/key-000001/revoke",
@@ -872,6 +873,7 @@ fn every_locale_has_every_message_and_every_message_is_used() {
         "notice-state-",
         "kind-",
         "signup-",
+        "remuneration-",
     ];
     let unused: Vec<_> = en
         .iter()

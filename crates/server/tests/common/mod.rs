@@ -118,7 +118,7 @@ pub fn populate(r: &mut Registry) {
         LicenceGrant {
             works: vec![W1.parse().unwrap()],
             valid_to: Some("2026-12-31".into()),
-            ..LicenceGrant::new("label-a", "dev-x", Use::TdmResearch, "2026-01-01")
+            ..LicenceGrant::new("label-a", "dev-x", Use::InferenceInput, "2026-01-01")
         },
         "label-a",
     )
