@@ -308,6 +308,18 @@ fn the_marketplace_flow_over_http() {
         csv.contains("label-a,TOTAL,,,8500000,EUR") && !csv.contains("pub-b"),
         "{csv}"
     );
+    // And as a DDEX DSR flat file: the holder's own block only, the same amount.
+    let dsr = ureq::get(&format!(
+        "{}/v1/statements/stm-000001?format=dsr",
+        server.base
+    ))
+    .set("Authorization", &format!("Bearer {label}"))
+    .call()
+    .unwrap();
+    assert!(dsr.content_type().starts_with("text/tab-separated-values"));
+    let dsr = dsr.into_string().unwrap();
+    assert!(dsr.starts_with("HEAD\tdsrf/") && dsr.contains("\tlabel-a\tpool\t"), "{dsr}");
+    assert!(!dsr.contains("pub-b") && dsr.lines().last().unwrap().starts_with("FOOT\t"), "{dsr}");
     // The CLI reproduces it from the log.
     let shown = env.json(&["statement", "show", "stm-000002"]);
     assert_eq!(shown["reproduced_from_log"], true);
