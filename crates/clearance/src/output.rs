@@ -153,15 +153,20 @@ pub fn attribute_outputs(
     let mut outputs = Vec::new();
     for c in &checks {
         if let Some(e) = &c.error {
-            return Err(ClearanceError::Registry(fermata_registry::RegistryError::Invalid {
-                field: "file",
-                value: c.file.display().to_string(),
-                reason: format!("cannot be read, so nothing was recorded: {e}"),
-            }));
+            return Err(ClearanceError::Registry(
+                fermata_registry::RegistryError::Invalid {
+                    field: "file",
+                    value: c.file.display().to_string(),
+                    reason: format!("cannot be read, so nothing was recorded: {e}"),
+                },
+            ));
         }
         let mut by_work: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = Default::default();
         for m in &c.matches {
-            by_work.entry(&m.isrc).or_default().push((m.start_s, m.end_s));
+            by_work
+                .entry(&m.isrc)
+                .or_default()
+                .push((m.start_s, m.end_s));
         }
         let mut found = Vec::new();
         for (isrc, spans) in by_work {
@@ -172,10 +177,10 @@ pub fn attribute_outputs(
             .ok()
             .map(|b| hex::encode(Sha256::digest(&b)));
         outputs.push(fermata_registry::AttributionOutputDraft {
-            name: c
-                .file
-                .file_name()
-                .map_or_else(|| c.file.display().to_string(), |n| n.to_string_lossy().into()),
+            name: c.file.file_name().map_or_else(
+                || c.file.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            ),
             sha256,
             duration_ms: (c.duration_s.max(0.0) * 1000.0).round() as u64,
             found,
@@ -199,7 +204,10 @@ mod covered_tests {
 
     #[test]
     fn overlapping_matches_count_once() {
-        assert_eq!(covered_ms(&[(0.0, 10.0), (5.0, 12.0), (20.0, 21.5)]), 13_500);
+        assert_eq!(
+            covered_ms(&[(0.0, 10.0), (5.0, 12.0), (20.0, 21.5)]),
+            13_500
+        );
         assert_eq!(covered_ms(&[(3.0, 1.0), (f64::NAN, 2.0)]), 0);
         assert_eq!(covered_ms(&[]), 0);
     }

@@ -212,7 +212,8 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
                     report.developer,
                     report.date
                 );
-                let mut t = crate::table::Table::new(&["OUTPUT", "WORK", "HOLDERS", ">SECONDS FOUND"]);
+                let mut t =
+                    crate::table::Table::new(&["OUTPUT", "WORK", "HOLDERS", ">SECONDS FOUND"]);
                 for o in &report.outputs {
                     if o.found.is_empty() {
                         t.row(vec![
@@ -228,7 +229,13 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
                             f.isrc.to_string(),
                             f.shares
                                 .iter()
-                                .map(|s| format!("{} {}", s.holder, fermata_registry::percent(s.basis_points)))
+                                .map(|s| {
+                                    format!(
+                                        "{} {}",
+                                        s.holder,
+                                        fermata_registry::percent(s.basis_points)
+                                    )
+                                })
                                 .collect::<Vec<_>>()
                                 .join(", "),
                             format!("{:.3}", f.milliseconds as f64 / 1000.0),

@@ -318,8 +318,14 @@ fn the_marketplace_flow_over_http() {
     .unwrap();
     assert!(dsr.content_type().starts_with("text/tab-separated-values"));
     let dsr = dsr.into_string().unwrap();
-    assert!(dsr.starts_with("HEAD\tdsrf/") && dsr.contains("\tlabel-a\tpool\t"), "{dsr}");
-    assert!(!dsr.contains("pub-b") && dsr.lines().last().unwrap().starts_with("FOOT\t"), "{dsr}");
+    assert!(
+        dsr.starts_with("HEAD\tdsrf/") && dsr.contains("\tlabel-a\tpool\t"),
+        "{dsr}"
+    );
+    assert!(
+        !dsr.contains("pub-b") && dsr.lines().last().unwrap().starts_with("FOOT\t"),
+        "{dsr}"
+    );
     // The CLI reproduces it from the log.
     let shown = env.json(&["statement", "show", "stm-000002"]);
     assert_eq!(shown["reproduced_from_log"], true);

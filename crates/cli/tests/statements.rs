@@ -320,6 +320,60 @@ fn a_per_hour_offer_and_an_equal_split_pool_share_are_paid_and_exported() {
     let listed = env.json(&["statement", "list", "--party", "pub-b"]);
     assert!(listed[0]["fees"].as_array().unwrap().is_empty(), "{listed}");
 
+    // Attribution: a generated output that is work 6's recording is found as such, and an
+    // attribution report records the milliseconds found; an unreadable output records nothing.
+    let output = env.path("audio").join(format!("{w6}.wav"));
+    let att = env.json(&[
+        "output",
+        "attribute",
+        "--developer",
+        "dev-x",
+        "--model",
+        "m",
+        "--date",
+        "2030-06-15",
+        path_str(&output),
+    ]);
+    assert_eq!(att["id"], "att-000001", "{att}");
+    let found = &att["outputs"][0]["found"];
+    assert_eq!(found[0]["isrc"], w6.as_str(), "{att}");
+    let ms = found[0]["milliseconds"].as_u64().unwrap();
+    assert!((30_000..=40_000).contains(&ms), "{att}");
+    assert_eq!(found[0]["shares"][0]["holder"], "pub-b", "{att}");
+    let junk = env.path("junk.wav");
+    std::fs::write(&junk, b"not audio").unwrap();
+    let bad = env.run(&[
+        "output",
+        "attribute",
+        "--developer",
+        "dev-x",
+        "--model",
+        "m",
+        path_str(&junk),
+    ]);
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("nothing was recorded"),
+        "{}",
+        stderr(&bad)
+    );
+    let table = env.ok(&[
+        "output",
+        "attribute",
+        "--developer",
+        "dev-x",
+        "--model",
+        "m",
+        "--date",
+        "2030-06-16",
+        path_str(&output),
+    ]);
+    assert!(
+        stdout(&table).contains("att-000002") && stdout(&table).contains(&w6),
+        "{}",
+        stdout(&table)
+    );
+
     // Renewal: the same works, use and territories for the next year, through the request path.
     let lic = s["fees"][0]["licence"].as_str().unwrap().to_string();
     let renewal = env.json(&["licence", "renew", &lic]);

@@ -100,8 +100,8 @@ pub use registry::{
 };
 pub use remuneration::{
     AttributionDraft, AttributionFind, AttributionOutput, AttributionOutputDraft,
-    AttributionReport, MAX_ATTRIBUTION_OUTPUTS, ChargedFee, RemunerationModel, StatementFormat, StatementInput, StatementParts,
-    compute_statement_parts, licence_terms, next_day,
+    AttributionReport, ChargedFee, MAX_ATTRIBUTION_OUTPUTS, RemunerationModel, StatementFormat,
+    StatementInput, StatementParts, compute_statement_parts, licence_terms, next_day,
 };
 pub use signups::{Signup, SignupDraft, SignupState};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};

@@ -1538,7 +1538,14 @@ impl Registry {
             for w in &works {
                 subjects.push_str(&format!(" work:{w}"));
             }
-            append(tx, now, actor, "attribution.reported", subjects, encode(&report)?)?;
+            append(
+                tx,
+                now,
+                actor,
+                "attribution.reported",
+                subjects,
+                encode(&report)?,
+            )?;
             Ok(report)
         })
     }
@@ -2373,12 +2380,13 @@ mod tests {
             "dev",
         )
         .unwrap();
-        let output = |name: &str, found: Vec<(Isrc, u64)>| crate::remuneration::AttributionOutputDraft {
-            name: name.into(),
-            sha256: None,
-            duration_ms: 60_000,
-            found,
-        };
+        let output =
+            |name: &str, found: Vec<(Isrc, u64)>| crate::remuneration::AttributionOutputDraft {
+                name: name.into(),
+                sha256: None,
+                duration_ms: 60_000,
+                found,
+            };
         // Work 1 (label-a) found for 30 s, work 2 (50/50) for 10 s.
         let att = r
             .record_attribution(
@@ -2395,9 +2403,20 @@ mod tests {
             )
             .unwrap();
         assert_eq!(att.outputs[1].found[0].shares.len(), 2);
-        assert!(r.record_attribution(AttributionDraft { developer: "dev".into(), model: "m".into(), date: None, outputs: vec![] }, "dev").is_err());
-        assert!(r
-            .record_attribution(
+        assert!(
+            r.record_attribution(
+                AttributionDraft {
+                    developer: "dev".into(),
+                    model: "m".into(),
+                    date: None,
+                    outputs: vec![]
+                },
+                "dev"
+            )
+            .is_err()
+        );
+        assert!(
+            r.record_attribution(
                 AttributionDraft {
                     developer: "dev".into(),
                     model: "m".into(),
@@ -2406,14 +2425,26 @@ mod tests {
                 },
                 "dev",
             )
-            .is_err());
+            .is_err()
+        );
         let s = r
-            .issue_statement_with("dev", "2026-01-01", "2026-12-31", money(8000), RemunerationModel::Attribution, "dev")
+            .issue_statement_with(
+                "dev",
+                "2026-01-01",
+                "2026-12-31",
+                money(8000),
+                RemunerationModel::Attribution,
+                "dev",
+            )
             .unwrap();
         assert_eq!(s.attributions, vec![att.id.clone()]);
         let totals: Vec<i64> = s.totals.iter().map(|t| t.amount_minor).collect();
         assert_eq!(totals, vec![7000, 1000]);
-        assert!(s.lines.iter().all(|l| l.model == RemunerationModel::Attribution));
+        assert!(
+            s.lines
+                .iter()
+                .all(|l| l.model == RemunerationModel::Attribution)
+        );
         assert!(r.recompute_statement(&s.id).unwrap());
         // An attribution report edited behind fermata's back changes the next statement, which
         // the log then does not reproduce.
@@ -2421,7 +2452,14 @@ mod tests {
         edited.outputs[1].found[0].milliseconds = 30_000;
         tamper(&d, DocKind::Attribution, &att.id, &edited);
         let s2 = r
-            .issue_statement_with("dev", "2026-01-01", "2026-12-31", money(8000), RemunerationModel::Attribution, "dev")
+            .issue_statement_with(
+                "dev",
+                "2026-01-01",
+                "2026-12-31",
+                money(8000),
+                RemunerationModel::Attribution,
+                "dev",
+            )
             .unwrap();
         assert_ne!(s2.totals, s.totals);
         assert!(!r.recompute_statement(&s2.id).unwrap());

@@ -491,7 +491,10 @@ pub fn compute_statement_parts(
                 .copied()
                 .unwrap_or(0),
         };
-        weights.push(num.checked_mul(common / den(*model)).ok_or_else(too_large)?);
+        weights.push(
+            num.checked_mul(common / den(*model))
+                .ok_or_else(too_large)?,
+        );
     }
     let amount = u64::try_from(input.pool.amount_minor).map_err(|_| {
         invalid(
