@@ -14,8 +14,10 @@ use std::str::FromStr;
 
 string_enum!(
     /// How a pool is divided among the works that take part in it.
+    #[derive(Default)]
     RemunerationModel, "remuneration model", {
-        /// In proportion to the milliseconds of each work used, then by shares.
+        /// In proportion to the milliseconds of each work used, then by shares (the default).
+        #[default]
         ProRata = "pro-rata",
         /// Equally across the works used in the period, then by shares.
         EqualSplit = "equal-split",
@@ -132,11 +134,6 @@ impl StatementFormat {
     }
 }
 
-impl Default for RemunerationModel {
-    fn default() -> Self {
-        RemunerationModel::ProRata
-    }
-}
 
 /// Milliseconds in an hour times basis points in a whole: the divisor of a per-hour fee.
 const MS_BP_PER_HOUR: u128 = 3_600_000 * 10_000;
