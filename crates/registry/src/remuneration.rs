@@ -134,7 +134,6 @@ impl StatementFormat {
     }
 }
 
-
 /// Milliseconds in an hour times basis points in a whole: the divisor of a per-hour fee.
 const MS_BP_PER_HOUR: u128 = 3_600_000 * 10_000;
 
