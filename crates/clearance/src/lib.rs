@@ -53,7 +53,7 @@ pub mod sources;
 pub mod webhooks;
 
 pub use import::{CatalogFormat, ImportEvent, ImportOutcome, ImportSummary, import_catalog};
-pub use output::{OutputCheck, OutputMatch, check_outputs};
+pub use output::{OutputCheck, OutputMatch, attribute_outputs, check_outputs, covered_ms};
 pub use scan::{
     DEFAULT_SAVE_EVERY, HolderSummary, ScanEvent, ScanOutcome, ScanRequest, ScanSummary,
     VerdictCount, build_manifest, run_scan, summarise,

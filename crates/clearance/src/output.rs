@@ -103,3 +103,112 @@ fn check_one(
         error: None,
     })
 }
+
+/// The milliseconds of a file covered by `intervals` (seconds), overlaps counted once.
+pub fn covered_ms(intervals: &[(f64, f64)]) -> u64 {
+    let mut spans: Vec<(u64, u64)> = intervals
+        .iter()
+        .filter(|(a, b)| a.is_finite() && b.is_finite() && b > a)
+        .map(|(a, b)| {
+            (
+                (a.max(0.0) * 1000.0).round() as u64,
+                (b.max(0.0) * 1000.0).round() as u64,
+            )
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut total = 0u64;
+    let mut current: Option<(u64, u64)> = None;
+    for (a, b) in spans {
+        match current {
+            Some((s, e)) if a <= e => current = Some((s, e.max(b))),
+            Some((s, e)) => {
+                total += e - s;
+                current = Some((a, b));
+            }
+            None => current = Some((a, b)),
+        }
+    }
+    if let Some((s, e)) = current {
+        total += e - s;
+    }
+    total
+}
+
+/// Identifies the registered recordings in a model's generated outputs (as
+/// [`check_outputs`] does) and records what was found as an attribution report for
+/// `developer`: per output, the milliseconds in which each work was found. How a statement
+/// weighs those milliseconds is the registry's rule (the `attribution` remuneration model).
+/// A file that cannot be read is an error: an attribution must not silently leave one out.
+pub fn attribute_outputs(
+    home: &Home,
+    registry: &mut Registry,
+    developer: &str,
+    model: &str,
+    date: Option<&str>,
+    files: &[PathBuf],
+) -> Result<(fermata_registry::AttributionReport, Vec<OutputCheck>), ClearanceError> {
+    use sha2::{Digest, Sha256};
+    let checks = check_outputs(home, registry, files)?;
+    let mut outputs = Vec::new();
+    for c in &checks {
+        if let Some(e) = &c.error {
+            return Err(ClearanceError::Registry(
+                fermata_registry::RegistryError::Invalid {
+                    field: "file",
+                    value: c.file.display().to_string(),
+                    reason: format!("cannot be read, so nothing was recorded: {e}"),
+                },
+            ));
+        }
+        let mut by_work: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = Default::default();
+        for m in &c.matches {
+            by_work
+                .entry(&m.isrc)
+                .or_default()
+                .push((m.start_s, m.end_s));
+        }
+        let mut found = Vec::new();
+        for (isrc, spans) in by_work {
+            let isrc: fermata_registry::Isrc = isrc.parse()?;
+            found.push((isrc, covered_ms(&spans)));
+        }
+        let sha256 = std::fs::read(&c.file)
+            .ok()
+            .map(|b| hex::encode(Sha256::digest(&b)));
+        outputs.push(fermata_registry::AttributionOutputDraft {
+            name: c.file.file_name().map_or_else(
+                || c.file.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            ),
+            sha256,
+            duration_ms: (c.duration_s.max(0.0) * 1000.0).round() as u64,
+            found,
+        });
+    }
+    let report = registry.record_attribution(
+        fermata_registry::AttributionDraft {
+            developer: developer.into(),
+            model: model.into(),
+            date: date.map(Into::into),
+            outputs,
+        },
+        developer,
+    )?;
+    Ok((report, checks))
+}
+
+#[cfg(test)]
+mod covered_tests {
+    use super::covered_ms;
+
+    #[test]
+    fn overlapping_matches_count_once() {
+        assert_eq!(
+            covered_ms(&[(0.0, 10.0), (5.0, 12.0), (20.0, 21.5)]),
+            13_500
+        );
+        assert_eq!(covered_ms(&[(3.0, 1.0), (f64::NAN, 2.0)]), 0);
+        assert_eq!(covered_ms(&[]), 0);
+    }
+}

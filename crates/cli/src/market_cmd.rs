@@ -7,8 +7,9 @@ use crate::{INTERRUPTED, OutputArgs};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use fermata_registry::{
-    Isrc, LicenceRequest, Money, OfferDraft, Price, RequestDraft, Role, Statement, Territory,
-    UsageDraft, Use, parse_territories, territories_to_string,
+    Isrc, LicenceRequest, Money, OfferDraft, Price, RemunerationModel, RequestDraft, Role,
+    Statement, StatementFormat, Territory, UsageDraft, Use, parse_territories,
+    territories_to_string,
 };
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -304,6 +305,9 @@ pub(crate) enum OfferCommand {
         /// Approve requests under this offer at once.
         #[arg(long)]
         auto_accept: bool,
+        /// How a pool-share price is divided in statements: pro-rata or equal-split.
+        #[arg(long, value_name = "MODEL", default_value = "pro-rata")]
+        remuneration: RemunerationModel,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -343,6 +347,7 @@ fn offer_table(offers: &[fermata_registry::Offer]) -> Table {
         "TERM",
         "AUTO",
         "STATUS",
+        "REMUNERATION",
     ]);
     for o in offers {
         let works = if o.works.is_empty() {
@@ -372,6 +377,7 @@ fn offer_table(offers: &[fermata_registry::Offer]) -> Table {
             } else {
                 "standing".into()
             },
+            o.remuneration.to_string(),
         ]);
     }
     t
@@ -388,6 +394,7 @@ pub(crate) fn run_offer(home: Option<&Path>, cmd: OfferCommand) -> Result<ExitCo
             price,
             term_months,
             auto_accept,
+            remuneration,
             output,
         } => {
             let territories = territories
@@ -403,6 +410,7 @@ pub(crate) fn run_offer(home: Option<&Path>, cmd: OfferCommand) -> Result<ExitCo
                 price,
                 term_months,
                 auto_accept,
+                remuneration,
             };
             let offer = registry.publish_offer(draft, &holder)?;
             if output.json {
@@ -815,20 +823,34 @@ pub(crate) enum StatementCommand {
         /// The pool: AMOUNT:CURRENCY.
         #[arg(long, value_name = "MONEY")]
         pool: Money,
+        /// How the pool is divided for works whose holder's offer names no model: pro-rata or
+        /// equal-split.
+        #[arg(long, value_name = "MODEL", default_value = "pro-rata")]
+        remuneration: RemunerationModel,
         /// Also write it as CSV here.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// Shows a statement (optionally as CSV) and checks it against the audit log.
-    #[command(after_help = "Example:\n  fermata statement show stm-000001 --csv statement.csv")]
+    /// Shows a statement (optionally exported as CSV, JSON or a DDEX DSR flat file) and checks it
+    /// against the audit log.
+    #[command(
+        after_help = "Examples:\n  fermata statement show stm-000001 --csv statement.csv\n  \
+        fermata statement show stm-000001 --format dsr --out statement.tsv"
+    )]
     Show {
         /// The statement.
         id: String,
         /// Write it as CSV here.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+        /// Export format for --out: csv, json or dsr (DDEX DSR flat file, tab-separated).
+        #[arg(long, value_name = "FORMAT", default_value = "csv", requires = "out")]
+        format: StatementFormat,
+        /// Write the export here.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -860,14 +882,73 @@ fn print_statement(s: &Statement) {
         s.to,
         s.reports.len()
     );
-    let mut t = Table::new(&["HOLDER", ">OWED"]);
+    let mut t = Table::new(&["HOLDER", ">FEES", ">POOL PART", ">OWED"]);
     for total in &s.totals {
         t.row(vec![
             total.holder.clone(),
+            money(total.fees_minor, &s.pool.currency),
+            money(total.amount_minor - total.fees_minor, &s.pool.currency),
             money(total.amount_minor, &s.pool.currency),
         ]);
     }
     print!("{}", t.render());
+    if !s.lines.is_empty() {
+        let mut t = Table::new(&[
+            "HOLDER",
+            "WORK",
+            "MODEL",
+            ">SECONDS",
+            ">SHARE",
+            ">POOL PART",
+        ]);
+        for l in &s.lines {
+            t.row(vec![
+                l.holder.clone(),
+                l.isrc.to_string(),
+                l.model.to_string(),
+                format!("{:.3}", l.milliseconds as f64 / 1000.0),
+                fermata_registry::percent(l.basis_points),
+                money(l.amount_minor, &s.pool.currency),
+            ]);
+        }
+        print!("{}", t.render());
+    }
+    if !s.fees.is_empty() || !s.fees_not_included.is_empty() {
+        let mut t = Table::new(&[
+            "HOLDER",
+            "WORK",
+            "PRICE",
+            "LICENCE",
+            "OFFER",
+            "TERM FROM",
+            ">SECONDS",
+            ">FEE",
+            "INCLUDED",
+        ]);
+        for (f, included) in s
+            .fees
+            .iter()
+            .map(|f| (f, true))
+            .chain(s.fees_not_included.iter().map(|f| (f, false)))
+        {
+            t.row(vec![
+                f.holder.clone(),
+                f.isrc.to_string(),
+                f.price.to_string(),
+                f.licence.clone(),
+                f.offer.clone().unwrap_or_else(|| "-".into()),
+                f.term_from.clone().unwrap_or_else(|| "-".into()),
+                format!("{:.3}", f.milliseconds as f64 / 1000.0),
+                money(f.amount_minor, &f.price.currency),
+                if included {
+                    "yes".into()
+                } else {
+                    "no: other currency".into()
+                },
+            ]);
+        }
+        print!("{}", t.render());
+    }
 }
 
 pub(crate) fn run_statement(home: Option<&Path>, cmd: StatementCommand) -> Result<ExitCode> {
@@ -885,10 +966,18 @@ pub(crate) fn run_statement(home: Option<&Path>, cmd: StatementCommand) -> Resul
             from,
             to,
             pool,
+            remuneration,
             csv,
             output,
         } => {
-            let s = registry.issue_statement(&developer, &from, &to, pool, &developer)?;
+            let s = registry.issue_statement_with(
+                &developer,
+                &from,
+                &to,
+                pool,
+                remuneration,
+                &developer,
+            )?;
             write_csv(&s, &csv)?;
             if output.json {
                 print_json(&s)?;
@@ -896,10 +985,21 @@ pub(crate) fn run_statement(home: Option<&Path>, cmd: StatementCommand) -> Resul
                 print_statement(&s);
             }
         }
-        StatementCommand::Show { id, csv, output } => {
+        StatementCommand::Show {
+            id,
+            csv,
+            format,
+            out,
+            output,
+        } => {
             let s = registry.statement(&id)?;
             let reproduced = registry.recompute_statement(&id)?;
             write_csv(&s, &csv)?;
+            if let Some(path) = &out {
+                let text = registry.export_statement(&s, format)?;
+                std::fs::write(path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
             if output.json {
                 print_json(&json!({"statement": s, "reproduced_from_log": reproduced}))?;
             } else {

@@ -571,6 +571,22 @@ pub(crate) enum LicenceCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// Renews a licence: asks its holders again, through a normal licence request, for the same
+    /// works, use and territories, for a term of the same length starting the day after it ends.
+    #[command(
+        after_help = "The holders' current policies and offers answer; an auto-accept offer \
+        approves at once, otherwise the holders decide (fermata decide).\n\nExample:\n  \
+        fermata licence renew lic-000001"
+    )]
+    Renew {
+        /// The licence id.
+        id: String,
+        /// The developer holding it (default: the licence's own developer).
+        #[arg(long, value_name = "ID")]
+        developer: Option<String>,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Lists licences (all, or those a party granted or holds).
     #[command(after_help = "Example:\n  fermata licence list --party acme-ai")]
     List {
@@ -647,6 +663,44 @@ pub(crate) fn run_licence(home: Option<&Path>, cmd: LicenceCommand) -> Result<Ex
                     licence.id,
                     licence.revoked_at.as_deref().unwrap_or_default()
                 );
+            }
+        }
+        LicenceCommand::Renew {
+            id,
+            developer,
+            output,
+        } => {
+            let developer = match developer {
+                Some(d) => d,
+                None => registry
+                    .licences(None)?
+                    .into_iter()
+                    .find(|l| l.id == id)
+                    .map_or_else(String::new, |l| l.developer),
+            };
+            let request = registry.renew_licence(&id, &developer, &developer)?;
+            if output.json {
+                print_json(&request)?;
+            } else {
+                println!(
+                    "renewal of {id} asked as {} for {} to {}",
+                    request.id,
+                    request.valid_from,
+                    request.valid_to.as_deref().unwrap_or("no end")
+                );
+                for l in &request.lines {
+                    println!(
+                        "  line {} {} from {}: {}{}",
+                        l.line,
+                        l.isrc,
+                        l.holder,
+                        l.status,
+                        l.licence
+                            .as_deref()
+                            .map(|lic| format!(" ({lic})"))
+                            .unwrap_or_default()
+                    );
+                }
             }
         }
         LicenceCommand::List { party, output } => {

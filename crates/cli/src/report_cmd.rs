@@ -158,11 +158,94 @@ pub(crate) enum OutputCommand {
         #[command(flatten)]
         output: crate::OutputArgs,
     },
+    /// Records an attribution report: the registered recordings found in a model's generated
+    /// outputs, milliseconds per work per output, for statements under the attribution model.
+    #[command(
+        after_help = "It measures audible reuse: how much of each output is a registered recording         (overlaps counted once), not influence in general (see docs/remuneration.md).\n\nExample:\n  \
+        fermata output attribute --developer acme-ai --model acme-music-1 --date 2026-06-30 generated/*.wav"
+    )]
+    Attribute {
+        /// The developer whose model generated the outputs.
+        #[arg(long, value_name = "ID")]
+        developer: String,
+        /// The model.
+        #[arg(long, value_name = "NAME")]
+        model: String,
+        /// The day it counts for (default today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        /// Generated audio files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        output: crate::OutputArgs,
+    },
 }
 
 pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<ExitCode> {
     let (files, output) = match cmd {
         OutputCommand::Check { files, output } => (files, output),
+        OutputCommand::Attribute {
+            developer,
+            model,
+            date,
+            files,
+            output,
+        } => {
+            let (home, mut registry) = open_home(home)?;
+            let (report, _) = fermata_clearance::attribute_outputs(
+                &home,
+                &mut registry,
+                &developer,
+                &model,
+                date.as_deref(),
+                &files,
+            )?;
+            if output.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{}: {} output(s) of {} for {} on {}",
+                    report.id,
+                    report.outputs.len(),
+                    report.model,
+                    report.developer,
+                    report.date
+                );
+                let mut t =
+                    crate::table::Table::new(&["OUTPUT", "WORK", "HOLDERS", ">SECONDS FOUND"]);
+                for o in &report.outputs {
+                    if o.found.is_empty() {
+                        t.row(vec![
+                            o.name.clone(),
+                            "no registered recording".into(),
+                            String::new(),
+                            String::new(),
+                        ]);
+                    }
+                    for f in &o.found {
+                        t.row(vec![
+                            o.name.clone(),
+                            f.isrc.to_string(),
+                            f.shares
+                                .iter()
+                                .map(|s| {
+                                    format!(
+                                        "{} {}",
+                                        s.holder,
+                                        fermata_registry::percent(s.basis_points)
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            format!("{:.3}", f.milliseconds as f64 / 1000.0),
+                        ]);
+                    }
+                }
+                print!("{}", t.render());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         #[cfg(not(feature = "c2pa"))]
         OutputCommand::Label { .. } | OutputCommand::Verify { .. } => {
             anyhow::bail!(

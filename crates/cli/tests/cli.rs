@@ -594,6 +594,8 @@ fn every_command_has_help_with_an_example() {
         &["webhook", "replay"],
         &["webhook", "test"],
         &["webhook", "deliver"],
+        &["licence", "renew"],
+        &["output", "attribute"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");

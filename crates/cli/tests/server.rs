@@ -260,12 +260,14 @@ fn the_marketplace_flow_over_http() {
     );
     assert_eq!(s, 201, "{usage}");
 
-    // Statements: label-a is owed 61.2/72 = 85 %, pub-b 15 %, to the cent, whatever the pool.
+    // Statements: label-a's offer is priced per work (100.00 a work a term), so it is owed
+    // 3 × 100.00 in fees, once in the term, and takes no part in the pool; pub-b's pool share
+    // takes the pool, pro rata: work 5 (1200 s × 40 %) and work 6 (600 s), 4/9 and 5/9.
     for (pool, want_label, want_pub) in [
-        (10_000_000i64, 8_500_000i64, 1_500_000i64),
-        (100_001, 85_001, 15_000),
-        (7, 6, 1),
-        (0, 0, 0),
+        (10_000_000i64, Some(30_000i64), 10_000_000i64),
+        (100_001, None, 100_001),
+        (7, None, 7),
+        (0, None, 0),
     ] {
         let (s, st) = server.call("POST", "/v1/statements", &dev, Some(json!({"from": "2026-01-01", "to": "2026-12-31", "pool": {"amount_minor": pool, "currency": "EUR"}})));
         assert_eq!(s, 201, "{st}");
@@ -275,13 +277,11 @@ fn the_marketplace_flow_over_http() {
                 .unwrap()
                 .iter()
                 .find(|t| t["holder"] == h)
-                .unwrap()["amount_minor"]
-                .as_i64()
-                .unwrap()
+                .map(|t| t["amount_minor"].as_i64().unwrap())
         };
         assert_eq!(
             (total("label-a"), total("pub-b")),
-            (want_label, want_pub),
+            (want_label, Some(want_pub)),
             "pool {pool}: {st}"
         );
         let sum: i64 = st["lines"]
@@ -291,6 +291,13 @@ fn the_marketplace_flow_over_http() {
             .map(|l| l["amount_minor"].as_i64().unwrap())
             .sum();
         assert_eq!(sum, pool);
+        let fees = st["fees"].as_array().unwrap();
+        assert_eq!(fees.len(), if want_label.is_some() { 3 } else { 0 }, "{st}");
+        assert!(
+            fees.iter()
+                .all(|f| f["offer"] == offer["id"] && f["amount_minor"] == 10_000),
+            "{st}"
+        );
     }
     // A holder sees its own part only, also as CSV.
     let (_, mine) = server.call("GET", "/v1/statements/stm-000001", &publisher, None);
@@ -305,8 +312,26 @@ fn the_marketplace_flow_over_http() {
     assert!(csv.content_type().starts_with("text/csv"));
     let csv = csv.into_string().unwrap();
     assert!(
-        csv.contains("label-a,TOTAL,,,8500000,EUR") && !csv.contains("pub-b"),
+        csv.contains("label-a,TOTAL,,,30000,EUR") && !csv.contains("pub-b"),
         "{csv}"
+    );
+    // And as a DDEX DSR flat file: the holder's own blocks only.
+    let dsr = ureq::get(&format!(
+        "{}/v1/statements/stm-000001?format=dsr",
+        server.base
+    ))
+    .set("Authorization", &format!("Bearer {label}"))
+    .call()
+    .unwrap();
+    assert!(dsr.content_type().starts_with("text/tab-separated-values"));
+    let dsr = dsr.into_string().unwrap();
+    assert!(
+        dsr.starts_with("HEAD\tdsrf/") && dsr.contains("\tlabel-a\tper-work\t"),
+        "{dsr}"
+    );
+    assert!(
+        !dsr.contains("pub-b") && dsr.lines().last().unwrap().starts_with("FOOT\t"),
+        "{dsr}"
     );
     // The CLI reproduces it from the log.
     let shown = env.json(&["statement", "show", "stm-000002"]);

@@ -799,6 +799,7 @@ mod tests {
             auto_accept: true,
             created_at: String::new(),
             withdrawn_at: None,
+            remuneration: Default::default(),
         };
         let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();
         let c = clear_work(
@@ -862,6 +863,7 @@ mod tests {
             auto_accept: true,
             created_at: String::new(),
             withdrawn_at: None,
+            remuneration: Default::default(),
         };
         let ask = |policies: &[Policy], offers: &[Offer], t: &str| {
             let mut lookup = |h: &str| policies.iter().filter(|p| p.holder == h).cloned().collect();

@@ -39,7 +39,7 @@
 //! | `credits`, `shares`, `tracks` | ISRC | a work's credits, share rows and linked tracks, each as a whole |
 //! | `policy` | `HOLDER/ISRC/USE` (`*` for the whole catalogue) | a policy |
 //! | `licence`, `scan`, `manifest` | its id | a licence, a scan's parameters and finish time, a manifest |
-//! | `offer`, `request`, `usage`, `statement`, `share-change`, `person`, `link`, `notice`, `signup`, `declaration`, `certificate`, `certificate-key`, `webhook` | its id | a document, with its owner (a person's document holds their password hash; a link's, the SHA-256 of its secret; a webhook's, the secret that signs its deliveries) |
+//! | `offer`, `request`, `usage`, `statement`, `share-change`, `person`, `link`, `notice`, `signup`, `declaration`, `certificate`, `certificate-key`, `webhook`, `attribution` | its id | a document, with its owner (a person's document holds their password hash; a link's, the SHA-256 of its secret; a webhook's, the secret that signs its deliveries) |
 //! | `key` | key id | an API key, with the SHA-256 of its secret |
 //!
 //! A record's canonical encoding is its kind and then each field in a fixed order, each as a

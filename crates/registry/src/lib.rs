@@ -55,6 +55,7 @@ mod notices;
 pub mod openapi;
 mod people;
 mod registry;
+mod remuneration;
 mod signups;
 mod sqlite;
 mod state;
@@ -75,9 +76,9 @@ pub use declarations::{
     MAX_REFERENCE_CHARS, parse_declarations_csv,
 };
 pub use market::{
-    ApiKey, HolderTotal, LeftOut, LicenceRequest, LineStatus, NewKey, Offer, RequestLine, Role,
-    Statement, StatementLine, UsageLine, UsageReport, compute_statement, overlapping,
-    seconds_to_ms, split_largest_remainder,
+    ApiKey, DSR_MESSAGE_VERSION, DSR_PROFILE, FeeLine, HolderTotal, LeftOut, LicenceRequest,
+    LineStatus, NewKey, Offer, RequestLine, Role, Statement, StatementLine, UsageLine, UsageReport,
+    compute_statement, overlapping, seconds_to_ms, split_largest_remainder,
 };
 pub use market_ops::{
     MAX_REQUEST_WORKS, MAX_TERM_MONTHS, MAX_USAGE_WORKS, OfferDraft, RequestDraft, UsageDraft,
@@ -102,6 +103,11 @@ pub use people::{
 pub use registry::{
     Created, IdempotencyRecord, ImportReport, LicenceGrant, PolicyChange, Registry, ShareChange,
     ShareChangeStatus, UseAnswer, WorkConflict, reduced_holders,
+};
+pub use remuneration::{
+    AttributionDraft, AttributionFind, AttributionOutput, AttributionOutputDraft,
+    AttributionReport, ChargedFee, MAX_ATTRIBUTION_OUTPUTS, RemunerationModel, StatementFormat,
+    StatementInput, StatementParts, compute_statement_parts, licence_terms, next_day,
 };
 pub use signups::{Signup, SignupDraft, SignupState};
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};

@@ -3,6 +3,7 @@
 
 use crate::RegistryError;
 use crate::model::{Isrc, Licence, Money, Price, Share, Territory, Use, invalid, string_enum};
+use crate::remuneration::RemunerationModel;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -95,6 +96,9 @@ pub struct Offer {
     pub created_at: String,
     /// When it was withdrawn, if it was (requests after that need a person again).
     pub withdrawn_at: Option<String>,
+    /// How a pool-share price is divided among the works in a statement (default pro-rata).
+    #[serde(default)]
+    pub remuneration: RemunerationModel,
 }
 
 impl Offer {
@@ -242,6 +246,9 @@ pub struct UsageReport {
     pub reported_at: String,
     /// The works used.
     pub lines: Vec<UsageLine>,
+    /// The use made of the works (absent in reports made before it was recorded).
+    #[serde(default, rename = "use", skip_serializing_if = "Option::is_none")]
+    pub use_: Option<Use>,
 }
 
 /// One holder's amount for one work in a statement.
@@ -258,6 +265,35 @@ pub struct StatementLine {
     pub basis_points: u32,
     /// Amount owed, minor units.
     pub amount_minor: i64,
+    /// The remuneration model that divided the pool for this line.
+    #[serde(default)]
+    pub model: RemunerationModel,
+}
+
+/// A fee owed under one priced licence for one work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeeLine {
+    /// The holder owed.
+    pub holder: String,
+    /// The licence it is owed under.
+    pub licence: String,
+    /// The offer the licence came from, if it came from one.
+    pub offer: Option<String>,
+    /// The licence's price (per-work or per-hour).
+    pub price: Price,
+    /// The work.
+    pub isrc: Isrc,
+    /// For a per-work fee: the first day of the licence term it is charged for.
+    pub term_from: Option<String>,
+    /// For a per-hour fee: milliseconds of the work used under the licence in the period.
+    pub milliseconds: u64,
+    /// For a per-hour fee: the holder's share of the work in basis points, averaged by time.
+    pub basis_points: u32,
+    /// The usage reports it was computed from.
+    pub reports: Vec<String>,
+    /// Amount owed, minor units.
+    pub amount_minor: i64,
 }
 
 /// What one holder is owed in a statement.
@@ -266,8 +302,11 @@ pub struct StatementLine {
 pub struct HolderTotal {
     /// The holder.
     pub holder: String,
-    /// Amount owed, minor units.
+    /// Amount owed, minor units: fees plus pool part.
     pub amount_minor: i64,
+    /// Of which fees (the rest is the holder's part of the pool).
+    #[serde(default)]
+    pub fees_minor: i64,
 }
 
 /// A remuneration statement: a pool split by a developer's reported usage in a period.
@@ -286,12 +325,25 @@ pub struct Statement {
     pub pool: Money,
     /// The usage reports it is computed from.
     pub reports: Vec<String>,
-    /// Per (holder, work).
+    /// Per (holder, work): the pool split.
     pub lines: Vec<StatementLine>,
-    /// Per holder; sums exactly to the pool.
+    /// Per holder; sums exactly to the pool plus the fees.
     pub totals: Vec<HolderTotal>,
     /// When it was issued.
     pub issued_at: String,
+    /// Fees owed under priced licences, included in the totals.
+    #[serde(default)]
+    pub fees: Vec<FeeLine>,
+    /// Fees due in another currency than the pool's: listed, not included in the totals, and
+    /// still due on a statement in their currency.
+    #[serde(default)]
+    pub fees_not_included: Vec<FeeLine>,
+    /// The model that divides the pool for works whose holder's offer names none.
+    #[serde(default)]
+    pub remuneration: RemunerationModel,
+    /// The attribution reports it weighed (for works under the attribution model).
+    #[serde(default)]
+    pub attributions: Vec<String>,
 }
 
 impl Statement {
@@ -303,30 +355,216 @@ impl Statement {
         }
         self.lines.retain(|l| l.holder == party);
         self.totals.retain(|t| t.holder == party);
-        (!self.totals.is_empty()).then_some(self)
+        self.fees.retain(|f| f.holder == party);
+        self.fees_not_included.retain(|f| f.holder == party);
+        (!self.totals.is_empty() || !self.fees_not_included.is_empty()).then_some(self)
     }
 
-    /// The statement as CSV: one row per (holder, work), then one total row per holder.
+    /// The pool's total per-work and per-hour fees, minor units.
+    pub fn fees_total(&self) -> i64 {
+        self.fees.iter().map(|f| f.amount_minor).sum()
+    }
+
+    /// The statement as CSV: one row per pool line (kind `pool`), one per fee (kind `per-work`
+    /// or `per-hour`), then one total row per holder. The first seven columns are those of the
+    /// CSV before fees; fees in another currency are not in it.
     pub fn to_csv(&self) -> String {
-        let mut out =
-            String::from("statement,holder,isrc,milliseconds,basis_points,amount_minor,currency\n");
+        let mut out = String::from(
+            "statement,holder,isrc,milliseconds,basis_points,amount_minor,currency,kind,model,licence,offer,term_from,reports\n",
+        );
         for l in &self.lines {
             out.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},pool,{},,,,\n",
                 self.id,
                 l.holder,
                 l.isrc,
                 l.milliseconds,
                 l.basis_points,
                 l.amount_minor,
-                self.pool.currency
+                self.pool.currency,
+                l.model
+            ));
+        }
+        for f in &self.fees {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},,{},{},{},{}\n",
+                self.id,
+                f.holder,
+                f.isrc,
+                f.milliseconds,
+                f.basis_points,
+                f.amount_minor,
+                self.pool.currency,
+                f.price.model,
+                f.licence,
+                f.offer.as_deref().unwrap_or(""),
+                f.term_from.as_deref().unwrap_or(""),
+                f.reports.join(" ")
             ));
         }
         for t in &self.totals {
             out.push_str(&format!(
-                "{},{},TOTAL,,,{},{}\n",
+                "{},{},TOTAL,,,{},{},total,,,,,\n",
                 self.id, t.holder, t.amount_minor, self.pool.currency
             ));
+        }
+        out
+    }
+}
+
+/// The DDEX DSR flat-file profile fermata writes: the Basic Audio Profile's Multi-Record Block
+/// Variant (see `docs/remuneration.md` for what is approximated).
+pub const DSR_PROFILE: &str = "BasicAudioProfile";
+/// The message version written in the DSR header (Part 1 1.1.2, allowed values 1.6, record types 1.0).
+pub const DSR_MESSAGE_VERSION: &str = "dsrf/1.1.2/1.6/1.0";
+
+/// A cell of a DSR flat file: no tab, line break or multi-value delimiter inside.
+fn dsr_cell(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r' | '|') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Minor units as a decimal in major units (`12345` EUR → `123.45`), as DSR decimals are written.
+pub fn decimal_amount(amount_minor: i64, currency: &str) -> String {
+    let d = crate::model::currency_decimals(currency);
+    if d == 0 {
+        return amount_minor.to_string();
+    }
+    let unit = 10i64.pow(d);
+    let sign = if amount_minor < 0 { "-" } else { "" };
+    let a = amount_minor.unsigned_abs();
+    format!(
+        "{sign}{}.{:0width$}",
+        a / unit.unsigned_abs(),
+        a % unit.unsigned_abs(),
+        width = d as usize
+    )
+}
+
+impl Statement {
+    /// The statement as a DDEX DSR flat file (tab-separated, one record a line): `HEAD`, one
+    /// `SY01.03` summary record, one block per (holder, work) with an `AS02.04` resource record
+    /// and one `SU01.03` record per pool line and per fee, then `FOOT`. `title` gives a work's
+    /// title when known. The cells are listed in `docs/remuneration.md`.
+    pub fn to_dsr(&self, title: &dyn Fn(&Isrc) -> Option<String>) -> String {
+        let cur = &self.pool.currency;
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        rows.push(vec![
+            "HEAD".into(),
+            DSR_MESSAGE_VERSION.into(),
+            DSR_PROFILE.into(),
+            "1.2".into(),
+            dsr_cell(&self.id),
+            dsr_cell(&self.issued_at),
+            "1".into(),
+            "1".into(),
+            dsr_cell(&self.from),
+            dsr_cell(&self.to),
+            dsr_cell(&self.developer),
+            String::new(),
+        ]);
+        let usage_ms: u64 = self.lines.iter().map(|l| l.milliseconds).sum();
+        let total: i64 = self.totals.iter().map(|t| t.amount_minor).sum();
+        rows.push(vec![
+            "SY01.03".into(),
+            "1".into(),
+            dsr_cell(&self.developer),
+            String::new(),
+            "AiTraining".into(),
+            "TrainingUse".into(),
+            "Worldwide".into(),
+            "fermata".into(),
+            usage_ms.to_string(),
+            decimal_amount(total, cur),
+            cur.clone(),
+        ]);
+        // Blocks: one per (holder, work), in order.
+        let mut blocks: BTreeMap<(String, Isrc), Vec<Vec<String>>> = BTreeMap::new();
+        for l in &self.lines {
+            blocks
+                .entry((l.holder.clone(), l.isrc.clone()))
+                .or_default()
+                .push(vec![
+                    "pool".into(),
+                    l.model.to_string(),
+                    l.milliseconds.to_string(),
+                    l.basis_points.to_string(),
+                    decimal_amount(l.amount_minor, cur),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    self.reports.join("|"),
+                ]);
+        }
+        for f in &self.fees {
+            blocks
+                .entry((f.holder.clone(), f.isrc.clone()))
+                .or_default()
+                .push(vec![
+                    f.price.model.to_string(),
+                    String::new(),
+                    f.milliseconds.to_string(),
+                    f.basis_points.to_string(),
+                    decimal_amount(f.amount_minor, cur),
+                    dsr_cell(&f.licence),
+                    dsr_cell(f.offer.as_deref().unwrap_or("")),
+                    dsr_cell(f.term_from.as_deref().unwrap_or("")),
+                    f.reports
+                        .iter()
+                        .map(|r| dsr_cell(r))
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                ]);
+        }
+        let mut transaction = 0u64;
+        for (block, ((holder, isrc), sales)) in blocks.iter().enumerate() {
+            let block_id = (block + 1).to_string();
+            rows.push(vec![
+                "AS02.04".into(),
+                block_id.clone(),
+                "1".into(),
+                isrc.to_string(),
+                isrc.to_string(),
+                dsr_cell(&title(isrc).unwrap_or_default()),
+                dsr_cell(holder),
+            ]);
+            for sale in sales {
+                transaction += 1;
+                let mut row = vec![
+                    "SU01.03".into(),
+                    block_id.clone(),
+                    "1".into(),
+                    format!("{}-{transaction}", dsr_cell(&self.id)),
+                    String::new(),
+                    "1".into(),
+                    "true".into(),
+                    dsr_cell(holder),
+                ];
+                row.extend(sale.iter().cloned());
+                row.push(cur.clone());
+                rows.push(row);
+            }
+        }
+        let lines = rows.len() + 1;
+        rows.push(vec![
+            "FOOT".into(),
+            lines.to_string(),
+            lines.to_string(),
+            "1".into(),
+            blocks.len().to_string(),
+            blocks.len().to_string(),
+        ]);
+        let mut out = String::new();
+        for r in rows {
+            out.push_str(&r.join("\t"));
+            out.push('\n');
         }
         out
     }
@@ -395,72 +633,37 @@ fn mul_div_small(a: u128, r: u128, c: u128) -> (u128, u128) {
     (q, rem)
 }
 
-/// Computes a statement's lines and totals from usage reports: each (holder, work) weighs
-/// milliseconds × basis points of the shares recorded with the report, the pool is split over
-/// those weights by largest remainder, and each holder's total is the sum of its lines.
+/// Computes a statement's pool lines and totals from usage reports alone (no licences, so no
+/// fees; every work pro rata): each (holder, work) weighs milliseconds × basis points of the
+/// shares recorded with the report, the pool is split over those weights by largest remainder,
+/// and each holder's total is the sum of its lines. See
+/// [`crate::remuneration::compute_statement_parts`] for the whole rule.
 pub fn compute_statement(
     pool: &Money,
     reports: &[UsageReport],
 ) -> Result<(Vec<StatementLine>, Vec<HolderTotal>), RegistryError> {
-    // Per (holder, work): milliseconds used and the weight ms × basis points, summed report by
-    // report, so that a work whose shares differ between territories (or changed between
-    // reports) weighs each report with the shares recorded in it.
-    let mut weights: BTreeMap<(String, Isrc), (u64, u128)> = BTreeMap::new();
-    for report in reports {
-        for line in &report.lines {
-            for share in &line.shares {
-                let entry = weights
-                    .entry((share.holder.clone(), line.isrc.clone()))
-                    .or_insert((0, 0));
-                entry.0 = entry.0.saturating_add(line.milliseconds);
-                entry.1 += u128::from(line.milliseconds) * u128::from(share.basis_points);
-            }
-        }
-    }
-    let keys: Vec<(String, Isrc)> = weights.keys().cloned().collect();
-    let w: Vec<u128> = weights.values().map(|(_, weight)| *weight).collect();
-    if w.iter().all(|&x| x == 0) {
+    let none = BTreeMap::new();
+    let charged = std::collections::BTreeSet::new();
+    let parts =
+        crate::remuneration::compute_statement_parts(&crate::remuneration::StatementInput {
+            developer: "",
+            from: "0000-01-01",
+            to: "9999-12-31",
+            pool,
+            model: RemunerationModel::ProRata,
+            reports,
+            licences: &[],
+            licence_offers: &none,
+            offer_models: &BTreeMap::new(),
+            charged: &charged,
+            attributions: &[],
+        })?;
+    if parts.lines.is_empty() {
         return Err(RegistryError::NotAllowed(
             "no usage was reported in that period, so there is nothing to split the pool by".into(),
         ));
     }
-    let amount = u64::try_from(pool.amount_minor).map_err(|_| {
-        invalid(
-            "pool",
-            &pool.amount_minor.to_string(),
-            "money is never negative",
-        )
-    })?;
-    let parts = split_largest_remainder(amount, &w);
-    let mut lines = Vec::new();
-    let mut totals: BTreeMap<String, i64> = BTreeMap::new();
-    for (((holder, isrc), (ms, weight)), part) in keys.into_iter().zip(weights.values()).zip(parts)
-    {
-        *totals.entry(holder.clone()).or_default() += part as i64;
-        // The holder's share averaged over the usage (exact when it did not vary).
-        let basis_points = if *ms == 0 {
-            0
-        } else {
-            (weight / u128::from(*ms)) as u32
-        };
-        lines.push(StatementLine {
-            holder,
-            isrc,
-            milliseconds: *ms,
-            basis_points,
-            amount_minor: part as i64,
-        });
-    }
-    Ok((
-        lines,
-        totals
-            .into_iter()
-            .map(|(holder, amount_minor)| HolderTotal {
-                holder,
-                amount_minor,
-            })
-            .collect(),
-    ))
+    Ok((parts.lines, parts.totals))
 }
 
 /// The active licence that `new` would overlap: same holder, developer and use, a work in
@@ -577,6 +780,7 @@ mod tests {
             territory: Territory::world(),
             date: "2026-06-01".into(),
             reported_at: String::new(),
+            use_: None,
             lines: lines
                 .into_iter()
                 .map(|(i, ms, shares)| UsageLine {
@@ -611,11 +815,13 @@ mod tests {
             vec![
                 HolderTotal {
                     holder: "aa".into(),
-                    amount_minor: 40_000
+                    amount_minor: 40_000,
+                    fees_minor: 0,
                 },
                 HolderTotal {
                     holder: "bb".into(),
-                    amount_minor: 60_000
+                    amount_minor: 60_000,
+                    fees_minor: 0,
                 },
             ]
         );

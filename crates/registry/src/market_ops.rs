@@ -14,8 +14,14 @@ use crate::registry::{
     LicenceGrant, Registry, append, cache_holder_policies, grant_in, load_offers, need_developer,
     need_holder, need_party, need_work,
 };
+use crate::remuneration::{
+    AttributionDraft, AttributionFind, AttributionOutput, AttributionReport, ChargedFee,
+    MAX_ATTRIBUTION_OUTPUTS, RemunerationModel, StatementInput, StatementParts,
+    compute_statement_parts,
+};
 use crate::store::{DocKind, IdempotentResponse, Tx};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
 /// An offer to publish.
@@ -35,6 +41,8 @@ pub struct OfferDraft {
     pub term_months: Option<u32>,
     /// Approve requests at once.
     pub auto_accept: bool,
+    /// How a pool-share price is divided among the works in a statement.
+    pub remuneration: RemunerationModel,
 }
 
 /// A licence request to make: explicit works, or the licence-required works of a scan.
@@ -279,6 +287,15 @@ fn approve_line(
     Ok(())
 }
 
+/// The per-work fees a statement charged: never charged again by a later statement.
+fn charged_by(statement: &Statement) -> impl Iterator<Item = ChargedFee> + '_ {
+    statement.fees.iter().filter_map(|f| {
+        f.term_from
+            .as_ref()
+            .map(|t| (f.licence.clone(), f.isrc.clone(), t.clone()))
+    })
+}
+
 impl Registry {
     /// Makes an API key for `party` with `role`; the secret is in the result and nowhere else.
     /// Holder roles go to rights holders, `developer` to developers, `auditor` to auditors.
@@ -402,6 +419,7 @@ impl Registry {
                 auto_accept: draft.auto_accept,
                 created_at: now.at.clone(),
                 withdrawn_at: None,
+                remuneration: draft.remuneration,
             };
             tx.put_doc(DocKind::Offer, &offer.id, &offer.holder, &encode(&offer)?)?;
             let mut subjects = format!("offer:{} party:{}", offer.id, offer.holder);
@@ -667,6 +685,79 @@ impl Registry {
             tx.put_doc(DocKind::Request, &request.id, &request.developer, &encode(&request)?)?;
             Ok(request)
         })
+    }
+
+    /// Renews `developer`'s licence `id`: a licence request, through the normal request path
+    /// ([`Registry::request_licences`]: the holders' current policies and offers answer, and an
+    /// auto-accept offer approves at once), for the same works, use and territories, for a
+    /// term of the same length (in months when it was a whole number of months, else in days)
+    /// starting the day after the licence ends. The model named is that of the request the
+    /// licence came from, when there was one.
+    pub fn renew_licence(
+        &mut self,
+        id: &str,
+        developer: &str,
+        actor: &str,
+    ) -> Result<LicenceRequest, RegistryError> {
+        let (licence, model) = self.read(|tx| {
+            let licence = tx
+                .licence(id)?
+                .filter(|l| l.developer == developer)
+                .ok_or_else(|| not_found("licence", id, "see `fermata licence list --party DEVELOPER`: only the developer holding a licence renews it"))?;
+            let mut model = None;
+            for json in tx.docs(DocKind::Request, Some(developer))? {
+                let r: LicenceRequest = decode_doc(&json)?;
+                if r.lines.iter().any(|l| l.licence.as_deref() == Some(id)) {
+                    model = Some(r.model);
+                }
+            }
+            Ok((licence, model))
+        })?;
+        let Some(end) = licence.valid_to.clone() else {
+            return Err(RegistryError::NotAllowed(format!(
+                "licence {id} has no end, so there is nothing to renew"
+            )));
+        };
+        if licence.works.is_empty() {
+            return Err(RegistryError::NotAllowed(format!(
+                "licence {id} covers the holder's whole catalogue; request the works you need by name (fermata request create --work ...)"
+            )));
+        }
+        let valid_from = crate::remuneration::next_day(&end)?;
+        let months = (1..=MAX_TERM_MONTHS)
+            .find(|&m| term_end(&licence.valid_from, m).is_ok_and(|e| e == end));
+        let valid_to = match months {
+            Some(m) => term_end(&valid_from, m)?,
+            None => {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                let parse = |d: &str| {
+                    time::Date::parse(d, &format)
+                        .map_err(|_| crate::model::invalid("date", d, "write a date as YYYY-MM-DD"))
+                };
+                let days = (parse(&end)? - parse(&licence.valid_from)?).whole_days();
+                let to = parse(&valid_from)? + time::Duration::days(days);
+                format!(
+                    "{:04}-{:02}-{:02}",
+                    to.year(),
+                    u8::from(to.month()),
+                    to.day()
+                )
+            }
+        };
+        self.request_licences(
+            RequestDraft {
+                developer: developer.into(),
+                use_: licence.use_,
+                model: model.unwrap_or_else(|| format!("renewal of {id}")),
+                territories: licence.territories.clone(),
+                valid_from,
+                valid_to: Some(valid_to),
+                term_months: None,
+                works: licence.works.clone(),
+                scan: None,
+            },
+            actor,
+        )
     }
 
     /// The holder decides one line of a request: approval grants the licence. A line is decided
@@ -1000,6 +1091,7 @@ impl Registry {
                 date,
                 reported_at: now.at.clone(),
                 lines: usage,
+                use_: Some(use_),
             };
             tx.put_doc(DocKind::Usage, &report.id, &report.developer, &encode(&report)?)?;
             let mut subjects = format!("usage:{} party:{}", report.id, report.developer);
@@ -1024,15 +1116,31 @@ impl Registry {
         })
     }
 
-    /// Splits `pool` over `developer`'s usage reported for days `from`..=`to`: pro rata by
-    /// milliseconds used, then by each work's shares; largest-remainder rounding, so the lines sum
-    /// exactly to the pool.
+    /// Issues `developer`'s statement for days `from`..=`to` with the pro-rata model for works
+    /// whose holder's offer names none ([`Registry::issue_statement_with`]).
     pub fn issue_statement(
         &mut self,
         developer: &str,
         from: &str,
         to: &str,
         pool: Money,
+        actor: &str,
+    ) -> Result<Statement, RegistryError> {
+        self.issue_statement_with(developer, from, to, pool, RemunerationModel::ProRata, actor)
+    }
+
+    /// Issues `developer`'s statement for days `from`..=`to`: the fees owed under its priced
+    /// licences and `pool` split over the usage that takes part in it, by each holder's offer's
+    /// remuneration model or else `model` ([`compute_statement_parts`]; largest-remainder
+    /// rounding, so the lines sum exactly to the pool). Per-work fees charged on an earlier
+    /// statement are not charged again.
+    pub fn issue_statement_with(
+        &mut self,
+        developer: &str,
+        from: &str,
+        to: &str,
+        pool: Money,
+        model: RemunerationModel,
         actor: &str,
     ) -> Result<Statement, RegistryError> {
         let from = &validate_date("from", from)?;
@@ -1054,7 +1162,50 @@ impl Registry {
                 .into_iter()
                 .filter(|r| r.date.as_str() >= from.as_str() && r.date.as_str() <= to.as_str())
                 .collect();
-            let (lines, totals) = compute_statement(&pool, &reports)?;
+            let licences: Vec<crate::model::Licence> = tx
+                .licences()?
+                .into_iter()
+                .filter(|l| l.developer == developer)
+                .collect();
+            let mut licence_offers = BTreeMap::new();
+            for json in tx.docs(DocKind::Request, Some(developer))? {
+                let request: LicenceRequest = decode_doc(&json)?;
+                for line in request.lines {
+                    if let (Some(lic), Some(offer)) = (line.licence, line.offer) {
+                        licence_offers.insert(lic, offer);
+                    }
+                }
+            }
+            let offer_models: BTreeMap<String, RemunerationModel> = load_offers(tx)?
+                .into_iter()
+                .map(|o| (o.id, o.remuneration))
+                .collect();
+            let attributions: Vec<AttributionReport> = tx
+                .docs(DocKind::Attribution, Some(developer))?
+                .iter()
+                .map(|j| decode_doc::<AttributionReport>(j))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|a| a.date.as_str() >= from.as_str() && a.date.as_str() <= to.as_str())
+                .collect();
+            let mut charged: BTreeSet<ChargedFee> = BTreeSet::new();
+            for json in tx.docs(DocKind::Statement, Some(developer))? {
+                let earlier: Statement = decode_doc(&json)?;
+                charged.extend(charged_by(&earlier));
+            }
+            let parts = compute_statement_parts(&StatementInput {
+                developer,
+                from,
+                to,
+                pool: &pool,
+                model,
+                reports: &reports,
+                licences: &licences,
+                licence_offers: &licence_offers,
+                offer_models: &offer_models,
+                charged: &charged,
+                attributions: &attributions,
+            })?;
             let statement = Statement {
                 id: format!("stm-{:06}", tx.next_number("statement")?),
                 developer: developer.into(),
@@ -1062,9 +1213,13 @@ impl Registry {
                 to: to.into(),
                 pool,
                 reports: reports.iter().map(|r| r.id.clone()).collect(),
-                lines,
-                totals,
+                lines: parts.lines,
+                totals: parts.totals,
                 issued_at: now.at.clone(),
+                fees: parts.fees,
+                fees_not_included: parts.fees_not_included,
+                remuneration: model,
+                attributions: attributions.iter().map(|a| a.id.clone()).collect(),
             };
             tx.put_doc(
                 DocKind::Statement,
@@ -1073,8 +1228,22 @@ impl Registry {
                 &encode(&statement)?,
             )?;
             let mut subjects = format!("statement:{} party:{developer}", statement.id);
-            for t in &statement.totals {
-                subjects.push_str(&format!(" party:{}", t.holder));
+            for h in statement
+                .totals
+                .iter()
+                .map(|t| &t.holder)
+                .chain(statement.fees_not_included.iter().map(|f| &f.holder))
+                .collect::<BTreeSet<_>>()
+            {
+                subjects.push_str(&format!(" party:{h}"));
+            }
+            for l in statement
+                .fees
+                .iter()
+                .map(|f| &f.licence)
+                .collect::<BTreeSet<_>>()
+            {
+                subjects.push_str(&format!(" licence:{l}"));
             }
             append(
                 tx,
@@ -1137,21 +1306,261 @@ impl Registry {
         }
     }
 
-    /// Recomputes a statement from the usage reports in the audit log (not from the stored
-    /// statement) and says whether it matches what was issued.
+    /// `statement` (as its reader may see it) in `format`: CSV, JSON, or a DDEX DSR flat file
+    /// with the works' titles from the registry.
+    pub fn export_statement(
+        &mut self,
+        statement: &Statement,
+        format: crate::remuneration::StatementFormat,
+    ) -> Result<String, RegistryError> {
+        use crate::remuneration::StatementFormat;
+        Ok(match format {
+            StatementFormat::Csv => statement.to_csv(),
+            StatementFormat::Json => serde_json::to_string_pretty(statement)
+                .map_err(|e| RegistryError::Internal(format!("cannot encode a statement: {e}")))?,
+            StatementFormat::Dsr => {
+                let mut titles = BTreeMap::new();
+                let isrcs: BTreeSet<Isrc> = statement
+                    .lines
+                    .iter()
+                    .map(|l| l.isrc.clone())
+                    .chain(statement.fees.iter().map(|f| f.isrc.clone()))
+                    .collect();
+                self.read(|tx| {
+                    for isrc in &isrcs {
+                        if let Some(w) = tx.work(isrc)? {
+                            titles.insert(isrc.clone(), w.title);
+                        }
+                    }
+                    Ok(())
+                })?;
+                statement.to_dsr(&|i| titles.get(i).cloned())
+            }
+        })
+    }
+
+    /// Recomputes a statement from the audit log alone (not from the stored records): the
+    /// licences granted and revoked, the offers and the licences made from them, the usage
+    /// reports it names and the fees charged by the developer's earlier statements, all as the
+    /// events before its `statement.issued` event recorded them; says whether the pool lines,
+    /// the fees and the totals match what was issued.
     pub fn recompute_statement(&mut self, id: &str) -> Result<bool, RegistryError> {
         let statement = self.statement(id)?;
-        let events = self.history(Some(&format!("party:{}", statement.developer)))?;
-        let reports: Vec<UsageReport> = events
+        let recomputed = self.recompute_statement_parts(&statement)?;
+        Ok(recomputed.lines == statement.lines
+            && recomputed.fees == statement.fees
+            && recomputed.fees_not_included == statement.fees_not_included
+            && recomputed.totals == statement.totals)
+    }
+
+    /// The parts of `statement` as the audit log computes them ([`Registry::recompute_statement`]).
+    pub fn recompute_statement_parts(
+        &mut self,
+        statement: &Statement,
+    ) -> Result<StatementParts, RegistryError> {
+        let events = self.history(None)?;
+        let issued = events
             .iter()
-            .filter(|e| e.action == "usage.reported")
-            .map(|e| decode_doc::<UsageReport>(&e.payload))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .filter(|r| statement.reports.contains(&r.id))
-            .collect();
-        let (lines, totals) = compute_statement(&statement.pool, &reports)?;
-        Ok(lines == statement.lines && totals == statement.totals)
+            .position(|e| {
+                e.action == "statement.issued"
+                    && decode_doc::<Statement>(&e.payload).is_ok_and(|s| s.id == statement.id)
+            })
+            .ok_or_else(|| {
+                RegistryError::Internal(format!(
+                    "statement {} has no statement.issued event; run `fermata audit verify`",
+                    statement.id
+                ))
+            })?;
+        let issued_event: Statement = decode_doc(&events[issued].payload)?;
+        let mut licences: Vec<crate::model::Licence> = Vec::new();
+        let mut licence_offers = BTreeMap::new();
+        let mut offer_models = BTreeMap::new();
+        let mut reports = Vec::new();
+        let mut attributions = Vec::new();
+        let mut charged: BTreeSet<ChargedFee> = BTreeSet::new();
+        for e in &events[..issued] {
+            match e.action.as_str() {
+                "licence.granted" => {
+                    let l: crate::model::Licence = decode_doc(&e.payload)?;
+                    if l.developer == statement.developer {
+                        licences.push(l);
+                    }
+                }
+                "licence.revoked" => {
+                    #[derive(serde::Deserialize)]
+                    struct Revoked {
+                        id: String,
+                        revoked_at: Option<String>,
+                    }
+                    let r: Revoked = decode_doc(&e.payload)?;
+                    if let Some(l) = licences.iter_mut().find(|l| l.id == r.id) {
+                        l.revoked_at = r.revoked_at;
+                    }
+                }
+                "request.approved" => {
+                    let line: RequestLine = decode_doc(&e.payload)?;
+                    if let (Some(lic), Some(offer)) = (line.licence, line.offer) {
+                        licence_offers.insert(lic, offer);
+                    }
+                }
+                "offer.published" => {
+                    let o: Offer = decode_doc(&e.payload)?;
+                    offer_models.insert(o.id, o.remuneration);
+                }
+                "usage.reported" => {
+                    let r: UsageReport = decode_doc(&e.payload)?;
+                    if statement.reports.contains(&r.id) && r.developer == statement.developer {
+                        reports.push(r);
+                    }
+                }
+                "attribution.reported" => {
+                    let a: AttributionReport = decode_doc(&e.payload)?;
+                    if issued_event.attributions.contains(&a.id)
+                        && a.developer == statement.developer
+                    {
+                        attributions.push(a);
+                    }
+                }
+                "statement.issued" => {
+                    let s: Statement = decode_doc(&e.payload)?;
+                    if s.developer == statement.developer {
+                        charged.extend(charged_by(&s));
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The period, pool and model as the event recorded them: an edit of the stored
+        // statement's figures then shows as a mismatch.
+        compute_statement_parts(&StatementInput {
+            developer: &issued_event.developer,
+            from: &issued_event.from,
+            to: &issued_event.to,
+            pool: &issued_event.pool,
+            model: issued_event.remuneration,
+            reports: &reports,
+            licences: &licences,
+            licence_offers: &licence_offers,
+            offer_models: &offer_models,
+            charged: &charged,
+            attributions: &attributions,
+        })
+    }
+
+    /// Records an attribution report: the registered recordings found in outputs a
+    /// developer's model generated, with each work's worldwide shares at the time, so that a
+    /// statement under the attribution model can weigh them and be recomputed from the log.
+    pub fn record_attribution(
+        &mut self,
+        draft: AttributionDraft,
+        actor: &str,
+    ) -> Result<AttributionReport, RegistryError> {
+        let now = self.now();
+        let date = match &draft.date {
+            Some(d) => validate_date("date", d)?,
+            None => now.date.clone(),
+        };
+        if draft.model.trim().is_empty() {
+            return Err(RegistryError::Invalid {
+                field: "model",
+                value: String::new(),
+                reason: "name the model that generated the outputs".into(),
+            });
+        }
+        bounded("model", &draft.model, MAX_NAME_CHARS)?;
+        if draft.outputs.is_empty() || draft.outputs.len() > MAX_ATTRIBUTION_OUTPUTS {
+            return Err(RegistryError::Invalid {
+                field: "outputs",
+                value: draft.outputs.len().to_string(),
+                reason: format!("give 1 to {MAX_ATTRIBUTION_OUTPUTS} outputs"),
+            });
+        }
+        for o in &draft.outputs {
+            bounded("output", &o.name, MAX_NAME_CHARS)?;
+            if o.found.len() > MAX_USAGE_WORKS {
+                return Err(RegistryError::Invalid {
+                    field: "found",
+                    value: o.found.len().to_string(),
+                    reason: "too many works found in one output".into(),
+                });
+            }
+        }
+        self.write_created_at(&now, itself, |tx, now| {
+            need_developer(tx, &draft.developer)?;
+            let mut outputs = Vec::new();
+            let mut works: BTreeSet<Isrc> = BTreeSet::new();
+            let mut holders: BTreeSet<String> = BTreeSet::new();
+            for o in &draft.outputs {
+                let mut found: Vec<AttributionFind> = Vec::new();
+                for (isrc, ms) in &o.found {
+                    let work = need_work(tx, isrc)?;
+                    let shares: Vec<crate::model::Share> = work
+                        .shares_in(&Territory::world())
+                        .into_iter()
+                        .cloned()
+                        .collect();
+                    holders.extend(shares.iter().map(|s| s.holder.clone()));
+                    works.insert(isrc.clone());
+                    match found.iter_mut().find(|f| &f.isrc == isrc) {
+                        Some(f) => f.milliseconds = f.milliseconds.saturating_add(*ms),
+                        None => found.push(AttributionFind {
+                            isrc: isrc.clone(),
+                            milliseconds: *ms,
+                            shares,
+                        }),
+                    }
+                }
+                outputs.push(AttributionOutput {
+                    name: o.name.clone(),
+                    sha256: o.sha256.clone(),
+                    duration_ms: o.duration_ms,
+                    found,
+                });
+            }
+            let report = AttributionReport {
+                id: format!("att-{:06}", tx.next_number("attribution")?),
+                developer: draft.developer.clone(),
+                model: draft.model.clone(),
+                date: date.clone(),
+                reported_at: now.at.clone(),
+                outputs,
+            };
+            tx.put_doc(
+                DocKind::Attribution,
+                &report.id,
+                &report.developer,
+                &encode(&report)?,
+            )?;
+            let mut subjects = format!("attribution:{} party:{}", report.id, report.developer);
+            for h in &holders {
+                subjects.push_str(&format!(" party:{h}"));
+            }
+            for w in &works {
+                subjects.push_str(&format!(" work:{w}"));
+            }
+            append(
+                tx,
+                now,
+                actor,
+                "attribution.reported",
+                subjects,
+                encode(&report)?,
+            )?;
+            Ok(report)
+        })
+    }
+
+    /// Attribution reports of one developer, or all.
+    pub fn attribution_reports(
+        &mut self,
+        developer: Option<&str>,
+    ) -> Result<Vec<AttributionReport>, RegistryError> {
+        self.read(|tx| {
+            tx.docs(DocKind::Attribution, developer)?
+                .iter()
+                .map(|j| decode_doc(j))
+                .collect()
+        })
     }
 
     /// Runs the create operation `create` once per `Idempotency-Key` (`record`, when given):
@@ -1288,6 +1697,7 @@ mod tests {
                     price: "per-work:10:EUR".parse().unwrap(),
                     term_months: Some(12),
                     auto_accept: false,
+                    remuneration: Default::default(),
                 },
                 "label-a",
             )
@@ -1320,6 +1730,7 @@ mod tests {
                 price: "pool-share:0:EUR".parse().unwrap(),
                 term_months: Some(12),
                 auto_accept: true,
+                remuneration: Default::default(),
             },
             "pub-b",
         )
@@ -1410,6 +1821,7 @@ mod tests {
                 price: "per-work:10:EUR".parse().unwrap(),
                 term_months: None,
                 auto_accept: true,
+                remuneration: Default::default(),
             },
             "label-a",
         )
@@ -1571,6 +1983,7 @@ mod tests {
                 price: "per-work:1:EUR".parse().unwrap(),
                 term_months: None,
                 auto_accept: true,
+                remuneration: Default::default(),
             },
             "pub-b",
         )
@@ -1728,6 +2141,471 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// Rewrites a stored document behind fermata's back (no event), as an edit of the database
+    /// file would.
+    fn tamper<T: serde::Serialize>(dir: &tempfile::TempDir, kind: DocKind, id: &str, doc: &T) {
+        let db = rusqlite::Connection::open(dir.path().join("r.sqlite")).unwrap();
+        let n = db
+            .execute(
+                "UPDATE documents SET json = ?1 WHERE kind = ?2 AND id = ?3",
+                rusqlite::params![encode(doc).unwrap(), kind.as_str(), id],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    fn money(minor: i64) -> Money {
+        Money {
+            amount_minor: minor,
+            currency: "EUR".into(),
+        }
+    }
+
+    /// label-a offers work 1 per hour (40.00/h) and work 2 per work (250.00, a year), pub-b its
+    /// share of work 2 as a pool share under an equal-split offer; all auto-accept. dev asks for
+    /// both works for 2026 and reports 1.5 h of work 1 and 1000 s of work 2.
+    fn priced(r: &mut Registry) -> LicenceRequest {
+        r.set_clock(crate::audit::Clock::fixed("2026-01-01T00:00:00Z").unwrap());
+        let offer = |holder: &str, works: Vec<Isrc>, price: &str, remuneration| OfferDraft {
+            holder: holder.into(),
+            works,
+            use_: Use::TrainGenai,
+            territories: vec![],
+            price: price.parse().unwrap(),
+            term_months: None,
+            auto_accept: true,
+            remuneration,
+        };
+        r.publish_offer(
+            offer(
+                "label-a",
+                vec![isrc(1)],
+                "per-hour:40:EUR",
+                RemunerationModel::ProRata,
+            ),
+            "label-a",
+        )
+        .unwrap();
+        r.publish_offer(
+            offer(
+                "label-a",
+                vec![isrc(2)],
+                "per-work:250:EUR",
+                RemunerationModel::ProRata,
+            ),
+            "label-a",
+        )
+        .unwrap();
+        r.publish_offer(
+            offer(
+                "pub-b",
+                vec![isrc(2)],
+                "pool-share:0:EUR",
+                RemunerationModel::EqualSplit,
+            ),
+            "pub-b",
+        )
+        .unwrap();
+        let request = r
+            .request_licences(
+                RequestDraft {
+                    developer: "dev".into(),
+                    use_: Use::TrainGenai,
+                    model: "m".into(),
+                    territories: vec![],
+                    valid_from: "2026-01-01".into(),
+                    valid_to: Some("2026-12-31".into()),
+                    term_months: None,
+                    works: vec![isrc(1), isrc(2)],
+                    scan: None,
+                },
+                "dev",
+            )
+            .unwrap();
+        assert!(
+            request
+                .lines
+                .iter()
+                .all(|l| l.status == LineStatus::Approved),
+            "{request:?}"
+        );
+        r.report_usage(
+            UsageDraft {
+                developer: "dev".into(),
+                model: "m".into(),
+                run: "run-1".into(),
+                scan: None,
+                manifest: None,
+                use_: Some(Use::TrainGenai),
+                territory: "DE".parse().unwrap(),
+                date: Some("2026-03-01".into()),
+                works: vec![(isrc(1), 5400.0), (isrc(2), 1000.0)],
+            },
+            "dev",
+        )
+        .unwrap();
+        request
+    }
+
+    #[test]
+    fn statements_charge_the_agreed_fees_once_and_recompute_them_from_the_log() {
+        let (_d, mut r) = setup();
+        let request = priced(&mut r);
+        let s = r
+            .issue_statement("dev", "2026-01-01", "2026-06-30", money(10_000), "dev")
+            .unwrap();
+        // label-a: 60.00 for 1.5 h of work 1, 250.00 for work 2's first term, and its half of
+        // work 2 is paid by that fee; pub-b: the whole pool, by its equal-split offer.
+        let fees: Vec<(String, PriceModel, i64)> = s
+            .fees
+            .iter()
+            .map(|f| (f.isrc.to_string(), f.price.model, f.amount_minor))
+            .collect();
+        assert_eq!(
+            fees,
+            vec![
+                (isrc(1).to_string(), PriceModel::PerHour, 6000),
+                (isrc(2).to_string(), PriceModel::PerWork, 25_000)
+            ]
+        );
+        // Every fee line names its licence, the offer it came from and the usage reports.
+        for f in &s.fees {
+            let line = request
+                .lines
+                .iter()
+                .find(|l| l.licence.as_deref() == Some(&f.licence))
+                .unwrap();
+            assert_eq!(f.offer, line.offer);
+        }
+        assert_eq!(s.fees[0].reports, s.reports);
+        let totals: Vec<(&str, i64, i64)> = s
+            .totals
+            .iter()
+            .map(|t| (t.holder.as_str(), t.amount_minor, t.fees_minor))
+            .collect();
+        assert_eq!(
+            totals,
+            vec![("label-a", 31_000, 31_000), ("pub-b", 10_000, 0)]
+        );
+        assert_eq!(s.lines.len(), 1);
+        assert_eq!(s.lines[0].model, RemunerationModel::EqualSplit);
+        assert!(r.recompute_statement(&s.id).unwrap());
+        // The next statement of the same term charges the per-work fee no more, and is itself
+        // recomputed with the earlier one's charges from the log.
+        let again = r
+            .issue_statement("dev", "2026-01-01", "2026-12-31", money(0), "dev")
+            .unwrap();
+        assert_eq!(again.fees.len(), 1);
+        assert_eq!(again.fees[0].price.model, PriceModel::PerHour);
+        assert!(r.recompute_statement(&again.id).unwrap());
+        // Exports carry the same numbers.
+        let csv = r
+            .export_statement(&s, crate::remuneration::StatementFormat::Csv)
+            .unwrap();
+        assert!(
+            csv.contains(&format!(",label-a,{},0,0,25000,EUR,per-work,,", isrc(2))),
+            "{csv}"
+        );
+        let dsr = r
+            .export_statement(&s, crate::remuneration::StatementFormat::Dsr)
+            .unwrap();
+        let rows: Vec<Vec<&str>> = dsr.lines().map(|l| l.split('\t').collect()).collect();
+        assert_eq!(rows[0][0], "HEAD");
+        assert_eq!(rows.last().unwrap()[..2], ["FOOT", &rows.len().to_string()]);
+        assert!(
+            rows.iter().any(|r| r[0] == "AS02.04" && r[5] == "Song 2"),
+            "{dsr}"
+        );
+        let amounts: Vec<&str> = rows
+            .iter()
+            .filter(|r| r[0] == "SU01.03")
+            .map(|r| r[12])
+            .collect();
+        assert_eq!(amounts, vec!["60.00", "250.00", "100.00"], "{dsr}");
+    }
+
+    #[test]
+    fn an_edited_statement_or_usage_report_no_longer_recomputes() {
+        let (d, mut r) = setup();
+        priced(&mut r);
+        let s = r
+            .issue_statement("dev", "2026-01-01", "2026-06-30", money(10_000), "dev")
+            .unwrap();
+        assert!(r.recompute_statement(&s.id).unwrap());
+        // A fee lowered in the stored statement.
+        let mut edited = s.clone();
+        edited.fees[0].amount_minor -= 1;
+        edited.totals[0].amount_minor -= 1;
+        edited.totals[0].fees_minor -= 1;
+        tamper(&d, DocKind::Statement, &s.id, &edited);
+        assert!(!r.recompute_statement(&s.id).unwrap());
+        tamper(&d, DocKind::Statement, &s.id, &s);
+        assert!(r.recompute_statement(&s.id).unwrap());
+        // A usage report edited behind fermata's back (the stored document, not the log): a
+        // statement issued from it differs from the one the log computes.
+        let mut usage = r.usage_reports(Some("dev")).unwrap().remove(0);
+        usage.lines[0].milliseconds *= 2;
+        tamper(&d, DocKind::Usage, &usage.id, &usage);
+        let from_edited = r
+            .issue_statement("dev", "2026-01-01", "2026-06-30", money(10_000), "dev")
+            .unwrap();
+        assert_eq!(from_edited.fees[0].amount_minor, 12_000);
+        assert!(!r.recompute_statement(&from_edited.id).unwrap());
+    }
+
+    #[test]
+    fn an_attribution_statement_weighs_what_was_found_and_recomputes_from_the_log() {
+        let (d, mut r) = setup();
+        for holder in ["label-a", "pub-b"] {
+            r.set_policy(
+                PolicyChange::new(holder, None, Use::TrainGenai, Decision::Allow),
+                holder,
+            )
+            .unwrap();
+        }
+        r.report_usage(
+            UsageDraft {
+                developer: "dev".into(),
+                model: "m".into(),
+                run: "run-1".into(),
+                scan: None,
+                manifest: None,
+                use_: Some(Use::TrainGenai),
+                territory: "DE".parse().unwrap(),
+                date: Some("2026-03-01".into()),
+                works: vec![(isrc(1), 3600.0), (isrc(2), 3600.0)],
+            },
+            "dev",
+        )
+        .unwrap();
+        let output =
+            |name: &str, found: Vec<(Isrc, u64)>| crate::remuneration::AttributionOutputDraft {
+                name: name.into(),
+                sha256: None,
+                duration_ms: 60_000,
+                found,
+            };
+        // Work 1 (label-a) found for 30 s, work 2 (50/50) for 10 s.
+        let att = r
+            .record_attribution(
+                AttributionDraft {
+                    developer: "dev".into(),
+                    model: "m".into(),
+                    date: Some("2026-03-02".into()),
+                    outputs: vec![
+                        output("a.wav", vec![(isrc(1), 30_000)]),
+                        output("b.wav", vec![(isrc(2), 10_000)]),
+                    ],
+                },
+                "dev",
+            )
+            .unwrap();
+        assert_eq!(att.outputs[1].found[0].shares.len(), 2);
+        assert!(
+            r.record_attribution(
+                AttributionDraft {
+                    developer: "dev".into(),
+                    model: "m".into(),
+                    date: None,
+                    outputs: vec![]
+                },
+                "dev"
+            )
+            .is_err()
+        );
+        assert!(
+            r.record_attribution(
+                AttributionDraft {
+                    developer: "dev".into(),
+                    model: "m".into(),
+                    date: None,
+                    outputs: vec![output("c.wav", vec![(isrc(9), 1)])],
+                },
+                "dev",
+            )
+            .is_err()
+        );
+        let s = r
+            .issue_statement_with(
+                "dev",
+                "2026-01-01",
+                "2026-12-31",
+                money(8000),
+                RemunerationModel::Attribution,
+                "dev",
+            )
+            .unwrap();
+        assert_eq!(s.attributions, vec![att.id.clone()]);
+        let totals: Vec<i64> = s.totals.iter().map(|t| t.amount_minor).collect();
+        assert_eq!(totals, vec![7000, 1000]);
+        assert!(
+            s.lines
+                .iter()
+                .all(|l| l.model == RemunerationModel::Attribution)
+        );
+        assert!(r.recompute_statement(&s.id).unwrap());
+        // An attribution report edited behind fermata's back changes the next statement, which
+        // the log then does not reproduce.
+        let mut edited = att.clone();
+        edited.outputs[1].found[0].milliseconds = 30_000;
+        tamper(&d, DocKind::Attribution, &att.id, &edited);
+        let s2 = r
+            .issue_statement_with(
+                "dev",
+                "2026-01-01",
+                "2026-12-31",
+                money(8000),
+                RemunerationModel::Attribution,
+                "dev",
+            )
+            .unwrap();
+        assert_ne!(s2.totals, s.totals);
+        assert!(!r.recompute_statement(&s2.id).unwrap());
+    }
+
+    #[test]
+    fn a_renewal_asks_again_through_the_request_path_for_the_next_term() {
+        let (_d, mut r) = setup();
+        let request = priced(&mut r);
+        let lic = request.lines[0].licence.clone().unwrap();
+        // Not someone else's to renew; a licence with no end has nothing to renew.
+        assert!(matches!(
+            r.renew_licence(&lic, "pub-b", "pub-b"),
+            Err(RegistryError::NotFound { .. })
+        ));
+        let renewal = r.renew_licence(&lic, "dev", "dev").unwrap();
+        assert_eq!(renewal.valid_from, "2027-01-01");
+        assert_eq!(renewal.valid_to.as_deref(), Some("2027-12-31"));
+        assert_eq!(renewal.model, "m");
+        assert_eq!(renewal.lines.len(), 1);
+        assert_eq!(renewal.lines[0].isrc, isrc(1));
+        // The offer still auto-accepts: the new licence starts the day after the old ends.
+        assert_eq!(renewal.lines[0].status, LineStatus::Approved);
+        // Once the holder withdraws its offer, a renewal waits for the holder.
+        let offer = renewal.lines[0].offer.clone().unwrap();
+        r.withdraw_offer(&offer, "label-a", "label-a").unwrap();
+        let new_lic = renewal.lines[0].licence.clone().unwrap();
+        let second = r.renew_licence(&new_lic, "dev", "dev").unwrap();
+        assert_eq!(second.valid_from, "2028-01-01");
+        assert_eq!(second.lines[0].status, LineStatus::Pending);
+        let open = r
+            .grant_licence(
+                crate::registry::LicenceGrant {
+                    works: vec![isrc(1)],
+                    ..crate::registry::LicenceGrant::new(
+                        "label-a",
+                        "dev",
+                        Use::TrainAi,
+                        "2026-01-01",
+                    )
+                },
+                "label-a",
+            )
+            .unwrap();
+        assert!(matches!(
+            r.renew_licence(&open.id, "dev", "dev"),
+            Err(RegistryError::NotAllowed(_))
+        ));
+    }
+
+    #[test]
+    fn revoking_or_expiring_a_licence_changes_later_answers_never_a_past_scans_verdicts() {
+        let (_d, mut r) = setup();
+        r.set_clock(crate::audit::Clock::fixed("2026-01-10T00:00:00Z").unwrap());
+        let mut work = r.work(&isrc(1)).unwrap();
+        work.isrc = isrc(3);
+        work.tracks = vec!["trk-3".into()];
+        r.register_works("label-a", vec![work], "cli").unwrap();
+        let de: Territory = "DE".parse().unwrap();
+        let scan = |r: &mut Registry| -> (String, Verdict) {
+            let (scan, _) = r
+                .open_scan("dev", "m", Use::TrainGenai, &"DE".parse().unwrap(), "/data")
+                .unwrap();
+            let file = crate::answer::ScanFile {
+                path: "a.wav".into(),
+                size: 1,
+                mtime_ns: 0,
+                sha256: None,
+                duration_s: 10.0,
+                matches: vec![crate::answer::FileMatch {
+                    track_id: "trk-3".into(),
+                    start_s: 0.0,
+                    end_s: 10.0,
+                    reference_start_s: 0.0,
+                    score: 50,
+                }],
+                error: None,
+                verdict: None,
+                source: None,
+            };
+            r.record_scan_files(&scan.id, &[file]).unwrap();
+            let (_, files) = r.finish_scan(&scan.id, None).unwrap();
+            (scan.id, files[0].verdict.clone().unwrap().verdict)
+        };
+        let verdict_of = |r: &mut Registry, id: &str| {
+            r.scan_files(id).unwrap()[0]
+                .verdict
+                .clone()
+                .unwrap()
+                .verdict
+        };
+        r.grant_licence(
+            crate::registry::LicenceGrant {
+                works: vec![isrc(3)],
+                valid_to: Some("2026-06-30".into()),
+                ..crate::registry::LicenceGrant::new(
+                    "label-a",
+                    "dev",
+                    Use::TrainGenai,
+                    "2026-01-01",
+                )
+            },
+            "label-a",
+        )
+        .unwrap();
+        let (first, v) = scan(&mut r);
+        assert_eq!(v, Verdict::Cleared);
+        // Expiry: after the last day, the answer is no longer yes, for a clear and a new scan.
+        r.set_clock(crate::audit::Clock::fixed("2026-07-01T00:00:00Z").unwrap());
+        assert_ne!(
+            r.clear(&isrc(3), "dev", Use::TrainGenai, &de)
+                .unwrap()
+                .verdict,
+            Verdict::Cleared
+        );
+        let (_, v) = scan(&mut r);
+        assert_ne!(v, Verdict::Cleared);
+        assert_eq!(verdict_of(&mut r, &first), Verdict::Cleared);
+        // Revocation: a new licence clears again, until it is revoked.
+        let lic = r
+            .grant_licence(
+                crate::registry::LicenceGrant {
+                    works: vec![isrc(3)],
+                    ..crate::registry::LicenceGrant::new(
+                        "label-a",
+                        "dev",
+                        Use::TrainGenai,
+                        "2026-07-01",
+                    )
+                },
+                "label-a",
+            )
+            .unwrap();
+        let (second, v) = scan(&mut r);
+        assert_eq!(v, Verdict::Cleared);
+        r.revoke_licence(&lic.id, Some("ended"), "label-a").unwrap();
+        assert_ne!(
+            r.clear(&isrc(3), "dev", Use::TrainGenai, &de)
+                .unwrap()
+                .verdict,
+            Verdict::Cleared
+        );
+        let (_, v) = scan(&mut r);
+        assert_ne!(v, Verdict::Cleared);
+        assert_eq!(verdict_of(&mut r, &first), Verdict::Cleared);
+        assert_eq!(verdict_of(&mut r, &second), Verdict::Cleared);
     }
 
     #[test]

@@ -218,7 +218,7 @@ fn key_digest(k: &ApiKey, secret_sha256: &str) -> (Key, String) {
     (("key".into(), k.id.clone()), d)
 }
 
-const DOC_KINDS: [DocKind; 13] = [
+const DOC_KINDS: [DocKind; 14] = [
     DocKind::Offer,
     DocKind::Request,
     DocKind::Usage,
@@ -232,6 +232,7 @@ const DOC_KINDS: [DocKind; 13] = [
     DocKind::Certificate,
     DocKind::CertificateKey,
     DocKind::Webhook,
+    DocKind::Attribution,
 ];
 
 /// Every record the chain covers, by (kind, id), with its digest, read through `tx`.

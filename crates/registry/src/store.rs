@@ -54,6 +54,9 @@ pub enum DocKind {
     CertificateKey,
     /// Webhook endpoints, with the secret that signs their deliveries (owner: their party).
     Webhook,
+    /// Attribution reports: registered recordings found in a developer's generated outputs
+    /// (owner: the developer).
+    Attribution,
 }
 
 impl DocKind {
@@ -73,6 +76,7 @@ impl DocKind {
             DocKind::Certificate => "certificate",
             DocKind::CertificateKey => "certificate-key",
             DocKind::Webhook => "webhook",
+            DocKind::Attribution => "attribution",
         }
     }
 }

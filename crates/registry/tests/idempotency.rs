@@ -22,6 +22,7 @@ fn draft() -> OfferDraft {
         price: "per-hour:5:EUR".parse().unwrap(),
         term_months: None,
         auto_accept: false,
+        remuneration: Default::default(),
     }
 }
 

@@ -61,6 +61,7 @@ fn setup(dir: &Path) -> PathBuf {
             price: "per-work:10:EUR".parse().unwrap(),
             term_months: Some(12),
             auto_accept: false,
+            remuneration: Default::default(),
         },
         "label-a",
     )

@@ -887,6 +887,7 @@ mod tests {
             auto_accept: false,
             created_at: String::new(),
             withdrawn_at: None,
+            remuneration: Default::default(),
         }
     }
 

@@ -13,8 +13,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use fermata_registry::{
     ApiKey, AuditReport, Event, Isrc, Licence, LicenceRequest, Money, Notice, NoticeDraft,
-    NoticeKind, NoticeState, Offer, OfferDraft, Price, Registry, RequestDraft, Role, Scan,
-    ScanFile, Statement, Territory, UsageDraft, UsageReport, Use, Work,
+    NoticeKind, NoticeState, Offer, OfferDraft, Price, Registry, RemunerationModel, RequestDraft,
+    Role, Scan, ScanFile, Statement, StatementFormat, Territory, UsageDraft, UsageReport, Use,
+    Work,
 };
 use fermata_registry::{Delivery, DeliveryAttempt, EventType, NewWebhook, WebhookEndpoint};
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     info(title = "fermata API", description = "Permission-first music licensing for AI: registry, marketplace, statements."),
     paths(
         health, openapi_json, me, list_works, get_work, list_offers, create_offer, withdraw_offer, create_request,
-        list_requests, get_request, decide_line, list_licences, revoke_licence, get_scan, create_usage, list_usage,
+        list_requests, get_request, decide_line, list_licences, revoke_licence, renew_licence, get_scan, create_usage, list_usage,
         create_statement, list_statements, get_statement, audit_log, audit_verify, create_notice,
         list_notices, notice_state,
         certificate_key, model_certificates, verify_certificate,
@@ -53,6 +54,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/requests/{id}/lines/{line}/decision", post(decide_line))
         .route("/v1/licences", get(list_licences))
         .route("/v1/licences/{id}/revoke", post(revoke_licence))
+        .route("/v1/licences/{id}/renew", post(renew_licence))
         .route("/v1/scans/{id}", get(get_scan))
         .route("/v1/usage", get(list_usage).post(create_usage))
         .route(
@@ -266,6 +268,9 @@ struct OfferBody {
     /// Approve requests under it at once.
     #[serde(default)]
     auto_accept: bool,
+    /// How a pool-share price is divided in statements (default `pro-rata`).
+    #[serde(default)]
+    remuneration: Option<RemunerationModel>,
 }
 
 impl Bounded for OfferBody {
@@ -295,6 +300,7 @@ async fn create_offer(
             price: b.price,
             term_months: b.term_months,
             auto_accept: b.auto_accept,
+            remuneration: b.remuneration.unwrap_or_default(),
         };
         r.publish_offer(draft, &holder)
     };
@@ -520,6 +526,25 @@ async fn revoke_licence(
         .await
         .map_err(hide("licence"))?;
     Ok(Json(revoked))
+}
+
+/// Renews one of the caller's licences (developer): a licence request, through the normal
+/// request path, for the same works, use and territories, for a term of the same length
+/// starting the day after the licence ends. Lines under auto-accept offers are approved at once.
+#[utoipa::path(post, path = "/v1/licences/{id}/renew", tag = "marketplace", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 201, body = LicenceRequest), (status = 403), (status = 404), (status = 409), (status = 422)))]
+async fn renew_licence(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Developer])?;
+    let developer = caller.party().to_string();
+    let request = state
+        .with(move |r| Ok(r.renew_licence(&id, &developer, &developer)?))
+        .await
+        .map_err(hide("licence"))?;
+    Ok((StatusCode::CREATED, Json(request)).into_response())
 }
 
 /// A misuse notice to file: a generated track or a voice that imitates an artist.
@@ -836,6 +861,10 @@ struct StatementBody {
     to: String,
     /// The pool to split.
     pool: Money,
+    /// How the pool is divided for works whose holder's offer names no model (default
+    /// `pro-rata`).
+    #[serde(default)]
+    remuneration: Option<RemunerationModel>,
 }
 
 impl Bounded for StatementBody {
@@ -856,8 +885,16 @@ async fn create_statement(
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
     let (b, developer) = (body.value, caller.party().to_string());
-    let op =
-        move |r: &mut Registry| r.issue_statement(&developer, &b.from, &b.to, b.pool, &developer);
+    let op = move |r: &mut Registry| {
+        r.issue_statement_with(
+            &developer,
+            &b.from,
+            &b.to,
+            b.pool,
+            b.remuneration.unwrap_or_default(),
+            &developer,
+        )
+    };
     idempotent_create(
         &state,
         &caller,
@@ -890,7 +927,7 @@ async fn list_statements(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct FormatQuery {
-    /// `json` (default) or `csv`.
+    /// `json` (default), `csv`, or `dsr` (a DDEX DSR flat file, tab-separated).
     #[param(inline)]
     format: Option<Format>,
 }
@@ -901,12 +938,14 @@ struct FormatQuery {
 enum Format {
     Json,
     Csv,
+    Dsr,
 }
 
-/// One statement, as JSON or (`?format=csv`) CSV.
+/// One statement, as JSON, (`?format=csv`) CSV with its fee lines, or (`?format=dsr`) a DDEX
+/// DSR flat file (Basic Audio Profile, tab-separated; see docs/remuneration.md).
 #[utoipa::path(get, path = "/v1/statements/{id}", tag = "remuneration", security(("api_key" = [])),
     params(("id" = String, Path), FormatQuery),
-    responses((status = 200, description = "The statement", content((Statement = "application/json"), (String = "text/csv")))))]
+    responses((status = 200, description = "The statement", content((Statement = "application/json"), (String = "text/csv"), (String = "text/tab-separated-values")))))]
 async fn get_statement(
     State(state): State<AppState>,
     caller: Caller,
@@ -914,17 +953,27 @@ async fn get_statement(
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> Result<Response, AppError> {
     let viewer = caller.reads_for();
-    let s = state
-        .with(move |r| Ok(r.statement_visible_to(&id, viewer.as_deref())?))
+    let format = match q.format {
+        None | Some(Format::Json) => None,
+        Some(Format::Csv) => Some(StatementFormat::Csv),
+        Some(Format::Dsr) => Some(StatementFormat::Dsr),
+    };
+    let (s, text) = state
+        .with(move |r| {
+            let s = r.statement_visible_to(&id, viewer.as_deref())?;
+            let text = match format {
+                Some(f) => Some(r.export_statement(&s, f)?),
+                None => None,
+            };
+            Ok((s, text))
+        })
         .await
         .map_err(hide("statement"))?;
-    match q.format {
-        None | Some(Format::Json) => Ok(Json(s).into_response()),
-        Some(Format::Csv) => Ok((
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-            s.to_csv(),
-        )
-            .into_response()),
+    match (format, text) {
+        (Some(f), Some(text)) => {
+            Ok(([(header::CONTENT_TYPE, f.media_type())], text).into_response())
+        }
+        _ => Ok(Json(s).into_response()),
     }
 }
 

@@ -277,6 +277,13 @@ fn matrix() -> Vec<Row> {
             [401, 401, 200, 403, 403, 403, 404, 403],
         ),
         row(
+            "POST",
+            "/v1/licences/{id}/renew",
+            "/v1/licences/lic-000002/renew",
+            None,
+            [401, 401, 403, 403, 201, 403, 403, 404],
+        ),
+        row(
             "GET",
             "/v1/scans/{id}",
             "/v1/scans/scan-000001",
@@ -1342,6 +1349,7 @@ async fn a_request_for_a_reserved_work_is_refused_at_once_despite_an_auto_accept
             price: "per-work:1:EUR".parse().unwrap(),
             term_months: None,
             auto_accept: true,
+            remuneration: Default::default(),
         },
         "label-a",
     )

@@ -528,6 +528,20 @@ eu-processing = Data processing
 eu-cop = Is the provider a signatory of the Code of Practice for general-purpose AI models?
 eu-reservation-measures = Measures to respect reservations of rights beyond fermata
 
+## Remuneration: fees, models, exports
+col-remuneration = Remuneration
+offers-remuneration-hint = How a pool-share price is divided in statements: by time used, equally between the works used, or by how much of your recordings is found in the developer’s generated outputs.
+remuneration-pro-rata = Pro rata (by time used)
+remuneration-equal-split = Equal split (per work used)
+remuneration-attribution = Attribution (by what is found in generated outputs)
+col-fees = Fees
+col-pool-part = Pool part
+col-term-from = Term from
+col-included = Included
+statement-fees = Fees under licences
+statement-fee-other-currency = No: another currency
+licences-renew = Renew { $id }
+licences-renew-hint = Renewing asks the rights holders again for the same works, use and territories, for a term of the same length starting the day after the licence ends. Their current terms apply.
 ## Webhooks
 nav-webhooks = Webhooks
 webhooks-title = Webhooks

@@ -531,6 +531,20 @@ eu-processing = Tratamiento de los datos
 eu-cop = ¿Es el proveedor signatario del Código de buenas prácticas para modelos de IA de uso general?
 eu-reservation-measures = Medidas para respetar las reservas de derechos además de fermata
 
+## Remuneración: tarifas, modelos, exportaciones
+col-remuneration = Remuneración
+offers-remuneration-hint = Cómo se reparte un precio de participación en el fondo en las liquidaciones: según el tiempo usado, a partes iguales entre las obras usadas, o según cuánto de sus grabaciones se encuentra en los resultados generados del desarrollador.
+remuneration-pro-rata = A prorrata (según el tiempo usado)
+remuneration-equal-split = Partes iguales (por obra usada)
+remuneration-attribution = Atribución (según lo que se encuentra en los resultados generados)
+col-fees = Tarifas
+col-pool-part = Parte del fondo
+col-term-from = Periodo desde
+col-included = Incluida
+statement-fees = Tarifas según las licencias
+statement-fee-other-currency = No: otra moneda
+licences-renew = Renovar { $id }
+licences-renew-hint = Renovar vuelve a pedir a los titulares de derechos las mismas obras, el mismo uso y los mismos territorios, por un plazo de igual duración que empieza el día siguiente al fin de la licencia. Se aplican sus condiciones actuales.
 ## Webhooks
 nav-webhooks = Webhooks
 webhooks-title = Webhooks

@@ -531,6 +531,20 @@ eu-processing = Traitement des données
 eu-cop = Le fournisseur est-il signataire du code de bonnes pratiques pour les modèles d’IA à usage général ?
 eu-reservation-measures = Mesures de respect des réserves de droits au-delà de fermata
 
+## Rémunération : redevances, modèles, exports
+col-remuneration = Rémunération
+offers-remuneration-hint = Comment un prix en part de pool est réparti dans les relevés : selon la durée utilisée, à parts égales entre les œuvres utilisées, ou selon la part de vos enregistrements retrouvée dans les sorties générées du développeur.
+remuneration-pro-rata = Au prorata (selon la durée utilisée)
+remuneration-equal-split = Parts égales (par œuvre utilisée)
+remuneration-attribution = Attribution (selon ce qui est retrouvé dans les sorties générées)
+col-fees = Redevances
+col-pool-part = Part du pool
+col-term-from = Période à partir du
+col-included = Incluse
+statement-fees = Redevances au titre des licences
+statement-fee-other-currency = Non : autre devise
+licences-renew = Renouveler { $id }
+licences-renew-hint = Renouveler redemande aux ayants droit les mêmes œuvres, le même usage et les mêmes territoires, pour une durée identique commençant le lendemain de la fin de la licence. Leurs conditions actuelles s’appliquent.
 ## Webhooks
 nav-webhooks = Webhooks
 webhooks-title = Webhooks

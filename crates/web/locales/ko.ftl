@@ -516,6 +516,20 @@ eu-processing = 데이터 처리
 eu-cop = 제공자가 범용 AI 모델 행동 강령의 서명자입니까?
 eu-reservation-measures = fermata 외에 권리 유보를 존중하기 위한 조치
 
+## 보상: 수수료, 모델, 내보내기
+col-remuneration = 보상 방식
+offers-remuneration-hint = 풀 지분 가격을 정산서에서 나누는 방법: 사용 시간에 따라, 사용된 작품 사이에 균등하게, 또는 개발자가 생성한 결과물에서 귀하의 녹음이 발견된 양에 따라.
+remuneration-pro-rata = 비례 배분 (사용 시간 기준)
+remuneration-equal-split = 균등 배분 (사용된 작품별)
+remuneration-attribution = 귀속 (생성된 결과물에서 발견된 양 기준)
+col-fees = 수수료
+col-pool-part = 풀 배분액
+col-term-from = 기간 시작일
+col-included = 포함
+statement-fees = 라이선스에 따른 수수료
+statement-fee-other-currency = 아니요: 다른 통화
+licences-renew = { $id } 갱신
+licences-renew-hint = 갱신하면 권리자에게 같은 작품, 같은 용도, 같은 지역에 대해 라이선스가 끝난 다음 날부터 같은 기간으로 다시 요청합니다. 권리자의 현재 조건이 적용됩니다.
 ## Webhooks
 nav-webhooks = 웹훅
 webhooks-title = 웹훅

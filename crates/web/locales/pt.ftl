@@ -531,6 +531,20 @@ eu-processing = Tratamento dos dados
 eu-cop = O fornecedor é signatário do Código de Conduta para modelos de IA de finalidade geral?
 eu-reservation-measures = Medidas para respeitar reservas de direitos além do fermata
 
+## Remuneração: taxas, modelos, exportações
+col-remuneration = Remuneração
+offers-remuneration-hint = Como um preço de participação no fundo é repartido nos extratos: pelo tempo usado, em partes iguais entre as obras usadas, ou por quanto das suas gravações é encontrado nas saídas geradas do desenvolvedor.
+remuneration-pro-rata = Proporcional (pelo tempo usado)
+remuneration-equal-split = Partes iguais (por obra usada)
+remuneration-attribution = Atribuição (pelo que é encontrado nas saídas geradas)
+col-fees = Taxas
+col-pool-part = Parte do fundo
+col-term-from = Período a partir de
+col-included = Incluída
+statement-fees = Taxas das licenças
+statement-fee-other-currency = Não: outra moeda
+licences-renew = Renovar { $id }
+licences-renew-hint = Renovar volta a pedir aos titulares de direitos as mesmas obras, o mesmo uso e os mesmos territórios, por um prazo de igual duração que começa no dia seguinte ao fim da licença. Aplicam-se as condições atuais deles.
 ## Webhooks
 nav-webhooks = Webhooks
 webhooks-title = Webhooks

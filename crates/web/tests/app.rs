@@ -430,6 +430,7 @@ async fn a_form_without_its_token_or_with_another_sessions_is_refused() {
         "/policies",
         "/requests/decide",
         "/licences/lic-000001/revoke",
+        "/licences/lic-000001/renew",
         "/team/invite",
         "/team/keys",
         "/team/keys/key-000001/revoke",
@@ -1041,6 +1042,7 @@ fn every_locale_has_every_message_and_every_message_is_used() {
         "notice-state-",
         "kind-",
         "signup-",
+        "remuneration-",
     ];
     let unused: Vec<_> = en
         .iter()
@@ -1383,4 +1385,106 @@ async fn anyone_checks_a_certificate_and_finds_it_on_the_models_page() {
         )
         .await;
     assert!(a.body.contains("Valide : signé avec la clé"), "{}", a.body);
+}
+
+#[tokio::test]
+async fn a_statement_shows_its_fees_and_downloads_as_csv_json_and_dsr_and_a_licence_renews() {
+    let site = Site::new();
+    {
+        // A priced licence that ends, usage under both licences, and a statement.
+        let mut r = Registry::open(&site._dir.path().join("registry.sqlite")).expect("registry");
+        r.grant_licence(
+            LicenceGrant {
+                works: vec!["ZZAAA2600001".parse().expect("isrc")],
+                valid_to: Some("2026-12-31".into()),
+                price: Some("per-hour:10:EUR".parse().expect("price")),
+                ..LicenceGrant::new("label-a", "acme-ai", Use::InferenceInput, "2026-01-01")
+            },
+            "label-a",
+        )
+        .expect("licence");
+        for (use_, seconds) in [(Use::TrainAi, 1800.0), (Use::InferenceInput, 3600.0)] {
+            r.report_usage(
+                fermata_registry::UsageDraft {
+                    developer: "acme-ai".into(),
+                    model: "acme-model".into(),
+                    run: format!("run-{use_}"),
+                    scan: None,
+                    manifest: None,
+                    use_: Some(use_),
+                    territory: "DE".parse().expect("territory"),
+                    date: Some("2026-06-01".into()),
+                    works: vec![("ZZAAA2600001".parse().expect("isrc"), seconds)],
+                },
+                "acme-ai",
+            )
+            .expect("usage");
+        }
+        r.issue_statement(
+            "acme-ai",
+            "2026-01-01",
+            "2026-12-31",
+            "5.00:EUR".parse().expect("money"),
+            "acme-ai",
+        )
+        .expect("statement");
+    }
+    let mut dev = site.sign_in("dev@acme.example").await;
+    let page = site.get(&mut dev, "/statements/stm-000001").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for shown in ["lic-000002", "/statements/stm-000001/dsr", "10.00", "15.00"] {
+        assert!(page.body.contains(shown), "{shown}: {}", page.body);
+    }
+    let dsr = site.get(&mut dev, "/statements/stm-000001/dsr").await;
+    assert_eq!(dsr.status, StatusCode::OK);
+    assert!(
+        dsr.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/tab-separated-values")
+    );
+    assert!(
+        dsr.body.starts_with("HEAD\t") && dsr.body.contains("\tper-hour\t"),
+        "{}",
+        dsr.body
+    );
+    let json = site.get(&mut dev, "/statements/stm-000001/json").await;
+    let v: serde_json::Value = serde_json::from_str(&json.body).expect("json");
+    assert_eq!(v["fees"][0]["amount_minor"], 1000, "{v}");
+    let csv = site.get(&mut dev, "/statements/stm-000001/csv").await;
+    assert!(
+        csv.body.contains(
+            "stm-000001,label-a,ZZAAA2600001,3600000,10000,1000,EUR,per-hour,,lic-000002,"
+        ),
+        "{}",
+        csv.body
+    );
+    // Another party's statement is not found, in any format.
+    let mut bo = site.sign_in("bo@b.example").await;
+    assert_eq!(
+        site.get(&mut bo, "/statements/stm-000001/dsr").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The developer renews the licence that ends: a request for the next year.
+    let licences = site.get(&mut dev, "/licences").await;
+    assert!(
+        licences.body.contains("/licences/lic-000002/renew"),
+        "{}",
+        licences.body
+    );
+    assert!(
+        !licences.body.contains("/licences/lic-000001/renew"),
+        "no end: nothing to renew"
+    );
+    let token = licences.csrf();
+    let a = site
+        .post(
+            &mut dev,
+            "/licences/lic-000002/renew",
+            &[("csrf", token.as_str())],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let requests = site.get(&mut dev, "/requests").await;
+    assert!(requests.body.contains("req-000001"), "{}", requests.body);
 }

@@ -55,6 +55,7 @@ pub fn populate(r: &mut Registry) {
             price: "per-work:100:EUR".parse().unwrap(),
             term_months: None,
             auto_accept: false,
+            remuneration: Default::default(),
         },
         "label-a",
     )
@@ -110,6 +111,16 @@ pub fn populate(r: &mut Registry) {
         "2026-12-31",
         "10.00:EUR".parse().unwrap(),
         "dev-x",
+    )
+    .unwrap();
+    // A licence that ends, for renewal (lic-000002).
+    r.grant_licence(
+        LicenceGrant {
+            works: vec![W1.parse().unwrap()],
+            valid_to: Some("2026-12-31".into()),
+            ..LicenceGrant::new("label-a", "dev-x", Use::InferenceInput, "2026-01-01")
+        },
+        "label-a",
     )
     .unwrap();
 }

@@ -20,9 +20,12 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/requests/decide", post(decide))
         .route("/licences", get(licences))
         .route("/licences/{id}/revoke", post(revoke))
+        .route("/licences/{id}/renew", post(renew))
         .route("/statements", get(statements))
         .route("/statements/{id}", get(statement))
         .route("/statements/{id}/csv", get(statement_csv))
+        .route("/statements/{id}/json", get(statement_json))
+        .route("/statements/{id}/dsr", get(statement_dsr))
 }
 
 /// Most request lines listed on one page of the inbox.
@@ -183,8 +186,9 @@ async fn decide(State(state): State<WebState>, form: CsrfForm) -> Result<Respons
 #[template(path = "licences.html")]
 struct LicencesTpl {
     c: Chrome,
-    rows: Vec<(LicenceRow, String, String, bool)>,
+    rows: Vec<(LicenceRow, String, String, bool, bool)>,
     holder_view: bool,
+    developer_view: bool,
 }
 
 async fn licences(State(state): State<WebState>, ctx: Ctx) -> Result<Response, WebError> {
@@ -205,19 +209,39 @@ async fn licences(State(state): State<WebState>, ctx: Ctx) -> Result<Response, W
                 t.arg("licence-n-works", "count", l.works.len())
             };
             let revocable = can_revoke && l.holder == person.party && l.revoked_at.is_none();
+            // A licence with an end and named works can be asked for again (renewed).
+            let renewable = person.role == Role::Developer
+                && l.developer == person.party
+                && l.valid_to.is_some()
+                && !l.works.is_empty();
             (
                 licence_row(t, l, &today),
                 l.holder.clone(),
                 works,
                 revocable,
+                renewable,
             )
         })
         .collect();
     Ok(render(&LicencesTpl {
         rows,
         holder_view: person.role.is_holder(),
+        developer_view: person.role == Role::Developer,
         c: Chrome::new(&ctx, "licences-title"),
     }))
+}
+
+async fn renew(
+    State(state): State<WebState>,
+    Path(id): Path<String>,
+    form: CsrfForm,
+) -> Result<Response, WebError> {
+    let person = form.ctx.developer()?.clone();
+    let (party, actor) = (person.party.clone(), person.actor());
+    state
+        .registry(move |r| r.renew_licence(&id, &party, &actor))
+        .await?;
+    Ok(see_other("/requests", vec![]))
 }
 
 async fn revoke(
@@ -278,8 +302,21 @@ struct StatementTpl {
     developer: String,
     period: String,
     pool: String,
-    lines: Vec<(String, String, String, String, String)>,
-    totals: Vec<(String, String)>,
+    lines: Vec<(String, String, String, String, String, String)>,
+    totals: Vec<(String, String, String, String)>,
+    fees: Vec<FeeRow>,
+}
+
+struct FeeRow {
+    holder: String,
+    isrc: String,
+    price: String,
+    licence: String,
+    offer: String,
+    term_from: String,
+    hours: String,
+    amount: String,
+    included: bool,
 }
 
 async fn visible_statement(
@@ -317,6 +354,7 @@ async fn statement(
                     l.isrc.to_string(),
                     t.hours(l.milliseconds as f64 / 3_600_000.0),
                     fermata_registry::percent(l.basis_points),
+                    format!("remuneration-{}", l.model.as_str()),
                     t.money(l.amount_minor, &cur),
                 )
             })
@@ -324,7 +362,39 @@ async fn statement(
         totals: s
             .totals
             .iter()
-            .map(|x| (x.holder.clone(), t.money(x.amount_minor, &cur)))
+            .map(|x| {
+                (
+                    x.holder.clone(),
+                    t.money(x.fees_minor, &cur),
+                    t.money(x.amount_minor - x.fees_minor, &cur),
+                    t.money(x.amount_minor, &cur),
+                )
+            })
+            .collect(),
+        fees: s
+            .fees
+            .iter()
+            .map(|f| (f, true))
+            .chain(s.fees_not_included.iter().map(|f| (f, false)))
+            .map(|(f, included)| FeeRow {
+                holder: f.holder.clone(),
+                isrc: f.isrc.to_string(),
+                price: format!(
+                    "{} ({})",
+                    t.money(f.price.amount_minor, &f.price.currency),
+                    t.get(format!("price-{}", f.price.model.as_str()))
+                ),
+                licence: f.licence.clone(),
+                offer: f.offer.clone().unwrap_or_default(),
+                term_from: f
+                    .term_from
+                    .as_deref()
+                    .map(|d| t.date(d))
+                    .unwrap_or_default(),
+                hours: t.hours(f.milliseconds as f64 / 3_600_000.0),
+                amount: t.money(f.amount_minor, &f.price.currency),
+                included,
+            })
             .collect(),
     }))
 }
@@ -334,10 +404,36 @@ async fn statement_csv(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    statement_export(state, ctx, id, fermata_registry::StatementFormat::Csv).await
+}
+
+async fn statement_json(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    statement_export(state, ctx, id, fermata_registry::StatementFormat::Json).await
+}
+
+async fn statement_dsr(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    statement_export(state, ctx, id, fermata_registry::StatementFormat::Dsr).await
+}
+
+/// A statement, as its reader may see it, in one export format as a download.
+async fn statement_export(
+    state: WebState,
+    ctx: Ctx,
+    id: String,
+    format: fermata_registry::StatementFormat,
+) -> Result<Response, WebError> {
     let s = visible_statement(&state, &ctx, id).await?;
-    Ok(super::download(
-        &format!("{}.csv", s.id),
-        "text/csv; charset=utf-8",
-        s.to_csv(),
-    ))
+    let name = format!("{}.{}", s.id, format.extension());
+    let text = state
+        .registry(move |r| r.export_statement(&s, format))
+        .await?;
+    Ok(super::download(&name, format.media_type(), text))
 }

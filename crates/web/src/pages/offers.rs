@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use fermata_registry::{Isrc, OfferDraft, Price, RegistryError, Role, Use};
+use fermata_registry::{Isrc, OfferDraft, Price, RegistryError, RemunerationModel, Role, Use};
 
 pub(super) fn routes() -> Router<WebState> {
     Router::new()
@@ -25,6 +25,7 @@ struct OffersTpl {
     rows: Vec<OfferRow>,
     can_edit: bool,
     uses: Vec<(&'static str, String)>,
+    remunerations: Vec<(&'static str, String)>,
 }
 
 struct OfferRow {
@@ -35,6 +36,7 @@ struct OfferRow {
     price: String,
     term: String,
     auto: bool,
+    remuneration_key: String,
     created: String,
     withdrawn: String,
 }
@@ -73,6 +75,7 @@ async fn offers(State(state): State<WebState>, ctx: Ctx) -> Result<Response, Web
                     .map(|m| t.arg("term-months", "months", m))
                     .unwrap_or_default(),
                 auto: o.auto_accept,
+                remuneration_key: format!("remuneration-{}", o.remuneration.as_str()),
                 created: t.datetime(&o.created_at),
                 withdrawn: o
                     .withdrawn_at
@@ -85,6 +88,10 @@ async fn offers(State(state): State<WebState>, ctx: Ctx) -> Result<Response, Web
         uses: Use::ALL
             .iter()
             .map(|u| (u.as_str(), t.get(format!("use-{}", u.as_str()))))
+            .collect(),
+        remunerations: RemunerationModel::ALL
+            .iter()
+            .map(|m| (m.as_str(), t.get(format!("remuneration-{}", m.as_str()))))
             .collect(),
         c: Chrome::new(&ctx, "offers-title"),
     }))
@@ -130,6 +137,10 @@ async fn publish(State(state): State<WebState>, form: CsrfForm) -> Result<Respon
         price,
         term_months,
         auto_accept: form.get("auto_accept") == "on",
+        remuneration: match form.opt("remuneration") {
+            Some(m) => m.parse().map_err(|_| WebError::BadForm)?,
+            None => RemunerationModel::default(),
+        },
     };
     let actor = person.actor();
     state
