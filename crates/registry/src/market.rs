@@ -344,6 +344,19 @@ pub struct Statement {
     /// The attribution reports it weighed (for works under the attribution model).
     #[serde(default)]
     pub attributions: Vec<String>,
+    /// The rules it was computed by: 1, a pool split pro rata by usage alone (statements issued
+    /// before fees existed, which carry no such field); 2 ([`STATEMENT_RULES`]), fees under
+    /// priced licences, and the pool by each offer's remuneration model. A statement is always
+    /// recomputed by its own rules, so a change of rules never makes an old one `DIFFERENT`.
+    #[serde(default = "statement_rules_v1")]
+    pub rules: u32,
+}
+
+/// The rules a statement issued now is computed by (see [`Statement::rules`]).
+pub const STATEMENT_RULES: u32 = 2;
+
+fn statement_rules_v1() -> u32 {
+    1
 }
 
 impl Statement {

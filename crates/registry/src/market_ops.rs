@@ -1220,6 +1220,7 @@ impl Registry {
                 fees_not_included: parts.fees_not_included,
                 remuneration: model,
                 attributions: attributions.iter().map(|a| a.id.clone()).collect(),
+                rules: crate::market::STATEMENT_RULES,
             };
             tx.put_doc(
                 DocKind::Statement,
@@ -1346,6 +1347,24 @@ impl Registry {
     /// the fees and the totals match what was issued.
     pub fn recompute_statement(&mut self, id: &str) -> Result<bool, RegistryError> {
         let statement = self.statement(id)?;
+        if statement.rules < crate::market::STATEMENT_RULES {
+            // Issued under rules 1: the pool alone, pro rata over the usage reports it names,
+            // read from the audit log.
+            let events = self.history(Some(&format!("party:{}", statement.developer)))?;
+            let reports: Vec<UsageReport> = events
+                .iter()
+                .filter(|e| e.action == "usage.reported")
+                .map(|e| decode_doc::<UsageReport>(&e.payload))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .filter(|r| statement.reports.contains(&r.id))
+                .collect();
+            let (lines, totals) = crate::market::compute_statement(&statement.pool, &reports)?;
+            return Ok(statement.fees.is_empty()
+                && statement.fees_not_included.is_empty()
+                && lines == statement.lines
+                && totals == statement.totals);
+        }
         let recomputed = self.recompute_statement_parts(&statement)?;
         Ok(recomputed.lines == statement.lines
             && recomputed.fees == statement.fees
@@ -2353,6 +2372,52 @@ mod tests {
             .unwrap();
         assert_eq!(from_edited.fees[0].amount_minor, 12_000);
         assert!(!r.recompute_statement(&from_edited.id).unwrap());
+    }
+
+    #[test]
+    fn a_statement_issued_before_fees_recomputes_by_its_own_rules() {
+        let (d, mut r) = setup();
+        priced(&mut r);
+        let s = r
+            .issue_statement("dev", "2026-01-01", "2026-06-30", money(10_000), "dev")
+            .unwrap();
+        assert_eq!(s.rules, STATEMENT_RULES);
+        assert!(!s.fees.is_empty());
+        // What a statement issued before fees existed holds: the pool alone, pro rata over the
+        // usage, and no `rules` field.
+        let reports: Vec<UsageReport> = r
+            .usage_reports(Some("dev"))
+            .unwrap()
+            .into_iter()
+            .filter(|u| s.reports.contains(&u.id))
+            .collect();
+        let (lines, totals) = compute_statement(&s.pool, &reports).unwrap();
+        let mut old = serde_json::to_value(Statement {
+            lines,
+            totals,
+            fees: vec![],
+            fees_not_included: vec![],
+            attributions: vec![],
+            ..s.clone()
+        })
+        .unwrap();
+        old.as_object_mut().unwrap().remove("rules");
+        let old: Statement = serde_json::from_value(old).unwrap();
+        assert_eq!(old.rules, 1);
+        tamper(&d, DocKind::Statement, &s.id, &old);
+        assert!(r.recompute_statement(&s.id).unwrap());
+        // The same numbers claimed under today's rules do not recompute: the fees are missing.
+        let claimed = Statement {
+            rules: STATEMENT_RULES,
+            ..old.clone()
+        };
+        tamper(&d, DocKind::Statement, &s.id, &claimed);
+        assert!(!r.recompute_statement(&s.id).unwrap());
+        // And an old statement's pool edited is still caught.
+        let mut edited = old.clone();
+        edited.lines[0].amount_minor += 1;
+        tamper(&d, DocKind::Statement, &s.id, &edited);
+        assert!(!r.recompute_statement(&s.id).unwrap());
     }
 
     #[test]
