@@ -326,6 +326,7 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/report-misuse",
         "/sign-up",
         "/holders/indie-records/reservations",
+        "/certificates/verify",
     ];
     let holder = [
         "/",
@@ -340,6 +341,7 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/reservations",
         "/notices",
         "/team",
+        "/webhooks",
         "/account",
     ];
     let developer = [
@@ -351,6 +353,7 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/manifests",
         "/usage",
         "/eu-summary",
+        "/webhooks",
     ];
     let shots = [
         ("es", "/", "holder-dashboard-es"),
