@@ -239,10 +239,28 @@ fn people_use_fermata_in_a_browser() {
         &key,
         json!({"from": "2026-01-01", "to": "2030-12-31", "pool": {"amount_minor": 100000, "currency": "EUR"}}),
     );
+    // The work used is licensed per work, so it is paid by its fee and a pool has nothing to
+    // be split by: the statement is refused, and issued with the fees alone (no pool).
+    assert_eq!(s, 422, "{statement}");
+    assert!(statement.to_string().contains("paid by its fee"), "{statement}");
+    let (s, statement) = demo.api(
+        "POST",
+        "/v1/statements",
+        &key,
+        json!({"from": "2026-01-01", "to": "2030-12-31", "pool": {"amount_minor": 0, "currency": "EUR"}}),
+    );
     assert_eq!(s, 201, "{statement}");
     b.goto(&demo.url("/statements"));
     b.click("tbody a[href^='/statements/stm-']");
-    assert!(b.page_source().contains("1,000.00"), "the pool, formatted");
+    let page = b.page_source();
+    assert!(
+        page.contains("250.00"),
+        "the per-work fee, formatted: {page}"
+    );
+    assert!(
+        page.contains("lic-000001"),
+        "the fee names its licence: {page}"
+    );
 
     // 5. The developer opens the scan, requests every licence-required work in one action and
     // downloads the manifest.

