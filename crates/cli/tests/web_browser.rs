@@ -242,7 +242,10 @@ fn people_use_fermata_in_a_browser() {
     // The work used is licensed per work, so it is paid by its fee and a pool has nothing to
     // be split by: the statement is refused, and issued with the fees alone (no pool).
     assert_eq!(s, 422, "{statement}");
-    assert!(statement.to_string().contains("paid by its fee"), "{statement}");
+    assert!(
+        statement.to_string().contains("paid by its fee"),
+        "{statement}"
+    );
     let (s, statement) = demo.api(
         "POST",
         "/v1/statements",

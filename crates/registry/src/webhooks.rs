@@ -113,7 +113,8 @@ pub struct WebhookEndpoint {
     pub disabled_at: Option<String>,
     /// Why it was disabled.
     pub disabled_reason: Option<String>,
-    /// When it was removed, if it was (a removed endpoint is gone from every list).
+    /// When it was removed, if it was (a removed endpoint is gone from every list, still found
+    /// by its id with its delivery log, and sends nothing).
     pub removed_at: Option<String>,
 }
 
@@ -434,9 +435,26 @@ fn visible_endpoint(
     party: Option<&str>,
 ) -> Result<StoredEndpoint, RegistryError> {
     load_endpoint(tx, id)?
-        .filter(|s| s.endpoint.removed_at.is_none())
         .filter(|s| party.is_none_or(|p| s.endpoint.party == p))
         .ok_or_else(|| not_found(id))
+}
+
+/// Refuses (409) to send to an endpoint that was removed or disabled, saying which.
+fn not_live(e: &WebhookEndpoint) -> Result<(), RegistryError> {
+    if let Some(at) = &e.removed_at {
+        return Err(RegistryError::Conflict(format!(
+            "webhook {} was removed at {at}: add a new endpoint",
+            e.id
+        )));
+    }
+    if e.disabled_at.is_some() {
+        return Err(RegistryError::Conflict(format!(
+            "webhook {} is disabled ({}): remove it and add it again",
+            e.id,
+            e.disabled_reason.as_deref().unwrap_or("no reason given")
+        )));
+    }
+    Ok(())
 }
 
 fn put_endpoint(tx: &mut dyn Tx, stored: &StoredEndpoint) -> Result<(), RegistryError> {
@@ -630,7 +648,7 @@ fn visible_delivery(
             id: id.chars().take(80).collect(),
             hint: "see `fermata webhook deliveries ENDPOINT`",
         })?;
-    // A removed endpoint's deliveries go with it.
+    // A removed endpoint's delivery log stays readable (its secret is gone).
     visible_endpoint(tx, &d.endpoint, party)?;
     Ok(d)
 }
@@ -748,6 +766,11 @@ impl Registry {
     ) -> Result<WebhookEndpoint, RegistryError> {
         self.write(|tx, now| {
             let mut stored = visible_endpoint(tx, id, party)?;
+            if let Some(at) = &stored.endpoint.removed_at {
+                return Err(RegistryError::Conflict(format!(
+                    "webhook {id} was removed at {at}"
+                )));
+            }
             stored.endpoint.removed_at = Some(now.at.clone());
             stored.secret = String::new();
             put_endpoint(tx, &stored)?;
@@ -802,13 +825,7 @@ impl Registry {
         self.write(|tx, now| {
             let mut d = visible_delivery(tx, id, party)?;
             let e = visible_endpoint(tx, &d.endpoint, party)?.endpoint;
-            if !e.is_live() {
-                return Err(RegistryError::Conflict(format!(
-                    "webhook {} is disabled ({}): remove it and add it again",
-                    e.id,
-                    e.disabled_reason.as_deref().unwrap_or("no reason given")
-                )));
-            }
+            not_live(&e)?;
             d.status = DeliveryStatus::Pending;
             d.attempts = 0;
             d.next_attempt_at = Some(now.at.clone());
@@ -826,11 +843,7 @@ impl Registry {
     ) -> Result<Delivery, RegistryError> {
         self.write(|tx, now| {
             let e = visible_endpoint(tx, id, party)?.endpoint;
-            if !e.is_live() {
-                return Err(RegistryError::Conflict(format!(
-                    "webhook {id} is disabled: remove it and add it again"
-                )));
-            }
+            not_live(&e)?;
             let data = serde_json::json!({"webhook": e.id, "url": e.url});
             let d = new_delivery(tx, now, &e, EventType::Ping, None, data)?;
             tx.put_delivery(&d)?;

@@ -531,20 +531,22 @@ async fn revoke_licence(
 /// Renews one of the caller's licences (developer): a licence request, through the normal
 /// request path, for the same works, use and territories, for a term of the same length
 /// starting the day after the licence ends. Lines under auto-accept offers are approved at once.
+/// Accepts `Idempotency-Key`. A licence with no end or no works listed is refused (422).
 #[utoipa::path(post, path = "/v1/licences/{id}/renew", tag = "marketplace", security(("api_key" = [])),
     params(("id" = String, Path)), responses((status = 201, body = LicenceRequest), (status = 403), (status = 404), (status = 409), (status = 422)))]
 async fn renew_licence(
     State(state): State<AppState>,
     caller: Caller,
+    key: IdempotencyKey,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, AppError> {
     caller.require(&[Role::Developer])?;
     let developer = caller.party().to_string();
-    let request = state
-        .with(move |r| Ok(r.renew_licence(&id, &developer, &developer)?))
+    let scope = format!("POST /v1/licences/{id}/renew");
+    let op = move |r: &mut Registry| r.renew_licence(&id, &developer, &developer);
+    idempotent_create(&state, &caller, key, &scope, &[], op, Ok)
         .await
-        .map_err(hide("licence"))?;
-    Ok((StatusCode::CREATED, Json(request)).into_response())
+        .map_err(hide("licence"))
 }
 
 /// A misuse notice to file: a generated track or a voice that imitates an artist.
@@ -1165,9 +1167,27 @@ struct WebhookBody {
     events: Vec<EventType>,
 }
 
+/// The pattern of [`WebhookBody::url`] in the document (a test keeps the two the same): the
+/// body is checked against it, so what the document refuses the server refuses too.
+const WEBHOOK_URL_PATTERN: &str = r#"^(https://([A-Za-z0-9]+(-[A-Za-z0-9]+)*\.)*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*|http://(localhost|127\.0\.0\.1|\[::1\]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?(/[!"$-~]*)?$"#;
+
 impl Bounded for WebhookBody {
     fn check_bounds(&self) -> Result<(), AppError> {
-        bounded("url", &self.url, fermata_registry::MAX_URL_CHARS)?;
+        bounded("url", &self.url, 600)?;
+        // The registry's own reasons first (http, a user name, a fragment…), then the shape.
+        fermata_registry::validate_webhook_url(&self.url)?;
+        static URL: std::sync::LazyLock<Option<regex::Regex>> =
+            std::sync::LazyLock::new(|| regex::Regex::new(WEBHOOK_URL_PATTERN).ok());
+        let Some(re) = URL.as_ref() else {
+            return Err(AppError::Internal(
+                "the webhook URL pattern does not compile".into(),
+            ));
+        };
+        if !re.is_match(&self.url) {
+            return Err(AppError::invalid(
+                "url: https to a host name of ASCII letters, digits, dots and single hyphens, or http to localhost, 127.0.0.1 or [::1]; an optional port; a path of printable ASCII without '#' (see the document's pattern)".to_string(),
+            ));
+        }
         if self.events.len() > 20 {
             return Err(AppError::invalid("name at most 20 event types".to_string()));
         }
@@ -1226,7 +1246,7 @@ async fn get_webhook(
 /// Removes one of the caller's party's endpoints (holder admin, developer): nothing more is
 /// sent to it.
 #[utoipa::path(post, path = "/v1/webhooks/{id}/remove", tag = "webhooks", security(("api_key" = [])),
-    params(("id" = String, Path)), responses((status = 200, body = WebhookEndpoint), (status = 403), (status = 404)))]
+    params(("id" = String, Path)), responses((status = 200, body = WebhookEndpoint), (status = 403), (status = 404), (status = 409)))]
 async fn remove_webhook(
     State(state): State<AppState>,
     caller: Caller,
@@ -1351,9 +1371,10 @@ mod tests {
     }
 
     #[test]
-    fn the_webhook_url_pattern_is_anchored() {
+    fn the_webhook_url_pattern_is_anchored_and_the_one_checked() {
         let p = webhook_url_pattern();
         assert!(p.starts_with('^') && p.ends_with('$'), "{p}");
+        assert_eq!(p, WEBHOOK_URL_PATTERN);
     }
 
     proptest! {

@@ -99,17 +99,18 @@ fn both_outputs(out: &std::process::Output) -> String {
 }
 
 /// Checks configuration for `st run`. Every check runs (`--checks all`), with one widening:
-/// `positive_data_acceptance` also takes 422 on the five creates whose answer depends on the
+/// `positive_data_acceptance` also takes 422 on the six creates whose answer depends on the
 /// registry's records and not on the body's shape alone (an offer of a work the holder holds
 /// no share in; a request whose every work is already licensed or reserved; usage of works
 /// that were not cleared; a statement for a period with no usage; a misuse notice naming a
-/// party that is not a rights holder). No schema can state those
+/// party that is not a rights holder; a renewal of a licence that has no end or lists no works).
+/// No schema can state those
 /// rules; the document lists 422 on these operations and says so. A schema-valid body refused
 /// for its shape would still fail: the document states every rule about shape (bounds,
 /// patterns, enums, the rules between fields), and the other operations keep the default.
 const CONFIG: &str = r#"
 [[operations]]
-include-operation-id = ["create_offer", "create_request", "create_usage", "create_statement", "create_notice"]
+include-operation-id = ["create_offer", "create_request", "create_usage", "create_statement", "create_notice", "renew_licence"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 "#;
 

@@ -527,9 +527,25 @@ fn gone_disables_the_endpoint_and_removal_ends_its_deliveries() {
             .iter()
             .all(|e| e.id != other.endpoint.id)
     );
-    assert!(r.webhook(&other.endpoint.id, None).is_err());
+    // Still found by its id, marked removed, and nothing more is sent or removed again.
+    assert!(
+        r.webhook(&other.endpoint.id, None)
+            .unwrap()
+            .removed_at
+            .is_some()
+    );
+    assert!(matches!(
+        r.ping_webhook(&other.endpoint.id, None),
+        Err(RegistryError::Conflict(_))
+    ));
+    assert!(matches!(
+        r.remove_webhook(&other.endpoint.id, None, "label-a"),
+        Err(RegistryError::Conflict(_))
+    ));
     assert!(r.claim_webhook_deliveries(10).unwrap().is_empty());
-    assert!(r.webhook_delivery(&pending.id, None).is_err());
+    // Its delivery log stays readable; what was pending failed.
+    let (gone, _) = r.webhook_delivery(&pending.id, None).unwrap();
+    assert_eq!(gone.status, DeliveryStatus::Failed);
     assert_eq!(r.verify_audit().unwrap().first_bad, None);
     // Ten live endpoints at most.
     for n in 0..MAX_ENDPOINTS_PER_PARTY - 1 {
