@@ -455,7 +455,7 @@ impl Now {
             at: t
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_else(|_| t.unix_timestamp().to_string()),
-            date: format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+            date: crate::model::format_day(d),
         }
     }
 }

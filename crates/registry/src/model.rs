@@ -971,6 +971,17 @@ impl Licence {
     }
 }
 
+/// Reads a `YYYY-MM-DD` day; `field` names it in the error.
+pub fn parse_day(field: &'static str, s: &str) -> Result<time::Date, RegistryError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(s, &format).map_err(|_| invalid(field, s, "write a date as YYYY-MM-DD"))
+}
+
+/// Writes a day as `YYYY-MM-DD`, the form dates are stored and compared in.
+pub fn format_day(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
 /// Checks a `YYYY-MM-DD` date.
 ///
 /// Returns the date in exactly that form: dates are stored and compared as such strings, so
@@ -984,8 +995,7 @@ pub fn validate_date(field: &'static str, s: &str) -> Result<String, RegistryErr
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match time::Date::parse(d, &format) {
+    match parse_day(field, d) {
         Ok(_) if shaped => Ok(d.to_string()),
         _ => Err(invalid(field, s, "write a date as YYYY-MM-DD")),
     }

@@ -203,18 +203,10 @@ pub fn licence_terms(
 
 /// The day after `date` (YYYY-MM-DD).
 pub fn next_day(date: &str) -> Result<String, RegistryError> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(date, &format)
-        .map_err(|_| invalid("date", date, "write a date as YYYY-MM-DD"))?;
-    let n = d
+    let n = crate::model::parse_day("date", date)?
         .next_day()
         .ok_or_else(|| invalid("date", date, "the date is out of range"))?;
-    Ok(format!(
-        "{:04}-{:02}-{:02}",
-        n.year(),
-        u8::from(n.month()),
-        n.day()
-    ))
+    Ok(crate::model::format_day(n))
 }
 
 /// The day part (YYYY-MM-DD) of an RFC 3339 time.

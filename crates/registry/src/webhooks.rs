@@ -388,9 +388,8 @@ pub fn retry_delay(attempts: u32) -> Option<i64> {
 
 /// Days from `from` to `to` (both YYYY-MM-DD).
 fn days_between(from: &str, to: &str) -> Option<i64> {
-    let f = time::macros::format_description!("[year]-[month]-[day]");
-    let a = time::Date::parse(from, &f).ok()?;
-    let b = time::Date::parse(to, &f).ok()?;
+    let a = crate::model::parse_day("date", from).ok()?;
+    let b = crate::model::parse_day("date", to).ok()?;
     Some((b - a).whole_days())
 }
 
