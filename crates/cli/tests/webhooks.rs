@@ -6,81 +6,12 @@ mod common;
 
 use common::env::*;
 use common::*;
-use hmac::{Hmac, Mac};
+use fermata_testkit::webhook::{WebhookReceiver, check_signature};
 use serde_json::Value;
-use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::process::Child;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// One request the receiver got.
-#[derive(Clone, Debug)]
-struct Received {
-    headers: BTreeMap<String, String>,
-    body: String,
-}
-
-/// Listens on `listener` and records every request, answering 204.
-fn receive(listener: TcpListener) -> Arc<Mutex<Vec<Received>>> {
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let g = got.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let mut headers = BTreeMap::new();
-            loop {
-                let mut h = String::new();
-                reader.read_line(&mut h).unwrap();
-                let h = h.trim_end();
-                if h.is_empty() {
-                    break;
-                }
-                let (k, v) = h.split_once(':').unwrap();
-                headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-            }
-            let len: usize = headers
-                .get("content-length")
-                .map_or(0, |l| l.parse().unwrap());
-            let mut body = vec![0; len];
-            reader.read_exact(&mut body).unwrap();
-            g.lock().unwrap().push(Received {
-                headers,
-                body: String::from_utf8(body).unwrap(),
-            });
-            let _ = write!(
-                stream,
-                "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
-            );
-        }
-    });
-    got
-}
-
-fn check_signature(secret: &str, r: &Received) {
-    let header = &r.headers["fermata-signature"];
-    let (t, v1) = header.split_once(',').unwrap();
-    let t: i64 = t.strip_prefix("t=").unwrap().parse().unwrap();
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{t}.{}", r.body).as_bytes());
-    assert_eq!(
-        v1.strip_prefix("v1=").unwrap(),
-        hex::encode(mac.finalize().into_bytes()),
-        "{r:?}"
-    );
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    assert!((now - t).abs() <= 300, "timestamp {t}, now {now}");
-}
 
 fn serve(env: &Env) -> Child {
     let mut cmd = fermata();
@@ -196,12 +127,12 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     env.ok(&["licence", "revoke", "lic-000001", "--reason", "ended"]);
 
     // The receiver comes up, the server comes back: everything arrives.
-    let got = receive(TcpListener::bind(("127.0.0.1", port)).unwrap());
+    let got = WebhookReceiver::on_port(port);
     let mut server = serve(&env);
-    wait_for(90, "every delivery", || got.lock().unwrap().len() >= 6);
+    got.wait_for(6, 90);
     // A moment more, to see that nothing arrives twice.
     std::thread::sleep(Duration::from_secs(3));
-    let received = got.lock().unwrap().clone();
+    let received = got.got();
     let mut ids = BTreeSet::new();
     let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in &received {
@@ -246,8 +177,7 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     let first = ids.iter().next().unwrap().clone();
     env.ok(&["webhook", "replay", &first]);
     wait_for(30, "the replay", || {
-        got.lock()
-            .unwrap()
+        got.got()
             .iter()
             .filter(|r| r.headers["fermata-delivery"] == first)
             .count()

@@ -47,6 +47,8 @@ mod answer;
 pub mod audit;
 mod certificates;
 mod declarations;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 mod market;
 mod market_ops;
 mod model;

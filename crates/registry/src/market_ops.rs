@@ -189,12 +189,7 @@ fn load_request(tx: &mut dyn Tx, id: &str) -> Result<LicenceRequest, RegistryErr
 /// `from` plus `months` months, minus a day: the last day of a term that starts on `from`.
 pub fn term_end(from: &str, months: u32) -> Result<String, RegistryError> {
     validate_term_months(months)?;
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let start = time::Date::parse(from, &format).map_err(|_| RegistryError::Invalid {
-        field: "valid-from",
-        value: from.into(),
-        reason: "write a date as YYYY-MM-DD".into(),
-    })?;
+    let start = crate::model::parse_day("valid-from", from)?;
     let total = start.year() * 12 + i32::from(u8::from(start.month())) - 1 + months as i32;
     let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
     let month = time::Month::try_from(month).map_err(|e| RegistryError::Internal(e.to_string()))?;
@@ -207,12 +202,7 @@ pub fn term_end(from: &str, months: u32) -> Result<String, RegistryError> {
             value: months.to_string(),
             reason: "the term ends out of range".into(),
         })?;
-    Ok(format!(
-        "{:04}-{:02}-{:02}",
-        end.year(),
-        u8::from(end.month()),
-        end.day()
-    ))
+    Ok(crate::model::format_day(end))
 }
 
 /// Longest term, in months, that an offer, a policy or a request may name (100 years).
@@ -729,19 +719,9 @@ impl Registry {
         let valid_to = match months {
             Some(m) => term_end(&valid_from, m)?,
             None => {
-                let format = time::macros::format_description!("[year]-[month]-[day]");
-                let parse = |d: &str| {
-                    time::Date::parse(d, &format)
-                        .map_err(|_| crate::model::invalid("date", d, "write a date as YYYY-MM-DD"))
-                };
+                let parse = |d: &str| crate::model::parse_day("date", d);
                 let days = (parse(&end)? - parse(&licence.valid_from)?).whole_days();
-                let to = parse(&valid_from)? + time::Duration::days(days);
-                format!(
-                    "{:04}-{:02}-{:02}",
-                    to.year(),
-                    u8::from(to.month()),
-                    to.day()
-                )
+                crate::model::format_day(parse(&valid_from)? + time::Duration::days(days))
             }
         };
         self.request_licences(
@@ -1646,7 +1626,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Decision, PartyKind, Work, parse_shares};
+    use crate::model::{Decision, Work, parse_shares};
     use crate::registry::PolicyChange;
 
     #[test]
@@ -1665,36 +1645,11 @@ mod tests {
 
     fn setup() -> (tempfile::TempDir, Registry) {
         let dir = tempfile::tempdir().unwrap();
-        let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
-        r.add_party("label-a", PartyKind::Label, "Label A", "cli")
-            .unwrap();
-        r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli")
-            .unwrap();
-        r.add_party("dev", PartyKind::Developer, "Dev", "cli")
-            .unwrap();
-        let work = |n: u32, shares: &str| Work {
-            isrc: format!("GBAAA26{n:05}").parse().unwrap(),
-            title: format!("Song {n}"),
-            artist: "A".into(),
-            duration_s: None,
-            iswc: None,
-            registrant: "label-a".into(),
-            credits: vec![],
-            shares: parse_shares(shares).unwrap(),
-            tracks: vec![],
-        };
-        r.register_works(
-            "label-a",
-            vec![work(1, "label-a=100"), work(2, "label-a=50;pub-b=50")],
-            "cli",
-        )
-        .unwrap();
+        let r = crate::fixtures::two_holders(&dir.path().join("r.sqlite"), crate::Clock::System);
         (dir, r)
     }
 
-    fn isrc(n: u32) -> Isrc {
-        format!("GBAAA26{n:05}").parse().unwrap()
-    }
+    use crate::fixtures::isrc;
 
     #[test]
     fn offers_make_works_licence_required_and_auto_accept_grants_at_once() {

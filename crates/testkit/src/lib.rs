@@ -1,7 +1,8 @@
 //! Test support shared by fermata's crates, written once: whether an outside tool or the
 //! development corpus is there (and what a test does when it is not), a headless-Chromium
 //! harness for end-to-end and accessibility tests ([`browser`]), a throwaway C2PA certificate
-//! chain, a loopback RFC 3161 time-stamp authority ([`tsa`]), and fixture builders.
+//! chain, a loopback RFC 3161 time-stamp authority ([`tsa`]), a loopback webhook receiver
+//! ([`webhook`]), and fixture builders.
 //!
 //! **The skip rule.** A test that needs something outside the repository (ffmpeg, sox, python3,
 //! the development corpus) skips itself with a note on stderr when it is missing, so that
@@ -17,8 +18,10 @@ use std::process::Command;
 
 pub mod browser;
 pub mod tsa;
+pub mod webhook;
 
 pub use tsa::TimeStampAuthority;
+pub use webhook::WebhookReceiver;
 
 /// True when the environment says it is CI (`CI=true`), where nothing may be skipped.
 pub fn under_ci() -> bool {

@@ -1,45 +1,21 @@
 use super::*;
 use crate::audit::Clock;
+use crate::fixtures::isrc;
 use crate::market_ops::RequestDraft;
-use crate::model::{Decision, Isrc, Money, PartyKind, Territory, Use, Work, parse_shares};
+use crate::model::{Decision, Isrc, Money, PartyKind, Territory, Use};
 use crate::notices::NoticeDraft;
 use crate::registry::{LicenceGrant, PolicyChange};
 use crate::{LineStatus, UsageDraft};
 
-fn isrc(n: u32) -> Isrc {
-    format!("GBAAA26{n:05}").parse().unwrap()
-}
-
 /// label-a holds work 1 alone and work 2 with pub-b; both ask a licence for training.
 fn setup() -> (tempfile::TempDir, Registry) {
     let dir = tempfile::tempdir().unwrap();
-    let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
-    r.set_clock(Clock::fixed("2030-01-01T10:00:00Z").unwrap());
-    r.add_party("label-a", PartyKind::Label, "Label A", "cli")
-        .unwrap();
-    r.add_party("pub-b", PartyKind::Publisher, "Publisher B", "cli")
-        .unwrap();
-    r.add_party("dev", PartyKind::Developer, "Dev", "cli")
-        .unwrap();
+    let mut r = crate::fixtures::two_holders(
+        &dir.path().join("r.sqlite"),
+        Clock::fixed("2030-01-01T10:00:00Z").unwrap(),
+    );
     r.add_party("audit-co", PartyKind::Auditor, "Audit Co", "cli")
         .unwrap();
-    let work = |n: u32, shares: &str| Work {
-        isrc: isrc(n),
-        title: format!("Song {n}"),
-        artist: "A".into(),
-        duration_s: None,
-        iswc: None,
-        registrant: "label-a".into(),
-        credits: vec![],
-        shares: parse_shares(shares).unwrap(),
-        tracks: vec![],
-    };
-    r.register_works(
-        "label-a",
-        vec![work(1, "label-a=100"), work(2, "label-a=50;pub-b=50")],
-        "cli",
-    )
-    .unwrap();
     for h in ["label-a", "pub-b"] {
         r.set_policy(
             PolicyChange::new(h, None, Use::TrainGenai, Decision::LicenceRequired),
