@@ -35,7 +35,7 @@ fn wav_bytes(channels: u16, rate: u32, data: &[u8]) -> Vec<u8> {
     h.extend_from_slice(&channels.to_le_bytes());
     h.extend_from_slice(&rate.to_le_bytes());
     h.extend_from_slice(&rate.wrapping_mul(2 * channels as u32).to_le_bytes());
-    h.extend_from_slice(&(2 * channels).to_le_bytes());
+    h.extend_from_slice(&channels.wrapping_mul(2).to_le_bytes());
     h.extend_from_slice(&16u16.to_le_bytes());
     h.extend_from_slice(b"data");
     h.extend_from_slice(&(data.len() as u32).to_le_bytes());
