@@ -26,10 +26,85 @@ pub const PASS_LIMIT: usize = 100;
 /// Characters of a non-2xx answer's body kept with the attempt.
 const SNIPPET_CHARS: usize = 200;
 
+/// Which receiver addresses a sender connects to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// Public addresses only (the default): a party's endpoint cannot make the server reach
+    /// into its own network (its loopback, a private network, a cloud metadata address).
+    #[default]
+    Public,
+    /// Also loopback and private-network addresses: for receivers inside the operator's own
+    /// network, a local relay, and tests (`fermata serve --webhook-allow-private`).
+    PrivateToo,
+}
+
+/// Whether `ip` is an address of the internet at large, not of the server itself or a private,
+/// link-local, shared (carrier-grade NAT), multicast, documentation or unspecified range.
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_multicast()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0 && v4.octets()[2] == 0)
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
+/// Resolves an endpoint's `host:port` and keeps only the addresses `reach` allows, so that the
+/// rule holds for names as well as literal addresses, whatever a name resolves to at the
+/// moment of sending.
+fn resolve(reach: Reach, netloc: &str) -> std::io::Result<Vec<std::net::SocketAddr>> {
+    use std::net::ToSocketAddrs;
+    let all: Vec<std::net::SocketAddr> = netloc.to_socket_addrs()?.collect();
+    if reach == Reach::PrivateToo {
+        return Ok(all);
+    }
+    let public: Vec<std::net::SocketAddr> =
+        all.iter().copied().filter(|a| is_public(a.ip())).collect();
+    if public.is_empty() && !all.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{netloc} is not a public address ({}): fermata delivers only to public addresses unless the operator runs `fermata serve --webhook-allow-private`",
+                all.iter()
+                    .map(|a| a.ip().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    Ok(public)
+}
+
 /// The HTTP client for deliveries: bounded timeouts, no redirects (a delivery goes where its
-/// endpoint says, and a redirect is an answer to retry, not to follow).
-pub fn agent() -> ureq::Agent {
+/// endpoint says, and a redirect is an answer to retry, not to follow), and only the addresses
+/// `reach` allows.
+pub fn agent(reach: Reach) -> ureq::Agent {
     ureq::AgentBuilder::new()
+        .resolver(move |netloc: &str| resolve(reach, netloc))
         .timeout_connect(CONNECT_TIMEOUT)
         .timeout(ATTEMPT_TIMEOUT)
         .redirects(0)
@@ -159,6 +234,7 @@ impl Worker {
     /// every error (a failing pass is retried at the next interval).
     pub fn spawn(
         mut registry: Registry,
+        reach: Reach,
         interval: Duration,
         expiring_every: Duration,
         log: impl Fn(Result<&PassReport, &ClearanceError>) + Send + 'static,
@@ -168,7 +244,7 @@ impl Worker {
         let handle = std::thread::Builder::new()
             .name("fermata-webhooks".into())
             .spawn(move || {
-                let agent = agent();
+                let agent = agent(reach);
                 let mut last_expiring: Option<Instant> = None;
                 while !flag.load(Ordering::SeqCst) {
                     let note = last_expiring.is_none_or(|t| t.elapsed() >= expiring_every);

@@ -2,7 +2,7 @@
 //! independently (HMAC-SHA256 in fermata-testkit, not the registry's own function), retries with backoff on
 //! the registry's clock, and a party hearing only of its own lines.
 
-use fermata_clearance::webhooks::{agent, run_pass, send_due};
+use fermata_clearance::webhooks::{Reach, agent, run_pass, send_due};
 use fermata_registry::fixtures::isrc;
 use fermata_registry::{
     Clock, Decision, DeliveryStatus, EventType, LicenceGrant, NoticeDraft, PolicyChange, Registry,
@@ -86,7 +86,7 @@ fn deliveries_of_several_types_arrive_signed_to_the_right_party_only() {
     r.ping_webhook(&dev.endpoint.id, Some("dev")).unwrap();
 
     let never = AtomicBool::new(false);
-    let report = run_pass(&mut r, &agent(), true, &never).unwrap();
+    let report = run_pass(&mut r, &agent(Reach::PrivateToo), true, &never).unwrap();
     assert_eq!(report.attempted, report.delivered, "{report:?}");
     let types = |rx: &WebhookReceiver, secret: &str| -> Vec<String> {
         let got = rx.got();
@@ -136,7 +136,7 @@ fn deliveries_of_several_types_arrive_signed_to_the_right_party_only() {
     let secret = a.secret.clone();
     assert!(std::panic::catch_unwind(move || check_signature(&secret, &other)).is_err());
     // Everything is delivered: a second pass sends nothing again.
-    let again = run_pass(&mut r, &agent(), true, &never).unwrap();
+    let again = run_pass(&mut r, &agent(Reach::PrivateToo), true, &never).unwrap();
     assert_eq!((again.attempted, again.enqueued.deliveries), (0, 0));
     assert_eq!(a_rx.got().len() + b_rx.got().len() + dev_rx.got().len(), 9);
     assert_eq!(r.verify_audit().unwrap().first_bad, None);
@@ -162,7 +162,7 @@ fn a_failing_receiver_gets_retries_with_backoff_then_the_delivery_arrives() {
     )
     .unwrap();
     let never = AtomicBool::new(false);
-    let agent = agent();
+    let agent = agent(Reach::PrivateToo);
     let first = run_pass(&mut r, &agent, false, &never).unwrap();
     assert_eq!((first.attempted, first.delivered), (1, 0));
     let id = rx.got()[0].headers["fermata-delivery"].clone();
@@ -227,7 +227,7 @@ fn a_receiver_that_is_gone_disables_its_endpoint_and_an_unreachable_one_is_retri
         .unwrap();
     let ping = r.ping_webhook(&down.endpoint.id, None).unwrap();
     let never = AtomicBool::new(false);
-    let report = run_pass(&mut r, &agent(), false, &never).unwrap();
+    let report = run_pass(&mut r, &agent(Reach::PrivateToo), false, &never).unwrap();
     assert_eq!((report.attempted, report.delivered), (2, 0));
     assert!(
         r.webhook(&gone.endpoint.id, None)
@@ -239,4 +239,63 @@ fn a_receiver_that_is_gone_disables_its_endpoint_and_an_unreachable_one_is_retri
     assert_eq!(d.status, DeliveryStatus::Pending);
     assert_eq!(attempts[0].status_code, None);
     assert!(attempts[0].error.as_deref().is_some_and(|e| !e.is_empty()));
+}
+
+#[test]
+fn a_public_only_sender_never_connects_to_a_private_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut r, _) = registry(dir.path());
+    let rx = WebhookReceiver::start();
+    let hook = r
+        .add_webhook("dev", &format!("{}/inside", rx.url()), &[], "dev")
+        .unwrap();
+    let ping = r.ping_webhook(&hook.endpoint.id, None).unwrap();
+    let never = AtomicBool::new(false);
+    assert_eq!(
+        send_due(&mut r, &agent(Reach::Public), 10, &never).unwrap(),
+        (1, 0)
+    );
+    assert!(
+        rx.got().is_empty(),
+        "a request reached the loopback receiver"
+    );
+    let (d, attempts) = r.webhook_delivery(&ping.id, None).unwrap();
+    assert_eq!(d.status, DeliveryStatus::Pending);
+    let error = attempts[0].error.clone().unwrap();
+    assert!(
+        error.contains("not a public address") && error.contains("--webhook-allow-private"),
+        "{error}"
+    );
+}
+
+#[test]
+fn public_addresses_are_told_from_the_server_s_own_and_private_ones() {
+    use fermata_clearance::webhooks::is_public;
+    for ip in [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "::",
+        "fe80::1",
+        "fd00::1",
+        "::ffff:10.0.0.1",
+        "::ffff:127.0.0.1",
+    ] {
+        assert!(!is_public(ip.parse().unwrap()), "{ip}");
+    }
+    for ip in [
+        "93.184.216.34",
+        "1.1.1.1",
+        "2606:4700:4700::1111",
+        "::ffff:8.8.8.8",
+    ] {
+        assert!(is_public(ip.parse().unwrap()), "{ip}");
+    }
 }

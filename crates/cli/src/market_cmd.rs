@@ -59,6 +59,10 @@ pub(crate) struct ServeArgs {
     /// due; licences about to expire are announced hourly).
     #[arg(long, default_value_t = 5, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     webhook_interval: u64,
+    /// Also deliver webhooks to loopback and private-network addresses (receivers inside your
+    /// own network, a local relay); by default only public addresses are reached.
+    #[arg(long)]
+    webhook_allow_private: bool,
 }
 
 impl ServeArgs {
@@ -75,6 +79,7 @@ impl ServeArgs {
             tls_cert: None,
             tls_key: None,
             webhook_interval: 5,
+            webhook_allow_private: false,
         }
     }
 }
@@ -126,6 +131,7 @@ pub(crate) fn serve_home(
     // Webhook deliveries: a thread with its own registry connection, stopped with the server.
     let webhooks = fermata_clearance::webhooks::Worker::spawn(
         home.registry()?,
+        crate::webhook_cmd::reach(args.webhook_allow_private),
         std::time::Duration::from_secs(args.webhook_interval),
         std::time::Duration::from_secs(3600),
         |outcome| match outcome {

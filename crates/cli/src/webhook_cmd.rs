@@ -82,6 +82,10 @@ pub(crate) enum WebhookCommand {
     Test {
         /// The endpoint.
         id: String,
+        /// Also deliver to loopback and private-network addresses (receivers inside your own
+        /// network, a local relay); by default only public addresses are reached.
+        #[arg(long)]
+        allow_private: bool,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -91,9 +95,22 @@ pub(crate) enum WebhookCommand {
         after_help = "Example (cron, every minute):\n  * * * * * fermata --home /srv/fermata webhook deliver"
     )]
     Deliver {
+        /// Also deliver to loopback and private-network addresses (receivers inside your own
+        /// network, a local relay); by default only public addresses are reached.
+        #[arg(long)]
+        allow_private: bool,
         #[command(flatten)]
         output: OutputArgs,
     },
+}
+
+/// The addresses a sender may reach: `--allow-private` adds loopback and private networks.
+pub(crate) fn reach(allow_private: bool) -> fermata_clearance::webhooks::Reach {
+    if allow_private {
+        fermata_clearance::webhooks::Reach::PrivateToo
+    } else {
+        fermata_clearance::webhooks::Reach::Public
+    }
 }
 
 fn endpoint_table(list: &[WebhookEndpoint]) -> Table {
@@ -240,9 +257,13 @@ pub(crate) fn run_webhook(home: Option<&Path>, cmd: WebhookCommand) -> Result<Ex
                 );
             }
         }
-        WebhookCommand::Test { id, output } => {
+        WebhookCommand::Test {
+            id,
+            allow_private,
+            output,
+        } => {
             let ping = registry.ping_webhook(&id, None)?;
-            let agent = fermata_clearance::webhooks::agent();
+            let agent = fermata_clearance::webhooks::agent(reach(allow_private));
             fermata_clearance::webhooks::send_due(
                 &mut registry,
                 &agent,
@@ -264,8 +285,11 @@ pub(crate) fn run_webhook(home: Option<&Path>, cmd: WebhookCommand) -> Result<Ex
                 return Ok(ExitCode::from(1));
             }
         }
-        WebhookCommand::Deliver { output } => {
-            let agent = fermata_clearance::webhooks::agent();
+        WebhookCommand::Deliver {
+            allow_private,
+            output,
+        } => {
+            let agent = fermata_clearance::webhooks::agent(reach(allow_private));
             let report =
                 fermata_clearance::webhooks::run_pass(&mut registry, &agent, true, &INTERRUPTED)?;
             if output.json {

@@ -21,6 +21,7 @@ fn serve(env: &Env) -> Child {
         "127.0.0.1:0",
         "--webhook-interval",
         "1",
+        "--webhook-allow-private",
     ]);
     spawn_server(cmd).0
 }
@@ -172,7 +173,21 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     assert_eq!(recorded, ids);
 
     // A test ping and a replay go through the running server's sender or the CLI's own.
-    let out = env.ok(&["webhook", "test", &holder_id]);
+    // By default a sender reaches public addresses only: the loopback receiver is refused
+    // before any connection is made, and the ping waits for a retry.
+    let out = fermata()
+        .arg("--home")
+        .arg(env.home())
+        .args(["webhook", "test", &holder_id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("not a public address") && stdout(&out).contains("pending"),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.ok(&["webhook", "test", &holder_id, "--allow-private"]);
     assert!(stdout(&out).contains("delivered"), "{}", stdout(&out));
     let first = ids.iter().next().unwrap().clone();
     env.ok(&["webhook", "replay", &first]);
@@ -190,7 +205,7 @@ fn a_killed_server_resumes_its_deliveries_and_each_arrives_once() {
     // Removed: gone from the list, and the chain still verifies.
     env.ok(&["webhook", "remove", &dev_id]);
     assert!(!stdout(&env.ok(&["webhook", "list"])).contains(&dev_id));
-    let pass = env.json(&["webhook", "deliver"]);
+    let pass = env.json(&["webhook", "deliver", "--allow-private"]);
     assert_eq!(pass["attempted"], 0, "{pass}");
     env.ok(&["audit", "verify"]);
     let status = std::process::Command::new("kill")
