@@ -9,7 +9,7 @@ use fermata_registry::{
     AnswerSource, CertificateRecord, Isrc, Registry, Scan, UsageReport, Verdict,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// One work not cleared on one training date, for one holder, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,12 +66,27 @@ fn scans_of(
     Ok((developer, finished))
 }
 
+/// A policy as the certificate states it.
+fn cert_policy(p: &fermata_registry::Policy) -> CertPolicy {
+    CertPolicy {
+        holder: p.holder.clone(),
+        work: p
+            .isrc
+            .as_ref()
+            .map_or("catalogue".into(), |i| i.to_string()),
+        use_: p.use_.to_string(),
+        decision: p.decision.to_string(),
+        territories: p.territories.iter().map(|t| t.to_string()).collect(),
+        updated_at: p.updated_at.clone(),
+    }
+}
+
 /// Gathers what a certificate for `model` would state, and applies the issuing rule: every
 /// distinct work among the entries of each finished scan's latest cleared manifest must be
 /// cleared — by [`Registry::clear_on_dates`], the registry's one answer with licences as they
 /// stood on the day — for the scan's developer, use and territory on every training date (the
-/// dates of the developer's usage reports for the model); where a holder's policy cleared it,
-/// that policy must not have changed after the date. Refuses, naming every (work, holder, date,
+/// dates of the developer's usage reports for the model), with each holder's policies as they
+/// stood on the date; the policies that cleared a work are stated as they were then. Refuses, naming every (work, holder, date,
 /// why), when it is not; refuses a model with no finished scan, no cleared manifest or no usage
 /// report. Returns the unsigned certificate (no id, issuer, key or date yet). Reads only.
 pub fn gather(
@@ -109,10 +124,9 @@ pub fn gather(
         .collect();
 
     let all_licences = registry.licences(None)?;
-    let mut policies_of: BTreeMap<String, Vec<fermata_registry::Policy>> = BTreeMap::new();
     let mut problems = Vec::new();
     let mut licence_ids = BTreeSet::new();
-    let mut policy_keys = BTreeSet::new();
+    let mut policies = BTreeSet::new();
     let mut cert_scans = Vec::new();
     let mut all_works = BTreeSet::new();
     for (scan, manifest) in &covered {
@@ -145,33 +159,23 @@ pub fn gather(
                             }
                         }
                         Some(AnswerSource::WorkPolicy | AnswerSource::CataloguePolicy) => {
+                            // The policy as it stood on the date (the registry reads it from
+                            // the audit log), not as it stands today.
                             let work =
                                 (h.source == Some(AnswerSource::WorkPolicy)).then(|| isrc.clone());
-                            if !policies_of.contains_key(&h.holder) {
-                                policies_of.insert(h.holder.clone(), registry.policies(&h.holder)?);
-                            }
-                            let policy = policies_of[&h.holder]
+                            match d
+                                .policies
                                 .iter()
-                                .find(|p| p.isrc == work && p.use_ == scan.use_)
-                                .cloned();
-                            match policy {
-                                Some(p) if p.updated_at.get(..10).is_some_and(|u| u <= d.date.as_str()) => {
-                                    policy_keys.insert((p.holder.clone(), p.isrc.clone(), p.use_));
+                                .find(|p| p.holder == h.holder && p.isrc == work)
+                            {
+                                Some(p) => {
+                                    policies.insert(cert_policy(p));
                                 }
-                                Some(p) => problems.push(Unlicensed {
-                                    work: isrc.to_string(),
-                                    holder: h.holder.clone(),
-                                    date: d.date.clone(),
-                                    why: format!(
-                                        "the policy that allows it now was set on {}, after the training date: fermata cannot show what it said then",
-                                        p.updated_at
-                                    ),
-                                }),
                                 None => problems.push(Unlicensed {
                                     work: isrc.to_string(),
                                     holder: h.holder.clone(),
                                     date: d.date.clone(),
-                                    why: "cleared by a policy the registry no longer lists".into(),
+                                    why: "cleared by a policy the registry cannot name".into(),
                                 }),
                             }
                         }
@@ -241,26 +245,7 @@ pub fn gather(
             revoked_at: l.revoked_at.clone(),
         })
         .collect();
-    let policies = policy_keys
-        .iter()
-        .filter_map(|(holder, isrc, use_)| {
-            policies_of
-                .get(holder)?
-                .iter()
-                .find(|p| &p.isrc == isrc && p.use_ == *use_)
-        })
-        .map(|p| CertPolicy {
-            holder: p.holder.clone(),
-            work: p
-                .isrc
-                .as_ref()
-                .map_or("catalogue".into(), |i| i.to_string()),
-            use_: p.use_.to_string(),
-            decision: p.decision.to_string(),
-            territories: p.territories.iter().map(|t| t.to_string()).collect(),
-            updated_at: p.updated_at.clone(),
-        })
-        .collect();
+    let policies: Vec<CertPolicy> = policies.into_iter().collect();
     let usage_reports = reports
         .iter()
         .map(|r| {

@@ -193,7 +193,7 @@ pub struct CertLicence {
 }
 
 /// A holder's policy that allowed use where no licence was needed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct CertPolicy {
     /// The holder.
     pub holder: String,

@@ -263,33 +263,74 @@ fn a_licence_revoked_after_the_training_date_keeps_it_licensed_one_revoked_befor
 }
 
 #[test]
-fn a_policy_changed_after_the_training_date_cannot_be_shown_to_have_allowed_it() {
+fn a_policy_is_judged_as_it_stood_on_the_training_date() {
     let dir = tempfile::tempdir().expect("dir");
     let (mut r, _) = setup(dir.path());
+    let as_set = |c: &fermata_certificate::Certificate| {
+        c.policies
+            .iter()
+            .map(|p| (p.holder.clone(), p.decision.clone(), p.updated_at.clone()))
+            .collect::<Vec<_>>()
+    };
+    let january = vec![(
+        "label-b".to_string(),
+        "allow".to_string(),
+        "2030-01-01T00:00:00Z".to_string(),
+    )];
+    // Re-set after the training date: the certificate states the policy of the day, not
+    // today's.
     at(&mut r, "2030-06-01T00:00:00Z");
     let mut change = PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Allow);
     change.conditions = Some("credit the artist".into());
     r.set_policy(change, "label-b").expect("policy");
-    match gather(&mut r, "m1", None) {
-        Err(CertificateError::Refused { problems, .. }) => {
-            assert_eq!(problems.len(), 1, "{problems:?}");
-            assert_eq!(
-                (problems[0].work.as_str(), problems[0].holder.as_str()),
-                (B, "label-b")
-            );
-            assert!(problems[0].why.contains("after the training date"));
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-    // A deny now: refused with the registry's answer.
+    assert_eq!(
+        as_set(&gather(&mut r, "m1", None).expect("issued")),
+        january
+    );
+    // A "no" said after the training date does not undo what was allowed on it.
+    at(&mut r, "2030-06-02T00:00:00Z");
     r.set_policy(
         PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Deny),
         "label-b",
     )
     .expect("deny");
+    assert_eq!(
+        as_set(&gather(&mut r, "m1", None).expect("issued")),
+        january
+    );
+    // A training run after it cannot even be reported: the "no" holds from its moment on.
+    at(&mut r, "2030-07-01T00:00:00Z");
+    assert!(usage(&mut r, "2030-07-01", &[B]).is_err());
+    assert_eq!(
+        as_set(&gather(&mut r, "m1", None).expect("issued")),
+        january
+    );
+}
+
+#[test]
+fn an_allow_given_after_the_training_date_does_not_clear_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (mut r, _) = setup(dir.path());
+    // label-b reserved the use before the training date and allowed it only later.
+    at(&mut r, "2030-01-15T00:00:00Z");
+    r.set_policy(
+        PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Deny),
+        "label-b",
+    )
+    .expect("deny");
+    at(&mut r, "2030-03-01T00:00:00Z");
+    r.set_policy(
+        PolicyChange::new("label-b", None, Use::TrainGenai, Decision::Allow),
+        "label-b",
+    )
+    .expect("allow");
     let Err(CertificateError::Refused { problems, .. }) = gather(&mut r, "m1", None) else {
-        panic!("expected a refusal");
+        panic!("an allow given after the training date must not certify it");
     };
+    assert_eq!(
+        (problems[0].work.as_str(), problems[0].date.as_str()),
+        (B, "2030-02-01")
+    );
     assert!(problems[0].why.starts_with("denied"), "{}", problems[0].why);
 }
 

@@ -6,12 +6,10 @@
 //! `fermata-certificate`'s; the registry knows nothing of signatures.
 
 use crate::RegistryError;
-use crate::answer::{WorkClearance, clear_work};
+use crate::answer::{AnswerSource, WorkClearance, clear_work};
 use crate::audit;
 use crate::model::{Isrc, Licence, Policy, Territory, Use, validate_date};
-use crate::registry::{
-    Registry, append, cache_holder_policies, load_offers, need_developer, need_work,
-};
+use crate::registry::{Registry, append, load_offers, need_developer, need_work};
 use crate::store::DocKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -65,6 +63,53 @@ pub struct DatedClearance {
     pub date: String,
     /// What the records say about the work on that day.
     pub clearance: WorkClearance,
+    /// The policies, as they stood at the end of that day, that answered for a holder (each
+    /// holder whose answer came from a work or catalogue policy), so that a certificate states
+    /// what was in force then, not what is in force now.
+    pub policies: Vec<Policy>,
+}
+
+/// A holder's policies as they were set over time: every `policy.set` event of the audit log,
+/// in order, with its moment. Policies are never deleted, only set again, so the log holds each
+/// one's whole history.
+struct PolicyHistory(Vec<(String, Policy)>);
+
+impl PolicyHistory {
+    /// The policies in force at `instant` (RFC 3339 UTC with whole seconds, as events carry
+    /// it): for each work (or the catalogue) and use, the last one set at or before then.
+    fn at(&self, instant: &str) -> Vec<Policy> {
+        let mut latest: BTreeMap<(Option<Isrc>, Use), &Policy> = BTreeMap::new();
+        for (at, p) in &self.0 {
+            if at.as_str() <= instant {
+                latest.insert((p.isrc.clone(), p.use_), p);
+            }
+        }
+        latest.into_values().cloned().collect()
+    }
+}
+
+/// Reads `holder`'s policy history from the audit log. A payload that cannot be read is an
+/// error, not a policy left out: leaving one out could turn a "no" into no answer at all.
+fn policy_history(
+    tx: &mut dyn crate::store::Tx,
+    holder: &str,
+) -> Result<PolicyHistory, RegistryError> {
+    let mut out = Vec::new();
+    for e in tx.events_about(&format!("party:{holder}"))? {
+        if e.action != "policy.set" {
+            continue;
+        }
+        let p: Policy = serde_json::from_str(&e.payload).map_err(|err| {
+            RegistryError::Internal(format!(
+                "audit event {} (policy.set) does not hold a policy: {err}",
+                e.seq
+            ))
+        })?;
+        if p.holder == holder {
+            out.push((e.at, p));
+        }
+    }
+    Ok(PolicyHistory(out))
 }
 
 /// The licence as it stood on `date`: one revoked on a later day was still in force then
@@ -92,8 +137,10 @@ fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, RegistryError
 impl Registry {
     /// What the records say to `developer` making `use_` of each of `works` in `territory` on
     /// each of `dates`: [`clear_work`], the one answer every door gives, with each licence as it
-    /// stood on the date (a licence revoked after the date was in force on it) and the current
-    /// policies and offers. One read transaction; the answers come work by work, date by date.
+    /// stood on the date (a licence revoked after the date was in force on it) and each holder's
+    /// policies as they stood at the end of that day (from the `policy.set` events of the audit
+    /// log: an "allow" given that day covers it, a "no" said that day leaves it uncleared, the
+    /// rule licences follow), and the current offers. One read transaction; the answers come work by work, date by date.
     pub fn clear_on_dates(
         &mut self,
         works: &[Isrc],
@@ -128,27 +175,56 @@ impl Registry {
                 .iter()
                 .map(|d| all.iter().map(|l| as_on(l, d)).collect())
                 .collect();
-            let mut policies: BTreeMap<String, Vec<Policy>> = BTreeMap::new();
+            let mut history: BTreeMap<String, PolicyHistory> = BTreeMap::new();
             let mut out = Vec::with_capacity(works.len());
             for isrc in works {
                 let work = need_work(tx, isrc)?;
-                cache_holder_policies(tx, &work, &mut policies)?;
-                let mut policies_of = |h: &str| policies.get(h).cloned().unwrap_or_default();
+                for share in &work.shares {
+                    if !history.contains_key(&share.holder) {
+                        let h = policy_history(tx, &share.holder)?;
+                        history.insert(share.holder.clone(), h);
+                    }
+                }
                 let answers = dates
                     .iter()
                     .zip(&by_date)
-                    .map(|(date, licences)| DatedClearance {
-                        date: date.clone(),
-                        clearance: clear_work(
+                    .map(|(date, licences)| {
+                        // The policies as they stood at the day's end, as a licence counts
+                        // on a day when it was granted by then and not revoked by then: an
+                        // "allow" given during the day covers it, a "no" said during it
+                        // leaves it uncleared.
+                        let end = format!("{date}T23:59:59Z");
+                        let in_force =
+                            |h: &str| history.get(h).map_or_else(Vec::new, |p| p.at(&end));
+                        let clearance = clear_work(
                             &work,
                             developer,
                             use_,
                             territory,
                             date,
-                            &mut policies_of,
+                            &mut |h: &str| in_force(h),
                             licences,
                             &offers,
-                        ),
+                        );
+                        let policies = clearance
+                            .holders
+                            .iter()
+                            .filter_map(|h| {
+                                let isrc = match h.source? {
+                                    AnswerSource::WorkPolicy => Some(work.isrc.clone()),
+                                    AnswerSource::CataloguePolicy => None,
+                                    _ => return None,
+                                };
+                                in_force(&h.holder)
+                                    .into_iter()
+                                    .find(|p| p.isrc == isrc && p.use_ == use_)
+                            })
+                            .collect();
+                        DatedClearance {
+                            date: date.clone(),
+                            clearance,
+                            policies,
+                        }
                     })
                     .collect();
                 out.push((isrc.clone(), answers));
@@ -385,6 +461,86 @@ mod tests {
             )
             .expect("clear");
         assert_eq!(today.verdict, Verdict::LicenceRequired);
+    }
+
+    /// The verdicts for work 1 on `dates`.
+    fn verdicts_on(r: &mut Registry, dates: &[&str]) -> Vec<Verdict> {
+        let dates: Vec<String> = dates.iter().map(|d| d.to_string()).collect();
+        r.clear_on_dates(
+            &["GBAAA2600001".parse().expect("isrc")],
+            "acme-ai",
+            Use::TrainGenai,
+            &"DE".parse().expect("t"),
+            &dates,
+        )
+        .expect("clear")[0]
+            .1
+            .iter()
+            .map(|a| a.clearance.verdict)
+            .collect()
+    }
+
+    fn set(r: &mut Registry, at: &str, decision: Decision) {
+        r.set_clock(Clock::fixed(at).expect("clock"));
+        r.set_policy(
+            PolicyChange::new("label-a", None, Use::TrainGenai, decision),
+            "label-a",
+        )
+        .expect("policy");
+    }
+
+    #[test]
+    fn policies_are_read_as_they_stood_on_each_training_date() {
+        let (_d, mut r) = registry();
+        // Licence required from 2030-01-01; allowed from 2030-02-10 (midday); reserved again
+        // from 2030-03-01 (midday); allowed for a work of its own from 2030-04-01.
+        set(&mut r, "2030-02-10T12:00:00Z", Decision::Allow);
+        set(&mut r, "2030-03-01T12:00:00Z", Decision::Deny);
+        let days = [
+            "2030-01-15",
+            "2030-02-10",
+            "2030-02-11",
+            "2030-02-28",
+            "2030-03-01",
+            "2030-03-02",
+        ];
+        let expected = [
+            Verdict::LicenceRequired,
+            // Allowed during the day: the day is covered, as by a licence granted that day.
+            Verdict::Cleared,
+            Verdict::Cleared,
+            Verdict::Cleared,
+            // Reserved during the day: not covered, as by a licence revoked that day.
+            Verdict::Denied,
+            Verdict::Denied,
+        ];
+        assert_eq!(verdicts_on(&mut r, &days), expected);
+        // A later "allow" never clears a day that came before it.
+        set(&mut r, "2030-04-01T00:00:00Z", Decision::Allow);
+        assert_eq!(verdicts_on(&mut r, &days), expected);
+        assert_eq!(
+            verdicts_on(&mut r, &["2030-03-31", "2030-04-01"]),
+            [Verdict::Denied, Verdict::Cleared]
+        );
+        // And a later "no" never un-clears a day that was allowed.
+        set(&mut r, "2030-05-01T00:00:00Z", Decision::Deny);
+        assert_eq!(verdicts_on(&mut r, &["2030-02-20"]), [Verdict::Cleared]);
+        // A work-level policy overrides the catalogue's from its moment on.
+        r.set_clock(Clock::fixed("2030-06-01T00:00:00Z").expect("clock"));
+        r.set_policy(
+            PolicyChange::new(
+                "label-a",
+                Some("GBAAA2600001".parse().expect("isrc")),
+                Use::TrainGenai,
+                Decision::Allow,
+            ),
+            "label-a",
+        )
+        .expect("policy");
+        assert_eq!(
+            verdicts_on(&mut r, &["2030-05-15", "2030-06-01"]),
+            [Verdict::Denied, Verdict::Cleared]
+        );
     }
 
     #[test]
