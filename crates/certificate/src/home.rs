@@ -7,7 +7,7 @@
 //! `certificate.key`) as soon as it exists, so the published key answers before the first
 //! certificate.
 
-use crate::{CertificateError, IssuerKey, Issued, issue};
+use crate::{CertificateError, Issued, IssuerKey, issue};
 use fermata_registry::Registry;
 use std::path::{Path, PathBuf};
 
@@ -187,8 +187,13 @@ mod tests {
             publish_key(&mut r, &key, "t").expect("no party"),
             KeyPublished::NoPartyYet
         );
-        r.add_party("acme-ai", fermata_registry::PartyKind::Developer, "Acme", "t")
-            .expect("party");
+        r.add_party(
+            "acme-ai",
+            fermata_registry::PartyKind::Developer,
+            "Acme",
+            "t",
+        )
+        .expect("party");
         assert_eq!(
             publish_home_key(&mut r, dir.path(), "t").expect("publish"),
             Some(KeyPublished::Recorded)

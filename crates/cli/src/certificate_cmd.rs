@@ -109,7 +109,8 @@ fn print_key(
     if json {
         let mut out = serde_json::json!({"kid": public.kid(), "pem": pem, "jwk": public.jwk()});
         if let Some(p) = published {
-            out["published"] = serde_json::json!(p != fermata_certificate::KeyPublished::NoPartyYet);
+            out["published"] =
+                serde_json::json!(p != fermata_certificate::KeyPublished::NoPartyYet);
         }
         println!("{out}");
     } else {

@@ -101,11 +101,9 @@ pub(crate) fn serve_home(
     // The certificate issuer's key, when made but not yet recorded (made before the registry
     // had a party), is published before the first request: GET /v1/certificates/key answers.
     // With no key, the first certificate issued from the API or the web app makes it.
-    if let Some(fermata_certificate::KeyPublished::Recorded) = fermata_certificate::publish_home_key(
-        &mut home.registry()?,
-        home.dir(),
-        "fermata serve",
-    )? {
+    if let Some(fermata_certificate::KeyPublished::Recorded) =
+        fermata_certificate::publish_home_key(&mut home.registry()?, home.dir(), "fermata serve")?
+    {
         eprintln!("published the certificate issuer key");
     }
     let i18n = std::sync::Arc::new(

@@ -319,9 +319,7 @@ impl Registry {
             .or_else(|| parties.iter().min_by(|a, b| a.id.cmp(&b.id)))
             .map(|p| p.id.clone());
         match owner {
-            Some(owner) => self
-                .record_certificate_key(kid, x, &owner, actor)
-                .map(Some),
+            Some(owner) => self.record_certificate_key(kid, x, &owner, actor).map(Some),
             None => Ok(None),
         }
     }

@@ -1165,25 +1165,23 @@ async fn issue_certificate(
     let refused: std::sync::Arc<std::sync::Mutex<Option<fermata_certificate::CertificateError>>> =
         Default::default();
     let slot = refused.clone();
-    let op = move |r: &mut Registry| {
-        match fermata_certificate::issue_from_home(
-            r,
-            &home,
-            &model,
-            developer.as_deref(),
-            fermata_certificate::DEFAULT_ISSUER,
-            &actor,
-        ) {
-            Ok(done) => Ok(done.issued.record),
-            Err(fermata_certificate::CertificateError::Registry(e)) => Err(e),
-            Err(other) => {
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(other);
-                }
-                Err(fermata_registry::RegistryError::Internal(
-                    "no certificate".into(),
-                ))
+    let op = move |r: &mut Registry| match fermata_certificate::issue_from_home(
+        r,
+        &home,
+        &model,
+        developer.as_deref(),
+        fermata_certificate::DEFAULT_ISSUER,
+        &actor,
+    ) {
+        Ok(done) => Ok(done.issued.record),
+        Err(fermata_certificate::CertificateError::Registry(e)) => Err(e),
+        Err(other) => {
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(other);
             }
+            Err(fermata_registry::RegistryError::Internal(
+                "no certificate".into(),
+            ))
         }
     };
     let made = idempotent_create(&state, &caller, key, &scope, digest.as_bytes(), op, Ok).await;
@@ -1269,7 +1267,12 @@ async fn read_outputs(
     };
     let mut multipart = axum::extract::Multipart::from_request(req, state)
         .await
-        .map_err(|e| bad(format!("send a multipart/form-data body: {}", e.body_text())))?;
+        .map_err(|e| {
+            bad(format!(
+                "send a multipart/form-data body: {}",
+                e.body_text()
+            ))
+        })?;
     let timeout = state.body_read_timeout;
     let late = || {
         AppError::Timeout(format!(
@@ -1377,9 +1380,9 @@ async fn read_outputs(
             }
         }
     }
-    let model = model
-        .filter(|m| !m.trim().is_empty())
-        .ok_or_else(|| AppError::invalid("name the model that generated the outputs (field model)"))?;
+    let model = model.filter(|m| !m.trim().is_empty()).ok_or_else(|| {
+        AppError::invalid("name the model that generated the outputs (field model)")
+    })?;
     if files.is_empty() {
         return Err(AppError::invalid(format!(
             "send 1 to {} output files (field files)",

@@ -1542,7 +1542,11 @@ async fn a_developer_attributes_outputs_and_issues_certificates_from_the_web() {
             &[("files", "a.wav", "RIFF")],
         )
         .await;
-    assert!(unavailable.status.is_client_error(), "{}", unavailable.status);
+    assert!(
+        unavailable.status.is_client_error(),
+        "{}",
+        unavailable.status
+    );
     assert!(
         unavailable.body.contains("Attribution is not available"),
         "{}",
@@ -1571,7 +1575,11 @@ async fn a_developer_attributes_outputs_and_issues_certificates_from_the_web() {
         StatusCode::FORBIDDEN
     );
     let model = site.get(&mut ana, "/transparency/acme-model").await;
-    assert!(!model.body.contains("/transparency/acme-model/certificates\""));
+    assert!(
+        !model
+            .body
+            .contains("/transparency/acme-model/certificates\"")
+    );
     let ana_token = model.csrf();
     assert_eq!(
         site.post(
@@ -1586,7 +1594,9 @@ async fn a_developer_attributes_outputs_and_issues_certificates_from_the_web() {
     // The developer's model page has the button; without the token it is refused.
     let model = site.get(&mut dev, "/transparency/acme-model").await;
     assert!(
-        model.body.contains("action=\"/transparency/acme-model/certificates\""),
+        model
+            .body
+            .contains("action=\"/transparency/acme-model/certificates\""),
         "{}",
         model.body
     );
@@ -1604,7 +1614,11 @@ async fn a_developer_attributes_outputs_and_issues_certificates_from_the_web() {
             &[("csrf", &token)],
         )
         .await;
-    assert!(no_home.body.contains("Certificates cannot be issued"), "{}", no_home.body);
+    assert!(
+        no_home.body.contains("Certificates cannot be issued"),
+        "{}",
+        no_home.body
+    );
 
     // Served at home: other-model is not acme-ai's (not found); acme-model has no manifest
     // yet, said in the person's language.
@@ -1630,7 +1644,9 @@ async fn a_developer_attributes_outputs_and_issues_certificates_from_the_web() {
         )
         .await;
     assert!(
-        no_manifest.body.contains("pas encore de manifeste autorisé"),
+        no_manifest
+            .body
+            .contains("pas encore de manifeste autorisé"),
         "{}",
         no_manifest.body
     );

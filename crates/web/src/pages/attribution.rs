@@ -74,11 +74,7 @@ async fn attribution_page(State(state): State<WebState>, ctx: Ctx) -> Result<Res
                 .filter(|s| s.developer == party)
                 .map(|s| s.model)
                 .collect();
-            Ok((
-                r.attribution_reports(Some(&party))?,
-                models,
-                r.now().date,
-            ))
+            Ok((r.attribution_reports(Some(&party))?, models, r.now().date))
         })
         .await?;
     let t = &ctx.tr;
@@ -111,7 +107,10 @@ async fn attribution_page(State(state): State<WebState>, ctx: Ctx) -> Result<Res
 }
 
 /// Attributes the uploaded outputs and shows the report made.
-async fn attribute(State(state): State<WebState>, form: CsrfMultipart) -> Result<Response, WebError> {
+async fn attribute(
+    State(state): State<WebState>,
+    form: CsrfMultipart,
+) -> Result<Response, WebError> {
     let person = form.ctx.developer()?.clone();
     let t = &form.ctx.tr;
     let Some(home_dir) = state.config.home.clone() else {
@@ -137,9 +136,10 @@ async fn attribute(State(state): State<WebState>, form: CsrfMultipart) -> Result
             return Err(WebError::Invalid(t.get("attribution-too-large")));
         }
     }
-    let home = fermata_clearance::Home::open(&home_dir)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    let dir = fermata_clearance::upload_dir(&home).map_err(|e| WebError::Internal(e.to_string()))?;
+    let home =
+        fermata_clearance::Home::open(&home_dir).map_err(|e| WebError::Internal(e.to_string()))?;
+    let dir =
+        fermata_clearance::upload_dir(&home).map_err(|e| WebError::Internal(e.to_string()))?;
     let mut files = Vec::new();
     for (i, (name, bytes)) in outputs.iter().enumerate() {
         let safe = fermata_clearance::safe_file_name(name).unwrap_or_else(|| "output".into());
@@ -248,7 +248,10 @@ async fn report_page(
             .iter()
             .map(|(i, v)| (i.to_string(), title(i), ms(*v)))
             .collect(),
-        c: Chrome::titled(&ctx, t.arg("attribution-report-title", "id", report.id.as_str())),
+        c: Chrome::titled(
+            &ctx,
+            t.arg("attribution-report-title", "id", report.id.as_str()),
+        ),
     }))
 }
 
@@ -292,7 +295,10 @@ async fn issue(
         )),
         Err(E::Refused { problems, .. }) => {
             let page = render(&RefusedTpl {
-                c: Chrome::titled(&form.ctx, t.arg("cert-refused-title", "model", model.as_str())),
+                c: Chrome::titled(
+                    &form.ctx,
+                    t.arg("cert-refused-title", "model", model.as_str()),
+                ),
                 model,
                 problems,
             });

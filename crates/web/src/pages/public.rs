@@ -154,9 +154,10 @@ async fn model(
         })
         .await?;
     let t = &ctx.tr;
-    let can_issue = ctx.person.as_ref().is_some_and(|p| {
-        p.role == fermata_registry::Role::Developer && p.party == scan.developer
-    });
+    let can_issue = ctx
+        .person
+        .as_ref()
+        .is_some_and(|p| p.role == fermata_registry::Role::Developer && p.party == scan.developer);
     let f = ModelFacts {
         model,
         developer: scan.developer,
