@@ -516,7 +516,7 @@ mod tests {
             Some(true)
         );
         let owners: Vec<String> = r
-            .read(|tx| Ok(tx.stored_docs(DocKind::CertificateKey)?))
+            .read(|tx| tx.stored_docs(DocKind::CertificateKey))
             .expect("docs")
             .into_iter()
             .map(|d| d.owner)

@@ -200,7 +200,7 @@ async fn report_page(
                 .attribution_reports(Some(&party))?
                 .into_iter()
                 .find(|a| a.id == id)
-                .ok_or_else(|| RegistryError::NotFound {
+                .ok_or(RegistryError::NotFound {
                     what: "attribution",
                     id,
                     hint: "see /attribution",
