@@ -101,10 +101,14 @@ pub(crate) fn serve_home(
     // The certificate issuer's key, when made but not yet recorded (made before the registry
     // had a party), is published before the first request: GET /v1/certificates/key answers.
     // With no key, the first certificate issued from the API or the web app makes it.
-    if let Some(fermata_certificate::KeyPublished::Recorded) =
-        fermata_certificate::publish_home_key(&mut home.registry()?, home.dir(), "fermata serve")?
+    // A key file that cannot be read does not stop the server: issuing says why when asked.
+    match fermata_certificate::publish_home_key(&mut home.registry()?, home.dir(), "fermata serve")
     {
-        eprintln!("published the certificate issuer key");
+        Ok(Some(fermata_certificate::KeyPublished::Recorded)) => {
+            eprintln!("published the certificate issuer key")
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: the certificate issuer key is not published: {e}"),
     }
     let i18n = std::sync::Arc::new(
         fermata_web::i18n::I18n::load().context("the web app's messages do not load")?,
