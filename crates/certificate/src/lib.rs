@@ -33,8 +33,13 @@
 //! ```
 #![deny(missing_docs)]
 
+mod home;
 mod issue;
 
+pub use home::{
+    DEFAULT_ISSUER, HomeIssued, KEY_FILE, KeyPublished, create_key, issue_from_home, key_path,
+    load_or_create_key, publish_home_key, publish_key, read_key,
+};
 pub use issue::{Issued, Unlicensed, gather, issue};
 
 use base64ct::{Base64UrlUnpadded, Encoding};

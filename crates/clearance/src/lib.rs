@@ -53,7 +53,10 @@ pub mod sources;
 pub mod webhooks;
 
 pub use import::{CatalogFormat, ImportEvent, ImportOutcome, ImportSummary, import_catalog};
-pub use output::{OutputCheck, OutputMatch, attribute_outputs, check_outputs, covered_ms};
+pub use output::{
+    MAX_UPLOAD_BYTES, MAX_UPLOAD_OUTPUT_BYTES, MAX_UPLOAD_OUTPUTS, OutputCheck, OutputMatch,
+    attribute_outputs, check_outputs, covered_ms, safe_file_name, upload_dir,
+};
 pub use scan::{
     DEFAULT_SAVE_EVERY, HolderSummary, ScanEvent, ScanOutcome, ScanRequest, ScanSummary,
     VerdictCount, build_manifest, run_scan, summarise,

@@ -198,9 +198,53 @@ pub fn attribute_outputs(
     Ok((report, checks))
 }
 
+/// Most outputs one upload for attribution may carry (`POST /v1/attributions`, the web's
+/// Attribution page); the CLI takes any number of files.
+pub const MAX_UPLOAD_OUTPUTS: usize = 20;
+/// Largest output file in an upload (bytes).
+pub const MAX_UPLOAD_OUTPUT_BYTES: u64 = 64 << 20;
+/// Largest upload of outputs, all files together (bytes).
+pub const MAX_UPLOAD_BYTES: u64 = 256 << 20;
+
+/// An uploaded file's name reduced to its last component, with nothing that could leave the
+/// directory it is written to (the pattern of the web's catalogue import); None when nothing
+/// usable is left.
+pub fn safe_file_name(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next()?.trim();
+    let ok = !base.is_empty()
+        && base != "."
+        && base != ".."
+        && base.len() <= 255
+        && !base.chars().any(|c| c.is_control());
+    ok.then(|| base.to_string())
+}
+
+/// A new private directory under the home for uploaded outputs while they are attributed
+/// (removed when dropped); the home, not the system's temporary directory, so the files stay
+/// on the registry's disk and under its permissions.
+pub fn upload_dir(home: &Home) -> Result<tempfile::TempDir, ClearanceError> {
+    tempfile::Builder::new()
+        .prefix(".upload-")
+        .tempdir_in(home.dir())
+        .map_err(|source| ClearanceError::Io {
+            path: home.dir().to_path_buf(),
+            source,
+        })
+}
+
 #[cfg(test)]
 mod covered_tests {
     use super::covered_ms;
+
+    #[test]
+    fn uploaded_names_cannot_leave_the_directory() {
+        use super::safe_file_name;
+        assert_eq!(safe_file_name("a/b/../out.wav").as_deref(), Some("out.wav"));
+        assert_eq!(safe_file_name("C:\\x\\y.wav").as_deref(), Some("y.wav"));
+        assert_eq!(safe_file_name(".."), None);
+        assert_eq!(safe_file_name("dir/"), None);
+        assert_eq!(safe_file_name("a\nb"), None);
+    }
 
     #[test]
     fn overlapping_matches_count_once() {

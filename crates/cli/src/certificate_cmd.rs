@@ -11,9 +11,6 @@ use fermata_certificate::{Certificate, CertificateError, IssuerKey, PublicKey};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The issuer's private key in the home (PKCS#8 PEM, mode 0600).
-pub(crate) const KEY_FILE: &str = "certificate-key.pem";
-
 #[derive(Subcommand)]
 pub(crate) enum CertificateCommand {
     /// Issues a signed certificate that every work in a model's cleared manifests was licensed
@@ -36,7 +33,7 @@ pub(crate) enum CertificateCommand {
         #[arg(long, value_name = "ID")]
         developer: Option<String>,
         /// Who issues it: the registry operator's name, signed into the certificate.
-        #[arg(long, value_name = "NAME", default_value = "fermata registry")]
+        #[arg(long, value_name = "NAME", default_value = fermata_certificate::DEFAULT_ISSUER)]
         issuer: String,
         /// Write the JWS here (default: HOME/certificates/ID.jws).
         #[arg(long, value_name = "FILE")]
@@ -76,9 +73,9 @@ pub(crate) enum CertificateCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum KeyCommand {
-    /// Makes the issuer key (HOME/certificate-key.pem, mode 0600) and prints its public key.
-    /// Refuses when one exists. The registry publishes it (event certificate.key, the API and
-    /// the transparency pages) with the first certificate it signs.
+    /// Makes the issuer key (HOME/certificate-key.pem, mode 0600), publishes it in the registry
+    /// (event certificate.key: GET /v1/certificates/key and the web's /certificate-key.pem answer
+    /// from now on) and prints its public key. Refuses when one exists.
     #[command(after_help = "Example:\n  fermata certificate key init")]
     Init {
         #[command(flatten)]
@@ -96,43 +93,26 @@ pub(crate) enum KeyCommand {
 }
 
 fn key_path(home: &fermata_clearance::Home) -> PathBuf {
-    home.dir().join(KEY_FILE)
+    fermata_certificate::key_path(home.dir())
 }
 
 fn read_key(path: &Path) -> Result<IssuerKey> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the issuer key {}", path.display()))?;
-    IssuerKey::from_pem(&text).with_context(|| format!("{}", path.display()))
+    Ok(fermata_certificate::read_key(path)?)
 }
 
-/// Writes a new key with mode 0600, never over an existing file.
-fn create_key(path: &Path) -> Result<IssuerKey> {
-    use std::io::Write;
-    let key = IssuerKey::generate()?;
-    let pem = key.to_pem()?;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.write_all(pem.as_bytes())
-        .and_then(|_| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(key)
-}
-
-fn print_key(public: &PublicKey, json: bool) -> Result<()> {
+fn print_key(
+    public: &PublicKey,
+    json: bool,
+    published: Option<fermata_certificate::KeyPublished>,
+) -> Result<()> {
     let pem = public.to_pem()?;
     if json {
-        println!(
-            "{}",
-            serde_json::json!({"kid": public.kid(), "pem": pem, "jwk": public.jwk()})
-        );
+        let mut out = serde_json::json!({"kid": public.kid(), "pem": pem, "jwk": public.jwk()});
+        if let Some(p) = published {
+            out["published"] =
+                serde_json::json!(p != fermata_certificate::KeyPublished::NoPartyYet);
+        }
+        println!("{out}");
     } else {
         print!("{pem}");
         println!("{}", public.jwk());
@@ -144,7 +124,7 @@ pub(crate) fn run_certificate(home: Option<&Path>, cmd: CertificateCommand) -> R
     match cmd {
         CertificateCommand::Verify { file, key, output } => run_verify(&file, &key, output.json),
         CertificateCommand::Key(KeyCommand::Init { output }) => {
-            let (home, _registry) = open_home(home)?;
+            let (home, mut registry) = open_home(home)?;
             let path = key_path(&home);
             if path.exists() {
                 anyhow::bail!(
@@ -152,12 +132,18 @@ pub(crate) fn run_certificate(home: Option<&Path>, cmd: CertificateCommand) -> R
                     path.display()
                 );
             }
-            let key = create_key(&path)?;
+            let key = fermata_certificate::create_key(&path)?;
+            let published = fermata_certificate::publish_key(&mut registry, &key, "operator")?;
             let public = key.public();
             if !output.json {
                 eprintln!("wrote {} (keep it secret); its public key:", path.display());
+                if published == fermata_certificate::KeyPublished::NoPartyYet {
+                    eprintln!(
+                        "the registry has no party yet: the key is published at the next `fermata serve` or with the first certificate"
+                    );
+                }
             }
-            print_key(&public, output.json)?;
+            print_key(&public, output.json, Some(published))?;
             Ok(ExitCode::SUCCESS)
         }
         CertificateCommand::Key(KeyCommand::Show { output }) => {
@@ -169,7 +155,7 @@ pub(crate) fn run_certificate(home: Option<&Path>, cmd: CertificateCommand) -> R
                     path.display()
                 );
             }
-            print_key(&read_key(&path)?.public(), output.json)?;
+            print_key(&read_key(&path)?.public(), output.json, None)?;
             Ok(ExitCode::SUCCESS)
         }
         CertificateCommand::List { model, output } => {
@@ -211,26 +197,23 @@ pub(crate) fn run_certificate(home: Option<&Path>, cmd: CertificateCommand) -> R
             output,
         } => {
             let (home, mut registry) = open_home(home)?;
-            let path = key_path(&home);
-            let key = if path.exists() {
-                read_key(&path)?
-            } else {
-                let key = create_key(&path)?;
-                eprintln!(
-                    "made the issuer key {} (mode 0600): publish its public key (`fermata certificate key show`)",
-                    path.display()
-                );
-                key
-            };
-            let issued = match fermata_certificate::issue(
+            let issued = match fermata_certificate::issue_from_home(
                 &mut registry,
+                home.dir(),
                 &model,
                 developer.as_deref(),
                 &issuer,
-                &key,
                 "operator",
             ) {
-                Ok(issued) => issued,
+                Ok(done) => {
+                    if done.made_key {
+                        eprintln!(
+                            "made the issuer key {} (mode 0600); its public key is published (`fermata certificate key show`)",
+                            key_path(&home).display()
+                        );
+                    }
+                    done.issued
+                }
                 Err(CertificateError::Refused { model, problems }) => {
                     if output.json {
                         println!(

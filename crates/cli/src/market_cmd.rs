@@ -103,6 +103,18 @@ pub(crate) fn serve_home(
     args: ServeArgs,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> Result<ExitCode> {
+    // The certificate issuer's key, when made but not yet recorded (made before the registry
+    // had a party), is published before the first request: GET /v1/certificates/key answers.
+    // With no key, the first certificate issued from the API or the web app makes it.
+    // A key file that cannot be read does not stop the server: issuing says why when asked.
+    match fermata_certificate::publish_home_key(&mut home.registry()?, home.dir(), "fermata serve")
+    {
+        Ok(Some(fermata_certificate::KeyPublished::Recorded)) => {
+            eprintln!("published the certificate issuer key")
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: the certificate issuer key is not published: {e}"),
+    }
     let i18n = std::sync::Arc::new(
         fermata_web::i18n::I18n::load().context("the web app's messages do not load")?,
     );
@@ -116,6 +128,7 @@ pub(crate) fn serve_home(
         public_url: args.public_url.clone(),
         home: Some(home.dir().to_path_buf()),
     };
+    let home_dir = home.dir().to_path_buf();
     let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false);
@@ -173,6 +186,7 @@ pub(crate) fn serve_home(
             header_read_timeout: std::time::Duration::from_secs(args.header_timeout),
             body_read_timeout: std::time::Duration::from_secs(args.body_timeout),
             tls,
+            home: Some(home_dir),
             ..Default::default()
         };
         fermata_server::serve_with(

@@ -373,6 +373,8 @@ fn every_page_in_every_language_is_accessible_and_fits() {
         "/licences",
         "/manifests",
         "/usage",
+        "/attribution",
+        "/transparency/demo-model-1",
         "/eu-summary",
         "/webhooks",
     ];

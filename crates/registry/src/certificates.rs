@@ -126,6 +126,10 @@ fn as_on(licence: &Licence, date: &str) -> Licence {
     l
 }
 
+fn itself<R>(made: &R) -> Option<&R> {
+    Some(made)
+}
+
 fn encode<T: Serialize>(v: &T) -> Result<String, RegistryError> {
     audit::payload(v)
 }
@@ -253,7 +257,9 @@ impl Registry {
                 reason: format!("at most {MAX_CERTIFICATE_BYTES} bytes"),
             });
         }
-        self.write(|tx, now| {
+        // A create: with an `Idempotency-Key` ([`Registry::create_once`]) the record is the
+        // stored response.
+        self.write_created(itself, |tx, now| {
             need_developer(tx, &record.developer)?;
             if tx.doc(DocKind::Certificate, &record.id)?.is_some() {
                 return Err(RegistryError::AlreadyExists {
@@ -279,8 +285,10 @@ impl Registry {
                 "certificate.issued",
                 format!("certificate:{} party:{}", record.id, record.developer),
                 encode(&payload)?,
-            )
+            )?;
+            Ok(record.clone())
         })
+        .map(drop)
     }
 
     /// Every certificate (of one model when given), by id.
@@ -366,6 +374,30 @@ impl Registry {
             )?;
             Ok(true)
         })
+    }
+
+    /// Publishes an issuer key before any certificate (`fermata certificate key init`, and
+    /// `fermata serve` at start): as [`Registry::record_certificate_key`], filed under the
+    /// registry's operator party, or, when it has none, under its first party by id (a document
+    /// belongs to a party; a key is public whoever it is filed under). `Ok(None)` when the
+    /// registry has no party yet: nothing is written, and the key is published with the first
+    /// certificate it signs (or at the next start of `fermata serve`).
+    pub fn publish_certificate_key(
+        &mut self,
+        kid: &str,
+        x: &str,
+        actor: &str,
+    ) -> Result<Option<bool>, RegistryError> {
+        let parties = self.parties()?;
+        let owner = parties
+            .iter()
+            .find(|p| p.kind == crate::PartyKind::Operator)
+            .or_else(|| parties.iter().min_by(|a, b| a.id.cmp(&b.id)))
+            .map(|p| p.id.clone());
+        match owner {
+            Some(owner) => self.record_certificate_key(kid, x, &owner, actor).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// The issuer keys published, oldest first (the last is the one in use).
@@ -601,5 +633,52 @@ mod tests {
             .expect("history");
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].action, "certificate.issued");
+    }
+
+    #[test]
+    fn a_key_is_published_before_any_certificate_under_the_operator_or_the_first_party() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut r = Registry::create(&dir.path().join("registry.sqlite")).expect("create");
+        // No party: nothing to file it under, nothing written.
+        assert_eq!(
+            r.publish_certificate_key("kid1", "x1", "operator")
+                .expect("none"),
+            None
+        );
+        assert!(r.certificate_keys().expect("keys").is_empty());
+        r.add_party("zeta-ai", PartyKind::Developer, "Zeta", "t")
+            .expect("party");
+        r.add_party("beta-label", PartyKind::Label, "Beta", "t")
+            .expect("party");
+        assert_eq!(
+            r.publish_certificate_key("kid1", "x1", "operator")
+                .expect("first"),
+            Some(true)
+        );
+        assert_eq!(
+            r.publish_certificate_key("kid1", "x1", "operator")
+                .expect("again"),
+            Some(false)
+        );
+        let keys = r.certificate_keys().expect("keys");
+        assert_eq!(keys.len(), 1);
+        assert_eq!(keys[0].kid, "kid1");
+        // With an operator party, a new key is filed under it.
+        r.add_party("op", PartyKind::Operator, "Operator", "t")
+            .expect("party");
+        assert_eq!(
+            r.publish_certificate_key("kid2", "x2", "operator")
+                .expect("second"),
+            Some(true)
+        );
+        let owners: Vec<String> = r
+            .read(|tx| tx.stored_docs(DocKind::CertificateKey))
+            .expect("docs")
+            .into_iter()
+            .map(|d| d.owner)
+            .collect();
+        assert_eq!(owners, ["beta-label", "op"]);
+        let report = r.verify_audit().expect("verify");
+        assert!(report.first_bad.is_none(), "{report:?}");
     }
 }

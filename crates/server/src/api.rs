@@ -32,6 +32,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         create_statement, list_statements, get_statement, audit_log, audit_verify, create_notice,
         list_notices, notice_state,
         certificate_key, model_certificates, verify_certificate,
+        issue_certificate, create_attribution, list_attributions, get_attribution,
         list_webhooks, create_webhook, get_webhook, remove_webhook, test_webhook, list_deliveries,
         get_delivery, replay_delivery
     ),
@@ -68,7 +69,17 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/audit/verify", get(audit_verify))
         .route("/v1/certificates/key", get(certificate_key))
         .route("/v1/certificates/verify", post(verify_certificate))
-        .route("/v1/models/{model}/certificates", get(model_certificates))
+        .route(
+            "/v1/models/{model}/certificates",
+            get(model_certificates).post(issue_certificate),
+        )
+        .route(
+            "/v1/attributions",
+            get(list_attributions)
+                .post(create_attribution)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_ATTRIBUTION_BODY)),
+        )
+        .route("/v1/attributions/{id}", get(get_attribution))
         .route("/v1/webhooks", get(list_webhooks).post(create_webhook))
         .route("/v1/webhooks/{id}", get(get_webhook))
         .route("/v1/webhooks/{id}/remove", post(remove_webhook))
@@ -1071,6 +1082,407 @@ async fn model_certificates(
             .with(move |r| Ok(r.certificates(Some(&model))?))
             .await?,
     ))
+}
+
+// Issuing certificates and attributing outputs (issue 15): the same library calls as
+// `fermata certificate issue` and `fermata output attribute`, over the home `fermata serve`
+// was started in.
+
+/// Who a certificate is for: the operator names the model's developer when several developers
+/// scanned a model of that name; a developer's key always issues for its own party.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct IssueBody {
+    /// The model's developer (operator only; a developer issues for itself).
+    #[schema(min_length = 1, max_length = 200, example = "acme-ai")]
+    developer: Option<String>,
+}
+
+impl Bounded for IssueBody {
+    fn check_bounds(&self) -> Result<(), AppError> {
+        bounded_opt("developer", self.developer.as_deref(), MAX_NAME_CHARS)
+    }
+}
+
+/// An error of the certificate rule as an answer: a refusal lists the entries (422
+/// `refused`); a model with no scan of the caller's is not found.
+fn certificate_error(e: fermata_certificate::CertificateError) -> AppError {
+    use fermata_certificate::CertificateError as E;
+    match e {
+        E::Registry(r) => r.into(),
+        E::NoScans(_) => AppError::not_found("model"),
+        E::Refused { model, problems } => {
+            let message = E::Refused {
+                model,
+                problems: problems.clone(),
+            }
+            .to_string();
+            AppError::Refused {
+                message,
+                problems: problems
+                    .iter()
+                    .filter_map(|p| serde_json::to_value(p).ok())
+                    .collect(),
+            }
+        }
+        e @ (E::NoManifest(_) | E::NoUsage(_) | E::AmbiguousDeveloper { .. }) => {
+            AppError::invalid(e.to_string())
+        }
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+/// Issues a certificate of clean training for one of the caller's models (developer), or for
+/// any model (operator, naming the developer when several scanned it). Refuses (422
+/// `refused`, every work, holder, date and reason in `problems`) when a work of the model's
+/// cleared manifests lacks a licence or a policy that allowed it on a training date. The
+/// issuer key is the home's, made on first use and published. Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/models/{model}/certificates", tag = "certificates", security(("api_key" = [])),
+    params(("model" = String, Path, description = "The model", example = "m")), request_body = Option<IssueBody>,
+    responses((status = 201, body = fermata_registry::CertificateRecord), (status = 403), (status = 404), (status = 422), (status = 503)))]
+async fn issue_certificate(
+    State(state): State<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    ApiPath(model): ApiPath<String>,
+    OptionalBody(body): OptionalBody<IssueBody>,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Developer, Role::Operator])?;
+    bounded("model", &model, MAX_NAME_CHARS)?;
+    let developer = match (caller.role(), body.and_then(|b| b.developer)) {
+        (Role::Developer, Some(d)) if d != caller.party() => {
+            return Err(AppError::Forbidden(
+                "a developer's key issues certificates for its own models only".into(),
+            ));
+        }
+        (Role::Developer, _) => Some(caller.party().to_string()),
+        (_, d) => d,
+    };
+    let home = state.home()?;
+    let actor = caller.party().to_string();
+    let scope = format!("POST /v1/models/{model}/certificates");
+    let digest = developer.clone().unwrap_or_default();
+    let refused: std::sync::Arc<std::sync::Mutex<Option<fermata_certificate::CertificateError>>> =
+        Default::default();
+    let slot = refused.clone();
+    let op = move |r: &mut Registry| match fermata_certificate::issue_from_home(
+        r,
+        &home,
+        &model,
+        developer.as_deref(),
+        fermata_certificate::DEFAULT_ISSUER,
+        &actor,
+    ) {
+        Ok(done) => Ok(done.issued.record),
+        Err(fermata_certificate::CertificateError::Registry(e)) => Err(e),
+        Err(other) => {
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(other);
+            }
+            Err(fermata_registry::RegistryError::Internal(
+                "no certificate".into(),
+            ))
+        }
+    };
+    let made = idempotent_create(&state, &caller, key, &scope, digest.as_bytes(), op, Ok).await;
+    match made {
+        Ok(response) => Ok(response),
+        Err(e) => match refused.lock().ok().and_then(|mut s| s.take()) {
+            Some(why) => Err(certificate_error(why)),
+            None => Err(e),
+        },
+    }
+}
+
+/// An attribution report with what was heard in each output, as the API returns it.
+#[derive(Serialize, Deserialize, ToSchema)]
+struct Attribution {
+    /// The report as recorded (per output, the milliseconds of each work found).
+    #[serde(flatten)]
+    report: fermata_registry::AttributionReport,
+    /// Per work, the milliseconds found in all the outputs together.
+    totals: Vec<AttributionTotal>,
+}
+
+/// One work's milliseconds found over a report's outputs.
+#[derive(Serialize, Deserialize, ToSchema)]
+struct AttributionTotal {
+    /// The work.
+    isrc: Isrc,
+    /// Milliseconds found, summed over the outputs.
+    milliseconds: u64,
+}
+
+impl From<fermata_registry::AttributionReport> for Attribution {
+    fn from(report: fermata_registry::AttributionReport) -> Attribution {
+        let mut totals: std::collections::BTreeMap<Isrc, u64> = Default::default();
+        for o in &report.outputs {
+            for f in &o.found {
+                let t = totals.entry(f.isrc.clone()).or_default();
+                *t = t.saturating_add(f.milliseconds);
+            }
+        }
+        Attribution {
+            report,
+            totals: totals
+                .into_iter()
+                .map(|(isrc, milliseconds)| AttributionTotal { isrc, milliseconds })
+                .collect(),
+        }
+    }
+}
+
+/// The multipart form of `POST /v1/attributions` (documentation only: the handler reads the
+/// parts as they arrive).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct AttributionUpload {
+    /// The model that generated the outputs.
+    #[schema(min_length = 1, max_length = 200, example = "m")]
+    model: String,
+    /// The day the report counts for (YYYY-MM-DD; default today).
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2026-01-01")]
+    date: Option<String>,
+    /// The output audio files (1 to 20; each at most 64 MiB, 256 MiB in all).
+    #[schema(value_type = Vec<String>, format = Binary, min_items = 1, max_items = 20)]
+    files: Vec<Vec<u8>>,
+}
+
+/// Largest `POST /v1/attributions` body: the files and room for the form around them.
+const MAX_ATTRIBUTION_BODY: usize = fermata_clearance::MAX_UPLOAD_BYTES as usize + (1 << 20);
+
+/// Reads the form of `POST /v1/attributions`, writing each file into `dir` as it arrives:
+/// (model, date, files, digest of what was sent).
+async fn read_outputs(
+    state: &AppState,
+    req: axum::extract::Request,
+    dir: std::path::PathBuf,
+) -> Result<(String, Option<String>, Vec<std::path::PathBuf>, String), AppError> {
+    use axum::extract::FromRequest;
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    let bad = |m: String| AppError::Invalid {
+        status: StatusCode::BAD_REQUEST,
+        message: m,
+    };
+    let mut multipart = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(|e| {
+            bad(format!(
+                "send a multipart/form-data body: {}",
+                e.body_text()
+            ))
+        })?;
+    let timeout = state.body_read_timeout;
+    let late = || {
+        AppError::Timeout(format!(
+            "the request body stalled for {:.1} s",
+            timeout.as_secs_f64()
+        ))
+    };
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(MAX_ATTRIBUTION_BODY)
+        } else {
+            bad(format!("cannot read the form: {}", e.body_text()))
+        }
+    };
+    let (mut model, mut date) = (None::<String>, None::<String>);
+    let mut files = Vec::new();
+    let mut digest = Sha256::new();
+    let mut total: u64 = 0;
+    let mut fields = 0usize;
+    while let Some(mut field) = tokio::time::timeout(timeout, multipart.next_field())
+        .await
+        .map_err(|_| late())?
+        .map_err(too_large)?
+    {
+        fields += 1;
+        if fields > fermata_clearance::MAX_UPLOAD_OUTPUTS + 8 {
+            return Err(AppError::invalid(format!(
+                "send model, date and 1 to {} files",
+                fermata_clearance::MAX_UPLOAD_OUTPUTS
+            )));
+        }
+        let name = field.name().unwrap_or("").to_string();
+        match name.as_str() {
+            "model" | "date" => {
+                let mut text = Vec::new();
+                while let Some(chunk) = tokio::time::timeout(timeout, field.chunk())
+                    .await
+                    .map_err(|_| late())?
+                    .map_err(too_large)?
+                {
+                    text.extend_from_slice(&chunk);
+                    if text.len() > 4 * MAX_NAME_CHARS {
+                        return Err(AppError::invalid(format!("{name} is too long")));
+                    }
+                }
+                let text = String::from_utf8(text)
+                    .map_err(|_| AppError::invalid(format!("{name} is not UTF-8 text")))?;
+                bounded(&name, &text, MAX_NAME_CHARS)?;
+                digest.update(format!("{name}\0{text}\0").as_bytes());
+                if name == "model" {
+                    model = Some(text);
+                } else if !text.trim().is_empty() {
+                    date = Some(text.trim().to_string());
+                }
+            }
+            "files" => {
+                if files.len() >= fermata_clearance::MAX_UPLOAD_OUTPUTS {
+                    return Err(AppError::invalid(format!(
+                        "at most {} files in one attribution",
+                        fermata_clearance::MAX_UPLOAD_OUTPUTS
+                    )));
+                }
+                let given = field.file_name().unwrap_or("").to_string();
+                let safe = fermata_clearance::safe_file_name(&given)
+                    .ok_or_else(|| AppError::invalid("each file needs a file name"))?;
+                // Numbered, so that two outputs of the same name are both kept.
+                let path = dir.join(format!("{:02}-{safe}", files.len() + 1));
+                let mut out = std::fs::File::create(&path)
+                    .map_err(|e| AppError::Internal(format!("cannot write an upload: {e}")))?;
+                let mut size: u64 = 0;
+                let mut file_digest = Sha256::new();
+                while let Some(chunk) = tokio::time::timeout(timeout, field.chunk())
+                    .await
+                    .map_err(|_| late())?
+                    .map_err(too_large)?
+                {
+                    size += chunk.len() as u64;
+                    total += chunk.len() as u64;
+                    if size > fermata_clearance::MAX_UPLOAD_OUTPUT_BYTES {
+                        return Err(AppError::TooLarge(
+                            fermata_clearance::MAX_UPLOAD_OUTPUT_BYTES as usize,
+                        ));
+                    }
+                    if total > fermata_clearance::MAX_UPLOAD_BYTES {
+                        return Err(AppError::TooLarge(
+                            fermata_clearance::MAX_UPLOAD_BYTES as usize,
+                        ));
+                    }
+                    file_digest.update(&chunk);
+                    out.write_all(&chunk)
+                        .map_err(|e| AppError::Internal(format!("cannot write an upload: {e}")))?;
+                }
+                if size == 0 {
+                    return Err(AppError::invalid(format!("{safe} is empty")));
+                }
+                digest.update(format!("file\0{safe}\0").as_bytes());
+                digest.update(file_digest.finalize());
+                files.push(path);
+            }
+            other => {
+                return Err(AppError::invalid(format!(
+                    "unknown field '{}': send model, date and files",
+                    other.chars().take(40).collect::<String>()
+                )));
+            }
+        }
+    }
+    let model = model.filter(|m| !m.trim().is_empty()).ok_or_else(|| {
+        AppError::invalid("name the model that generated the outputs (field model)")
+    })?;
+    if files.is_empty() {
+        return Err(AppError::invalid(format!(
+            "send 1 to {} output files (field files)",
+            fermata_clearance::MAX_UPLOAD_OUTPUTS
+        )));
+    }
+    Ok((model, date, files, hex::encode(digest.finalize())))
+}
+
+/// Attributes generated outputs (developer): a `multipart/form-data` upload of 1 to 20 audio
+/// files (field `files`; each at most 64 MiB, 256 MiB in all) with the `model` that generated
+/// them and the `date` the report counts for. fermata identifies the registered recordings in
+/// each and records, per output, the milliseconds in which each work was found (what the
+/// `attribution` remuneration model weighs holders by). A file that is not audio refuses the
+/// whole upload (422); nothing is kept of the files but their names, digests and lengths.
+/// Accepts `Idempotency-Key`.
+#[utoipa::path(post, path = "/v1/attributions", tag = "remuneration", security(("api_key" = [])),
+    request_body(content = AttributionUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = Attribution), (status = 403), (status = 413), (status = 422), (status = 503)))]
+async fn create_attribution(
+    State(state): State<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    req: axum::extract::Request,
+) -> Result<Response, AppError> {
+    caller.require(&[Role::Developer])?;
+    let home_dir = state.home()?;
+    let home = fermata_clearance::Home::open(&home_dir)
+        .map_err(|e| AppError::Internal(format!("cannot open the home: {e}")))?;
+    let dir = fermata_clearance::upload_dir(&home)
+        .map_err(|e| AppError::Internal(format!("cannot make an upload directory: {e}")))?;
+    let (model, date, files, digest) = read_outputs(&state, req, dir.path().to_path_buf()).await?;
+    let developer = caller.party().to_string();
+    let op = move |r: &mut Registry| {
+        let made = fermata_clearance::attribute_outputs(
+            &home,
+            r,
+            &developer,
+            &model,
+            date.as_deref(),
+            &files,
+        );
+        drop(dir);
+        match made {
+            Ok((report, _)) => Ok(report),
+            Err(fermata_clearance::ClearanceError::Registry(e)) => Err(e),
+            Err(other) => Err(fermata_registry::RegistryError::Internal(other.to_string())),
+        }
+    };
+    idempotent_create(
+        &state,
+        &caller,
+        key,
+        "POST /v1/attributions",
+        digest.as_bytes(),
+        op,
+        |report| Ok(Attribution::from(report)),
+    )
+    .await
+}
+
+/// The caller's attribution reports, oldest first (developer: its own; auditor: all).
+#[utoipa::path(get, path = "/v1/attributions", tag = "remuneration", security(("api_key" = [])), params(PageQuery),
+    responses((status = 200, body = Vec<Attribution>, headers(("link" = String, description = "`<URI>; rel=\"next\"`: the next page, when there is one"))), (status = 400), (status = 403)))]
+async fn list_attributions(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Page<Attribution>, AppError> {
+    caller.require(&[Role::Developer, Role::Auditor])?;
+    let own = (caller.role() == Role::Developer).then(|| caller.party().to_string());
+    let all = state
+        .with(move |r| Ok(r.attribution_reports(own.as_deref())?))
+        .await?;
+    paginate(
+        all.into_iter().map(Attribution::from).collect(),
+        q.limit,
+        q.offset,
+        "/v1/attributions",
+        &[],
+    )
+}
+
+/// One attribution report (developer: its own; auditor: any).
+#[utoipa::path(get, path = "/v1/attributions/{id}", tag = "remuneration", security(("api_key" = [])),
+    params(("id" = String, Path)), responses((status = 200, body = Attribution), (status = 403), (status = 404)))]
+async fn get_attribution(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Attribution>, AppError> {
+    caller.require(&[Role::Developer, Role::Auditor])?;
+    let own = (caller.role() == Role::Developer).then(|| caller.party().to_string());
+    let found = state
+        .with(move |r| Ok(r.attribution_reports(own.as_deref())?))
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| AppError::not_found("attribution"))?;
+    Ok(Json(found.into()))
 }
 
 /// A certificate to check.

@@ -88,6 +88,11 @@ pub struct ServeConfig {
     pub write_timeout: Duration,
     /// Serve HTTPS with this TLS configuration instead of plain HTTP (see [`crate::tls_config`]).
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// The fermata home (registry, index, certificate key) the registry belongs to: needed by
+    /// `POST /v1/attributions` (identifies outputs against its index) and by
+    /// `POST /v1/models/{model}/certificates` (signs with its issuer key); without it both
+    /// answer 503.
+    pub home: Option<std::path::PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -98,6 +103,7 @@ impl Default for ServeConfig {
             body_read_timeout: BODY_READ_TIMEOUT,
             write_timeout: WRITE_TIMEOUT,
             tls: None,
+            home: None,
         }
     }
 }

@@ -56,7 +56,14 @@ fn errors(op: &Operation, path: &str, post: bool) -> Vec<(&'static str, &'static
             "408",
             "The body did not arrive within the server's body timeout.",
         ));
-        out.push(("413", "The body is larger than 256 KiB."));
+        out.push((
+            "413",
+            if path == "/v1/attributions" {
+                "A file is larger than 64 MiB, or the files together are larger than 256 MiB."
+            } else {
+                "The body is larger than 256 KiB."
+            },
+        ));
         out.push((
             "422",
             "The body is JSON but not acceptable: not an object, an unknown field, a value the registry refuses, or a rule between values or against the registry's records (an end before a start, nothing to request, usage that was not cleared).",

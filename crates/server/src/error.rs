@@ -29,6 +29,16 @@ pub enum AppError {
         /// What is wrong.
         message: String,
     },
+    /// A well-formed request the registry's rule refuses, with the entries that made it refuse
+    /// (422, code `refused`; the entries in the error's `problems`): a certificate when works
+    /// lack a licence or policy on a training date.
+    #[error("{message}")]
+    Refused {
+        /// What is wrong, for a person.
+        message: String,
+        /// The entries to fix, each an object.
+        problems: Vec<serde_json::Value>,
+    },
     /// The request clashes with the current state (409).
     #[error("{0}")]
     Conflict(String),
@@ -69,11 +79,16 @@ pub(crate) struct ErrorBody<'a> {
 #[derive(Serialize, utoipa::ToSchema)]
 struct ErrorDetail<'a> {
     /// Stable and machine-readable: `unauthorized`, `forbidden`, `not_found`, `bad_request`,
-    /// `invalid`, `conflict`, `method_not_allowed`, `payload_too_large`, `request_timeout`,
+    /// `invalid`, `refused`, `conflict`, `method_not_allowed`, `payload_too_large`, `request_timeout`,
     /// `uri_too_long`, `headers_too_large`, `unavailable` or `internal`.
     code: &'a str,
     /// For a person.
     message: String,
+    /// With code `refused`: the entries that made the registry refuse, each an object (for a
+    /// certificate: `work`, `holder`, `date`, `why`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    problems: Option<Vec<serde_json::Value>>,
 }
 
 impl AppError {
@@ -87,6 +102,7 @@ impl AppError {
                 (StatusCode::BAD_REQUEST, "bad_request")
             }
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            AppError::Refused { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "refused"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
@@ -124,8 +140,16 @@ impl AppError {
             }
             other => other.to_string(),
         };
+        let problems = match self {
+            AppError::Refused { problems, .. } => Some(problems.clone()),
+            _ => None,
+        };
         let body = serde_json::to_string(&ErrorBody {
-            error: ErrorDetail { code, message },
+            error: ErrorDetail {
+                code,
+                message,
+                problems,
+            },
         })
         .unwrap_or_else(|_| {
             r#"{"error":{"code":"internal","message":"internal error"}}"#.to_string()

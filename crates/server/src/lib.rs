@@ -89,6 +89,7 @@ pub const MAX_TEXT_CHARS: usize = fermata_registry::MAX_TEXT_CHARS;
 pub struct AppState {
     registry: Arc<Mutex<Registry>>,
     body_read_timeout: std::time::Duration,
+    home: Option<Arc<PathBuf>>,
 }
 
 impl AppState {
@@ -97,7 +98,24 @@ impl AppState {
         AppState {
             registry: Arc::new(Mutex::new(registry)),
             body_read_timeout: BODY_READ_TIMEOUT,
+            home: None,
         }
+    }
+
+    /// Sets the fermata home the registry belongs to (see [`ServeConfig::home`]).
+    pub fn with_home(mut self, home: impl Into<PathBuf>) -> AppState {
+        self.home = Some(Arc::new(home.into()));
+        self
+    }
+
+    /// The fermata home, when the server was given one; 503 otherwise.
+    pub(crate) fn home(&self) -> Result<PathBuf, AppError> {
+        self.home.as_deref().cloned().ok_or_else(|| {
+            AppError::Unavailable(
+                "this server was started without its fermata home: run it with `fermata serve`"
+                    .into(),
+            )
+        })
     }
 
     /// Opens the registry at `path` (it must exist).
@@ -479,7 +497,10 @@ pub async fn serve_with(
     on_ready: impl FnOnce(SocketAddr),
     routes: impl FnOnce(AppState) -> Router,
 ) -> Result<(), ServeError> {
-    let state = AppState::new(registry).with_body_read_timeout(config.body_read_timeout);
+    let mut state = AppState::new(registry).with_body_read_timeout(config.body_read_timeout);
+    if let Some(home) = &config.home {
+        state = state.with_home(home.clone());
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| ServeError::Bind {

@@ -71,6 +71,22 @@ fn fixture() -> Fixture {
     )
     .unwrap();
     std::fs::write(template.join("cert.jws"), &jws).unwrap();
+    // An attribution report of dev-x's (W1 heard for 500 ms in one output), for its rows.
+    r.record_attribution(
+        fermata_registry::AttributionDraft {
+            developer: "dev-x".into(),
+            model: "m".into(),
+            date: Some("2026-06-01".into()),
+            outputs: vec![fermata_registry::AttributionOutputDraft {
+                name: "o.wav".into(),
+                sha256: None,
+                duration_ms: 1_000,
+                found: vec![(W1.parse().unwrap(), 500)],
+            }],
+        },
+        "dev-x",
+    )
+    .unwrap();
     // A webhook of label-a's with one queued ping, and one of dev-x's, for the webhook rows.
     let hook = r
         .add_webhook("label-a", "https://hooks.label-a.example/h", &[], "cli")
@@ -119,7 +135,9 @@ fn fresh(f: &Fixture) -> (tempfile::TempDir, AppState) {
             std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
         }
     }
-    let state = AppState::open(&registry_file(dir.path())).unwrap();
+    let state = AppState::open(&registry_file(dir.path()))
+        .unwrap()
+        .with_home(dir.path());
     (dir, state)
 }
 
@@ -387,6 +405,38 @@ fn matrix() -> Vec<Row> {
             "/v1/certificates/verify",
             Some(json!({"jws": "a.b.c"})),
             [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // Issuing a certificate: a developer for its own model (m has a finished scan of
+        // dev-x's but no manifest: 422; dev-y has no scan of m: 404).
+        row(
+            "POST",
+            "/v1/models/{model}/certificates",
+            "/v1/models/m/certificates",
+            None,
+            [401, 401, 403, 403, 422, 403, 403, 404],
+        ),
+        // Attribution: developers upload (a JSON body is not the multipart form: 400) and read
+        // their own; auditors read all; att-000001 is dev-x's.
+        row(
+            "POST",
+            "/v1/attributions",
+            "/v1/attributions",
+            Some(json!({"model": "m"})),
+            [401, 401, 403, 403, 400, 403, 403, 400],
+        ),
+        row(
+            "GET",
+            "/v1/attributions",
+            "/v1/attributions",
+            None,
+            [401, 401, 403, 403, 200, 200, 403, 200],
+        ),
+        row(
+            "GET",
+            "/v1/attributions/{id}",
+            "/v1/attributions/att-000001",
+            None,
+            [401, 401, 403, 403, 200, 200, 403, 404],
         ),
         // Webhooks: a party's own (holder admin and developer manage, holder viewer reads);
         // wh-000001 is label-a's, so everyone else gets 404; an auditor has none.

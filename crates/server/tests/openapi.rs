@@ -103,14 +103,16 @@ fn both_outputs(out: &std::process::Output) -> String {
 /// registry's records and not on the body's shape alone (an offer of a work the holder holds
 /// no share in; a request whose every work is already licensed or reserved; usage of works
 /// that were not cleared; a statement for a period with no usage; a misuse notice naming a
-/// party that is not a rights holder; a renewal of a licence that has no end or lists no works).
+/// party that is not a rights holder; a renewal of a licence that has no end or lists no works;
+/// a certificate for a model whose records do not clear every work, or have no manifest or
+/// usage; an attribution of files that are not audio).
 /// No schema can state those
 /// rules; the document lists 422 on these operations and says so. A schema-valid body refused
 /// for its shape would still fail: the document states every rule about shape (bounds,
 /// patterns, enums, the rules between fields), and the other operations keep the default.
 const CONFIG: &str = r#"
 [[operations]]
-include-operation-id = ["create_offer", "create_request", "create_usage", "create_statement", "create_notice", "renew_licence"]
+include-operation-id = ["create_offer", "create_request", "create_usage", "create_statement", "create_notice", "renew_licence", "issue_certificate", "create_attribution"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", "401", "403", "404", "409", "422"]
 "#;
 

@@ -579,3 +579,43 @@ webhook-event-ping = Test message
 webhook-delivery-pending = Waiting to be sent
 webhook-delivery-delivered = Delivered
 webhook-delivery-failed = Given up
+
+## Attribution of generated outputs, and issuing certificates (issue 15)
+nav-attribution = Attribution
+attribution-title = Attribution of outputs
+attribution-lead = Upload audio your model generated: fermata finds the registered recordings heard in each file and records for how many milliseconds each work is heard. Statements under the attribution model pay holders by what is found.
+attribution-new = Attribute outputs
+attribution-date-hint = The day the report counts for in statements.
+attribution-files = Output audio files
+attribution-files-hint = Up to { $count } files, each at most 64 MiB, 256 MiB in all.
+attribution-submit = Find registered recordings
+attribution-unavailable = Attribution is not available on this server: it must be started with `fermata serve` in its home.
+attribution-past = Past attribution reports
+attribution-none = No attribution report yet.
+attribution-outputs = Outputs
+attribution-ms = Milliseconds found
+attribution-no-files = Choose at least one output file.
+attribution-too-many = Send at most { $count } files at once.
+attribution-too-large = A file is larger than 64 MiB, or the files together are larger than 256 MiB.
+attribution-report-title = Attribution report { $id }
+attribution-recorded = Recorded
+attribution-per-output = Works found in each output
+attribution-output = Output
+attribution-length-ms = Length (ms)
+attribution-nothing-found = No registered recording found
+attribution-totals = Totals per work
+attribution-what-it-counts = Overlapping matches of the same work in one output are counted once.
+attribution-back = Back to attribution
+cert-issue-button = Issue certificate
+cert-issue-hint = Signed by this registry when every work of the model's cleared manifests was licensed or allowed on each training date.
+cert-issue-unavailable = Certificates cannot be issued on this server: it must be started with `fermata serve` in its home.
+cert-issue-no-manifest = The model has no cleared manifest yet: build one from each finished scan first.
+cert-issue-no-usage = The model has no usage report: the training dates are those of its usage reports.
+cert-refused-title = No certificate for { $model }
+cert-refused-lead = { $count ->
+    [one] One work lacks a licence or a policy that allowed it on a training date:
+   *[other] { $count } works lack a licence or a policy that allowed them on a training date:
+}
+cert-refused-why = Why
+cert-refused-fix = Request the missing licences (or ask the holders to change their policies), then issue again.
+cert-refused-back = Back to the model

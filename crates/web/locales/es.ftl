@@ -582,3 +582,43 @@ webhook-event-ping = Mensaje de prueba
 webhook-delivery-pending = Pendiente de envío
 webhook-delivery-delivered = Entregado
 webhook-delivery-failed = Abandonado
+
+## Attribution of generated outputs, and issuing certificates (issue 15)
+nav-attribution = Atribución
+attribution-title = Atribución de resultados
+attribution-lead = Sube el audio que generó tu modelo: fermata encuentra las grabaciones registradas que se oyen en cada archivo y registra durante cuántos milisegundos se oye cada obra. Las liquidaciones con el modelo de atribución pagan a los titulares según lo encontrado.
+attribution-new = Atribuir resultados
+attribution-date-hint = El día al que corresponde el informe en las liquidaciones.
+attribution-files = Archivos de audio generados
+attribution-files-hint = Hasta { $count } archivos, cada uno de 64 MiB como máximo, 256 MiB en total.
+attribution-submit = Buscar grabaciones registradas
+attribution-unavailable = La atribución no está disponible en este servidor: debe iniciarse con `fermata serve` en su directorio.
+attribution-past = Informes de atribución anteriores
+attribution-none = Todavía no hay ningún informe de atribución.
+attribution-outputs = Resultados
+attribution-ms = Milisegundos encontrados
+attribution-no-files = Elige al menos un archivo generado.
+attribution-too-many = Envía como máximo { $count } archivos a la vez.
+attribution-too-large = Un archivo supera los 64 MiB, o los archivos juntos superan los 256 MiB.
+attribution-report-title = Informe de atribución { $id }
+attribution-recorded = Registrado
+attribution-per-output = Obras encontradas en cada resultado
+attribution-output = Resultado
+attribution-length-ms = Duración (ms)
+attribution-nothing-found = No se encontró ninguna grabación registrada
+attribution-totals = Totales por obra
+attribution-what-it-counts = Las coincidencias superpuestas de una misma obra en un resultado se cuentan una sola vez.
+attribution-back = Volver a la atribución
+cert-issue-button = Emitir certificado
+cert-issue-hint = Lo firma este registro cuando todas las obras de los manifiestos autorizados del modelo tenían licencia o una política que las permitía en cada fecha de entrenamiento.
+cert-issue-unavailable = No se pueden emitir certificados en este servidor: debe iniciarse con `fermata serve` en su directorio.
+cert-issue-no-manifest = El modelo aún no tiene ningún manifiesto autorizado: crea uno a partir de cada escaneo terminado.
+cert-issue-no-usage = El modelo no tiene ningún informe de uso: las fechas de entrenamiento son las de sus informes de uso.
+cert-refused-title = Sin certificado para { $model }
+cert-refused-lead = { $count ->
+    [one] A una obra le falta una licencia o una política que la permitiera en una fecha de entrenamiento:
+   *[other] A { $count } obras les falta una licencia o una política que las permitiera en una fecha de entrenamiento:
+}
+cert-refused-why = Motivo
+cert-refused-fix = Solicita las licencias que faltan (o pide a los titulares que cambien sus políticas) y vuelve a emitirlo.
+cert-refused-back = Volver al modelo

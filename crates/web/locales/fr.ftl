@@ -582,3 +582,43 @@ webhook-event-ping = Message d’essai
 webhook-delivery-pending = En attente d’envoi
 webhook-delivery-delivered = Remis
 webhook-delivery-failed = Abandonné
+
+## Attribution of generated outputs, and issuing certificates (issue 15)
+nav-attribution = Attribution
+attribution-title = Attribution des sorties
+attribution-lead = Téléversez l’audio généré par votre modèle : fermata retrouve les enregistrements déposés audibles dans chaque fichier et consigne pendant combien de millisecondes chaque œuvre s’y entend. Les relevés au modèle d’attribution rémunèrent les ayants droit selon ce qui est trouvé.
+attribution-new = Attribuer des sorties
+attribution-date-hint = Le jour auquel le rapport compte dans les relevés.
+attribution-files = Fichiers audio générés
+attribution-files-hint = Jusqu’à { $count } fichiers, 64 Mio au plus chacun, 256 Mio en tout.
+attribution-submit = Rechercher les enregistrements déposés
+attribution-unavailable = L’attribution n’est pas disponible sur ce serveur : il doit être lancé avec `fermata serve` dans son répertoire.
+attribution-past = Rapports d’attribution précédents
+attribution-none = Aucun rapport d’attribution pour l’instant.
+attribution-outputs = Sorties
+attribution-ms = Millisecondes trouvées
+attribution-no-files = Choisissez au moins un fichier généré.
+attribution-too-many = Envoyez au plus { $count } fichiers à la fois.
+attribution-too-large = Un fichier dépasse 64 Mio, ou les fichiers ensemble dépassent 256 Mio.
+attribution-report-title = Rapport d’attribution { $id }
+attribution-recorded = Enregistré
+attribution-per-output = Œuvres trouvées dans chaque sortie
+attribution-output = Sortie
+attribution-length-ms = Durée (ms)
+attribution-nothing-found = Aucun enregistrement déposé trouvé
+attribution-totals = Totaux par œuvre
+attribution-what-it-counts = Les correspondances qui se chevauchent pour une même œuvre dans une sortie ne sont comptées qu’une fois.
+attribution-back = Retour à l’attribution
+cert-issue-button = Délivrer le certificat
+cert-issue-hint = Signé par ce registre lorsque chaque œuvre des manifestes autorisés du modèle était sous licence ou permise par une politique à chaque date d’entraînement.
+cert-issue-unavailable = Ce serveur ne peut pas délivrer de certificats : il doit être lancé avec `fermata serve` dans son répertoire.
+cert-issue-no-manifest = Le modèle n’a pas encore de manifeste autorisé : construisez-en un à partir de chaque analyse terminée.
+cert-issue-no-usage = Le modèle n’a aucun rapport d’utilisation : les dates d’entraînement sont celles de ses rapports d’utilisation.
+cert-refused-title = Pas de certificat pour { $model }
+cert-refused-lead = { $count ->
+    [one] Une œuvre n’avait ni licence ni politique qui la permette à une date d’entraînement :
+   *[other] { $count } œuvres n’avaient ni licence ni politique qui les permette à une date d’entraînement :
+}
+cert-refused-why = Motif
+cert-refused-fix = Demandez les licences manquantes (ou demandez aux ayants droit de modifier leurs politiques), puis délivrez-le à nouveau.
+cert-refused-back = Retour au modèle

@@ -582,3 +582,43 @@ webhook-event-ping = Mensagem de teste
 webhook-delivery-pending = À espera de envio
 webhook-delivery-delivered = Entregue
 webhook-delivery-failed = Abandonado
+
+## Attribution of generated outputs, and issuing certificates (issue 15)
+nav-attribution = Atribuição
+attribution-title = Atribuição de saídas
+attribution-lead = Envie o áudio que o seu modelo gerou: o fermata encontra as gravações registadas que se ouvem em cada ficheiro e regista durante quantos milissegundos cada obra se ouve. Os extratos com o modelo de atribuição pagam aos titulares conforme o que for encontrado.
+attribution-new = Atribuir saídas
+attribution-date-hint = O dia a que o relatório corresponde nos extratos.
+attribution-files = Ficheiros de áudio gerados
+attribution-files-hint = Até { $count } ficheiros, cada um com 64 MiB no máximo, 256 MiB no total.
+attribution-submit = Procurar gravações registadas
+attribution-unavailable = A atribuição não está disponível neste servidor: ele tem de ser iniciado com `fermata serve` no seu diretório.
+attribution-past = Relatórios de atribuição anteriores
+attribution-none = Ainda não há nenhum relatório de atribuição.
+attribution-outputs = Saídas
+attribution-ms = Milissegundos encontrados
+attribution-no-files = Escolha pelo menos um ficheiro gerado.
+attribution-too-many = Envie no máximo { $count } ficheiros de cada vez.
+attribution-too-large = Um ficheiro tem mais de 64 MiB, ou os ficheiros juntos têm mais de 256 MiB.
+attribution-report-title = Relatório de atribuição { $id }
+attribution-recorded = Registado
+attribution-per-output = Obras encontradas em cada saída
+attribution-output = Saída
+attribution-length-ms = Duração (ms)
+attribution-nothing-found = Nenhuma gravação registada encontrada
+attribution-totals = Totais por obra
+attribution-what-it-counts = Correspondências sobrepostas da mesma obra numa saída contam uma só vez.
+attribution-back = Voltar à atribuição
+cert-issue-button = Emitir certificado
+cert-issue-hint = Assinado por este registo quando todas as obras dos manifestos autorizados do modelo tinham licença ou uma política que as permitia em cada data de treino.
+cert-issue-unavailable = Não é possível emitir certificados neste servidor: ele tem de ser iniciado com `fermata serve` no seu diretório.
+cert-issue-no-manifest = O modelo ainda não tem nenhum manifesto autorizado: crie um a partir de cada análise concluída.
+cert-issue-no-usage = O modelo não tem nenhum relatório de utilização: as datas de treino são as dos seus relatórios de utilização.
+cert-refused-title = Sem certificado para { $model }
+cert-refused-lead = { $count ->
+    [one] Falta a uma obra uma licença ou uma política que a permitisse numa data de treino:
+   *[other] Falta a { $count } obras uma licença ou uma política que as permitisse numa data de treino:
+}
+cert-refused-why = Motivo
+cert-refused-fix = Peça as licenças em falta (ou peça aos titulares que alterem as suas políticas) e volte a emitir.
+cert-refused-back = Voltar ao modelo

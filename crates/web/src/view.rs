@@ -48,6 +48,8 @@ fn nav_for(person: Option<&Person>) -> &'static [(&'static str, &'static str)] {
             ("/licences", "nav-licences"),
             ("/manifests", "nav-manifests"),
             ("/usage", "nav-usage"),
+            ("/attribution", "nav-attribution"),
+            ("/transparency", "nav-transparency"),
             ("/eu-summary", "nav-eu-summary"),
             ("/statements", "nav-statements"),
             ("/webhooks", "nav-webhooks"),

@@ -52,15 +52,20 @@ impl Answer {
 
 impl Site {
     fn new() -> Site {
-        Site::build(false)
+        Site::build(false, false)
     }
 
     /// The site with a manifest for acme-model's scan and a certificate of clean training for it.
     fn certified() -> Site {
-        Site::build(true)
+        Site::build(true, false)
     }
 
-    fn build(certified: bool) -> Site {
+    /// The site (no manifest) served with its fermata home (attribution and issuing available).
+    fn at_home() -> Site {
+        Site::build(false, true)
+    }
+
+    fn build(certified: bool, at_home: bool) -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut r = Registry::create(&dir.path().join("registry.sqlite")).expect("registry");
         r.add_party("label-a", PartyKind::Label, "Label A", "cli")
@@ -164,6 +169,22 @@ impl Site {
                 .expect("scan");
             r.finish_scan(&scan.id, None).expect("finished");
         }
+        // An attribution report of acme-ai's: ZZAAA2600001 heard for 1500 ms in one output.
+        r.record_attribution(
+            fermata_registry::AttributionDraft {
+                developer: "acme-ai".into(),
+                model: "acme-model".into(),
+                date: Some("2026-02-01".into()),
+                outputs: vec![fermata_registry::AttributionOutputDraft {
+                    name: "take-1.wav".into(),
+                    sha256: None,
+                    duration_ms: 4_000,
+                    found: vec![("ZZAAA2600001".parse().expect("isrc"), 1_500)],
+                }],
+            },
+            "acme-ai",
+        )
+        .expect("attribution");
         let mut certificate = None;
         if certified {
             r.record_manifest(
@@ -209,7 +230,10 @@ impl Site {
         let i18n = Arc::new(fermata_web::i18n::I18n::load().expect("messages"));
         let app = fermata_web::app(
             fermata_server::AppState::new(r),
-            fermata_web::WebConfig::default(),
+            fermata_web::WebConfig {
+                home: at_home.then(|| dir.path().to_path_buf()),
+                ..Default::default()
+            },
             i18n,
         );
         Site {
@@ -1487,4 +1511,154 @@ async fn a_statement_shows_its_fees_and_downloads_as_csv_json_and_dsr_and_a_lice
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
     let requests = site.get(&mut dev, "/requests").await;
     assert!(requests.body.contains("req-000001"), "{}", requests.body);
+}
+
+#[tokio::test]
+async fn a_developer_attributes_outputs_and_issues_certificates_from_the_web() {
+    let site = Site::certified();
+    let mut dev = site.sign_in("dev@acme.example").await;
+    // The Attribution page: linked, its past reports listed; this server has no home.
+    let page = site.get(&mut dev, "/attribution").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("href=\"/attribution\""));
+    assert!(page.body.contains("att-000001"), "{}", page.body);
+    assert!(page.body.contains("1,500"), "{}", page.body);
+    let token = page.csrf();
+    // A form without its token is refused; with it, no home: said so.
+    let refused = site
+        .multipart(
+            &mut dev,
+            "/attribution",
+            &[("model", "acme-model")],
+            &[("files", "a.wav", "RIFF")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let unavailable = site
+        .multipart(
+            &mut dev,
+            "/attribution",
+            &[("csrf", &token), ("model", "acme-model")],
+            &[("files", "a.wav", "RIFF")],
+        )
+        .await;
+    assert!(
+        unavailable.status.is_client_error(),
+        "{}",
+        unavailable.status
+    );
+    assert!(
+        unavailable.body.contains("Attribution is not available"),
+        "{}",
+        unavailable.body
+    );
+    // The report: per output, and totals per work.
+    let report = site.get(&mut dev, "/attribution/att-000001").await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains("take-1.wav"));
+    assert!(report.body.contains("ZZAAA2600001"));
+    assert!(report.body.contains("Totals per work"));
+    assert_eq!(
+        site.get(&mut dev, "/attribution/att-000099").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // In Korean, the same page in Korean.
+    let mut ko = dev.clone();
+    ko.lang = Some("ko");
+    let page = site.get(&mut ko, "/attribution/att-000001").await;
+    assert!(page.body.contains("작품별 합계"), "{}", page.body);
+
+    // A holder has neither page nor button.
+    let mut ana = site.sign_in("ana@a.example").await;
+    assert_eq!(
+        site.get(&mut ana, "/attribution").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let model = site.get(&mut ana, "/transparency/acme-model").await;
+    assert!(
+        !model
+            .body
+            .contains("/transparency/acme-model/certificates\"")
+    );
+    let ana_token = model.csrf();
+    assert_eq!(
+        site.post(
+            &mut ana,
+            "/transparency/acme-model/certificates",
+            &[("csrf", &ana_token)]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // The developer's model page has the button; without the token it is refused.
+    let model = site.get(&mut dev, "/transparency/acme-model").await;
+    assert!(
+        model
+            .body
+            .contains("action=\"/transparency/acme-model/certificates\""),
+        "{}",
+        model.body
+    );
+    let token = model.csrf();
+    assert_eq!(
+        site.post(&mut dev, "/transparency/acme-model/certificates", &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let no_home = site
+        .post(
+            &mut dev,
+            "/transparency/acme-model/certificates",
+            &[("csrf", &token)],
+        )
+        .await;
+    assert!(
+        no_home.body.contains("Certificates cannot be issued"),
+        "{}",
+        no_home.body
+    );
+
+    // Served at home: other-model is not acme-ai's (not found); acme-model has no manifest
+    // yet, said in the person's language.
+    let site = Site::at_home();
+    let mut dev = site.sign_in("dev@acme.example").await;
+    dev.lang = Some("fr");
+    let token = site.get(&mut dev, "/attribution").await.csrf();
+    assert_eq!(
+        site.post(
+            &mut dev,
+            "/transparency/other-model/certificates",
+            &[("csrf", &token)]
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let no_manifest = site
+        .post(
+            &mut dev,
+            "/transparency/acme-model/certificates",
+            &[("csrf", &token)],
+        )
+        .await;
+    assert!(
+        no_manifest
+            .body
+            .contains("pas encore de manifeste autorisé"),
+        "{}",
+        no_manifest.body
+    );
+    // No file chosen: said so, in French.
+    let token = site.get(&mut dev, "/attribution").await.csrf();
+    let none = site
+        .multipart(
+            &mut dev,
+            "/attribution",
+            &[("csrf", &token), ("model", "acme-model")],
+            &[],
+        )
+        .await;
+    assert!(none.body.contains("au moins un fichier"), "{}", none.body);
 }

@@ -2,6 +2,7 @@
 //! in one blocking task, and renders a template; none holds a rule of its own.
 
 mod account;
+mod attribution;
 mod developer;
 mod eu_summary;
 mod holder;
@@ -52,6 +53,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(import::routes())
         .merge(developer::routes())
         .merge(usage::routes())
+        .merge(attribution::routes())
         .merge(eu_summary::routes())
         .merge(team::routes())
         .merge(public::routes())

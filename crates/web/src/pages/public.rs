@@ -110,6 +110,8 @@ async fn transparency(State(state): State<WebState>, ctx: Ctx) -> Result<Respons
 struct ModelTpl {
     c: Chrome,
     f: ModelFacts,
+    /// The signed-in person is a developer of the model's developer: show "Issue certificate".
+    can_issue: bool,
 }
 
 async fn model(
@@ -152,6 +154,10 @@ async fn model(
         })
         .await?;
     let t = &ctx.tr;
+    let can_issue = ctx
+        .person
+        .as_ref()
+        .is_some_and(|p| p.role == fermata_registry::Role::Developer && p.party == scan.developer);
     let f = ModelFacts {
         model,
         developer: scan.developer,
@@ -199,6 +205,7 @@ async fn model(
     Ok(render(&ModelTpl {
         c: Chrome::titled(&ctx, t.arg("model-title", "model", f.model.as_str())),
         f,
+        can_issue,
     }))
 }
 
