@@ -48,6 +48,7 @@ pub mod audit;
 mod certificates;
 mod declarations;
 mod market;
+mod mail;
 mod market_ops;
 mod model;
 mod notices;
@@ -74,6 +75,10 @@ pub use certificates::{
 pub use declarations::{
     Declaration, DeclarationProblem, DeclaredFile, DeclaredSource, MAX_DECLARATIONS,
     MAX_REFERENCE_CHARS, parse_declarations_csv,
+};
+pub use mail::{
+    DueMail, MAIL_CLAIM_LEASE_S, MAIL_KEEP_DAYS, MAIL_MAX_ATTEMPTS, MAIL_MAX_EVENT_AGE_H,
+    MAIL_RETRY_DELAYS_S, MAX_MAIL_LISTED, Mail, MailEnqueueReport, mail_retry_delay,
 };
 pub use market::{
     ApiKey, DSR_MESSAGE_VERSION, DSR_PROFILE, FeeLine, HolderTotal, LeftOut, LicenceRequest,
