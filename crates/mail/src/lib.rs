@@ -57,6 +57,12 @@ pub struct Mailer {
     described: String,
 }
 
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Mailer({})", self.described)
+    }
+}
+
 impl Mailer {
     /// A mailer over `config`; links in mail point under `base_url` (the web app's public
     /// address, e.g. `https://fermata.example.org`).

@@ -269,3 +269,170 @@ impl Registry {
         self.read(|tx| tx.mail(id)?.ok_or_else(|| not_found(id)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Clock;
+    use crate::market::Role;
+    use crate::market_ops::RequestDraft;
+    use crate::model::{Decision, Isrc, PartyKind, Use, Work, parse_shares};
+    use crate::registry::PolicyChange;
+
+    const PW: &str = "correct horse battery staple";
+
+    fn at(r: &mut Registry, when: &str) {
+        r.set_clock(Clock::fixed(when).unwrap());
+    }
+
+    /// label-a (two people who can sign in, one who cannot yet) holds work 1; dev asks for it.
+    fn setup() -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = Registry::create(&dir.path().join("r.sqlite")).unwrap();
+        at(&mut r, "2030-01-01T10:00:00Z");
+        r.add_party("label-a", PartyKind::Label, "Label A", "cli")
+            .unwrap();
+        r.add_party("dev", PartyKind::Developer, "Dev", "cli")
+            .unwrap();
+        let isrc: Isrc = "GBAAA2600001".parse().unwrap();
+        r.register_works(
+            "label-a",
+            vec![Work {
+                isrc,
+                title: "Song".into(),
+                artist: "A".into(),
+                duration_s: None,
+                iswc: None,
+                registrant: "label-a".into(),
+                credits: vec![],
+                shares: parse_shares("label-a=100").unwrap(),
+                tracks: vec![],
+            }],
+            "cli",
+        )
+        .unwrap();
+        r.set_policy(
+            PolicyChange::new("label-a", None, Use::TrainGenai, Decision::LicenceRequired),
+            "label-a",
+        )
+        .unwrap();
+        r.add_person("label-a", "ko@a.example", "Ko", Role::HolderAdmin, Some(PW), "cli")
+            .unwrap();
+        r.add_person("label-a", "en@a.example", "En", Role::HolderViewer, Some(PW), "cli")
+            .unwrap();
+        r.add_person("label-a", "new@a.example", "New", Role::HolderViewer, None, "cli")
+            .unwrap();
+        r.add_person("dev", "dev@d.example", "Dev", Role::Developer, Some(PW), "cli")
+            .unwrap();
+        (dir, r)
+    }
+
+    fn ask(r: &mut Registry) -> String {
+        r.request_licences(
+            RequestDraft {
+                developer: "dev".into(),
+                use_: Use::TrainGenai,
+                model: "m1".into(),
+                territories: vec![],
+                valid_from: "2030-01-01".into(),
+                valid_to: Some("2030-12-31".into()),
+                term_months: None,
+                works: vec!["GBAAA2600001".parse().unwrap()],
+                scan: None,
+            },
+            "dev",
+        )
+        .unwrap()
+        .id
+    }
+
+    #[test]
+    fn a_request_is_mailed_once_to_each_person_of_the_holder_who_can_sign_in() {
+        let (_d, mut r) = setup();
+        ask(&mut r);
+        let report = r.enqueue_mail().unwrap();
+        assert_eq!(report.mails, 2, "{report:?}");
+        // Nothing new: nothing more, however often it runs.
+        assert_eq!(r.enqueue_mail().unwrap().mails, 0);
+        let q = r.mail_queue(None, 100).unwrap();
+        let mut to: Vec<&str> = q.iter().map(|m| m.to.as_str()).collect();
+        to.sort();
+        assert_eq!(to, ["en@a.example", "ko@a.example"]);
+        for m in &q {
+            assert_eq!(m.event_type, EventType::RequestReceived);
+            assert_eq!(m.status, DeliveryStatus::Pending);
+            let data: serde_json::Value = serde_json::from_str(&m.data).unwrap();
+            assert_eq!(data["request"]["developer"], "dev");
+        }
+        // The chain still verifies with the mail rows and the preference events.
+        assert!(r.verify_audit().unwrap().first_bad.is_none());
+    }
+
+    #[test]
+    fn claims_are_leased_attempts_retried_then_failed_and_mail_off_is_respected() {
+        let (_d, mut r) = setup();
+        let ko = r.people(Some("label-a")).unwrap()[0].clone();
+        assert_eq!(ko.email, "ko@a.example");
+        ask(&mut r);
+        r.enqueue_mail().unwrap();
+        let claimed = r.claim_mail(10).unwrap();
+        assert_eq!(claimed.len(), 2);
+        // Leased: a second sender finds nothing due.
+        assert!(r.claim_mail(10).unwrap().is_empty());
+        let (a, b) = (&claimed[0].mail.id, &claimed[1].mail.id);
+        let sent = r.record_mail_attempt(a, Ok(())).unwrap();
+        assert_eq!(sent.status, DeliveryStatus::Delivered);
+        assert!(sent.sent_at.is_some());
+        let mut m = r.record_mail_attempt(b, Err("451 try later")).unwrap();
+        assert_eq!((m.status, m.attempts), (DeliveryStatus::Pending, 1));
+        assert_eq!(m.next_attempt_at.as_deref(), Some("2030-01-01T10:00:10Z"));
+        // Recording again after it is sent changes nothing.
+        assert_eq!(r.record_mail_attempt(a, Err("late")).unwrap(), sent);
+        let mut clock = 10;
+        while m.status == DeliveryStatus::Pending {
+            // Past the longest delay each time.
+            clock += 8_000;
+            let t = parse_at("2030-01-01T10:00:00Z").unwrap() + time::Duration::seconds(clock);
+            r.set_clock(Clock::fixed(&format_at(t)).unwrap());
+            let due = r.claim_mail(10).unwrap();
+            assert_eq!(due.len(), 1);
+            m = r.record_mail_attempt(b, Err("550 no")).unwrap();
+        }
+        assert_eq!((m.status, m.attempts), (DeliveryStatus::Failed, MAIL_MAX_ATTEMPTS));
+        assert_eq!(m.last_error.as_deref(), Some("550 no"));
+        assert!(r.mail("mail-99999999").is_err());
+
+        // Mail off: nothing queued for that person; pending mail for them fails unsent.
+        let p = r.set_mail_notifications(&ko.id, false).unwrap();
+        assert!(p.mail_off);
+        ask(&mut r);
+        r.enqueue_mail().unwrap();
+        let due = r.claim_mail(10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].person.email, "en@a.example");
+        let log = r.history(None).unwrap();
+        assert!(log.iter().any(|e| e.action == "person.mail-set"));
+        assert!(r.set_mail_notifications(&ko.id, true).is_ok());
+        assert!(!r.person(&ko.id).unwrap().mail_off);
+        assert!(r.set_mail_notifications("person-999999", true).is_err());
+    }
+
+    #[test]
+    fn old_events_are_not_mailed_and_old_rows_are_pruned() {
+        let (_d, mut r) = setup();
+        ask(&mut r);
+        // First read three days later: too old to mail.
+        at(&mut r, "2030-01-04T10:00:00Z");
+        let report = r.enqueue_mail().unwrap();
+        assert_eq!((report.mails, report.events > 0), (0, true));
+        ask(&mut r);
+        r.enqueue_mail().unwrap();
+        for d in r.claim_mail(10).unwrap() {
+            r.record_mail_attempt(&d.mail.id, Ok(())).unwrap();
+        }
+        assert_eq!(r.mail_queue(Some(DeliveryStatus::Delivered), 10).unwrap().len(), 2);
+        at(&mut r, "2030-02-10T10:00:00Z");
+        assert_eq!(r.enqueue_mail().unwrap().pruned, 2);
+        assert!(r.mail_queue(None, 10).unwrap().is_empty());
+    }
+}
