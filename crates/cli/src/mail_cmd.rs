@@ -17,7 +17,12 @@ pub(crate) struct SmtpArgs {
     /// Send e-mail through this SMTP server: smtp://user:pass@host:port (STARTTLS required;
     /// plain only to a loopback host) or smtps://user:pass@host:port (TLS). The password is
     /// never shown.
-    #[arg(long, env = "FERMATA_SMTP_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "FERMATA_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub(crate) smtp_url: Option<String>,
     /// The sender of fermata's e-mail, e.g. "fermata <fermata@example.org>".
     #[arg(long, env = "FERMATA_MAIL_FROM", value_name = "ADDR")]
@@ -61,7 +66,9 @@ pub(crate) enum MailCommand {
         output: OutputArgs,
     },
     /// Lists the mail queue: pending and failed mail (--all: sent mail too), newest first.
-    #[command(after_help = "Examples:\n  fermata mail queue\n  fermata mail queue --status failed --json")]
+    #[command(
+        after_help = "Examples:\n  fermata mail queue\n  fermata mail queue --status failed --json"
+    )]
     Queue {
         /// Only mail in this state: pending, delivered (sent) or failed.
         #[arg(long, value_name = "STATUS")]
@@ -141,7 +148,13 @@ pub(crate) fn run_mail(home: Option<&Path>, cmd: MailCommand) -> Result<ExitCode
                 println!("{}", serde_json::to_string(&mails)?);
             } else {
                 let mut t = Table::new(&[
-                    "ID", "TO", "EVENT", "STATUS", "ATTEMPTS", "NEXT", "LAST ERROR",
+                    "ID",
+                    "TO",
+                    "EVENT",
+                    "STATUS",
+                    "ATTEMPTS",
+                    "NEXT",
+                    "LAST ERROR",
                 ]);
                 for m in &mails {
                     t.row(vec![

@@ -122,7 +122,9 @@ pub(crate) fn serve_home(
                 .public_url
                 .clone()
                 .unwrap_or_else(|| format!("{scheme}://{}", args.listen));
-            Some(std::sync::Arc::new(fermata_mail::Mailer::new(&config, &base)?))
+            Some(std::sync::Arc::new(fermata_mail::Mailer::new(
+                &config, &base,
+            )?))
         }
         None => None,
     };

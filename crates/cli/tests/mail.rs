@@ -50,7 +50,16 @@ fn to(m: &Received, addr: &str) -> bool {
 fn add_person(env: &Env, party: &str, email: &str, role: &str) {
     let mut cmd = fermata();
     cmd.arg("--home").arg(env.home()).args([
-        "user", "add", "--party", party, "--email", email, "--name", email, "--role", role,
+        "user",
+        "add",
+        "--party",
+        party,
+        "--email",
+        email,
+        "--name",
+        email,
+        "--role",
+        role,
         "--password-stdin",
     ]);
     use std::io::Write;
@@ -60,7 +69,12 @@ fn add_person(env: &Env, party: &str, email: &str, role: &str) {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(PW.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(PW.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success(), "user add {email}");
 }
 
@@ -79,7 +93,11 @@ struct Page {
 
 impl Page {
     fn csrf(&self) -> String {
-        let at = self.body.find("name=\"csrf\" value=\"").expect("a form token") + 19;
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a form token")
+            + 19;
         self.body[at..].split('"').next().unwrap().to_string()
     }
 }
@@ -151,14 +169,22 @@ impl Browser {
         let token = self.get("/sign-in").csrf();
         let a = self.post(
             "/sign-in",
-            &[("csrf", &token), ("email", email), ("password", password), ("next", "/")],
+            &[
+                ("csrf", &token),
+                ("email", email),
+                ("password", password),
+                ("next", "/"),
+            ],
         );
         assert_eq!(a.status, 303, "sign in {email}: {}", a.body);
     }
 }
 
 fn queue(env: &Env) -> Vec<Value> {
-    env.json(&["mail", "queue", "--all"]).as_array().unwrap().clone()
+    env.json(&["mail", "queue", "--all"])
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn is_hangul(c: char) -> bool {
@@ -179,46 +205,92 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     let mut ko = Browser::new(&base);
     ko.sign_in("ko@a.example", PW);
     let token = ko.get("/account").csrf();
-    let a = ko.post("/locale", &[("csrf", &token), ("lang", "ko"), ("back", "/")]);
+    let a = ko.post(
+        "/locale",
+        &[("csrf", &token), ("lang", "ko"), ("back", "/")],
+    );
     assert_eq!(a.status, 303, "{}", a.body);
     let mut off = Browser::new(&base);
     off.sign_in("off@a.example", PW);
     let page = off.get("/account");
-    assert!(page.body.contains("action=\"/account/mail\""), "{}", page.body);
+    assert!(
+        page.body.contains("action=\"/account/mail\""),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("value=\"off\""));
     let token = page.csrf();
     for v in ["off", "on", "off"] {
         let a = off.post("/account/mail", &[("csrf", &token), ("mail", v)]);
         assert_eq!((a.status, a.location.as_str()), (303, "/account"));
     }
-    assert!(off.get("/account").body.contains("value=\"on\""), "the page offers to turn it on");
+    assert!(
+        off.get("/account").body.contains("value=\"on\""),
+        "the page offers to turn it on"
+    );
     let bad = off.post("/account/mail", &[("csrf", &token), ("mail", "maybe")]);
     assert_eq!(bad.status, 400);
     let no_token = off.post("/account/mail", &[("mail", "on")]);
     assert!(no_token.status >= 400);
     let log = stdout(&env.ok(&["audit", "log", "--json"]));
-    assert_eq!(log.matches("person.mail-set").count(), 3, "one audit event per change");
+    assert_eq!(
+        log.matches("person.mail-set").count(),
+        3,
+        "one audit event per change"
+    );
 
     // A developer asks label-a for a licence: its people get the news, each in their language.
     let request = env.json(&[
-        "request", "create", "--developer", "dev-x", "--use", "train-genai", "--model", "m1",
-        "--from", "2030-01-01", "--to", "2030-12-31", "--work", &isrc(1),
+        "request",
+        "create",
+        "--developer",
+        "dev-x",
+        "--use",
+        "train-genai",
+        "--model",
+        "m1",
+        "--from",
+        "2030-01-01",
+        "--to",
+        "2030-12-31",
+        "--work",
+        &isrc(1),
     ]);
     let req = request["id"].as_str().unwrap().to_string();
     let got_ko = smtp
         .wait_for(Duration::from_secs(30), |m| to(m, "ko@a.example"))
         .expect("the Korean-speaking holder admin gets mail");
     let subject = got_ko.subject();
-    assert!(subject.chars().any(is_hangul), "a Korean subject: {subject}");
-    assert!(subject.contains(&req) && subject.contains("dev-x"), "{subject}");
+    assert!(
+        subject.chars().any(is_hangul),
+        "a Korean subject: {subject}"
+    );
+    assert!(
+        subject.contains(&req) && subject.contains("dev-x"),
+        "{subject}"
+    );
     let text = got_ko.text();
-    assert!(text.contains("https://fermata.example.org/requests"), "{text}");
-    assert!(text.contains("https://fermata.example.org/account"), "{text}");
-    assert!(got_ko.header("from").unwrap().contains("fermata@registry.example"));
+    assert!(
+        text.contains("https://fermata.example.org/requests"),
+        "{text}"
+    );
+    assert!(
+        text.contains("https://fermata.example.org/account"),
+        "{text}"
+    );
+    assert!(
+        got_ko
+            .header("from")
+            .unwrap()
+            .contains("fermata@registry.example")
+    );
     let got_en = smtp
         .wait_for(Duration::from_secs(10), |m| to(m, "en@a.example"))
         .expect("the viewer gets mail too");
-    assert_eq!(got_en.subject(), format!("New licence request {req} from dev-x"));
+    assert_eq!(
+        got_en.subject(),
+        format!("New licence request {req} from dev-x")
+    );
     std::thread::sleep(Duration::from_secs(3));
     assert!(
         !smtp.messages().iter().any(|m| to(m, "off@a.example")),
@@ -230,12 +302,21 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     );
     let q = queue(&env);
     assert!(q.iter().all(|m| m["to"] != "off@a.example"), "{q:?}");
-    assert!(q.iter().any(|m| m["to"] == "ko@a.example" && m["status"] == "delivered"));
+    assert!(
+        q.iter()
+            .any(|m| m["to"] == "ko@a.example" && m["status"] == "delivered")
+    );
 
     // The receiver refuses: the attempt is recorded and the mail stays pending.
     smtp.refuse(Some(451));
     env.ok(&[
-        "decide", &req, "--line", "1", "--holder", "label-a", "--approve",
+        "decide",
+        &req,
+        "--line",
+        "1",
+        "--holder",
+        "label-a",
+        "--approve",
     ]);
     wait_for(30, "refused attempts", || {
         queue(&env).iter().any(|m| {
@@ -247,7 +328,10 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     });
     assert!(smtp.refused() >= 1);
     let table = stdout(&env.ok(&["mail", "queue"]));
-    assert!(table.contains("dev@x.example") && table.contains("pending"), "{table}");
+    assert!(
+        table.contains("dev@x.example") && table.contains("pending"),
+        "{table}"
+    );
     // Killed with mail pending; the receiver takes mail again; a new server sends it.
     server.kill().unwrap();
     server.wait().unwrap();
@@ -258,7 +342,11 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
             to(m, "dev@x.example") && m.subject().contains("lic-")
         })
         .expect("the licence mail arrives after the restart");
-    assert!(granted.text().contains("https://fermata.example.org/licences"));
+    assert!(
+        granted
+            .text()
+            .contains("https://fermata.example.org/licences")
+    );
     smtp.wait_for(Duration::from_secs(30), |m| {
         to(m, "dev@x.example") && m.subject().contains(&req)
     })
@@ -282,10 +370,17 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     assert!(page.body.contains("href=\"/forgot\""));
     let token = anon.get("/forgot").csrf();
     let known = anon.post("/forgot", &[("csrf", &token), ("email", "en@a.example")]);
-    let unknown = anon.post("/forgot", &[("csrf", &token), ("email", "nobody@a.example")]);
+    let unknown = anon.post(
+        "/forgot",
+        &[("csrf", &token), ("email", "nobody@a.example")],
+    );
     assert_eq!((known.status, unknown.status), (200, 200));
     let strip = |b: &str| b.replace(&token, "");
-    assert_eq!(strip(&known.body), strip(&unknown.body), "no account enumeration");
+    assert_eq!(
+        strip(&known.body),
+        strip(&unknown.body),
+        "no account enumeration"
+    );
     let reset = smtp
         .wait_for(Duration::from_secs(30), |m| {
             to(m, "en@a.example") && m.subject() == "Reset your fermata password"
@@ -294,7 +389,10 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     let text = reset.text();
     let prefix = "https://fermata.example.org/reset/";
     let at = text.find(prefix).expect("a link") + prefix.len();
-    let secret: String = text[at..].chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    let secret: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
     assert_eq!(secret.len(), 64, "{text}");
     let form = anon.get(&format!("/reset/{secret}"));
     assert_eq!(form.status, 200);
@@ -318,15 +416,26 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     let mut last = 0;
     for i in 0..6 {
         last = anon
-            .post("/forgot", &[("csrf", &token), ("email", &format!("x{i}@a.example"))])
+            .post(
+                "/forgot",
+                &[("csrf", &token), ("email", &format!("x{i}@a.example"))],
+            )
             .status;
     }
     assert_eq!(last, 429);
 
     // `fermata mail test` through the same receiver, and its bad inputs.
     let sent = env.json(&[
-        "mail", "test", "--to", "ops@x.example", "--locale", "fr", "--smtp-url", &smtp.url(),
-        "--mail-from", FROM,
+        "mail",
+        "test",
+        "--to",
+        "ops@x.example",
+        "--locale",
+        "fr",
+        "--smtp-url",
+        &smtp.url(),
+        "--mail-from",
+        FROM,
     ]);
     assert_eq!(sent["sent"], true, "{sent}");
     let test = smtp
@@ -334,12 +443,29 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
         .expect("the test mail");
     assert_eq!(test.subject(), "Courriel de test de fermata");
     let table = stdout(&env.ok(&[
-        "mail", "test", "--to", "ops@x.example", "--smtp-url", &smtp.url(), "--mail-from", FROM,
+        "mail",
+        "test",
+        "--to",
+        "ops@x.example",
+        "--smtp-url",
+        &smtp.url(),
+        "--mail-from",
+        FROM,
     ]));
-    assert!(table.contains("sent") && table.contains("no TLS, loopback"), "{table}");
+    assert!(
+        table.contains("sent") && table.contains("no TLS, loopback"),
+        "{table}"
+    );
     smtp.refuse(Some(550));
     let refused = env.run(&[
-        "mail", "test", "--to", "ops@x.example", "--smtp-url", &smtp.url(), "--mail-from", FROM,
+        "mail",
+        "test",
+        "--to",
+        "ops@x.example",
+        "--smtp-url",
+        &smtp.url(),
+        "--mail-from",
+        FROM,
         "--json",
     ]);
     assert!(!refused.status.success());
@@ -348,12 +474,31 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     let no_smtp = env.run(&["mail", "test", "--to", "ops@x.example"]);
     assert!(!no_smtp.status.success() && stderr(&no_smtp).contains("--smtp-url"));
     let bad_url = env.run(&[
-        "mail", "test", "--to", "ops@x.example", "--smtp-url", "http://u:hunter2hunter2@mail.example.org",
-        "--mail-from", FROM,
+        "mail",
+        "test",
+        "--to",
+        "ops@x.example",
+        "--smtp-url",
+        "http://u:hunter2hunter2@mail.example.org",
+        "--mail-from",
+        FROM,
     ]);
     assert!(!bad_url.status.success());
-    assert!(!stderr(&bad_url).contains("hunter2"), "{}", stderr(&bad_url));
-    let bad_to = env.run(&["mail", "test", "--to", "not-an-address", "--smtp-url", &smtp.url(), "--mail-from", FROM]);
+    assert!(
+        !stderr(&bad_url).contains("hunter2"),
+        "{}",
+        stderr(&bad_url)
+    );
+    let bad_to = env.run(&[
+        "mail",
+        "test",
+        "--to",
+        "not-an-address",
+        "--smtp-url",
+        &smtp.url(),
+        "--mail-from",
+        FROM,
+    ]);
     assert!(!bad_to.status.success());
     let bad_status = env.run(&["mail", "queue", "--status", "lost"]);
     assert!(!bad_status.status.success());

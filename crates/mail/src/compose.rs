@@ -281,13 +281,25 @@ mod tests {
     fn sample(t: EventType) -> Value {
         let licence = json!({"id": "lic-000007", "holder": "indie-records", "developer": "acme-ai", "use": "train-genai", "works": ["GBAYE6900531"]});
         match t {
-            EventType::RequestReceived => json!({"request": {"id": "req-000001", "developer": "acme-ai", "model": "m1", "use": "train-genai", "lines": [{"line": 1}, {"line": 2}]}}),
-            EventType::RequestDecided => json!({"request": "req-000001", "model": "m1", "use": "train-genai", "line": {"line": 2, "isrc": "GBAYE6900531", "holder": "indie-records", "status": "refused", "reason": "SECRET-REASON"}}),
-            EventType::LicenceExpiring => json!({"licence": licence, "valid_to": "2027-01-01", "days_left": 12}),
+            EventType::RequestReceived => {
+                json!({"request": {"id": "req-000001", "developer": "acme-ai", "model": "m1", "use": "train-genai", "lines": [{"line": 1}, {"line": 2}]}})
+            }
+            EventType::RequestDecided => {
+                json!({"request": "req-000001", "model": "m1", "use": "train-genai", "line": {"line": 2, "isrc": "GBAYE6900531", "holder": "indie-records", "status": "refused", "reason": "SECRET-REASON"}})
+            }
+            EventType::LicenceExpiring => {
+                json!({"licence": licence, "valid_to": "2027-01-01", "days_left": 12})
+            }
             EventType::LicenceGranted | EventType::LicenceRevoked => json!({"licence": licence}),
-            EventType::NoticeReceived => json!({"notice": {"id": "notice-000003", "kind": "copy", "details": "SECRET-DETAILS"}}),
-            EventType::StatementIssued => json!({"statement": {"id": "stmt-000002", "from": "2026-01-01", "to": "2026-03-31"}}),
-            EventType::ScanFinished => json!({"scan": {"scan": "scan-000004", "model": "m1", "files": 40, "works_found": 3}}),
+            EventType::NoticeReceived => {
+                json!({"notice": {"id": "notice-000003", "kind": "copy", "details": "SECRET-DETAILS"}})
+            }
+            EventType::StatementIssued => {
+                json!({"statement": {"id": "stmt-000002", "from": "2026-01-01", "to": "2026-03-31"}})
+            }
+            EventType::ScanFinished => {
+                json!({"scan": {"scan": "scan-000004", "model": "m1", "files": 40, "works_found": 3}})
+            }
             EventType::Ping => json!({}),
         }
     }
@@ -302,9 +314,15 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{locale} {t}: {e}"));
                 assert!(!m.subject.trim().is_empty(), "{locale} {t}");
                 assert!(!m.subject.contains('\n'));
-                assert!(m.text.contains("https://f.example/account"), "{locale} {t}: {}", m.text);
+                assert!(
+                    m.text.contains("https://f.example/account"),
+                    "{locale} {t}: {}",
+                    m.text
+                );
                 let want = match t {
-                    EventType::RequestReceived | EventType::RequestDecided => "https://f.example/requests",
+                    EventType::RequestReceived | EventType::RequestDecided => {
+                        "https://f.example/requests"
+                    }
                     EventType::NoticeReceived => "https://f.example/notices",
                     EventType::StatementIssued => "https://f.example/statements/stmt-000002",
                     EventType::ScanFinished => "https://f.example/scans/scan-000004",
@@ -313,13 +331,25 @@ mod tests {
                 };
                 assert!(m.text.contains(want), "{locale} {t}: {}", m.text);
                 assert!(!m.text.contains("SECRET"), "{locale} {t}");
-                assert!(!m.text.contains("{$") && !m.text.contains("{ $"), "{locale} {t}");
+                assert!(
+                    !m.text.contains("{$") && !m.text.contains("{ $"),
+                    "{locale} {t}"
+                );
             }
-            let r = texts.reset(locale, "https://f.example/reset/abc", "https://f.example").unwrap();
+            let r = texts
+                .reset(locale, "https://f.example/reset/abc", "https://f.example")
+                .unwrap();
             assert!(r.text.contains("https://f.example/reset/abc"));
         }
         // The ids make it into the texts.
-        let m = texts.event(EventType::LicenceGranted, &sample(EventType::LicenceGranted), "en", "x").unwrap();
+        let m = texts
+            .event(
+                EventType::LicenceGranted,
+                &sample(EventType::LicenceGranted),
+                "en",
+                "x",
+            )
+            .unwrap();
         assert!(m.subject.contains("lic-000007"), "{}", m.subject);
     }
 
@@ -334,7 +364,11 @@ mod tests {
         }
         assert_eq!(seen.len(), 5, "each locale has its own subject: {seen:?}");
         let ko = texts.event(t, &sample(t), "ko", "x").unwrap();
-        assert!(ko.subject.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)));
+        assert!(
+            ko.subject
+                .chars()
+                .any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+        );
         assert_eq!(texts.event(t, &sample(t), "de", "x").unwrap(), en);
         assert_eq!(Texts::locale_for(None), "en");
     }
@@ -355,8 +389,15 @@ mod tests {
     fn hostile_ids_do_not_break_links_or_headers() {
         let texts = Texts::load().unwrap();
         let data = json!({"statement": {"id": "stmt-1/../../x?y\r\nBcc: evil@example.org", "from": "a", "to": "b"}});
-        let m = texts.event(EventType::StatementIssued, &data, "en", "https://f.example").unwrap();
-        assert!(m.text.contains("https://f.example/statements/stmt-1....xyBccevilexample.org"), "{}", m.text);
+        let m = texts
+            .event(EventType::StatementIssued, &data, "en", "https://f.example")
+            .unwrap();
+        assert!(
+            m.text
+                .contains("https://f.example/statements/stmt-1....xyBccevilexample.org"),
+            "{}",
+            m.text
+        );
         assert!(!m.subject.contains('\n') && !m.subject.contains('\r'));
     }
 }

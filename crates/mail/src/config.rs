@@ -72,8 +72,12 @@ impl SmtpConfig {
         if smtp_url.len() > MAX_URL_CHARS {
             return Err(bad("--smtp-url", "longer than 2048 characters"));
         }
-        let url = url::Url::parse(smtp_url.trim())
-            .map_err(|e| bad("--smtp-url", format!("not a URL ({e}); e.g. smtp://user:pass@mail.example.org:587")))?;
+        let url = url::Url::parse(smtp_url.trim()).map_err(|e| {
+            bad(
+                "--smtp-url",
+                format!("not a URL ({e}); e.g. smtp://user:pass@mail.example.org:587"),
+            )
+        })?;
         let host = url
             .host_str()
             .filter(|h| !h.is_empty())
@@ -88,7 +92,10 @@ impl SmtpConfig {
             other => {
                 return Err(bad(
                     "--smtp-url",
-                    format!("scheme '{}' is not smtp or smtps", other.chars().take(16).collect::<String>()),
+                    format!(
+                        "scheme '{}' is not smtp or smtps",
+                        other.chars().take(16).collect::<String>()
+                    ),
                 ));
             }
         };
@@ -97,9 +104,11 @@ impl SmtpConfig {
             Security::StartTls => 587,
             Security::Plain => 25,
         });
-        if url.path().trim_matches('/') != "" || url.query().is_some() || url.fragment().is_some()
-        {
-            return Err(bad("--smtp-url", "has a path, query or fragment: give only smtp://user:pass@host:port"));
+        if url.path().trim_matches('/') != "" || url.query().is_some() || url.fragment().is_some() {
+            return Err(bad(
+                "--smtp-url",
+                "has a path, query or fragment: give only smtp://user:pass@host:port",
+            ));
         }
         let user = match url.username() {
             "" => None,
@@ -203,10 +212,14 @@ mod tests {
             "smtp://:pw@mail.example.org",
             "smtp://u:topsecret@mail.example.org?x=1",
         ] {
-            let e = SmtpConfig::parse(url, "f@example.org").unwrap_err().to_string();
+            let e = SmtpConfig::parse(url, "f@example.org")
+                .unwrap_err()
+                .to_string();
             assert!(!e.contains("topsecret"), "{e}");
         }
-        assert!(SmtpConfig::parse(&format!("smtp://{}", "a".repeat(3000)), "f@example.org").is_err());
+        assert!(
+            SmtpConfig::parse(&format!("smtp://{}", "a".repeat(3000)), "f@example.org").is_err()
+        );
         assert!(SmtpConfig::parse("smtp://127.0.0.1", "not an address").is_err());
     }
 }

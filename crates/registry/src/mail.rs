@@ -203,8 +203,7 @@ impl Registry {
                 let Some(person) = person.filter(|p| !p.mail_off) else {
                     m.status = DeliveryStatus::Failed;
                     m.next_attempt_at = None;
-                    m.last_error =
-                        Some("not sent: the person is gone or turned e-mail off".into());
+                    m.last_error = Some("not sent: the person is gone or turned e-mail off".into());
                     tx.put_mail(&m)?;
                     continue;
                 };
@@ -316,14 +315,42 @@ mod tests {
             "label-a",
         )
         .unwrap();
-        r.add_person("label-a", "ko@a.example", "Ko", Role::HolderAdmin, Some(PW), "cli")
-            .unwrap();
-        r.add_person("label-a", "en@a.example", "En", Role::HolderViewer, Some(PW), "cli")
-            .unwrap();
-        r.add_person("label-a", "new@a.example", "New", Role::HolderViewer, None, "cli")
-            .unwrap();
-        r.add_person("dev", "dev@d.example", "Dev", Role::Developer, Some(PW), "cli")
-            .unwrap();
+        r.add_person(
+            "label-a",
+            "ko@a.example",
+            "Ko",
+            Role::HolderAdmin,
+            Some(PW),
+            "cli",
+        )
+        .unwrap();
+        r.add_person(
+            "label-a",
+            "en@a.example",
+            "En",
+            Role::HolderViewer,
+            Some(PW),
+            "cli",
+        )
+        .unwrap();
+        r.add_person(
+            "label-a",
+            "new@a.example",
+            "New",
+            Role::HolderViewer,
+            None,
+            "cli",
+        )
+        .unwrap();
+        r.add_person(
+            "dev",
+            "dev@d.example",
+            "Dev",
+            Role::Developer,
+            Some(PW),
+            "cli",
+        )
+        .unwrap();
         (dir, r)
     }
 
@@ -398,7 +425,10 @@ mod tests {
             assert_eq!(due.len(), 1);
             m = r.record_mail_attempt(b, Err("550 no")).unwrap();
         }
-        assert_eq!((m.status, m.attempts), (DeliveryStatus::Failed, MAIL_MAX_ATTEMPTS));
+        assert_eq!(
+            (m.status, m.attempts),
+            (DeliveryStatus::Failed, MAIL_MAX_ATTEMPTS)
+        );
         assert_eq!(m.last_error.as_deref(), Some("550 no"));
         assert!(r.mail("mail-99999999").is_err());
 
@@ -430,7 +460,12 @@ mod tests {
         for d in r.claim_mail(10).unwrap() {
             r.record_mail_attempt(&d.mail.id, Ok(())).unwrap();
         }
-        assert_eq!(r.mail_queue(Some(DeliveryStatus::Delivered), 10).unwrap().len(), 2);
+        assert_eq!(
+            r.mail_queue(Some(DeliveryStatus::Delivered), 10)
+                .unwrap()
+                .len(),
+            2
+        );
         at(&mut r, "2030-02-10T10:00:00Z");
         assert_eq!(r.enqueue_mail().unwrap().pruned, 2);
         assert!(r.mail_queue(None, 10).unwrap().is_empty());

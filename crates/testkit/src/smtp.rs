@@ -163,7 +163,9 @@ fn session(stream: TcpStream, shared: &Mutex<Shared>) -> std::io::Result<()> {
                 r
             };
             match refuse {
-                Some(code) => out.write_all(format!("{code} refused for the test\r\n").as_bytes())?,
+                Some(code) => {
+                    out.write_all(format!("{code} refused for the test\r\n").as_bytes())?
+                }
                 None => {
                     to.push(path_of(&line[8..]));
                     out.write_all(b"250 OK\r\n")?;
@@ -243,10 +245,7 @@ impl Received {
 
     /// The body, decoded from its transfer encoding (base64, quoted-printable or none).
     pub fn text(&self) -> String {
-        let body = self
-            .data
-            .split_once("\r\n\r\n")
-            .map_or("", |(_, b)| b);
+        let body = self.data.split_once("\r\n\r\n").map_or("", |(_, b)| b);
         let cte = self
             .header("content-transfer-encoding")
             .unwrap_or_default()
@@ -343,8 +342,14 @@ mod tests {
 
     #[test]
     fn encoded_words_and_bodies_decode() {
-        assert_eq!(decode_words("=?utf-8?b?7ZWc6rWt?= =?utf-8?b?7Ja0?="), "한국어");
-        assert_eq!(decode_words("Hello =?utf-8?q?caf=C3=A9_au_lait?= x"), "Hello café au lait x");
+        assert_eq!(
+            decode_words("=?utf-8?b?7ZWc6rWt?= =?utf-8?b?7Ja0?="),
+            "한국어"
+        );
+        assert_eq!(
+            decode_words("Hello =?utf-8?q?caf=C3=A9_au_lait?= x"),
+            "Hello café au lait x"
+        );
         assert_eq!(decode_words("plain"), "plain");
         assert_eq!(base64("aGVsbG8="), b"hello");
         assert_eq!(quoted_printable("a=3Db=\r\nc"), b"a=bc");
@@ -373,12 +378,24 @@ mod tests {
         ]);
         assert!(said.contains("221"), "{said}");
         let m = r.wait_for(Duration::from_secs(5), |_| true).unwrap();
-        assert_eq!((m.from.as_str(), m.to.clone()), ("a@example.org", vec!["b@example.org".to_string()]));
+        assert_eq!(
+            (m.from.as_str(), m.to.clone()),
+            ("a@example.org", vec!["b@example.org".to_string()])
+        );
         assert_eq!(m.subject(), "hi");
         assert_eq!(m.text(), ".dot\r\n");
         r.refuse(Some(550));
-        let said = talk(&["HELO t\r\n", "MAIL FROM:<a@example.org>\r\n", "RCPT TO:<b@example.org>\r\n", "DATA\r\n", "QUIT\r\n"]);
-        assert!(said.contains("550 refused") && said.contains("503"), "{said}");
+        let said = talk(&[
+            "HELO t\r\n",
+            "MAIL FROM:<a@example.org>\r\n",
+            "RCPT TO:<b@example.org>\r\n",
+            "DATA\r\n",
+            "QUIT\r\n",
+        ]);
+        assert!(
+            said.contains("550 refused") && said.contains("503"),
+            "{said}"
+        );
         assert_eq!((r.refused(), r.messages().len()), (1, 1));
     }
 }

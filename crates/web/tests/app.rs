@@ -1505,10 +1505,21 @@ async fn without_smtp_forgot_password_says_to_ask_the_operator_in_every_language
         let no_mail = messages(lang)["forgot-no-mail"]
             .replace('&', "&amp;")
             .replace('\'', "&#39;");
-        assert!(page.body.contains(no_mail.as_str()), "{lang}: {}", page.body);
-        assert!(!page.body.contains("action=\"/forgot\""), "no form without SMTP");
+        assert!(
+            page.body.contains(no_mail.as_str()),
+            "{lang}: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("action=\"/forgot\""),
+            "no form without SMTP"
+        );
         let a = site
-            .post(&mut anon, "/forgot", &[("csrf", &token), ("email", "ana@a.example")])
+            .post(
+                &mut anon,
+                "/forgot",
+                &[("csrf", &token), ("email", "ana@a.example")],
+            )
             .await;
         assert_eq!(a.status, StatusCode::OK);
         assert!(a.body.contains(no_mail.as_str()), "{lang}");
@@ -1528,22 +1539,41 @@ async fn a_person_turns_mail_off_and_on_and_the_account_page_shows_it() {
     assert!(page.body.contains(en["account-mail-on"].as_str()));
     let token = page.csrf();
     let a = site
-        .post(&mut ana, "/account/mail", &[("csrf", &token), ("mail", "off")])
+        .post(
+            &mut ana,
+            "/account/mail",
+            &[("csrf", &token), ("mail", "off")],
+        )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     let page = site.get(&mut ana, "/account").await;
     assert!(page.body.contains(en["account-mail-off"].as_str()));
     assert!(page.body.contains(en["account-mail-turn-on"].as_str()));
     let bad = site
-        .post(&mut ana, "/account/mail", &[("csrf", &token), ("mail", "sometimes")])
+        .post(
+            &mut ana,
+            "/account/mail",
+            &[("csrf", &token), ("mail", "sometimes")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let mut nobody = Client::default();
     let t = site.get(&mut nobody, "/sign-in").await.csrf();
     let anon = site
-        .post(&mut nobody, "/account/mail", &[("csrf", &t), ("mail", "off")])
+        .post(
+            &mut nobody,
+            "/account/mail",
+            &[("csrf", &t), ("mail", "off")],
+        )
         .await;
     // Not signed in: sent to sign in, nothing changed.
-    let to = anon.headers.get(header::LOCATION).map(|l| l.to_str().unwrap_or_default());
-    assert!(to.is_some_and(|l| l.starts_with("/sign-in")), "{:?}", anon.headers);
+    let to = anon
+        .headers
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap_or_default());
+    assert!(
+        to.is_some_and(|l| l.starts_with("/sign-in")),
+        "{:?}",
+        anon.headers
+    );
 }

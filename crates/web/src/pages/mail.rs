@@ -78,7 +78,10 @@ async fn forgot(
     let now = Instant::now();
     let limiter = state.forgot_limit.clone();
     let ip_key = super::client_key("forgot-ip", peer);
-    let email_key = format!("forgot-email:{}", email.chars().take(254).collect::<String>());
+    let email_key = format!(
+        "forgot-email:{}",
+        email.chars().take(254).collect::<String>()
+    );
     if !limiter.attempt(&ip_key, now) || !limiter.attempt(&email_key, now) {
         return Ok(page("forgot-too-many", StatusCode::TOO_MANY_REQUESTS));
     }
