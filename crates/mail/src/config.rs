@@ -104,7 +104,10 @@ impl SmtpConfig {
             Security::StartTls => 587,
             Security::Plain => 25,
         });
-        if url.path().trim_matches('/') != "" || url.query().is_some() || url.fragment().is_some() {
+        if !url.path().trim_matches('/').is_empty()
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
             return Err(bad(
                 "--smtp-url",
                 "has a path, query or fragment: give only smtp://user:pass@host:port",
