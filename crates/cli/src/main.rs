@@ -11,6 +11,7 @@ mod certificate_cmd;
 mod clearance_cmd;
 mod demo;
 mod index_cmd;
+mod mail_cmd;
 mod market_cmd;
 mod registry_cmd;
 mod report_cmd;
@@ -170,6 +171,9 @@ enum Command {
     /// Tells parties by webhook when something needs them: endpoints, delivery log, replays.
     #[command(subcommand)]
     Webhook(webhook_cmd::WebhookCommand),
+    /// E-mail: a test mail through the SMTP server, and the mail queue (`serve --smtp-url` sends it).
+    #[command(subcommand)]
+    Mail(mail_cmd::MailCommand),
 }
 
 /// Options shared by the commands that print results.
@@ -265,6 +269,7 @@ fn main() -> ExitCode {
         Command::Index(cmd) => index_cmd::run_index(cmd),
         Command::Identify(args) => index_cmd::run_identify(args),
         Command::Webhook(cmd) => webhook_cmd::run_webhook(home, cmd),
+        Command::Mail(cmd) => mail_cmd::run_mail(home, cmd),
     };
     match result {
         Ok(code) => code,

@@ -63,6 +63,12 @@ pub(crate) struct ServeArgs {
     /// own network, a local relay); by default only public addresses are reached.
     #[arg(long)]
     webhook_allow_private: bool,
+    #[command(flatten)]
+    smtp: crate::mail_cmd::SmtpArgs,
+    /// Seconds between mail passes (queue mail for new events, send what is due); only with
+    /// --smtp-url.
+    #[arg(long, default_value_t = 5, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    mail_interval: u64,
 }
 
 impl ServeArgs {
@@ -80,6 +86,8 @@ impl ServeArgs {
             tls_key: None,
             webhook_interval: 5,
             webhook_allow_private: false,
+            smtp: crate::mail_cmd::SmtpArgs::default(),
+            mail_interval: 5,
         }
     }
 }
@@ -122,11 +130,27 @@ pub(crate) fn serve_home(
         (Some(cert), Some(key)) => Some(fermata_server::tls_config(cert, key)?),
         _ => None,
     };
+    // E-mail, when --smtp-url is given: links in mail point at --public-url (or, without it,
+    // at the listening address, which is right only for people on this machine).
+    let mailer = match args.smtp.config()? {
+        Some(config) => {
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let base = args
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("{scheme}://{}", args.listen));
+            Some(std::sync::Arc::new(fermata_mail::Mailer::new(
+                &config, &base,
+            )?))
+        }
+        None => None,
+    };
     let web_config = fermata_web::WebConfig {
         // Over HTTPS the browser sends Secure cookies back; over plain HTTP it would not.
         secure_cookies: args.secure_cookies || tls.is_some(),
         public_url: args.public_url.clone(),
         home: Some(home.dir().to_path_buf()),
+        mailer: mailer.clone(),
     };
     let home_dir = home.dir().to_path_buf();
     let builder = tracing_subscriber::fmt()
@@ -158,6 +182,33 @@ pub(crate) fn serve_home(
             Err(e) => tracing::warn!("webhook deliveries: {e}"),
         },
     )?;
+    // Mail: a thread with its own registry connection, only when SMTP is configured (without
+    // it nothing is queued: see docs/email.md).
+    let mail = match &mailer {
+        Some(m) => {
+            tracing::info!(
+                server = m.describe(),
+                links = m.base_url(),
+                "e-mail notifications on"
+            );
+            Some(fermata_mail::Worker::spawn(
+                home.registry()?,
+                m.clone(),
+                std::time::Duration::from_secs(args.mail_interval),
+                |outcome| match outcome {
+                    Ok(r) => tracing::info!(
+                        queued = r.enqueued.mails,
+                        attempted = r.attempted,
+                        sent = r.sent,
+                        pruned = r.enqueued.pruned,
+                        "mail"
+                    ),
+                    Err(e) => tracing::warn!("mail: {e}"),
+                },
+            )?)
+        }
+        None => None,
+    };
     let served = runtime.block_on(async {
         let shutdown = async {
             #[cfg(unix)]
@@ -200,6 +251,9 @@ pub(crate) fn serve_home(
         .await
     });
     webhooks.stop();
+    if let Some(m) = mail {
+        m.stop();
+    }
     served?;
     Ok(ExitCode::SUCCESS)
 }

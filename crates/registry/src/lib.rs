@@ -49,6 +49,7 @@ mod certificates;
 mod declarations;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
+mod mail;
 mod market;
 mod market_ops;
 mod model;
@@ -76,6 +77,10 @@ pub use certificates::{
 pub use declarations::{
     Declaration, DeclarationProblem, DeclaredFile, DeclaredSource, MAX_DECLARATIONS,
     MAX_REFERENCE_CHARS, parse_declarations_csv,
+};
+pub use mail::{
+    DueMail, MAIL_CLAIM_LEASE_S, MAIL_KEEP_DAYS, MAIL_MAX_ATTEMPTS, MAIL_MAX_EVENT_AGE_H,
+    MAIL_RETRY_DELAYS_S, MAX_MAIL_LISTED, Mail, MailEnqueueReport, mail_retry_delay,
 };
 pub use market::{
     ApiKey, DSR_MESSAGE_VERSION, DSR_PROFILE, FeeLine, HolderTotal, LeftOut, LicenceRequest,

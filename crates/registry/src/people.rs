@@ -92,6 +92,10 @@ pub struct Person {
     pub password_set_at: Option<String>,
     /// Who made the account (a person's actor name, or `cli`).
     pub added_by: String,
+    /// True when the person turned e-mail notifications off (default: on). Absent when false,
+    /// so the records written before it stay byte for byte what the audit chain hashed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mail_off: bool,
 }
 
 impl Person {
@@ -320,6 +324,19 @@ fn load_person(tx: &mut dyn Tx, id: &str) -> Result<Option<StoredPerson>, Regist
     tx.doc(DocKind::Person, id)?
         .map(|j| decode_doc(&j))
         .transpose()
+}
+
+/// The people of `party` (mail recipients), by id.
+pub(crate) fn people_of(tx: &mut dyn Tx, party: &str) -> Result<Vec<Person>, RegistryError> {
+    tx.docs(DocKind::Person, Some(party))?
+        .iter()
+        .map(|j| decode_doc::<StoredPerson>(j).map(|p| p.person))
+        .collect()
+}
+
+/// One person, if there is one with this id.
+pub(crate) fn person_in(tx: &mut dyn Tx, id: &str) -> Result<Option<Person>, RegistryError> {
+    Ok(load_person(tx, id)?.map(|p| p.person))
 }
 
 fn need_person(tx: &mut dyn Tx, id: &str) -> Result<StoredPerson, RegistryError> {
@@ -598,6 +615,29 @@ impl Registry {
         })
     }
 
+    /// Turns a person's e-mail notifications on or off (an audit event, `person.mail-set`).
+    /// Mail already queued for them is dropped when it comes due while they are off.
+    pub fn set_mail_notifications(
+        &mut self,
+        person: &str,
+        on: bool,
+    ) -> Result<Person, RegistryError> {
+        self.write(|tx, now| {
+            let mut p = need_person(tx, person)?;
+            p.person.mail_off = !on;
+            put_person(tx, &p)?;
+            append(
+                tx,
+                now,
+                &p.person.actor(),
+                "person.mail-set",
+                format!("person:{} party:{}", p.person.id, p.person.party),
+                audit::payload(&serde_json::json!({"mail": on}))?,
+            )?;
+            Ok(p.person)
+        })
+    }
+
     /// Makes an invitation to join `by`'s party with `role` (for an administrator of that
     /// party, [`Role::administers`]). The secret is in the result and nowhere else.
     pub fn invite(
@@ -842,6 +882,7 @@ pub(crate) fn add_person_in(
         created_at: now.at.clone(),
         password_set_at: password_hash.as_ref().map(|_| now.at.clone()),
         added_by: actor.into(),
+        mail_off: false,
     };
     put_person(
         tx,

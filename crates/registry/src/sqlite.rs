@@ -115,6 +115,16 @@ CREATE TABLE webhook_attempts (
     PRIMARY KEY (delivery, attempt)
 );
 "#,
+    r#"
+CREATE TABLE mail_queue (
+    id TEXT PRIMARY KEY, person TEXT NOT NULL, recipient TEXT NOT NULL, event_seq INTEGER,
+    event_type TEXT NOT NULL, data TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+    next_attempt_at TEXT, last_error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    sent_at TEXT,
+    UNIQUE (person, event_seq, event_type)
+);
+CREATE INDEX mail_queue_due ON mail_queue(status, next_attempt_at);
+"#,
 ];
 
 /// The schema version this build writes.
@@ -407,6 +417,26 @@ fn delivery_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Delivery> {
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
         delivered_at: r.get(13)?,
+    })
+}
+
+const MAIL_COLUMNS: &str = "id, person, recipient, event_seq, event_type, data, status, attempts, next_attempt_at, last_error, created_at, updated_at, sent_at";
+
+fn mail_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<crate::mail::Mail> {
+    Ok(crate::mail::Mail {
+        id: r.get(0)?,
+        person: r.get(1)?,
+        to: r.get(2)?,
+        event_seq: r.get::<_, Option<i64>>(3)?.map(|s| s.max(0) as u64),
+        event_type: parse("event_type", &r.get::<_, String>(4)?)?,
+        data: r.get(5)?,
+        status: parse("status", &r.get::<_, String>(6)?)?,
+        attempts: r.get(7)?,
+        next_attempt_at: r.get(8)?,
+        last_error: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+        sent_at: r.get(12)?,
     })
 }
 
@@ -1228,6 +1258,79 @@ impl Tx for SqliteTx<'_> {
             .collect()
         };
         run().map_err(|e| self.err(e))
+    }
+
+    fn put_mail(&mut self, m: &crate::mail::Mail) -> Result<(), RegistryError> {
+        self.tx
+            .execute(
+                &format!("INSERT OR REPLACE INTO mail_queue ({MAIL_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
+                params![
+                    m.id,
+                    m.person,
+                    m.to,
+                    m.event_seq.map(|s| i64::try_from(s).unwrap_or(i64::MAX)),
+                    m.event_type.as_str(),
+                    m.data,
+                    m.status.as_str(),
+                    m.attempts,
+                    m.next_attempt_at,
+                    m.last_error,
+                    m.created_at,
+                    m.updated_at,
+                    m.sent_at
+                ],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    fn mail(&mut self, id: &str) -> Result<Option<crate::mail::Mail>, RegistryError> {
+        self.tx
+            .query_row(
+                &format!("SELECT {MAIL_COLUMNS} FROM mail_queue WHERE id = ?1"),
+                [id],
+                mail_row,
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn due_mail(
+        &mut self,
+        at: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::mail::Mail>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<crate::mail::Mail>> {
+            let mut q = self.tx.prepare_cached(&format!(
+                "SELECT {MAIL_COLUMNS} FROM mail_queue WHERE status = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2"
+            ))?;
+            q.query_map(params![at, limit as i64], mail_row)?.collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn mail_list(
+        &mut self,
+        status: Option<crate::webhooks::DeliveryStatus>,
+        limit: usize,
+    ) -> Result<Vec<crate::mail::Mail>, RegistryError> {
+        let run = || -> rusqlite::Result<Vec<crate::mail::Mail>> {
+            let mut q = self.tx.prepare_cached(&format!(
+                "SELECT {MAIL_COLUMNS} FROM mail_queue WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC LIMIT ?2"
+            ))?;
+            q.query_map(params![status.map(|s| s.as_str()), limit as i64], mail_row)?
+                .collect()
+        };
+        run().map_err(|e| self.err(e))
+    }
+
+    fn prune_mail(&mut self, before: &str) -> Result<usize, RegistryError> {
+        self.tx
+            .execute(
+                "DELETE FROM mail_queue WHERE status != 'pending' AND updated_at < ?1",
+                [before],
+            )
+            .map_err(|e| self.err(e))
     }
 
     fn events(&mut self) -> Result<Vec<Event>, RegistryError> {

@@ -627,6 +627,31 @@ impl Tx for Recorder<'_> {
         self.inner.delivery_attempts(delivery)
     }
 
+    // The mail queue is operational, not covered (see the `mail` module).
+    fn put_mail(&mut self, mail: &crate::mail::Mail) -> Result<(), RegistryError> {
+        self.inner.put_mail(mail)
+    }
+    fn mail(&mut self, id: &str) -> Result<Option<crate::mail::Mail>, RegistryError> {
+        self.inner.mail(id)
+    }
+    fn due_mail(
+        &mut self,
+        at: &str,
+        limit: usize,
+    ) -> Result<Vec<crate::mail::Mail>, RegistryError> {
+        self.inner.due_mail(at, limit)
+    }
+    fn mail_list(
+        &mut self,
+        status: Option<crate::webhooks::DeliveryStatus>,
+        limit: usize,
+    ) -> Result<Vec<crate::mail::Mail>, RegistryError> {
+        self.inner.mail_list(status, limit)
+    }
+    fn prune_mail(&mut self, before: &str) -> Result<usize, RegistryError> {
+        self.inner.prune_mail(before)
+    }
+
     /// Takes the event and the digests of the records written since the event before it; the
     /// event is stored, hashed with them, at commit.
     fn append_event(&mut self, event: &Event) -> Result<(), RegistryError> {

@@ -263,4 +263,22 @@ pub trait Tx {
     fn put_delivery_attempt(&mut self, attempt: &DeliveryAttempt) -> Result<(), RegistryError>;
     /// A delivery's attempts, in order.
     fn delivery_attempts(&mut self, delivery: &str) -> Result<Vec<DeliveryAttempt>, RegistryError>;
+
+    // The mail queue: operational rows like webhook deliveries (see the `mail` module).
+
+    /// Inserts or replaces a mail.
+    fn put_mail(&mut self, mail: &crate::mail::Mail) -> Result<(), RegistryError>;
+    /// One mail.
+    fn mail(&mut self, id: &str) -> Result<Option<crate::mail::Mail>, RegistryError>;
+    /// Pending mail whose next attempt is at or before `at`, oldest first, at most `limit`.
+    fn due_mail(&mut self, at: &str, limit: usize)
+    -> Result<Vec<crate::mail::Mail>, RegistryError>;
+    /// Mail (in `status`, when given), newest first, at most `limit`.
+    fn mail_list(
+        &mut self,
+        status: Option<crate::webhooks::DeliveryStatus>,
+        limit: usize,
+    ) -> Result<Vec<crate::mail::Mail>, RegistryError>;
+    /// Deletes sent and failed mail last changed before `before`; returns how many.
+    fn prune_mail(&mut self, before: &str) -> Result<usize, RegistryError>;
 }

@@ -358,18 +358,18 @@ pub fn verify_signature(
     Err("no v1 signature matches".into())
 }
 
-fn parse_at(at: &str) -> Result<time::OffsetDateTime, RegistryError> {
+pub(crate) fn parse_at(at: &str) -> Result<time::OffsetDateTime, RegistryError> {
     time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
         .map_err(|e| RegistryError::Internal(format!("a stored time '{at}' does not parse: {e}")))
 }
 
-fn format_at(t: time::OffsetDateTime) -> String {
+pub(crate) fn format_at(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// `now` plus `seconds`, as RFC 3339 UTC.
-fn later(now: &Now, seconds: i64) -> Result<String, RegistryError> {
+pub(crate) fn later(now: &Now, seconds: i64) -> Result<String, RegistryError> {
     Ok(format_at(
         parse_at(&now.at)? + time::Duration::seconds(seconds),
     ))
@@ -393,7 +393,7 @@ fn days_between(from: &str, to: &str) -> Option<i64> {
     Some((b - a).whole_days())
 }
 
-fn clip(text: &str, max: usize) -> String {
+pub(crate) fn clip(text: &str, max: usize) -> String {
     let clean: String = text
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -475,7 +475,7 @@ fn subject<'a>(event: &'a Event, kind: &str) -> Option<&'a str> {
 /// Who an audit event concerns, as which event type, and what each of them may see of it. The
 /// one rule of what a webhook tells whom: a holder gets only its own request and statement
 /// lines (`seen_by`), a developer its own requests, scans and statements.
-fn recipients(
+pub(crate) fn recipients(
     tx: &mut dyn Tx,
     event: &Event,
 ) -> Result<Vec<(String, EventType, serde_json::Value)>, RegistryError> {

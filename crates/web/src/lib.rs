@@ -62,6 +62,9 @@ pub struct WebConfig {
     /// The fermata home (registry and index), for identifying the recordings in a file a misuse
     /// report carries; None leaves uploaded files unidentified.
     pub home: Option<std::path::PathBuf>,
+    /// The mailer when SMTP is configured (`--smtp-url`): the "forgot your password" page
+    /// e-mails reset links with it; None: the page tells people to ask the operator.
+    pub mailer: Option<Arc<fermata_mail::Mailer>>,
 }
 
 /// What every page handler shares.
@@ -72,6 +75,7 @@ pub struct WebState {
     i18n: Arc<i18n::I18n>,
     sign_in_limit: Arc<limit::Limiter>,
     report_limit: Arc<limit::Limiter>,
+    forgot_limit: Arc<limit::Limiter>,
     jobs: Arc<pages::import::Jobs>,
 }
 
@@ -85,6 +89,7 @@ impl WebState {
             i18n,
             sign_in_limit: Arc::new(limit::Limiter::sign_in()),
             report_limit: Arc::new(limit::Limiter::reports()),
+            forgot_limit: Arc::new(limit::Limiter::forgot()),
             jobs: pages::import::jobs(),
         }
     }

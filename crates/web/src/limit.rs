@@ -31,6 +31,12 @@ impl Limiter {
         Limiter::new(10, Duration::from_secs(15 * 60))
     }
 
+    /// "Forgot your password" requests: 5 per client address and per e-mail per hour (every
+    /// request counts: each may send a mail).
+    pub fn forgot() -> Limiter {
+        Limiter::new(5, Duration::from_secs(3600))
+    }
+
     /// Misuse reports: 5 per client address per hour.
     pub fn reports() -> Limiter {
         Limiter::new(5, Duration::from_secs(3600))

@@ -1662,3 +1662,92 @@ async fn a_developer_attributes_outputs_and_issues_certificates_from_the_web() {
         .await;
     assert!(none.body.contains("au moins un fichier"), "{}", none.body);
 }
+
+#[tokio::test]
+async fn without_smtp_forgot_password_says_to_ask_the_operator_in_every_language() {
+    let site = Site::new();
+    for lang in ["en", "es", "fr", "ko", "pt"] {
+        let mut anon = Client {
+            lang: Some(lang),
+            ..Client::default()
+        };
+        let sign_in = site.get(&mut anon, "/sign-in").await;
+        assert!(sign_in.body.contains("href=\"/forgot\""), "{lang}");
+        let token = sign_in.csrf();
+        let page = site.get(&mut anon, "/forgot").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let no_mail = messages(lang)["forgot-no-mail"]
+            .replace('&', "&amp;")
+            .replace('\'', "&#39;");
+        assert!(
+            page.body.contains(no_mail.as_str()),
+            "{lang}: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("action=\"/forgot\""),
+            "no form without SMTP"
+        );
+        let a = site
+            .post(
+                &mut anon,
+                "/forgot",
+                &[("csrf", &token), ("email", "ana@a.example")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert!(a.body.contains(no_mail.as_str()), "{lang}");
+        let no_token = site
+            .post(&mut anon, "/forgot", &[("email", "ana@a.example")])
+            .await;
+        assert!(no_token.status.is_client_error());
+    }
+}
+
+#[tokio::test]
+async fn a_person_turns_mail_off_and_on_and_the_account_page_shows_it() {
+    let site = Site::new();
+    let mut ana = site.sign_in("ana@a.example").await;
+    let page = site.get(&mut ana, "/account").await;
+    let en = messages("en");
+    assert!(page.body.contains(en["account-mail-on"].as_str()));
+    let token = page.csrf();
+    let a = site
+        .post(
+            &mut ana,
+            "/account/mail",
+            &[("csrf", &token), ("mail", "off")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let page = site.get(&mut ana, "/account").await;
+    assert!(page.body.contains(en["account-mail-off"].as_str()));
+    assert!(page.body.contains(en["account-mail-turn-on"].as_str()));
+    let bad = site
+        .post(
+            &mut ana,
+            "/account/mail",
+            &[("csrf", &token), ("mail", "sometimes")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let mut nobody = Client::default();
+    let t = site.get(&mut nobody, "/sign-in").await.csrf();
+    let anon = site
+        .post(
+            &mut nobody,
+            "/account/mail",
+            &[("csrf", &t), ("mail", "off")],
+        )
+        .await;
+    // Not signed in: sent to sign in, nothing changed.
+    let to = anon
+        .headers
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap_or_default());
+    assert!(
+        to.is_some_and(|l| l.starts_with("/sign-in")),
+        "{:?}",
+        anon.headers
+    );
+}

@@ -7,6 +7,7 @@ mod developer;
 mod eu_summary;
 mod holder;
 pub(crate) mod import;
+mod mail;
 mod market;
 mod misuse;
 mod offers;
@@ -48,6 +49,7 @@ pub(crate) fn routes() -> Router<WebState> {
             "/reset/{secret}",
             get(account::reset_page).post(account::reset),
         )
+        .merge(mail::routes())
         .merge(holder::routes())
         .merge(market::routes())
         .merge(import::routes())
