@@ -149,6 +149,14 @@ pub fn attribute_outputs(
     files: &[PathBuf],
 ) -> Result<(fermata_registry::AttributionReport, Vec<OutputCheck>), ClearanceError> {
     use sha2::{Digest, Sha256};
+    if !home.index_dir().exists() {
+        // A state of the registry the caller is told about (409 at the API), not a failure.
+        return Err(ClearanceError::Registry(
+            fermata_registry::RegistryError::Conflict(
+                "no recording has been registered with its audio yet, so outputs cannot be matched: holders import works with their audio first".into(),
+            ),
+        ));
+    }
     let checks = check_outputs(home, registry, files)?;
     let mut outputs = Vec::new();
     for c in &checks {

@@ -1233,8 +1233,9 @@ impl From<fermata_registry::AttributionReport> for Attribution {
 }
 
 /// The multipart form of `POST /v1/attributions` (documentation only: the handler reads the
-/// parts as they arrive).
+/// parts as they arrive). Other parts are refused, so the document allows none.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct AttributionUpload {
     /// The model that generated the outputs.

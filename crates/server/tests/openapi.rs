@@ -77,7 +77,14 @@ impl Server {
             .unwrap()
             .secret;
         Server {
-            server: common::Server::start(r, fermata_server::ServeConfig::default()),
+            // With its home, as `fermata serve` runs it: certificates and attributions need it.
+            server: common::Server::start(
+                r,
+                fermata_server::ServeConfig {
+                    home: Some(dir.path().to_path_buf()),
+                    ..fermata_server::ServeConfig::default()
+                },
+            ),
             holder,
             developer,
             dir,
