@@ -337,8 +337,11 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
     server.wait().unwrap();
     smtp.refuse(None);
     let (mut server, base) = serve(&env, &smtp);
+    // A mail the killed server had claimed but not yet tried is held by its lease
+    // (MAIL_CLAIM_LEASE_S, 120 s) and then sent: wait past the lease and the first retry.
+    let after_restart = Duration::from_secs(fermata_registry::MAIL_CLAIM_LEASE_S as u64 + 60);
     let granted = smtp
-        .wait_for(Duration::from_secs(60), |m| {
+        .wait_for(after_restart, |m| {
             to(m, "dev@x.example") && m.subject().contains("lic-")
         })
         .expect("the licence mail arrives after the restart");
@@ -347,7 +350,7 @@ fn mail_goes_to_the_holders_people_in_their_language_survives_refusals_and_reset
             .text()
             .contains("https://fermata.example.org/licences")
     );
-    smtp.wait_for(Duration::from_secs(30), |m| {
+    smtp.wait_for(after_restart, |m| {
         to(m, "dev@x.example") && m.subject().contains(&req)
     })
     .expect("the decision arrives too");
