@@ -168,6 +168,31 @@ pub const CONDITIONS: &[Condition] = &[
         steps: &[Step::Reverb, Step::PinkNoise(10.0), MP3_128],
         stretch: 1.0,
     },
+    Condition {
+        name: "speed+10%",
+        steps: &[Step::Sox(&["speed", "1.1"])],
+        stretch: 1.12,
+    },
+    Condition {
+        name: "speed-10%",
+        steps: &[Step::Sox(&["speed", "0.9"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "tempo+10%",
+        steps: &[Step::Sox(&["tempo", "1.1"])],
+        stretch: 1.12,
+    },
+    Condition {
+        name: "tempo-10%",
+        steps: &[Step::Sox(&["tempo", "0.9"])],
+        stretch: 1.0,
+    },
+    Condition {
+        name: "pink-0dB+reverb+mp3",
+        steps: &[Step::Reverb, Step::PinkNoise(0.0), MP3_128],
+        stretch: 1.0,
+    },
 ];
 
 /// Looks up conditions by name ("all" for every one).
