@@ -3,6 +3,11 @@
 # music packaged by Debian) into DIR, for the tests and the benchmark.
 #
 #   bash scripts/fetch-corpus.sh DIR
+#   bash scripts/fetch-corpus.sh --unregistered DIR
+#
+# With --unregistered it fetches a second, larger set (about 4.3 hours, 78 tracks, same layout and
+# kind of licences) of music that nobody registers, for measuring false positives on real music
+# (the benchmark's `--unregistered-music DIR/music`).
 #
 # Lays out DIR/music/<package>/<file>, DIR/licences/<package> (each package's copyright file:
 # keep it with any use of the audio) and DIR/tracks.tsv (path, package, seconds; tracks under
@@ -10,8 +15,13 @@
 # already unpacked are kept, and a run killed halfway leaves only `.partial` names behind.
 # Never commit the audio.
 set -euo pipefail
-dir=${1:?usage: fetch-corpus.sh DIR}
-read -r -a packages <<<"${CORPUS_PACKAGES:-singularity-music drascula-music asc-music}"
+default_packages="singularity-music drascula-music asc-music"
+if [ "${1:-}" = "--unregistered" ]; then
+  shift
+  default_packages="hyperrogue-music ufoai-music"
+fi
+dir=${1:?usage: fetch-corpus.sh [--unregistered] DIR}
+read -r -a packages <<<"${CORPUS_PACKAGES:-$default_packages}"
 
 mkdir -p "$dir/debs" "$dir/music" "$dir/licences"
 dir=$(cd "$dir" && pwd)

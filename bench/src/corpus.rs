@@ -185,3 +185,20 @@ pub fn split(
         duplicate_groups,
     })
 }
+
+/// The recordings among `files` at least `min_seconds` long, with their durations (decoded once,
+/// in parallel).
+pub fn tracks(files: &[PathBuf], min_seconds: f64) -> Result<Vec<Track>> {
+    let all = files
+        .par_iter()
+        .map(|path| {
+            let info = fermata_audio::decode_stream(path, 8000, &mut |_| {})
+                .with_context(|| format!("decoding {}", path.display()))?;
+            Ok(Track {
+                path: path.clone(),
+                seconds: info.duration_s(),
+            })
+        })
+        .collect::<Result<Vec<Track>>>()?;
+    Ok(all.into_iter().filter(|t| t.seconds >= min_seconds).collect())
+}

@@ -130,6 +130,13 @@ struct Args {
     /// Unregistered queries per condition and length.
     #[arg(long, default_value_t = 16)]
     unregistered_per_cell: usize,
+    /// More music that nobody registers (walked recursively): added to the unregistered side,
+    /// for false positives on real music (e.g. `scripts/fetch-corpus.sh --unregistered DIR`).
+    #[arg(long, value_name = "DIR")]
+    unregistered_music: Option<PathBuf>,
+    /// Also query every unregistered recording whole, as it is (the "whole" rows).
+    #[arg(long)]
+    whole_unregistered: bool,
     /// Ignore recordings shorter than this (seconds).
     #[arg(long, default_value_t = 30.0)]
     min_seconds: f64,
@@ -260,13 +267,19 @@ fn run(args: Args) -> Result<()> {
 
     eprintln!("listing and de-duplicating {}", args.music.display());
     let files = corpus::list(&args.music)?;
-    let split = corpus::split(
+    let mut split = corpus::split(
         &files,
         args.registered_fraction,
         args.min_seconds,
         args.seed,
         &out,
     )?;
+    if let Some(dir) = &args.unregistered_music {
+        eprintln!("adding the unregistered music of {}", dir.display());
+        split
+            .unregistered
+            .extend(corpus::tracks(&corpus::list(dir)?, args.min_seconds)?);
+    }
     eprintln!(
         "{} registered, {} unregistered recordings; {} duplicate groups",
         split.registered.len(),
@@ -275,7 +288,7 @@ fn run(args: Args) -> Result<()> {
     );
     let query_dir = out.join("queries");
     let _ = std::fs::remove_dir_all(&query_dir);
-    let queries = queries::generate(
+    let mut queries = queries::generate(
         &split,
         &conditions,
         &args.lengths,
@@ -284,6 +297,15 @@ fn run(args: Args) -> Result<()> {
         args.seed,
         &query_dir,
     )?;
+    if args.whole_unregistered {
+        queries.extend(split.unregistered.iter().map(|t| queries::Query {
+            file: t.path.clone(),
+            condition: "whole".into(),
+            length_s: 0.0,
+            truth: None,
+            second: None,
+        }));
+    }
     eprintln!(
         "{} queries made in {:.0} s",
         queries.len(),

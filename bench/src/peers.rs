@@ -135,6 +135,7 @@ fn run_peer(
         index_cpu_s,
         index_bytes: dir_bytes(db),
         answers,
+        reported: Vec::new(),
         latencies_ms,
         query_peak_rss_bytes: None,
         errors,

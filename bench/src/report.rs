@@ -1,8 +1,8 @@
 //! Scoring and reporting: recall and false positives per condition and length, and the run-wide
 //! figures, as JSON and as a Markdown table with every system side by side.
 
-use crate::queries::Query;
-use crate::systems::SystemRun;
+use crate::queries::{Query, Truth};
+use crate::systems::{Answer, SystemRun};
 use serde::Serialize;
 
 /// A right answer names the right track and puts the query within this many seconds of where it
@@ -16,11 +16,18 @@ pub struct Cell {
     pub wrong_track: usize,
     pub unregistered: usize,
     pub false_positives: usize,
+    /// Registered queries with a second registered recording mixed in.
+    pub seconds: usize,
+    /// ... of which the second recording was reported too.
+    pub second_found: usize,
 }
 
 impl Cell {
     pub fn recall(&self) -> f64 {
         self.correct as f64 / self.registered.max(1) as f64
+    }
+    pub fn second_recall(&self) -> f64 {
+        self.second_found as f64 / self.seconds.max(1) as f64
     }
     pub fn fp_rate(&self) -> f64 {
         self.false_positives as f64 / self.unregistered.max(1) as f64
@@ -48,6 +55,11 @@ pub struct SystemSummary {
     pub index_bytes_per_hour: f64,
     pub latency_median_ms: f64,
     pub latency_p99_ms: f64,
+    /// Latency of queries that matched something, and of those that matched nothing.
+    pub latency_matched_median_ms: f64,
+    pub latency_matched_p99_ms: f64,
+    pub latency_unmatched_median_ms: f64,
+    pub latency_unmatched_p99_ms: f64,
     pub query_peak_rss_mib: Option<f64>,
     pub errors: usize,
 }
@@ -65,7 +77,23 @@ pub(crate) fn percentile(values: &[f64], p: f64) -> f64 {
 pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
     let mut cells: Vec<CellRow> = Vec::new();
     let mut total = Cell::default();
-    for (q, answer) in queries.iter().zip(&run.answers) {
+    let (mut matched_ms, mut unmatched_ms) = (Vec::new(), Vec::new());
+    for (i, (q, answer)) in queries.iter().zip(&run.answers).enumerate() {
+        if let Some(&ms) = run.latencies_ms.get(i) {
+            if answer.is_some() {
+                matched_ms.push(ms);
+            } else {
+                unmatched_ms.push(ms);
+            }
+        }
+        // Everything the system reported; its top answer when that is all that is known.
+        let all: Vec<&Answer> = match run.reported.get(i) {
+            Some(r) if !r.is_empty() => r.iter().collect(),
+            _ => answer.iter().collect(),
+        };
+        let names = |a: &Answer, t: &Truth| {
+            a.track == t.track && (a.offset_s - t.offset_s).abs() <= OFFSET_TOLERANCE_S
+        };
         let position = cells
             .iter()
             .position(|c| c.condition == q.condition && c.length_s == q.length_s);
@@ -81,15 +109,25 @@ pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
             match (&q.truth, answer) {
                 (Some(truth), Some(a)) => {
                     c.registered += 1;
-                    if a.track == truth.track {
-                        if (a.offset_s - truth.offset_s).abs() <= OFFSET_TOLERANCE_S {
+                    if let Some(second) = &q.second {
+                        // A mix: each part counts where it is reported, whichever comes first.
+                        c.seconds += 1;
+                        c.correct += all.iter().any(|a| names(a, truth)) as usize;
+                        c.second_found += all.iter().any(|a| names(a, second)) as usize;
+                        c.wrong_track +=
+                            (a.track != truth.track && a.track != second.track) as usize;
+                    } else if a.track == truth.track {
+                        if names(a, truth) {
                             c.correct += 1;
                         }
                     } else {
                         c.wrong_track += 1;
                     }
                 }
-                (Some(_), None) => c.registered += 1,
+                (Some(_), None) => {
+                    c.registered += 1;
+                    c.seconds += q.second.is_some() as usize;
+                }
                 (None, a) => {
                     c.unregistered += 1;
                     c.false_positives += a.is_some() as usize;
@@ -111,11 +149,20 @@ pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
         index_bytes_per_hour: run.index_bytes as f64 / hours.max(1e-9),
         latency_median_ms: percentile(&run.latencies_ms, 0.5),
         latency_p99_ms: percentile(&run.latencies_ms, 0.99),
+        latency_matched_median_ms: percentile(&matched_ms, 0.5),
+        latency_matched_p99_ms: percentile(&matched_ms, 0.99),
+        latency_unmatched_median_ms: percentile(&unmatched_ms, 0.5),
+        latency_unmatched_p99_ms: percentile(&unmatched_ms, 0.99),
         query_peak_rss_mib: run
             .query_peak_rss_bytes
             .map(|b| b as f64 / (1024.0 * 1024.0)),
         errors: run.errors,
     }
+}
+
+/// A query length; 0 stands for whole recordings.
+fn length(s: f64) -> String {
+    if s == 0.0 { "whole".into() } else { format!("{s} s") }
 }
 
 fn pct(x: f64) -> String {
@@ -137,12 +184,33 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
     }
     out.push('\n');
     for (i, row) in summaries[0].cells.iter().enumerate() {
-        out.push_str(&format!("| {} | {} s |", row.condition, row.length_s));
+        out.push_str(&format!("| {} | {} |", row.condition, length(row.length_s)));
         for s in summaries {
             let c = &s.cells[i].counts;
             out.push_str(&format!(" {} | {} |", pct(c.recall()), pct(c.fp_rate())));
         }
         out.push('\n');
+    }
+    if summaries[0].cells.iter().any(|c| c.counts.seconds > 0) {
+        out.push_str("\nThe second recording of a mix, reported as well:\n\n| condition | length |");
+        for s in summaries {
+            out.push_str(&format!(" {} second part |", s.name));
+        }
+        out.push_str("\n| --- | --- |");
+        for _ in summaries {
+            out.push_str(" ---: |");
+        }
+        out.push('\n');
+        for (i, row) in summaries[0].cells.iter().enumerate() {
+            if row.counts.seconds == 0 {
+                continue;
+            }
+            out.push_str(&format!("| {} | {} |", row.condition, length(row.length_s)));
+            for s in summaries {
+                out.push_str(&format!(" {} |", pct(s.cells[i].counts.second_recall())));
+            }
+            out.push('\n');
+        }
     }
     out.push_str("\n| measure |");
     for s in summaries {
@@ -224,6 +292,24 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
                     "{:.1}{}",
                     s.latency_p99_ms,
                     ratio(s.latency_p99_ms, base.latency_p99_ms)
+                )
+            }),
+        ),
+        (
+            "latency median / p99, queries that matched (ms)",
+            Box::new(|s: &SystemSummary| {
+                format!(
+                    "{:.1} / {:.1}",
+                    s.latency_matched_median_ms, s.latency_matched_p99_ms
+                )
+            }),
+        ),
+        (
+            "latency median / p99, queries that matched nothing (ms)",
+            Box::new(|s: &SystemSummary| {
+                format!(
+                    "{:.1} / {:.1}",
+                    s.latency_unmatched_median_ms, s.latency_unmatched_p99_ms
                 )
             }),
         ),

@@ -33,6 +33,10 @@ pub struct SystemRun {
     pub index_bytes: u64,
     /// One entry per query, in query order: the top answer, or None for "no match".
     pub answers: Vec<Option<Answer>>,
+    /// Per query, every recording reported (best first), for systems that report more than
+    /// one; empty when only the top answer is known.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reported: Vec<Vec<Answer>>,
     /// Per-query wall-clock latency in milliseconds.
     pub latencies_ms: Vec<f64>,
     /// Peak resident memory while querying, when known.
@@ -132,6 +136,7 @@ pub fn run_fermata(
     let index = fermata_index::Index::open(&dir)?;
     let options = MatchOptions::default();
     let mut answers = Vec::with_capacity(queries.len());
+    let mut reported = Vec::with_capacity(queries.len());
     let mut latencies_ms = Vec::with_capacity(queries.len());
     let mut errors = 0;
     for q in queries {
@@ -140,6 +145,17 @@ pub fn run_fermata(
         latencies_ms.push(t.elapsed().as_secs_f64() * 1e3);
         match result {
             Ok(found) => {
+                let mut all: Vec<&fermata_index::Match> = found.matches.iter().collect();
+                all.sort_by(|a, b| b.score.cmp(&a.score));
+                reported.push(
+                    all.iter()
+                        .map(|m| Answer {
+                            track: PathBuf::from(&m.track_id),
+                            offset_s: m.reference_start_s - m.query_start_s,
+                            score: m.score as f64,
+                        })
+                        .collect(),
+                );
                 answers.push(
                     found
                         .matches
@@ -156,6 +172,7 @@ pub fn run_fermata(
                 eprintln!("fermata: {e}");
                 errors += 1;
                 answers.push(None);
+                reported.push(Vec::new());
             }
         }
     }
@@ -176,6 +193,7 @@ pub fn run_fermata(
         index_cpu_s,
         index_bytes: index.stats().bytes,
         answers,
+        reported,
         latencies_ms,
         query_peak_rss_bytes: peak_rss_bytes(),
         errors,
