@@ -200,5 +200,8 @@ pub fn tracks(files: &[PathBuf], min_seconds: f64) -> Result<Vec<Track>> {
             })
         })
         .collect::<Result<Vec<Track>>>()?;
-    Ok(all.into_iter().filter(|t| t.seconds >= min_seconds).collect())
+    Ok(all
+        .into_iter()
+        .filter(|t| t.seconds >= min_seconds)
+        .collect())
 }

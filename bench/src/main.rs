@@ -1,6 +1,7 @@
 //! `fermata-bench`: identification quality and speed, measured reproducibly, with peers side by
 //! side on the same queries. See BENCHMARKS.md for how to run it and the latest figures.
 
+mod calibrate;
 mod chromaprint;
 mod corpus;
 mod peers;
@@ -75,6 +76,13 @@ enum Command {
         #[arg(long)]
         home: PathBuf,
     },
+    /// How high chance scores go: unregistered music queried against an index of registered
+    /// music with the match threshold lowered, the best score of each query counted, and the
+    /// tail fitted to give the false-match probability of a score at any index size.
+    #[command(
+        after_help = "Example:\n  fermata-bench calibrate --music corpus/music --unregistered-music corpus-unregistered/music --out target/calibrate"
+    )]
+    Calibrate(calibrate::CalibrateArgs),
     /// (internal) The query half of `scale`, run in its own process to measure its memory.
     #[command(hide = true)]
     ScaleQuery {
@@ -178,6 +186,7 @@ fn main() -> Result<()> {
             println!("{text}");
             Ok(())
         }
+        Command::Calibrate(args) => calibrate::run(args),
         Command::ScaleQuery { index, queries } => scale::query_process(&index, &queries),
         Command::Catalogue {
             works,
@@ -327,6 +336,7 @@ fn run(args: Args) -> Result<()> {
         audio_seconds,
         &queries,
         &out,
+        &fermata_index::MatchOptions::default(),
     )?];
     let mut notes = Vec::new();
     if !args.no_peers {

@@ -497,19 +497,18 @@ fn make(p: &Plan<'_>, source: &[f32], second: Option<&[f32]>) -> Result<Query> {
             track: p.track.path.clone(),
             offset_s: p.offset_s,
         }),
-        second: p
-            .second
-            .filter(|_| p.registered)
-            .map(|(t, at)| Truth {
-                track: t.path.clone(),
-                offset_s: at,
-            }),
+        second: p.second.filter(|_| p.registered).map(|(t, at)| Truth {
+            track: t.path.clone(),
+            offset_s: at,
+        }),
     })
 }
 
 /// `main` with `other` added at `level_db` relative to `main`'s RMS (other looped or cut to fit).
 fn mix_at(main: &[f32], other: &[f32], level_db: f32) -> Vec<f32> {
-    let rms = |x: &[f32]| (x.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt();
+    let rms = |x: &[f32]| {
+        (x.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / x.len().max(1) as f64).sqrt()
+    };
     let (a, b) = (rms(main), rms(other));
     if other.is_empty() || b == 0.0 {
         return main.to_vec();
@@ -531,11 +530,26 @@ fn mix_at(main: &[f32], other: &[f32], level_db: f32) -> Vec<f32> {
 
 /// Sentences spoken over the music, in the five languages fermata serves.
 const SPEECH: &[(&str, &str)] = &[
-    ("en", "Welcome back to the show. Today we talk about the festival line up, the new album, and what the band told us after the concert last night."),
-    ("es", "Bienvenidos de nuevo al programa. Hoy hablamos del festival, del nuevo disco y de lo que nos contó el grupo después del concierto de anoche."),
-    ("fr", "Bonjour à tous et bienvenue dans l'émission. Aujourd'hui nous parlons du festival, du nouvel album et de ce que le groupe nous a raconté hier soir."),
-    ("ko", "다시 오신 것을 환영합니다. 오늘은 축제 라인업과 새 앨범, 그리고 어젯밤 공연이 끝난 뒤 밴드가 들려준 이야기를 나눕니다."),
-    ("pt", "Bem-vindos de volta ao programa. Hoje falamos do festival, do novo álbum e do que a banda nos contou depois do concerto de ontem à noite."),
+    (
+        "en",
+        "Welcome back to the show. Today we talk about the festival line up, the new album, and what the band told us after the concert last night.",
+    ),
+    (
+        "es",
+        "Bienvenidos de nuevo al programa. Hoy hablamos del festival, del nuevo disco y de lo que nos contó el grupo después del concierto de anoche.",
+    ),
+    (
+        "fr",
+        "Bonjour à tous et bienvenue dans l'émission. Aujourd'hui nous parlons du festival, du nouvel album et de ce que le groupe nous a raconté hier soir.",
+    ),
+    (
+        "ko",
+        "다시 오신 것을 환영합니다. 오늘은 축제 라인업과 새 앨범, 그리고 어젯밤 공연이 끝난 뒤 밴드가 들려준 이야기를 나눕니다.",
+    ),
+    (
+        "pt",
+        "Bem-vindos de volta ao programa. Hoje falamos do festival, do novo álbum e do que a banda nos contou depois do concerto de ontem à noite.",
+    ),
 ];
 
 /// `len_s` seconds of synthetic speech at [`WORK_RATE`]: a language, speed and pitch chosen by
@@ -555,7 +569,9 @@ fn speech(file: &Path, len_s: f64, seed: u64) -> Result<Vec<f32>> {
     match out {
         Ok(o) if o.status.success() => {}
         Ok(o) => bail!("espeak-ng failed: {}", String::from_utf8_lossy(&o.stderr)),
-        Err(_) => bail!("espeak-ng is needed for the speech condition; install it (apt-get install espeak-ng)"),
+        Err(_) => bail!(
+            "espeak-ng is needed for the speech condition; install it (apt-get install espeak-ng)"
+        ),
     }
     let (voice, _) = fermata_audio::decode_to_vec(&wav, WORK_RATE)?;
     std::fs::remove_file(&wav)?;

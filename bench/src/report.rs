@@ -162,7 +162,11 @@ pub fn summarise(run: &SystemRun, queries: &[Query]) -> SystemSummary {
 
 /// A query length; 0 stands for whole recordings.
 fn length(s: f64) -> String {
-    if s == 0.0 { "whole".into() } else { format!("{s} s") }
+    if s == 0.0 {
+        "whole".into()
+    } else {
+        format!("{s} s")
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -192,7 +196,9 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
         out.push('\n');
     }
     if summaries[0].cells.iter().any(|c| c.counts.seconds > 0) {
-        out.push_str("\nThe second recording of a mix, reported as well:\n\n| condition | length |");
+        out.push_str(
+            "\nThe second recording of a mix, reported as well:\n\n| condition | length |",
+        );
         for s in summaries {
             out.push_str(&format!(" {} second part |", s.name));
         }

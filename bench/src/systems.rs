@@ -102,6 +102,7 @@ pub fn run_fermata(
     audio_seconds: f64,
     queries: &[Query],
     work: &Path,
+    options: &MatchOptions,
 ) -> Result<SystemRun> {
     let dir = work.join("fermata-index");
     let _ = std::fs::remove_dir_all(&dir);
@@ -134,19 +135,18 @@ pub fn run_fermata(
 
     reset_peak_rss();
     let index = fermata_index::Index::open(&dir)?;
-    let options = MatchOptions::default();
     let mut answers = Vec::with_capacity(queries.len());
     let mut reported = Vec::with_capacity(queries.len());
     let mut latencies_ms = Vec::with_capacity(queries.len());
     let mut errors = 0;
     for q in queries {
         let t = Instant::now();
-        let result = identify_file(&index, &q.file, &options);
+        let result = identify_file(&index, &q.file, options);
         latencies_ms.push(t.elapsed().as_secs_f64() * 1e3);
         match result {
             Ok(found) => {
                 let mut all: Vec<&fermata_index::Match> = found.matches.iter().collect();
-                all.sort_by(|a, b| b.score.cmp(&a.score));
+                all.sort_by_key(|m| std::cmp::Reverse(m.score));
                 reported.push(
                     all.iter()
                         .map(|m| Answer {

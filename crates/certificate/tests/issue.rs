@@ -104,6 +104,7 @@ fn setup(dir: &std::path::Path) -> (Registry, String) {
             end_s: 60.0,
             reference_start_s: 0.0,
             score: 500,
+            false_match_p: None,
         }],
         error: None,
         verdict: None,

@@ -188,6 +188,7 @@ fn scan_one(index: &Index, input: &InputFile) -> ScanFile {
                     start_s: m.query_start_s,
                     end_s: m.query_end_s,
                     reference_start_s: m.reference_start_s,
+                    false_match_p: Some(index.false_match_probability(m.score)),
                     score: m.score,
                 })
                 .collect();

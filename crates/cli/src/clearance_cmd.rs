@@ -553,7 +553,7 @@ fn print_scan(
             continue;
         }
         println!("\n{verdict} ({}):", files.len());
-        let mut t = Table::new(&["FILE", "WORKS", "MATCHED (SCORE AT SPAN)", "WHY"]);
+        let mut t = Table::new(&["FILE", "WORKS", "MATCHED (SCORE, CHANCE, SPAN)", "WHY"]);
         for f in files {
             let Some(v) = &f.verdict else { continue };
             let works = v
@@ -590,8 +590,12 @@ fn print_scan(
                 .matches
                 .iter()
                 .map(|m| {
+                    let chance = m
+                        .false_match_p
+                        .map(|p| format!(", chance {}", fermata_index::chance_label(p)))
+                        .unwrap_or_default();
                     format!(
-                        "{} at {}–{}",
+                        "{}{chance} at {}–{}",
                         m.score,
                         crate::table::clock(m.start_s),
                         crate::table::clock(m.end_s)

@@ -267,6 +267,7 @@ pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
         "TRACK",
         ">SCORE",
         ">CONFIDENCE",
+        ">CHANCE",
         "IN QUERY",
         "IN TRACK",
     ]);
@@ -275,7 +276,19 @@ pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
         let result = fermata_engine::identify_file(&index, path, &options);
         if args.output.json {
             let line = match &result {
-                Ok(found) => json!({"file": path, "matches": found.matches, "error": null}),
+                Ok(found) => {
+                    // Each match with the probability that chance alone scores as high here.
+                    let matches: Vec<serde_json::Value> = found
+                        .matches
+                        .iter()
+                        .map(|m| {
+                            let mut v = json!(m);
+                            v["false_match_p"] = json!(index.false_match_probability(m.score));
+                            v
+                        })
+                        .collect();
+                    json!({"file": path, "matches": matches, "error": null})
+                }
                 Err(e) => {
                     json!({"file": path, "matches": [], "error": {"kind": e.kind(), "message": e.to_string()}})
                 }
@@ -292,6 +305,7 @@ pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
                     String::new(),
                     String::new(),
                     String::new(),
+                    String::new(),
                 ]);
             }
             Ok(found) => {
@@ -301,6 +315,7 @@ pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
                         m.track_id,
                         m.score.to_string(),
                         format!("{:.2}", m.confidence),
+                        fermata_index::chance_label(index.false_match_probability(m.score)),
                         format!("{}-{}", clock(m.query_start_s), clock(m.query_end_s)),
                         clock(m.reference_start_s),
                     ]);
@@ -311,6 +326,7 @@ pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
                 table.row(vec![
                     name,
                     format!("error: {}", e.kind()),
+                    String::new(),
                     String::new(),
                     String::new(),
                     String::new(),

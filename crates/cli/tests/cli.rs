@@ -119,6 +119,17 @@ fn excerpts_mixes_and_unknown_audio() {
     );
     assert_eq!(results[0]["matches"].as_array().unwrap().len(), 1);
     assert_eq!(results[0]["error"], serde_json::Value::Null);
+    // Each match says how likely chance alone is to score as high: tiny for a clean copy, and
+    // larger for a weaker match in the same index.
+    let chance = |m: &serde_json::Value| m["false_match_p"].as_f64().unwrap();
+    let clean = &results[0]["matches"][0];
+    assert!(chance(clean) < 1e-9, "{clean}");
+    let weaker = results
+        .iter()
+        .flat_map(|r| r["matches"].as_array().unwrap())
+        .min_by_key(|m| m["score"].as_u64().unwrap())
+        .unwrap();
+    assert!(chance(weaker) >= chance(clean), "{weaker} vs {clean}");
 
     let mix = results[1]["matches"].as_array().unwrap();
     assert_eq!(mix.len(), 2, "{}", results[1]);
@@ -174,6 +185,7 @@ fn excerpts_mixes_and_unknown_audio() {
         text.contains("one.wav") && text.contains("album/three.wav") && text.contains("no match"),
         "{text}"
     );
+    assert!(text.contains("CHANCE"), "{text}");
 }
 
 #[test]

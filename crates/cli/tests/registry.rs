@@ -180,8 +180,14 @@ fn the_whole_flow_from_import_to_verified_proofs() {
         .find(|f| f["path"] == "mix-1-3.wav")
         .unwrap();
     assert_eq!(mix["verdict"]["works"].as_array().unwrap().len(), 2);
+    // Every match carries its chance of being a false match, stored with the scan.
+    for m in mix["matches"].as_array().unwrap() {
+        let p = m["false_match_p"].as_f64().unwrap();
+        assert!((0.0..1e-6).contains(&p), "{m}");
+    }
     let scan_id = scan["scan"]["id"].as_str().unwrap().to_string();
     let table = env.run(&["scan", "--show", &scan_id]);
+    assert!(stdout(&table).contains("chance"), "{}", stdout(&table));
     assert_eq!(
         table.status.code(),
         Some(1),

@@ -45,11 +45,13 @@
 //! ```
 #![deny(missing_docs)]
 
+mod calibration;
 mod index_file;
 mod matcher;
 mod segment;
 mod writer;
 
+pub use calibration::{CHANCE, ChanceModel, chance_label};
 pub use index_file::{INDEX_FILE, INDEX_FORMAT_VERSION, OLDEST_READABLE_INDEX_VERSION};
 pub use matcher::{MIN_ALIGNED_LANDMARKS, Match, MatchOptions};
 pub use segment::{
@@ -274,6 +276,17 @@ impl Index {
             .filter(|s| !s.verify_checksum())
             .map(|s| s.name.clone())
             .collect()
+    }
+
+    /// The number of recordings indexed.
+    pub fn track_count(&self) -> u64 {
+        self.segments.iter().map(|s| s.n_tracks() as u64).sum()
+    }
+
+    /// The probability that chance alone gives some recording of this index a score of at
+    /// least `score` with a query that holds none of them (see the `calibration` module).
+    pub fn false_match_probability(&self, score: u32) -> f64 {
+        CHANCE.false_match_probability(score, self.track_count())
     }
 
     /// Finds the registered recordings in a query's landmarks (see [`MatchOptions`]).

@@ -371,6 +371,11 @@ pub struct FileMatch {
     pub reference_start_s: f64,
     /// Aligned landmarks.
     pub score: u32,
+    /// The probability that chance alone reaches this score in the index it was found in (0
+    /// to 1): near 0 for a real match, larger for a weak one. Absent in scans made before it
+    /// was computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub false_match_p: Option<f64>,
 }
 
 /// Why a file could not be read.

@@ -2555,6 +2555,7 @@ mod tests {
                     end_s: 10.0,
                     reference_start_s: 0.0,
                     score: 50,
+                    false_match_p: None,
                 }],
                 error: None,
                 verdict: None,

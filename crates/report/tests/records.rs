@@ -58,6 +58,7 @@ fn registry_with_a_finished_scan(dir: &std::path::Path) -> (Registry, String) {
         end_s: 1800.0,
         reference_start_s: 0.0,
         score: 500,
+        false_match_p: None,
     };
     r.record_scan_files(
         &scan.id,
@@ -204,6 +205,7 @@ fn licensors_declared_files_and_domains_come_from_the_records() {
             end_s: 1800.0,
             reference_start_s: 0.0,
             score: 500,
+            false_match_p: None,
         }],
         error: None,
         verdict: None,

@@ -164,6 +164,8 @@ struct FileRow {
     verdict_class: &'static str,
     reason: String,
     works: String,
+    /// Each match's score, chance and span, so that a weak match looks weak.
+    matched: String,
 }
 
 async fn scan(
@@ -211,6 +213,22 @@ async fn scan(
                     .map(|w| format!("{} {}", w.isrc, w.title))
                     .collect::<Vec<_>>()
                     .join("; "),
+                matched: f
+                    .matches
+                    .iter()
+                    .map(|m| {
+                        let chance = m
+                            .false_match_p
+                            .map_or("—".to_string(), fermata_index::chance_label);
+                        format!(
+                            "{} · {:.1}–{:.1} s",
+                            t.args2("scan-match", "score", m.score, "chance", chance),
+                            m.start_s,
+                            m.end_s
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
             },
             None => FileRow {
                 path: f.path.clone(),
@@ -222,6 +240,7 @@ async fn scan(
                     .map(|e| e.message.clone())
                     .unwrap_or_default(),
                 works: String::new(),
+                matched: String::new(),
             },
         })
         .collect();
