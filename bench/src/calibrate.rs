@@ -79,6 +79,7 @@ pub fn run(args: CalibrateArgs) -> Result<()> {
     let seconds: f64 = split.registered.iter().map(|t| t.seconds).sum();
     let options = MatchOptions {
         min_aligned: args.min_score.max(1),
+        max_false_match_p: 1.0,
         ..MatchOptions::default()
     };
     let run = systems::run_fermata(
@@ -166,16 +167,21 @@ fn markdown(r: &Report, queries: usize, tracks: usize) -> String {
     }
     if let Some(m) = &r.model {
         out.push_str(&format!(
-            "\nFit: log10 q(s) = {:.3} {:+.4}·s. False-match probability of a query at the threshold {}:\n\n\
-             | recordings | P(false match) |\n| ---: | ---: |\n",
+            "\nFit: log10 q(s) = {:.3} {:+.4}·s. False-match probability at the fixed threshold {}, \
+             and the threshold that keeps it at most {:e}:\n\n\
+             | recordings | P(false match) at {} | threshold for {:e} |\n| ---: | ---: | ---: |\n",
             m.log10_at_zero,
             m.log10_per_point,
-            fermata_index::MIN_ALIGNED_LANDMARKS
+            fermata_index::MIN_ALIGNED_LANDMARKS,
+            fermata_index::MAX_FALSE_MATCH_P,
+            fermata_index::MIN_ALIGNED_LANDMARKS,
+            fermata_index::MAX_FALSE_MATCH_P,
         ));
-        for n in [1_000u64, 100_000, 1_000_000] {
+        for n in [30u64, 1_000, 100_000, 1_000_000] {
             out.push_str(&format!(
-                "| {n} | {:.2e} |\n",
-                m.false_match_probability(fermata_index::MIN_ALIGNED_LANDMARKS, n)
+                "| {n} | {:.2e} | {} |\n",
+                m.false_match_probability(fermata_index::MIN_ALIGNED_LANDMARKS, n),
+                m.min_score(n, fermata_index::MAX_FALSE_MATCH_P)
             ));
         }
     }

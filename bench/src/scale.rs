@@ -310,6 +310,7 @@ pub fn query_process(dir: &Path, queries: &Path) -> Result<()> {
     let options = MatchOptions::default();
     let probe = MatchOptions {
         min_aligned: 2,
+        max_false_match_p: 1.0,
         ..MatchOptions::default()
     };
     let mut times = Vec::new();

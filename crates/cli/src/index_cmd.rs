@@ -75,10 +75,11 @@ pub(crate) struct IdentifyArgs {
     /// Audio files to identify.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Advanced: the fewest aligned landmarks for a match. Lowering it below the default
-    /// (set from measured false-positive rates) admits wrong identifications.
-    #[arg(long, default_value_t = fermata_index::MIN_ALIGNED_LANDMARKS, value_name = "N")]
-    min_score: u32,
+    /// Advanced: the fewest aligned landmarks for a match. By default the threshold keeps the
+    /// false-match probability below 1 in 100,000 for the index's size (it rises as the index
+    /// grows); a value given here is used as it is, and a low one admits wrong identifications.
+    #[arg(long, value_name = "N")]
+    min_score: Option<u32>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -257,9 +258,13 @@ fn stats(args: StatsArgs) -> Result<ExitCode> {
 pub(crate) fn run_identify(args: IdentifyArgs) -> Result<ExitCode> {
     let index = Index::open(&args.index.index)
         .with_context(|| format!("cannot open index {}", args.index.index.display()))?;
-    let options = MatchOptions {
-        min_aligned: args.min_score.max(1),
-        ..MatchOptions::default()
+    let options = match args.min_score {
+        Some(n) => MatchOptions {
+            min_aligned: n.max(1),
+            max_false_match_p: 1.0,
+            ..MatchOptions::default()
+        },
+        None => MatchOptions::default(),
     };
     let mut failed = 0;
     let mut table = Table::new(&[

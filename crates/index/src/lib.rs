@@ -51,7 +51,7 @@ mod matcher;
 mod segment;
 mod writer;
 
-pub use calibration::{CHANCE, ChanceModel, chance_label};
+pub use calibration::{CHANCE, ChanceModel, MAX_FALSE_MATCH_P, chance_label};
 pub use index_file::{INDEX_FILE, INDEX_FORMAT_VERSION, OLDEST_READABLE_INDEX_VERSION};
 pub use matcher::{MIN_ALIGNED_LANDMARKS, Match, MatchOptions};
 pub use segment::{
@@ -289,8 +289,20 @@ impl Index {
         CHANCE.false_match_probability(score, self.track_count())
     }
 
+    /// The score a match needs in this index: the options' `min_aligned`, raised as the index
+    /// grows so that chance reaches it with probability at most `max_false_match_p`.
+    pub fn min_score(&self, options: &MatchOptions) -> u32 {
+        options
+            .min_aligned
+            .max(CHANCE.min_score(self.track_count(), options.max_false_match_p))
+    }
+
     /// Finds the registered recordings in a query's landmarks (see [`MatchOptions`]).
     pub fn search(&self, query: &[fermata_fp::Landmark], options: &MatchOptions) -> Vec<Match> {
-        matcher::search(&self.segments, &self.state.params, query, options)
+        let options = MatchOptions {
+            min_aligned: self.min_score(options),
+            ..options.clone()
+        };
+        matcher::search(&self.segments, &self.state.params, query, &options)
     }
 }

@@ -17,7 +17,9 @@ use serde::Serialize;
 /// (1,200 of unregistered music) under 25 conditions, every wrong answer — unregistered audio
 /// matched, or a registered query given another recording — scored 16 or 17, while right answers
 /// of clean and codec queries scored 66 or more (5 s Opus 32 kbit/s) and 218 or more at 10 s.
-/// 20 leaves a margin over the highest wrong score.
+/// 20 leaves a margin over the highest wrong score. It is the floor: `Index::search` raises the
+/// threshold as the index grows, so that the false-match probability stays at most
+/// [`crate::MAX_FALSE_MATCH_P`] (see the `calibration` module).
 pub const MIN_ALIGNED_LANDMARKS: u32 = 20;
 
 /// How the matcher searches.
@@ -25,6 +27,10 @@ pub const MIN_ALIGNED_LANDMARKS: u32 = 20;
 pub struct MatchOptions {
     /// The fewest aligned landmarks for a match (default [`MIN_ALIGNED_LANDMARKS`]).
     pub min_aligned: u32,
+    /// The largest false-match probability a match may have (default
+    /// [`crate::MAX_FALSE_MATCH_P`]): `Index::search` raises `min_aligned` as the index grows so
+    /// that chance stays this rare (see the `calibration` module). 1 turns it off.
+    pub max_false_match_p: f64,
     /// Hashes with more postings than this in a segment are skipped as uninformative.
     pub max_postings_per_hash: usize,
     /// At most this many postings are read per query, rarest hashes first: the bound on a
@@ -42,6 +48,7 @@ impl Default for MatchOptions {
     fn default() -> Self {
         MatchOptions {
             min_aligned: MIN_ALIGNED_LANDMARKS,
+            max_false_match_p: crate::MAX_FALSE_MATCH_P,
             max_postings_per_hash: 20_000,
             max_postings_per_query: 300_000,
             offset_tolerance_frames: 1,
