@@ -40,20 +40,27 @@ pub struct CachedIdentification {
     pub matches: Vec<FileMatch>,
 }
 
+/// An entry's first line; the rest of the file is the result's JSON, exactly the bytes that
+/// `check` digests (JSON numbers need not survive a parse and a print bit for bit, so the
+/// digest is over the stored bytes, not a re-encoding).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Entry {
+struct Header {
     format: u32,
     key: String,
     sha256: String,
-    result: CachedIdentification,
-    /// SHA-256 of the canonical JSON of (key, sha256, result).
+    /// SHA-256 of the key, the content's SHA-256 and the result's bytes.
     check: String,
 }
 
-fn entry_check(key: &str, sha256: &str, result: &CachedIdentification) -> String {
-    let body = serde_json::to_vec(&(key, sha256, result)).unwrap_or_default();
-    hex::encode(Sha256::digest(&body))
+fn entry_check(key: &str, sha256: &str, result: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(key.as_bytes());
+    h.update(b"\n");
+    h.update(sha256.as_bytes());
+    h.update(b"\n");
+    h.update(result);
+    hex::encode(h.finalize())
 }
 
 fn is_sha256(s: &str) -> bool {
@@ -131,20 +138,24 @@ impl IdentifyCache {
             return None;
         }
         let bytes = std::fs::read(&path).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        let sane = entry.result.duration_s.is_finite()
-            && entry.result.duration_s >= 0.0
-            && entry
-                .result
+        let split = bytes.iter().position(|&b| b == b'\n')?;
+        let (header, body) = (&bytes[..split], &bytes[split + 1..]);
+        let header: Header = serde_json::from_slice(header).ok()?;
+        if header.format != CACHE_FORMAT
+            || header.key != self.key
+            || header.sha256 != sha256
+            || header.check != entry_check(&self.key, sha256, body)
+        {
+            return None;
+        }
+        let result: CachedIdentification = serde_json::from_slice(body).ok()?;
+        let sane = result.duration_s.is_finite()
+            && result.duration_s >= 0.0
+            && result
                 .matches
                 .iter()
                 .all(|m| m.start_s.is_finite() && m.end_s.is_finite());
-        (entry.format == CACHE_FORMAT
-            && entry.key == self.key
-            && entry.sha256 == sha256
-            && sane
-            && entry.check == entry_check(&self.key, sha256, &entry.result))
-        .then_some(entry.result)
+        sane.then_some(result)
     }
 
     /// Stores the identification of the content with this SHA-256, atomically (a temporary
@@ -157,15 +168,19 @@ impl IdentifyCache {
         };
         let parent = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(parent).map_err(io(parent))?;
-        let entry = Entry {
+        let encode_err = |e: serde_json::Error| {
+            ClearanceError::Invalid(format!("cannot encode a cache entry: {e}"))
+        };
+        let body = serde_json::to_vec(result).map_err(encode_err)?;
+        let header = Header {
             format: CACHE_FORMAT,
             key: self.key.clone(),
             sha256: sha256.into(),
-            result: result.clone(),
-            check: entry_check(&self.key, sha256, result),
+            check: entry_check(&self.key, sha256, &body),
         };
-        let text = serde_json::to_vec(&entry)
-            .map_err(|e| ClearanceError::Invalid(format!("cannot encode a cache entry: {e}")))?;
+        let mut text = serde_json::to_vec(&header).map_err(encode_err)?;
+        text.push(b'\n');
+        text.extend_from_slice(&body);
         let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(io(parent))?;
         std::io::Write::write_all(&mut tmp, &text).map_err(io(tmp.path()))?;
         tmp.persist(&path)
@@ -195,9 +210,10 @@ mod tests {
             duration_s: 10.0,
             matches: vec![FileMatch {
                 track_id: "GBAYE2600001".into(),
-                start_s: 0.5,
-                end_s: 9.5,
-                reference_start_s: 30.0,
+                // Values whose decimal form need not read back bit for bit.
+                start_s: 0.1 + 0.2,
+                end_s: 9.5 / 3.0,
+                reference_start_s: std::f64::consts::PI * 7.0,
                 score: 120,
             }],
         };
