@@ -318,9 +318,13 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
                 ),
                 None => None,
             };
-            let store = fermata_label::LabelStore::open(
-                &crate::registry_cmd::home_dir(home)?.join("labels"),
-            )?;
+            // Verifying creates nothing: without a store, only embedded labels are read.
+            let labels = crate::registry_cmd::home_dir(home)?.join("labels");
+            let store = if labels.join("index").is_dir() {
+                Some(fermata_label::LabelStore::open(&labels)?)
+            } else {
+                None
+            };
             let mut all_ok = true;
             let mut t = crate::table::Table::new(&[
                 "FILE",
@@ -332,7 +336,7 @@ pub(crate) fn run_output(home: Option<&Path>, cmd: OutputCommand) -> Result<Exit
                 "TIME-STAMPED",
             ]);
             for f in &files {
-                let found = fermata_label::verify_or_find(f, anchors.as_deref(), Some(&store));
+                let found = fermata_label::verify_or_find(f, anchors.as_deref(), store.as_ref());
                 let found = match found {
                     Ok(v) if v.found_by == fermata_label::FoundBy::Embedded => v
                         .embedded

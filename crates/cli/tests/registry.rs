@@ -2456,6 +2456,26 @@ fn a_label_survives_re_encoding_and_cutting_by_soft_binding() {
         .output()
         .unwrap();
     assert!(stdout(&table).contains("no label"), "{}", stdout(&table));
+    // A stored manifest altered in the store is reported as such and not counted as a label.
+    let track_dir = home
+        .join("labels/labels")
+        .read_dir()
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let manifest = track_dir.join(format!("{label_id}.c2pa"));
+    let mut bytes = std::fs::read(&manifest).unwrap();
+    bytes[100] ^= 1;
+    std::fs::write(&manifest, bytes).unwrap();
+    let out = fermata()
+        .args(["output", "verify", "--json", path_str(&mp3)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let v = ndjson(&out).remove(0);
+    assert_eq!(v["labels"][0]["manifest_intact"], false, "{v}");
 }
 
 #[test]

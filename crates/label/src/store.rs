@@ -253,7 +253,7 @@ impl LabelStore {
             }
         })?;
         let mut matches = found.matches;
-        matches.sort_by(|a, b| b.score.cmp(&a.score));
+        matches.sort_by_key(|m| std::cmp::Reverse(m.score));
         let mut out = Vec::new();
         for m in matches {
             if !safe_id(&m.track_id) {
