@@ -37,7 +37,7 @@
 //! registry.set_policy(PolicyChange::new("indie-records", None, Use::TrainGenai, Decision::Allow), "indie-records")?;
 //!
 //! let request = ScanRequest { dataset: dir.path().join("dataset"), developer: "acme-ai".into(), model: "m1".into(),
-//!                             use_: Use::TrainGenai, territory: "DE".parse()?, save_every: 64, sources: Default::default() };
+//!                             use_: Use::TrainGenai, territory: "DE".parse()?, save_every: 64, sources: Default::default(), use_cache: true };
 //! let scan = run_scan(&home, &mut registry, &request, &never, &mut |_| {})?;
 //! assert_eq!(scan.files[0].verdict.as_ref().unwrap().verdict, Verdict::Cleared);
 //! let (manifest, _path) = build_manifest(&home, &mut registry, &scan.scan.id, None, "acme-ai")?;
@@ -46,6 +46,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod cache;
 mod import;
 mod output;
 mod scan;
@@ -126,6 +127,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ClearanceError + '_ {
 /// registry.sqlite   the registry (SQLite, WAL)
 /// index/            the fingerprint index of the registered recordings
 /// manifests/        cleared manifests built from scans
+/// cache/identify/    scans' identification cache (derived; safe to delete: see [`cache`])
+/// labels/           the label store of `fermata output label` (soft binding; `fermata-label`)
 /// ```
 #[derive(Clone, Debug)]
 pub struct Home {

@@ -1,5 +1,6 @@
 //! Clearance scans of training datasets, and the manifests built from them.
 
+use crate::cache::{CachedIdentification, IdentifyCache};
 use crate::{ClearanceError, Home, io};
 use fermata_engine::{InputFile, collect_inputs, identify_file};
 use fermata_index::{Index, MatchOptions};
@@ -36,6 +37,10 @@ pub struct ScanRequest {
     /// reserves AI training (TDMRep, robots.txt Content-Usage, response headers) is denied even
     /// when no registered recording is found in it.
     pub sources: std::collections::HashMap<String, String>,
+    /// Reuse identifications of the same bytes against the same index from
+    /// `HOME/cache/identify` (see [`crate::cache`]), and store new ones there. Off: every file
+    /// is decoded and fingerprinted.
+    pub use_cache: bool,
 }
 
 /// The default of [`ScanRequest::save_every`].
@@ -112,6 +117,9 @@ pub struct ScanOutcome {
     pub identified_now: usize,
     /// Files kept from an earlier run.
     pub already_done: usize,
+    /// Of `identified_now`, files whose identification came from the identification cache
+    /// (same bytes, same index, same options): not decoded nor fingerprinted again.
+    pub from_cache: usize,
     /// Every file with its verdict (when finished).
     pub files: Vec<ScanFile>,
     /// Totals (when finished).
@@ -142,7 +150,12 @@ pub(crate) fn sha256_file(path: &Path) -> std::io::Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-fn scan_one(index: &Index, input: &InputFile) -> ScanFile {
+fn scan_one(
+    index: &Index,
+    cache: Option<&IdentifyCache>,
+    input: &InputFile,
+    hits: &std::sync::atomic::AtomicUsize,
+) -> ScanFile {
     let mut file = ScanFile {
         path: input.id.clone(),
         size: 0,
@@ -177,6 +190,13 @@ fn scan_one(index: &Index, input: &InputFile) -> ScanFile {
             return file;
         }
     }
+    let sha256 = file.sha256.clone().unwrap_or_default();
+    if let Some(cached) = cache.and_then(|c| c.get(&sha256)) {
+        hits.fetch_add(1, Ordering::Relaxed);
+        file.duration_s = cached.duration_s;
+        file.matches = cached.matches;
+        return file;
+    }
     match identify_file(index, &input.path, &MatchOptions::default()) {
         Ok(found) => {
             file.duration_s = found.duration_s;
@@ -192,7 +212,18 @@ fn scan_one(index: &Index, input: &InputFile) -> ScanFile {
                     score: m.score,
                 })
                 .collect();
+            if let Some(cache) = cache {
+                // A cache that cannot be written costs the next scan time, never a result.
+                let _ = cache.put(
+                    &sha256,
+                    &CachedIdentification {
+                        duration_s: file.duration_s,
+                        matches: file.matches.clone(),
+                    },
+                );
+            }
         }
+        // Failures are not cached: the next scan tries the file again.
         Err(e) => file.error = fail(e.kind(), e.to_string()),
     }
     file
@@ -222,6 +253,12 @@ pub fn run_scan(
     let dataset = std::fs::canonicalize(&request.dataset).map_err(io(&request.dataset))?;
     let inputs = collect_inputs(std::slice::from_ref(&dataset), None)?;
     let index = Index::open(&home.index_dir())?;
+    // Keyed by this very view of the index, so a result is never reused under another one.
+    let cache = if request.use_cache {
+        Some(IdentifyCache::open(home, &index, &MatchOptions::default())?)
+    } else {
+        None
+    };
     let (scan, resumed) = registry.open_scan(
         &request.developer,
         &request.model,
@@ -276,19 +313,21 @@ pub fn run_scan(
     });
 
     let started = std::sync::atomic::AtomicUsize::new(0);
+    let hits = std::sync::atomic::AtomicUsize::new(0);
     // Set when saving fails, so the workers stop too.
     let stop = AtomicBool::new(false);
     let (tx, rx) = mpsc::sync_channel::<ScanFile>(64);
     let mut identified_now = 0;
     let saved: Result<(), ClearanceError> = std::thread::scope(|s| {
         let (todo, index, started, stop, checked) = (&todo, &index, &started, &stop, &checked);
+        let (cache, hits) = (cache.as_ref(), &hits);
         s.spawn(move || {
             todo.par_iter().for_each_with(tx, |tx, input| {
                 if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
                     return;
                 }
                 started.fetch_add(1, Ordering::Relaxed);
-                let mut file = scan_one(index, input);
+                let mut file = scan_one(index, cache, input, hits);
                 file.source = checked.get(&input.id).cloned();
                 let _ = tx.send(file);
             });
@@ -339,6 +378,7 @@ pub fn run_scan(
             interrupted: true,
             identified_now,
             already_done,
+            from_cache: hits.load(Ordering::Relaxed),
             files: Vec::new(),
             summary: None,
         });
@@ -351,6 +391,7 @@ pub fn run_scan(
         interrupted: false,
         identified_now,
         already_done,
+        from_cache: hits.load(Ordering::Relaxed),
         files,
         summary: Some(summary),
     })

@@ -239,6 +239,10 @@ pub(crate) struct ScanArgs {
     /// Save identified files after this many (a crash loses at most this many, or 2 s of work).
     #[arg(long, default_value_t = fermata_clearance::DEFAULT_SAVE_EVERY, value_name = "N")]
     save_every: usize,
+    /// Decode and fingerprint every file again, without reading or writing the identification
+    /// cache (HOME/cache/identify: results by the file's SHA-256 and the index's state).
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -369,6 +373,7 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
             interrupted: false,
             identified_now: 0,
             already_done: files.len(),
+            from_cache: 0,
             files,
             summary: Some(summary),
         };
@@ -396,6 +401,7 @@ pub(crate) fn run_scan_cmd(home: Option<&Path>, args: ScanArgs) -> Result<ExitCo
         territory,
         save_every: args.save_every,
         sources,
+        use_cache: !args.no_cache,
     };
     let started = std::time::Instant::now();
     let mut progress: Option<ProgressBar> = None;
@@ -472,6 +478,7 @@ fn print_scan(
         println!(
             "{}",
             json!({"scan": outcome.scan, "resumed": outcome.resumed, "identified_now": outcome.identified_now,
+                   "from_cache": outcome.from_cache,
                    "already_done": outcome.already_done, "elapsed_s": elapsed_s, "summary": summary, "declared": declared,
                    "files": outcome.files})
         );
@@ -486,6 +493,12 @@ fn print_scan(
         "{}: {} for model '{}' by {} in {} — {} file(s), {:.2} h",
         s.id, s.use_, s.model, s.developer, s.territory, summary.files, summary.hours
     );
+    if outcome.identified_now > 0 {
+        println!(
+            "identified now: {} file(s), {} of them from the identification cache (not decoded again)",
+            outcome.identified_now, outcome.from_cache
+        );
+    }
     let mut t = Table::new(&["VERDICT", ">FILES", ">HOURS"]);
     for v in &summary.verdicts {
         let (mut files, mut hours) = (v.files, v.hours);

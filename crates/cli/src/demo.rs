@@ -191,6 +191,7 @@ pub(crate) fn run(args: DemoArgs) -> Result<ExitCode> {
         territory: "DE".parse()?,
         save_every: fermata_clearance::DEFAULT_SAVE_EVERY,
         sources: Default::default(),
+        use_cache: true,
     };
     let outcome = run_scan(
         &home,

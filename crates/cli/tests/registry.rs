@@ -360,6 +360,46 @@ fn the_whole_flow_from_import_to_verified_proofs() {
     let rescan: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_ne!(rescan["scan"]["id"], scan_id);
     assert_eq!(verdict_of(&rescan, "w1.wav"), "licence-required");
+    // Judged again, not identified again: every readable file came from the identification
+    // cache (broken.mp3 failed, and failures are not cached).
+    let all = rescan["files"].as_array().unwrap();
+    let files = all.iter().filter(|f| f["error"].is_null()).count() as u64;
+    assert_eq!(files + 1, all.len() as u64);
+    assert_eq!(
+        (
+            rescan["identified_now"].as_u64(),
+            rescan["from_cache"].as_u64()
+        ),
+        (Some(files + 1), Some(files)),
+        "{}",
+        rescan["from_cache"]
+    );
+    let scan_args = [
+        "scan",
+        path_str(&data),
+        "--developer",
+        "dev-x",
+        "--model",
+        "m1",
+        "--use",
+        "train-genai",
+        "--territory",
+        "DE",
+    ];
+    let table = env.run(&scan_args);
+    assert!(
+        stdout(&table).contains(&format!(
+            "identified now: {} file(s), {files} of them from the identification cache",
+            files + 1
+        )),
+        "{}",
+        stdout(&table)
+    );
+    let mut uncached = scan_args.to_vec();
+    uncached.extend(["--no-cache", "--json"]);
+    let uncached: Value = serde_json::from_str(&stdout(&env.run(&uncached))).unwrap();
+    assert_eq!(uncached["from_cache"].as_u64(), Some(0));
+    assert_eq!(verdict_of(&uncached, "w1.wav"), "licence-required");
 
     // The history of work 1 tells the story; the chain is intact.
     let log = env.json(&["audit", "log", "--work", &isrc(1)]);
@@ -2211,6 +2251,11 @@ fn generated_audio_is_labelled_and_the_label_checked() {
     let generated = dir.path().join("generated.wav");
     write_track(&generated, 777, 10.0);
     let labelled = dir.path().join("labelled.wav");
+    let fermata = || {
+        let mut cmd = fermata();
+        cmd.env("FERMATA_HOME", dir.path().join("home"));
+        cmd
+    };
     let out = fermata()
         .args([
             "output",
@@ -2286,7 +2331,9 @@ fn generated_audio_is_labelled_and_the_label_checked() {
     }
     let tampered = dir.path().join("tampered.wav");
     std::fs::write(&tampered, bytes).unwrap();
-    for f in [&tampered, &generated] {
+    let unrelated = dir.path().join("unrelated.wav");
+    write_track(&unrelated, 778, 10.0);
+    for f in [&tampered, &unrelated] {
         let bad = fermata()
             .args([
                 "output",
@@ -2305,6 +2352,136 @@ fn generated_audio_is_labelled_and_the_label_checked() {
             stdout(&bad)
         );
     }
+    // The unlabelled original is the labelled sound: found by soft binding.
+    let found = fermata()
+        .args(["output", "verify", "--json", path_str(&generated)])
+        .output()
+        .unwrap();
+    assert!(found.status.success(), "{}", stdout(&found));
+    assert_eq!(ndjson(&found)[0]["found_by"], "soft-binding");
+}
+
+/// Soft binding end to end: a labelled output re-encoded to MP3, and a 20 s excerpt of it, have
+/// lost the embedded manifest; `output verify` finds the label by their sound, with the span.
+#[test]
+fn a_label_survives_re_encoding_and_cutting_by_soft_binding() {
+    let Some(ffmpeg) = ffmpeg() else {
+        eprintln!("skipped: ffmpeg is not on PATH (CI has it)");
+        return;
+    };
+    let dir = tempdir();
+    let home = dir.path().join("home");
+    let fermata = || {
+        let mut cmd = fermata();
+        cmd.env("FERMATA_HOME", &home);
+        cmd
+    };
+    let (chain, key, _ca) = throwaway_signer(dir.path());
+    let generated = dir.path().join("generated.wav");
+    write_track(&generated, 4242, 40.0);
+    let labelled = dir.path().join("labelled.wav");
+    let out = fermata()
+        .args(["output", "label", path_str(&generated), "--model", "gen-7"])
+        .args(["--out", path_str(&labelled), "--cert", path_str(&chain)])
+        .args(["--key", path_str(&key)])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The embedded manifest names the soft binding.
+    let embedded = fermata()
+        .args(["output", "verify", "--json", path_str(&labelled)])
+        .output()
+        .unwrap();
+    let embedded = ndjson(&embedded).remove(0);
+    assert_eq!(embedded["found_by"], "embedded");
+    assert_eq!(embedded["soft_binding"]["alg"], "org.fermata.landmarks.1");
+    let label_id = embedded["soft_binding"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(label_id.starts_with("lbl-"), "{embedded}");
+
+    let mp3 = dir.path().join("copy.mp3");
+    encode(&labelled, &mp3, &["-b:a", "128k"]);
+    let excerpt = dir.path().join("excerpt.wav");
+    let cut = std::process::Command::new(ffmpeg)
+        .args([
+            "-nostdin", "-v", "error", "-y", "-ss", "12", "-t", "20", "-i",
+        ])
+        .arg(&mp3)
+        .arg(&excerpt)
+        .status()
+        .unwrap();
+    assert!(cut.success());
+    for (file, start) in [(&mp3, 0.0), (&excerpt, 12.0)] {
+        let out = fermata()
+            .args(["output", "verify", "--json", path_str(file)])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}: {}", file.display(), stdout(&out));
+        let v = ndjson(&out).remove(0);
+        assert_eq!(v["found_by"], "soft-binding", "{v}");
+        let m = &v["labels"][0];
+        assert_eq!(m["label"]["label_id"], label_id.as_str(), "{v}");
+        assert_eq!(m["label"]["report"]["model"], "gen-7", "{v}");
+        assert_eq!(m["manifest_intact"], true);
+        // The span: the file's sound is the labelled output from `start` on.
+        let offset = m["reference_start_s"].as_f64().unwrap() - m["start_s"].as_f64().unwrap();
+        assert!((offset - start).abs() < 1.0, "{file:?}: {v}");
+        assert!(
+            m["end_s"].as_f64().unwrap() - m["start_s"].as_f64().unwrap() > 10.0,
+            "{v}"
+        );
+        let table = fermata()
+            .args(["output", "verify", path_str(file)])
+            .output()
+            .unwrap();
+        assert!(
+            stdout(&table).contains("found by soft binding") && stdout(&table).contains("gen-7"),
+            "{}",
+            stdout(&table)
+        );
+    }
+    // An unrelated file: no label, exit 1.
+    let unrelated = dir.path().join("unrelated.mp3");
+    let other = dir.path().join("other.wav");
+    write_track(&other, 4243, 20.0);
+    encode(&other, &unrelated, &["-b:a", "128k"]);
+    let out = fermata()
+        .args(["output", "verify", "--json", path_str(&unrelated)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let v = ndjson(&out).remove(0);
+    assert_eq!(
+        (&v["found_by"], &v["valid"]),
+        (&"none".into(), &false.into())
+    );
+    let table = fermata()
+        .args(["output", "verify", path_str(&unrelated)])
+        .output()
+        .unwrap();
+    assert!(stdout(&table).contains("no label"), "{}", stdout(&table));
+    // A stored manifest altered in the store is reported as such and not counted as a label.
+    let track_dir = home
+        .join("labels/labels")
+        .read_dir()
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let manifest = track_dir.join(format!("{label_id}.c2pa"));
+    let mut bytes = std::fs::read(&manifest).unwrap();
+    bytes[100] ^= 1;
+    std::fs::write(&manifest, bytes).unwrap();
+    let out = fermata()
+        .args(["output", "verify", "--json", path_str(&mp3)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let v = ndjson(&out).remove(0);
+    assert_eq!(v["labels"][0]["manifest_intact"], false, "{v}");
 }
 
 #[test]

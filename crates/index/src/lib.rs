@@ -241,6 +241,16 @@ impl Index {
         &self.dir
     }
 
+    /// A digest (BLAKE3, hex) of the state this view reads: format version, fingerprint
+    /// parameters, generation and every live segment with its checksum. Any published change
+    /// (tracks added, a merge, other parameters, a rebuilt index) gives another identity, so a
+    /// result cached under it can never be read against another index.
+    pub fn identity(&self) -> String {
+        let encoded = serde_json::to_vec(&self.state)
+            .unwrap_or_else(|_| format!("{:?}", self.state).into_bytes());
+        blake3::hash(&encoded).to_hex().to_string()
+    }
+
     /// Every indexed track.
     pub fn tracks(&self) -> impl Iterator<Item = TrackMeta> + '_ {
         self.segments

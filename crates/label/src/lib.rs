@@ -52,8 +52,13 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod store;
+pub use store::{
+    FoundBy, LabelStore, SOFT_BINDING_ALG, SoftMatch, StoredLabel, Verification, verify_or_find,
+};
+
 use c2pa::{Builder, Context, Reader, SigningAlg, ValidationState};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -94,6 +99,17 @@ pub enum LabelError {
         "the trust anchors are not usable: {0} (give one or more PEM certificates, BEGIN CERTIFICATE)"
     )]
     TrustAnchors(String),
+    /// The store of labelled outputs (soft binding) could not be read or written.
+    #[error("the label store: {0}")]
+    Store(String),
+    /// A file could not be identified against the label store (not audio, unreadable).
+    #[error("{path}: {message}")]
+    Identify {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
     /// The C2PA library refused.
     #[error("{path}: {message}")]
     C2pa {
@@ -126,8 +142,18 @@ pub struct Signing {
     pub tsa_url: Option<String>,
 }
 
+/// A `c2pa.soft-binding` assertion as read back: the algorithm and the value of its first
+/// block.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SoftBindingInfo {
+    /// The algorithm (fermata's is [`SOFT_BINDING_ALG`]).
+    pub alg: String,
+    /// The value (fermata's: the label's id in its store).
+    pub value: String,
+}
+
 /// What was read back from a file.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LabelReport {
     /// The file.
     pub file: String,
@@ -152,6 +178,9 @@ pub struct LabelReport {
     pub state: String,
     /// Validation failures, if any.
     pub failures: Vec<String>,
+    /// The manifest's soft binding, if it has one (see [`store`]).
+    #[serde(default)]
+    pub soft_binding: Option<SoftBindingInfo>,
 }
 
 fn c2pa_err(path: &Path) -> impl FnOnce(c2pa::Error) -> LabelError + '_ {
@@ -284,6 +313,18 @@ pub fn label_file(
     label: &Label,
     signing: &Signing,
 ) -> Result<(), LabelError> {
+    label_file_with(input, output, label, signing, None).map(|_| ())
+}
+
+/// [`label_file`], with a `c2pa.soft-binding` assertion ([`SOFT_BINDING_ALG`], the value
+/// given) when `soft_binding` is given; returns the signed manifest store (C2PA JUMBF bytes).
+pub(crate) fn label_file_with(
+    input: &Path,
+    output: &Path,
+    label: &Label,
+    signing: &Signing,
+    soft_binding: Option<&str>,
+) -> Result<Vec<u8>, LabelError> {
     let format = supported(input)?;
     supported(output)?;
     let signer = c2pa::create_signer::from_keys(
@@ -302,7 +343,7 @@ pub fn label_file(
     if let Some(root) = &label.training_root {
         training["training_manifest_root"] = serde_json::Value::String(root.clone());
     }
-    let definition = serde_json::json!({
+    let mut definition = serde_json::json!({
         "title": output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
         "format": format,
         "claim_generator_info": [{"name": CLAIM_GENERATOR, "version": env!("CARGO_PKG_VERSION")}],
@@ -311,6 +352,15 @@ pub fn label_file(
             {"label": TRAINING_ASSERTION, "created": true, "data": training},
         ],
     });
+    if let (Some(value), Some(assertions)) = (soft_binding, definition["assertions"].as_array_mut())
+    {
+        // The whole asset is the scope (an empty scope map).
+        assertions.push(serde_json::json!({
+            "label": "c2pa.soft-binding",
+            "created": true,
+            "data": {"alg": SOFT_BINDING_ALG, "blocks": [{"scope": {}, "value": value}]},
+        }));
+    }
     let mut builder = Builder::from_context(Context::new())
         .with_definition(definition.to_string())
         .map_err(c2pa_err(output))?;
@@ -346,7 +396,7 @@ pub fn label_file(
         // Leave no half-written file behind; the error says why.
         let _ = std::fs::remove_file(output);
     }
-    signed.map(|_| ())
+    signed
 }
 
 /// The reader's context: C2PA's trust checks against `trust_anchors` (PEM), if given.
@@ -396,6 +446,7 @@ pub fn verify_file(path: &Path, trust_anchors: Option<&[u8]>) -> Result<LabelRep
         timestamped_at: None,
         state: format!("{state:?}"),
         failures,
+        soft_binding: None,
     };
     let Some(m) = reader.active_manifest() else {
         return Ok(report);
@@ -419,6 +470,15 @@ pub fn verify_file(path: &Path, trust_anchors: Option<&[u8]>) -> Result<LabelRep
                     .as_str()
                     .map(String::from);
             }
+        }
+        if a.label().starts_with("c2pa.soft-binding") {
+            report.soft_binding = Some(SoftBindingInfo {
+                alg: v["alg"].as_str().unwrap_or_default().to_string(),
+                value: v["blocks"][0]["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            });
         }
         if a.label() == TRAINING_ASSERTION {
             report.model = v["model"].as_str().map(String::from);
