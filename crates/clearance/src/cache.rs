@@ -215,6 +215,7 @@ mod tests {
                 end_s: 9.5 / 3.0,
                 reference_start_s: std::f64::consts::PI * 7.0,
                 score: 120,
+                false_match_p: Some(1.0 / 3.0),
             }],
         };
         cache.put(&sha, &result).unwrap();
