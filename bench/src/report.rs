@@ -173,20 +173,41 @@ fn pct(x: f64) -> String {
     format!("{:.1} %", 100.0 * x)
 }
 
+/// A Markdown table's head: the `leading` columns, then for each system one right-aligned
+/// column per suffix in `per_system` (named "system suffix").
+fn table_head(out: &mut String, leading: &[&str], systems: &[&str], per_system: &[&str]) {
+    out.push('|');
+    for l in leading {
+        out.push_str(&format!(" {l} |"));
+    }
+    for name in systems {
+        for suffix in per_system {
+            out.push_str(&format!(" {name}{suffix} |"));
+        }
+    }
+    out.push_str("\n|");
+    for _ in leading {
+        out.push_str(" --- |");
+    }
+    for _ in 0..systems.len() * per_system.len() {
+        out.push_str(" ---: |");
+    }
+    out.push('\n');
+}
+
 /// The Markdown report: one row per (condition, length), a recall and a false-positive column
 /// per system, then the run-wide figures, with ratios to fermata.
 pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
     let mut out = String::new();
+    let names: Vec<&str> = summaries.iter().map(|s| s.name.as_str()).collect();
     out.push_str(header);
-    out.push_str("\n\n| condition | length |");
-    for s in summaries {
-        out.push_str(&format!(" {} top-1 | {} FP |", s.name, s.name));
-    }
-    out.push_str("\n| --- | --- |");
-    for _ in summaries {
-        out.push_str(" ---: | ---: |");
-    }
-    out.push('\n');
+    out.push_str("\n\n");
+    table_head(
+        &mut out,
+        &["condition", "length"],
+        &names,
+        &[" top-1", " FP"],
+    );
     for (i, row) in summaries[0].cells.iter().enumerate() {
         out.push_str(&format!("| {} | {} |", row.condition, length(row.length_s)));
         for s in summaries {
@@ -196,17 +217,13 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
         out.push('\n');
     }
     if summaries[0].cells.iter().any(|c| c.counts.seconds > 0) {
-        out.push_str(
-            "\nThe second recording of a mix, reported as well:\n\n| condition | length |",
+        out.push_str("\nThe second recording of a mix, reported as well:\n\n");
+        table_head(
+            &mut out,
+            &["condition", "length"],
+            &names,
+            &[" second part"],
         );
-        for s in summaries {
-            out.push_str(&format!(" {} second part |", s.name));
-        }
-        out.push_str("\n| --- | --- |");
-        for _ in summaries {
-            out.push_str(" ---: |");
-        }
-        out.push('\n');
         for (i, row) in summaries[0].cells.iter().enumerate() {
             if row.counts.seconds == 0 {
                 continue;
@@ -218,15 +235,8 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
             out.push('\n');
         }
     }
-    out.push_str("\n| measure |");
-    for s in summaries {
-        out.push_str(&format!(" {} |", s.name));
-    }
-    out.push_str("\n| --- |");
-    for _ in summaries {
-        out.push_str(" ---: |");
-    }
     out.push('\n');
+    table_head(&mut out, &["measure"], &names, &[""]);
     let base = &summaries[0];
     let ratio = |v: f64, b: f64| {
         if b > 0.0 && v.is_finite() {
@@ -339,4 +349,28 @@ pub fn markdown(summaries: &[SystemSummary], header: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_heads_name_each_system_column() {
+        let mut out = String::new();
+        table_head(
+            &mut out,
+            &["condition", "length"],
+            &["fermata", "Olaf"],
+            &[" top-1", " FP"],
+        );
+        assert_eq!(
+            out,
+            "| condition | length | fermata top-1 | fermata FP | Olaf top-1 | Olaf FP |\n\
+             | --- | --- | ---: | ---: | ---: | ---: |\n"
+        );
+        let mut out = String::new();
+        table_head(&mut out, &["measure"], &["fermata"], &[""]);
+        assert_eq!(out, "| measure | fermata |\n| --- | ---: |\n");
+    }
 }
